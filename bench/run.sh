@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# bench/run.sh — `make bench`: figures, never pass/fail.
+#
+# Each bench/NAME.c is a CPU-bound program of our own, built twice: natively
+# (gcc -O2) and to wasm (clang -O2 --target=wasm32-wasi).  Both get the same
+# arguments, so the ratio wasm/native is the cost of running under
+# `vyoma run` (our interpreter) for the same work.  Reported per program:
+# median wall time of several runs (hyperfine when installed), the ratio,
+# and peak resident memory (/usr/bin/time %M).  Then the start-to-exit time
+# of hello.wasm (median of many runs) and its peak memory.
+#
+# Environment: VYOMA (default build/bin/vyoma); BENCH_RUNS (default 5);
+# BENCH_ONLY=name runs one program; BENCH_QUICK=1 uses small inputs (for
+# checking that the script works, figures meaningless).
+# A wasm program whose first run takes longer than BENCH_SLOW seconds
+# (default 20) is timed from that run alone.
+
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 1
+VYOMA=${VYOMA:-build/bin/vyoma}
+[[ $VYOMA == /* ]] || VYOMA=$ROOT/$VYOMA
+OUT=$ROOT/build/bench
+RUNS=${BENCH_RUNS:-5}
+SLOW=${BENCH_SLOW:-20}
+mkdir -p "$OUT/native" "$OUT/wasm"
+
+# name and arguments (the same for both builds); defaults give roughly
+# 0.3-0.6 s of native work on a 2020s x86-64 core.
+BENCHES=(
+  "fib 42"
+  "sieve 8000000 30"
+  "sha256 4 32"
+  "nbody 5000000"
+  "matmul 256 48"
+  "bytecode 400000"
+  "json 20000 150"
+)
+if [[ "${BENCH_QUICK:-0}" != 0 ]]; then
+  BENCHES=("fib 27" "sieve 100000 2" "sha256 1 1" "nbody 20000" "matmul 64 2"
+           "bytecode 20000" "json 1000 2")
+  RUNS=2
+fi
+
+if [[ ! -x $VYOMA ]]; then
+  echo "bench: $VYOMA not built (run make first)"
+  exit 1
+fi
+HAVE_HYPERFINE=0
+command -v hyperfine >/dev/null && command -v jq >/dev/null && HAVE_HYPERFINE=1
+
+now_ns() { date +%s%N; }
+
+# median_time RUNS CMD...: prints the median wall time in seconds
+median_time() {
+  local runs=$1; shift
+  if [[ $HAVE_HYPERFINE == 1 ]]; then
+    hyperfine -N --style none --runs "$runs" --export-json "$OUT/hf.json" \
+      -- "$(printf '%q ' "$@")" >/dev/null 2>&1 &&
+      jq -r '.results[0].median' "$OUT/hf.json" | awk '{printf "%.3f\n", $1}' &&
+      return
+  fi
+  local i t0 t1 times=()
+  for ((i = 0; i < runs; i++)); do
+    t0=$(now_ns); "$@" >/dev/null 2>&1; t1=$(now_ns)
+    times+=("$(( (t1 - t0) / 1000 ))")
+  done
+  printf '%s\n' "${times[@]}" | sort -n |
+    awk '{a[NR]=$1} END {m = NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2;
+                          printf "%.3f\n", m / 1e6}'
+}
+
+# peak_kb CMD...: peak resident set size of one run, in KiB
+peak_kb() {
+  if [[ -x /usr/bin/time ]]; then
+    /usr/bin/time -f '%M' -o "$OUT/rss" "$@" >/dev/null 2>&1
+    tail -n1 "$OUT/rss"
+  else
+    echo "?"
+  fi
+}
+
+mib() { [[ $1 == "?" ]] && echo "?" || awk -v k="$1" 'BEGIN {printf "%.1f MiB", k / 1024}'; }
+
+echo "vyoma benchmarks ($(uname -m), $(nproc) CPU, $(date -u +%Y-%m-%d))"
+echo "wasm: clang -O2 --target=wasm32-wasi, run by $(basename "$VYOMA") run; native: gcc -O2"
+echo
+printf '%-10s %10s %10s %9s %12s %12s  %s\n' program "native s" "wasm s" ratio \
+  "native RSS" "vyoma RSS" note
+for entry in "${BENCHES[@]}"; do
+  read -r name args <<<"$entry"
+  [[ -n "${BENCH_ONLY:-}" && $name != "$BENCH_ONLY" ]] && continue
+  # shellcheck disable=SC2206
+  argv=($args)
+  note=""
+  if ! gcc -std=gnu11 -O2 -o "$OUT/native/$name" "bench/$name.c" -lm \
+       2>"$OUT/$name.log" ||
+     ! clang --target=wasm32-wasi --sysroot=/usr -O2 -o "$OUT/wasm/$name.wasm" \
+       "bench/$name.c" 2>>"$OUT/$name.log"; then
+    printf '%-10s build failed (see %s)\n' "$name" "$OUT/$name.log"
+    continue
+  fi
+  native=("$OUT/native/$name" "${argv[@]}")
+  wasm=("$VYOMA" run "$OUT/wasm/$name.wasm" "${argv[@]}")
+  "${native[@]}" >"$OUT/$name.native.out" 2>&1
+  # first wasm run: checks the answer and decides how many runs we afford
+  t0=$(now_ns)
+  "${wasm[@]}" >"$OUT/$name.wasm.out" 2>&1
+  rc=$?
+  t1=$(now_ns)
+  first=$(awk -v ns=$((t1 - t0)) 'BEGIN {printf "%.3f", ns / 1e9}')
+  if [[ $rc != 0 ]]; then
+    note="wasm exit $rc: $(head -c 60 "$OUT/$name.wasm.out" | head -n1)"
+  elif ! cmp -s "$OUT/$name.native.out" "$OUT/$name.wasm.out"; then
+    note="OUTPUT DIFFERS from native"
+  fi
+  tn=$(median_time "$RUNS" "${native[@]}")
+  if [[ $rc != 0 ]]; then
+    tw="-"
+  elif awk -v f="$first" -v s="$SLOW" 'BEGIN {exit !(f > s)}'; then
+    tw=$first
+    note="${note:+$note; }1 run (slow)"
+  else
+    wr=$RUNS
+    awk -v f="$first" 'BEGIN {exit !(f > 5)}' && wr=3
+    ((wr > RUNS)) && wr=$RUNS
+    tw=$(median_time "$wr" "${wasm[@]}")
+  fi
+  ratio=$(awk -v w="$tw" -v n="$tn" 'BEGIN {if (w == "-" || n <= 0) print "-";
+                                           else printf "%.1fx", w / n}')
+  rn=$(peak_kb "${native[@]}")
+  rw="?"
+  [[ $rc == 0 ]] && rw=$(peak_kb "${wasm[@]}")
+  printf '%-10s %10s %10s %9s %12s %12s  %s\n' "$name" "$tn" "$tw" "$ratio" \
+    "$(mib "$rn")" "$(mib "$rw")" "$note"
+done
+
+echo
+hello=build/apps/hello/hello.wasm
+if [[ -f $hello && -z "${BENCH_ONLY:-}" ]]; then
+  n=50; [[ "${BENCH_QUICK:-0}" != 0 ]] && n=5
+  if "$VYOMA" run "$hello" >/dev/null 2>&1; then
+    th=$(median_time "$n" "$VYOMA" run "$hello")
+    rh=$(peak_kb "$VYOMA" run "$hello")
+    printf 'hello.wasm start-to-exit: median %s ms of %d runs, peak RSS %s (module %s bytes)\n' \
+      "$(awk -v s="$th" 'BEGIN {printf "%.2f", s * 1000}')" "$n" "$(mib "$rh")" \
+      "$(stat -c %s "$hello")"
+  else
+    echo "hello.wasm: does not run under $(basename "$VYOMA")"
+  fi
+fi
+exit 0

@@ -1,0 +1,1175 @@
+/*
+** vw_compile.c — translates validated function bodies into internal code.
+**
+** Owns vw_compile and vw_code_free.  Each body is translated once, at load
+** time, into the register-style code of vw_code.h.  The translator keeps a
+** compile-time model of the operand stack in which every entry has a fixed
+** "home" slot (its stack height) and is either
+**   TEMP   the value is in its home slot,
+**   LOCAL  the value is local x, not yet copied (local.get emits nothing),
+**   CONST  the value is a known constant, not yet stored.
+** Instructions read LOCAL operands straight from the local's slot and take
+** CONST operands as immediates where a `_si` form exists, so
+** `local.get a; i32.const 1; i32.add; local.set a` becomes one instruction.
+** A result that is immediately stored by local.set is written straight into
+** the local (the destination of the last instruction is patched), and an
+** integer compare followed by br_if/if becomes one compare-and-branch.
+**
+** Lazy entries are made real ("materialised") wherever control flow could
+** join with a different path: at block/loop/if entry every entry is made
+** TEMP, so inside a block everything below the block's base is in its home
+** slot, and a branch only has to copy the label's values.  Before a local
+** is written, lazy copies of it are materialised.
+**
+** Code after br, br_table, return and unreachable up to the matching else
+** or end is dead and skipped without emitting anything, which also avoids
+** modelling the polymorphic stack.
+*/
+#include <string.h>
+
+#include "vw_code.h"
+#include "vw_reader.h"
+
+#define NONE ((size_t)-1)
+
+enum { V_TEMP, V_LOCAL, V_CONST };
+
+typedef struct vval {
+  uint8_t kind, type;
+  uint32_t home;                     /* its stack slot */
+  uint32_t slot;                     /* where it is now (TEMP, LOCAL) */
+  uint64_t k;                        /* CONST value */
+} vval;
+
+enum { C_BLOCK, C_LOOP, C_IF, C_FUNC };
+
+typedef struct ctl {
+  uint8_t kind;
+  uint8_t single;                    /* result type of a one-result block */
+  uint32_t height;                   /* slot height below the params */
+  uint32_t nvals;                    /* operand-stack entries below them */
+  uint32_t np, nr;
+  const uint8_t *params, *results;   /* NULL results: use `single` */
+  uint32_t label_slots;              /* slots a branch to it carries */
+  uint32_t label_count;              /* values a branch to it carries */
+  size_t loop_pos;                   /* loops: the first instruction */
+  uint32_t fix_end;                  /* forward branches to the end */
+  uint32_t fix_else;                 /* if: the branch to the else part */
+} ctl;
+
+/* The compare instruction that may fuse with a following br_if / if. */
+typedef struct cmpinfo {
+  uint16_t op, op_si, br, br_si, ibr, ibr_si;
+} cmpinfo;
+
+#define CMP_ENTRY(name, opc, T, expr, inv)                                \
+  { VW_OP_##name, VW_OP_##name##_si, VW_OP_br_##name,                     \
+    VW_OP_br_##name##_si, VW_OP_br_##inv, VW_OP_br_##inv##_si },
+static const cmpinfo cmps[] = { VW_CMP_OPS(CMP_ENTRY) };
+#define NCMPS (sizeof cmps / sizeof cmps[0])
+#define CMP_EQZ ((int)NCMPS)         /* i32.eqz: branch on zero */
+
+/* ---- the opcode table of simple numeric instructions --------------------- */
+enum { N_NONE, N_CMP, N_BINI, N_BIN, N_UN, N_RETYPE };
+typedef struct numinfo {
+  uint8_t kind, rtype, comm;
+  uint8_t cmp;                       /* a compare that can fuse */
+  uint16_t op, op_si;
+} numinfo;
+
+#define T_CMP(name, opc, T, expr, inv)                                     \
+  [opc] = { N_CMP, VW_I32, 0, 1, VW_OP_##name, VW_OP_##name##_si },
+#define T_BINI(name, opc, T, expr, comm)                                   \
+  [opc] = { N_BINI, VW_T_##T, comm, 0, VW_OP_##name, VW_OP_##name##_si },
+#define T_DIV(name, opc, T)                                                \
+  [opc] = { N_BINI, VW_T_##T, 0, 0, VW_OP_##name, VW_OP_##name##_si },
+#define T_BIN(name, opc, T, R, expr)                                       \
+  [opc] = { N_BIN, VW_WASM_RESULT(opc, VW_T_##R), 0, 0, VW_OP_##name, 0 },
+#define T_UN(name, opc, T, R, expr)                                        \
+  [opc] = { N_UN, VW_WASM_RESULT(opc, VW_T_##R), 0, 0, VW_OP_##name, 0 },
+#define T_TRUNC(name, opc, T, R, fn, ct)                                   \
+  [opc] = { N_UN, VW_T_##R, 0, 0, VW_OP_##name, 0 },
+static const numinfo numtab[0x108] = {
+  VW_CMP_OPS(T_CMP) VW_BINI_OPS(T_BINI) VW_DIV_OPS(T_DIV)
+  VW_BIN_OPS(T_BIN) VW_UN_OPS(T_UN) VW_TRUNC_OPS(T_TRUNC)
+  /* no-ops on the slot representation: only the type changes */
+  [0xad] = { N_RETYPE, VW_I64, 0, 0, 0, 0 },     /* i64.extend_i32_u */
+  [0xbc] = { N_RETYPE, VW_I32, 0, 0, 0, 0 },     /* reinterprets */
+  [0xbd] = { N_RETYPE, VW_I64, 0, 0, 0, 0 },
+  [0xbe] = { N_RETYPE, VW_F32, 0, 0, 0, 0 },
+  [0xbf] = { N_RETYPE, VW_F64, 0, 0, 0, 0 },
+};
+
+static int cmp_index(uint16_t op) {
+  for (unsigned i = 0; i < NCMPS; i++)
+    if (cmps[i].op == op) return (int)i;
+  return -1;
+}
+
+/* ---- loads and stores ---------------------------------------------------- */
+typedef struct meminfo { uint8_t kind, type; uint16_t op; } meminfo;
+static const meminfo *mem_op(uint8_t opc) {
+#define M_LOAD(name, opc, R, ct, conv) [opc] = { 1, VW_T_##R, VW_OP_##name },
+#define M_STORE(name, opc, ct) [opc] = { 2, 0, VW_OP_##name },
+  static const meminfo tab[0x40] = { VW_LOAD_OPS(M_LOAD) VW_STORE_OPS(M_STORE) };
+  return opc < 0x40 && tab[opc].kind ? &tab[opc] : NULL;
+}
+
+/* ---- the compiler state --------------------------------------------------- */
+typedef struct comp {
+  const vw_module *m;
+  const vw_functype *ft;
+  vw_reader r;
+  const void *const *H;              /* handler addresses */
+
+  vw_cell *code; size_t ncode, capcode;
+  vval *vs; uint32_t nvs, capvs;
+  ctl *cs; uint32_t ncs, capcs;
+  uint8_t *ltype; uint32_t *lslot; uint32_t nlocals;
+
+  uint32_t h, maxh;                  /* slot height now, and deepest */
+  bool oom, dead;
+  uint32_t dead_depth;               /* blocks opened inside dead code */
+  size_t last_val;                   /* last value op, its dst patchable */
+  int last_cmp;                      /* it is a fusable compare: cmps index */
+  vw_cell dummy;                     /* written instead of code after OOM */
+} comp;
+
+static bool grow(void **p, uint32_t *cap, uint32_t need, size_t elem, bool *oom) {
+  if (need <= *cap) return true;
+  uint32_t n = *cap ? *cap * 2 : 16;
+  while (n < need) n *= 2;
+  void *q = vw_realloc(*p, (size_t)n * elem);
+  if (!q) { *oom = true; return false; }
+  *p = q;
+  *cap = n;
+  return true;
+}
+
+static vw_cell *at(comp *c, size_t pos) {
+  return pos < c->ncode ? &c->code[pos] : &c->dummy;
+}
+
+static void put(comp *c, vw_cell v) {
+  if (c->ncode == c->capcode) {
+    size_t n = c->capcode ? c->capcode * 2 : 256;
+    vw_cell *q = vw_realloc(c->code, n * sizeof *q);
+    if (!q) { c->oom = true; return; }
+    c->code = q;
+    c->capcode = n;
+  }
+  c->code[c->ncode++] = v;
+}
+
+static size_t emit_h(comp *c, int op) {
+  size_t pos = c->ncode;
+  c->last_val = NONE;
+  c->last_cmp = -1;
+  put(c, (vw_cell){ .h = c->H[op] });
+  return pos;
+}
+static void emit_ab(comp *c, uint32_t a, uint32_t b) {
+  put(c, (vw_cell){ .s = { a, b } });
+}
+static void emit_u(comp *c, uint64_t u) { put(c, (vw_cell){ .u = u }); }
+
+/* Adds a branch-target cell for an unresolved label: it holds the
+** instruction's position and the previous chain link until bound. */
+static void emit_fix(comp *c, uint32_t *chain, size_t instr) {
+  size_t pos = c->ncode;
+  emit_ab(c, (uint32_t)instr, *chain);
+  if (!c->oom) *chain = (uint32_t)pos + 1;
+}
+
+/* Resolves a chain of forward branches to the current position. */
+static void bind(comp *c, uint32_t *chain) {
+  while (*chain && !c->oom) {
+    vw_cell *cell = at(c, *chain - 1);
+    uint32_t instr = cell->s.a, next = cell->s.b;
+    cell->i = (int64_t)c->ncode - (int64_t)instr;
+    *chain = next;
+  }
+  *chain = 0;
+  c->last_val = NONE;                /* a join point: no patching across */
+  c->last_cmp = -1;
+}
+
+/* ---- the operand-stack model ------------------------------------------- */
+static vval *push(comp *c, uint8_t kind, uint8_t type, uint32_t slot, uint64_t k) {
+  if (!grow((void **)&c->vs, &c->capvs, c->nvs + 1, sizeof *c->vs, &c->oom))
+    return NULL;
+  vval *v = &c->vs[c->nvs++];
+  v->kind = kind;
+  v->type = type;
+  v->home = c->h;
+  v->slot = kind == V_TEMP ? c->h : slot;
+  v->k = k;
+  c->h += vw_slots(type);
+  if (c->h > c->maxh) c->maxh = c->h;
+  return v;
+}
+static void push_temp(comp *c, uint8_t type) { push(c, V_TEMP, type, 0, 0); }
+
+static vval pop(comp *c) {
+  vval v = c->vs[--c->nvs];          /* validated: never underflows */
+  c->h = v.home;
+  return v;
+}
+
+/* Stores a lazy value into slot dst (the entry itself is not changed). */
+static void emit_store_to(comp *c, const vval *v, uint32_t dst) {
+  bool wide = v->type == VW_V128;
+  if (v->kind == V_CONST) {
+    emit_h(c, VW_OP_const);          /* v128 constants are never lazy */
+    emit_ab(c, dst, 0);
+    emit_u(c, v->k);
+  } else if (v->slot != dst) {
+    emit_h(c, wide ? VW_OP_mov2 : VW_OP_mov);
+    emit_ab(c, dst, v->slot);
+  }
+}
+
+static void materialize(comp *c, vval *v) {
+  if (v->kind == V_TEMP) return;
+  size_t pos = c->ncode;
+  emit_store_to(c, v, v->home);
+  v->kind = V_TEMP;
+  v->slot = v->home;
+  if (v->type != VW_V128) c->last_val = pos;
+}
+
+static void materialize_all(comp *c) {
+  for (uint32_t i = 0; i < c->nvs; i++) materialize(c, &c->vs[i]);
+}
+
+/* The slot an operand can be read from (constants get stored first). */
+static uint32_t in_slot(comp *c, vval *v) {
+  if (v->kind == V_CONST) materialize(c, v);
+  return v->slot;
+}
+
+/* Copies the n values vs[first..] to slots dst.. without changing the
+** model (used on branch paths the fall-through does not take).  Moving in
+** increasing order is safe for values in temporaries: each value's
+** destination is at or below its home, and every later value lies above.
+** Only a local can be overwritten before it is read (a return moves into
+** slots 0.., where the locals live); such locals are first copied to their
+** homes and moved from there. */
+static void move_values(comp *c, uint32_t first, uint32_t n, uint32_t dst) {
+  uint32_t total = 0;
+  bool conflict = false;
+  for (uint32_t i = 0; i < n; i++) {
+    const vval *v = &c->vs[first + i];
+    total += vw_slots(v->type);
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    const vval *v = &c->vs[first + i];
+    if (v->kind == V_LOCAL && v->slot < dst + total) conflict = true;
+  }
+  if (!conflict) {
+    for (uint32_t i = 0, d = dst; i < n; i++) {
+      emit_store_to(c, &c->vs[first + i], d);
+      d += vw_slots(c->vs[first + i].type);
+    }
+    return;
+  }
+  /* copy the conflicting locals to their homes, then move from there */
+  for (uint32_t i = 0; i < n; i++) {
+    const vval *v = &c->vs[first + i];
+    if (v->kind == V_LOCAL && v->slot < dst + total) emit_store_to(c, v, v->home);
+  }
+  for (uint32_t i = 0, d = dst; i < n; i++) {
+    vval tmp = c->vs[first + i];
+    if (tmp.kind == V_LOCAL && tmp.slot < dst + total) tmp.slot = tmp.home;
+    emit_store_to(c, &tmp, d);
+    d += vw_slots(tmp.type);
+  }
+}
+
+/* Before local slot `slot` is written: copy lazy readers of it. */
+static void materialize_refs(comp *c, uint32_t slot) {
+  for (uint32_t i = 0; i < c->nvs; i++)
+    if (c->vs[i].kind == V_LOCAL && c->vs[i].slot == slot)
+      materialize(c, &c->vs[i]);
+}
+
+/* ---- control frames -------------------------------------------------------- */
+static uint8_t ctl_param(const ctl *C, uint32_t i) { return C->params[i]; }
+static uint8_t ctl_result(const ctl *C, uint32_t i) {
+  return C->results ? C->results[i] : C->single;
+}
+
+static ctl *label(comp *c, uint32_t depth) { return &c->cs[c->ncs - 1 - depth]; }
+
+static bool read_blocktype(comp *c, ctl *C) {
+  C->np = C->nr = 0;
+  C->params = C->results = NULL;
+  C->single = 0;
+  if (c->r.p >= c->r.end) return vw_reader_fail(&c->r, "unexpected end");
+  uint8_t b = *c->r.p;
+  if (b == 0x40) { c->r.p++; return true; }
+  if (vw_is_val_type(b)) { c->r.p++; C->nr = 1; C->single = b; return true; }
+  int64_t idx;
+  if (!vw_read_s33(&c->r, &idx)) return false;
+  if (idx < 0 || (uint64_t)idx >= c->m->ntypes)
+    return vw_reader_fail(&c->r, "unknown type");
+  const vw_functype *t = &c->m->types[idx];
+  C->np = t->nparams; C->params = t->params;
+  C->nr = t->nresults; C->results = t->results;
+  return true;
+}
+
+/* Opens block/loop/if: the params stay on the stack, in their homes. */
+static ctl *open_ctl(comp *c, uint8_t kind, const ctl *bt) {
+  materialize_all(c);
+  if (!grow((void **)&c->cs, &c->capcs, c->ncs + 1, sizeof *c->cs, &c->oom))
+    return NULL;
+  ctl *C = &c->cs[c->ncs++];
+  *C = *bt;
+  C->kind = kind;
+  uint32_t ps = 0, rs = 0;
+  for (uint32_t i = 0; i < C->np; i++) ps += vw_slots(ctl_param(C, i));
+  for (uint32_t i = 0; i < C->nr; i++) rs += vw_slots(ctl_result(C, i));
+  C->height = c->h - ps;
+  C->nvals = c->nvs - C->np;
+  C->label_slots = kind == C_LOOP ? ps : rs;
+  C->label_count = kind == C_LOOP ? C->np : C->nr;
+  C->loop_pos = c->ncode;
+  C->fix_end = C->fix_else = 0;
+  c->last_val = NONE;
+  c->last_cmp = -1;
+  return C;
+}
+
+/* Resets the stack model to the block's base plus `n` TEMP values. */
+static void reset_stack(comp *c, const ctl *C, bool results) {
+  c->nvs = C->nvals;
+  c->h = C->height;
+  uint32_t n = results ? C->nr : C->np;
+  for (uint32_t i = 0; i < n; i++)
+    push_temp(c, results ? ctl_result(C, i) : ctl_param(C, i));
+}
+
+/* ---- branches ----------------------------------------------------------------- */
+static void emit_target(comp *c, ctl *L, size_t instr) {
+  if (L->kind == C_LOOP) emit_u(c, (uint64_t)((int64_t)L->loop_pos - (int64_t)instr));
+  else emit_fix(c, &L->fix_end, instr);
+}
+
+/* Moves the function's results to slots 0.. and returns. */
+static void emit_return(comp *c) {
+  uint32_t n = c->ft->nresults;
+  uint32_t first = c->nvs - n;
+  if (n == 1 && c->ft->results[0] != VW_V128 && c->vs[first].kind != V_CONST) {
+    emit_h(c, VW_OP_ret1);
+    emit_ab(c, c->vs[first].slot, 0);
+    return;
+  }
+  move_values(c, first, n, 0);
+  emit_h(c, VW_OP_ret);
+}
+
+/* Do the label's values already sit where the label wants them? */
+static bool values_in_place(comp *c, const ctl *L) {
+  uint32_t n = L->label_count;
+  uint32_t dst = L->height;
+  for (uint32_t i = 0; i < n; i++) {
+    const vval *v = &c->vs[c->nvs - n + i];
+    if (v->kind == V_CONST || v->slot != dst) return false;
+    dst += vw_slots(v->type);
+  }
+  return true;
+}
+
+/* Unconditional branch to L (model unchanged). */
+static void emit_br(comp *c, ctl *L) {
+  if (L->kind == C_FUNC) { emit_return(c); return; }
+  move_values(c, c->nvs - L->label_count, L->label_count, L->height);
+  size_t pos = emit_h(c, VW_OP_jmp);
+  emit_target(c, L, pos);
+}
+
+/* A popped branch condition: either a slot or a fused compare. */
+typedef struct cond {
+  int cmp;                            /* cmps index, CMP_EQZ, or -1 */
+  bool si;
+  uint32_t a, b;
+  uint64_t imm;
+} cond;
+
+static cond take_cond(comp *c) {
+  cond k = { -1, false, 0, 0, 0 };
+  vval v = pop(c);
+  if (v.kind == V_TEMP && c->last_val != NONE && c->last_cmp >= 0 &&
+      at(c, c->last_val + 1)->s.a == v.home) {
+    /* drop the compare instruction, branch on its operands instead */
+    size_t pos = c->last_val;
+    vw_cell c1 = *at(c, pos + 1), c2 = *at(c, pos + 2);
+    k.cmp = c->last_cmp;
+    if (k.cmp == CMP_EQZ) {
+      k.a = c1.s.b;
+    } else {
+      k.si = at(c, pos)->h == c->H[cmps[k.cmp].op_si];
+      k.a = c1.s.b;
+      if (k.si) k.imm = c2.u; else k.b = c2.s.a;
+    }
+    if (!c->oom) c->ncode = pos;
+    c->last_val = NONE;
+    c->last_cmp = -1;
+    return k;
+  }
+  k.a = in_slot(c, &v);
+  return k;
+}
+
+/* Branches to chain/label when the condition is `when`. */
+static void emit_cond_branch(comp *c, const cond *k, bool when, ctl *L,
+                             uint32_t *chain) {
+  size_t pos;
+  if (k->cmp == CMP_EQZ || k->cmp < 0) {
+    bool on_zero = (k->cmp == CMP_EQZ) == when;
+    pos = emit_h(c, on_zero ? VW_OP_br_z : VW_OP_br_nz);
+    emit_ab(c, k->a, 0);
+  } else {
+    const cmpinfo *ci = &cmps[k->cmp];
+    if (k->si) {
+      pos = emit_h(c, when ? ci->br_si : ci->ibr_si);
+      emit_ab(c, k->a, 0);
+      emit_u(c, k->imm);
+    } else {
+      pos = emit_h(c, when ? ci->br : ci->ibr);
+      emit_ab(c, k->a, k->b);
+    }
+  }
+  if (L) emit_target(c, L, pos);
+  else emit_fix(c, chain, pos);
+}
+
+/* ---- instruction groups ----------------------------------------------------- */
+static void do_binary(comp *c, const numinfo *ni) {
+  vval b = pop(c), a = pop(c);
+  uint32_t dst = c->h;
+  bool has_si = ni->kind == N_BINI || ni->kind == N_CMP;
+  size_t pos;
+  if (has_si && b.kind == V_CONST) {
+    uint32_t sa = in_slot(c, &a);
+    pos = emit_h(c, ni->op_si);
+    emit_ab(c, dst, sa);
+    emit_u(c, b.k);
+  } else if (has_si && ni->comm && a.kind == V_CONST) {
+    uint32_t sb = in_slot(c, &b);
+    pos = emit_h(c, ni->op_si);
+    emit_ab(c, dst, sb);
+    emit_u(c, a.k);
+  } else {
+    uint32_t sa = in_slot(c, &a), sb = in_slot(c, &b);
+    pos = emit_h(c, ni->op);
+    emit_ab(c, dst, sa);
+    emit_ab(c, sb, 0);
+  }
+  push_temp(c, ni->rtype);
+  c->last_val = pos;
+  c->last_cmp = ni->cmp ? cmp_index(ni->op) : -1;
+}
+
+static void do_unary(comp *c, const numinfo *ni, uint8_t opc) {
+  vval a = pop(c);
+  uint32_t dst = c->h;
+  uint32_t sa = in_slot(c, &a);
+  size_t pos = emit_h(c, ni->op);
+  emit_ab(c, dst, sa);
+  push_temp(c, ni->rtype);
+  c->last_val = pos;
+  if (opc == 0x45) c->last_cmp = CMP_EQZ;
+}
+
+static void do_local_set(comp *c, uint32_t x, bool tee) {
+  vval v = pop(c);
+  uint32_t ls = c->lslot[x];
+  uint8_t t = c->ltype[x];
+  materialize_refs(c, ls);
+  if (v.kind == V_TEMP && t != VW_V128 && c->last_val != NONE &&
+      at(c, c->last_val + 1)->s.a == v.home) {
+    at(c, c->last_val + 1)->s.a = ls;   /* compute straight into the local */
+  } else {
+    emit_store_to(c, &v, ls);
+  }
+  c->last_val = NONE;
+  c->last_cmp = -1;
+  if (tee) push(c, V_LOCAL, t, ls, 0);
+}
+
+/* Pops the n arguments of a call (materialised) and returns their base. */
+static uint32_t call_args(comp *c, const vw_functype *t) {
+  uint32_t first = c->nvs - t->nparams;
+  for (uint32_t i = first; i < c->nvs; i++) materialize(c, &c->vs[i]);
+  uint32_t base = t->nparams ? c->vs[first].home : c->h;
+  c->nvs = first;
+  c->h = base;
+  return base;
+}
+
+static void call_results(comp *c, const vw_functype *t) {
+  for (uint32_t i = 0; i < t->nresults; i++) push_temp(c, t->results[i]);
+  c->last_val = NONE;
+  c->last_cmp = -1;
+}
+
+/* Skips the immediates of an instruction in dead code. */
+static bool skip_imm(comp *c, uint8_t op) {
+  vw_reader *r = &c->r;
+  uint32_t x;
+  uint64_t u;
+  int64_t s;
+  const uint8_t *b;
+  switch (op) {
+  case 0x0c: case 0x0d: case 0x10: case 0x20: case 0x21: case 0x22:
+  case 0x23: case 0x24: case 0x25: case 0x26: case 0xd2:
+    return vw_read_u32(r, &x);
+  case 0x11:
+    return vw_read_u32(r, &x) && vw_read_u32(r, &x);
+  case 0x0e: {
+    uint32_t n;
+    if (!vw_read_u32(r, &n)) return false;
+    for (uint64_t i = 0; i <= n; i++)
+      if (!vw_read_u32(r, &x)) return false;
+    return true;
+  }
+  case 0x1c: {
+    uint32_t n;
+    if (!vw_read_u32(r, &n)) return false;
+    return vw_read_bytes(r, n, &b);
+  }
+  case 0x3f: case 0x40: case 0xd0:
+    return vw_read_bytes(r, 1, &b);
+  case 0x41: return vw_read_sleb(r, 32, &s);
+  case 0x42: return vw_read_sleb(r, 64, &s);
+  case 0x43: return vw_read_bytes(r, 4, &b);
+  case 0x44: return vw_read_bytes(r, 8, &b);
+  case 0xfc:
+    if (!vw_read_u32(r, &x)) return false;
+    switch (x) {
+    case 8: return vw_read_u32(r, &x) && vw_read_bytes(r, 1, &b);
+    case 9: case 13: case 15: case 16: case 17: return vw_read_u32(r, &x);
+    case 10: return vw_read_bytes(r, 2, &b);
+    case 11: return vw_read_bytes(r, 1, &b);
+    case 12: case 14: return vw_read_u32(r, &x) && vw_read_u32(r, &x);
+    default: return true;
+    }
+  case 0xfd:
+    if (!vw_read_u32(r, &x)) return false;
+    if (x <= 11 || x == 92 || x == 93) return vw_read_uleb(r, 32, &u) && vw_read_uleb(r, 32, &u);
+    if (x >= 84 && x <= 91)
+      return vw_read_uleb(r, 32, &u) && vw_read_uleb(r, 32, &u) && vw_read_bytes(r, 1, &b);
+    if (x == 12 || x == 13) return vw_read_bytes(r, 16, &b);
+    if (x >= 21 && x <= 34) return vw_read_bytes(r, 1, &b);
+    return true;
+  default:
+    if (op >= 0x28 && op <= 0x3e) return vw_read_u32(r, &x) && vw_read_u32(r, &x);
+    return true;
+  }
+}
+
+/* ---- SIMD ------------------------------------------------------------------ */
+enum { SH_NONE, SH_UN, SH_BIN, SH_TER, SH_TEST, SH_SHIFT, SH_SPLAT,
+       SH_EXTRACT, SH_REPLACE, SH_LOAD, SH_STORE, SH_LLANE, SH_SLANE, SH_SHUF };
+typedef struct simdinfo { uint8_t shape, stype; uint16_t op; } simdinfo;
+#define T_SIMD(name, sub, shape, st, body) [sub] = { SH_##shape, VW_T_##st, VW_OP_simd_##name },
+static const simdinfo simdtab[256] = { VW_SIMD_OPS(T_SIMD) };
+
+/* Emits a SIMD op in the uniform layout [h][D, A][B, C][imm]. */
+static size_t emit_simd(comp *c, int op, uint32_t d, uint32_t a, uint32_t b,
+                        uint32_t k, uint64_t imm) {
+  size_t pos = emit_h(c, op);
+  emit_ab(c, d, a);
+  emit_ab(c, b, k);
+  emit_u(c, imm);
+  return pos;
+}
+
+static bool do_simd(comp *c) {
+  vw_reader *r = &c->r;
+  uint32_t sub, align, offset = 0;
+  static const uint8_t zero16[16];
+  const uint8_t *bytes = zero16;
+  if (!vw_read_u32(r, &sub)) return false;
+  if (sub == 0x0c) {                             /* v128.const */
+    if (!vw_read_bytes(r, 16, &bytes)) return false;
+    uint64_t lo, hi;
+    memcpy(&lo, bytes, 8);
+    memcpy(&hi, bytes + 8, 8);
+    uint32_t dst = c->h;
+    emit_h(c, VW_OP_const2);
+    emit_ab(c, dst, 0);
+    emit_u(c, lo);
+    emit_u(c, hi);
+    push_temp(c, VW_V128);
+    return true;
+  }
+  const simdinfo *si = sub < 256 ? &simdtab[sub] : NULL;
+  if (!si || si->shape == SH_NONE) return vw_reader_fail(r, "illegal opcode");
+  uint8_t lane = 0;
+  switch (si->shape) {
+  case SH_LOAD: case SH_STORE: case SH_LLANE: case SH_SLANE:
+    if (!vw_read_u32(r, &align) || !vw_read_u32(r, &offset)) return false;
+    if ((si->shape == SH_LLANE || si->shape == SH_SLANE) && !vw_read_u8(r, &lane))
+      return false;
+    break;
+  case SH_EXTRACT: case SH_REPLACE:
+    if (!vw_read_u8(r, &lane)) return false;
+    break;
+  case SH_SHUF:
+    if (!vw_read_bytes(r, 16, &bytes)) return false;
+    break;
+  }
+  vval x, y, z;
+  uint32_t dst, sx, sy, sz;
+  switch (si->shape) {
+  case SH_UN: case SH_TEST: case SH_SPLAT: case SH_EXTRACT: case SH_LOAD: {
+    x = pop(c);
+    dst = c->h;
+    sx = in_slot(c, &x);
+    size_t pos = emit_simd(c, si->op, dst, sx, 0, 0,
+                           si->shape == SH_LOAD ? offset : lane);
+    uint8_t rt = si->shape == SH_TEST ? VW_I32
+               : si->shape == SH_EXTRACT ? si->stype : VW_V128;
+    push_temp(c, rt);
+    if (rt != VW_V128) c->last_val = pos;
+    return true;
+  }
+  case SH_BIN: case SH_SHIFT: case SH_REPLACE: case SH_SHUF:
+    y = pop(c);
+    x = pop(c);
+    dst = c->h;
+    sx = in_slot(c, &x);
+    sy = in_slot(c, &y);
+    emit_simd(c, si->op, dst, sx, sy, 0, lane);
+    if (si->shape == SH_SHUF) {
+      uint64_t lo, hi;
+      memcpy(&lo, bytes, 8);
+      memcpy(&hi, bytes + 8, 8);
+      at(c, c->ncode - 1)->u = lo;
+      emit_u(c, hi);
+    }
+    push_temp(c, VW_V128);
+    return true;
+  case SH_TER:
+    z = pop(c);
+    y = pop(c);
+    x = pop(c);
+    dst = c->h;
+    sx = in_slot(c, &x);
+    sy = in_slot(c, &y);
+    sz = in_slot(c, &z);
+    emit_simd(c, si->op, dst, sx, sy, sz, 0);
+    push_temp(c, VW_V128);
+    return true;
+  case SH_STORE: case SH_SLANE:                  /* [h][addr, v][-, lane][offset] */
+    y = pop(c);
+    x = pop(c);
+    sy = in_slot(c, &y);
+    sx = in_slot(c, &x);
+    emit_simd(c, si->op, sx, sy, 0, lane, offset);
+    return true;
+  case SH_LLANE:                                 /* [h][dst, addr][v, lane][offset] */
+    y = pop(c);
+    x = pop(c);
+    dst = c->h;
+    sy = in_slot(c, &y);
+    sx = in_slot(c, &x);
+    emit_simd(c, si->op, dst, sx, sy, lane, offset);
+    push_temp(c, VW_V128);
+    return true;
+  }
+  return vw_reader_fail(r, "illegal opcode");
+}
+
+/* ---- the translation loop --------------------------------------------------- */
+static vw_status translate(comp *c, vw_error *err) {
+  vw_reader *r = &c->r;
+  while (c->ncs > 0) {
+    if (c->oom) return VW_ERR_NOMEM;
+    uint8_t op;
+    if (!vw_read_u8(r, &op)) break;
+
+    if (c->dead) {
+      if (op == 0x02 || op == 0x03 || op == 0x04) {
+        ctl bt;
+        if (!read_blocktype(c, &bt)) break;
+        c->dead_depth++;
+        continue;
+      }
+      if (op == 0x0b && c->dead_depth > 0) { c->dead_depth--; continue; }
+      if (op == 0x05 && c->dead_depth > 0) continue;
+      if (op != 0x0b && op != 0x05) {
+        if (!skip_imm(c, op)) break;
+        continue;
+      }
+      /* else/end of the current block: handled below */
+    }
+
+    uint32_t x, y;
+    switch (op) {
+    case 0x00:                                   /* unreachable */
+      emit_h(c, VW_OP_unreachable);
+      c->dead = true;
+      break;
+    case 0x01:                                   /* nop */
+      break;
+    case 0x02: case 0x03: {                      /* block, loop */
+      ctl bt;
+      if (!read_blocktype(c, &bt)) goto bad;
+      open_ctl(c, op == 0x02 ? C_BLOCK : C_LOOP, &bt);
+      break;
+    }
+    case 0x04: {                                 /* if */
+      ctl bt;
+      if (!read_blocktype(c, &bt)) goto bad;
+      cond k = take_cond(c);
+      ctl *C = open_ctl(c, C_IF, &bt);
+      if (!C) break;
+      emit_cond_branch(c, &k, false, NULL, &C->fix_else);
+      c->last_val = NONE;
+      break;
+    }
+    case 0x05: {                                 /* else */
+      ctl *C = label(c, 0);
+      if (!c->dead) {
+        for (uint32_t i = c->nvs - C->nr; i < c->nvs; i++) materialize(c, &c->vs[i]);
+        size_t pos = emit_h(c, VW_OP_jmp);
+        emit_fix(c, &C->fix_end, pos);
+      }
+      bind(c, &C->fix_else);
+      reset_stack(c, C, false);
+      c->dead = false;
+      break;
+    }
+    case 0x0b: {                                 /* end */
+      ctl *C = label(c, 0);
+      if (C->kind == C_FUNC) {
+        if (!c->dead) emit_return(c);
+        c->ncs--;
+        break;
+      }
+      if (!c->dead)
+        for (uint32_t i = c->nvs - C->nr; i < c->nvs; i++) materialize(c, &c->vs[i]);
+      bind(c, &C->fix_else);                     /* if without else */
+      bind(c, &C->fix_end);
+      reset_stack(c, C, true);
+      c->ncs--;
+      c->dead = false;
+      break;
+    }
+    case 0x0c:                                   /* br */
+      if (!vw_read_u32(r, &x)) goto bad;
+      emit_br(c, label(c, x));
+      c->dead = true;
+      break;
+    case 0x0d: {                                 /* br_if */
+      if (!vw_read_u32(r, &x)) goto bad;
+      ctl *L = label(c, x);
+      cond k = take_cond(c);
+      if (L->kind != C_FUNC && values_in_place(c, L)) {
+        emit_cond_branch(c, &k, true, L, NULL);
+      } else {
+        uint32_t skip = 0;
+        emit_cond_branch(c, &k, false, NULL, &skip);
+        emit_br(c, L);
+        bind(c, &skip);
+      }
+      c->last_val = NONE;
+      c->last_cmp = -1;
+      break;
+    }
+    case 0x0e: {                                 /* br_table */
+      uint32_t n;
+      if (!vw_read_u32(r, &n)) goto bad;
+      const uint8_t *labels = r->p;
+      for (uint64_t i = 0; i <= n; i++)
+        if (!vw_read_u32(r, &x)) goto bad;
+      vval idx = pop(c);
+      uint32_t si = in_slot(c, &idx);
+      size_t pos = emit_h(c, VW_OP_br_table);
+      emit_ab(c, si, n);
+      size_t table = c->ncode;
+      for (uint64_t i = 0; i <= n; i++) emit_u(c, 0);
+      /* stubs for labels whose values must move; one per distinct label */
+      size_t *stub = vw_calloc(c->ncs, sizeof *stub);
+      if (!stub) { c->oom = true; break; }
+      vw_reader lr;
+      vw_reader_init(&lr, r->base, labels, r->end);
+      for (uint64_t i = 0; i <= n; i++) {
+        vw_read_u32(&lr, &x);
+        ctl *L = label(c, x);
+        if (L->kind != C_FUNC && values_in_place(c, L)) {
+          if (L->kind == C_LOOP) {
+            at(c, table + i)->i = (int64_t)L->loop_pos - (int64_t)pos;
+          } else {
+            /* chain the table cell into the label's fixups */
+            vw_cell *cell = at(c, table + i);
+            cell->s.a = (uint32_t)pos;
+            cell->s.b = L->fix_end;
+            if (!c->oom) L->fix_end = (uint32_t)(table + i) + 1;
+          }
+          continue;
+        }
+        if (!stub[x]) {
+          stub[x] = c->ncode + 1;
+          emit_br(c, L);
+        }
+        at(c, table + i)->i = (int64_t)(stub[x] - 1) - (int64_t)pos;
+      }
+      vw_free(stub);
+      c->dead = true;
+      break;
+    }
+    case 0x0f:                                   /* return */
+      emit_return(c);
+      c->dead = true;
+      break;
+    case 0x10: {                                 /* call */
+      if (!vw_read_u32(r, &x)) goto bad;
+      const vw_functype *t = &c->m->types[c->m->func_type[x]];
+      uint32_t base = call_args(c, t);
+      emit_h(c, VW_OP_call);
+      emit_ab(c, x, base);
+      call_results(c, t);
+      break;
+    }
+    case 0x11: {                                 /* call_indirect */
+      if (!vw_read_u32(r, &y) || !vw_read_u32(r, &x)) goto bad;
+      const vw_functype *t = &c->m->types[y];
+      vval idx = pop(c);
+      uint32_t base = call_args(c, t);
+      /* a constant index goes just above the arguments */
+      if (idx.kind == V_CONST) {
+        idx.home = base;
+        for (uint32_t i = 0; i < t->nparams; i++) idx.home += vw_slots(t->params[i]);
+      }
+      uint32_t si = in_slot(c, &idx);
+      emit_h(c, VW_OP_call_indirect);
+      emit_ab(c, base, si);
+      emit_ab(c, x, y);
+      call_results(c, t);
+      break;
+    }
+    case 0x1a:                                   /* drop */
+      pop(c);
+      break;
+    case 0x1b: case 0x1c: {                      /* select */
+      if (op == 0x1c) {
+        const uint8_t *b;
+        if (!vw_read_u32(r, &x) || !vw_read_bytes(r, x, &b)) goto bad;
+      }
+      vval k = pop(c), b = pop(c), a = pop(c);
+      uint32_t dst = c->h;
+      uint32_t sk = in_slot(c, &k), sb = in_slot(c, &b), sa = in_slot(c, &a);
+      bool wide = a.type == VW_V128;
+      size_t pos = emit_h(c, wide ? VW_OP_select2 : VW_OP_select);
+      emit_ab(c, dst, sa);
+      emit_ab(c, sb, sk);
+      push_temp(c, a.type);
+      if (!wide) c->last_val = pos;
+      break;
+    }
+    case 0x20:                                   /* local.get */
+      if (!vw_read_u32(r, &x)) goto bad;
+      push(c, V_LOCAL, c->ltype[x], c->lslot[x], 0);
+      break;
+    case 0x21: case 0x22:                        /* local.set, local.tee */
+      if (!vw_read_u32(r, &x)) goto bad;
+      do_local_set(c, x, op == 0x22);
+      break;
+    case 0x23: {                                 /* global.get */
+      if (!vw_read_u32(r, &x)) goto bad;
+      uint8_t t = c->m->globals[x].type;
+      uint32_t dst = c->h;
+      size_t pos = emit_h(c, t == VW_V128 ? VW_OP_global_get2 : VW_OP_global_get);
+      emit_ab(c, dst, x);
+      push_temp(c, t);
+      if (t != VW_V128) c->last_val = pos;
+      break;
+    }
+    case 0x24: {                                 /* global.set */
+      if (!vw_read_u32(r, &x)) goto bad;
+      vval v = pop(c);
+      uint32_t sv = in_slot(c, &v);
+      emit_h(c, v.type == VW_V128 ? VW_OP_global_set2 : VW_OP_global_set);
+      emit_ab(c, sv, x);
+      break;
+    }
+    case 0x25: {                                 /* table.get */
+      if (!vw_read_u32(r, &x)) goto bad;
+      vval i = pop(c);
+      uint32_t dst = c->h, si = in_slot(c, &i);
+      size_t pos = emit_h(c, VW_OP_table_get);
+      emit_ab(c, dst, si);
+      emit_ab(c, x, 0);
+      push_temp(c, c->m->tables[x].elemtype);
+      c->last_val = pos;
+      break;
+    }
+    case 0x26: {                                 /* table.set */
+      if (!vw_read_u32(r, &x)) goto bad;
+      vval v = pop(c), i = pop(c);
+      uint32_t sv = in_slot(c, &v), si = in_slot(c, &i);
+      emit_h(c, VW_OP_table_set);
+      emit_ab(c, si, sv);
+      emit_ab(c, x, 0);
+      break;
+    }
+    case 0x3f: case 0x40: {                      /* memory.size, memory.grow */
+      const uint8_t *b;
+      if (!vw_read_bytes(r, 1, &b)) goto bad;
+      uint32_t dst, sa = 0;
+      if (op == 0x40) {
+        vval n = pop(c);
+        dst = c->h;
+        sa = in_slot(c, &n);
+      } else {
+        dst = c->h;
+      }
+      size_t pos = emit_h(c, op == 0x3f ? VW_OP_memory_size : VW_OP_memory_grow);
+      emit_ab(c, dst, sa);
+      push_temp(c, VW_I32);
+      c->last_val = pos;
+      break;
+    }
+    case 0x41: {                                 /* i32.const */
+      int64_t v;
+      if (!vw_read_sleb(r, 32, &v)) goto bad;
+      push(c, V_CONST, VW_I32, 0, (uint32_t)v);
+      break;
+    }
+    case 0x42: {                                 /* i64.const */
+      int64_t v;
+      if (!vw_read_sleb(r, 64, &v)) goto bad;
+      push(c, V_CONST, VW_I64, 0, (uint64_t)v);
+      break;
+    }
+    case 0x43: {                                 /* f32.const */
+      uint32_t v;
+      if (!vw_read_f32(r, &v)) goto bad;
+      push(c, V_CONST, VW_F32, 0, v);
+      break;
+    }
+    case 0x44: {                                 /* f64.const */
+      uint64_t v;
+      if (!vw_read_f64(r, &v)) goto bad;
+      push(c, V_CONST, VW_F64, 0, v);
+      break;
+    }
+    case 0xd0: {                                 /* ref.null */
+      const uint8_t *b;
+      if (!vw_read_bytes(r, 1, &b)) goto bad;
+      push(c, V_CONST, b[0], 0, 0);
+      break;
+    }
+    case 0xd1: {                                 /* ref.is_null */
+      vval a = pop(c);
+      uint32_t dst = c->h, sa = in_slot(c, &a);
+      size_t pos = emit_h(c, VW_OP_ref_is_null);
+      emit_ab(c, dst, sa);
+      push_temp(c, VW_I32);
+      c->last_val = pos;
+      break;
+    }
+    case 0xd2: {                                 /* ref.func */
+      if (!vw_read_u32(r, &x)) goto bad;
+      uint32_t dst = c->h;
+      size_t pos = emit_h(c, VW_OP_ref_func);
+      emit_ab(c, dst, x);
+      push_temp(c, VW_FUNCREF);
+      c->last_val = pos;
+      break;
+    }
+    case 0xfc: {
+      if (!vw_read_u32(r, &x)) goto bad;
+      if (x <= 7) {                              /* trunc_sat */
+        const numinfo *ni = &numtab[0x100 + x];
+        do_unary(c, ni, 0);
+        break;
+      }
+      const uint8_t *b;
+      uint32_t z;
+      switch (x) {
+      case 8: case 10: case 11: case 12: case 14: case 17: {
+        /* three operands: dst/idx, src/value, n */
+        uint32_t seg = 0, t1 = 0, t2 = 0;
+        if (x == 8) { if (!vw_read_u32(r, &seg) || !vw_read_bytes(r, 1, &b)) goto bad; }
+        if (x == 10) { if (!vw_read_bytes(r, 2, &b)) goto bad; }
+        if (x == 11) { if (!vw_read_bytes(r, 1, &b)) goto bad; }
+        if (x == 12) { if (!vw_read_u32(r, &seg) || !vw_read_u32(r, &t1)) goto bad; }
+        if (x == 14) { if (!vw_read_u32(r, &t1) || !vw_read_u32(r, &t2)) goto bad; }
+        if (x == 17) { if (!vw_read_u32(r, &t1)) goto bad; }
+        vval n = pop(c), s = pop(c), d = pop(c);
+        uint32_t sn = in_slot(c, &n), ss = in_slot(c, &s), sd = in_slot(c, &d);
+        static const uint16_t ops[18] = {
+          [8] = VW_OP_memory_init, [10] = VW_OP_memory_copy,
+          [11] = VW_OP_memory_fill, [12] = VW_OP_table_init,
+          [14] = VW_OP_table_copy, [17] = VW_OP_table_fill };
+        emit_h(c, ops[x]);
+        emit_ab(c, sd, ss);
+        switch (x) {
+        case 8: emit_ab(c, sn, seg); break;
+        case 10: case 11: emit_ab(c, sn, 0); break;
+        case 12: emit_ab(c, sn, t1); emit_ab(c, seg, 0); break;
+        case 14: emit_ab(c, sn, t1); emit_ab(c, t2, 0); break;
+        case 17: emit_ab(c, sn, t1); break;
+        }
+        break;
+      }
+      case 9: case 13:                           /* data.drop, elem.drop */
+        if (!vw_read_u32(r, &z)) goto bad;
+        emit_h(c, x == 9 ? VW_OP_data_drop : VW_OP_elem_drop);
+        emit_ab(c, z, 0);
+        break;
+      case 15: {                                 /* table.grow */
+        if (!vw_read_u32(r, &z)) goto bad;
+        vval n = pop(c), init = pop(c);
+        uint32_t dst = c->h;
+        uint32_t sn = in_slot(c, &n), sv = in_slot(c, &init);
+        size_t pos = emit_h(c, VW_OP_table_grow);
+        emit_ab(c, dst, sv);
+        emit_ab(c, sn, z);
+        push_temp(c, VW_I32);
+        c->last_val = pos;
+        break;
+      }
+      case 16: {                                 /* table.size */
+        if (!vw_read_u32(r, &z)) goto bad;
+        uint32_t dst = c->h;
+        size_t pos = emit_h(c, VW_OP_table_size);
+        emit_ab(c, dst, z);
+        push_temp(c, VW_I32);
+        c->last_val = pos;
+        break;
+      }
+      default:
+        goto bad;
+      }
+      break;
+    }
+    case 0xfd:
+      if (!do_simd(c)) goto bad;
+      break;
+    default: {
+      const meminfo *mi = mem_op(op);
+      if (mi) {
+        uint32_t align, offset;
+        if (!vw_read_u32(r, &align) || !vw_read_u32(r, &offset)) goto bad;
+        if (mi->kind == 1) {
+          vval a = pop(c);
+          uint32_t dst = c->h, sa = in_slot(c, &a);
+          size_t pos = emit_h(c, mi->op);
+          emit_ab(c, dst, sa);
+          emit_u(c, offset);
+          push_temp(c, mi->type);
+          c->last_val = pos;
+        } else {
+          vval v = pop(c), a = pop(c);
+          uint32_t sv = in_slot(c, &v), sa = in_slot(c, &a);
+          emit_h(c, mi->op);
+          emit_ab(c, sa, sv);
+          emit_u(c, offset);
+        }
+        break;
+      }
+      const numinfo *ni = &numtab[op];
+      switch (ni->kind) {
+      case N_CMP: case N_BINI: case N_BIN: do_binary(c, ni); break;
+      case N_UN: do_unary(c, ni, op); break;
+      case N_RETYPE: c->vs[c->nvs - 1].type = ni->rtype; break;
+      default:
+        return vw_fail(err, VW_ERR_INVALID, vw_reader_offset(r) - 1,
+                       "unsupported opcode 0x%02x", op);
+      }
+    }
+    }
+  }
+  if (c->oom) return VW_ERR_NOMEM;
+  if (c->ncs == 0) return VW_OK;
+bad:
+  return vw_fail(err, VW_ERR_MALFORMED,
+                 r->error ? r->error_offset : vw_reader_offset(r),
+                 "cannot compile function body: %s",
+                 r->error ? r->error : "unexpected opcode");
+}
+
+static vw_status compile_one(const vw_module *m, vw_funcdef *fd, const void *const *H,
+                             vw_error *err) {
+  comp c;
+  memset(&c, 0, sizeof c);
+  c.m = m;
+  c.ft = &m->types[fd->type_idx];
+  c.H = H;
+  c.last_val = NONE;
+  c.last_cmp = -1;
+  vw_reader_init(&c.r, m->bytes, fd->body, fd->body + fd->body_len);
+
+  vw_status st = VW_OK;
+  uint32_t np = c.ft->nparams;
+  c.nlocals = np + fd->nlocals;
+  c.ltype = vw_malloc(c.nlocals ? c.nlocals : 1);
+  c.lslot = vw_calloc(c.nlocals ? c.nlocals : 1, sizeof *c.lslot);
+  if (!c.ltype || !c.lslot) { st = VW_ERR_NOMEM; goto out; }
+  uint32_t slot = 0, pslots = 0;
+  for (uint32_t i = 0; i < c.nlocals; i++) {
+    c.ltype[i] = i < np ? c.ft->params[i] : fd->local_types[i - np];
+    c.lslot[i] = slot;
+    slot += vw_slots(c.ltype[i]);
+    if (i + 1 == np) pslots = slot;
+  }
+  c.h = c.maxh = slot;
+
+  /* the function body is a block whose label is the return */
+  ctl fn;
+  memset(&fn, 0, sizeof fn);
+  fn.nr = c.ft->nresults;
+  fn.results = c.ft->results;
+  if (!open_ctl(&c, C_FUNC, &fn)) { st = VW_ERR_NOMEM; goto out; }
+
+  st = translate(&c, err);
+  if (st != VW_OK) goto out;
+
+  uint32_t rslots = 0;
+  for (uint32_t i = 0; i < c.ft->nresults; i++) rslots += vw_slots(c.ft->results[i]);
+  vw_code *code = vw_malloc(sizeof *code + c.ncode * sizeof(vw_cell));
+  if (!code) { st = VW_ERR_NOMEM; goto out; }
+  code->nparam_slots = pslots;
+  code->nlocal_slots = slot - pslots;
+  code->nresult_slots = rslots;
+  code->frame_slots = c.maxh > rslots ? c.maxh : rslots;
+  code->ncells = c.ncode;
+  memcpy(code->cells, c.code, c.ncode * sizeof(vw_cell));
+  fd->code = code;
+
+out:
+  if (st == VW_ERR_NOMEM) vw_fail(err, VW_ERR_NOMEM, VW_NO_OFFSET, "out of memory");
+  vw_free(c.code);
+  vw_free(c.vs);
+  vw_free(c.cs);
+  vw_free(c.ltype);
+  vw_free(c.lslot);
+  return st;
+}
+
+vw_status vw_compile(vw_module *m, vw_error *err) {
+  const void *const *H = vw_exec_handlers();
+  uint32_t n = m->nfuncs - m->nfunc_imports;
+  for (uint32_t i = 0; i < n; i++) {
+    if (m->funcs[i].code) continue;
+    vw_status st = compile_one(m, &m->funcs[i], H, err);
+    if (st != VW_OK) {
+      /* leave nothing half-built: free what this call compiled */
+      for (uint32_t j = 0; j < i; j++) {
+        vw_code_free(m->funcs[j].code);
+        m->funcs[j].code = NULL;
+      }
+      return st;
+    }
+  }
+  return VW_OK;
+}
+
+void vw_code_free(void *code) { vw_free(code); }

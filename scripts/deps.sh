@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# deps.sh — installs the Debian 12 packages VyomaOS needs, and nothing when
+# they are all present (one dpkg-query call, well under a second), so every
+# make target can run it first.
+#
+#   scripts/deps.sh [GROUP...]     default: all groups
+#
+# Groups:
+#   build  C toolchain (gcc; clang with its sanitizer/libFuzzer runtimes),
+#          wabt (wast2json, wat2wasm, wasm2c), cJSON for vw-spec
+#   wasm   C -> wasm32-wasi for the sample apps (clang + wasi-libc + runtime)
+#   os     static supervisor (musl), stb image/PNG headers, the DejaVu font
+#   node   Node.js, the reference WASI host (skipped when node is on PATH)
+#   bench  hyperfine for `make bench`
+set -euo pipefail
+
+group_pkgs() {
+  case "$1" in
+    build) echo build-essential clang lld libclang-rt-14-dev wabt libcjson-dev ;;
+    wasm)  echo clang lld wasi-libc libclang-rt-14-dev-wasm32 ;;
+    os)    echo musl-tools libstb-dev fonts-dejavu-core ;;
+    node)  command -v node >/dev/null 2>&1 || echo nodejs ;;
+    bench) echo hyperfine ;;
+    *) echo "deps.sh: unknown group '$1' (build wasm os node bench)" >&2
+       return 1 ;;
+  esac
+}
+
+groups=("$@")
+[ ${#groups[@]} -gt 0 ] || groups=(build wasm os node bench)
+
+want=()
+for g in "${groups[@]}"; do
+  # shellcheck disable=SC2207
+  want+=($(group_pkgs "$g"))
+done
+[ ${#want[@]} -gt 0 ] || exit 0
+
+# Installed packages print "ii"; unknown ones print nothing (and complain on
+# stderr, which is expected here).
+installed=$(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "${want[@]}" \
+            2>/dev/null | awk '$2 == "ii" { print $1 }' || true)
+missing=()
+for p in "${want[@]}"; do
+  grep -qx -- "$p" <<<"$installed" || missing+=("$p")
+done
+# de-duplicate (clang and lld sit in two groups)
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+
+echo "deps.sh: installing ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO=sudo
+  else echo "deps.sh: need root to install: ${missing[*]}" >&2; exit 1; fi
+else
+  SUDO=
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q "${missing[@]}" </dev/null

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# run.sh — `make test`: builds both variants (normal and ASan/UBSan) and
+# runs every suite in each:
+#   build, build-asan         the engine library and vw-spec compile and link
+#   spec/NAME.wast            one case per spec file (tests/spec/run.sh)
+#   spec-asan/NAME.wast       the same under AddressSanitizer + UBSan
+#   unit/NAME, unit-asan/NAME tests/unit/NAME.c, which exits 0 on success
+#   make-all, make-asan       everything else `make` / `make asan` builds
+# Prints PASS/FAIL/SKIP per case and ends with exactly one line
+# "N passed, N failed, N skipped"; the exit status is 1 if anything failed.
+set -uo pipefail
+export LC_ALL=C
+cd "$(dirname "$0")/.." || exit 1
+
+MAKE=${MAKE:-make}
+case " ${MAKEFLAGS:-} " in
+  *jobserver*|*" -j"*) jobs= ;;          # inside make -j already
+  *) jobs=-j$(nproc 2>/dev/null || echo 2) ;;
+esac
+logs=build/test-logs
+mkdir -p "$logs"
+
+npass=0 nfail=0 nskip=0
+pass() { echo "PASS $1"; npass=$((npass + 1)); }
+fail() { echo "FAIL $1"; nfail=$((nfail + 1)); }
+skip() { echo "SKIP $1: $2"; nskip=$((nskip + 1)); }
+
+# make TARGET... quietly into build/test-logs/NAME.log
+build() {
+  local name=$1; shift
+  $MAKE ${jobs:+"$jobs"} --no-print-directory "$@" >"$logs/$name.log" 2>&1
+}
+# the end of a log, after the FAIL line it explains
+show() { tail -n 25 "$logs/$1.log" | sed 's/^/    | /'; }
+
+# The spec suite prints its own PASS/FAIL/SKIP lines, one per file; count
+# them.  A non-zero exit with no FAIL line (a broken list, say) is one more.
+spec_suite() {
+  local label=$1 runner=$2 log=$logs/$1.log rc
+  tests/spec/run.sh --label "$label" "$runner" | tee "$log"
+  rc=${PIPESTATUS[0]}
+  local p f s
+  p=$(grep -c '^PASS ' "$log"); f=$(grep -c '^FAIL ' "$log"); s=$(grep -c '^SKIP ' "$log")
+  npass=$((npass + p)); nfail=$((nfail + f)); nskip=$((nskip + s))
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then fail "$label (exit status $rc)"; fi
+}
+
+unit_suite() {
+  local dir=$2 label=$3 src name   # $1 (the variant name) is not needed
+  for src in tests/unit/*.c; do
+    [ -e "$src" ] || continue
+    name=$(basename "$src" .c)
+    if ! build "$label-$name-build" "$dir/bin/test-$name"; then
+      fail "$label/$name (does not build)"
+      show "$label-$name-build"
+      continue
+    fi
+    if timeout -k 10 600 "$dir/bin/test-$name" >"$logs/$label-$name.log" 2>&1 </dev/null; then
+      pass "$label/$name"
+    else
+      fail "$label/$name (exit status $?)"
+      show "$label-$name"
+    fi
+  done
+}
+
+variant() {  # name builddir speclabel unitlabel make-goal
+  local name=$1 dir=$2
+  if build "$name" "$dir/lib/libvw.a" "$dir/bin/vw-spec"; then
+    pass "$name"
+    spec_suite "$3" "$dir/bin/vw-spec"
+  else
+    fail "$name"
+    show "$name"
+    skip "$3" "$name failed"
+  fi
+  # unit tests need only the library, so they run even if vw-spec did not link
+  unit_suite "$name" "$dir" "$4"
+  # everything else the goal builds (CLI, apps, ...) must build too
+  if build "make-$5" "$5"; then pass "make-$5"; else fail "make-$5"; show "make-$5"; fi
+}
+
+variant build build spec unit all
+
+export ASAN_OPTIONS=detect_leaks=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+variant build-asan build/asan spec-asan unit-asan asan
+
+echo "$npass passed, $nfail failed, $nskip skipped"
+[ "$nfail" -eq 0 ]

@@ -1,0 +1,36 @@
+/*
+** cli.h — what the files of the `vyoma` developer CLI share: reading a
+** module file, reporting load errors in the one-line form, and printing
+** value types.  main.c owns argument parsing and `run`; inspect.c owns
+** `validate` and `inspect`.
+*/
+#ifndef VYOMA_CLI_H
+#define VYOMA_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../runtime/vw.h"
+
+/* Exit codes of the CLI itself (the app's own code is passed through). */
+#define VYOMA_EXIT_FAIL 1     /* unreadable, malformed, invalid, unlinkable */
+#define VYOMA_EXIT_USAGE 2    /* bad command line                           */
+#define VYOMA_EXIT_TRAP 134   /* the app trapped (128 + SIGABRT, as wasmtime) */
+
+/* Reads the whole file into a fresh buffer (free with free()).  On failure
+** prints `vyoma: FILE: strerror` and returns NULL. */
+uint8_t *cli_read_file(const char *path, size_t *len);
+
+/* Decodes and validates; on failure prints the one-line error
+** (`vyoma: FILE: offset 0xNN: message`) and returns NULL. */
+vw_module *cli_load_module(const char *path);
+
+/* Prints an engine error about FILE on one line to stderr. */
+void cli_report_error(const char *path, const vw_error *err);
+
+const char *cli_valtype_name(uint8_t t);
+
+int cli_validate(int argc, char **argv);
+int cli_inspect(int argc, char **argv);
+
+#endif

@@ -1,0 +1,183 @@
+/*
+** inspect.c — `vyoma validate` and `vyoma inspect`, plus the module loading
+** and error reporting that `run` shares with them.
+**
+** A load failure is always one line on stderr,
+**   vyoma: FILE: offset 0xNN: message
+** so editors and scripts can jump to the byte; exit status 1.
+*/
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+uint8_t *cli_read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "vyoma: %s: %s\n", path, strerror(errno));
+    return NULL;
+  }
+  struct stat st;
+  int serr = fstat(fileno(f), &st) != 0 ? errno : 0;
+  if (!serr && S_ISDIR(st.st_mode)) serr = EISDIR;
+  if (serr) {
+    fprintf(stderr, "vyoma: %s: %s\n", path, strerror(serr));
+    fclose(f);
+    return NULL;
+  }
+  /* Read in chunks rather than trusting st_size: pipes and /dev/stdin have
+  ** no size. */
+  size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 65536, n = 0;
+  uint8_t *buf = malloc(cap);
+  for (;;) {
+    if (!buf) {
+      fprintf(stderr, "vyoma: %s: %s\n", path, strerror(ENOMEM));
+      fclose(f);
+      return NULL;
+    }
+    size_t got = fread(buf + n, 1, cap - n, f);
+    n += got;
+    if (got == 0) break;
+    if (n == cap) {
+      uint8_t *nb = realloc(buf, cap * 2);
+      if (!nb) free(buf);
+      buf = nb;
+      cap *= 2;
+    }
+  }
+  if (ferror(f)) {
+    fprintf(stderr, "vyoma: %s: %s\n", path, strerror(errno ? errno : EIO));
+    free(buf);
+    fclose(f);
+    return NULL;
+  }
+  fclose(f);
+  *len = n;
+  return buf;
+}
+
+void cli_report_error(const char *path, const vw_error *err) {
+  const char *msg = err->msg[0] ? err->msg : "error";
+  if (err->status == VW_ERR_NOMEM && !err->msg[0]) msg = "out of memory";
+  if ((err->status == VW_ERR_MALFORMED || err->status == VW_ERR_INVALID) &&
+      err->offset != VW_NO_OFFSET)
+    fprintf(stderr, "vyoma: %s: offset 0x%zx: %s\n", path, err->offset, msg);
+  else
+    fprintf(stderr, "vyoma: %s: %s\n", path, msg);
+}
+
+vw_module *cli_load_module(const char *path) {
+  size_t len = 0;
+  uint8_t *bytes = cli_read_file(path, &len);
+  if (!bytes) return NULL;
+  vw_error err;
+  memset(&err, 0, sizeof err);
+  vw_module *m = vw_module_new(bytes, len, &err);
+  free(bytes);   /* the engine keeps its own copy */
+  if (!m) cli_report_error(path, &err);
+  return m;
+}
+
+const char *cli_valtype_name(uint8_t t) {
+  switch (t) {
+  case VW_I32: return "i32";
+  case VW_I64: return "i64";
+  case VW_F32: return "f32";
+  case VW_F64: return "f64";
+  case VW_V128: return "v128";
+  case VW_FUNCREF: return "funcref";
+  case VW_EXTERNREF: return "externref";
+  default: return "?";
+  }
+}
+
+int cli_validate(int argc, char **argv) {
+  if (argc != 1 || argv[0][0] == '-') {
+    if (argc == 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
+      printf("usage: vyoma validate FILE.wasm\n"
+             "Decodes and validates the module; prints \"ok\" (exit 0) or the\n"
+             "error as `vyoma: FILE: offset 0xNN: message` (exit 1).\n");
+      return 0;
+    }
+    fprintf(stderr, "usage: vyoma validate FILE.wasm\n");
+    return VYOMA_EXIT_USAGE;
+  }
+  vw_module *m = cli_load_module(argv[0]);
+  if (!m) return VYOMA_EXIT_FAIL;
+  vw_module_free(m);
+  printf("ok\n");
+  return 0;
+}
+
+static void print_functype(const vw_functype_info *ft) {
+  printf("(");
+  for (uint32_t i = 0; i < ft->nparams; i++)
+    printf("%s%s", i ? ", " : "", cli_valtype_name(ft->params[i]));
+  printf(") -> (");
+  for (uint32_t i = 0; i < ft->nresults; i++)
+    printf("%s%s", i ? ", " : "", cli_valtype_name(ft->results[i]));
+  printf(")");
+}
+
+static void print_limits(const vw_extern_info *x, const char *unit) {
+  if (x->has_max)
+    printf("min %u max %u %s", x->min, x->max, unit);
+  else
+    printf("min %u %s", x->min, unit);
+}
+
+/* One line per extern: kind, name, type. */
+static void print_extern(const vw_extern_info *x, int is_import) {
+  static const char *kinds[] = {"func", "table", "memory", "global"};
+  printf("  %-6s ", x->kind <= VW_EXTERN_GLOBAL ? kinds[x->kind] : "?");
+  if (is_import)
+    printf("%s.%s ", x->module ? x->module : "?", x->name ? x->name : "?");
+  else
+    printf("%s ", x->name ? x->name : "?");
+  switch (x->kind) {
+  case VW_EXTERN_FUNC: print_functype(&x->func); break;
+  case VW_EXTERN_TABLE:
+    printf("%s ", cli_valtype_name(x->valtype));
+    print_limits(x, "elements");
+    break;
+  case VW_EXTERN_MEMORY: print_limits(x, "pages"); break;
+  case VW_EXTERN_GLOBAL:
+    printf("%s%s", x->mut ? "mut " : "", cli_valtype_name(x->valtype));
+    break;
+  }
+  printf("\n");
+}
+
+int cli_inspect(int argc, char **argv) {
+  if (argc != 1 || argv[0][0] == '-') {
+    if (argc == 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
+      printf("usage: vyoma inspect FILE.wasm\n"
+             "Prints the module's imports and exports with their types.\n");
+      return 0;
+    }
+    fprintf(stderr, "usage: vyoma inspect FILE.wasm\n");
+    return VYOMA_EXIT_USAGE;
+  }
+  vw_module *m = cli_load_module(argv[0]);
+  if (!m) return VYOMA_EXIT_FAIL;
+  uint32_t ni = vw_module_import_count(m), ne = vw_module_export_count(m);
+  printf("imports (%u):\n", ni);
+  for (uint32_t i = 0; i < ni; i++) {
+    vw_extern_info x;
+    memset(&x, 0, sizeof x);
+    vw_module_import(m, i, &x);
+    print_extern(&x, 1);
+  }
+  printf("exports (%u):\n", ne);
+  for (uint32_t i = 0; i < ne; i++) {
+    vw_extern_info x;
+    memset(&x, 0, sizeof x);
+    vw_module_export(m, i, &x);
+    print_extern(&x, 0);
+  }
+  vw_module_free(m);
+  return 0;
+}

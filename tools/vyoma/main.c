@@ -1,0 +1,565 @@
+/*
+** main.c — the `vyoma` developer CLI: command dispatch, `vyoma run`, and
+** turning what happened inside the app into an exit status.
+**
+**   vyoma run [options] [--] app.wasm [args...]   run a WASI command
+**   vyoma validate app.wasm                        decode + validate only
+**   vyoma inspect app.wasm                         imports/exports + types
+**
+** Exit status of `run`: the app's own exit code; 134 after a trap (the
+** message and a wasm backtrace go to stderr); 1 when the module cannot be
+** read, decoded, validated or linked; 2 for a bad command line; 128+N when
+** signal N (SIGINT, SIGTERM) stopped the app.  These follow wasmtime so
+** scripts written against one work with the other.
+*/
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "../../wasi/vwasi.h"
+#include "cli.h"
+
+#ifndef VYOMA_VERSION
+#define VYOMA_VERSION "0.1.0"
+#endif
+
+/* ---- signals --------------------------------------------------------------
+** The handler may only touch async-signal-safe state: vw_interrupt is
+** documented safe from a signal handler, and the store pointer is published
+** before the app starts and withdrawn after it ends.
+**
+** vw_interrupt stops wasm code at its next call or loop back-edge, but an app
+** blocked inside a host call (a read of a silent stdin, a long sleep) may
+** never get back to wasm code: the WASI host retries EINTR.  So the first
+** signal also arms a one-second grace alarm; if the app is still running
+** when it fires, we leave with the same status a completed interrupt gives.
+** Nothing is lost by that: the WASI host writes straight to the descriptors,
+** our own stdio has nothing buffered while the app runs. */
+static vw_store *volatile g_running_store;
+static volatile sig_atomic_t g_signal;
+static const char *g_path = "app";
+
+static void on_signal(int sig) {
+  if (g_signal) {
+    /* Second signal: the user insists.  Die the default way. */
+    signal(sig, SIG_DFL);
+    raise(sig);
+    return;
+  }
+  g_signal = sig;
+  vw_store *s = g_running_store;
+  if (s) {
+    vw_interrupt(s);
+    alarm(1);
+  }
+}
+
+static void on_alarm(int sig) {
+  (void)sig;
+  if (!g_running_store || !g_signal) return;
+  /* only async-signal-safe calls from here on */
+  static const char a[] = "vyoma: ", b[] = ": interrupted by signal\n";
+  if (write(2, a, sizeof a - 1) < 0 ||
+      write(2, g_path, strlen(g_path)) < 0 ||
+      write(2, b, sizeof b - 1) < 0) {
+    /* nothing more we can do about stderr */
+  }
+  _exit(128 + g_signal);
+}
+
+static void install_signals(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  /* No SA_RESTART: a blocking call inside a WASI function should return
+  ** EINTR, giving the host the chance to get back to wasm code, where the
+  ** interrupt flag is checked. */
+  sa.sa_flags = 0;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sa.sa_handler = on_alarm;
+  sigaction(SIGALRM, &sa, NULL);
+}
+
+/* ---- help ----------------------------------------------------------------- */
+static void usage_main(FILE *out) {
+  fprintf(out,
+    "vyoma " VYOMA_VERSION " - run and examine VyomaOS WebAssembly apps\n"
+    "\n"
+    "usage: vyoma <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run [options] [--] APP.wasm [ARGS...]  run a WASI command module\n"
+    "  validate APP.wasm                      decode and validate; print \"ok\"\n"
+    "  inspect APP.wasm                       list imports and exports with types\n"
+    "\n"
+    "  vyoma APP.wasm ARGS...  is short for  vyoma run APP.wasm ARGS...\n"
+    "\n"
+    "options:\n"
+    "  -h, --help       this help (`vyoma run --help` for run's options)\n"
+    "  -V, --version    print the version\n"
+    "\n"
+    "exit status:\n"
+    "  N    the app's exit code (proc_exit(N), or 0 when _start returns)\n"
+    "  1    the module could not be read, decoded, validated or linked\n"
+    "  2    bad command line\n"
+    "  134  the app trapped (message and wasm backtrace on stderr)\n"
+    "  130, 143  stopped by SIGINT, SIGTERM\n");
+}
+
+static void usage_run(FILE *out) {
+  fprintf(out,
+    "usage: vyoma run [options] [--] APP.wasm [ARGS...]\n"
+    "\n"
+    "Runs a WASI preview 1 command (its _start export).  The app sees\n"
+    "argv[0] = the module's file name, then ARGS; only the environment,\n"
+    "directories and memory granted below exist for it.\n"
+    "\n"
+    "options:\n"
+    "  --dir HOST[::GUEST]   preopen host directory HOST as GUEST (default: the\n"
+    "                        same path as HOST); may be repeated\n"
+    "  --env K=V             set environment variable K for the app; --env K\n"
+    "                        passes the host's value of K; may be repeated\n"
+    "  --max-memory SIZE     cap each linear memory, e.g. 16MiB, 512KiB, 1GiB\n"
+    "                        (plain number = bytes; K/M/G mean KiB/MiB/GiB)\n"
+    "  --invoke NAME         call export NAME instead of _start; ARGS are its\n"
+    "                        parameters (integers or floats); results are\n"
+    "                        printed one per line\n"
+    "  -h, --help            this help\n"
+    "\n"
+    "exit status:\n"
+    "  N    the app's exit code (proc_exit(N), or 0 when _start returns)\n"
+    "  1    the module could not be read, decoded, validated or linked,\n"
+    "       or a --dir does not exist\n"
+    "  2    bad command line\n"
+    "  134  the app trapped: `error: wasm trap: <reason>` and a wasm\n"
+    "       backtrace (innermost frame first) are printed on stderr\n"
+    "  130, 143  stopped by SIGINT, SIGTERM (the running code is interrupted)\n");
+}
+
+/* ---- option values ------------------------------------------------------ */
+
+/* "16MiB", "512k", "1G", "65536" -> bytes.  Returns 0 on success. */
+static int parse_size(const char *s, uint64_t *out) {
+  char *end;
+  errno = 0;
+  if (*s < '0' || *s > '9') return -1;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno) return -1;
+  uint64_t mul = 1;
+  if (*end) {
+    char u = (char)(*end | 0x20);
+    const char *rest = end + 1;
+    if (u == 'b' && !*rest) mul = 1;
+    else {
+      if (u == 'k') mul = 1ull << 10;
+      else if (u == 'm') mul = 1ull << 20;
+      else if (u == 'g') mul = 1ull << 30;
+      else return -1;
+      /* accept K, KB, KiB (all binary: memory is counted in 64 KiB pages) */
+      if (!strcmp(rest, "") || !strcasecmp(rest, "b") || !strcasecmp(rest, "ib"))
+        ;
+      else return -1;
+    }
+  }
+  if (mul != 1 && v > UINT64_MAX / mul) return -1;
+  *out = (uint64_t)v * mul;
+  return 0;
+}
+
+static const char *base_name(const char *path) {
+  const char *slash = strrchr(path, '/');
+  return slash ? slash + 1 : path;
+}
+
+/* ---- traps ----------------------------------------------------------------- */
+static void print_trap(const vw_error *err) {
+  const char *name = vw_trap_name(err->trap);
+  if (err->trap == VW_TRAP_HOST && err->msg[0]) name = err->msg;
+  else if (!name || !*name) name = err->msg[0] ? err->msg : "unknown";
+  fprintf(stderr, "error: wasm trap: %s\n", name);
+  if (err->ntrace) {
+    fprintf(stderr, "wasm backtrace:\n");
+    for (unsigned i = 0; i < err->ntrace && i < VW_TRACE_MAX; i++) {
+      const vw_func *f = err->trace[i];
+      const char *fn = f ? vw_func_name(f) : NULL;
+      uint32_t idx = f ? vw_func_index(f) : (uint32_t)-1;
+      if (fn)
+        fprintf(stderr, "  %u: %s\n", i, fn);
+      else if (idx != (uint32_t)-1)
+        fprintf(stderr, "  %u: #%u\n", i, idx);
+      else
+        fprintf(stderr, "  %u: <host>\n", i);
+    }
+  }
+}
+
+/* What a failed call means for the exit status. */
+static int exit_for_error(const char *path, const vw_error *err) {
+  if (err->status == VW_ERR_TRAP) {
+    if (err->trap == VW_TRAP_EXIT) return err->exit_code;
+    if (err->trap == VW_TRAP_INTERRUPTED && g_signal) {
+      fprintf(stderr, "vyoma: %s: interrupted by signal\n", path);
+      return 128 + g_signal;
+    }
+    print_trap(err);
+    return VYOMA_EXIT_TRAP;
+  }
+  cli_report_error(path, err);
+  return VYOMA_EXIT_FAIL;
+}
+
+/* ---- --invoke -------------------------------------------------------------- */
+static int parse_value(const char *s, uint8_t type, vw_raw *out) {
+  char *end;
+  errno = 0;
+  switch (type) {
+  case VW_I32: {
+    long long v = strtoll(s, &end, 0);
+    if (*end || errno || v < INT32_MIN || v > (long long)UINT32_MAX) return -1;
+    *out = (uint32_t)v;
+    return 0;
+  }
+  case VW_I64: {
+    if (s[0] == '-') {
+      long long v = strtoll(s, &end, 0);
+      if (*end || errno) return -1;
+      *out = (uint64_t)v;
+    } else {
+      unsigned long long v = strtoull(s, &end, 0);
+      if (*end || errno) return -1;
+      *out = v;
+    }
+    return 0;
+  }
+  case VW_F32: {
+    float f = strtof(s, &end);
+    if (*end || !*s) return -1;
+    uint32_t b;
+    memcpy(&b, &f, 4);
+    *out = b;
+    return 0;
+  }
+  case VW_F64: {
+    double d = strtod(s, &end);
+    if (*end || !*s) return -1;
+    uint64_t b;
+    memcpy(&b, &d, 8);
+    *out = b;
+    return 0;
+  }
+  default:
+    return -1;
+  }
+}
+
+static void print_value(uint8_t type, vw_raw v) {
+  switch (type) {
+  case VW_I32: printf("%d\n", (int32_t)(uint32_t)v); break;
+  case VW_I64: printf("%lld\n", (long long)(int64_t)v); break;
+  case VW_F32: {
+    float f; uint32_t b = (uint32_t)v;
+    memcpy(&f, &b, 4);
+    printf("%.9g\n", (double)f);
+    break;
+  }
+  case VW_F64: {
+    double d;
+    memcpy(&d, &v, 8);
+    printf("%.17g\n", d);
+    break;
+  }
+  default:
+    if (v) printf("%s(0x%llx)\n", cli_valtype_name(type), (unsigned long long)v);
+    else printf("%s(null)\n", cli_valtype_name(type));
+    break;
+  }
+}
+
+static int invoke(const char *path, vw_store *s, vw_instance *inst,
+                  const char *name, int argc, char **argv) {
+  vw_extern ex;
+  vw_error err;
+  memset(&err, 0, sizeof err);
+  /* A reactor expects _initialize before anything else (as wasmtime does). */
+  if (!vw_instance_export(inst, "_initialize", &ex) &&
+      ex.kind == VW_EXTERN_FUNC) {
+    vw_functype_info ft;
+    vw_func_type(ex.of.func, &ft);
+    if (ft.nparams == 0 && ft.nresults == 0 &&
+        vw_call(s, ex.of.func, NULL, NULL, &err) != VW_OK)
+      return exit_for_error(path, &err);
+  }
+  if (vw_instance_export(inst, name, &ex) != 0 || ex.kind != VW_EXTERN_FUNC) {
+    fprintf(stderr, "vyoma: %s: no exported function `%s`\n", path, name);
+    return VYOMA_EXIT_FAIL;
+  }
+  vw_functype_info ft;
+  vw_func_type(ex.of.func, &ft);
+  if ((uint32_t)argc != ft.nparams) {
+    fprintf(stderr, "vyoma: %s: `%s` takes %u argument(s), %d given\n", path,
+            name, ft.nparams, argc);
+    return VYOMA_EXIT_USAGE;
+  }
+  vw_raw *args = calloc(ft.nparams + ft.nresults + 1, sizeof(vw_raw));
+  if (!args) {
+    fprintf(stderr, "vyoma: out of memory\n");
+    return VYOMA_EXIT_FAIL;
+  }
+  vw_raw *results = args + ft.nparams;
+  for (uint32_t i = 0; i < ft.nparams; i++) {
+    if (parse_value(argv[i], ft.params[i], &args[i]) != 0) {
+      fprintf(stderr, "vyoma: argument %u of `%s`: `%s` is not a valid %s\n",
+              i + 1, name, argv[i], cli_valtype_name(ft.params[i]));
+      free(args);
+      return VYOMA_EXIT_USAGE;
+    }
+  }
+  vw_status st = vw_call(s, ex.of.func, args, results, &err);
+  int rc = 0;
+  if (st == VW_OK) {
+    for (uint32_t i = 0; i < ft.nresults; i++)
+      print_value(ft.results[i], results[i]);
+    fflush(stdout);
+  } else {
+    fflush(stdout);
+    rc = exit_for_error(path, &err);
+  }
+  free(args);
+  return rc;
+}
+
+/* ---- run ------------------------------------------------------------------ */
+typedef struct run_opts {
+  vwasi_preopen *dirs;
+  char **dirbufs;          /* strdup'd HOST::GUEST strings we split */
+  size_t ndirs;
+  const char **envs;
+  char **envbufs;          /* "K=V" built for --env K */
+  int nenvs;
+  uint64_t max_memory;
+  const char *invoke;
+} run_opts;
+
+static void free_opts(run_opts *o) {
+  for (size_t i = 0; i < o->ndirs; i++) free(o->dirbufs[i]);
+  for (int i = 0; i < o->nenvs; i++) free(o->envbufs[i]);
+  free(o->dirs);
+  free(o->dirbufs);
+  free(o->envs);
+  free(o->envbufs);
+}
+
+static int oom(void) {
+  fprintf(stderr, "vyoma: out of memory\n");
+  return VYOMA_EXIT_FAIL;
+}
+
+/* Takes the value of an option given as `--opt VALUE` or `--opt=VALUE`. */
+static const char *opt_value(const char *opt, int argc, char **argv, int *i) {
+  size_t n = strlen(opt);
+  if (argv[*i][n] == '=') return argv[*i] + n + 1;
+  if (*i + 1 >= argc) {
+    fprintf(stderr, "vyoma run: %s needs a value (see vyoma run --help)\n", opt);
+    return NULL;
+  }
+  return argv[++*i];
+}
+
+static int is_opt(const char *arg, const char *opt) {
+  size_t n = strlen(opt);
+  return !strncmp(arg, opt, n) && (arg[n] == 0 || arg[n] == '=');
+}
+
+static int cmd_run(int argc, char **argv) {
+  run_opts o;
+  memset(&o, 0, sizeof o);
+  /* Each argument is at most one option, so argc bounds the arrays. */
+  o.dirs = calloc((size_t)argc + 1, sizeof *o.dirs);
+  o.dirbufs = calloc((size_t)argc + 1, sizeof *o.dirbufs);
+  o.envs = calloc((size_t)argc + 1, sizeof *o.envs);
+  o.envbufs = calloc((size_t)argc + 1, sizeof *o.envbufs);
+  if (!o.dirs || !o.dirbufs || !o.envs || !o.envbufs) {
+    free_opts(&o);
+    return oom();
+  }
+  int i = 0, rc;
+  for (; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--")) { i++; break; }
+    if (a[0] != '-' || !strcmp(a, "-")) break;
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      usage_run(stdout);
+      free_opts(&o);
+      return 0;
+    }
+    const char *v;
+    if (is_opt(a, "--dir")) {
+      if (!(v = opt_value("--dir", argc, argv, &i))) goto usage;
+      char *d = strdup(v);
+      if (!d) { free_opts(&o); return oom(); }
+      o.dirbufs[o.ndirs] = d;
+      char *sep = strstr(d, "::");
+      if (sep) { *sep = 0; o.dirs[o.ndirs].guest_path = sep + 2; }
+      else o.dirs[o.ndirs].guest_path = d;
+      o.dirs[o.ndirs].host_path = d;
+      o.ndirs++;
+      if (!*d || !*o.dirs[o.ndirs - 1].guest_path) {
+        fprintf(stderr, "vyoma run: --dir %s: empty path\n", v);
+        goto usage;
+      }
+    } else if (is_opt(a, "--env")) {
+      if (!(v = opt_value("--env", argc, argv, &i))) goto usage;
+      if (!*v || *v == '=') {
+        fprintf(stderr, "vyoma run: --env %s: expected K=V\n", v);
+        goto usage;
+      }
+      if (strchr(v, '=')) {
+        o.envs[o.nenvs++] = v;
+      } else {
+        /* --env K: pass the host's value through, if there is one */
+        const char *hv = getenv(v);
+        if (!hv) continue;
+        size_t n = strlen(v) + strlen(hv) + 2;
+        char *kv = malloc(n);
+        if (!kv) { free_opts(&o); return oom(); }
+        snprintf(kv, n, "%s=%s", v, hv);
+        o.envbufs[o.nenvs] = kv;
+        o.envs[o.nenvs++] = kv;
+      }
+    } else if (is_opt(a, "--max-memory")) {
+      if (!(v = opt_value("--max-memory", argc, argv, &i))) goto usage;
+      if (parse_size(v, &o.max_memory) != 0 || o.max_memory == 0) {
+        fprintf(stderr, "vyoma run: --max-memory %s: expected a size like "
+                        "16MiB\n", v);
+        goto usage;
+      }
+    } else if (is_opt(a, "--invoke")) {
+      if (!(v = opt_value("--invoke", argc, argv, &i))) goto usage;
+      o.invoke = v;
+    } else {
+      fprintf(stderr, "vyoma run: unknown option %s (see vyoma run --help)\n",
+              a);
+      goto usage;
+    }
+  }
+  if (i >= argc) {
+    fprintf(stderr, "vyoma run: no module given (see vyoma run --help)\n");
+    goto usage;
+  }
+
+  const char *path = argv[i];
+  int app_argc = argc - i;
+  char **app_argv = argv + i;
+
+  vw_module *m = cli_load_module(path);
+  if (!m) { free_opts(&o); return VYOMA_EXIT_FAIL; }
+
+  /* argv[0] is the base name only, as wasmtime does: the app should not
+  ** learn where on the host it lives. */
+  const char **wargv = calloc((size_t)app_argc + 1, sizeof *wargv);
+  if (!wargv) { vw_module_free(m); free_opts(&o); return oom(); }
+  wargv[0] = base_name(path);
+  for (int k = 1; k < app_argc; k++) wargv[k] = app_argv[k];
+
+  vwasi_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  cfg.argc = o.invoke ? 1 : app_argc;
+  cfg.argv = wargv;
+  cfg.envc = o.nenvs;
+  cfg.envp = o.envs;
+  cfg.npreopens = o.ndirs;
+  cfg.preopens = o.dirs;
+  cfg.stdio[0] = 0;
+  cfg.stdio[1] = 1;
+  cfg.stdio[2] = 2;
+
+  char errbuf[256] = "";
+  vwasi *w = vwasi_new(&cfg, errbuf, sizeof errbuf);
+  if (!w) {
+    fprintf(stderr, "vyoma: %s\n", errbuf[0] ? errbuf : "cannot set up WASI");
+    free(wargv);
+    vw_module_free(m);
+    free_opts(&o);
+    return VYOMA_EXIT_FAIL;
+  }
+
+  vw_config vcfg;
+  memset(&vcfg, 0, sizeof vcfg);
+  vcfg.max_memory_bytes = o.max_memory;
+  vw_store *s = vw_store_new(&vcfg);
+  if (!s) {
+    vwasi_free(w);
+    free(wargv);
+    vw_module_free(m);
+    free_opts(&o);
+    return oom();
+  }
+  vwasi_bind_store(w, s);
+
+  g_path = path;
+  install_signals();
+  g_running_store = s;
+  if (g_signal) vw_interrupt(s);   /* a signal before we published s */
+
+  vw_error err;
+  memset(&err, 0, sizeof err);
+  vw_instance *inst = vw_instantiate(s, m, vwasi_resolve, w, &err);
+  if (!inst) {
+    rc = exit_for_error(path, &err);
+  } else if (o.invoke) {
+    rc = invoke(path, s, inst, o.invoke, app_argc - 1, app_argv + 1);
+  } else {
+    int code = 0;
+    memset(&err, 0, sizeof err);
+    vw_status st = vwasi_run(w, s, inst, &code, &err);
+    rc = st == VW_OK ? code : exit_for_error(path, &err);
+  }
+  g_running_store = NULL;
+  alarm(0);
+  fflush(stdout);
+
+  vw_store_free(s);
+  vwasi_free(w);
+  vw_module_free(m);
+  free(wargv);
+  free_opts(&o);
+  return rc;
+
+usage:
+  free_opts(&o);
+  return VYOMA_EXIT_USAGE;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage_main(stderr);
+    return VYOMA_EXIT_USAGE;
+  }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+    if (argc > 2 && !strcmp(argv[2], "run")) usage_run(stdout);
+    else usage_main(stdout);
+    return 0;
+  }
+  if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version") ||
+      !strcmp(cmd, "version")) {
+    printf("vyoma " VYOMA_VERSION "\n");
+    return 0;
+  }
+  if (!strcmp(cmd, "run")) return cmd_run(argc - 2, argv + 2);
+  if (!strcmp(cmd, "validate")) return cli_validate(argc - 2, argv + 2);
+  if (!strcmp(cmd, "inspect")) return cli_inspect(argc - 2, argv + 2);
+  if (cmd[0] != '-') {
+    size_t n = strlen(cmd);
+    if (n > 5 && !strcmp(cmd + n - 5, ".wasm"))
+      return cmd_run(argc - 1, argv + 1);
+  }
+  fprintf(stderr, "vyoma: unknown command `%s` (see vyoma --help)\n", cmd);
+  return VYOMA_EXIT_USAGE;
+}

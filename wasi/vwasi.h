@@ -1,0 +1,72 @@
+/*
+** vwasi.h — WASI preview 1 (wasi_snapshot_preview1) host for the engine.
+**
+** An embedder describes exactly what an app is granted — arguments,
+** environment, preopened directories, the three stdio descriptors, sockets —
+** and links the result into an instance's imports.  Nothing else exists for
+** the app: capabilities are wiring, not filtering.
+**
+**   vwasi_config cfg = {0};
+**   cfg.argv = argv; cfg.argc = argc;            // argv[0] is the app name
+**   cfg.preopens = (vwasi_preopen[]){{"/srv/data", "/data"}}; cfg.npreopens = 1;
+**   cfg.stdio[0] = 0; cfg.stdio[1] = 1; cfg.stdio[2] = 2;
+**   vwasi *w = vwasi_new(&cfg, errbuf, sizeof errbuf);
+**   vw_instance *inst = vw_instantiate(store, mod, vwasi_resolve, w, &err);
+**   int code;  vwasi_run(w, store, inst, &code, &err);  // calls _start
+**   vwasi_free(w);
+*/
+#ifndef VWASI_H
+#define VWASI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../runtime/vw.h"
+
+typedef struct vwasi vwasi;
+
+typedef struct vwasi_preopen {
+  const char *host_path;   /* directory on the host                        */
+  const char *guest_path;  /* name the app sees, e.g. "/data" or "."       */
+} vwasi_preopen;
+
+typedef struct vwasi_config {
+  int argc;
+  const char *const *argv;
+  int envc;
+  const char *const *envp;          /* "KEY=VALUE" strings                 */
+  size_t npreopens;
+  const vwasi_preopen *preopens;
+  int stdio[3];                     /* host fds for 0,1,2 (-1 = closed);
+                                       they are dup()ed, never closed     */
+  /* Optional hooks: when set, the app's writes to fd 1 / fd 2 go to these
+  ** instead of stdio[1]/stdio[2] (the supervisor reads lines this way). */
+  void (*write_hook)(void *ud, int fd, const uint8_t *buf, size_t len);
+  void *write_ud;
+  size_t nsockets;                  /* pre-opened listening sockets (host
+                                       fds), handed to the app as fds after
+                                       the preopens; sock_accept works on them */
+  const int *sockets;
+} vwasi_config;
+
+/* NULL on error, with a one-line reason in errbuf (e.g. a preopen that does
+** not exist). */
+vwasi *vwasi_new(const vwasi_config *cfg, char *errbuf, size_t errlen);
+void vwasi_free(vwasi *w);
+
+/* vw_resolver for "wasi_snapshot_preview1" imports; ud is the vwasi*.
+** Host functions are created lazily in the store of the first call. */
+int vwasi_resolve(void *ud, const char *module, const char *name,
+                  vw_externkind kind, vw_extern *out);
+/* The store the host functions must be created in (call before
+** vw_instantiate). */
+void vwasi_bind_store(vwasi *w, vw_store *s);
+
+/* Runs the command: calls the export "_start" (or, for a reactor,
+** "_initialize" then nothing).  On return *exit_code is the app's exit code
+** (0 when _start returns normally, the proc_exit code otherwise).  A trap is
+** reported as VW_ERR_TRAP in err. */
+vw_status vwasi_run(vwasi *w, vw_store *s, vw_instance *inst, int *exit_code,
+                    vw_error *err);
+
+#endif

@@ -1,0 +1,358 @@
+/*
+** wasi_ctx.c — the WASI host's context: configuration, descriptor table,
+** rights, linking and running.
+**
+** vwasi_new turns a vwasi_config into the only world the app can see: fds
+** 0, 1, 2 (duplicated host stdio, or the write hook), the preopened
+** directories from fd 3 on, then the listening sockets.  Every descriptor
+** carries preview 1 base and inheriting rights; wasi_fd_get checks them on
+** each call so a missing right is ENOTCAPABLE, not a host error.  Linking
+** (vwasi_resolve) creates host functions lazily in the bound store through
+** one trampoline that reads memory 0 of the caller and stores the errno.
+*/
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "wasi_int.h"
+
+struct wasi_binding {
+  struct vwasi *w;
+  const wasi_fndesc *d;
+};
+
+static const wasi_fndesc *const groups[] = {
+  wasi_misc_fns, wasi_fd_fns, wasi_path_fns, wasi_sock_fns
+};
+#define NGROUPS (sizeof groups / sizeof groups[0])
+
+/* Number of host functions over all groups (each group ends with a NULL
+** name). */
+static uint32_t fn_count(void) {
+  uint32_t n = 0;
+  for (size_t g = 0; g < NGROUPS; g++)
+    for (const wasi_fndesc *d = groups[g]; d->name; d++) n++;
+  return n;
+}
+static const wasi_fndesc *fn_at(uint32_t i) {
+  for (size_t g = 0; g < NGROUPS; g++)
+    for (const wasi_fndesc *d = groups[g]; d->name; d++)
+      if (i-- == 0) return d;
+  return NULL;
+}
+
+/* ---- guest memory helpers ------------------------------------------------ */
+int wm_put32(wasi_call *c, uint64_t off, uint32_t v) {
+  if (!wm_ok(c, off, 4)) return W_EFAULT;
+  wm_st32(c, off, v);
+  return 0;
+}
+int wm_put64(wasi_call *c, uint64_t off, uint64_t v) {
+  if (!wm_ok(c, off, 8)) return W_EFAULT;
+  wm_st64(c, off, v);
+  return 0;
+}
+
+int wasi_iovecs(wasi_call *c, uint32_t iovs, uint32_t n, struct iovec **out) {
+  *out = NULL;
+  if (!wm_ok(c, iovs, (uint64_t)n * 8)) return W_EFAULT;
+  /* Linux refuses more than IOV_MAX (1024) vectors with EINVAL; say so
+  ** before allocating a guest-controlled amount. */
+  if (n > 1024) return W_EINVAL;
+  struct iovec *v = vw_calloc(n ? n : 1, sizeof *v);
+  if (!v) return W_ENOMEM;
+  uint64_t total = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t buf = wm_ld32(c, (uint64_t)iovs + 8ull * i);
+    uint32_t len = wm_ld32(c, (uint64_t)iovs + 8ull * i + 4);
+    if (!wm_ok(c, buf, len)) { vw_free(v); return W_EFAULT; }
+    total += len;
+    v[i].iov_base = wm_ptr(c, buf);
+    v[i].iov_len = len;
+  }
+  /* the result count is a u32 (size); a larger total cannot be reported */
+  if (total > UINT32_MAX) { vw_free(v); return W_EINVAL; }
+  *out = v;
+  return 0;
+}
+
+/* ---- descriptor table ---------------------------------------------------- */
+uint8_t wasi_filetype_of_mode(unsigned mode) {
+  switch (mode & S_IFMT) {
+  case S_IFREG: return FT_REGULAR_FILE;
+  case S_IFDIR: return FT_DIRECTORY;
+  case S_IFCHR: return FT_CHARACTER_DEVICE;
+  case S_IFBLK: return FT_BLOCK_DEVICE;
+  case S_IFLNK: return FT_SYMBOLIC_LINK;
+  case S_IFSOCK: return FT_SOCKET_STREAM;
+  default: return FT_UNKNOWN;          /* FIFOs, as wasmtime reports them */
+  }
+}
+
+int wasi_fd_get(struct vwasi *w, uint32_t fd, uint64_t need, wasi_fd **out) {
+  if (fd >= w->nfds || w->fds[fd].kind == WK_FREE) return W_EBADF;
+  wasi_fd *f = &w->fds[fd];
+  if ((f->rbase & need) != need) return W_ENOTCAPABLE;
+  *out = f;
+  return 0;
+}
+
+void wasi_fd_release(wasi_fd *f) {
+  if (f->host >= 0) close(f->host);
+  vw_free(f->preopen);
+  memset(f, 0, sizeof *f);
+  f->host = -1;
+}
+
+/* Makes room for slot n; returns 0 or W_ENOMEM. */
+static int fd_reserve(struct vwasi *w, uint32_t n) {
+  if (n < w->nfds) return 0;
+  uint32_t cap = w->nfds ? w->nfds * 2 : 16;
+  while (cap <= n) cap *= 2;
+  wasi_fd *nf = vw_realloc(w->fds, (size_t)cap * sizeof *nf);
+  if (!nf) return W_ENOMEM;
+  for (uint32_t i = w->nfds; i < cap; i++) {
+    memset(&nf[i], 0, sizeof nf[i]);
+    nf[i].host = -1;
+  }
+  w->fds = nf;
+  w->nfds = cap;
+  return 0;
+}
+
+int wasi_fd_insert(struct vwasi *w, int host, wasi_kind kind, uint8_t ft,
+                   uint64_t rbase, uint64_t rinh, uint32_t *out) {
+  uint32_t i = 0;
+  while (i < w->nfds && w->fds[i].kind != WK_FREE) i++;
+  if (i >= WASI_MAX_FDS) { close(host); return W_EMFILE; }
+  if (fd_reserve(w, i)) { close(host); return W_ENOMEM; }
+  wasi_fd *f = &w->fds[i];
+  f->kind = kind;
+  f->host = host;
+  f->filetype = ft;
+  f->hook = 0;
+  f->rbase = rbase;
+  f->rinh = rinh;
+  f->preopen = NULL;
+  *out = i;
+  return 0;
+}
+
+/* ---- configuration ------------------------------------------------------- */
+static char **strv_copy(int n, const char *const *v) {
+  char **out = vw_calloc((size_t)n + 1, sizeof *out);
+  if (!out) return NULL;
+  for (int i = 0; i < n; i++) {
+    out[i] = vw_strndup(v[i] ? v[i] : "", strlen(v[i] ? v[i] : ""));
+    if (!out[i]) {
+      while (i--) vw_free(out[i]);
+      vw_free(out);
+      return NULL;
+    }
+  }
+  return out;
+}
+static void strv_free(char **v, int n) {
+  if (!v) return;
+  for (int i = 0; i < n; i++) vw_free(v[i]);
+  vw_free(v);
+}
+
+static void seterr(char *buf, size_t len, const char *fmt, const char *a,
+                   int e) {
+  if (buf && len) snprintf(buf, len, fmt, a, e ? strerror(e) : "");
+}
+
+void vwasi_free(vwasi *w) {
+  if (!w) return;
+  for (uint32_t i = 0; i < w->nfds; i++)
+    if (w->fds[i].kind != WK_FREE) wasi_fd_release(&w->fds[i]);
+  vw_free(w->fds);
+  strv_free(w->argv, w->argc);
+  strv_free(w->envp, w->envc);
+  vw_free(w->funcs);
+  vw_free(w->bind);
+  vw_free(w);
+}
+
+vwasi *vwasi_new(const vwasi_config *cfg, char *errbuf, size_t errlen) {
+  vwasi *w = vw_calloc(1, sizeof *w);
+  if (!w) { seterr(errbuf, errlen, "out of memory%s%s", "", 0); return NULL; }
+  uint32_t nfn = fn_count();
+  w->funcs = vw_calloc(nfn, sizeof *w->funcs);
+  w->bind = vw_calloc(nfn, sizeof *w->bind);
+  if (!w->funcs || !w->bind) goto nomem;
+  for (uint32_t i = 0; i < nfn; i++) {
+    w->bind[i].w = w;
+    w->bind[i].d = fn_at(i);
+  }
+  w->argc = cfg->argc > 0 ? cfg->argc : 0;
+  w->envc = cfg->envc > 0 ? cfg->envc : 0;
+  if (!(w->argv = strv_copy(w->argc, cfg->argv))) goto nomem;
+  if (!(w->envp = strv_copy(w->envc, cfg->envp))) goto nomem;
+  w->write_hook = cfg->write_hook;
+  w->write_ud = cfg->write_ud;
+  if (fd_reserve(w, 2 + (uint32_t)cfg->npreopens + (uint32_t)cfg->nsockets))
+    goto nomem;
+
+  for (int i = 0; i < 3; i++) {
+    wasi_fd *f = &w->fds[i];
+    int hooked = i > 0 && cfg->write_hook;
+    if (cfg->stdio[i] >= 0) {
+      f->host = fcntl(cfg->stdio[i], F_DUPFD_CLOEXEC, 0);
+      if (f->host < 0) {
+        if (errno == ENOMEM) goto nomem;
+        seterr(errbuf, errlen, "cannot duplicate stdio%s: %s", "", errno);
+        goto fail;
+      }
+    } else if (!hooked) {
+      continue;                         /* closed: fd i does not exist */
+    }
+    f->kind = WK_STDIO;
+    f->hook = hooked;
+    f->filetype = FT_CHARACTER_DEVICE;
+    struct stat st;
+    if (f->host >= 0 && fstat(f->host, &st) == 0)
+      f->filetype = wasi_filetype_of_mode(st.st_mode);
+    f->rbase = f->filetype == FT_REGULAR_FILE ? R_REGULAR_BASE :
+               f->filetype == FT_DIRECTORY ? R_DIR_BASE : R_TTY_BASE;
+    f->rinh = 0;
+  }
+  for (size_t i = 0; i < cfg->npreopens; i++) {
+    const vwasi_preopen *p = &cfg->preopens[i];
+    wasi_fd *f = &w->fds[3 + i];
+    if (!p->host_path || !p->guest_path) {
+      seterr(errbuf, errlen, "preopen %s without a path%s", "", 0);
+      goto fail;
+    }
+    int h = open(p->host_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (h < 0) {
+      if (errno == ENOMEM) goto nomem;
+      seterr(errbuf, errlen, "cannot preopen %s: %s", p->host_path, errno);
+      goto fail;
+    }
+    f->kind = WK_DIR;
+    f->host = h;
+    f->filetype = FT_DIRECTORY;
+    /* wasmtime and node give preopens every right; what the app can do is
+    ** bounded by the directory it was given, not by a subset of rights */
+    f->rbase = R_ALL;
+    f->rinh = R_ALL;
+    f->preopen = vw_strndup(p->guest_path, strlen(p->guest_path));
+    if (!f->preopen) goto nomem;
+  }
+  for (size_t i = 0; i < cfg->nsockets; i++) {
+    wasi_fd *f = &w->fds[3 + cfg->npreopens + i];
+    int h = fcntl(cfg->sockets[i], F_DUPFD_CLOEXEC, 0);
+    if (h < 0) {
+      if (errno == ENOMEM) goto nomem;
+      seterr(errbuf, errlen, "cannot use socket%s: %s", "", errno);
+      goto fail;
+    }
+    int type = 0;
+    socklen_t tl = sizeof type;
+    f->kind = WK_SOCKET;
+    f->host = h;
+    if (getsockopt(h, SOL_SOCKET, SO_TYPE, &type, &tl) != 0) {
+      seterr(errbuf, errlen, "not a socket%s: %s", "", errno);
+      goto fail;
+    }
+    f->filetype = type == SOCK_DGRAM ? FT_SOCKET_DGRAM : FT_SOCKET_STREAM;
+    f->rbase = R_SOCK_BASE;
+    f->rinh = R_SOCK_BASE;
+  }
+  return w;
+nomem:
+  seterr(errbuf, errlen, "out of memory%s%s", "", 0);
+fail:
+  vwasi_free(w);
+  return NULL;
+}
+
+/* ---- linking ------------------------------------------------------------- */
+static int trampoline(vw_host_call *hc, void *ud, const vw_raw *args,
+                      vw_raw *results) {
+  struct wasi_binding *b = ud;
+  wasi_call c = { b->w, hc, NULL, 0 };
+  vw_memory *m = vw_host_memory(hc);
+  if (m) {
+    c.mem = vw_memory_data(m);
+    c.memsize = vw_memory_size(m);
+  }
+  int r = b->d->impl(&c, args);
+  if (r == W_TRAP) return 1;
+  if (b->d->has_result) results[0] = (uint32_t)r;
+  return 0;
+}
+
+void vwasi_bind_store(vwasi *w, vw_store *s) {
+  if (w->store != s) {
+    /* functions of another store cannot be shared; they die with it */
+    memset(w->funcs, 0, fn_count() * sizeof *w->funcs);
+    w->store = s;
+  }
+}
+
+int vwasi_resolve(void *ud, const char *module, const char *name,
+                  vw_externkind kind, vw_extern *out) {
+  vwasi *w = ud;
+  if (!w || !w->store || kind != VW_EXTERN_FUNC ||
+      strcmp(module, "wasi_snapshot_preview1") != 0)
+    return 1;
+  uint32_t n = fn_count();
+  for (uint32_t i = 0; i < n; i++) {
+    const wasi_fndesc *d = w->bind[i].d;
+    if (strcmp(d->name, name) != 0) continue;
+    if (!w->funcs[i]) {
+      uint8_t params[16], result = VW_I32;
+      uint32_t np = 0;
+      for (const char *s = d->sig; *s && np < sizeof params; s++)
+        params[np++] = *s == 'I' ? VW_I64 : VW_I32;
+      vw_functype_info t = { np, d->has_result ? 1u : 0u, params, &result };
+      w->funcs[i] = vw_func_new_host(w->store, &t, trampoline, &w->bind[i]);
+      if (!w->funcs[i]) return 1;
+    }
+    out->kind = VW_EXTERN_FUNC;
+    out->of.func = w->funcs[i];
+    return 0;
+  }
+  return 1;
+}
+
+vw_status vwasi_run(vwasi *w, vw_store *s, vw_instance *inst, int *exit_code,
+                    vw_error *err) {
+  (void)w;
+  vw_extern ex;
+  vw_error local;
+  if (!err) err = &local;
+  *exit_code = 0;
+  const char *entry = NULL;
+  if (vw_instance_export(inst, "_start", &ex) == 0 &&
+      ex.kind == VW_EXTERN_FUNC)
+    entry = "_start";
+  else if (vw_instance_export(inst, "_initialize", &ex) == 0 &&
+           ex.kind == VW_EXTERN_FUNC)
+    entry = "_initialize";
+  if (!entry) return VW_OK;    /* nothing to run: a bare library module */
+  vw_functype_info ti;
+  vw_func_type(ex.of.func, &ti);
+  if (ti.nparams != 0 || ti.nresults != 0) {
+    snprintf(err->msg, sizeof err->msg, "%s has the wrong type", entry);
+    err->status = VW_ERR_ARG;
+    err->trap = VW_TRAP_NONE;
+    err->offset = VW_NO_OFFSET;
+    err->ntrace = 0;
+    return VW_ERR_ARG;
+  }
+  vw_status st = vw_call(s, ex.of.func, NULL, NULL, err);
+  if (st == VW_ERR_TRAP && err->trap == VW_TRAP_EXIT) {
+    *exit_code = err->exit_code;
+    return VW_OK;
+  }
+  return st;
+}

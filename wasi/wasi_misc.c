@@ -1,0 +1,332 @@
+/*
+** wasi_misc.c — arguments, environment, clocks, randomness, poll_oneoff and
+** the proc_* / sched_yield functions of wasi_snapshot_preview1.
+**
+** poll_oneoff blocks the calling app's thread: clock subscriptions alone
+** sleep with clock_nanosleep(TIMER_ABSTIME) on the subscription's own clock
+** (an absolute realtime deadline stays right if the wall clock is set);
+** with descriptors, ppoll(2) waits for them and for the earliest deadline.
+** A descriptor that cannot be polled is reported as an event with an error,
+** never as a failure of the whole call, as the spec asks.
+*/
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "wasi_int.h"
+
+/* ---- args and environ ---------------------------------------------------- */
+static int strv_sizes(wasi_call *c, const vw_raw *a, int n, char **v) {
+  uint64_t total = 0;
+  for (int i = 0; i < n; i++) total += strlen(v[i]) + 1;
+  if (!wm_ok(c, A32(0), 4) || !wm_ok(c, A32(1), 4)) return W_EFAULT;
+  if (total > UINT32_MAX) return W_E2BIG;
+  wm_st32(c, A32(0), (uint32_t)n);
+  wm_st32(c, A32(1), (uint32_t)total);
+  return 0;
+}
+
+static int strv_get(wasi_call *c, const vw_raw *a, int n, char **v) {
+  uint64_t ptrs = A32(0), buf = A32(1), total = 0;
+  for (int i = 0; i < n; i++) total += strlen(v[i]) + 1;
+  if (!wm_ok(c, ptrs, (uint64_t)n * 4) || !wm_ok(c, buf, total))
+    return W_EFAULT;
+  for (int i = 0; i < n; i++) {
+    size_t l = strlen(v[i]) + 1;
+    wm_st32(c, ptrs + 4ull * (unsigned)i, (uint32_t)buf);
+    memcpy(wm_ptr(c, buf), v[i], l);
+    buf += l;
+  }
+  return 0;
+}
+
+static int args_sizes_get(wasi_call *c, const vw_raw *a) {
+  return strv_sizes(c, a, c->w->argc, c->w->argv);
+}
+static int args_get(wasi_call *c, const vw_raw *a) {
+  return strv_get(c, a, c->w->argc, c->w->argv);
+}
+static int environ_sizes_get(wasi_call *c, const vw_raw *a) {
+  return strv_sizes(c, a, c->w->envc, c->w->envp);
+}
+static int environ_get(wasi_call *c, const vw_raw *a) {
+  return strv_get(c, a, c->w->envc, c->w->envp);
+}
+
+/* ---- clocks and randomness ----------------------------------------------- */
+static int host_clock(uint32_t id, clockid_t *out) {
+  switch (id) {
+  case 0: *out = CLOCK_REALTIME; return 0;
+  case 1: *out = CLOCK_MONOTONIC; return 0;
+  case 2: *out = CLOCK_PROCESS_CPUTIME_ID; return 0;
+  case 3: *out = CLOCK_THREAD_CPUTIME_ID; return 0;
+  default: return W_EINVAL;
+  }
+}
+
+static uint64_t ts_ns(const struct timespec *t) {
+  return (uint64_t)t->tv_sec * 1000000000ull + (uint64_t)t->tv_nsec;
+}
+
+static int clock_res_get(wasi_call *c, const vw_raw *a) {
+  clockid_t id;
+  int e = host_clock(A32(0), &id);
+  if (e) return e;
+  if (!wm_ok(c, A32(1), 8)) return W_EFAULT;
+  struct timespec t;
+  if (clock_getres(id, &t) != 0) return W_ERRNO();
+  wm_st64(c, A32(1), ts_ns(&t));
+  return 0;
+}
+
+static int clock_time_get(wasi_call *c, const vw_raw *a) {
+  clockid_t id;
+  int e = host_clock(A32(0), &id);   /* A64(1), the precision, is a hint */
+  if (e) return e;
+  if (!wm_ok(c, A32(2), 8)) return W_EFAULT;
+  struct timespec t;
+  if (clock_gettime(id, &t) != 0) return W_ERRNO();
+  wm_st64(c, A32(2), ts_ns(&t));
+  return 0;
+}
+
+static int random_get(wasi_call *c, const vw_raw *a) {
+  uint64_t p = A32(0), n = A32(1);
+  if (!wm_ok(c, p, n)) return W_EFAULT;
+  while (n > 0) {
+    /* syscall, not getrandom(3): older musl and glibc lack the wrapper */
+    long r = syscall(SYS_getrandom, wm_ptr(c, p), (size_t)n, 0);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return W_ERRNO();
+    }
+    p += (uint64_t)r;
+    n -= (uint64_t)r;
+  }
+  return 0;
+}
+
+/* ---- poll_oneoff --------------------------------------------------------- */
+enum { EV_CLOCK = 0, EV_FD_READ = 1, EV_FD_WRITE = 2 };
+
+typedef struct psub {
+  uint64_t userdata;
+  uint8_t type;
+  uint16_t error;           /* immediate error event                    */
+  int ready;                /* immediately ready (hooked stdout, error) */
+  clockid_t clock;          /* clock subscriptions                      */
+  uint64_t deadline;        /* absolute, in ns of `clock`               */
+  int pfd;                  /* index into the pollfd array, or -1       */
+  int regular;              /* a regular file: always ready             */
+  int host;
+} psub;
+
+static uint64_t now_ns(clockid_t id) {
+  struct timespec t;
+  clock_gettime(id, &t);
+  return ts_ns(&t);
+}
+
+static void put_event(wasi_call *c, uint64_t p, const psub *s,
+                      uint64_t nbytes, uint16_t flags) {
+  memset(wm_ptr(c, p), 0, 32);
+  wm_st64(c, p, s->userdata);
+  wm_st16(c, p + 8, s->error);
+  wm_st8(c, p + 10, s->type);
+  if (s->type != EV_CLOCK) {
+    wm_st64(c, p + 16, nbytes);
+    wm_st16(c, p + 24, flags);
+  }
+}
+
+static int poll_oneoff(wasi_call *c, const vw_raw *a) {
+  uint64_t in = A32(0), out = A32(1), neventsp = A32(3);
+  uint32_t n = A32(2);
+  if (n == 0) return W_EINVAL;
+  if (!wm_ok(c, in, (uint64_t)n * 48) || !wm_ok(c, out, (uint64_t)n * 32) ||
+      !wm_ok(c, neventsp, 4))
+    return W_EFAULT;
+  psub *subs = vw_calloc(n, sizeof *subs);
+  struct pollfd *pfds = vw_calloc(n, sizeof *pfds);
+  if (!subs || !pfds) {
+    vw_free(subs);
+    vw_free(pfds);
+    return W_ENOMEM;
+  }
+  int npfd = 0, nclock = 0, immediate = 0, e = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    uint64_t p = in + 48ull * i;
+    psub *s = &subs[i];
+    s->userdata = wm_ld64(c, p);
+    s->type = c->mem[p + 8];
+    s->pfd = -1;
+    if (s->type == EV_CLOCK) {
+      uint32_t id = wm_ld32(c, p + 16);
+      uint64_t timeout = wm_ld64(c, p + 24);
+      uint16_t fl = (uint16_t)(c->mem[p + 40] | c->mem[p + 41] << 8);
+      if (id > 1) {
+        /* the cputime clocks cannot be slept on */
+        s->error = id <= 3 ? W_ENOTSUP : W_EINVAL;
+        s->ready = 1;
+        immediate++;
+        continue;
+      }
+      s->clock = id == 0 ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+      if (fl & 1) {
+        s->deadline = timeout;              /* subclockflags ABSTIME */
+      } else {
+        uint64_t now = now_ns(s->clock);
+        s->deadline = timeout > UINT64_MAX - now ? UINT64_MAX : now + timeout;
+      }
+      nclock++;
+    } else if (s->type == EV_FD_READ || s->type == EV_FD_WRITE) {
+      wasi_fd *f;
+      int fe = wasi_fd_get(c->w, wm_ld32(c, p + 16), R_POLL_FD_READWRITE, &f);
+      if (fe) {
+        s->error = (uint16_t)fe;
+        s->ready = 1;
+        immediate++;
+        continue;
+      }
+      if (f->host < 0) {                    /* hooked stdio: always ready */
+        if (s->type == EV_FD_READ) s->error = W_EBADF;
+        s->ready = 1;
+        immediate++;
+        continue;
+      }
+      struct stat st;
+      if (fstat(f->host, &st) == 0 && S_ISREG(st.st_mode)) s->regular = 1;
+      s->host = f->host;
+      s->pfd = npfd;
+      pfds[npfd].fd = f->host;
+      pfds[npfd].events = s->type == EV_FD_READ ? POLLIN : POLLOUT;
+      npfd++;
+    } else {
+      e = W_EINVAL;
+      goto done;
+    }
+  }
+
+  if (!immediate) {
+    /* the earliest deadline decides how long to wait */
+    int first = -1;
+    for (uint32_t i = 0; i < n; i++) {
+      if (subs[i].type != EV_CLOCK || subs[i].ready) continue;
+      if (first < 0) { first = (int)i; continue; }
+      /* compare as remaining time, since clocks may differ */
+      uint64_t ri = subs[i].deadline - now_ns(subs[i].clock);
+      uint64_t rf = subs[first].deadline - now_ns(subs[first].clock);
+      if ((int64_t)ri < (int64_t)rf) first = (int)i;
+    }
+    if (npfd == 0 && first >= 0) {
+      psub *s = &subs[first];
+      struct timespec ts = {
+        (time_t)(s->deadline / 1000000000ull),
+        (long)(s->deadline % 1000000000ull)
+      };
+      if (s->deadline / 1000000000ull > (uint64_t)INT64_MAX / 2)
+        ts.tv_sec = (time_t)(INT64_MAX / 2);
+      int r;
+      while ((r = clock_nanosleep(s->clock, TIMER_ABSTIME, &ts, NULL)) ==
+             EINTR) {}
+      if (r) { e = wasi_errno(r); goto done; }
+    } else {
+      for (;;) {
+        struct timespec ts, *tsp = NULL;
+        if (first >= 0) {
+          uint64_t now = now_ns(subs[first].clock);
+          uint64_t rem = subs[first].deadline > now ?
+                         subs[first].deadline - now : 0;
+          if (rem / 1000000000ull > (uint64_t)INT64_MAX / 2)
+            rem = (uint64_t)INT64_MAX / 2 * 1000000000ull;
+          ts.tv_sec = (time_t)(rem / 1000000000ull);
+          ts.tv_nsec = (long)(rem % 1000000000ull);
+          tsp = &ts;
+        }
+        int r = ppoll(pfds, (nfds_t)npfd, tsp, NULL);
+        if (r >= 0) break;
+        if (errno != EINTR) { e = W_ERRNO(); goto done; }
+      }
+    }
+  } else if (npfd) {
+    struct timespec zero = { 0, 0 };
+    if (ppoll(pfds, (nfds_t)npfd, &zero, NULL) < 0) { e = W_ERRNO(); goto done; }
+  }
+
+  uint32_t nev = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    psub *s = &subs[i];
+    uint64_t nbytes = 0;
+    uint16_t flags = 0;
+    if (s->type == EV_CLOCK) {
+      if (!s->ready && now_ns(s->clock) < s->deadline) continue;
+    } else if (!s->ready) {
+      short rev = pfds[s->pfd].revents;
+      if (!rev) continue;
+      if (rev & POLLNVAL) s->error = W_EBADF;
+      if (rev & POLLHUP) flags |= 1;        /* eventrwflags HANGUP */
+      if (s->type == EV_FD_READ && !s->error) {
+        if (s->regular) {
+          struct stat st;
+          off_t pos = lseek(s->host, 0, SEEK_CUR);
+          if (fstat(s->host, &st) == 0 && pos >= 0 && st.st_size > pos)
+            nbytes = (uint64_t)(st.st_size - pos);
+        } else {
+          int avail = 0;
+          if (ioctl(s->host, FIONREAD, &avail) == 0 && avail > 0)
+            nbytes = (uint64_t)avail;
+        }
+      }
+    }
+    put_event(c, out + 32ull * nev, s, nbytes, flags);
+    nev++;
+  }
+  wm_st32(c, neventsp, nev);
+done:
+  vw_free(subs);
+  vw_free(pfds);
+  return e;
+}
+
+/* ---- process ------------------------------------------------------------- */
+static int proc_exit(wasi_call *c, const vw_raw *a) {
+  vw_host_exit(c->hc, (int)A32(0));
+  return W_TRAP;
+}
+
+static int proc_raise(wasi_call *c, const vw_raw *a) {
+  (void)c;
+  (void)a;
+  /* Signals are not part of the app's world (preview 1 removed this call
+  ** in later snapshots); raising one on the host would hit the supervisor. */
+  return W_ENOSYS;
+}
+
+static int sched_yield_(wasi_call *c, const vw_raw *a) {
+  (void)c;
+  (void)a;
+  sched_yield();
+  return 0;
+}
+
+const wasi_fndesc wasi_misc_fns[] = {
+  { "args_get", "ii", 1, args_get },
+  { "args_sizes_get", "ii", 1, args_sizes_get },
+  { "environ_get", "ii", 1, environ_get },
+  { "environ_sizes_get", "ii", 1, environ_sizes_get },
+  { "clock_res_get", "ii", 1, clock_res_get },
+  { "clock_time_get", "iIi", 1, clock_time_get },
+  { "random_get", "ii", 1, random_get },
+  { "poll_oneoff", "iiii", 1, poll_oneoff },
+  { "proc_exit", "i", 0, proc_exit },
+  { "proc_raise", "i", 1, proc_raise },
+  { "sched_yield", "", 1, sched_yield_ },
+  { NULL, NULL, 0, NULL }
+};
