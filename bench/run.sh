@@ -30,7 +30,7 @@ mkdir -p "$OUT/native" "$OUT/wasm"
 BENCHES=(
   "fib 42"
   "sieve 8000000 30"
-  "sha256 4 32"
+  "sha256 4 20"
   "nbody 5000000"
   "matmul 256 48"
   "bytecode 400000"
@@ -57,7 +57,7 @@ median_time() {
   if [[ $HAVE_HYPERFINE == 1 ]]; then
     hyperfine -N --style none --runs "$runs" --export-json "$OUT/hf.json" \
       -- "$(printf '%q ' "$@")" >/dev/null 2>&1 &&
-      jq -r '.results[0].median' "$OUT/hf.json" | awk '{printf "%.3f\n", $1}' &&
+      jq -r '.results[0].median' "$OUT/hf.json" | awk '{printf "%.6f\n", $1}' &&
       return
   fi
   local i t0 t1 times=()
@@ -67,7 +67,7 @@ median_time() {
   done
   printf '%s\n' "${times[@]}" | sort -n |
     awk '{a[NR]=$1} END {m = NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2;
-                          printf "%.3f\n", m / 1e6}'
+                          printf "%.6f\n", m / 1e6}'
 }
 
 # peak_kb CMD...: peak resident set size of one run, in KiB
@@ -131,7 +131,8 @@ for entry in "${BENCHES[@]}"; do
   rn=$(peak_kb "${native[@]}")
   rw="?"
   [[ $rc == 0 ]] && rw=$(peak_kb "${wasm[@]}")
-  printf '%-10s %10s %10s %9s %12s %12s  %s\n' "$name" "$tn" "$tw" "$ratio" \
+  s3() { [[ $1 == "-" ]] && echo - || awk -v s="$1" 'BEGIN {printf "%.3f", s}'; }
+  printf '%-10s %10s %10s %9s %12s %12s  %s\n' "$name" "$(s3 "$tn")" "$(s3 "$tw")" "$ratio" \
     "$(mib "$rn")" "$(mib "$rw")" "$note"
 done
 

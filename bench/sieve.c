@@ -17,6 +17,8 @@ int main(int argc, char **argv) {
     for (size_t i = 2; i <= limit; i++) {
       if (composite[i]) continue;
       count++;
+      /* i * i would overflow a 32-bit size_t (wasm32) for large i */
+      if (i > limit / i) continue;
       for (size_t j = i * i; j <= limit; j += i) composite[j] = 1;
     }
   }

@@ -6,6 +6,8 @@
 #   spec-asan/NAME.wast       the same under AddressSanitizer + UBSan
 #   unit/NAME, unit-asan/NAME tests/unit/NAME.c, which exits 0 on success
 #   make-all, make-asan       everything else `make` / `make asan` builds
+#   wasi/..., toml-...        tests/wasi/run.sh (WASI conformance, node:wasi
+#                             differential, CLI) and tests/toml/run.sh
 # Prints PASS/FAIL/SKIP per case and ends with exactly one line
 # "N passed, N failed, N skipped"; the exit status is 1 if anything failed.
 set -uo pipefail
@@ -64,6 +66,18 @@ unit_suite() {
   done
 }
 
+# A suite script tests/NAME/run.sh prints PASS/FAIL/SKIP lines (and maybe a
+# summary line of its own, which is not counted).  VYOMA_ASAN=1 in the
+# environment asks it to use the sanitizer build.
+suite() {  # label script [args...]
+  local label=$1 log=$logs/$1.log rc p f s; shift
+  "$@" </dev/null 2>&1 | grep -E '^(PASS|FAIL|SKIP) |^    ' | tee "$log"
+  rc=${PIPESTATUS[0]}
+  p=$(grep -c '^PASS ' "$log"); f=$(grep -c '^FAIL ' "$log"); s=$(grep -c '^SKIP ' "$log")
+  npass=$((npass + p)); nfail=$((nfail + f)); nskip=$((nskip + s))
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then fail "$label (exit status $rc)"; fi
+}
+
 variant() {  # name builddir speclabel unitlabel make-goal
   local name=$1 dir=$2
   if build "$name" "$dir/lib/libvw.a" "$dir/bin/vw-spec"; then
@@ -77,11 +91,20 @@ variant() {  # name builddir speclabel unitlabel make-goal
   # unit tests need only the library, so they run even if vw-spec did not link
   unit_suite "$name" "$dir" "$4"
   # everything else the goal builds (CLI, apps, ...) must build too
-  if build "make-$5" "$5"; then pass "make-$5"; else fail "make-$5"; show "make-$5"; fi
+  if build "make-$5" "$5"; then
+    pass "make-$5"
+    # WASI conformance + differential against node:wasi, CLI behaviour, apps
+    suite "wasi-$name" tests/wasi/run.sh
+    # TOML 1.0 parser against toml-test
+    suite "toml-$name" tests/toml/run.sh ${VYOMA_ASAN:+--asan}
+  else
+    fail "make-$5"; show "make-$5"
+  fi
 }
 
 variant build build spec unit all
 
+export VYOMA_ASAN=1
 export ASAN_OPTIONS=detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 variant build-asan build/asan spec-asan unit-asan asan

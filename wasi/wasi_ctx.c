@@ -163,9 +163,12 @@ static void strv_free(char **v, int n) {
   vw_free(v);
 }
 
-static void seterr(char *buf, size_t len, const char *fmt, const char *a,
+/* "what[ arg][: strerror(e)]" into the caller's buffer */
+static void seterr(char *buf, size_t len, const char *what, const char *arg,
                    int e) {
-  if (buf && len) snprintf(buf, len, fmt, a, e ? strerror(e) : "");
+  if (!buf || !len) return;
+  snprintf(buf, len, "%s%s%s%s%s", what, arg ? " " : "", arg ? arg : "",
+           e ? ": " : "", e ? strerror(e) : "");
 }
 
 void vwasi_free(vwasi *w) {
@@ -182,7 +185,7 @@ void vwasi_free(vwasi *w) {
 
 vwasi *vwasi_new(const vwasi_config *cfg, char *errbuf, size_t errlen) {
   vwasi *w = vw_calloc(1, sizeof *w);
-  if (!w) { seterr(errbuf, errlen, "out of memory%s%s", "", 0); return NULL; }
+  if (!w) { seterr(errbuf, errlen, "out of memory", NULL, 0); return NULL; }
   uint32_t nfn = fn_count();
   w->funcs = vw_calloc(nfn, sizeof *w->funcs);
   w->bind = vw_calloc(nfn, sizeof *w->bind);
@@ -207,7 +210,7 @@ vwasi *vwasi_new(const vwasi_config *cfg, char *errbuf, size_t errlen) {
       f->host = fcntl(cfg->stdio[i], F_DUPFD_CLOEXEC, 0);
       if (f->host < 0) {
         if (errno == ENOMEM) goto nomem;
-        seterr(errbuf, errlen, "cannot duplicate stdio%s: %s", "", errno);
+        seterr(errbuf, errlen, "cannot duplicate stdio", NULL, errno);
         goto fail;
       }
     } else if (!hooked) {
@@ -227,13 +230,13 @@ vwasi *vwasi_new(const vwasi_config *cfg, char *errbuf, size_t errlen) {
     const vwasi_preopen *p = &cfg->preopens[i];
     wasi_fd *f = &w->fds[3 + i];
     if (!p->host_path || !p->guest_path) {
-      seterr(errbuf, errlen, "preopen %s without a path%s", "", 0);
+      seterr(errbuf, errlen, "preopen without a path", NULL, 0);
       goto fail;
     }
     int h = open(p->host_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (h < 0) {
       if (errno == ENOMEM) goto nomem;
-      seterr(errbuf, errlen, "cannot preopen %s: %s", p->host_path, errno);
+      seterr(errbuf, errlen, "cannot preopen", p->host_path, errno);
       goto fail;
     }
     f->kind = WK_DIR;
@@ -251,7 +254,7 @@ vwasi *vwasi_new(const vwasi_config *cfg, char *errbuf, size_t errlen) {
     int h = fcntl(cfg->sockets[i], F_DUPFD_CLOEXEC, 0);
     if (h < 0) {
       if (errno == ENOMEM) goto nomem;
-      seterr(errbuf, errlen, "cannot use socket%s: %s", "", errno);
+      seterr(errbuf, errlen, "cannot use socket", NULL, errno);
       goto fail;
     }
     int type = 0;
@@ -259,7 +262,7 @@ vwasi *vwasi_new(const vwasi_config *cfg, char *errbuf, size_t errlen) {
     f->kind = WK_SOCKET;
     f->host = h;
     if (getsockopt(h, SOL_SOCKET, SO_TYPE, &type, &tl) != 0) {
-      seterr(errbuf, errlen, "not a socket%s: %s", "", errno);
+      seterr(errbuf, errlen, "not a socket", NULL, errno);
       goto fail;
     }
     f->filetype = type == SOCK_DGRAM ? FT_SOCKET_DGRAM : FT_SOCKET_STREAM;
@@ -268,7 +271,7 @@ vwasi *vwasi_new(const vwasi_config *cfg, char *errbuf, size_t errlen) {
   }
   return w;
 nomem:
-  seterr(errbuf, errlen, "out of memory%s%s", "", 0);
+  seterr(errbuf, errlen, "out of memory", NULL, 0);
 fail:
   vwasi_free(w);
   return NULL;

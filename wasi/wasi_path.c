@@ -146,7 +146,9 @@ static int walk_open(int dirfd, const char *path, int flags, unsigned mode,
           goto done;
         }
         close(fd);                           /* an O_PATH symlink: follow */
-      } else if (!follow) {
+      } else if (!follow || (flags & (O_CREAT | O_EXCL)) ==
+                              (O_CREAT | O_EXCL)) {
+        /* O_CREAT|O_EXCL never follows a final symlink: EEXIST stands */
         result = -wasi_errno(err);
         goto done;
       }
@@ -474,12 +476,6 @@ static int path_open(wasi_call *c, const vw_raw *a) {
   if ((e = wasi_path_copy(c, A32(2), A32(3), &path))) return e;
   int h = wasi_open_beneath(d->host, path, flags, 0666,
                             lookup & LOOKUP_SYMLINK_FOLLOW);
-  if (h == -W_EISDIR && wr && !(oflags & (OF_CREAT | OF_TRUNC))) {
-    /* asked for write rights on a directory (wasi-libc's O_RDWR|O_DIRECTORY
-    ** idiom asks for all rights): open it for reading, as a directory */
-    h = wasi_open_beneath(d->host, path, O_RDONLY | O_DIRECTORY | O_NOCTTY,
-                          0, lookup & LOOKUP_SYMLINK_FOLLOW);
-  }
   vw_free(path);
   if (h < 0) return -h;
   struct stat st;

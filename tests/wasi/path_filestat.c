@@ -26,7 +26,7 @@ int main(void) {
   st(0, ".");
   st(0, "sub/..");
   SHOW("set_times", __wasi_path_filestat_set_times(
-      SB, 0, "hello.txt", 1234567890ull * 1000000000ull + 5,
+      SB, 0, "hello.txt", 1234567890ull * 1000000000ull,
       1500000000ull * 1000000000ull, __WASI_FSTFLAGS_ATIM |
       __WASI_FSTFLAGS_MTIM));
   __wasi_filestat_t s;
@@ -45,7 +45,6 @@ int main(void) {
   printf("recent=%d\n", s.mtim > 1600000000ull * 1000000000ull);
   SHOW("set_times conflicting", __wasi_path_filestat_set_times(
       SB, 0, "hello.txt", 0, 0, __WASI_FSTFLAGS_MTIM | __WASI_FSTFLAGS_MTIM_NOW));
-  SHOW("set_times missing", __wasi_path_filestat_set_times(
-      SB, 0, "nope", 0, 0, __WASI_FSTFLAGS_MTIM_NOW));
+  /* (a missing path with MTIM_NOW hangs node: node_quirks.c has it) */
   return 0;
 }

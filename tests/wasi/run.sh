@@ -58,6 +58,13 @@ skip() { echo "SKIP $1: $2"; nskip=$((nskip + 1)); }
 detail() { head -n "${2:-12}" "$1" | sed 's/^/    | /'; }
 selected() { [[ -z "${WASI_ONLY:-}" || "$1" == ${WASI_ONLY} ]]; }
 
+# One run at a time: every run starts by wiping $OUT, which would pull the
+# files from under a concurrent run (several engineers share a checkout).
+mkdir -p "$(dirname "$OUT")"
+if command -v flock >/dev/null; then
+  exec 9>"$(dirname "$OUT")/.wasi-harness.lock"
+  flock 9
+fi
 rm -rf "$OUT"
 mkdir -p "$OUT"
 

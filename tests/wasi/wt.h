@@ -41,6 +41,13 @@ static inline __wasi_errno_t wopen(__wasi_fd_t dir, const char *path,
 /* prints "label: errno" (0 = success) */
 #define SHOW(label, expr) printf("%s: %d\n", (label), (int)(expr))
 
+/* an escape attempt: must fail; prints the errno it got */
+#define DENY(label, expr) do { \
+    __wasi_errno_t e_ = (expr); \
+    if (e_) printf("%s: denied (%d)\n", (label), (int)e_); \
+    else printf("%s: ESCAPED\n", (label)); \
+  } while (0)
+
 static inline __wasi_errno_t wwrite(__wasi_fd_t fd, const char *s,
                                     __wasi_size_t *n) {
   __wasi_ciovec_t v = { (const uint8_t *)s, strlen(s) };
@@ -58,7 +65,8 @@ static inline __wasi_errno_t wread(__wasi_fd_t fd, char *buf, size_t len,
 /* opens the file `path` inside /sandbox and prints its content */
 static inline void show_file(const char *path) {
   __wasi_fd_t fd;
-  __wasi_errno_t e = wopen(SB, path, 0, 0, RIGHTS_RW & ~__WASI_RIGHTS_FD_WRITE,
+  __wasi_errno_t e = wopen(SB, path, FOLLOW, 0,
+                           RIGHTS_RW & ~__WASI_RIGHTS_FD_WRITE,
                            0, &fd);
   if (e) { printf("open %s: %d\n", path, e); return; }
   char buf[256];

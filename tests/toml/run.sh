@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# tests/toml/run.sh [--asan] — the TOML parser's test suite.
+#
+#   toml-unit          tests/toml/toml_unit.c (accessors, error lines, ranges,
+#                      allocation failure)
+#   toml-valid         every valid/**.toml of ../shared/toml-test must parse,
+#                      and toml-json's output must equal the expected JSON by
+#                      meaning (tests/toml/compare.mjs)
+#   toml-invalid       every invalid/**.toml must be rejected with exit status
+#                      1; a crash, a signal or any other status is a failure
+#                      even for a listed case
+# With --asan the ASan/UBSan build is used and labels read toml-asan-*.
+#
+# tests/toml/expected-failures.txt lists case paths (valid/x/y.toml) known
+# to fail; it may only shrink: a failure not listed is a regression, and a
+# listed case that passes must be removed from the list.  Prints one line per
+# problem, then one PASS/FAIL/SKIP line per suite; exits 1 if any failed.
+set -uo pipefail
+export LC_ALL=C
+cd "$(dirname "$0")/../.." || exit 1
+
+variant=build label=toml
+if [ "${1:-}" = "--asan" ]; then
+  variant=build/asan label=toml-asan
+  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+fi
+bin=$variant/bin
+shared=${SHARED:-../shared}
+suite=$shared/toml-test
+expected=tests/toml/expected-failures.txt
+status=0
+
+# Build the two programs (quietly; the log is shown on failure).
+mkdir -p build/test-logs
+log=build/test-logs/$label-build.log
+if ! ${MAKE:-make} --no-print-directory "$bin/toml-json" "$bin/toml-unit" >"$log" 2>&1; then
+  echo "FAIL $label-build"
+  tail -n 25 "$log" | sed 's/^/    | /'
+  exit 1
+fi
+
+if timeout -k 5 120 "$bin/toml-unit" >"build/test-logs/$label-unit.log" 2>&1 </dev/null; then
+  echo "PASS $label-unit"
+else
+  echo "FAIL $label-unit (exit status $?)"
+  tail -n 25 "build/test-logs/$label-unit.log" | sed 's/^/    | /'
+  status=1
+fi
+
+if [ ! -d "$suite" ]; then
+  echo "SKIP toml: $shared/toml-test not found"
+  exit $status
+fi
+list=$suite/files-toml-1.0.0
+if [ ! -f "$list" ]; then
+  echo "FAIL $label-valid: $list not found"
+  exit 1
+fi
+
+declare -A known=()
+if [ -f "$expected" ]; then
+  while read -r line; do
+    line=${line%%#*}; line=${line//[[:space:]]/}
+    [ -n "$line" ] && known[$line]=1
+  done <"$expected"
+fi
+
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+# ---- valid cases: run all, then compare all in one node process -------------
+declare -A failed=()      # case -> reason
+pairs=()
+nvalid=0
+while read -r case; do
+  [[ $case == valid/*.toml ]] || continue
+  nvalid=$((nvalid + 1))
+  out=$tmp/$nvalid.json
+  timeout -k 5 20 "$bin/toml-json" "$suite/$case" >"$out" 2>"$tmp/err" </dev/null
+  rc=$?
+  if [ $rc -ne 0 ]; then
+    failed[$case]="exit status $rc: $(head -c 200 "$tmp/err" | head -n 1)"
+    continue
+  fi
+  pairs+=("$suite/${case%.toml}.json" "$out")
+done <"$list"
+if [ ${#pairs[@]} -gt 0 ]; then
+  while IFS= read -r line; do
+    f=${line%%: *}; f=${f#"$suite/"}
+    case=${f%.json}.toml
+    failed[$case]="wrong output: ${line#*: }"
+  done < <(node tests/toml/compare.mjs "${pairs[@]}")
+fi
+
+# ---- invalid cases -------------------------------------------------------------
+ninvalid=0
+declare -A crashed=()
+while read -r case; do
+  [[ $case == invalid/*.toml ]] || continue
+  ninvalid=$((ninvalid + 1))
+  timeout -k 5 20 "$bin/toml-json" "$suite/$case" >/dev/null 2>"$tmp/err" </dev/null
+  rc=$?
+  if [ $rc -eq 0 ]; then
+    failed[$case]="accepted"
+  elif [ $rc -ne 1 ]; then
+    failed[$case]="exit status $rc (crash?): $(head -c 200 "$tmp/err" | head -n 1)"
+    crashed[$case]=1
+  fi
+done <"$list"
+
+# ---- verdicts --------------------------------------------------------------------
+report() {   # kind (valid|invalid) total
+  local kind=$1 total=$2 regress=0 fixed=0 knownfail=0 c
+  for c in "${!failed[@]}"; do
+    [[ $c == $kind/* ]] || continue
+    if [ -n "${known[$c]:-}" ] && [ -z "${crashed[$c]:-}" ]; then
+      knownfail=$((knownfail + 1))
+    else
+      echo "  $label $c: ${failed[$c]}"
+      regress=$((regress + 1))
+    fi
+  done
+  for c in "${!known[@]}"; do
+    [[ $c == $kind/* ]] || continue
+    if [ -z "${failed[$c]:-}" ]; then
+      echo "  $label $c: passes now; remove it from $expected"
+      fixed=$((fixed + 1))
+    fi
+  done
+  local passed=$((total - regress - knownfail))
+  if [ $regress -eq 0 ] && [ $fixed -eq 0 ]; then
+    local note=
+    [ $knownfail -gt 0 ] && note=", $knownfail expected failures"
+    echo "PASS $label-$kind ($passed/$total passed$note)"
+  else
+    echo "FAIL $label-$kind: $regress regressions, $fixed listed cases now pass ($passed/$total passed)"
+    status=1
+  fi
+}
+report valid $nvalid
+report invalid $ninvalid
+exit $status
