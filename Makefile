@@ -10,7 +10,7 @@
 #   make test           both builds, every suite (tests/run.sh)
 #   make spec           the WebAssembly spec suite on the normal build
 #   make spec-update-expected   rewrite tests/spec/expected-failures.txt
-#   make run            demo: the spec runner on fac.wast (later: boot the OS)
+#   make run            sample apps through `vyoma run` (later: boot the OS)
 #   make bench          benchmarks (none yet)
 #   make fuzz           libFuzzer target build/fuzz/fuzz_load (clang)
 #   make clean
@@ -143,13 +143,13 @@ spec-update-expected: $(B)/bin/vw-spec
 # ---- demo ----------------------------------------------------------------------
 # Until the OS image exists, `make run` shows the engine at work on one
 # small spec script.
-run: $(B)/bin/vw-spec
-	@if [ ! -f "$(SHARED)/wasm-spec/fac.wast" ]; then \
-	  echo "SKIP run: $(SHARED)/wasm-spec not found"; exit 0; fi; \
-	mkdir -p $(B)/spec/fac && \
-	wast2json "$(SHARED)/wasm-spec/fac.wast" -o $(B)/spec/fac/fac.json && \
-	echo "vw-spec $(B)/spec/fac/fac.json" && \
-	$(B)/bin/vw-spec $(B)/spec/fac/fac.json
+# Until the supervisor boots as PID 1, `make run` runs sample apps through
+# the engine with `vyoma run`, as an app author would.
+run: build/bin/vyoma apps
+	build/bin/vyoma run build/apps/hello/hello.wasm
+	build/bin/vyoma run build/apps/clock/clock.wasm -n 3 -i 500
+	build/bin/vyoma run --dir build/apps::/apps build/apps/ls/ls.wasm /apps
+	echo "typed into echo" | build/bin/vyoma run build/apps/echo/echo.wasm
 
 # mk/bench.mk provides the real one once benchmarks exist.
 ifeq ($(wildcard mk/bench.mk),)
