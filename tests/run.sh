@@ -97,6 +97,13 @@ variant() {  # name builddir speclabel unitlabel make-goal
     suite "wasi-$name" tests/wasi/run.sh
     # TOML 1.0 parser against toml-test
     suite "toml-$name" tests/toml/run.sh ${VYOMA_ASAN:+--asan}
+    # supervisor parts: IPC broker, metrics, TTY router
+    suite "ipc-$name" tests/ipc/run.sh
+    # manifests and profiles
+    suite "manifest-$name" tests/manifest/run.sh
+    # a real vyomad with real apps: IPC, lifecycle, kill, vyctl
+    suite "supervisor-$name" tests/supervisor/run.sh
+    suite "vyomad-$name" tests/vyomad/run.sh
   else
     fail "make-$5"; show "make-$5"
   fi

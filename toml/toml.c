@@ -49,7 +49,7 @@ typedef struct toml_kv {
 
 struct toml_value {
   toml_type type;
-  int line;
+  int line, col;         /* where it was defined: 1-based, col in characters */
   unsigned flags;
   unsigned section;      /* DOTTED tables: the section that made them */
   int depth;             /* containers: distance from the root */
@@ -111,8 +111,9 @@ typedef struct parser {
   const char *s;
   size_t n, pos;
   const char *fname;
-  size_t lpos;           /* line cache: s[0..lpos) holds lline - 1 newlines */
-  int lline;
+  size_t lpos;           /* position cache: s[0..lpos) holds lline - 1 */
+  int lline;             /* newlines, and lpos is at column lcol of its line */
+  int lcol;
   jmp_buf jb;
   char *err;
   size_t errsz;
@@ -125,17 +126,34 @@ typedef struct parser {
   int in_inline;         /* > 0 while inside an inline table */
 } parser;
 
-/* The 1-based line of byte offset pos.  Parsing moves forward, stepping
-** back only a little (to the start of a header or value), so counting from
-** a cached point in either direction is linear overall. */
-static int line_at(parser *p, size_t pos) {
+/* Move the position cache to byte offset pos: the 1-based line and column
+** there.  Columns count characters (UTF-8 code points: every byte that is
+** not a continuation byte 10xxxxxx), so a column matches what an editor
+** shows for non-ASCII text; a tab is one character.  Parsing moves forward,
+** stepping back only a little (to the start of a header or value), so
+** counting from the cached point in either direction is linear overall;
+** only stepping back over a newline rescans the line it lands on. */
+static void seek_pos(parser *p, size_t pos) {
   if (pos > p->n) pos = p->n;
-  for (size_t i = p->lpos; i > pos; i--)
-    if (p->s[i - 1] == '\n') p->lline--;
-  for (size_t i = p->lpos; i < pos; i++)
-    if (p->s[i] == '\n') p->lline++;
+  int crossed = 0;
+  for (size_t i = p->lpos; i > pos; i--) {
+    unsigned char c = (unsigned char)p->s[i - 1];
+    if (c == '\n') { p->lline--; crossed = 1; }
+    else if ((c & 0xC0u) != 0x80u) p->lcol--;
+  }
+  if (crossed) {
+    size_t j = pos;
+    while (j > 0 && p->s[j - 1] != '\n') j--;
+    p->lcol = 1;
+    for (; j < pos; j++)
+      if (((unsigned char)p->s[j] & 0xC0u) != 0x80u) p->lcol++;
+  }
+  for (size_t i = p->lpos; i < pos; i++) {
+    unsigned char c = (unsigned char)p->s[i];
+    if (c == '\n') { p->lline++; p->lcol = 1; }
+    else if ((c & 0xC0u) != 0x80u) p->lcol++;
+  }
   p->lpos = pos;
-  return p->lline;
 }
 
 #if defined(__GNUC__)
@@ -143,7 +161,8 @@ __attribute__((format(printf, 3, 4), noreturn))
 #endif
 static void fail_at(parser *p, size_t pos, const char *fmt, ...) {
   if (p->errsz > 0) {
-    int k = snprintf(p->err, p->errsz, "%s:%d: ", p->fname, line_at(p, pos));
+    seek_pos(p, pos);
+    int k = snprintf(p->err, p->errsz, "%s:%d:%d: ", p->fname, p->lline, p->lcol);
     if (k >= 0 && (size_t)k < p->errsz) {
       va_list ap;
       va_start(ap, fmt);
@@ -213,7 +232,9 @@ static toml_value *new_value(parser *p, toml_type t, size_t pos) {
   toml_value *v = arena_alloc(p, sizeof *v);
   memset(v, 0, sizeof *v);
   v->type = t;
-  v->line = line_at(p, pos);
+  seek_pos(p, pos);
+  v->line = p->lline;
+  v->col = p->lcol;
   return v;
 }
 
@@ -993,7 +1014,9 @@ static toml_value *parse_header(parser *p, toml_value *root) {
     }
     if (v->type == TOML_TABLE && v->flags == F_IMPLICIT) {
       v->flags = F_HEADER;
-      v->line = line_at(p, hpos);
+      seek_pos(p, hpos);
+      v->line = p->lline;
+      v->col = p->lcol;
       return v;
     }
     if (v->type == TOML_TABLE && !(v->flags & F_INLINE))
@@ -1052,6 +1075,7 @@ int toml_parse_ex(const char *buf, size_t len, const char *filename,
   p.fname = filename ? filename : "<input>";
   p.lpos = 0;
   p.lline = 1;
+  p.lcol = 1;
   p.err = err;
   p.errsz = err ? errsz : 0;
   p.doc = doc;
@@ -1090,6 +1114,8 @@ const toml_value *toml_root(const toml_doc *doc) { return doc ? doc->root : NULL
 toml_type toml_type_of(const toml_value *v) { return v ? v->type : (toml_type)0; }
 
 int toml_line(const toml_value *v) { return v ? v->line : 0; }
+
+int toml_col(const toml_value *v) { return v ? v->col : 0; }
 
 const char *toml_type_name(toml_type t) {
   switch (t) {

@@ -4,11 +4,14 @@
 ** The supervisor reads app manifests (vyoma.toml) and profiles with it.
 ** toml_parse() turns a buffer into a document: a tree of tables (keys kept
 ** in the order written), arrays and scalar values, each value remembering
-** the line it was defined on so that callers can report "file:line: key:
-** error".  A syntax or semantic error is one line "FILE:LINE: message"
-** written to the caller's buffer.  The parser allocates through a
-** replaceable allocator (toml_alloc) so tests can fail any allocation; all
-** memory of a document is released by toml_free().
+** the line and column it was defined on so that callers can report
+** "file:line: key: error".  A syntax or semantic error is one line
+** "FILE:LINE:COL: message" written to the caller's buffer; LINE and COL are
+** 1-based and COL counts characters (UTF-8 code points, a tab is one), not
+** bytes.  Running out of memory is "FILE: out of memory" (no position).
+** The parser allocates through a replaceable allocator (toml_alloc) so
+** tests can fail any allocation; all memory of a document is released by
+** toml_free().
 **
 ** Plain C11 + libc, no recursion proportional to input size beyond a fixed
 ** nesting cap (TOML_MAX_DEPTH), no global state.
@@ -61,7 +64,7 @@ typedef struct toml_alloc {
 
 /* Parse len bytes of buf (need not be NUL-terminated).  filename is used in
 ** messages only (NULL means "<input>").  On TOML_OK *out is the document; on
-** error *out is NULL and err (if errsz > 0) holds "FILE:LINE: message". */
+** error *out is NULL and err (if errsz > 0) holds "FILE:LINE:COL: message". */
 int  toml_parse(const char *buf, size_t len, const char *filename,
                 toml_doc **out, char *err, size_t errsz);
 /* The same with an allocator (NULL: the C library's). */
@@ -75,7 +78,12 @@ const toml_value *toml_root(const toml_doc *doc);
 
 /* Every value */
 toml_type toml_type_of(const toml_value *v);
-int       toml_line(const toml_value *v);       /* 1-based */
+int       toml_line(const toml_value *v);       /* 1-based; 0 for NULL */
+/* 1-based column, in characters, of where the value was defined (a
+** scalar, array or inline table: its first character; a [table] or
+** [[array]] element: the header's '['; a table made by a dotted key or an
+** implicit header parent: that key part). */
+int       toml_col(const toml_value *v);
 const char *toml_type_name(toml_type t);        /* "table", "integer", ... */
 
 /* Tables.  toml_get returns NULL if key is absent or t is not a table;

@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "../runtime/vw.h"
 
@@ -47,12 +48,31 @@ typedef struct vwasi_config {
                                        fds), handed to the app as fds after
                                        the preopens; sock_accept works on them */
   const int *sockets;
+  /* Optional stdin hooks (the supervisor serves fd 0 from the app's IPC
+  ** inbox this way).  With read_hook set, fd 0 is a character device whose
+  ** reads call read_hook: it returns the bytes it put in buf (blocking until
+  ** there are some), 0 at end of input, or -1 on error (EIO, or a trap when
+  ** the vwasi was cancelled meanwhile).  wait_hook, needed for poll_oneoff
+  ** on fd 0, waits up to timeout_ms (-1 = forever, 0 = just look) for input
+  ** and returns 1 if a read would not block, 0 otherwise; the embedder must
+  ** make it return early when it cancels the vwasi. */
+  ssize_t (*read_hook)(void *ud, uint8_t *buf, size_t len);
+  int (*wait_hook)(void *ud, int timeout_ms);
+  void *read_ud;
 } vwasi_config;
 
 /* NULL on error, with a one-line reason in errbuf (e.g. a preopen that does
 ** not exist). */
 vwasi *vwasi_new(const vwasi_config *cfg, char *errbuf, size_t errlen);
 void vwasi_free(vwasi *w);
+
+/* Cancellation, for killing an app from another thread: sets a flag that
+** makes every WASI host function trap ("killed") on entry and on return,
+** and wakes a poll_oneoff sleeping in this vwasi.  It does not stop pure
+** wasm code: call vw_interrupt on the store as well.  Thread-safe and
+** async-signal-safe; idempotent. */
+void vwasi_cancel(vwasi *w);
+int vwasi_cancelled(const vwasi *w);   /* nonzero once cancelled */
 
 /* vw_resolver for "wasi_snapshot_preview1" imports; ud is the vwasi*.
 ** Host functions are created lazily in the store of the first call. */

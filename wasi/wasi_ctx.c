@@ -180,12 +180,32 @@ void vwasi_free(vwasi *w) {
   strv_free(w->envp, w->envc);
   vw_free(w->funcs);
   vw_free(w->bind);
+  if (w->cancel_rd >= 0) close(w->cancel_rd);
+  if (w->cancel_wr >= 0) close(w->cancel_wr);
   vw_free(w);
+}
+
+void vwasi_cancel(vwasi *w) {
+  if (!w) return;
+  atomic_store(&w->cancelled, 1);
+  /* one byte is enough: nobody reads it, so the read end stays readable
+  ** and every later poll_oneoff returns at once too.  A full pipe (EAGAIN)
+  ** is just as readable. */
+  if (w->cancel_wr >= 0) {
+    ssize_t r = write(w->cancel_wr, "k", 1);
+    (void)r;
+  }
+}
+
+int vwasi_cancelled(const vwasi *w) {
+  return w && atomic_load(&((vwasi *)w)->cancelled);
 }
 
 vwasi *vwasi_new(const vwasi_config *cfg, char *errbuf, size_t errlen) {
   vwasi *w = vw_calloc(1, sizeof *w);
   if (!w) { seterr(errbuf, errlen, "out of memory", NULL, 0); return NULL; }
+  w->cancel_rd = w->cancel_wr = -1;
+  atomic_init(&w->cancelled, 0);
   uint32_t nfn = fn_count();
   w->funcs = vw_calloc(nfn, sizeof *w->funcs);
   w->bind = vw_calloc(nfn, sizeof *w->bind);
@@ -203,9 +223,24 @@ vwasi *vwasi_new(const vwasi_config *cfg, char *errbuf, size_t errlen) {
   if (fd_reserve(w, 2 + (uint32_t)cfg->npreopens + (uint32_t)cfg->nsockets))
     goto nomem;
 
+  w->read_hook = cfg->read_hook;
+  w->wait_hook = cfg->wait_hook;
+  w->read_ud = cfg->read_ud;
+  {
+    int p[2];
+    if (pipe2(p, O_CLOEXEC | O_NONBLOCK) != 0) {
+      seterr(errbuf, errlen, "cannot create the cancel pipe", NULL, errno);
+      goto fail;
+    }
+    w->cancel_rd = p[0];
+    w->cancel_wr = p[1];
+  }
+
   for (int i = 0; i < 3; i++) {
     wasi_fd *f = &w->fds[i];
-    int hooked = i > 0 && cfg->write_hook;
+    /* 1: writes go to the write hook; 2: reads come from the read hook */
+    int hooked = i > 0 ? (cfg->write_hook ? 1 : 0) : (cfg->read_hook ? 2 : 0);
+    if (hooked == 2 && cfg->stdio[0] >= 0) hooked = 0;   /* host fd wins */
     if (cfg->stdio[i] >= 0) {
       f->host = fcntl(cfg->stdio[i], F_DUPFD_CLOEXEC, 0);
       if (f->host < 0) {
@@ -282,6 +317,12 @@ static int trampoline(vw_host_call *hc, void *ud, const vw_raw *args,
                       vw_raw *results) {
   struct wasi_binding *b = ud;
   wasi_call c = { b->w, hc, NULL, 0 };
+  /* A cancelled app traps on its next host call, and on the return of one
+  ** that was blocked, so a kill unwinds whatever the app was doing. */
+  if (atomic_load_explicit(&b->w->cancelled, memory_order_relaxed)) {
+    vw_host_trap(hc, "killed");
+    return 1;
+  }
   vw_memory *m = vw_host_memory(hc);
   if (m) {
     c.mem = vw_memory_data(m);
@@ -289,6 +330,10 @@ static int trampoline(vw_host_call *hc, void *ud, const vw_raw *args,
   }
   int r = b->d->impl(&c, args);
   if (r == W_TRAP) return 1;
+  if (atomic_load_explicit(&b->w->cancelled, memory_order_relaxed)) {
+    vw_host_trap(hc, "killed");
+    return 1;
+  }
   if (b->d->has_result) results[0] = (uint32_t)r;
   return 0;
 }

@@ -34,7 +34,28 @@ static int do_rw(wasi_call *c, const vw_raw *a, int write, int positional) {
   struct iovec *v;
   if ((e = wasi_iovecs(c, iovs, n, &v))) return e;
   ssize_t r;
-  if (write && f->hook) {
+  if (f->hook == 2) {
+    /* stdin from the embedder's read hook: not seekable, not writable */
+    r = 0;
+    if (write || positional) {
+      r = -1;
+      errno = write ? EBADF : ESPIPE;
+    } else {
+      for (uint32_t i = 0; i < n; i++) {
+        if (!v[i].iov_len) continue;
+        r = c->w->read_hook(c->w->read_ud, v[i].iov_base, v[i].iov_len);
+        if (r < 0) {
+          vw_free(v);
+          if (vwasi_cancelled(c->w)) {
+            vw_host_trap(c->hc, "killed");
+            return W_TRAP;
+          }
+          return W_EIO;
+        }
+        break;    /* one line per read, as a terminal gives */
+      }
+    }
+  } else if (write && f->hook) {
     r = 0;
     for (uint32_t i = 0; i < n; i++) {
       if (v[i].iov_len)

@@ -10,6 +10,7 @@
 #ifndef WASI_INT_H
 #define WASI_INT_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -115,7 +116,8 @@ typedef struct wasi_fd {
   wasi_kind kind;
   int host;                  /* host descriptor, or -1 (hooked stdio)     */
   uint8_t filetype;          /* FT_*                                      */
-  int hook;                  /* writes go to cfg.write_hook (fd 1/2)     */
+  int hook;                  /* writes go to cfg.write_hook (fd 1/2),
+                                reads to cfg.read_hook (fd 0)            */
   uint64_t rbase, rinh;      /* rights                                    */
   char *preopen;             /* guest name of a preopened directory       */
 } wasi_fd;
@@ -152,6 +154,14 @@ struct vwasi {
   vw_store *store;           /* where host functions are created          */
   vw_func **funcs;           /* lazily created, one per wasi_fndesc       */
   struct wasi_binding *bind; /* the user data of each host function       */
+  /* stdin hooks (vwasi_config.read_hook / wait_hook) */
+  ssize_t (*read_hook)(void *ud, uint8_t *buf, size_t len);
+  int (*wait_hook)(void *ud, int timeout_ms);
+  void *read_ud;
+  /* vwasi_cancel: the flag host functions check, and a pipe whose read end
+  ** poll_oneoff waits on with everything else, so a sleep ends at once */
+  atomic_int cancelled;
+  int cancel_rd, cancel_wr;
 };
 
 /* descriptor lookup: checks the fd is open and has every right in need */

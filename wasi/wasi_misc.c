@@ -2,10 +2,11 @@
 ** wasi_misc.c — arguments, environment, clocks, randomness, poll_oneoff and
 ** the proc_* / sched_yield functions of wasi_snapshot_preview1.
 **
-** poll_oneoff blocks the calling app's thread: clock subscriptions alone
-** sleep with clock_nanosleep(TIMER_ABSTIME) on the subscription's own clock
-** (an absolute realtime deadline stays right if the wall clock is set);
-** with descriptors, ppoll(2) waits for them and for the earliest deadline.
+** poll_oneoff blocks the calling app's thread: ppoll(2) waits for the
+** descriptors, the earliest deadline and the vwasi's cancel pipe (so a
+** kill ends any sleep), re-checking the deadline on the subscription's own
+** clock after each wake; stdin served by the embedder's read hook is
+** waited for with its wait hook.
 ** A descriptor that cannot be polled is reported as an event with an error,
 ** never as a failure of the whole call, as the spec asks.
 */
@@ -126,6 +127,7 @@ typedef struct psub {
   int pfd;                  /* index into the pollfd array, or -1       */
   int regular;              /* a regular file: always ready             */
   int host;
+  int hookin;               /* fd_read on stdin served by the read hook */
 } psub;
 
 static uint64_t now_ns(clockid_t id) {
@@ -154,13 +156,14 @@ static int poll_oneoff(wasi_call *c, const vw_raw *a) {
       !wm_ok(c, neventsp, 4))
     return W_EFAULT;
   psub *subs = vw_calloc(n, sizeof *subs);
-  struct pollfd *pfds = vw_calloc(n, sizeof *pfds);
+  /* one more slot: the cancel pipe, always polled last */
+  struct pollfd *pfds = vw_calloc((size_t)n + 1, sizeof *pfds);
   if (!subs || !pfds) {
     vw_free(subs);
     vw_free(pfds);
     return W_ENOMEM;
   }
-  int npfd = 0, nclock = 0, immediate = 0, e = 0;
+  int npfd = 0, nclock = 0, nhook = 0, immediate = 0, e = 0;
   for (uint32_t i = 0; i < n; i++) {
     uint64_t p = in + 48ull * i;
     psub *s = &subs[i];
@@ -195,6 +198,20 @@ static int poll_oneoff(wasi_call *c, const vw_raw *a) {
         immediate++;
         continue;
       }
+      if (f->hook == 2) {                   /* stdin from the read hook */
+        if (s->type == EV_FD_WRITE) {
+          s->error = W_EBADF;
+          s->ready = 1;
+          immediate++;
+        } else if (!c->w->wait_hook || c->w->wait_hook(c->w->read_ud, 0)) {
+          s->ready = 1;                     /* cannot tell: say readable */
+          immediate++;
+        } else {
+          s->hookin = 1;
+          nhook++;
+        }
+        continue;
+      }
       if (f->host < 0) {                    /* hooked stdio: always ready */
         if (s->type == EV_FD_READ) s->error = W_EBADF;
         s->ready = 1;
@@ -225,35 +242,64 @@ static int poll_oneoff(wasi_call *c, const vw_raw *a) {
       uint64_t rf = subs[first].deadline - now_ns(subs[first].clock);
       if ((int64_t)ri < (int64_t)rf) first = (int)i;
     }
-    if (npfd == 0 && first >= 0) {
-      psub *s = &subs[first];
-      struct timespec ts = {
-        (time_t)(s->deadline / 1000000000ull),
-        (long)(s->deadline % 1000000000ull)
-      };
-      if (s->deadline / 1000000000ull > (uint64_t)INT64_MAX / 2)
-        ts.tv_sec = (time_t)(INT64_MAX / 2);
-      int r;
-      while ((r = clock_nanosleep(s->clock, TIMER_ABSTIME, &ts, NULL)) ==
-             EINTR) {}
-      if (r) { e = wasi_errno(r); goto done; }
-    } else {
-      for (;;) {
-        struct timespec ts, *tsp = NULL;
-        if (first >= 0) {
-          uint64_t now = now_ns(subs[first].clock);
-          uint64_t rem = subs[first].deadline > now ?
-                         subs[first].deadline - now : 0;
-          if (rem / 1000000000ull > (uint64_t)INT64_MAX / 2)
-            rem = (uint64_t)INT64_MAX / 2 * 1000000000ull;
-          ts.tv_sec = (time_t)(rem / 1000000000ull);
-          ts.tv_nsec = (long)(rem % 1000000000ull);
-          tsp = &ts;
-        }
-        int r = ppoll(pfds, (nfds_t)npfd, tsp, NULL);
-        if (r >= 0) break;
-        if (errno != EINTR) { e = W_ERRNO(); goto done; }
+    /* Every wait includes the cancel pipe (vwasi_cancel), so a kill ends
+    ** a sleep at once; the loop re-checks the deadline after each wake
+    ** because the timeout runs on the monotonic clock while a deadline
+    ** may be on the realtime one. */
+    pfds[npfd].fd = c->w->cancel_rd;
+    pfds[npfd].events = POLLIN;
+    for (;;) {
+      if (vwasi_cancelled(c->w)) {
+        vw_host_trap(c->hc, "killed");
+        e = W_TRAP;
+        goto done;
       }
+      uint64_t rem = UINT64_MAX;
+      if (first >= 0) {
+        uint64_t now = now_ns(subs[first].clock);
+        rem = subs[first].deadline > now ? subs[first].deadline - now : 0;
+        if (rem == 0) break;
+      }
+      if (nhook && npfd == 0) {
+        /* stdin and clocks only: the embedder's wait is the whole wait */
+        int ms = -1;
+        if (rem != UINT64_MAX) {
+          uint64_t m = (rem + 999999) / 1000000;
+          ms = m > 1000000000ull ? 1000000000 : (int)m;
+        }
+        if (c->w->wait_hook(c->w->read_ud, ms)) {
+          for (uint32_t i = 0; i < n; i++)
+            if (subs[i].hookin) subs[i].ready = 1;
+          break;
+        }
+        continue;
+      }
+      /* With stdin and host descriptors both, poll the descriptors in
+      ** slices of 10 ms and look at stdin between them. */
+      if (nhook && rem > 10000000ull) rem = 10000000ull;
+      struct timespec ts, *tsp = NULL;
+      if (rem != UINT64_MAX) {
+        if (rem / 1000000000ull > (uint64_t)INT64_MAX / 2)
+          rem = (uint64_t)INT64_MAX / 2 * 1000000000ull;
+        ts.tv_sec = (time_t)(rem / 1000000000ull);
+        ts.tv_nsec = (long)(rem % 1000000000ull);
+        tsp = &ts;
+      }
+      int r = ppoll(pfds, (nfds_t)npfd + 1, tsp, NULL);
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        e = W_ERRNO();
+        goto done;
+      }
+      int any = 0;
+      for (int i = 0; i < npfd; i++)
+        if (pfds[i].revents) any = 1;
+      if (nhook && c->w->wait_hook(c->w->read_ud, 0)) {
+        for (uint32_t i = 0; i < n; i++)
+          if (subs[i].hookin) subs[i].ready = 1;
+        any = 1;
+      }
+      if (any) break;
     }
   } else if (npfd) {
     struct timespec zero = { 0, 0 };
@@ -267,6 +313,9 @@ static int poll_oneoff(wasi_call *c, const vw_raw *a) {
     uint16_t flags = 0;
     if (s->type == EV_CLOCK) {
       if (!s->ready && now_ns(s->clock) < s->deadline) continue;
+    } else if (s->hookin) {
+      if (!s->ready) continue;
+      nbytes = 1;             /* at least one byte; the hook knows no more */
     } else if (!s->ready) {
       short rev = pfds[s->pfd].revents;
       if (!rev) continue;

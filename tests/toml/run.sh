@@ -7,8 +7,9 @@
 #                      and toml-json's output must equal the expected JSON by
 #                      meaning (tests/toml/compare.mjs)
 #   toml-invalid       every invalid/**.toml must be rejected with exit status
-#                      1; a crash, a signal or any other status is a failure
-#                      even for a listed case
+#                      1 and one message "FILE:LINE:COL: message" naming the
+#                      file; a crash, a signal or any other status is a
+#                      failure even for a listed case
 # With --asan the ASan/UBSan build is used and labels read toml-asan-*.
 #
 # tests/toml/expected-failures.txt lists case paths (valid/x/y.toml) known
@@ -16,6 +17,7 @@
 # listed case that passes must be removed from the list.  Prints one line per
 # problem, then one PASS/FAIL/SKIP line per suite; exits 1 if any failed.
 set -uo pipefail
+shopt -s extglob
 export LC_ALL=C
 cd "$(dirname "$0")/../.." || exit 1
 
@@ -103,6 +105,12 @@ while read -r case; do
   rc=$?
   if [ $rc -eq 0 ]; then
     failed[$case]="accepted"
+  elif [ $rc -eq 1 ]; then
+    msg=$(head -n 1 "$tmp/err")
+    if [[ $msg != "$suite/$case":[1-9]*([0-9]):[1-9]*([0-9]):\ ?* ]] ||
+       [ "$(wc -l <"$tmp/err")" -ne 1 ]; then
+      failed[$case]="message not \"FILE:LINE:COL: message\": $(head -c 200 "$tmp/err" | head -n 1)"
+    fi
   elif [ $rc -ne 1 ]; then
     failed[$case]="exit status $rc (crash?): $(head -c 200 "$tmp/err" | head -n 1)"
     crashed[$case]=1

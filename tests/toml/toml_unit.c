@@ -1,7 +1,8 @@
 /*
 ** toml_unit.c — unit tests of toml/toml.c beyond toml-test's cases: the
-** accessor API on a manifest-like document, line numbers of values and of
-** error messages, range limits (integers, dates, times, offsets, floats),
+** accessor API on a manifest-like document, line and column numbers of
+** values and of error messages ("FILE:LINE:COL: message", columns in
+** characters), range limits (integers, dates, times, offsets, floats),
 ** the nesting cap, large tables, keys holding NUL, and allocation failure
 ** at every allocation (each must give TOML_ERR_NOMEM and leak nothing).
 ** Exits 0 if all pass; prints one line per failed check.
@@ -36,13 +37,13 @@ static toml_doc *ok(const char *src, int line) {
   return d;
 }
 
-/* src must fail with a message starting "t.toml:LINE: " and containing
-** want (if not NULL). */
-static void bad(const char *src, int eline, const char *want, int line) {
+/* src must fail with a message starting "t.toml:LINE:COL: " (COL in
+** characters) and containing want (if not NULL). */
+static void bad(const char *src, int eline, int ecol, const char *want, int line) {
   char err[256], pre[32];
   int rc;
   toml_doc *d = parse(src, err, sizeof err, &rc);
-  snprintf(pre, sizeof pre, "t.toml:%d: ", eline);
+  snprintf(pre, sizeof pre, "t.toml:%d:%d: ", eline, ecol);
   ncheck++;
   if (rc != TOML_ERR_SYNTAX || d || strncmp(err, pre, strlen(pre)) != 0 ||
       strchr(err, '\n') || (want && !strstr(err, want))) {
@@ -54,7 +55,7 @@ static void bad(const char *src, int eline, const char *want, int line) {
 }
 
 #define OK(src) ok((src), __LINE__)
-#define BAD(src, eline, want) bad((src), (eline), (want), __LINE__)
+#define BAD(src, eline, ecol, want) bad((src), (eline), (ecol), (want), __LINE__)
 
 static int str_is(const toml_value *v, const char *s) {
   const char *p;
@@ -140,11 +141,22 @@ static void test_accessors(void) {
   CHECK(toml_type_of(svc) == TOML_ARRAY && toml_array_len(svc) == 2);
   CHECK(toml_int(toml_get(toml_array_at(svc, 1), "n"), &i) == 0 && i == 2);
   CHECK(toml_line(toml_array_at(svc, 1)) == 19);
+  /* columns of values, in characters */
+  CHECK(toml_col(toml_get(app, "name")) == 8 && toml_col(args) == 8);
+  CHECK(toml_col(toml_array_at(args, 1)) == 3 && toml_col(env) == 7);
+  CHECK(toml_col(toml_get(env, "LANG")) == 28 && toml_col(svc) == 1);
+  CHECK(toml_col(toml_array_at(svc, 1)) == 1);
+  CHECK(toml_col(toml_array_at(toml_get(cap, "gpio"), 1)) == 13);
   toml_free(d);
+  d = OK("'\xC3\xA9\xC3\xA9' = \"\xE2\x82\xAC\"\n");
+  if (d) {
+    CHECK(toml_col(toml_get(toml_root(d), "\xC3\xA9\xC3\xA9")) == 8);
+    toml_free(d);
+  }
 
   /* NULLs are harmless */
   CHECK(toml_root(NULL) == NULL && toml_get(NULL, "a") == NULL &&
-        toml_table_len(NULL) == 0 && toml_array_len(NULL) == 0 && toml_line(NULL) == 0);
+        toml_table_len(NULL) == 0 && toml_array_len(NULL) == 0 && toml_line(NULL) == 0 && toml_col(NULL) == 0);
   toml_free(NULL);
 }
 
@@ -154,7 +166,7 @@ static void test_keys(void) {
   toml_free(OK("\"\".'' = 1\n"));
   toml_free(OK("[''.\"\"]\n"));
   /* "" defined as a value, then used as a table */
-  BAD("\"a\\u0000b\" = 1\n'' = 2\n\"\" .x = 3\n", 3, "key '' is already a value");
+  BAD("\"a\\u0000b\" = 1\n'' = 2\n\"\" .x = 3\n", 3, 1, "key '' is already a value");
   toml_doc *d = OK("\"a\\u0000b\" = 1\n'' = 2\nq.\"\".r = 3\n");
   if (d) {
     const toml_value *r = toml_root(d);
@@ -188,55 +200,63 @@ static void test_keys(void) {
     toml_free(d);
   }
   n += (size_t)snprintf(src + n, cap - n, "k1234 = 0\n");
-  BAD(src, 3001, "duplicate key 'k1234' (first defined on line 1235)");
+  BAD(src, 3001, 1, "duplicate key 'k1234' (first defined on line 1235)");
   free(src);
 }
 
 static void test_errors(void) {
-  BAD("a = 1\nb = \n", 2, "missing value");
-  BAD("a = 1\n\n[t]\nx = 1\n[t]\n", 5, "table 't' already defined (line 3)");
-  BAD("a = 1\r\nb = 2\r\na = 3\r\n", 3, "duplicate key 'a'");
-  BAD("s = \"\"\"\nline\nline\n", 1, "unterminated multi-line string");
-  BAD("a = [\n1,\n2\n", 1, "unterminated array");
-  BAD("a = [\n1,\n2 3]\n", 3, "expected ','");
-  BAD("x = 1\ny = \"\xC3\x28\"\n", 2, "UTF-8");
-  BAD("x = 1\r\ny = 2\rz = 3\n", 2, NULL);
-  BAD("# ok\n# bad \x01 here\n", 2, "control character");
-  BAD("t = {a = 1}\nt.b = 2\n", 2, "inline table");
-  BAD("[a]\nb.c = 1\n[a.b]\n", 3, "already defined");
-  BAD("[a.b.c]\nz = 1\n[a]\nb.c.t = 1\n", 4, "already defined");
-  BAD("a = [1]\n[[a]]\n", 2, "already an array");
-  BAD("[[a]]\n[a]\n", 2, "array of tables");
-  BAD("a.b = 1\n[a]\n", 2, "already defined");
-  BAD("a = {b = 1\n}\n", 1, "newline");
-  BAD("a = {b = 1,}\n", 1, "trailing comma");
-  BAD("a = \"\\x41\"\n", 1, "invalid escape \\x");
-  BAD("a = \"\\uD800\"\n", 1, "Unicode scalar");
-  BAD("a = \"\\U00110000\"\n", 1, "Unicode scalar");
-  BAD("a = 01\n", 1, "leading zeros");
-  BAD("a = 1__0\n", 1, NULL);
-  BAD("a = 1_\n", 1, NULL);
-  BAD("a = _1\n", 1, NULL);
-  BAD("a = 1.\n", 1, NULL);
-  BAD("a = .1\n", 1, NULL);
-  BAD("a = 1e\n", 1, NULL);
-  BAD("a = 0X10\n", 1, NULL);
-  BAD("a = +0x10\n", 1, NULL);
-  BAD("a = tru\n", 1, "booleans");
-  BAD("a = truex\n", 1, NULL);
-  BAD("a = 1 b = 2\n", 1, "unexpected text");
-  BAD("[a]]\n", 1, "unexpected text");
-  BAD("[[a]\n", 1, "expected ']]'");
-  BAD("= 1\n", 1, "empty key");
-  BAD("a\n", 1, "expected '='");
+  BAD("a = 1\nb = \n", 2, 5, "missing value");
+  BAD("a = 1\n\n[t]\nx = 1\n[t]\n", 5, 1, "table 't' already defined (line 3)");
+  BAD("a = 1\r\nb = 2\r\na = 3\r\n", 3, 1, "duplicate key 'a'");
+  BAD("s = \"\"\"\nline\nline\n", 1, 5, "unterminated multi-line string");
+  BAD("a = [\n1,\n2\n", 1, 5, "unterminated array");
+  BAD("a = [\n1,\n2 3]\n", 3, 3, "expected ','");
+  BAD("x = 1\ny = \"\xC3\x28\"\n", 2, 6, "UTF-8");
+  BAD("x = 1\r\ny = 2\rz = 3\n", 2, 6, NULL);
+  BAD("# ok\n# bad \x01 here\n", 2, 7, "control character");
+  BAD("t = {a = 1}\nt.b = 2\n", 2, 1, "inline table");
+  BAD("[a]\nb.c = 1\n[a.b]\n", 3, 1, "already defined");
+  BAD("[a.b.c]\nz = 1\n[a]\nb.c.t = 1\n", 4, 3, "already defined");
+  BAD("a = [1]\n[[a]]\n", 2, 1, "already an array");
+  BAD("[[a]]\n[a]\n", 2, 1, "array of tables");
+  BAD("a.b = 1\n[a]\n", 2, 1, "already defined");
+  BAD("a = {b = 1\n}\n", 1, 11, "newline");
+  BAD("a = {b = 1,}\n", 1, 12, "trailing comma");
+  BAD("a = \"\\x41\"\n", 1, 6, "invalid escape \\x");
+  BAD("a = \"\\uD800\"\n", 1, 6, "Unicode scalar");
+  BAD("a = \"\\U00110000\"\n", 1, 6, "Unicode scalar");
+  BAD("a = 01\n", 1, 5, "leading zeros");
+  BAD("a = 1__0\n", 1, 5, NULL);
+  BAD("a = 1_\n", 1, 5, NULL);
+  BAD("a = _1\n", 1, 5, NULL);
+  BAD("a = 1.\n", 1, 5, NULL);
+  BAD("a = .1\n", 1, 5, NULL);
+  BAD("a = 1e\n", 1, 5, NULL);
+  BAD("a = 0X10\n", 1, 5, NULL);
+  BAD("a = +0x10\n", 1, 5, NULL);
+  BAD("a = tru\n", 1, 5, "booleans");
+  BAD("a = truex\n", 1, 5, NULL);
+  BAD("a = 1 b = 2\n", 1, 7, "unexpected text");
+  BAD("[a]]\n", 1, 4, "unexpected text");
+  BAD("[[a]\n", 1, 4, "expected ']]'");
+  BAD("= 1\n", 1, 1, "empty key");
+  BAD("a\n", 1, 2, "expected '='");
   /* line of an error at the very end of a file without a final newline */
-  BAD("a = 1\nb = 'x", 2, "unterminated string");
+  BAD("a = 1\nb = 'x", 2, 5, "unterminated string");
+  /* columns count characters, not bytes: "é" is two bytes, "€" three, and
+  ** a tab is one character */
+  BAD("\"\xC3\xA9\xE2\x82\xAC\" = 1 2\n", 1, 10, "unexpected text");
+  BAD("a = 1\n\tb = 'x' y\n", 2, 10, "unexpected text");
+  /* an error reported at an earlier point, over a newline, after the parser
+  ** has moved on (the column is recounted on that line) */
+  BAD("x = 1\nlong_key = '''\nabc\ndef\n", 2, 12, "unterminated multi-line string");
+  BAD("x = 1\n  s = [ 1,\n 2,\n 3\n", 2, 7, "unterminated array");
 
   /* messages name the file given, or <input> */
   char err[128];
   toml_doc *d;
   CHECK(toml_parse("a=", 2, NULL, &d, err, sizeof err) == TOML_ERR_SYNTAX && d == NULL &&
-        strncmp(err, "<input>:1: ", 11) == 0);
+        strncmp(err, "<input>:1:3: ", 13) == 0);
   /* a tiny error buffer is cut, never overrun */
   char small[8];
   memset(small, 'X', sizeof small);
@@ -268,30 +288,30 @@ static void test_ranges(void) {
     CHECK(toml_int(toml_get(r, "f"), &i) == 0 && i == 7);
     toml_free(d);
   }
-  BAD("a = 9223372036854775808\n", 1, "out of range");
-  BAD("a = -9223372036854775809\n", 1, "out of range");
-  BAD("a = 0x8000000000000000\n", 1, "out of range");
-  BAD("a = 0o1000000000000000000000\n", 1, "out of range");
-  BAD("a = 99999999999999999999999999\n", 1, "out of range");
-  BAD("a = 1e400\n", 1, "out of range");
+  BAD("a = 9223372036854775808\n", 1, 5, "out of range");
+  BAD("a = -9223372036854775809\n", 1, 5, "out of range");
+  BAD("a = 0x8000000000000000\n", 1, 5, "out of range");
+  BAD("a = 0o1000000000000000000000\n", 1, 5, "out of range");
+  BAD("a = 99999999999999999999999999\n", 1, 5, "out of range");
+  BAD("a = 1e400\n", 1, 5, "out of range");
   toml_free(OK("a = 1e-400\nb = 1.7976931348623157e308\n"));
 
   toml_free(OK("a = 2024-02-29\nb = 2000-02-29\nc = 2023-12-31T23:59:60Z\n"));
-  BAD("a = 2023-02-29\n", 1, "date out of range");
-  BAD("a = 1900-02-29\n", 1, "date out of range");
-  BAD("a = 2023-04-31\n", 1, "date out of range");
-  BAD("a = 2023-13-01\n", 1, "date out of range");
-  BAD("a = 2023-00-01\n", 1, "date out of range");
-  BAD("a = 2023-01-00\n", 1, "date out of range");
-  BAD("a = 24:00:00\n", 1, "time out of range");
-  BAD("a = 23:60:00\n", 1, "time out of range");
-  BAD("a = 23:59:61\n", 1, "time out of range");
-  BAD("a = 23:59\n", 1, NULL);
-  BAD("a = 2023-01-01T00:00:00+24:00\n", 1, "offset out of range");
-  BAD("a = 2023-01-01T00:00:00+01:60\n", 1, "offset out of range");
-  BAD("a = 2023-01-01T00:00:00.\n", 1, NULL);
-  BAD("a = 2023-1-01\n", 1, NULL);
-  BAD("a = 12:00:00Z\n", 1, NULL);
+  BAD("a = 2023-02-29\n", 1, 5, "date out of range");
+  BAD("a = 1900-02-29\n", 1, 5, "date out of range");
+  BAD("a = 2023-04-31\n", 1, 5, "date out of range");
+  BAD("a = 2023-13-01\n", 1, 5, "date out of range");
+  BAD("a = 2023-00-01\n", 1, 5, "date out of range");
+  BAD("a = 2023-01-00\n", 1, 5, "date out of range");
+  BAD("a = 24:00:00\n", 1, 5, "time out of range");
+  BAD("a = 23:60:00\n", 1, 5, "time out of range");
+  BAD("a = 23:59:61\n", 1, 5, "time out of range");
+  BAD("a = 23:59\n", 1, 5, NULL);
+  BAD("a = 2023-01-01T00:00:00+24:00\n", 1, 5, "offset out of range");
+  BAD("a = 2023-01-01T00:00:00+01:60\n", 1, 5, "offset out of range");
+  BAD("a = 2023-01-01T00:00:00.\n", 1, 5, NULL);
+  BAD("a = 2023-1-01\n", 1, 5, NULL);
+  BAD("a = 12:00:00Z\n", 1, 13, NULL);
 }
 
 static void test_depth(void) {
@@ -304,27 +324,27 @@ static void test_depth(void) {
     for (int j = 0; j < k; j++) src[n++] = ']';
     src[n] = 0;
     if (k <= TOML_MAX_DEPTH) toml_free(OK(src));
-    else BAD(src, 1, "nesting deeper");
+    else BAD(src, 1, 133, "nesting deeper");
   }
   /* far too deep must fail cleanly, not overflow the stack */
   size_t n = (size_t)sprintf(src, "a = ");
   for (int j = 0; j < 100000; j++) src[n++] = '[';
   src[n] = 0;
-  BAD(src, 1, "nesting deeper");
+  BAD(src, 1, 133, "nesting deeper");
   n = (size_t)sprintf(src, "a = ");
   for (int j = 0; j < 100000; j++) { memcpy(src + n, "{b=", 3); n += 3; }
   src[n] = 0;
-  BAD(src, 1, "nesting deeper");
+  BAD(src, 1, 387, "nesting deeper");
   /* long dotted keys and headers count too */
   n = 0;
   src[n++] = '[';
   for (int j = 0; j < 10000; j++) { memcpy(src + n, "a.", 2); n += 2; }
   memcpy(src + n, "a]\n", 4);
-  BAD(src, 1, "nesting deeper");
+  BAD(src, 1, 258, "nesting deeper");
   n = 0;
   for (int j = 0; j < 10000; j++) { memcpy(src + n, "a.", 2); n += 2; }
   memcpy(src + n, "a = 1\n", 7);
-  BAD(src, 1, "nesting deeper");
+  BAD(src, 1, 257, "nesting deeper");
   free(src);
 }
 

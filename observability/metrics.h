@@ -1,0 +1,71 @@
+/*
+** metrics.h — formatting of the supervisor's heartbeat and metrics.
+**
+** The supervisor fills a plain array of per-app snapshots (it owns the
+** numbers; this module only formats them) and gets either
+**   - the heartbeat: ONE JSON line, newline-terminated, for the console log
+**     and DIR/run/vyoma/heartbeat, or
+**   - the Prometheus text exposition (format 0.0.4) for `vyctl metrics`,
+**     with # HELP and # TYPE lines for every metric family.
+** Both functions work like snprintf: they return the length of the whole
+** text (NUL excluded) and write at most cap bytes including a NUL, so a
+** caller can size its buffer with a first call with cap 0 (buf may then be
+** NULL) -- or use the *_alloc variants.
+**
+** Heartbeat JSON (keys as in supervisor/control.h's `ps --json`):
+**   {"time_ms":1700000000000,"uptime_s":12.345,"profile":"server-headless",
+**    "apps":[{"name":"ping","state":"running","uptime_s":3.2,"restarts":0,
+**             "cpu_ms":12,"memory":131072,"msgs_in":5,"msgs_out":5}]}
+** "time_ms" and "profile" are left out when zero / NULL.
+**
+** Prometheus families (label app="NAME"):
+**   vyoma_uptime_seconds                   gauge
+**   vyoma_apps                             gauge   (number of apps)
+**   vyoma_app_state{app,state}             gauge   1 for the app's state
+**   vyoma_app_uptime_seconds               gauge
+**   vyoma_app_restarts_total               counter
+**   vyoma_app_cpu_seconds_total            counter
+**   vyoma_app_memory_bytes                 gauge
+**   vyoma_app_messages_in_total            counter
+**   vyoma_app_messages_out_total           counter
+**   vyoma_app_ipc_refused_total{app,reason}  counter  reason: denied,
+**                                          rate-limited, queue-full, dropped
+*/
+#ifndef VY_METRICS_H
+#define VY_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct vy_app_metrics {
+  const char *name;
+  const char *state;        /* "running", "failed", ... (control.h) */
+  uint64_t uptime_ms;       /* since the app's current start; 0 if not running */
+  uint64_t cpu_ms;          /* CPU time of the app's thread(s) */
+  uint64_t memory_bytes;    /* linear memory (and engine overhead) */
+  uint64_t msgs_in, msgs_out;
+  uint32_t restarts;
+  /* optional (0 when not filled), from vy_ipc_stats: sends refused as
+  ** denied / rate-limited / queue-full, and @sys lines lost to a full inbox
+  ** (dropped_full).  Only in the Prometheus text. */
+  uint64_t ipc_denied, ipc_rate_limited, ipc_queue_full, ipc_dropped;
+} vy_app_metrics;
+
+typedef struct vy_sup_metrics {
+  uint64_t uptime_ms;       /* of the supervisor */
+  int64_t time_ms;          /* Unix time in ms; 0 = leave out */
+  const char *profile;      /* NULL = leave out */
+} vy_sup_metrics;
+
+size_t vy_metrics_heartbeat(char *buf, size_t cap, const vy_sup_metrics *sup,
+                            const vy_app_metrics *apps, size_t napps);
+size_t vy_metrics_prometheus(char *buf, size_t cap, const vy_sup_metrics *sup,
+                             const vy_app_metrics *apps, size_t napps);
+
+/* The same into a malloc'd string (free it); NULL if out of memory. */
+char *vy_metrics_heartbeat_alloc(const vy_sup_metrics *sup,
+                                 const vy_app_metrics *apps, size_t napps);
+char *vy_metrics_prometheus_alloc(const vy_sup_metrics *sup,
+                                  const vy_app_metrics *apps, size_t napps);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+** profile.h — a platform profile (profiles/NAME.toml): what kind of device
+** this is and how the supervisor should behave on it.
+*/
+#ifndef VY_PROFILE_H
+#define VY_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "manifest.h"
+
+typedef enum vy_sched { VY_SCHED_OTHER, VY_SCHED_FIFO } vy_sched;
+
+typedef struct vy_profile {
+  char *name;                 /* desktop-full, mobile, server-headless,
+                                 iot-edge, robotics-rt, mcu-minimal       */
+  char *runtime;              /* engine adapter: "interp" (later "aot")    */
+  uint64_t memory_budget;     /* bytes for all apps together               */
+  uint64_t app_memory_default;/* cap for an app whose manifest sets none   */
+  bool display;
+  uint32_t heartbeat_ms;      /* heartbeat line interval                   */
+  vy_sched sched;
+  int sched_priority;         /* SCHED_FIFO priority, 1..99                */
+  bool mlockall;
+  vy_strlist apps;            /* apps to start; one item "*" = all autostart */
+} vy_profile;
+
+int vy_profile_load(const char *path, vy_profile *out, char *err,
+                    size_t errlen);
+void vy_profile_free(vy_profile *p);
+/* true if the profile starts app `name` (given its manifest's autostart) */
+bool vy_profile_starts(const vy_profile *p, const char *name, bool autostart);
+
+/* Applies the profile's scheduling to the calling thread (threads created
+** later inherit it, so call it before starting app threads): SCHED_FIFO at
+** sched_priority when sched is fifo, and mlockall(MCL_CURRENT|MCL_FUTURE)
+** when mlockall is set.  Never fails hard: returns 0 with a line such as
+** "robotics-rt: SCHED_FIFO priority 50, memory locked" in msg, or 1 with
+** what could not be applied and why (e.g. EPERM without privilege). */
+int vy_profile_apply_sched(const vy_profile *p, char *msg, size_t msglen);
+
+#endif

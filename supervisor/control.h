@@ -1,0 +1,41 @@
+/*
+** control.h — the contract between vyomad and its operators (vyctl, tests).
+**
+** Layout of a supervisor root (`vyomad --root DIR`; as PID 1, DIR is "/"):
+**   DIR/apps/NAME/vyoma.toml     one folder per app (+ its module)
+**   DIR/profiles/NAME.toml       platform profiles
+**   DIR/data/NAME/               an app's /data, only with filesystem = true
+**   DIR/run/vyoma/control.sock   the control socket (Unix stream, 0600)
+**   DIR/run/vyoma/heartbeat      the latest heartbeat JSON line
+**   DIR/run/vyoma/logs/NAME.log  an app's log lines, with timestamps
+**
+** Protocol: one request per connection.  The client writes one line,
+**   COMMAND [ARG...] [--json]\n
+** words separated by single spaces; for `send NAME MESSAGE...` everything
+** after NAME is the message.  The server answers with a first line, either
+**   ok
+** or
+**   error MESSAGE
+** then the body (text, or JSON with --json), then closes the connection.
+** `logs NAME -f` keeps the connection open and streams new lines until the
+** client closes it.
+**
+** Commands: ps, kill NAME, restart NAME, start NAME, stop NAME,
+** logs NAME [-f], send NAME MESSAGE (delivered as "@sys: MESSAGE"),
+** metrics (Prometheus text exposition), heartbeat (the latest JSON line),
+** shutdown (orderly stop of vyomad).
+**
+** `ps` text body: a header line, then one line per app:
+**   NAME STATE UPTIME_S RESTARTS CPU_MS MEM_BYTES MSGS_IN MSGS_OUT
+** `ps --json` body: {"apps":[{"name":..,"state":..,"uptime_s":..,
+**   "restarts":..,"cpu_ms":..,"memory":..,"msgs_in":..,"msgs_out":..}]}
+** States: starting, running, waiting (backing off before a restart),
+** exited, crashed, killed, failed, stopped.
+*/
+#ifndef VY_CONTROL_H
+#define VY_CONTROL_H
+
+#define VY_CONTROL_SOCKET "run/vyoma/control.sock"   /* under the root */
+#define VY_CONTROL_MAX_LINE 4096
+
+#endif

@@ -1,0 +1,378 @@
+/*
+** main.c — vyomad, the VyomaOS supervisor: the command line, loading the
+** profile and every app's manifest, the main loop, and the orderly
+** shutdown.
+**
+**   vyomad --root DIR [--profile NAME] [--grace MS] [--no-tty]
+**
+** The main thread owns the signals (blocked in every other thread, taken
+** here with sigtimedwait) and runs the process manager's tick every 20 ms:
+** joins finished app threads, applies restart policies, the watchdog and
+** the heartbeat.  Nothing below main exits: every failure is logged and the
+** supervisor goes on with what it has (no profile: built-in defaults; a bad
+** manifest: that app stays down; no control socket: no operators).
+*/
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vyomad.h"
+
+sup S;
+
+#define TICK_MS 20
+#define DEFAULT_PROFILE "desktop-full"
+
+static void usage(FILE *f) {
+  fputs("usage: vyomad --root DIR [--profile NAME] [--grace MS] [--no-tty]\n"
+        "       vyomad --help | --version\n"
+        "Supervises the WebAssembly apps under DIR/apps (see "
+        "supervisor/control.h).\n"
+        "  --root DIR      the system root (as PID 1: /)\n"
+        "  --profile NAME  DIR/profiles/NAME.toml (default " DEFAULT_PROFILE
+        ";\n"
+        "                  as PID 1: vyoma.profile=NAME on the kernel command "
+        "line)\n"
+        "  --grace MS      how long apps get to exit at shutdown before they "
+        "are\n"
+        "                  killed (default 500)\n"
+        "  --no-tty        leave a terminal on stdin alone (no raw mode, no\n"
+        "                  keyboard routing to apps)\n", f);
+}
+
+static int mkdirs(const char *root, const char *rel) {
+  char path[4096];
+  int n = snprintf(path, sizeof path, "%s/%s", root, rel);
+  if (n < 0 || (size_t)n >= sizeof path) return -1;
+  for (char *s = path + 1; *s; s++) {
+    if (*s != '/') continue;
+    *s = 0;
+    if (mkdir(path, 0755) != 0 && errno != EEXIST) return -1;
+    *s = '/';
+  }
+  return mkdir(path, 0755) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* Built-in settings for when the profile file is missing or bad: the
+** supervisor still runs every autostart app. */
+static bool profile_defaults(vy_profile *p, const char *name) {
+  memset(p, 0, sizeof *p);
+  p->name = strdup(name);
+  p->runtime = strdup("interp");
+  p->apps.items = calloc(1, sizeof *p->apps.items);
+  if (p->apps.items) p->apps.items[0] = strdup("*");
+  p->apps.n = 1;
+  p->memory_budget = 512ull << 20;
+  p->app_memory_default = 16ull << 20;
+  p->heartbeat_ms = 10000;
+  return p->name && p->runtime && p->apps.items && p->apps.items[0];
+}
+
+static void profile_defaults_free(vy_profile *p) {
+  free(p->name);
+  free(p->runtime);
+  if (p->apps.items) free(p->apps.items[0]);
+  free(p->apps.items);
+}
+
+/* robotics-rt: real-time scheduling and locked memory, when allowed */
+static void apply_sched(const vy_profile *p) {
+  if (p->sched == VY_SCHED_FIFO) {
+    struct sched_param sp = { .sched_priority = p->sched_priority ?
+                                                p->sched_priority : 50 };
+    /* app threads inherit it: pthread_create's default is to inherit */
+    if (sched_setscheduler(0, SCHED_FIFO, &sp) != 0)
+      vlog("profile %s: SCHED_FIFO not applied: %s (needs CAP_SYS_NICE)",
+           p->name, strerror(errno));
+    else
+      vlog("profile %s: SCHED_FIFO priority %d", p->name, sp.sched_priority);
+  }
+  if (p->mlockall) {
+    if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0)
+      vlog("profile %s: mlockall not applied: %s (needs CAP_IPC_LOCK)",
+           p->name, strerror(errno));
+    else
+      vlog("profile %s: memory locked", p->name);
+  }
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* every DIR/apps/NAME folder, in name order */
+static void load_apps(void) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/apps", S.root);
+  DIR *d = opendir(path);
+  if (!d) {
+    vlog("no apps: cannot open %s: %s", path, strerror(errno));
+    return;
+  }
+  char **names = NULL;
+  size_t n = 0;
+  struct dirent *de;
+  while ((de = readdir(d))) {
+    if (de->d_name[0] == '.') continue;
+    struct stat st;
+    char sub[4096 + 260];
+    snprintf(sub, sizeof sub, "%s/%s", path, de->d_name);
+    if (stat(sub, &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+    char **nn = realloc(names, (n + 1) * sizeof *nn);
+    if (!nn) break;
+    names = nn;
+    if (!(names[n] = strdup(de->d_name))) break;
+    n++;
+  }
+  closedir(d);
+  if (n) qsort(names, n, sizeof *names, cmp_str);
+  S.apps = calloc(n ? n : 1, sizeof *S.apps);
+  for (size_t i = 0; i < n; i++) {
+    app *a = S.apps ? app_load(names[i]) : NULL;
+    if (!a) {
+      vlog("app %s: out of memory", names[i]);
+    } else if (app_find(a->name)) {
+      vlog("app %s (folder %s): the name is taken; not started", a->name,
+           names[i]);
+      app_free(a);
+    } else {
+      S.apps[S.napps++] = a;
+    }
+    free(names[i]);
+  }
+  free(names);
+}
+
+static void write_heartbeat(void) {
+  sbuf b = { 0 };
+  report_heartbeat(&b);
+  if (b.oom) {
+    vlog("heartbeat: out of memory");
+    sb_free(&b);
+    return;
+  }
+  /* not vlog: its 1 KiB line would cut a heartbeat of many apps */
+  char stamp[40];
+  log_stamp(stamp, sizeof stamp);
+  fprintf(stderr, "%s vyomad: heartbeat %s\n", stamp, b.p);
+  char path[4096], tmp[4200];
+  snprintf(path, sizeof path, "%s/run/vyoma/heartbeat", S.root);
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  /* written aside and renamed, so a reader never sees half a line */
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd >= 0) {
+    bool ok = write(fd, b.p, b.len) == (ssize_t)b.len &&
+              write(fd, "\n", 1) == 1;
+    close(fd);
+    if (!ok || rename(tmp, path) != 0) unlink(tmp);
+  }
+  sb_free(&b);
+}
+
+static bool all_done(void) {
+  bool done = true;
+  pthread_mutex_lock(&S.lock);
+  for (size_t i = 0; i < S.napps; i++)
+    if (S.apps[i]->thread_live && !S.apps[i]->thread_done) done = false;
+  pthread_mutex_unlock(&S.lock);
+  return done;
+}
+
+/* waits up to ms for every app thread to finish, ticking meanwhile */
+static void wait_apps(int ms) {
+  int64_t end = now_ms() + ms;
+  while (!all_done() && now_ms() < end) {
+    struct timespec ts = { 0, TICK_MS * 1000000L };
+    nanosleep(&ts, NULL);
+    apps_tick();
+    if (S.pid1) pid1_reap();
+  }
+  apps_tick();
+}
+
+/* Orderly shutdown: apps are asked to stop ("@sys: shutdown" on their
+** stdin), given the grace period, then killed. */
+static bool shutdown_apps(int grace_ms) {
+  char names[256][64];
+  size_t n = 0;
+  pthread_mutex_lock(&S.lock);
+  for (size_t i = 0; i < S.napps; i++) {
+    app *a = S.apps[i];
+    if (a->state == ST_WAITING) a->state = ST_STOPPED;
+    if (a->thread_live && !a->thread_done && n < 256)
+      snprintf(names[n++], sizeof names[0], "%s", a->name);
+  }
+  pthread_mutex_unlock(&S.lock);
+  for (size_t i = 0; i < n; i++) vy_broker_inject(S.broker, names[i], "shutdown");
+  if (n) wait_apps(grace_ms);
+  pthread_mutex_lock(&S.lock);
+  for (size_t i = 0; i < S.napps; i++)
+    app_cancel_locked(S.apps[i], STOP_SHUTDOWN);
+  pthread_mutex_unlock(&S.lock);
+  for (size_t i = 0; i < S.napps; i++) vy_broker_wake(S.broker, S.apps[i]->name);
+  wait_apps(2000);
+  bool done = all_done();
+  if (!done) vlog("some apps did not stop; leaving them behind");
+  return done;
+}
+
+/* A failure before anything runs.  PID 1 must not return from main (the
+** kernel would panic), so it powers the machine off instead. */
+static int fatal(void) {
+  if (S.pid1) pid1_poweroff();
+  return 1;
+}
+
+int main(int argc, char **argv) {
+  static const struct option opts[] = {
+    { "root", required_argument, NULL, 'r' },
+    { "profile", required_argument, NULL, 'p' },
+    { "grace", required_argument, NULL, 'g' },
+    { "no-tty", no_argument, NULL, 'T' },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' },
+    { NULL, 0, NULL, 0 }
+  };
+  const char *root = NULL, *profile = NULL;
+  int grace_ms = 500, c;
+  bool no_tty = false;
+  while ((c = getopt_long(argc, argv, "r:p:g:hV", opts, NULL)) != -1) {
+    switch (c) {
+    case 'r': root = optarg; break;
+    case 'p': profile = optarg; break;
+    case 'g': grace_ms = atoi(optarg); break;
+    case 'T': no_tty = true; break;
+    case 'h': usage(stdout); return 0;
+    case 'V': printf("vyomad %s\n", VYOMAD_VERSION); return 0;
+    default: usage(stderr); return 2;
+    }
+  }
+  if (optind < argc) { usage(stderr); return 2; }
+  S.pid1 = getpid() == 1;
+  char cmdline_profile[64];
+  if (S.pid1) {
+    pid1_setup();
+    if (!root) root = "/";
+    if (!profile && pid1_cmdline_profile(cmdline_profile,
+                                         sizeof cmdline_profile) == 0)
+      profile = cmdline_profile;
+  }
+  if (!root) {
+    fputs("vyomad: --root DIR is required\n", stderr);
+    usage(stderr);
+    return 2;
+  }
+  if (!profile) profile = DEFAULT_PROFILE;
+  S.grace_ms = grace_ms < 0 ? 0 : grace_ms;
+  /* lines of different threads must not mix: line-buffered stderr */
+  setvbuf(stderr, NULL, _IOLBF, 0);
+  S.root = strcmp(root, "/") == 0 ? strdup("") : strdup(root);
+  S.profile_name = strdup(profile);
+  if (!S.root || !S.profile_name) { fputs("vyomad: out of memory\n", stderr); return fatal(); }
+  S.boot_ms = now_ms();
+  atomic_init(&S.shutdown, 0);
+  pthread_mutex_init(&S.lock, NULL);
+  pthread_cond_init(&S.cond, NULL);
+  vlog("vyomad %s starting: root %s, profile %s%s", VYOMAD_VERSION,
+       S.root[0] ? S.root : "/", profile, S.pid1 ? ", PID 1" : "");
+  if (mkdirs(S.root[0] ? S.root : "/", "run/vyoma/logs") != 0)
+    vlog("cannot create %s/run/vyoma/logs: %s", S.root, strerror(errno));
+
+  /* the profile */
+  char path[4096], err[512];
+  snprintf(path, sizeof path, "%s/profiles/%s.toml", S.root, profile);
+  bool profile_loaded = vy_profile_load(path, &S.profile, err, sizeof err) == 0;
+  if (!profile_loaded) {
+    vlog("profile: %s; using built-in defaults", err);
+    if (!profile_defaults(&S.profile, profile)) {
+      vlog("out of memory");
+      return fatal();
+    }
+  }
+  if (S.profile.runtime && strcmp(S.profile.runtime, "interp") != 0)
+    vlog("profile %s: runtime %s is not built in; using interp",
+         S.profile.name, S.profile.runtime);
+  apply_sched(&S.profile);
+
+  /* Signals belong to this thread: blocked before any thread exists, so
+  ** every thread inherits the mask, and taken here with sigtimedwait. */
+  signal(SIGPIPE, SIG_IGN);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGUSR1);
+  sigaddset(&set, SIGCHLD);
+  sigaddset(&set, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+  S.broker = vy_broker_new(sys_handler, NULL);
+  if (!S.broker) { vlog("out of memory"); return fatal(); }
+  load_apps();
+  if (control_start() != 0) vlog("no control socket: vyctl cannot reach us");
+
+  size_t nstart = 0;
+  pthread_mutex_lock(&S.lock);
+  /* every endpoint first: an app may send to another in its first line */
+  for (size_t i = 0; i < S.napps; i++) {
+    app *a = S.apps[i];
+    if (a->have_manifest &&
+        vy_profile_starts(&S.profile, a->name, a->m.autostart))
+      app_register_locked(a);
+  }
+  for (size_t i = 0; i < S.napps; i++) {
+    app *a = S.apps[i];
+    if (!a->have_manifest) continue;
+    if (!vy_profile_starts(&S.profile, a->name, a->m.autostart)) continue;
+    if (app_start_locked(a) == 0) nstart++;
+  }
+  pthread_mutex_unlock(&S.lock);
+  vlog("%zu apps, %zu started", S.napps, nstart);
+  if (!no_tty) console_start();
+
+  int64_t next_hb = now_ms() + (S.profile.heartbeat_ms ? S.profile.heartbeat_ms : 10000);
+  while (!atomic_load(&S.shutdown)) {
+    struct timespec ts = { 0, TICK_MS * 1000000L };
+    siginfo_t si;
+    int sig = sigtimedwait(&set, &si, &ts);
+    if (sig == SIGTERM || sig == SIGINT || sig == SIGUSR1) {
+      vlog("signal %d: shutting down", sig);
+      atomic_store(&S.shutdown, 1);
+      break;
+    }
+    if (sig == SIGCHLD && S.pid1) pid1_reap();
+    apps_tick();
+    if (S.profile.heartbeat_ms && now_ms() >= next_hb) {
+      write_heartbeat();
+      next_hb = now_ms() + S.profile.heartbeat_ms;
+    }
+  }
+
+  vlog("stopping apps (grace %d ms)", grace_ms);
+  console_stop();
+  bool clean = shutdown_apps(grace_ms);
+  control_stop();
+  if (clean) {
+    for (size_t i = 0; i < S.napps; i++) app_free(S.apps[i]);
+    free(S.apps);
+    vy_broker_free(S.broker);
+    if (profile_loaded) vy_profile_free(&S.profile);
+    else profile_defaults_free(&S.profile);
+  }
+  vlog("stopped");
+  if (S.pid1) pid1_poweroff();
+  if (clean) {
+    /* threads left behind may still read these */
+    free(S.root);
+    free(S.profile_name);
+  }
+  return 0;
+}

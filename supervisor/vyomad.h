@@ -1,0 +1,193 @@
+/*
+** vyomad.h — internals shared by the supervisor's files (not a public
+** interface: operators speak supervisor/control.h over the socket).
+**
+**   main.c     command line, profile and app loading, signals, the main
+**              loop (restarts, watchdog, heartbeat), orderly shutdown
+**   app.c      the app table and each app's thread and lifecycle
+**   control.c  the control socket server (control.h)
+**   report.c   ps / heartbeat / metrics formatting
+**   console.c  the TTY input router on a terminal stdin (input/tty.h)
+**   pid1.c     what only PID 1 does (mounts, reaping, power-off)
+**   log.c      timestamped logging to stderr and per-app log files
+**
+** Locking: one supervisor mutex (sup.lock) guards the app table and every
+** app's state fields; app threads take it only briefly.  The broker has its
+** own locks and is never called with sup.lock held, so no lock order cycle
+** exists between the two.
+*/
+#ifndef VYOMAD_H
+#define VYOMAD_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "../ipc/broker.h"
+#include "../profile/manifest.h"
+#include "../profile/profile.h"
+#include "../runtime/vw.h"
+#include "../wasi/vwasi.h"
+
+#define VYOMAD_VERSION "0.1.0"
+
+typedef enum app_state {
+  ST_STARTING, ST_RUNNING, ST_WAITING, ST_EXITED, ST_CRASHED, ST_KILLED,
+  ST_FAILED, ST_STOPPED, ST_INVALID   /* manifest did not load */
+} app_state;
+
+/* why an app's run is being cancelled */
+typedef enum app_stop {
+  STOP_NONE, STOP_KILL, STOP_STOP, STOP_RESTART, STOP_WATCHDOG,
+  STOP_SHUTDOWN
+} app_stop;
+
+/* one line being assembled from an app's stdout or stderr */
+typedef struct linebuf {
+  char buf[VY_IPC_MAX_LINE + 1];
+  size_t len;
+  bool overlong;            /* the current line passed the limit          */
+} linebuf;
+
+typedef struct app {
+  char name[64];            /* folder name (manifest name once loaded)    */
+  char *dir;                /* DIR/apps/NAME                              */
+  vy_manifest m;
+  bool have_manifest;
+  char error[512];          /* manifest error, or the last run's failure  */
+
+  /* guarded by sup.lock */
+  app_state state;
+  bool thread_live;         /* a thread exists and must be joined         */
+  bool thread_done;         /* it has finished (join is then immediate)   */
+  pthread_t thread;
+  app_stop stop;            /* set by kill/stop/restart/watchdog          */
+  int64_t stop_deadline_ms; /* STOP_STOP: cancelled at this time unless the
+                               app has exited by itself                    */
+  vw_store *store;          /* while running: for vw_interrupt            */
+  vwasi *wasi;              /* while running: for vwasi_cancel            */
+  vw_memory *mem;           /* while running: memory 0, for its size      */
+  clockid_t cpuclock;       /* the thread's CPU clock while it runs       */
+  bool have_cpuclock;
+  uint64_t cpu_ns_prev;     /* CPU time of earlier runs                   */
+  uint64_t cpu_ns_last;     /* CPU time of the current/last run           */
+  uint64_t mem_last;        /* memory of the last run, once it ended      */
+  int64_t started_ms;       /* monotonic, when the current run began      */
+  int64_t next_start_ms;    /* ST_WAITING: when to start again            */
+  uint32_t backoff_ms;      /* next restart delay                         */
+  uint32_t restarts;        /* total restarts by policy or command        */
+  int64_t *restart_times;   /* ring of recent policy restarts (ms)        */
+  uint32_t nrestart_times;
+  int exit_code;
+  bool registered;          /* has a broker endpoint (removed by the thread
+                               at the end of its run)                      */
+  atomic_llong last_line_ms;/* watchdog: when the app last printed        */
+
+  /* the app thread's own (no lock needed) */
+  linebuf out[2];           /* stdout, stderr                             */
+  char *inbuf;              /* stdin: a line taken from the inbox ...     */
+  size_t inlen, inoff;      /* ... and how much of it was read            */
+  FILE *log;                /* DIR/run/vyoma/logs/NAME.log (own lock)     */
+
+  /* keyboard input for its stdin (console.c), guarded by sup.lock */
+  char *kbd;
+  size_t kbdlen;
+  bool kbd_eof;
+} app;
+
+typedef struct sup {
+  char *root;               /* --root                                     */
+  vy_profile profile;
+  char *profile_name;
+  vy_broker *broker;
+  pthread_mutex_t lock;
+  pthread_cond_t cond;      /* an app thread finished                     */
+  app **apps;
+  size_t napps;
+  int64_t boot_ms;          /* monotonic at start                         */
+  atomic_int shutdown;      /* set by a signal or the shutdown command    */
+  _Atomic(app *) focus;     /* the app the console's keys go to, or NULL  */
+  bool pid1;
+  int grace_ms;             /* what stop and shutdown give apps to exit   */
+} sup;
+
+extern sup S;
+
+/* ---- log.c ---------------------------------------------------------------- */
+int64_t now_ms(void);                  /* CLOCK_MONOTONIC in ms          */
+void vlog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* one line of an app's output: its log file, and the console prefixed with
+** its name */
+void app_log_line(app *a, const char *line, size_t len);
+void log_stamp(char *buf, size_t len); /* "2026-11-25T17:50:01.123Z"     */
+
+/* ---- app.c ---------------------------------------------------------------- */
+const char *state_name(app_state s);
+app *app_find(const char *name);       /* caller holds sup.lock          */
+/* Loads DIR/apps/NAME/vyoma.toml into a new table entry (bad manifest:
+** logged, entry in ST_INVALID).  Returns the entry or NULL (no memory). */
+app *app_load(const char *name);
+void app_free(app *a);                 /* thread already joined          */
+/* adds the app's broker endpoint if it has none; caller holds sup.lock */
+int app_register_locked(app *a);
+/* starts a run now; caller holds sup.lock.  0 or -1 (logged). */
+int app_start_locked(app *a);
+/* cancels a running app for `why`; caller holds sup.lock.  Never blocks. */
+void app_cancel_locked(app *a, app_stop why);
+/* joins finished threads and applies restart policies, due restarts, the
+** watchdog and re-interrupts; called by the main loop about every 20 ms */
+void apps_tick(void);
+/* CPU and memory figures (caller holds sup.lock) */
+uint64_t app_cpu_ns(app *a);
+uint64_t app_mem_bytes(app *a);
+
+/* Keyboard bytes (or end of input) for app a's stdin; wakes its reader.
+** 0, or -1 when the app's keyboard buffer is full (64 KiB). */
+int app_keyboard(app *a, const char *data, size_t len, bool eof);
+
+/* The commands shared by vyctl and @sys.  0, or -1 with a message. */
+int cmd_kill(const char *name, bool wait, char *err, size_t errlen);
+int cmd_stop(const char *name, bool wait, char *err, size_t errlen);
+int cmd_start(const char *name, char *err, size_t errlen);
+int cmd_restart(const char *name, char *err, size_t errlen);
+/* the broker's vy_sys_handler */
+void sys_handler(void *ud, const char *from, const char *cmd, char *reply,
+                 size_t replylen);
+
+/* ---- report.c ------------------------------------------------------------- */
+/* a growing string */
+typedef struct sbuf {
+  char *p;
+  size_t len, cap;
+  bool oom;
+} sbuf;
+void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_json_str(sbuf *b, const char *s);
+void sb_free(sbuf *b);
+void report_ps(sbuf *b, bool json);
+void report_heartbeat(sbuf *b);        /* one JSON line, no newline      */
+void report_metrics(sbuf *b);          /* Prometheus text                */
+
+/* ---- control.c ------------------------------------------------------------ */
+int control_start(void);               /* binds the socket, starts thread */
+void control_stop(void);               /* stops it, removes the socket    */
+
+/* ---- console.c ------------------------------------------------------------ */
+/* The TTY input router when stdin is a terminal (input/tty.h): raw mode,
+** focus among the apps with input = true, Ctrl-A keys. */
+void console_start(void);
+void console_stop(void);
+
+/* ---- pid1.c --------------------------------------------------------------- */
+void pid1_setup(void);                 /* mounts; only when getpid()==1   */
+void pid1_reap(void);                  /* collects zombies (SIGCHLD)      */
+void pid1_poweroff(void);              /* never returns                   */
+/* vyoma.profile=NAME from /proc/cmdline into buf; 0 if found */
+int pid1_cmdline_profile(char *buf, size_t len);
+
+#endif
