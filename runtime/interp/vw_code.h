@@ -38,7 +38,8 @@ typedef union vw_cell {
 
 typedef struct vw_code {
   uint32_t nparam_slots;             /* parameters */
-  uint32_t nlocal_slots;             /* declared locals (zeroed on entry) */
+  uint32_t nlocal_slots;             /* locals zeroed on entry (they come
+                                     ** first; see scan_locals) */
   uint32_t nresult_slots;
   uint32_t frame_slots;              /* params + locals + deepest temps */
   size_t ncells;
@@ -244,7 +245,12 @@ typedef struct vw_code {
   X(global_set2) X(memory_size) X(memory_grow) X(memory_init)                  \
   X(data_drop) X(memory_copy) X(memory_fill) X(table_get) X(table_set)         \
   X(table_size) X(table_grow) X(table_fill) X(table_copy) X(table_init)        \
-  X(elem_drop) X(ref_is_null) X(ref_func) X(ret1)
+  X(elem_drop) X(ref_is_null) X(ref_func) X(ret1) X(call_def)                \
+  /* superinstructions (see the top of vw_compile.c) */                       \
+  X(br_and_z) X(br_and_nz) X(br_lt_u_add) X(br_gt_u_add) X(br_le_u_add)       \
+  X(br_ge_u_add) X(mov_mov) X(i32_add_si2) X(i32_add2) X(i32_add3)            \
+  X(i32_xor_rotl) X(i32_store_addk) X(f64_mul3) X(f64_add_m) X(f64_sub_m)     \
+  X(f64_subr_m) X(f64_mul_m)
 
 /* Fixed-width SIMD (0xfd prefix), one handler each.  Layout of every op:
 ** [h][D, A][B, C][imm] (shuffle adds a fifth cell: 16 lane bytes in cells
@@ -497,13 +503,28 @@ typedef struct vw_code {
 
 #define VW_E_CMP(name, opc, T, expr, inv)                                      \
   VW_OP_##name, VW_OP_##name##_si, VW_OP_br_##name, VW_OP_br_##name##_si,
-#define VW_E_BINI(name, opc, T, expr, comm) VW_OP_##name, VW_OP_##name##_si,
+#define VW_E_BINI(name, opc, T, expr, comm)                                    \
+  VW_OP_##name, VW_OP_##name##_si, VW_OP_##name##_is,
 #define VW_E_DIV(name, opc, T) VW_OP_##name, VW_OP_##name##_si,
-#define VW_E_BIN(name, opc, T, R, expr) VW_OP_##name,
+/* Other binary ops, like the integer ones: slot-slot, slot-immediate and
+** immediate-slot (_is, e.g. `1 << x`, `0.5 * x`). */
+#define VW_E_BIN(name, opc, T, R, expr)                                        \
+  VW_OP_##name, VW_OP_##name##_si, VW_OP_##name##_is,
 #define VW_E_UN(name, opc, T, R, expr) VW_OP_##name,
 #define VW_E_TRUNC(name, opc, T, R, fn, ct) VW_OP_##name,
-#define VW_E_LOAD(name, opc, R, ct, conv) VW_OP_##name,
-#define VW_E_STORE(name, opc, ct) VW_OP_##name,
+/* Loads and stores have, besides the plain form, forms whose address is
+** the sum of two slots (_ss) or of a slot and a 32-bit constant (_si): the
+** i32.add that computes an address is folded into the access; and a form
+** for a constant address (_a); loads also have scaled-index forms (_sx:
+** a + (b << k), _xi: (a << k) + K).  Stores of a constant value have a _k
+** form, and _ssk with the a + b address.
+** The compiler relies on this order (form = op + n). */
+#define VW_E_LOAD(name, opc, R, ct, conv)                                      \
+  VW_OP_##name, VW_OP_##name##_ss, VW_OP_##name##_si, VW_OP_##name##_a,        \
+  VW_OP_##name##_sx, VW_OP_##name##_xi,
+#define VW_E_STORE(name, opc, ct)                                              \
+  VW_OP_##name, VW_OP_##name##_ss, VW_OP_##name##_si, VW_OP_##name##_a,       \
+  VW_OP_##name##_k, VW_OP_##name##_ssk,
 #define VW_E_MISC(name) VW_OP_##name,
 
 enum vw_opcode {

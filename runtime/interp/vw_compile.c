@@ -24,6 +24,18 @@
 ** Code after br, br_table, return and unreachable up to the matching else
 ** or end is dead and skipped without emitting anything, which also avoids
 ** modelling the polymorphic stack.
+**
+** Fewer dispatches is most of the speed, so common sequences are fused
+** when the earlier instruction is the one just emitted and its result is a
+** temporary read only by the later one (last_val/last_op/prev_op track
+** this; a join point clears them): an i32.add (optionally of a shifted
+** index) folded into the address of a load or store, and/mask or an
+** unsigned range check folded into a branch, a load folded into f64
+** arithmetic, add+add, mul+mul and rotl+xor chains.  Independent neighbours
+** pair up (mov+mov, add+add).  Constant operands use immediate forms
+** (_si, _is, stores of constants, constant addresses).  Calls to functions
+** of the same module carry their code (call_def), and scan_locals spares
+** locals that are always written before read the zeroing on entry.
 */
 #include <string.h>
 
@@ -68,6 +80,8 @@ typedef struct cmpinfo {
 static const cmpinfo cmps[] = { VW_CMP_OPS(CMP_ENTRY) };
 #define NCMPS (sizeof cmps / sizeof cmps[0])
 #define CMP_EQZ ((int)NCMPS)         /* i32.eqz: branch on zero */
+#define CMP_AND ((int)NCMPS + 1)     /* i32.and with a constant mask */
+#define CMP_ANDZ ((int)NCMPS + 2)    /* that and, then i32.eqz */
 
 /* ---- the opcode table of simple numeric instructions --------------------- */
 enum { N_NONE, N_CMP, N_BINI, N_BIN, N_UN, N_RETYPE };
@@ -75,16 +89,18 @@ typedef struct numinfo {
   uint8_t kind, rtype, comm;
   uint8_t cmp;                       /* a compare that can fuse */
   uint16_t op, op_si;
+  uint8_t is;                        /* has an _is form (op_si + 1) */
 } numinfo;
 
 #define T_CMP(name, opc, T, expr, inv)                                     \
   [opc] = { N_CMP, VW_I32, 0, 1, VW_OP_##name, VW_OP_##name##_si },
 #define T_BINI(name, opc, T, expr, comm)                                   \
-  [opc] = { N_BINI, VW_T_##T, comm, 0, VW_OP_##name, VW_OP_##name##_si },
+  [opc] = { N_BINI, VW_T_##T, comm, 0, VW_OP_##name, VW_OP_##name##_si, 1 },
 #define T_DIV(name, opc, T)                                                \
   [opc] = { N_BINI, VW_T_##T, 0, 0, VW_OP_##name, VW_OP_##name##_si },
 #define T_BIN(name, opc, T, R, expr)                                       \
-  [opc] = { N_BIN, VW_WASM_RESULT(opc, VW_T_##R), 0, 0, VW_OP_##name, 0 },
+  [opc] = { N_BIN, VW_WASM_RESULT(opc, VW_T_##R), 0, 0, VW_OP_##name,      \
+            VW_OP_##name##_si, 1 },
 #define T_UN(name, opc, T, R, expr)                                        \
   [opc] = { N_UN, VW_WASM_RESULT(opc, VW_T_##R), 0, 0, VW_OP_##name, 0 },
 #define T_TRUNC(name, opc, T, R, fn, ct)                                   \
@@ -126,12 +142,25 @@ typedef struct comp {
   vval *vs; uint32_t nvs, capvs;
   ctl *cs; uint32_t ncs, capcs;
   uint8_t *ltype; uint32_t *lslot; uint32_t nlocals;
+  uint32_t nparams;
+  /* Declared locals start zeroed.  Until the first loop opens, code runs
+  ** only forwards, so a local not yet written in program order still holds
+  ** zero and `i32.const 0; local.set x` (clang's habit) can be dropped. */
+  uint8_t *lwritten;
+  bool zero_known;
+  uint8_t *needz;                    /* locals zeroed on entry: scan_locals */
 
   uint32_t h, maxh;                  /* slot height now, and deepest */
   bool oom, dead;
   uint32_t dead_depth;               /* blocks opened inside dead code */
   size_t last_val;                   /* last value op, its dst patchable */
+  int last_op;                       /* the op emitted last */
+  size_t last_pos;                   /* where it starts; NONE after a join */
+  int prev_op;                       /* the op before it */
+  size_t prev_pos;                   /* NONE: a join point lies between */
+  uint32_t ltop;                     /* slots >= ltop are temporaries */
   int last_cmp;                      /* it is a fusable compare: cmps index */
+  size_t and_pos;                    /* CMP_ANDZ: where the and starts */
   vw_cell dummy;                     /* written instead of code after OOM */
 } comp;
 
@@ -165,6 +194,10 @@ static size_t emit_h(comp *c, int op) {
   size_t pos = c->ncode;
   c->last_val = NONE;
   c->last_cmp = -1;
+  c->prev_op = c->last_op;
+  c->prev_pos = c->last_pos;
+  c->last_op = op;
+  c->last_pos = pos;
   put(c, (vw_cell){ .h = c->H[op] });
   return pos;
 }
@@ -192,6 +225,23 @@ static void bind(comp *c, uint32_t *chain) {
   *chain = 0;
   c->last_val = NONE;                /* a join point: no patching across */
   c->last_cmp = -1;
+  c->last_pos = NONE;                /* nor pairing */
+}
+
+/* Superinstruction pairs: if the instruction just emitted is a `first` op
+** of len cells and no join point lies after its start, it becomes the pair
+** op `pair` (whose handler does both), and the caller appends the second
+** instruction's operand cells.  Returns the pair's position or NONE. */
+static size_t pair_with_last(comp *c, int first, size_t len, int pair) {
+  size_t p = c->last_pos;
+  if (p == NONE || c->oom || p + len != c->ncode || c->last_op != first)
+    return NONE;
+  c->code[p].h = c->H[pair];
+  c->last_val = NONE;
+  c->last_cmp = -1;
+  c->last_op = pair;
+  c->last_pos = NONE;                /* pairs only, no chains */
+  return p;
 }
 
 /* ---- the operand-stack model ------------------------------------------- */
@@ -216,23 +266,30 @@ static vval pop(comp *c) {
   return v;
 }
 
-/* Stores a lazy value into slot dst (the entry itself is not changed). */
-static void emit_store_to(comp *c, const vval *v, uint32_t dst) {
+/* Stores a lazy value into slot dst (the entry itself is not changed).
+** Returns the position to patch the destination at (see last_val). */
+static size_t emit_store_to(comp *c, const vval *v, uint32_t dst) {
   bool wide = v->type == VW_V128;
+  size_t pos = c->ncode, p;
   if (v->kind == V_CONST) {
     emit_h(c, VW_OP_const);          /* v128 constants are never lazy */
     emit_ab(c, dst, 0);
     emit_u(c, v->k);
   } else if (v->slot != dst) {
+    /* runs of moves (rotating locals, arguments) go two per dispatch */
+    if (!wide && (p = pair_with_last(c, VW_OP_mov, 2, VW_OP_mov_mov)) != NONE) {
+      emit_ab(c, dst, v->slot);      /* [h][d1, s1][d2, s2] */
+      return p + 1;
+    }
     emit_h(c, wide ? VW_OP_mov2 : VW_OP_mov);
     emit_ab(c, dst, v->slot);
   }
+  return pos;
 }
 
 static void materialize(comp *c, vval *v) {
   if (v->kind == V_TEMP) return;
-  size_t pos = c->ncode;
-  emit_store_to(c, v, v->home);
+  size_t pos = emit_store_to(c, v, v->home);
   v->kind = V_TEMP;
   v->slot = v->home;
   if (v->type != VW_V128) c->last_val = pos;
@@ -338,6 +395,7 @@ static ctl *open_ctl(comp *c, uint8_t kind, const ctl *bt) {
   C->fix_end = C->fix_else = 0;
   c->last_val = NONE;
   c->last_cmp = -1;
+  c->last_pos = NONE;                /* loops: a join point */
   return C;
 }
 
@@ -391,27 +449,45 @@ static void emit_br(comp *c, ctl *L) {
 
 /* A popped branch condition: either a slot or a fused compare. */
 typedef struct cond {
-  int cmp;                            /* cmps index, CMP_EQZ, or -1 */
+  int cmp;                            /* cmps index, CMP_*, or -1 */
   bool si;
+  bool addk;                          /* unsigned range check: a + k2 vs imm */
+  uint32_t k2;
   uint32_t a, b;
   uint64_t imm;
 } cond;
 
 static cond take_cond(comp *c) {
-  cond k = { -1, false, 0, 0, 0 };
+  cond k = { -1, false, false, 0, 0, 0, 0 };
   vval v = pop(c);
   if (v.kind == V_TEMP && c->last_val != NONE && c->last_cmp >= 0 &&
       at(c, c->last_val + 1)->s.a == v.home) {
     /* drop the compare instruction, branch on its operands instead */
-    size_t pos = c->last_val;
+    size_t pos = c->last_cmp == CMP_ANDZ ? c->and_pos : c->last_val;
     vw_cell c1 = *at(c, pos + 1), c2 = *at(c, pos + 2);
     k.cmp = c->last_cmp;
-    if (k.cmp == CMP_EQZ) {
+    if (k.cmp == CMP_AND || k.cmp == CMP_ANDZ) {
+      k.a = c1.s.b;                     /* test bits of a against the mask */
+      k.imm = c2.u;
+    } else if (k.cmp == CMP_EQZ) {
       k.a = c1.s.b;
     } else {
       k.si = at(c, pos)->h == c->H[cmps[k.cmp].op_si];
       k.a = c1.s.b;
       if (k.si) k.imm = c2.u; else k.b = c2.s.a;
+      /* `x + k2 <u n` (clang's range check): fold in the add just before,
+      ** if its result is a temporary read only here */
+      size_t ap = c->prev_pos;
+      int op = cmps[k.cmp].op;
+      if (k.si && ap != NONE && ap + 3 == pos && c->prev_op == VW_OP_i32_add_si &&
+          (op == VW_OP_i32_lt_u || op == VW_OP_i32_gt_u ||
+           op == VW_OP_i32_le_u || op == VW_OP_i32_ge_u) &&
+          at(c, ap + 1)->s.a == k.a && k.a >= c->ltop) {
+        k.addk = true;
+        k.k2 = (uint32_t)at(c, ap + 2)->u;
+        k.a = at(c, ap + 1)->s.b;
+        pos = ap;
+      }
     }
     if (!c->oom) c->ncode = pos;
     c->last_val = NONE;
@@ -426,13 +502,26 @@ static cond take_cond(comp *c) {
 static void emit_cond_branch(comp *c, const cond *k, bool when, ctl *L,
                              uint32_t *chain) {
   size_t pos;
-  if (k->cmp == CMP_EQZ || k->cmp < 0) {
+  if (k->cmp == CMP_AND || k->cmp == CMP_ANDZ) {
+    bool on_zero = (k->cmp == CMP_ANDZ) == when;
+    pos = emit_h(c, on_zero ? VW_OP_br_and_z : VW_OP_br_and_nz);
+    emit_ab(c, k->a, 0);
+    emit_u(c, k->imm);
+  } else if (k->cmp == CMP_EQZ || k->cmp < 0) {
     bool on_zero = (k->cmp == CMP_EQZ) == when;
     pos = emit_h(c, on_zero ? VW_OP_br_z : VW_OP_br_nz);
     emit_ab(c, k->a, 0);
   } else {
     const cmpinfo *ci = &cmps[k->cmp];
-    if (k->si) {
+    if (k->addk) {                   /* [h][a,-][k2, imm][offset] */
+      int br = when ? ci->br_si : ci->ibr_si;
+      pos = emit_h(c, br == VW_OP_br_i32_lt_u_si ? VW_OP_br_lt_u_add
+                    : br == VW_OP_br_i32_gt_u_si ? VW_OP_br_gt_u_add
+                    : br == VW_OP_br_i32_le_u_si ? VW_OP_br_le_u_add
+                    : VW_OP_br_ge_u_add);
+      emit_ab(c, k->a, 0);
+      emit_ab(c, k->k2, (uint32_t)k->imm);
+    } else if (k->si) {
       pos = emit_h(c, when ? ci->br_si : ci->ibr_si);
       emit_ab(c, k->a, 0);
       emit_u(c, k->imm);
@@ -446,13 +535,78 @@ static void emit_cond_branch(comp *c, const cond *k, bool when, ctl *L,
 }
 
 /* ---- instruction groups ----------------------------------------------------- */
+/* Dependent pairs: `i32.add; i32.add` (a + b + c), `f64.mul; f64.mul`
+** ((p * q) * r, still rounded twice) and `i32.rotl k; i32.xor` (the mixing
+** step of hashes): when an operand of this add/mul/xor is the temporary
+** that the instruction just emitted computed, that instruction is folded
+** in.  Returns the fused instruction's position or NONE. */
+static size_t fuse_dep(comp *c, int op, const vval *a, const vval *b,
+                       uint32_t sa, uint32_t sb, uint32_t dst) {
+  int f = op == VW_OP_i32_add && c->last_op == VW_OP_i32_add ? VW_OP_i32_add3
+        : op == VW_OP_i32_xor && c->last_op == VW_OP_i32_rotl_si ? VW_OP_i32_xor_rotl
+        : op == VW_OP_f64_mul && c->last_op == VW_OP_f64_mul ? VW_OP_f64_mul3
+        : -1;
+  if (f < 0 || c->last_val == NONE) return NONE;
+  size_t pos = c->last_val;
+  vw_cell c1 = *at(c, pos + 1), c2 = *at(c, pos + 2);
+  uint32_t t = c1.s.a, other;
+  if (a->kind == V_TEMP && a->home == t) other = sb;
+  else if (b->kind == V_TEMP && b->home == t) other = sa;
+  else return NONE;
+  if (!c->oom) c->ncode = pos;
+  emit_h(c, f);
+  emit_ab(c, dst, c1.s.b);
+  if (f != VW_OP_i32_xor_rotl) emit_ab(c, c2.s.a, other); /* [h][d, p][q, r] */
+  else emit_ab(c, other, (uint32_t)c2.u & 31);            /* [h][d, x][y, k] */
+  return pos;
+}
+
+/* `f64.load; f64.add/sub/mul` with the loaded value used right away: the
+** load (plain form) is folded into the arithmetic.  Returns the fused
+** instruction's position or NONE. */
+static size_t fuse_load(comp *c, int op, const vval *a, const vval *b,
+                        uint32_t sa, uint32_t sb, uint32_t dst) {
+  if (c->last_op != VW_OP_f64_load || c->last_val == NONE ||
+      (op != VW_OP_f64_add && op != VW_OP_f64_sub && op != VW_OP_f64_mul))
+    return NONE;
+  size_t pos = c->last_val;
+  vw_cell c1 = *at(c, pos + 1), c2 = *at(c, pos + 2);
+  uint32_t t = c1.s.a, other;
+  bool mem_first;                      /* the loaded value is the left operand */
+  if (b->kind == V_TEMP && b->home == t) { other = sa; mem_first = false; }
+  else if (a->kind == V_TEMP && a->home == t) { other = sb; mem_first = true; }
+  else return NONE;
+  int f = op == VW_OP_f64_add ? VW_OP_f64_add_m
+        : op == VW_OP_f64_mul ? VW_OP_f64_mul_m
+        : mem_first ? VW_OP_f64_subr_m : VW_OP_f64_sub_m;
+  if (!c->oom) c->ncode = pos;
+  emit_h(c, f);                        /* [h][dst, x][addr, offset] */
+  emit_ab(c, dst, other);
+  emit_ab(c, c1.s.b, (uint32_t)c2.u);
+  return pos;
+}
+
 static void do_binary(comp *c, const numinfo *ni) {
   vval b = pop(c), a = pop(c);
   uint32_t dst = c->h;
-  bool has_si = ni->kind == N_BINI || ni->kind == N_CMP;
+  bool has_si = ni->kind == N_BINI || ni->kind == N_CMP || ni->kind == N_BIN;
   size_t pos;
-  if (has_si && b.kind == V_CONST) {
+  if (ni->is && !ni->comm && a.kind == V_CONST && b.kind != V_CONST) {
+    uint32_t sb = in_slot(c, &b);      /* the _is form follows _si */
+    pos = emit_h(c, ni->op_si + 1);
+    emit_ab(c, dst, sb);
+    emit_u(c, a.k);
+  } else if (has_si && b.kind == V_CONST) {
     uint32_t sa = in_slot(c, &a);
+    size_t p = ni->op_si == VW_OP_i32_add_si
+      ? pair_with_last(c, VW_OP_i32_add_si, 3, VW_OP_i32_add_si2) : NONE;
+    if (p != NONE) {                 /* [h][d1, a1][k1][d2, a2][k2] */
+      emit_ab(c, dst, sa);
+      emit_u(c, b.k);
+      push_temp(c, ni->rtype);
+      c->last_val = p + 2;
+      return;
+    }
     pos = emit_h(c, ni->op_si);
     emit_ab(c, dst, sa);
     emit_u(c, b.k);
@@ -463,30 +617,58 @@ static void do_binary(comp *c, const numinfo *ni) {
     emit_u(c, a.k);
   } else {
     uint32_t sa = in_slot(c, &a), sb = in_slot(c, &b);
-    pos = emit_h(c, ni->op);
-    emit_ab(c, dst, sa);
-    emit_ab(c, sb, 0);
+    pos = fuse_dep(c, ni->op, &a, &b, sa, sb, dst);
+    if (pos == NONE) pos = fuse_load(c, ni->op, &a, &b, sa, sb, dst);
+    if (pos == NONE && ni->op == VW_OP_i32_add &&
+        (pos = pair_with_last(c, VW_OP_i32_add, 3, VW_OP_i32_add2)) != NONE) {
+      /* two adds (pointer and counter steps): [h][d1, a1][d2, b1][a2, b2] */
+      at(c, pos + 2)->s.b = at(c, pos + 2)->s.a;
+      at(c, pos + 2)->s.a = dst;
+      emit_ab(c, sa, sb);
+      push_temp(c, ni->rtype);
+      c->last_val = pos + 1;           /* d2 is patchable like a dst */
+      return;
+    }
+    if (pos == NONE) {
+      pos = emit_h(c, ni->op);
+      emit_ab(c, dst, sa);
+      emit_ab(c, sb, 0);
+    }
   }
   push_temp(c, ni->rtype);
   c->last_val = pos;
   c->last_cmp = ni->cmp ? cmp_index(ni->op) : -1;
+  if (at(c, pos)->h == c->H[VW_OP_i32_and_si]) c->last_cmp = CMP_AND;
 }
 
 static void do_unary(comp *c, const numinfo *ni, uint8_t opc) {
   vval a = pop(c);
+  /* `i32.and x, mask; i32.eqz` right before a branch becomes one op */
+  bool andz = opc == 0x45 && a.kind == V_TEMP && c->last_val != NONE &&
+              c->last_cmp == CMP_AND && at(c, c->last_val + 1)->s.a == a.home;
+  size_t and_pos = c->last_val;
   uint32_t dst = c->h;
   uint32_t sa = in_slot(c, &a);
   size_t pos = emit_h(c, ni->op);
   emit_ab(c, dst, sa);
   push_temp(c, ni->rtype);
   c->last_val = pos;
-  if (opc == 0x45) c->last_cmp = CMP_EQZ;
+  if (opc == 0x45) c->last_cmp = andz ? CMP_ANDZ : CMP_EQZ;
+  c->and_pos = and_pos;
 }
 
 static void do_local_set(comp *c, uint32_t x, bool tee) {
   vval v = pop(c);
   uint32_t ls = c->lslot[x];
   uint8_t t = c->ltype[x];
+  if (c->zero_known && c->needz[x] && !c->lwritten[x] &&
+      v.kind == V_CONST && v.k == 0) {
+    c->last_val = NONE;                 /* it is zero already */
+    c->last_cmp = -1;
+    if (tee) push(c, V_LOCAL, t, ls, 0);
+    return;
+  }
+  c->lwritten[x] = 1;
   materialize_refs(c, ls);
   if (v.kind == V_TEMP && t != VW_V128 && c->last_val != NONE &&
       at(c, c->last_val + 1)->s.a == v.home) {
@@ -497,6 +679,66 @@ static void do_local_set(comp *c, uint32_t x, bool tee) {
   c->last_val = NONE;
   c->last_cmp = -1;
   if (tee) push(c, V_LOCAL, t, ls, 0);
+}
+
+typedef struct addr { uint32_t form, a, b, k; } addr;
+
+/* A memory address operand.  Form 0 is the slot a (+ offset).  When the
+** address was computed by the instruction just emitted, an i32.add, that
+** add is dropped and folded in: form 1 is a + slot b, form 2 a + k.  A
+** constant address is form 3 (b = the address).  Loads (scaled) also fold
+** an array index: `i32.shl x, k; i32.add` into form 4, a + (b << k), and
+** `i32.shl x, k; i32.add K` into form 5, (a << k) + b.  The form is added
+** to the plain op (enum order: op, op_ss, op_si, op_a, op_sx, op_xi). */
+static addr take_addr(comp *c, vval *v, bool scaled) {
+  addr ad = { 0, 0, 0, 0 };
+  if (v->kind == V_CONST) {
+    ad.form = 3;
+    ad.b = (uint32_t)v->k;
+    return ad;
+  }
+  if (v->kind == V_TEMP && c->last_val != NONE &&
+      at(c, c->last_val + 1)->s.a == v->home) {
+    size_t pos = c->last_val;
+    if (c->last_op == VW_OP_i32_add || c->last_op == VW_OP_i32_add_si) {
+      vw_cell c1 = *at(c, pos + 1), c2 = *at(c, pos + 2);
+      ad.form = c->last_op == VW_OP_i32_add ? 1 : 2;
+      ad.a = c1.s.b;
+      ad.b = ad.form == 1 ? c2.s.a : (uint32_t)c2.u;
+      if (!c->oom) c->ncode = pos;
+      /* the shift before the add, if it made one of its operands: that
+      ** operand must be a temporary, read by the add only */
+      size_t sp = c->prev_pos;
+      if (scaled && c->prev_op == VW_OP_i32_shl_si && sp != NONE && sp + 3 == pos) {
+        vw_cell s1 = *at(c, sp + 1), s2 = *at(c, sp + 2);
+        uint32_t t = s1.s.a;
+        if (t >= c->ltop && ad.form == 1 && (ad.a == t) != (ad.b == t)) {
+          ad.a = ad.a == t ? ad.b : ad.a;
+          ad.b = s1.s.b;
+          ad.k = (uint32_t)s2.u & 31;
+          ad.form = 4;
+          if (!c->oom) c->ncode = sp;
+        } else if (t >= c->ltop && ad.form == 2 && ad.a == t) {
+          ad.a = s1.s.b;
+          ad.k = (uint32_t)s2.u & 31;
+          ad.form = 5;
+          if (!c->oom) c->ncode = sp;
+        }
+      }
+      c->last_val = NONE;
+      c->last_cmp = -1;
+      return ad;
+    }
+  }
+  ad.a = in_slot(c, v);
+  return ad;
+}
+
+static void emit_addr_tail(comp *c, const addr *ad, uint32_t offset) {
+  if (ad->form == 3) emit_u(c, (uint64_t)ad->b + offset);
+  else if (ad->form) emit_ab(c, ad->b, offset);
+  else emit_u(c, offset);
+  if (ad->form >= 4) emit_u(c, ad->k);
 }
 
 /* Pops the n arguments of a call (materialised) and returns their base. */
@@ -720,6 +962,7 @@ static vw_status translate(comp *c, vw_error *err) {
       ctl bt;
       if (!read_blocktype(c, &bt)) goto bad;
       open_ctl(c, op == 0x02 ? C_BLOCK : C_LOOP, &bt);
+      if (op == 0x03) c->zero_known = false;   /* a back edge may follow */
       break;
     }
     case 0x04: {                                 /* if */
@@ -831,8 +1074,14 @@ static vw_status translate(comp *c, vw_error *err) {
       if (!vw_read_u32(r, &x)) goto bad;
       const vw_functype *t = &c->m->types[c->m->func_type[x]];
       uint32_t base = call_args(c, t);
-      emit_h(c, VW_OP_call);
-      emit_ab(c, x, base);
+      if (x >= c->m->nfunc_imports) {            /* defined in this module */
+        emit_h(c, VW_OP_call_def);
+        emit_ab(c, x, base);
+        emit_u(c, (uint64_t)(uintptr_t)&c->m->funcs[x - c->m->nfunc_imports]);
+      } else {
+        emit_h(c, VW_OP_call);
+        emit_ab(c, x, base);
+      }
       call_results(c, t);
       break;
     }
@@ -1060,18 +1309,55 @@ static vw_status translate(comp *c, vw_error *err) {
         if (!vw_read_u32(r, &align) || !vw_read_u32(r, &offset)) goto bad;
         if (mi->kind == 1) {
           vval a = pop(c);
-          uint32_t dst = c->h, sa = in_slot(c, &a);
-          size_t pos = emit_h(c, mi->op);
-          emit_ab(c, dst, sa);
-          emit_u(c, offset);
+          uint32_t dst = c->h;
+          addr ad = take_addr(c, &a, true);
+          size_t pos = emit_h(c, mi->op + ad.form);
+          emit_ab(c, dst, ad.a);
+          emit_addr_tail(c, &ad, offset);
           push_temp(c, mi->type);
           c->last_val = pos;
         } else {
           vval v = pop(c), a = pop(c);
-          uint32_t sv = in_slot(c, &v), sa = in_slot(c, &a);
-          emit_h(c, mi->op);
-          emit_ab(c, sa, sv);
-          emit_u(c, offset);
+          if (v.kind == V_CONST) {
+            /* a constant value: _k [h][addr,-][offset][value], or with
+            ** an address add folded in, _ssk [h][a, b][offset][value] */
+            uint32_t sa, sb = 0;
+            bool ss = a.kind == V_TEMP && c->last_op == VW_OP_i32_add;
+            if (ss) {
+              addr ad = take_addr(c, &a, false);
+              ss = ad.form == 1;
+              sa = ad.a;
+              sb = ad.b;
+            } else {
+              sa = in_slot(c, &a);
+            }
+            emit_h(c, mi->op + (ss ? 5 : 4));
+            emit_ab(c, sa, sb);
+            emit_u(c, offset);
+            emit_u(c, v.k);
+            break;
+          }
+          if (mi->op == VW_OP_i32_store && v.kind == V_TEMP && a.kind != V_CONST &&
+              c->last_op == VW_OP_i32_add_si && c->last_val != NONE &&
+              at(c, c->last_val + 1)->s.a == v.home) {
+            /* `p->x = y + k`: the add is folded into the store */
+            size_t pos = c->last_val;
+            vw_cell c1 = *at(c, pos + 1), c2 = *at(c, pos + 2);
+            if (!c->oom) c->ncode = pos;
+            emit_h(c, VW_OP_i32_store_addk);  /* [h][addr, y][k][offset] */
+            emit_ab(c, a.slot, c1.s.b);
+            emit_u(c, c2.u);
+            emit_u(c, offset);
+            break;
+          }
+          /* a fused address add must be the instruction just before */
+          addr ad = { 0, 0, 0, 0 };
+          if (v.kind == V_LOCAL || a.kind == V_CONST) ad = take_addr(c, &a, false);
+          else ad.a = in_slot(c, &a);
+          uint32_t sv = in_slot(c, &v);
+          emit_h(c, mi->op + ad.form);
+          emit_ab(c, ad.a, sv);
+          emit_addr_tail(c, &ad, offset);
         }
         break;
       }
@@ -1096,6 +1382,69 @@ bad:
                  r->error ? r->error : "unexpected opcode");
 }
 
+/* Which declared locals must be zeroed on entry (needz[x] = 1)?  Zeroing
+** is paid on every call, so locals that are never read before written are
+** left out.  A local whose first mention in the body is a local.set/tee at
+** the function's top level (inside no block, loop or if) is written before
+** any read can run: top-level code runs in order, and a loop that could
+** carry a later read back to before the write would enclose the write.
+** Except that a first write of constant zero is better left to the zeroing
+** (do_local_set drops it).  Locals never mentioned need nothing.  On a
+** decoding surprise every local is zeroed. */
+static void scan_locals(comp *c) {
+  vw_reader saved = c->r;
+  uint8_t *seen = c->lwritten;       /* borrowed: all zero before and after */
+  uint32_t depth = 1;
+  bool prev_zero = false, ok = true;
+  while (ok && depth > 0) {
+    uint8_t op;
+    uint32_t x;
+    bool zero = false;
+    if (!vw_read_u8(&c->r, &op)) { ok = false; break; }
+    switch (op) {
+    case 0x02: case 0x03: case 0x04: {
+      ctl bt;
+      ok = read_blocktype(c, &bt);
+      depth++;
+      break;
+    }
+    case 0x0b:
+      depth--;
+      break;
+    case 0x20: case 0x21: case 0x22:
+      if (!vw_read_u32(&c->r, &x) || x >= c->nlocals) { ok = false; break; }
+      if (!seen[x] && x >= c->nparams) {
+        seen[x] = 1;
+        c->needz[x] = op == 0x20 || depth > 1 || prev_zero;
+      }
+      break;
+    case 0x41: case 0x42: {
+      int64_t v;
+      ok = vw_read_sleb(&c->r, op == 0x41 ? 32 : 64, &v);
+      zero = v == 0;
+      break;
+    }
+    case 0x43: case 0x44: {
+      const uint8_t *b;
+      ok = vw_read_bytes(&c->r, op == 0x43 ? 4 : 8, &b);
+      if (ok) {
+        uint64_t bits = 0;
+        memcpy(&bits, b, op == 0x43 ? 4 : 8);
+        zero = bits == 0;
+      }
+      break;
+    }
+    default:
+      ok = skip_imm(c, op);
+      break;
+    }
+    prev_zero = zero;
+  }
+  if (!ok) memset(c->needz + c->nparams, 1, c->nlocals - c->nparams);
+  memset(seen, 0, c->nlocals);
+  c->r = saved;
+}
+
 static vw_status compile_one(const vw_module *m, vw_funcdef *fd, const void *const *H,
                              vw_error *err) {
   comp c;
@@ -1105,6 +1454,8 @@ static vw_status compile_one(const vw_module *m, vw_funcdef *fd, const void *con
   c.H = H;
   c.last_val = NONE;
   c.last_cmp = -1;
+  c.last_pos = NONE;
+  c.prev_pos = NONE;
   vw_reader_init(&c.r, m->bytes, fd->body, fd->body + fd->body_len);
 
   vw_status st = VW_OK;
@@ -1112,15 +1463,26 @@ static vw_status compile_one(const vw_module *m, vw_funcdef *fd, const void *con
   c.nlocals = np + fd->nlocals;
   c.ltype = vw_malloc(c.nlocals ? c.nlocals : 1);
   c.lslot = vw_calloc(c.nlocals ? c.nlocals : 1, sizeof *c.lslot);
-  if (!c.ltype || !c.lslot) { st = VW_ERR_NOMEM; goto out; }
-  uint32_t slot = 0, pslots = 0;
-  for (uint32_t i = 0; i < c.nlocals; i++) {
-    c.ltype[i] = i < np ? c.ft->params[i] : fd->local_types[i - np];
-    c.lslot[i] = slot;
-    slot += vw_slots(c.ltype[i]);
-    if (i + 1 == np) pslots = slot;
+  c.lwritten = vw_calloc(c.nlocals ? c.nlocals : 1, 1);
+  c.needz = vw_calloc(c.nlocals ? c.nlocals : 1, 1);
+  c.nparams = np;
+  c.zero_known = true;
+  if (!c.ltype || !c.lslot || !c.lwritten || !c.needz) { st = VW_ERR_NOMEM; goto out; }
+  scan_locals(&c);
+  /* slots: the parameters, then the locals to zero, then the others */
+  uint32_t slot = 0, pslots = 0, zslots = 0;
+  for (int pass = 0; pass < 3; pass++) {
+    for (uint32_t i = 0; i < c.nlocals; i++) {
+      if (pass != (i < np ? 0 : c.needz[i] ? 1 : 2)) continue;
+      c.ltype[i] = i < np ? c.ft->params[i] : fd->local_types[i - np];
+      c.lslot[i] = slot;
+      slot += vw_slots(c.ltype[i]);
+    }
+    if (pass == 0) pslots = slot;
+    if (pass == 1) zslots = slot - pslots;
   }
   c.h = c.maxh = slot;
+  c.ltop = slot;
 
   /* the function body is a block whose label is the return */
   ctl fn;
@@ -1137,7 +1499,7 @@ static vw_status compile_one(const vw_module *m, vw_funcdef *fd, const void *con
   vw_code *code = vw_malloc(sizeof *code + c.ncode * sizeof(vw_cell));
   if (!code) { st = VW_ERR_NOMEM; goto out; }
   code->nparam_slots = pslots;
-  code->nlocal_slots = slot - pslots;
+  code->nlocal_slots = zslots;
   code->nresult_slots = rslots;
   code->frame_slots = c.maxh > rslots ? c.maxh : rslots;
   code->ncells = c.ncode;
@@ -1151,6 +1513,8 @@ out:
   vw_free(c.cs);
   vw_free(c.ltype);
   vw_free(c.lslot);
+  vw_free(c.lwritten);
+  vw_free(c.needz);
   return st;
 }
 

@@ -7,7 +7,8 @@
 ** handler label, so moving to the next instruction is one indirect jump.
 ** pc, fp, the memory base and size, the instance and the frame-stack top
 ** live in local variables; the memory base/size are reloaded after anything
-** that can grow or replace memory (memory.grow, calls and returns).
+** that can grow or replace memory (memory.grow, host calls, and calls and
+** returns that switch instance).
 **
 ** Wasm-to-wasm calls do not recurse on the C stack: a call pushes a
 ** {return pc, caller fp, caller function} record on the frame stack and
@@ -96,7 +97,10 @@ typedef double ct_F64;
 #define WR_F64(v) ((vw_raw)vw_f64_bits(v))
 
 /* Runs f (a wasm function) whose frame is already set up at fp.  Called
-** with s == NULL it only returns the handler table, through *table. */
+** with s == NULL it only returns the handler table, through *table.
+** no-tree-loop-distribute-patterns: keep the short loops that zero a
+** callee's locals inline instead of turning them into memset calls. */
+__attribute__((optimize("no-tree-loop-distribute-patterns")))
 static vw_status run(vw_store *s, struct vw_exec_state *e, vw_func *f,
                      vw_raw *fp, vw_error *err, const void *const **table) {
 #define H_MISC(name) [VW_OP_##name] = &&op_##name,
@@ -105,14 +109,23 @@ static vw_status run(vw_store *s, struct vw_exec_state *e, vw_func *f,
   [VW_OP_br_##name] = &&op_br_##name,                                     \
   [VW_OP_br_##name##_si] = &&op_br_##name##_si,
 #define H_BINI(name, opc, T, expr, comm)                                  \
-  [VW_OP_##name] = &&op_##name, [VW_OP_##name##_si] = &&op_##name##_si,
+  [VW_OP_##name] = &&op_##name, [VW_OP_##name##_si] = &&op_##name##_si,   \
+  [VW_OP_##name##_is] = &&op_##name##_is,
 #define H_DIV(name, opc, T)                                               \
   [VW_OP_##name] = &&op_##name, [VW_OP_##name##_si] = &&op_##name##_si,
-#define H_BIN(name, opc, T, R, expr) [VW_OP_##name] = &&op_##name,
+#define H_BIN(name, opc, T, R, expr)                                      \
+  [VW_OP_##name] = &&op_##name, [VW_OP_##name##_si] = &&op_##name##_si,   \
+  [VW_OP_##name##_is] = &&op_##name##_is,
 #define H_UN(name, opc, T, R, expr) [VW_OP_##name] = &&op_##name,
 #define H_TRUNC(name, opc, T, R, fn, ct) [VW_OP_##name] = &&op_##name,
-#define H_LOAD(name, opc, R, ct, conv) [VW_OP_##name] = &&op_##name,
-#define H_STORE(name, opc, ct) [VW_OP_##name] = &&op_##name,
+#define H_LOAD(name, opc, R, ct, conv)                                    \
+  [VW_OP_##name] = &&op_##name, [VW_OP_##name##_ss] = &&op_##name##_ss,   \
+  [VW_OP_##name##_si] = &&op_##name##_si, [VW_OP_##name##_a] = &&op_##name##_a, \
+  [VW_OP_##name##_sx] = &&op_##name##_sx, [VW_OP_##name##_xi] = &&op_##name##_xi,
+#define H_STORE(name, opc, ct)                                            \
+  [VW_OP_##name] = &&op_##name, [VW_OP_##name##_ss] = &&op_##name##_ss,   \
+  [VW_OP_##name##_si] = &&op_##name##_si, [VW_OP_##name##_a] = &&op_##name##_a, \
+  [VW_OP_##name##_k] = &&op_##name##_k, [VW_OP_##name##_ssk] = &&op_##name##_ssk,
 #define H_SIMD(name, sub, shape, st, body) [VW_OP_simd_##name] = &&op_simd_##name,
   static const void *const handlers[VW_OP_COUNT] = {
     VW_MISC_OPS(H_MISC) VW_CMP_OPS(H_CMP) VW_BINI_OPS(H_BINI)
@@ -184,6 +197,23 @@ op_br_z:
   if (!(uint32_t)fp[pc[1].s.a]) JUMP(pc[2].i);
   pc += 3;
   NEXT();
+op_br_and_z:                           /* [h][a,-][mask][offset] */
+  if (!((uint32_t)fp[pc[1].s.a] & (uint32_t)pc[2].u)) JUMP(pc[3].i);
+  pc += 4;
+  NEXT();
+op_br_and_nz:
+  if ((uint32_t)fp[pc[1].s.a] & (uint32_t)pc[2].u) JUMP(pc[3].i);
+  pc += 4;
+  NEXT();
+  /* unsigned range checks `(uint32_t)(a + k) OP n`: [h][a,-][k, n][offset] */
+#define BR_ADD(name, OP)                                                  \
+op_##name:                                                                \
+  if ((uint32_t)((uint32_t)fp[pc[1].s.a] + pc[2].s.a) OP pc[2].s.b)       \
+    JUMP(pc[3].i);                                                        \
+  pc += 4;                                                                \
+  NEXT();
+  BR_ADD(br_lt_u_add, <) BR_ADD(br_gt_u_add, >)
+  BR_ADD(br_le_u_add, <=) BR_ADD(br_ge_u_add, >=)
 op_br_table: {                         /* [h][idx,n][off 0]..[off n] */
   uint32_t i = (uint32_t)fp[pc[1].s.a], n = pc[1].s.b;
   if (i > n) i = n;
@@ -198,10 +228,35 @@ op_ret:                                /* results are in fp[0..) already */
   pc = ftop->pc;
   fp = ftop->fp;
   cur = ftop->func;
-  inst = cur->inst;
-  LOAD_MEM();
+  /* Within one instance mbase/msize are current (memory.grow updates
+  ** them); only a return across instances must reload them. */
+  if (__builtin_expect(cur->inst != inst, 0)) {
+    inst = cur->inst;
+    LOAD_MEM();
+  }
   NEXT();
 
+op_call_def: {                         /* [h][func index, args slot][funcdef] */
+  /* A function of this module: it runs in this instance, so neither a host
+  ** function nor an instance switch need be considered, and its code is
+  ** one load away (the frame-stack and value-stack checks as in do_call). */
+  const vw_code *code = ((const vw_funcdef *)(uintptr_t)pc[2].u)->code;
+  nfp = fp + pc[1].s.b;
+  CHECK_INTR();
+  if (ftop >= fend || nfp + code->frame_slots > send)
+    TRAP(VW_TRAP_STACK_EXHAUSTED);
+  ftop->pc = pc + 3;
+  ftop->fp = fp;
+  ftop->func = cur;
+  ftop++;
+  cur = inst->funcs[pc[1].s.a];
+  fp = nfp;
+  for (vw_raw *l = fp + code->nparam_slots, *le = l + code->nlocal_slots;
+       l < le; l++)
+    *l = 0;
+  pc = code->cells;
+  NEXT();
+}
 op_call:                               /* [h][func index, args slot] */
   callee = inst->funcs[pc[1].s.a];
   nfp = fp + pc[1].s.b;
@@ -229,8 +284,10 @@ do_call:
     ftop->func = cur;
     ftop++;
     fp = nfp;
-    if (code->nlocal_slots)
-      memset(fp + code->nparam_slots, 0, code->nlocal_slots * sizeof *fp);
+    /* zero the declared locals; usually a few slots, so no memset call */
+    for (vw_raw *l = fp + code->nparam_slots, *le = l + code->nlocal_slots;
+         l < le; l++)
+      *l = 0;
     cur = callee;
     if (callee->inst != inst) {
       inst = callee->inst;
@@ -275,6 +332,37 @@ op_mov2: {                             /* v128 */
   fp[pc[1].s.a] = lo;
   fp[pc[1].s.a + 1] = hi;
   pc += 2;
+  NEXT();
+}
+op_mov_mov:                            /* [h][d1, s1][d2, s2], in order */
+  fp[pc[1].s.a] = fp[pc[1].s.b];
+  fp[pc[2].s.a] = fp[pc[2].s.b];
+  pc += 3;
+  NEXT();
+op_i32_add_si2:                        /* [h][d1, a1][k1][d2, a2][k2] */
+  fp[pc[1].s.a] = (uint32_t)((uint32_t)fp[pc[1].s.b] + (uint32_t)pc[2].u);
+  fp[pc[3].s.a] = (uint32_t)((uint32_t)fp[pc[3].s.b] + (uint32_t)pc[4].u);
+  pc += 5;
+  NEXT();
+op_i32_add2:                           /* [h][d1, a1][d2, b1][a2, b2] */
+  fp[D1] = (uint32_t)((uint32_t)fp[A1] + (uint32_t)fp[pc[2].s.b]);
+  fp[pc[2].s.a] = (uint32_t)((uint32_t)fp[pc[3].s.a] + (uint32_t)fp[pc[3].s.b]);
+  pc += 4;
+  NEXT();
+op_i32_add3:                           /* [h][d, p][q, r]: p + q + r */
+  fp[D1] = (uint32_t)((uint32_t)fp[A1] + (uint32_t)fp[B2] + (uint32_t)fp[pc[2].s.b]);
+  pc += 3;
+  NEXT();
+op_f64_mul3: {                         /* [h][d, p][q, r]: (p * q) * r */
+  double t = RD_F64(fp[A1]) * RD_F64(fp[B2]);
+  fp[D1] = WR_F64(t * RD_F64(fp[pc[2].s.b]));
+  pc += 3;
+  NEXT();
+}
+op_i32_xor_rotl: {                     /* [h][d, x][y, k]: rotl(x, k) ^ y */
+  uint32_t x = (uint32_t)fp[A1], k = pc[2].s.b;
+  fp[D1] = ((x << k) | (x >> ((32 - k) & 31))) ^ (uint32_t)fp[B2];
+  pc += 3;
   NEXT();
 }
 op_const:                              /* [h][dst,-][value] */
@@ -364,8 +452,14 @@ op_##name: {                                                              \
   pc += 3;                                                                \
   NEXT();                                                                 \
 }                                                                         \
-op_##name##_si: {                                                         \
+op_##name##_si: {                      /* [h][dst, a][imm b] */           \
   ct_##T a = RD_##T(fp[A1]), b = (ct_##T)IMM2;                            \
+  fp[D1] = WR_##T(expr);                                                  \
+  pc += 3;                                                                \
+  NEXT();                                                                 \
+}                                                                         \
+op_##name##_is: {                      /* [h][dst, b][imm a] */           \
+  ct_##T a = (ct_##T)IMM2, b = RD_##T(fp[A1]);                            \
   fp[D1] = WR_##T(expr);                                                  \
   pc += 3;                                                                \
   NEXT();                                                                 \
@@ -415,8 +509,20 @@ op_##name##_si: {                                                         \
          fp[D1] = WR_I64(a % b);)
 
 #define X_BIN(name, opc, T, R, expr)                                      \
-op_##name: {                                                              \
+op_##name: {                           /* [h][dst, a][b] */               \
   ct_##T a = RD_##T(fp[A1]), b = RD_##T(fp[B2]);                          \
+  fp[D1] = WR_##R(expr);                                                  \
+  pc += 3;                                                                \
+  NEXT();                                                                 \
+}                                                                         \
+op_##name##_si: {                      /* [h][dst, a][imm b] */           \
+  ct_##T a = RD_##T(fp[A1]), b = RD_##T(IMM2);                            \
+  fp[D1] = WR_##R(expr);                                                  \
+  pc += 3;                                                                \
+  NEXT();                                                                 \
+}                                                                         \
+op_##name##_is: {                      /* [h][dst, b][imm a] */           \
+  ct_##T a = RD_##T(IMM2), b = RD_##T(fp[A1]);                            \
   fp[D1] = WR_##R(expr);                                                  \
   pc += 3;                                                                \
   NEXT();                                                                 \
@@ -445,28 +551,91 @@ op_##name: {                                                              \
 
   /* ---- memory ----------------------------------------------------------- */
   /* ea is at most 2^32-1 + 2^32-1, so ea + n cannot wrap in 64 bits. */
-#define X_LOAD(name, opc, R, ct, conv)                                    \
-op_##name: {                           /* [h][dst, addr][offset] */       \
-  uint64_t ea = (uint64_t)(uint32_t)fp[A1] + IMM2;                        \
+  /* The address forms: plain        ea = a + offset
+  **                    _ss          ea = (uint32_t)(a + b) + offset
+  **                    _si          ea = (uint32_t)(a + k) + offset
+  **                    _a           ea = constant address + offset
+  **                    _sx          ea = (uint32_t)(a + (b << k)) + offset
+  **                    _xi          ea = (uint32_t)((a << k) + K) + offset
+  ** (_ss/_si are `i32.add; load/store` fused: the add wraps at 32 bits
+  ** before the offset is added, as in wasm).  EA_* read operand cells
+  ** only; the access is the same for every form. */
+#define EA_PLAIN(x) ((uint64_t)(uint32_t)fp[x] + IMM2)
+#define EA_SS(x) ((uint64_t)(uint32_t)(fp[x] + fp[pc[2].s.a]) + pc[2].s.b)
+#define EA_SI(x) ((uint64_t)(uint32_t)((uint32_t)fp[x] + pc[2].s.a) + pc[2].s.b)
+#define EA_SX(x) ((uint64_t)(uint32_t)(fp[x] +                          \
+    ((uint32_t)fp[pc[2].s.a] << pc[3].u)) + pc[2].s.b)
+#define EA_XI(x) ((uint64_t)(uint32_t)(((uint32_t)fp[x] << pc[3].u) +     \
+    pc[2].s.a) + pc[2].s.b)
+#define LOAD_BODY(ct, conv, ea_, len)                                     \
+  uint64_t ea = (ea_);                                                    \
   if (__builtin_expect(ea + sizeof(ct) > msize, 0)) goto trap_oob;        \
   ct v;                                                                   \
   memcpy(&v, mbase + ea, sizeof v);                                       \
   fp[D1] = conv;                                                          \
-  pc += 3;                                                                \
-  NEXT();                                                                 \
-}
+  pc += len;                                                              \
+  NEXT();
+#define X_LOAD(name, opc, R, ct, conv)                                    \
+op_##name: { LOAD_BODY(ct, conv, EA_PLAIN(A1), 3) } /* [h][dst, a][offset] */ \
+op_##name##_ss: { LOAD_BODY(ct, conv, EA_SS(A1), 3) } /* [h][dst, a][b, offset] */ \
+op_##name##_si: { LOAD_BODY(ct, conv, EA_SI(A1), 3) } /* [h][dst, a][k, offset] */ \
+op_##name##_a: { LOAD_BODY(ct, conv, IMM2, 3) }      /* [h][dst,-][ea] */   \
+op_##name##_sx: { LOAD_BODY(ct, conv, EA_SX(A1), 4) } /* [h][dst, a][b, offset][shift] */ \
+op_##name##_xi: { LOAD_BODY(ct, conv, EA_XI(A1), 4) } /* [h][dst, a][K, offset][shift] */
   VW_LOAD_OPS(X_LOAD)
 
+#define STORE_BODY(ct, ea_, val, len)                                     \
+  uint64_t ea = (ea_);                                                    \
+  if (__builtin_expect(ea + sizeof(ct) > msize, 0)) goto trap_oob;        \
+  ct v = (ct)(val);                                                       \
+  memcpy(mbase + ea, &v, sizeof v);                                       \
+  pc += len;                                                              \
+  NEXT();
 #define X_STORE(name, opc, ct)                                            \
 op_##name: {                           /* [h][addr, value][offset] */     \
-  uint64_t ea = (uint64_t)(uint32_t)fp[pc[1].s.a] + IMM2;                 \
-  if (__builtin_expect(ea + sizeof(ct) > msize, 0)) goto trap_oob;        \
-  ct v = (ct)fp[pc[1].s.b];                                               \
-  memcpy(mbase + ea, &v, sizeof v);                                       \
+  STORE_BODY(ct, EA_PLAIN(pc[1].s.a), fp[pc[1].s.b], 3)                   \
+}                                                                         \
+op_##name##_ss: {                      /* [h][a, value][b, offset] */     \
+  STORE_BODY(ct, EA_SS(pc[1].s.a), fp[pc[1].s.b], 3)                      \
+}                                                                         \
+op_##name##_si: {                      /* [h][a, value][k, offset] */     \
+  STORE_BODY(ct, EA_SI(pc[1].s.a), fp[pc[1].s.b], 3)                      \
+}                                                                         \
+op_##name##_a: {                       /* [h][-, value][ea] */            \
+  STORE_BODY(ct, IMM2, fp[pc[1].s.b], 3)                                  \
+}                                                                         \
+op_##name##_k: {                       /* [h][addr,-][offset][value] */   \
+  STORE_BODY(ct, EA_PLAIN(pc[1].s.a), pc[3].u, 4)                         \
+}                                                                         \
+op_##name##_ssk: {                     /* [h][a, b][offset][value] */     \
+  STORE_BODY(ct, (uint64_t)(uint32_t)(fp[pc[1].s.a] + fp[pc[1].s.b]) + IMM2, \
+             pc[3].u, 4)                                                  \
+}
+  VW_STORE_OPS(X_STORE)
+
+op_i32_store_addk: {                   /* [h][addr, y][k][offset]: y + k */
+  uint64_t ea = (uint64_t)(uint32_t)fp[pc[1].s.a] + pc[3].u;
+  if (__builtin_expect(ea + 4 > msize, 0)) goto trap_oob;
+  uint32_t v = (uint32_t)fp[pc[1].s.b] + (uint32_t)pc[2].u;
+  memcpy(mbase + ea, &v, 4);
+  pc += 4;
+  NEXT();
+}
+
+  /* f64 arithmetic with one operand loaded: [h][dst, x][addr, offset] */
+#define X_FMEM(name, expr)                                                \
+op_##name: {                                                              \
+  uint64_t ea = (uint64_t)(uint32_t)fp[pc[2].s.a] + pc[2].s.b;            \
+  if (__builtin_expect(ea + 8 > msize, 0)) goto trap_oob;                 \
+  uint64_t mb;                                                            \
+  memcpy(&mb, mbase + ea, 8);                                             \
+  double x = RD_F64(fp[A1]), m = vw_f64_from_bits(mb);                    \
+  fp[D1] = WR_F64(expr);                                                  \
   pc += 3;                                                                \
   NEXT();                                                                 \
 }
-  VW_STORE_OPS(X_STORE)
+  X_FMEM(f64_add_m, x + m) X_FMEM(f64_sub_m, x - m)
+  X_FMEM(f64_subr_m, m - x) X_FMEM(f64_mul_m, x * m)
 
   /* ---- SIMD: v128 values occupy two slots; see VW_SIMD_OPS ------------ */
 #define IMM3 pc[3].u
