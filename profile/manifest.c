@@ -28,7 +28,6 @@
 #include "manifest.h"
 #include "schema.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -508,37 +507,9 @@ int vy_manifest_load(const char *path, vy_manifest *out, char *err,
   if (err && errlen) err[0] = 0;
   if (!out) return -1;
   defaults(out);
-  if (!path) {
-    if (err && errlen) snprintf(err, errlen, "<input>: no file name");
-    return -1;
-  }
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    if (err && errlen) snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    return -1;
-  }
-  /* read at most one byte over the cap, to tell "too large" from "fits" */
-  char *buf = malloc(MANIFEST_MAX_BYTES + 1);
-  if (!buf) {
-    fclose(f);
-    if (err && errlen) snprintf(err, errlen, "%s: out of memory", path);
-    return -1;
-  }
-  size_t n = fread(buf, 1, MANIFEST_MAX_BYTES + 1, f);
-  int bad = ferror(f);
-  int eno = errno;
-  fclose(f);
-  if (bad) {
-    free(buf);
-    if (err && errlen) snprintf(err, errlen, "%s: %s", path, strerror(eno ? eno : EIO));
-    return -1;
-  }
-  if (n > MANIFEST_MAX_BYTES) {
-    free(buf);
-    if (err && errlen) snprintf(err, errlen, "%s: too large (over %u bytes)", path,
-                                MANIFEST_MAX_BYTES);
-    return -1;
-  }
+  size_t n;
+  char *buf = vy_read_config(path, MANIFEST_MAX_BYTES, &n, err, errlen);
+  if (!buf) return -1;
   int rc = vy_manifest_parse(path, buf, n, out, err, errlen);
   free(buf);
   return rc;

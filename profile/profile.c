@@ -176,33 +176,9 @@ int vy_profile_load(const char *path, vy_profile *out, char *err,
   if (err && errlen) err[0] = 0;
   if (!out) return -1;
   defaults(out);
-  if (!path) {
-    if (err && errlen) snprintf(err, errlen, "<input>: no file name");
-    return -1;
-  }
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    if (err && errlen) snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    return -1;
-  }
-  char *buf = malloc(PROFILE_MAX_BYTES + 1);
-  if (!buf) {
-    fclose(f);
-    if (err && errlen) snprintf(err, errlen, "%s: out of memory", path);
-    return -1;
-  }
-  size_t n = fread(buf, 1, PROFILE_MAX_BYTES + 1, f);
-  int bad = ferror(f);
-  int eno = errno;
-  fclose(f);
-  if (bad || n > PROFILE_MAX_BYTES) {
-    free(buf);
-    if (err && errlen) {
-      if (bad) snprintf(err, errlen, "%s: %s", path, strerror(eno ? eno : EIO));
-      else snprintf(err, errlen, "%s: too large (over %u bytes)", path, PROFILE_MAX_BYTES);
-    }
-    return -1;
-  }
+  size_t n;
+  char *buf = vy_read_config(path, PROFILE_MAX_BYTES, &n, err, errlen);
+  if (!buf) return -1;
   toml_doc *doc = NULL;
   int rc = toml_parse(buf, n, path, &doc, err, errlen);
   free(buf);

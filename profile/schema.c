@@ -8,6 +8,7 @@
 */
 #include "schema.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -229,4 +230,39 @@ bool vy_valid_name(const char *s) {
       return false;
   }
   return n <= 32;
+}
+
+char *vy_read_config(const char *path, size_t max, size_t *len, char *err,
+                     size_t errlen) {
+  if (!path) {
+    if (err && errlen) snprintf(err, errlen, "<input>: no file name");
+    return NULL;
+  }
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    if (err && errlen) snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    return NULL;
+  }
+  /* read at most one byte over the cap, to tell "too large" from "fits" */
+  char *buf = malloc(max + 2);
+  if (!buf) {
+    fclose(f);
+    if (err && errlen) snprintf(err, errlen, "%s: out of memory", path);
+    return NULL;
+  }
+  size_t n = fread(buf, 1, max + 1, f);
+  int bad = ferror(f);
+  int eno = errno;
+  fclose(f);
+  if (bad || n > max) {
+    free(buf);
+    if (err && errlen) {
+      if (bad) snprintf(err, errlen, "%s: %s", path, strerror(eno ? eno : EIO));
+      else snprintf(err, errlen, "%s: too large (over %zu bytes)", path, max);
+    }
+    return NULL;
+  }
+  buf[n] = 0;
+  *len = n;
+  return buf;
 }

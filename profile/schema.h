@@ -71,6 +71,11 @@ int vy_ck_strlist(vy_ck *c, const toml_value *v, const char *key,
                   vy_ck_item_fn check, vy_strlist *out);
 
 /* Appends a copy of s to l; -1 if out of memory. */
+/* Reads a whole config file of at most `max` bytes into a malloc'd buffer
+** (*len bytes, NUL-terminated).  NULL with "PATH: reason" in err. */
+char *vy_read_config(const char *path, size_t max, size_t *len, char *err,
+                     size_t errlen);
+
 int vy_strlist_push(vy_strlist *l, const char *s);
 void vy_strlist_free(vy_strlist *l);
 
