@@ -83,25 +83,13 @@ static void profile_defaults_free(vy_profile *p) {
   free(p->apps.items);
 }
 
-/* robotics-rt: real-time scheduling and locked memory, when allowed */
+/* robotics-rt: real-time scheduling and locked memory, when allowed.  App
+** threads created afterwards inherit the policy (the pthread default). */
 static void apply_sched(const vy_profile *p) {
-  if (p->sched == VY_SCHED_FIFO) {
-    struct sched_param sp = { .sched_priority = p->sched_priority ?
-                                                p->sched_priority : 50 };
-    /* app threads inherit it: pthread_create's default is to inherit */
-    if (sched_setscheduler(0, SCHED_FIFO, &sp) != 0)
-      vlog("profile %s: SCHED_FIFO not applied: %s (needs CAP_SYS_NICE)",
-           p->name, strerror(errno));
-    else
-      vlog("profile %s: SCHED_FIFO priority %d", p->name, sp.sched_priority);
-  }
-  if (p->mlockall) {
-    if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0)
-      vlog("profile %s: mlockall not applied: %s (needs CAP_IPC_LOCK)",
-           p->name, strerror(errno));
-    else
-      vlog("profile %s: memory locked", p->name);
-  }
+  if (p->sched != VY_SCHED_FIFO && !p->mlockall) return;
+  char msg[256];
+  vy_profile_apply_sched(p, msg, sizeof msg);
+  vlog("%s", msg);
 }
 
 static int cmp_str(const void *a, const void *b) {
