@@ -24,6 +24,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdatomic.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -131,11 +132,21 @@ typedef struct vw_table vw_table;
 typedef struct vw_memory vw_memory;
 typedef struct vw_global vw_global;
 
+/* A memory budget shared by several stores (a device's apps together):
+** linear memory is drawn from it when created or grown and returned when
+** freed; growth that would exceed `limit` fails as memory.grow does (-1).
+** The embedder owns it and must keep it alive longer than the stores. */
+typedef struct vw_budget {
+  _Atomic uint64_t used;      /* bytes of linear memory drawn now          */
+  uint64_t limit;             /* bytes; 0 = no limit                       */
+} vw_budget;
+
 typedef struct vw_config {
   uint32_t max_call_depth;    /* wasm frames; 0 = default (10000)          */
   uint32_t value_stack_slots; /* 0 = default (512 Ki slots, 4 MiB)         */
   uint64_t max_memory_bytes;  /* cap per linear memory; 0 = 4 GiB          */
   uint32_t max_table_elems;   /* cap per table; 0 = 10,000,000             */
+  vw_budget *budget;          /* shared memory budget, or NULL             */
 } vw_config;
 
 vw_store *vw_store_new(const vw_config *cfg);   /* cfg may be NULL */

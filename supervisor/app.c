@@ -332,6 +332,7 @@ static void *app_thread(void *arg) {
   vw_config cfg = { 0 };
   cfg.max_memory_bytes = m->memory_bytes ? m->memory_bytes :
                          S.profile.app_memory_default;
+  cfg.budget = &S.budget;      /* all apps together stay within the profile */
   if (!(st = vw_store_new(&cfg))) {
     snprintf(err, sizeof err, "out of memory");
     goto out;

@@ -289,6 +289,9 @@ int main(int argc, char **argv) {
     vlog("profile %s: runtime %s is not built in; using interp",
          S.profile.name, S.profile.runtime);
   apply_sched(&S.profile);
+  S.budget.limit = S.profile.memory_budget;
+  vlog("profile %s: memory budget %llu bytes for all apps", S.profile.name,
+       (unsigned long long)S.profile.memory_budget);
 
   /* Signals belong to this thread: blocked before any thread exists, so
   ** every thread inherits the mask, and taken here with sigtimedwait. */

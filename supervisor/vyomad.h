@@ -103,6 +103,8 @@ typedef struct app {
 typedef struct sup {
   char *root;               /* --root                                     */
   vy_profile profile;
+  vw_budget budget;          /* the profile's memory budget, shared by all
+                                apps' linear memories */
   char *profile_name;
   vy_broker *broker;
   pthread_mutex_t lock;

@@ -198,6 +198,7 @@ struct vw_memory {
   uint32_t pages, max_pages;       /* max_pages includes the store's cap */
   uint8_t has_max;
   uint32_t decl_max;               /* the declared max, for import checks */
+  vw_budget *budget;               /* drawn from on growth, or NULL */
 };
 
 struct vw_table {

@@ -85,8 +85,23 @@ uint32_t vw_store_sig(vw_store *s, const vw_functype *t) {
 }
 
 /* ---- memories ----------------------------------------------------------- */
+/* Draws n bytes from a shared budget; false if that would pass its limit. */
+static bool budget_take(vw_budget *b, uint64_t n) {
+  if (!b || n == 0) return true;
+  uint64_t used = atomic_load(&b->used);
+  do {
+    if (b->limit && (used + n < used || used + n > b->limit)) return false;
+  } while (!atomic_compare_exchange_weak(&b->used, &used, used + n));
+  return true;
+}
+
+static void budget_give(vw_budget *b, uint64_t n) {
+  if (b && n) atomic_fetch_sub(&b->used, n);
+}
+
 static void memory_destroy(vw_object *o) {
   vw_memory *m = (vw_memory *)o;
+  budget_give(m->budget, m->size);
   vw_free(m->data);
   vw_free(m);
 }
@@ -100,8 +115,14 @@ vw_memory *vw_memory_new(vw_store *s, uint32_t min_pages, uint32_t max_pages,
   if (!m) return NULL;
   m->size = (uint64_t)min_pages * VW_PAGE_SIZE;
   if (m->size > SIZE_MAX) { vw_free(m); return NULL; }
+  if (!budget_take(s->cfg.budget, m->size)) { vw_free(m); return NULL; }
+  m->budget = s->cfg.budget;
   m->data = vw_calloc(1, (size_t)m->size);
-  if (!m->data) { vw_free(m); return NULL; }
+  if (!m->data) {
+    budget_give(m->budget, m->size);
+    vw_free(m);
+    return NULL;
+  }
   m->pages = min_pages;
   m->has_max = has_max ? 1 : 0;
   m->decl_max = has_max ? max_pages : VW_MAX_PAGES;
@@ -119,8 +140,12 @@ int64_t vw_memory_grow_impl(vw_memory *m, uint32_t delta) {
   if ((uint64_t)old + delta > m->max_pages) return -1;
   uint64_t nsize = (uint64_t)(old + delta) * VW_PAGE_SIZE;
   if (nsize > SIZE_MAX) return -1;
+  if (!budget_take(m->budget, nsize - m->size)) return -1;
   uint8_t *d = vw_realloc(m->data, (size_t)nsize);
-  if (!d) return -1;
+  if (!d) {
+    budget_give(m->budget, nsize - m->size);
+    return -1;
+  }
   memset(d + m->size, 0, (size_t)(nsize - m->size));
   m->data = d;
   m->size = nsize;

@@ -4,6 +4,7 @@
 **   - deep wasm recursion traps "call stack exhausted" from the engine's own
 **     limit (a C stack overflow would kill the test instead);
 **   - memory.grow past the store's cap fails with -1 and leaves memory intact;
+**   - stores sharing a vw_budget draw on it and give back what they free;
 **   - linear memory is sized to what a module declares, so a thousand
 **     one-page instances take about 64 MiB, not a 4 GiB reservation each.
 **
@@ -111,6 +112,41 @@ static void test_memory_cap(vw_module *m) {
   vw_store_free(s);
 }
 
+/* Two stores drawing on one 3-page budget: growth fails once it is spent
+** and succeeds again after the other store frees its memory. */
+static void test_shared_budget(vw_module *m) {
+  vw_budget budget = {.limit = 3 * 65536};
+  vw_config cfg = {.budget = &budget};
+  vw_store *s1 = vw_store_new(&cfg), *s2 = vw_store_new(&cfg);
+  vw_error err;
+  vw_instance *a = vw_instantiate(s1, m, NULL, NULL, &err);
+  vw_instance *b = vw_instantiate(s2, m, NULL, NULL, &err);
+  CHECK(a && b, "two one-page instances fit a 3-page budget");
+  if (!a || !b) goto out;
+  vw_raw one = 1, res = 0;
+  vw_call(s1, export_func(a, "grow"), &one, &res, &err);
+  CHECK(res == 1, "first growth within the budget: %llu", (unsigned long long)res);
+  vw_call(s2, export_func(b, "grow"), &one, &res, &err);
+  CHECK((uint32_t)res == UINT32_MAX, "growth past the budget returns -1: %llu",
+        (unsigned long long)res);
+  vw_store *s3 = vw_store_new(&cfg);
+  CHECK(!vw_instantiate(s3, m, NULL, NULL, &err) &&
+        err.status == VW_ERR_UNLINKABLE,
+        "an instance that does not fit is refused: %s", err.msg);
+  vw_store_free(s3);
+  vw_store_free(s1);
+  CHECK(budget.used == 65536, "freeing a store returns its memory: %llu",
+        (unsigned long long)budget.used);
+  vw_call(s2, export_func(b, "grow"), &one, &res, &err);
+  CHECK(res == 1, "growth fits again: %llu", (unsigned long long)res);
+  s1 = NULL;
+out:
+  vw_store_free(s1);
+  vw_store_free(s2);
+  CHECK(budget.used == 0, "all memory returned: %llu",
+        (unsigned long long)budget.used);
+}
+
 static void test_many_instances(vw_module *m) {
   enum { N = 1000 };
   vw_store *s = vw_store_new(NULL);
@@ -137,9 +173,11 @@ int main(void) {
   test_interrupt(m);
   test_recursion(m);
   test_memory_cap(m);
+  test_shared_budget(m);
   test_many_instances(m);
   vw_module_free(m);
   if (failures) return 1;
-  printf("limits: interrupt, recursion, memory cap, 1000 instances ok\n");
+  printf("limits: interrupt, recursion, memory cap, shared budget, 1000 "
+         "instances ok\n");
   return 0;
 }

@@ -223,7 +223,8 @@ for i in range(n):
         rss.append(rss_kb(p.pid))
         fds.append(len(os.listdir("/proc/%d/fd" % p.pid)))
 grow = rss[-1] - rss[0] if len(rss) == 2 else -1
-result("start-kill-no-fd-leak", len(fds) == 2 and fds[0] == fds[1], "fds %s" % fds)
+# a leak is growth; fewer fds after (a transient connection closed) is fine
+result("start-kill-no-fd-leak", len(fds) == 2 and fds[1] <= fds[0], "fds %s" % fds)
 # (under ASan the quarantine holds freed memory: LeakSanitizer at exit is
 # the check there, not the RSS)
 result("start-kill-%d" % n, bad is None and (ASAN or grow < 4096),
