@@ -13,6 +13,7 @@
 #   os     static supervisor (musl), stb image/PNG headers, the DejaVu font
 #   node   Node.js, the reference WASI host (skipped when node is on PATH)
 #   bench  hyperfine for `make bench`
+#   image  the kernel source and its build tools, cpio, mke2fs, QEMU
 set -euo pipefail
 
 group_pkgs() {
@@ -22,13 +23,15 @@ group_pkgs() {
     os)    echo musl-tools libstb-dev fonts-dejavu-core ;;
     node)  command -v node >/dev/null 2>&1 || echo nodejs ;;
     bench) echo hyperfine ;;
-    *) echo "deps.sh: unknown group '$1' (build wasm os node bench)" >&2
+    image) echo linux-source-6.1 flex bison bc libelf-dev libssl-dev cpio \
+                xz-utils e2fsprogs qemu-system-x86 ;;
+    *) echo "deps.sh: unknown group '$1' (build wasm os node bench image)" >&2
        return 1 ;;
   esac
 }
 
 groups=("$@")
-[ ${#groups[@]} -gt 0 ] || groups=(build wasm os node bench)
+[ ${#groups[@]} -gt 0 ] || groups=(build wasm os node bench image)
 
 want=()
 for g in "${groups[@]}"; do

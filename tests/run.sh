@@ -108,6 +108,8 @@ variant() {  # name builddir speclabel unitlabel make-goal
     # a real vyomad with real apps: IPC, lifecycle, kill, vyctl
     suite "supervisor-$name" tests/supervisor/run.sh
     suite "vyomad-$name" tests/vyomad/run.sh
+    # the OS image booted in QEMU (once: /init is a static musl build)
+    [ "$name" = build ] && suite boot tests/boot/run.sh
   else
     fail "make-$5"; show "make-$5"
   fi

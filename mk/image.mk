@@ -1,0 +1,70 @@
+# mk/image.mk — the VyomaOS image (issue 5): kernel, initramfs, data disk,
+# and booting it in QEMU.
+#
+#   make build   build/image/{bzImage,initramfs.cpio.gz,data.img}
+#   make boot    boot it headless in QEMU, serial console on this terminal
+#                (Ctrl-A x quits QEMU)
+#
+# Not part of `all`: the first kernel build takes ~10 minutes (later ones are
+# a cache hit, see scripts/kernel.sh) and needs root for /dev/console in the
+# initramfs.  tests/boot/run.sh boots the image and powers it off.
+IMG        := $(B)/image
+IMG_ROOT   := $(IMG)/rootfs
+IMAGE_APPS ?= shell ping pong logger sensor consumer
+IMAGE_PROFILE ?= desktop-full
+IMAGE_FONT ?= /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf
+QEMU       ?= qemu-system-x86_64
+QEMU_MEM   ?= 128M
+
+IMAGE_APP_FILES := $(foreach a,$(IMAGE_APPS),$(B)/apps/$(a)/$(a).wasm $(B)/apps/$(a)/vyoma.toml)
+
+.PHONY: build boot kernel image-clean
+build: $(IMG)/bzImage $(IMG)/initramfs.cpio.gz $(IMG)/data.img
+
+# Always asks kernel.sh: it knows the cache key (fragment hash + source
+# version) and answers in milliseconds when nothing changed.  The copy only
+# happens when the cached kernel differs, so the image is not rebuilt for
+# nothing.
+kernel:
+	@mkdir -p $(IMG)
+	@k=$$(scripts/kernel.sh) && { cmp -s "$$k" $(IMG)/bzImage || cp "$$k" $(IMG)/bzImage; }
+$(IMG)/bzImage: kernel
+
+# The root filesystem staging tree is rebuilt from scratch each time, so a
+# removed app or profile does not linger.  /dev/console must exist in the
+# archive: the kernel opens it for /init's stdin/stdout/stderr before
+# devtmpfs is mounted.  Making the node needs root (the build runs as root;
+# without it the image boots but /init starts with no console).
+$(IMG)/initramfs.cpio.gz: mk/image.mk $(B)/static/vyomad $(IMAGE_APP_FILES) $(wildcard profiles/*.toml)
+	@rm -rf $(IMG_ROOT) && mkdir -p $(IMG_ROOT)/{apps,profiles,dev,proc,sys,run,tmp,data,usr/share/fonts}
+	cp $(B)/static/vyomad $(IMG_ROOT)/init
+	strip $(IMG_ROOT)/init
+	for a in $(IMAGE_APPS); do mkdir -p $(IMG_ROOT)/apps/$$a && \
+	  cp $(B)/apps/$$a/$$a.wasm $(B)/apps/$$a/vyoma.toml $(IMG_ROOT)/apps/$$a/; done
+	cp profiles/*.toml $(IMG_ROOT)/profiles/
+	@if [ -f $(IMAGE_FONT) ]; then cp $(IMAGE_FONT) $(IMG_ROOT)/usr/share/fonts/; \
+	  else echo "image: $(IMAGE_FONT) not found (fonts-dejavu-core); no font in the image"; fi
+	@mknod -m 600 $(IMG_ROOT)/dev/console c 5 1 2>/dev/null || \
+	  echo "image: warning: cannot mknod /dev/console (not root); /init will have no console"
+	@mknod -m 666 $(IMG_ROOT)/dev/null c 1 3 2>/dev/null || true
+	cd $(IMG_ROOT) && find . -mindepth 1 | LC_ALL=C sort | \
+	  cpio -o -H newc -R 0:0 --quiet | gzip -9n > $(abspath $@).tmp
+	mv $@.tmp $@
+	@echo "image: $@ $$(stat -c %s $@) bytes"
+
+# The data disk is user state: made once, never overwritten by a rebuild
+# (image-clean removes it).  One folder per app, since an app with
+# filesystem = true gets /data/<app> preopened as /data.
+$(IMG)/data.img:
+	@rm -rf $(IMG)/data && mkdir -p $(IMG)/data
+	for a in $(IMAGE_APPS); do mkdir -p $(IMG)/data/$$a; done
+	mke2fs -q -F -t ext4 -L vyoma-data -d $(IMG)/data $@ 64M
+
+boot: build
+	$(QEMU) -kernel $(IMG)/bzImage -initrd $(IMG)/initramfs.cpio.gz \
+	  -append "console=ttyS0 vyoma.profile=$(IMAGE_PROFILE)" \
+	  -drive file=$(IMG)/data.img,format=raw,if=virtio \
+	  -nographic -m $(QEMU_MEM) -no-reboot
+
+image-clean:
+	rm -rf $(IMG)
