@@ -10,7 +10,7 @@
 #   make test           both builds, every suite (tests/run.sh)
 #   make spec           the WebAssembly spec suite on the normal build
 #   make spec-update-expected   rewrite tests/spec/expected-failures.txt
-#   make run            sample apps through `vyoma run` (later: boot the OS)
+#   make run            boot VyomaOS in QEMU (make demo: sample apps on the host)
 #   make bench          benchmarks (none yet)
 #   make fuzz           libFuzzer target build/fuzz/fuzz_load (clang)
 #   make clean
@@ -50,7 +50,7 @@ ALL_OBJ      := $(LIB_OBJ) $(ASAN_LIB_OBJ) $(WASI_OBJ) $(ASAN_WASI_OBJ) \
 
 DEPS_OK := $(B)/.deps-ok
 
-.PHONY: all asan test spec spec-update-expected run bench fuzz clean deps
+.PHONY: all asan test spec spec-update-expected run demo bench fuzz clean deps
 .DEFAULT_GOAL := all
 
 all:  $(B)/lib/libvw.a $(B)/lib/libvwasi.a $(B)/bin/vw-spec $(UNITS:%=$(B)/bin/%)
@@ -140,12 +140,14 @@ spec: $(B)/bin/vw-spec
 spec-update-expected: $(B)/bin/vw-spec
 	SHARED="$(SHARED)" tests/spec/run.sh --update $<
 
-# ---- demo ----------------------------------------------------------------------
-# Until the OS image exists, `make run` shows the engine at work on one
-# small spec script.
-# Until the supervisor boots as PID 1, `make run` runs sample apps through
-# the engine with `vyoma run`, as an app author would.
-run: build/bin/vyoma apps
+# ---- run ----------------------------------------------------------------------
+# `make run` boots VyomaOS: the image (kernel built once and cached, see
+# scripts/kernel.sh) in QEMU with the console on this terminal; the shell app
+# has focus, Ctrl-A switches apps, `poweroff` in the shell ends QEMU.
+# `make demo` runs sample apps through `vyoma run` on the host instead.
+run: boot
+
+demo: build/bin/vyoma apps
 	build/bin/vyoma run build/apps/hello/hello.wasm
 	build/bin/vyoma run build/apps/clock/clock.wasm -n 3 -i 500
 	build/bin/vyoma run --dir build/apps::/apps build/apps/ls/ls.wasm /apps

@@ -7,6 +7,18 @@
 #   boot/shell-ps        typing "ps" into the focused shell lists the apps
 #   boot/poweroff        typing "poweroff" shuts down in order and QEMU exits
 #   boot/clean           no kernel panic, no "init ... killed", no vyomad crash
+#   boot/fs-write        test app fswriter (filesystem = true) writes
+#                        /data/boot-1.txt on the data disk
+#   boot/fs-denied       test app fsprobe (no grant) cannot open /data and
+#                        has no preopens at all
+#   boot/second-boot     a second boot with the same data disk starts the
+#                        apps and powers off cleanly
+#   boot/fs-persist      ... and fswriter finds boot-1.txt from the first boot
+# Each boot prints "    boot time: X.XX s" (QEMU start to "N apps, N
+# started"; informational, not asserted).
+# The test apps (tests/boot/apps/*: main.c + vyoma.toml) go into the test's
+# initramfs only: it is the product build/image/initramfs.cpio.gz with a
+# second cpio archive appended (the kernel unpacks concatenated archives).
 # The data disk is a throw-away copy, so the user's build/image/data.img is
 # never changed.  SKIPs (with the reason) when qemu-system-x86_64 is missing
 # or the kernel has never been built (its first build takes ~10 minutes:
@@ -21,7 +33,8 @@ pass() { echo "PASS boot/$1"; }
 fail() { echo "FAIL boot/$1: $2"; nfail=$((nfail + 1)); }
 skip() { echo "SKIP boot/$1: $2"; }
 skip_all() {
-  for t in kernel apps-started data-mounted shell-ps poweroff clean; do skip $t "$1"; done
+  for t in kernel apps-started data-mounted shell-ps poweroff clean \
+           fs-write fs-denied second-boot fs-persist; do skip $t "$1"; done
   exit 0
 }
 
@@ -47,19 +60,41 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+
+# The test initramfs: product image + the test apps.
+WASI_CC=${WASI_CC:-clang}
+mkdir -p "$tmp/extra/apps"
+for d in tests/boot/apps/*/; do
+  a=$(basename "$d")
+  mkdir -p "$tmp/extra/apps/$a"
+  cp "$d/vyoma.toml" "$tmp/extra/apps/$a/"
+  if ! out=$("$WASI_CC" --target=wasm32-wasi --sysroot=/usr -O2 -Wall -Wextra -Werror \
+      -Wl,--strip-all -o "$tmp/extra/apps/$a/$a.wasm" "$d"/*.c 2>&1); then
+    echo "$out" | tail -20
+    fail fs-write "cannot build test app $a"; exit 1
+  fi
+done
+(cd "$tmp/extra" && find apps -mindepth 1 | sort | cpio -o -H newc -R 0:0 --quiet | gzip -9n) \
+  >"$tmp/extra.cpio.gz"
+cat build/image/initramfs.cpio.gz "$tmp/extra.cpio.gz" >"$tmp/initramfs.cpio.gz"
+
 cp --sparse=always build/image/data.img "$tmp/data.img"
 mkfifo "$tmp/in"
 log=$tmp/serial.log
-: >"$log"
 
-start=$(date +%s.%N)
-"$QEMU" -kernel build/image/bzImage -initrd build/image/initramfs.cpio.gz \
-  -append "console=ttyS0 vyoma.profile=${IMAGE_PROFILE:-desktop-full} panic=-1" \
-  -drive file="$tmp/data.img",format=raw,if=virtio \
-  -display none -monitor none -serial stdio -m 128M -no-reboot \
-  <"$tmp/in" >"$log" 2>&1 &
-qpid=$!
-exec 3>"$tmp/in"          # keeps QEMU's stdin open until we close it
+# start_qemu: boots the test image on $tmp/data.img, serial log in $log,
+# typed input through fd 3.
+start_qemu() {
+  : >"$log"
+  start=$(date +%s.%N)
+  "$QEMU" -kernel build/image/bzImage -initrd "$tmp/initramfs.cpio.gz" \
+    -append "console=ttyS0 vyoma.profile=${IMAGE_PROFILE:-desktop-full} panic=-1" \
+    -drive file="$tmp/data.img",format=raw,if=virtio \
+    -display none -monitor none -serial stdio -m 128M -no-reboot \
+    <"$tmp/in" >"$log" 2>&1 &
+  qpid=$!
+  exec 3>"$tmp/in"          # keeps QEMU's stdin open until we close it
+}
 
 # wait_for REGEX SECONDS [BYTE]: true once the serial log from byte BYTE on
 # (default: the start) matches.
@@ -68,21 +103,49 @@ wait_for() {
   while ((SECONDS < end)); do
     tail -c +"$from" "$log" | grep -qE "$1" && return 0
     kill -0 "$qpid" 2>/dev/null || { tail -c +"$from" "$log" | grep -qE "$1"; return; }
-    sleep 0.2
+    sleep 0.05
   done
   return 1
 }
-keep_log() { cp "$log" build/image/boot-test.log 2>/dev/null; }
+keep_log() { cp "$log" "build/image/boot-test${1:-}.log" 2>/dev/null; }
 
+# wait_started: waits for "N apps, N started"; sets $started_line and
+# $boot_time (seconds since QEMU start, measured when the line is seen).
+wait_started() {
+  started_line= boot_time=
+  wait_for '[0-9]+ apps, [0-9]+ started' 60 || return 1
+  boot_time=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN{printf "%.2f", e-s}')
+  started_line=$(grep -oE '[0-9]+ apps, [0-9]+ started' "$log" | head -1)
+}
+
+# power_off: types poweroff and waits for QEMU to exit; sets $off_err.
+power_off() {
+  off_err=
+  printf 'poweroff\n' >&3
+  local end=$((SECONDS + 45))
+  while kill -0 "$qpid" 2>/dev/null && ((SECONDS < end)); do sleep 0.2; done
+  if kill -0 "$qpid" 2>/dev/null; then
+    off_err="QEMU still running 45 s after poweroff"
+    kill "$qpid" 2>/dev/null; wait "$qpid" 2>/dev/null; qpid=
+  else
+    wait "$qpid"; local rc=$?; qpid=
+    grep -q 'reboot: Power down' "$log" || off_err="QEMU exited ($rc) without 'reboot: Power down'"
+  fi
+  exec 3>&-
+}
+
+crash_re='Kernel panic|Attempted to kill init|segfault|AddressSanitizer|Assertion'
+
+# ---- first boot: fresh data disk
+start_qemu
 if wait_for 'Run /init as init process|vyomad' 60; then pass kernel
 else fail kernel "no /init in 60 s (log: build/image/boot-test.log)"; keep_log; exit 1; fi
 
-if wait_for '[0-9]+ apps, [0-9]+ started' 60; then
-  t=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e-s}')
-  line=$(grep -oE '[0-9]+ apps, [0-9]+ started' "$log" | head -1)
-  n=${line##*, }; n=${n%% *}
-  if ((n > 0)); then pass "apps-started"; echo "     ($line, ${t} s after QEMU start)"
-  else fail apps-started "$line"; fi
+if wait_started; then
+  n=${started_line##*, }; n=${n%% *}
+  if ((n > 0)); then pass "apps-started"; echo "     ($started_line)"
+  else fail apps-started "$started_line"; fi
+  echo "    boot time: $boot_time s (boot 1)"
 else
   fail apps-started "no \"N apps, N started\" in 60 s"; keep_log; exit 1
 fi
@@ -98,21 +161,43 @@ printf 'ps\n' >&3
 if wait_for 'pong' 20 $((before + 1)); then pass shell-ps
 else fail shell-ps "no app list after typing ps"; fi
 
+# The test apps ran at start-up; by now they have printed and exited.
+if wait_for 'fswriter: wrote /data/boot-1.txt: boot 1' 10 &&
+   grep -q 'fswriter: no previous boot' "$log"; then pass fs-write
+else fail fs-write "$(grep -m1 'fswriter' "$log" || echo 'no output from fswriter')"; fi
+
+if wait_for 'fsprobe: (no preopens|preopen fd)' 10 &&
+   grep -q 'fsprobe: open /data: ' "$log" && grep -q 'fsprobe: no preopens' "$log"; then
+  pass fs-denied
+else fail fs-denied "$(grep -m1 -E 'fsprobe: (opened|preopen fd)' "$log" ||
+                       grep -m1 'fsprobe' "$log" || echo 'no output from fsprobe')"; fi
+
 sleep 0.5
-printf 'poweroff\n' >&3
-end=$((SECONDS + 45))
-while kill -0 "$qpid" 2>/dev/null && ((SECONDS < end)); do sleep 0.2; done
-if kill -0 "$qpid" 2>/dev/null; then
-  fail poweroff "QEMU still running 45 s after poweroff"
-else
-  wait "$qpid"; rc=$?; qpid=
-  if grep -q 'reboot: Power down' "$log"; then pass poweroff
-  else fail poweroff "QEMU exited ($rc) without 'reboot: Power down'"; fi
-fi
+power_off
+if [[ -z $off_err ]]; then pass poweroff; else fail poweroff "$off_err"; fi
 
-if grep -qE 'Kernel panic|Attempted to kill init|segfault|AddressSanitizer|Assertion' "$log"; then
-  fail clean "$(grep -E 'Kernel panic|Attempted to kill init|segfault|Assertion' "$log" | head -1)"
+if grep -qE "$crash_re" "$log"; then
+  fail clean "$(grep -E "$crash_re" "$log" | head -1)"
 else pass clean; fi
-
 keep_log          # the last serial log, for reading after a failure or a change
+
+# ---- second boot: the same data disk, as the first boot left it
+start_qemu
+if wait_started; then
+  echo "    boot time: $boot_time s (boot 2)"
+  wait_for 'fswriter: wrote ' 20
+  sleep 0.5
+  power_off
+  if [[ -n $off_err ]]; then fail second-boot "$off_err"
+  elif grep -qE "$crash_re" "$log"; then fail second-boot "$(grep -E "$crash_re" "$log" | head -1)"
+  else pass second-boot; fi
+else
+  fail second-boot "no \"N apps, N started\" in 60 s"
+  kill "$qpid" 2>/dev/null; wait "$qpid" 2>/dev/null; qpid=; exec 3>&-
+fi
+if grep -q 'fswriter: found /data/boot-1.txt: boot 1' "$log" &&
+   grep -q 'fswriter: wrote /data/boot-2.txt: boot 2' "$log"; then pass fs-persist
+else fail fs-persist "$(grep -m1 'fswriter' "$log" || echo 'no output from fswriter')"; fi
+keep_log -2
+
 exit $((nfail > 0))
