@@ -1,3 +1,7 @@
+;; store_add_const.wast — VyomaOS's own engine test (written for this project, not taken
+;; from the WebAssembly spec suite, which is read from ../shared only).
+;; It pins the compiler's fused forms for 'store_add_const' (runtime/interp/vw_compile.c)
+;; against the plain semantics; run by tests/engine/run.sh.
 (module
   (memory 1)
   (func (export "s") (param i32 i32) (result i32)

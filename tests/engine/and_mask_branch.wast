@@ -1,3 +1,7 @@
+;; and_mask_branch.wast — VyomaOS's own engine test (written for this project, not taken
+;; from the WebAssembly spec suite, which is read from ../shared only).
+;; It pins the compiler's fused forms for 'and_mask_branch' (runtime/interp/vw_compile.c)
+;; against the plain semantics; run by tests/engine/run.sh.
 (module
   (memory 1)
   (func (export "andz") (param i32) (result i32)

@@ -1,3 +1,7 @@
+;; local_zeroing.wast — VyomaOS's own engine test (written for this project, not taken
+;; from the WebAssembly spec suite, which is read from ../shared only).
+;; It pins the compiler's fused forms for 'local_zeroing' (runtime/interp/vw_compile.c)
+;; against the plain semantics; run by tests/engine/run.sh.
 (module
   (func (export "a") (param i32) (result i32) (local i32 i32)
     (if (local.get 0) (then (local.set 1 (i32.const 7))))

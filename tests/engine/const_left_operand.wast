@@ -1,3 +1,7 @@
+;; const_left_operand.wast — VyomaOS's own engine test (written for this project, not taken
+;; from the WebAssembly spec suite, which is read from ../shared only).
+;; It pins the compiler's fused forms for 'const_left_operand' (runtime/interp/vw_compile.c)
+;; against the plain semantics; run by tests/engine/run.sh.
 (module
   (func (export "sub") (param i32) (result i32) (i32.sub (i32.const 10) (local.get 0)))
   (func (export "shl") (param i32) (result i32) (i32.shl (i32.const 1) (local.get 0)))

@@ -1,3 +1,7 @@
+;; scaled_index.wast — VyomaOS's own engine test (written for this project, not taken
+;; from the WebAssembly spec suite, which is read from ../shared only).
+;; It pins the compiler's fused forms for 'scaled_index' (runtime/interp/vw_compile.c)
+;; against the plain semantics; run by tests/engine/run.sh.
 (module
   (memory 1)
   (data (i32.const 0) "\00\01\02\03\04\05\06\07\08\09\0a\0b\0c\0d\0e\0f\10\11\12\13")

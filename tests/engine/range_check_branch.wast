@@ -1,3 +1,7 @@
+;; range_check_branch.wast — VyomaOS's own engine test (written for this project, not taken
+;; from the WebAssembly spec suite, which is read from ../shared only).
+;; It pins the compiler's fused forms for 'range_check_branch' (runtime/interp/vw_compile.c)
+;; against the plain semantics; run by tests/engine/run.sh.
 (module
   (func (export "digit") (param i32) (result i32)
     (if (result i32) (i32.lt_u (i32.add (local.get 0) (i32.const -48)) (i32.const 10))

@@ -1,3 +1,7 @@
+;; move_pairs.wast — VyomaOS's own engine test (written for this project, not taken
+;; from the WebAssembly spec suite, which is read from ../shared only).
+;; It pins the compiler's fused forms for 'move_pairs' (runtime/interp/vw_compile.c)
+;; against the plain semantics; run by tests/engine/run.sh.
 (module
   (memory 1)
   (func (export "add2") (param i32 i32 i32) (result i32) (local i32 i32)

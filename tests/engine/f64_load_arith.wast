@@ -1,3 +1,7 @@
+;; f64_load_arith.wast — VyomaOS's own engine test (written for this project, not taken
+;; from the WebAssembly spec suite, which is read from ../shared only).
+;; It pins the compiler's fused forms for 'f64_load_arith' (runtime/interp/vw_compile.c)
+;; against the plain semantics; run by tests/engine/run.sh.
 (module
   (memory 1)
   (data (i32.const 8) "\00\00\00\00\00\00\10\40")

@@ -1,3 +1,7 @@
+;; folded_address.wast — VyomaOS's own engine test (written for this project, not taken
+;; from the WebAssembly spec suite, which is read from ../shared only).
+;; It pins the compiler's fused forms for 'folded_address' (runtime/interp/vw_compile.c)
+;; against the plain semantics; run by tests/engine/run.sh.
 (module
   (memory 1)
   (data (i32.const 8) "\01\02\03\04\05\06\07\08")

@@ -1,3 +1,7 @@
+;; mul_chain.wast — VyomaOS's own engine test (written for this project, not taken
+;; from the WebAssembly spec suite, which is read from ../shared only).
+;; It pins the compiler's fused forms for 'mul_chain' (runtime/interp/vw_compile.c)
+;; against the plain semantics; run by tests/engine/run.sh.
 (module
   (func (export "m") (param f64 f64 f64) (result f64) (f64.mul (f64.mul (local.get 0) (local.get 1)) (local.get 2)))
   (func (export "m2") (param f64 f64 f64) (result f64) (f64.mul (local.get 2) (f64.mul (local.get 0) (local.get 1))))
