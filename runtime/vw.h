@@ -154,7 +154,9 @@ void vw_store_free(vw_store *s);
 
 /* Sets a flag that makes the running (or next) call trap with
 ** VW_TRAP_INTERRUPTED at the next loop back-edge or call.  Safe to call from
-** any thread or a signal handler.  vw_call clears it on entry. */
+** any thread or a signal handler.  The trap consumes the flag, so an
+** interrupt that arrives before a call is not lost and the store is usable
+** again afterwards. */
 void vw_interrupt(vw_store *s);
 
 typedef struct vw_extern {

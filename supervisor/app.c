@@ -11,8 +11,9 @@
 ** reason and pokes every place the app could be waiting — vw_interrupt for
 ** wasm code, vwasi_cancel for host calls and poll_oneoff, and the stdin
 ** wait, which also gives up every 50 ms to look at the flag, so a lost
-** wake-up costs at most that.  The main loop re-interrupts cancelled apps
-** each tick because vw_call clears the interrupt flag on entry.
+** wake-up costs at most that.  The main loop repeats the cancel each tick
+** until the thread is gone: a trap consumes the interrupt flag, and a
+** cancelled app may still reach more wasm code while it unwinds.
 */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -593,7 +594,7 @@ void apps_tick(void) {
       if (a->stop == STOP_STOP && now < a->stop_deadline_ms) {
         /* asked to stop; still within its grace period */
       } else if (a->stop != STOP_NONE) {
-        /* vw_call clears the interrupt flag on entry: say it again */
+        /* still unwinding: cancel again (a trap consumed the flag) */
         app_cancel_locked(a, a->stop);
       } else if (a->m.heartbeat_ms && a->state == ST_RUNNING &&
                  now - atomic_load(&a->last_line_ms) > a->m.heartbeat_ms) {

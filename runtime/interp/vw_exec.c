@@ -164,8 +164,10 @@ static vw_status run(vw_store *s, struct vw_exec_state *e, vw_func *f,
 #define TRAP(t) do { trapc = (t); goto trap; } while (0)
 #define CHECK_INTR()                                                    \
   do {                                                                  \
-    if (__builtin_expect(atomic_load_explicit(intr, memory_order_relaxed), 0)) \
+    if (__builtin_expect(atomic_load_explicit(intr, memory_order_relaxed), 0)) { \
+      atomic_store_explicit(intr, 0, memory_order_relaxed); /* consumed */ \
       TRAP(VW_TRAP_INTERRUPTED);                                        \
+    }                                                                   \
   } while (0)
   /* A taken branch; only loop labels lie backwards, so the interrupt check
   ** (required at loop back-edges) costs forward branches nothing. */
@@ -837,8 +839,6 @@ vw_status vw_exec(vw_store *s, vw_func *f, vw_raw *slots, vw_error *err) {
   }
   struct vw_exec_state *e = exec_state(s);
   if (!e) return vw_fail(err, VW_ERR_NOMEM, VW_NO_OFFSET, "out of memory");
-  if (e->nest == 0)
-    atomic_store_explicit(&s->interrupt, 0, memory_order_relaxed);
   if (e->nest >= MAX_NESTING || e->ftop >= e->fend) {
     vw_trap_set(err, VW_TRAP_STACK_EXHAUSTED);
     err->ntrace = 0;
