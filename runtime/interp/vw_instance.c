@@ -153,16 +153,18 @@ static vw_status define_objects(vw_instance *inst, vw_error *err) {
       return vw_fail(err, VW_ERR_UNLINKABLE, VW_NO_OFFSET,
                      "memory %u: %u pages exceed the limit of %llu bytes", i,
                      l->min, (unsigned long long)s->cfg.max_memory_bytes);
-    const vw_budget *b = s->cfg.budget;
-    if (b && b->limit &&
-        atomic_load(&b->used) + (uint64_t)l->min * VW_PAGE_SIZE > b->limit)
-      return vw_fail(err, VW_ERR_UNLINKABLE, VW_NO_OFFSET,
-                     "memory %u: %u pages exceed the shared memory budget "
-                     "(%llu of %llu bytes in use)", i, l->min,
-                     (unsigned long long)atomic_load(&b->used),
-                     (unsigned long long)b->limit);
     inst->mems[i] = vw_memory_new(s, l->min, l->max, l->has_max);
-    if (!inst->mems[i]) return nomem(err);
+    if (!inst->mems[i]) {
+      /* vw_memory_new drew on the budget itself; only name the reason */
+      const vw_budget *b = s->cfg.budget;
+      uint64_t used = b ? atomic_load(&b->used) : 0;
+      if (b && b->limit && used + (uint64_t)l->min * VW_PAGE_SIZE > b->limit)
+        return vw_fail(err, VW_ERR_UNLINKABLE, VW_NO_OFFSET,
+                       "memory %u: %u pages exceed the shared memory budget "
+                       "(%llu of %llu bytes in use)", i, l->min,
+                       (unsigned long long)used, (unsigned long long)b->limit);
+      return nomem(err);
+    }
   }
   for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
     const vw_globaltype *gt = &m->globals[i];
