@@ -31,6 +31,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define VY_LINE_MAX 4096      /* the broker's line limit, newline included */
@@ -40,6 +41,17 @@
 
 /* Sends one message to app `target` ("sys" for the supervisor).  Returns 0,
 ** or -1 if stdout failed.  The payload is printf-formatted. */
+/* Parses a whole non-negative decimal argument ("-n 5"); 0 on success. */
+static inline int vy_parse_count(const char *s, long *out)
+    __attribute__((unused));
+static inline int vy_parse_count(const char *s, long *out) {
+  char *end;
+  long v = strtol(s, &end, 10);
+  if (!*s || *end || v < 0) return -1;
+  *out = v;
+  return 0;
+}
+
 static inline int vy_send(const char *target, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), unused));
 static inline int vy_send(const char *target, const char *fmt, ...) {

@@ -14,17 +14,11 @@
 #include <time.h>
 #include <wasi/api.h>
 
+#include "vyoma.h"
+
 static int usage(void) {
   fputs("usage: clock [-n COUNT] [-i INTERVAL_MS] [-m]\n", stderr);
   return 2;
-}
-
-static int number(const char *s, long *out) {
-  char *end;
-  long v = strtol(s, &end, 10);
-  if (!*s || *end || v < 0) return -1;
-  *out = v;
-  return 0;
 }
 
 int main(int argc, char **argv) {
@@ -32,9 +26,9 @@ int main(int argc, char **argv) {
   int mono = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "-n") && i + 1 < argc) {
-      if (number(argv[++i], &count)) return usage();
+      if (vy_parse_count(argv[++i], &count)) return usage();
     } else if (!strcmp(argv[i], "-i") && i + 1 < argc) {
-      if (number(argv[++i], &interval)) return usage();
+      if (vy_parse_count(argv[++i], &interval)) return usage();
     } else if (!strcmp(argv[i], "-m")) {
       mono = 1;
     } else {

@@ -43,14 +43,6 @@ static int usage(void) {
   return 2;
 }
 
-static int number(const char *s, long *out) {
-  char *end;
-  long v = strtol(s, &end, 10);
-  if (!*s || *end || v < 0) return -1;
-  *out = v;
-  return 0;
-}
-
 static int cmp_i64(const void *a, const void *b) {
   int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
   return x < y ? -1 : x > y;
@@ -88,7 +80,7 @@ int main(int argc, char **argv) {
             : !strcmp(a, "-w") ? &window : !strcmp(a, "-T") ? &timeout
             : !strcmp(a, "-d") ? &delay : NULL;
     if (v && i + 1 < argc) {
-      if (number(argv[++i], v)) return usage();
+      if (vy_parse_count(argv[++i], v)) return usage();
     } else if (!strcmp(a, "-t") && i + 1 < argc) {
       target = argv[++i];
     } else if (!strcmp(a, "-q")) {

@@ -32,14 +32,6 @@ static int usage(void) {
   return 2;
 }
 
-static int number(const char *s, long *out) {
-  char *end;
-  long v = strtol(s, &end, 10);
-  if (!*s || *end || v < 0) return -1;
-  *out = v;
-  return 0;
-}
-
 /* Logs the error replies among what arrived on stdin; 0 at end of input
 ** or on "@sys: shutdown" (the supervisor stopping). */
 static int drain(void) {
@@ -71,9 +63,9 @@ int main(int argc, char **argv) {
   const char *target = "consumer";
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "-n") && i + 1 < argc) {
-      if (number(argv[++i], &count)) return usage();
+      if (vy_parse_count(argv[++i], &count)) return usage();
     } else if (!strcmp(argv[i], "-i") && i + 1 < argc) {
-      if (number(argv[++i], &interval)) return usage();
+      if (vy_parse_count(argv[++i], &interval)) return usage();
     } else if (!strcmp(argv[i], "-t") && i + 1 < argc) {
       target = argv[++i];
     } else {
