@@ -5,3 +5,9 @@
 .PHONY: bench
 bench: build/bin/vyoma apps
 	bench/run.sh
+
+# `make bench-boot`: boot time (median of BOOT_RUNS boots) and the smallest
+# VM memory that boots with every app (bench/boot.sh).
+.PHONY: bench-boot
+bench-boot:
+	bench/boot.sh

@@ -2,17 +2,19 @@
 # and booting it in QEMU.
 #
 #   make build   build/image/{bzImage,initramfs.cpio.gz,data.img}
-#   make boot    boot it headless in QEMU, serial console on this terminal
-#                (Ctrl-A x quits QEMU)
+#   make boot    boot it in QEMU with the console on this terminal
+#                (make run); GUI=1 also opens a window showing the display.
+#                QEMU's own escape key is Ctrl-T (Ctrl-T x quits QEMU), so
+#                Ctrl-A reaches VyomaOS's focus switching.
 #
 # Not part of `all`: the first kernel build takes ~10 minutes (later ones are
 # a cache hit, see scripts/kernel.sh) and needs root for /dev/console in the
 # initramfs.  tests/boot/run.sh boots the image and powers it off.
 IMG        := $(B)/image
 IMG_ROOT   := $(IMG)/rootfs
-IMAGE_APPS ?= shell ping pong logger sensor consumer
+IMAGE_APPS ?= shell ping pong logger sensor consumer bar clockface sysmon notes
 IMAGE_PROFILE ?= desktop-full
-IMAGE_FONT ?= /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf
+IMAGE_FONT ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 QEMU       ?= qemu-system-x86_64
 QEMU_MEM   ?= 128M
 
@@ -60,11 +62,16 @@ $(IMG)/data.img:
 	for a in $(IMAGE_APPS); do mkdir -p $(IMG)/data/$$a; done
 	mke2fs -q -F -t ext4 -L vyoma-data -d $(IMG)/data $@ 64M
 
+# The VM always has a virtio GPU (the display exists, `vyctl screenshot`
+# works); GUI=1 shows it in a window, otherwise QEMU draws nowhere.
+QEMU_SCREEN := $(if $(filter 1,$(GUI)),-serial mon:stdio,-nographic)
 boot: build
+	@echo "boot: QEMU escape is Ctrl-T (Ctrl-T x quits); Ctrl-A switches apps"
 	$(QEMU) -kernel $(IMG)/bzImage -initrd $(IMG)/initramfs.cpio.gz \
 	  -append "console=ttyS0 vyoma.profile=$(IMAGE_PROFILE)" \
 	  -drive file=$(IMG)/data.img,format=raw,if=virtio \
-	  -nographic -m $(QEMU_MEM) -no-reboot
+	  -vga none -device virtio-gpu-pci $(QEMU_SCREEN) -echr 0x14 \
+	  -m $(QEMU_MEM) -no-reboot
 
 image-clean:
 	rm -rf $(IMG)

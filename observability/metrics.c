@@ -136,6 +136,18 @@ size_t vy_metrics_prometheus(char *buf, size_t cap, const vy_sup_metrics *sup,
   putc_(&o, '\n');
   family_head(&o, "vyoma_apps", "gauge", "Apps known to the supervisor.");
   put(&o, "vyoma_apps %zu\n", napps);
+  if (sup->display) {
+    family_head(&o, "vyoma_display_frames_total", "counter",
+                "Frames the compositor drew and presented.");
+    put(&o, "vyoma_display_frames_total %" PRIu64 "\n", sup->display_frames);
+    family_head(&o, "vyoma_display_pixels_total", "counter",
+                "Pixels the compositor redrew (damaged regions only).");
+    put(&o, "vyoma_display_pixels_total %" PRIu64 "\n", sup->display_pixels);
+    family_head(&o, "vyoma_display_budget_drops_total", "counter",
+                "Draw commands refused by the per-app draw budget.");
+    put(&o, "vyoma_display_budget_drops_total %" PRIu64 "\n",
+        sup->display_budget_drops);
+  }
   family_head(&o, "vyoma_app_state", "gauge",
               "1 for the app's current state.");
   for (size_t i = 0; i < napps; i++) {

@@ -21,6 +21,9 @@
 ** Prometheus families (label app="NAME"):
 **   vyoma_uptime_seconds                   gauge
 **   vyoma_apps                             gauge   (number of apps)
+**   vyoma_display_frames_total             counter (only with a display)
+**   vyoma_display_pixels_total             counter
+**   vyoma_display_budget_drops_total       counter
 **   vyoma_app_state{app,state}             gauge   1 for the app's state
 **   vyoma_app_uptime_seconds               gauge
 **   vyoma_app_restarts_total               counter
@@ -34,6 +37,7 @@
 #ifndef VY_METRICS_H
 #define VY_METRICS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,6 +59,9 @@ typedef struct vy_sup_metrics {
   uint64_t uptime_ms;       /* of the supervisor */
   int64_t time_ms;          /* Unix time in ms; 0 = leave out */
   const char *profile;      /* NULL = leave out */
+  /* the compositor's counters, when a display is open (Prometheus only) */
+  bool display;
+  uint64_t display_frames, display_pixels, display_budget_drops;
 } vy_sup_metrics;
 
 size_t vy_metrics_heartbeat(char *buf, size_t cap, const vy_sup_metrics *sup,

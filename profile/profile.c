@@ -12,6 +12,9 @@
 **   app_memory     = "16MiB"     cap of an app whose manifest sets none,
 **                                64KiB..4GiB and at most memory_budget
 **   display        = false       framebuffer and window chrome
+**   display_backend = "auto"     "auto" (DRM, else fbdev), "drm", "fbdev",
+**                                or "headless" (memory only: screenshots)
+**   layout         = "tiled"     "tiled" or "stacked" windows
 **   heartbeat      = "10s"       heartbeat line interval, 100ms..1h
 **   sched          = "other"     "other" (SCHED_OTHER) or "fifo" (SCHED_FIFO)
 **   sched_priority = 50          1..99, only with sched = "fifo"
@@ -55,6 +58,7 @@ static void defaults(vy_profile *p) {
   p->memory_budget = 64ull << 20;
   p->app_memory_default = 16ull << 20;
   p->heartbeat_ms = 10000;
+  snprintf(p->display_backend, sizeof p->display_backend, "auto");
   p->sched = VY_SCHED_OTHER;
 }
 
@@ -115,6 +119,29 @@ static int parse_profile(vy_ck *c, const char *path, const toml_value *root,
       mem_line = toml_line(v);
     } else if (key_is(kn, kl, "display")) {
       rc = vy_ck_bool(c, v, k, &p->display);
+    } else if (key_is(kn, kl, "display_backend")) {
+      const char *s;
+      rc = vy_ck_strref(c, v, k, &s);
+      if (rc == 0) {
+        if (!strcmp(s, "auto") || !strcmp(s, "drm") || !strcmp(s, "fbdev") ||
+            !strcmp(s, "headless"))
+          snprintf(p->display_backend, sizeof p->display_backend, "%s", s);
+        else
+          rc = vy_ck_fail(c, toml_line(v), k,
+                          "unknown backend \"%s\" (auto, drm, fbdev or headless)",
+                          vy_ck_q(q, sizeof q, s));
+      }
+    } else if (key_is(kn, kl, "layout")) {
+      const char *s;
+      rc = vy_ck_strref(c, v, k, &s);
+      if (rc == 0) {
+        if (!strcmp(s, "tiled") || !strcmp(s, "stacked"))
+          p->layout_stacked = s[0] == 's';
+        else
+          rc = vy_ck_fail(c, toml_line(v), k,
+                          "unknown layout \"%s\" (tiled or stacked)",
+                          vy_ck_q(q, sizeof q, s));
+      }
     } else if (key_is(kn, kl, "heartbeat")) {
       rc = vy_ck_duration(c, v, k, 100, 3600000, &p->heartbeat_ms);
     } else if (key_is(kn, kl, "sched")) {

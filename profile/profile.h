@@ -20,6 +20,8 @@ typedef struct vy_profile {
   uint64_t memory_budget;     /* bytes for all apps together               */
   uint64_t app_memory_default;/* cap for an app whose manifest sets none   */
   bool display;
+  char display_backend[16];   /* "auto", "drm", "fbdev" or "headless"      */
+  bool layout_stacked;        /* windows cascade instead of tiling         */
   uint32_t heartbeat_ms;      /* heartbeat line interval                   */
   vy_sched sched;
   int sched_priority;         /* SCHED_FIFO priority, 1..99                */

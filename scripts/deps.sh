@@ -20,7 +20,7 @@ group_pkgs() {
   case "$1" in
     build) echo build-essential clang lld libclang-rt-14-dev wabt libcjson-dev python3 ;;
     wasm)  echo clang lld wasi-libc libclang-rt-14-dev-wasm32 ;;
-    os)    echo musl-tools libstb-dev fonts-dejavu-core ;;
+    os)    echo musl-tools libstb-dev fonts-dejavu-core libdrm-dev ;;
     node)  command -v node >/dev/null 2>&1 || echo nodejs ;;
     bench) echo hyperfine ;;
     image) echo linux-source-6.1 flex bison bc libelf-dev libssl-dev cpio \

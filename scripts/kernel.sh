@@ -5,8 +5,10 @@
 #                               also copies it there.
 #
 # Source: Debian's linux-source-6.1 (/usr/src/linux-source-6.1.tar.xz),
-# installed with apt-get if missing.  Config: `make allnoconfig` plus the
-# fragment image/kernel.config merged with scripts/kconfig/merge_config.sh.
+# installed with apt-get if missing.  Config: `make allnoconfig
+# KCONFIG_ALLCONFIG=image/kernel.config`: exactly the fragment's options, with
+# every other one off (the fragment turns on EXPERT, so even the options that
+# are otherwise forced on are off unless it names them).
 # The tree lives outside the repo in ~/.cache/vyoma/linux-<version>-<hash>/,
 # keyed by the source package version and the fragment's hash, because a full
 # build takes ~10 minutes on 2 cores; an unchanged key takes milliseconds.
@@ -33,7 +35,8 @@ for t in flex bison bc; do
 done
 
 ver=$(dpkg-query -W -f='${Version}' $pkg 2>/dev/null || stat -c %Y "$tarball")
-hash=$( { cat "$frag"; echo "$ver"; } | sha256sum | cut -c1-12)
+# "allconfig": how the fragment is applied is part of the key too
+hash=$( { cat "$frag"; echo "$ver"; echo allconfig; } | sha256sum | cut -c1-12)
 tree=$cache/linux-${ver//[^A-Za-z0-9.+-]/_}-$hash
 img=$tree/arch/x86/boot/bzImage
 stamp=$tree/.vyoma-built
@@ -56,15 +59,13 @@ else
         rm -rf "$tree"; mv "$tmp" "$tree"
     fi
     cd "$tree"
-    say "configuring (allnoconfig + $(basename "$frag"))"
-    make ARCH=x86_64 allnoconfig >build.log 2>&1
-    ./scripts/kconfig/merge_config.sh -m .config "$frag" >>build.log 2>&1
-    make ARCH=x86_64 olddefconfig >>build.log 2>&1
+    say "configuring (allnoconfig KCONFIG_ALLCONFIG=$(basename "$frag"))"
+    make ARCH=x86_64 allnoconfig KCONFIG_ALLCONFIG="$frag" >build.log 2>&1
     # Report fragment options Kconfig dropped (unmet dependencies), so a
     # silently missing driver is visible.
     miss=$(grep -E '^CONFIG_[A-Z0-9_]+=y' "$frag" | while read -r l; do
         grep -qx "$l" .config || echo "${l%%=*}"; done | tr '\n' ' ')
-    [[ -n $miss ]] && say "warning: not set after merge: $miss"
+    [[ -n $miss ]] && say "warning: not set (unmet dependencies): $miss"
     n=$(nproc)
     say "building bzImage with -j$n (log: $tree/build.log)"
     start=$SECONDS

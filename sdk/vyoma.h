@@ -18,10 +18,17 @@
 **   VYOMA_DRAW rect X Y W H COLOR          outline
 **   VYOMA_DRAW fill X Y W H COLOR          filled rectangle
 **   VYOMA_DRAW line X1 Y1 X2 Y2 COLOR
-**   VYOMA_DRAW circle CX CY R COLOR
-**   VYOMA_DRAW text X Y COLOR "TEXT"
+**   VYOMA_DRAW circle CX CY R COLOR [fill]   outline, or a disc with "fill"
+**   VYOMA_DRAW text X Y COLOR "TEXT" [SIZE]  (X,Y) is the top-left of the
+**                                          first line; SIZE is the line
+**                                          height in pixels, default 16
 **   VYOMA_DRAW image X Y "PATH"            a PNG inside the app's files
 **   VYOMA_DRAW present                     show what was drawn since the last
+**
+** Window: on start and whenever the window's client area changes size, the
+** app receives "@sys: window W H" on stdin (vy_parse_window); until then it
+** should assume 320x240.  A bad draw line is answered "@sys: error draw
+** REASON" on stdin.
 **
 ** Lines are limited to VY_LINE_MAX bytes by the broker; vy_send truncates the
 ** payload to fit and turns newlines into spaces so one call is one message.
@@ -29,10 +36,14 @@
 #ifndef VYOMA_SDK_H
 #define VYOMA_SDK_H
 
+#include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #define VY_LINE_MAX 4096      /* the broker's line limit, newline included */
 #define VY_NAME_MAX 32        /* app names: [a-z][a-z0-9-]{0,31}           */
@@ -99,6 +110,22 @@ static inline int vy_parse(char *line, vy_msg *m) {
   return 1;
 }
 
+/* If m is the supervisor's "window W H" (the client area's size in pixels,
+** sent at start and on every resize), stores the size and returns 1; else
+** returns 0 and leaves *w and *h alone. */
+static inline int vy_parse_window(const vy_msg *m, int *w, int *h)
+    __attribute__((unused));
+static inline int vy_parse_window(const vy_msg *m, int *w, int *h) {
+  int a, b, n = 0;
+  if (strcmp(m->sender, "sys") != 0) return 0;
+  if (sscanf(m->payload, "window %d %d%n", &a, &b, &n) != 2 ||
+      m->payload[n] != 0 || a <= 0 || b <= 0)
+    return 0;
+  *w = a;
+  *h = b;
+  return 1;
+}
+
 /* Reads one line from stdin (without its newline).  Returns its length, or
 ** -1 at end of input.  Longer lines are cut at n-1 bytes; the rest is
 ** skipped. */
@@ -114,6 +141,70 @@ static inline int vy_read_line(char *buf, size_t n) {
   }
   if (len && buf[len - 1] == '\r') buf[--len] = 0;
   return (int)len;
+}
+
+/* ---- waiting for stdin or a timeout ----------------------------------------
+** Apps that also redraw on a timer (a clock, a monitor) wait with poll() on
+** fd 0 (wasi-libc maps it to poll_oneoff) and read() into their own buffer:
+** stdio's buffered fgets would hide lines already read from poll.  Do not
+** mix vy_read_line and vy_wait_line on one stdin. */
+#define VY_TIMEOUT (-2)
+
+typedef struct vy_lines {
+  char buf[VY_LINE_MAX];
+  size_t len;      /* bytes buffered in buf                                */
+  int eof;         /* stdin ended (or failed): deliver what is left, then -1 */
+  int skip;        /* dropping the rest of an over-long line               */
+} vy_lines;
+
+static inline long long vy_now_ms(clockid_t clock) __attribute__((unused));
+static inline long long vy_now_ms(clockid_t clock) {
+  struct timespec ts;
+  clock_gettime(clock, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits up to timeout_ms (< 0: forever) for one whole line on stdin and
+** copies it, without its line ending, into out (cut at n-1 bytes).  Returns
+** its length, VY_TIMEOUT if no whole line arrived in time, or -1 at end of
+** input.  r must start zeroed. */
+static inline int vy_wait_line(vy_lines *r, char *out, size_t n,
+                               int timeout_ms) __attribute__((unused));
+static inline int vy_wait_line(vy_lines *r, char *out, size_t n,
+                               int timeout_ms) {
+  long long deadline = vy_now_ms(CLOCK_MONOTONIC) + timeout_ms;
+  for (;;) {
+    char *nl = memchr(r->buf, '\n', r->len);
+    if (nl || (r->eof && r->len) || r->len == sizeof r->buf) {
+      size_t len = nl ? (size_t)(nl - r->buf) : r->len;
+      size_t used = nl ? len + 1 : len;
+      int skipped = r->skip;
+      /* a full buffer without a newline: deliver it, drop the rest */
+      r->skip = !nl && !r->eof;
+      if (len && r->buf[len - 1] == '\r') len--;
+      if (len > n - 1) len = n - 1;
+      memcpy(out, r->buf, len);
+      out[len] = 0;
+      memmove(r->buf, r->buf + used, r->len - used);
+      r->len -= used;
+      if (!skipped) return (int)len;
+      continue;                        /* the tail of an over-long line */
+    }
+    if (r->eof) return -1;
+    int wait = -1;
+    if (timeout_ms >= 0) {
+      long long left = deadline - vy_now_ms(CLOCK_MONOTONIC);
+      if (left <= 0) return VY_TIMEOUT;
+      wait = left > 1000000 ? 1000000 : (int)left;
+    }
+    struct pollfd p = {0, POLLIN, 0};
+    int k = poll(&p, 1, wait);
+    if (k < 0 && errno != EINTR) { r->eof = 1; continue; }
+    if (k <= 0) continue;              /* timeout or EINTR: check the clock */
+    ssize_t got = read(0, r->buf + r->len, sizeof r->buf - r->len);
+    if (got > 0) r->len += (size_t)got;
+    else if (got == 0 || (errno != EINTR && errno != EAGAIN)) r->eof = 1;
+  }
 }
 
 /* ---- drawing ------------------------------------------------------------- */
@@ -148,6 +239,13 @@ static inline void vy_draw_circle(int cx, int cy, int r, const char *color) {
   printf("VYOMA_DRAW circle %d %d %d %s\n", cx, cy, r, color);
 }
 
+/* A filled circle: "circle CX CY R COLOR fill". */
+static inline void vy_draw_disc(int cx, int cy, int r, const char *color)
+    __attribute__((unused));
+static inline void vy_draw_disc(int cx, int cy, int r, const char *color) {
+  printf("VYOMA_DRAW circle %d %d %d %s fill\n", cx, cy, r, color);
+}
+
 /* Writes s double-quoted, escaping what would end or break the line. */
 static inline void vy__quoted(const char *s) __attribute__((unused));
 static inline void vy__quoted(const char *s) {
@@ -169,6 +267,16 @@ static inline void vy_draw_text(int x, int y, const char *color,
   printf("VYOMA_DRAW text %d %d %s ", x, y, color);
   vy__quoted(text);
   putchar('\n');
+}
+
+/* Text with an explicit line height of `size` pixels. */
+static inline void vy_draw_text_size(int x, int y, const char *color, int size,
+                                     const char *text) __attribute__((unused));
+static inline void vy_draw_text_size(int x, int y, const char *color, int size,
+                                     const char *text) {
+  printf("VYOMA_DRAW text %d %d %s ", x, y, color);
+  vy__quoted(text);
+  printf(" %d\n", size);
 }
 
 static inline void vy_draw_image(int x, int y, const char *path)

@@ -58,6 +58,7 @@ app *app_load(const char *folder) {
   if (!a) return NULL;
   snprintf(a->name, sizeof a->name, "%s", folder);
   a->backoff_ms = BACKOFF_MIN_MS;
+  a->win_dirfd = -1;
   atomic_init(&a->last_line_ms, 0);
   char *apps = path_join(S.root, "apps");
   a->dir = apps ? path_join(apps, folder) : NULL;
@@ -114,7 +115,7 @@ static void handle_line(app *a, int fd, const char *line, size_t len) {
   if (fd == 1) {
     vy_line_kind k = vy_broker_route(S.broker, a->name, line, len);
     if (k == VY_LINE_IPC) return;
-    /* DRAW lines are kept in the log until the display exists */
+    if (k == VY_LINE_DRAW && screen_app_draw(a, line, len)) return;
   }
   app_log_line(a, line, len);
 }
@@ -398,6 +399,7 @@ static void *app_thread(void *arg) {
   pthread_mutex_lock(&S.lock);
   a->mem = vw_instance_memory(inst, 0);
   pthread_mutex_unlock(&S.lock);
+  screen_app_open(a);
   vw_status rs = vwasi_run(w, st, inst, &code, &e);
   if (rs == VW_OK) {
     end = ST_EXITED;
@@ -411,6 +413,7 @@ out:
   for (int i = 0; i < 2; i++)
     if (a->out[i].len && !a->out[i].overlong)
       handle_line(a, i + 1, a->out[i].buf, a->out[i].len);
+  screen_app_close(a);
   pthread_mutex_lock(&S.lock);
   if (a->have_cpuclock) a->cpu_ns_last = thread_cpu_ns(a->cpuclock);
   a->have_cpuclock = false;
@@ -741,6 +744,22 @@ void sys_handler(void *ud, const char *from, const char *cmd, char *reply,
     sb_printf(&b, "ps");
     for (size_t i = 0; i < S.napps; i++)
       sb_printf(&b, " %s=%s", S.apps[i]->name, state_name(S.apps[i]->state));
+    pthread_mutex_unlock(&S.lock);
+    snprintf(reply, replylen, "%s", b.oom ? "error out-of-memory" : b.p);
+    sb_free(&b);
+    return;
+  }
+  if (!strcmp(verb, "stats") && n == 1) {
+    /* what sysmon draws: NAME=STATE,CPU_MS,MEM_BYTES per app */
+    sbuf b = { 0 };
+    pthread_mutex_lock(&S.lock);
+    sb_printf(&b, "stats");
+    for (size_t i = 0; i < S.napps; i++) {
+      app *x = S.apps[i];
+      sb_printf(&b, " %s=%s,%llu,%llu", x->name, state_name(x->state),
+                (unsigned long long)(app_cpu_ns(x) / 1000000u),
+                (unsigned long long)app_mem_bytes(x));
+    }
     pthread_mutex_unlock(&S.lock);
     snprintf(reply, replylen, "%s", b.oom ? "error out-of-memory" : b.p);
     sb_free(&b);

@@ -239,6 +239,19 @@ static void handle(int fd) {
     sb_free(&body);
     return;
   }
+  if (!strcmp(cmd, "screenshot")) {
+    if (rest) { reply_err(fd, "usage"); return; }
+    uint8_t *png = NULL;
+    size_t plen = 0;
+    if (screen_shot(&png, &plen, err, sizeof err) != 0) {
+      reply_err(fd, err);
+      return;
+    }
+    reply(fd, "ok", NULL);
+    send_all(fd, (const char *)png, plen);
+    free(png);
+    return;
+  }
   if (!strcmp(cmd, "logs")) {
     bool follow = false;
     if (extra && !strcmp(extra, "-f")) follow = true;

@@ -23,7 +23,8 @@
 ** Commands: ps, kill NAME, restart NAME, start NAME, stop NAME,
 ** logs NAME [-f], send NAME MESSAGE (delivered as "@sys: MESSAGE"),
 ** metrics (Prometheus text exposition), heartbeat (the latest JSON line),
-** shutdown (orderly stop of vyomad).
+** shutdown (orderly stop of vyomad), screenshot (the body is the screen
+** as a PNG file; error when the profile has no display).
 **
 ** `ps` text body: a header line, then one line per app:
 **   NAME STATE UPTIME_S RESTARTS CPU_MS MEM_BYTES MSGS_IN MSGS_OUT

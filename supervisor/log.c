@@ -50,9 +50,11 @@ void app_log_line(app *a, const char *line, size_t len) {
     fflush(a->log);
   }
   /* the console: the focused app's lines as they are (it is the one being
-  ** typed to), the others' prefixed with their name */
+  ** typed to); the others' prefixed with their name, unless the console is
+  ** someone's keyboard (--console-logs focused): then they would scroll
+  ** through what is being typed, and stay in the log files */
   if (atomic_load(&S.focus) == a)
     fprintf(stderr, "%.*s\n", n, line);
-  else
+  else if (S.console_all)
     fprintf(stderr, "%s %s: %.*s\n", stamp, a->name, n, line);
 }

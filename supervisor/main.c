@@ -33,6 +33,7 @@ sup S;
 
 static void usage(FILE *f) {
   fputs("usage: vyomad --root DIR [--profile NAME] [--grace MS] [--no-tty]\n"
+        "              [--console-logs all|focused]\n"
         "       vyomad --help | --version\n"
         "Supervises the WebAssembly apps under DIR/apps (see "
         "supervisor/control.h).\n"
@@ -45,7 +46,13 @@ static void usage(FILE *f) {
         "are\n"
         "                  killed (default 500)\n"
         "  --no-tty        leave a terminal on stdin alone (no raw mode, no\n"
-        "                  keyboard routing to apps)\n", f);
+        "                  keyboard routing to apps)\n"
+        "  --console-logs all|focused\n"
+        "                  which apps' output the console shows: every app's\n"
+        "                  (default without a terminal) or only the focused\n"
+        "                  one's (default with one; as PID 1: vyoma.console=\n"
+        "                  on the kernel command line); all go to log files\n",
+        f);
 }
 
 static int mkdirs(const char *root, const char *rel) {
@@ -225,6 +232,7 @@ int main(int argc, char **argv) {
     { "profile", required_argument, NULL, 'p' },
     { "grace", required_argument, NULL, 'g' },
     { "no-tty", no_argument, NULL, 'T' },
+    { "console-logs", required_argument, NULL, 'C' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
@@ -232,12 +240,14 @@ int main(int argc, char **argv) {
   const char *root = NULL, *profile = NULL;
   int grace_ms = 500, c;
   bool no_tty = false;
+  const char *console_logs = NULL;
   while ((c = getopt_long(argc, argv, "r:p:g:hV", opts, NULL)) != -1) {
     switch (c) {
     case 'r': root = optarg; break;
     case 'p': profile = optarg; break;
     case 'g': grace_ms = atoi(optarg); break;
     case 'T': no_tty = true; break;
+    case 'C': console_logs = optarg; break;
     case 'h': usage(stdout); return 0;
     case 'V': printf("vyomad %s\n", VYOMAD_VERSION); return 0;
     default: usage(stderr); return 2;
@@ -245,14 +255,25 @@ int main(int argc, char **argv) {
   }
   if (optind < argc) { usage(stderr); return 2; }
   S.pid1 = getpid() == 1;
-  char cmdline_profile[64];
+  if (console_logs && strcmp(console_logs, "all") != 0 &&
+      strcmp(console_logs, "focused") != 0) {
+    fprintf(stderr, "vyomad: --console-logs: expected all or focused, not "
+            "'%s'\n", console_logs);
+    return 2;
+  }
+  char cmdline_profile[64], cmdline_console[16];
   if (S.pid1) {
     pid1_setup();
     if (!root) root = "/";
-    if (!profile && pid1_cmdline_profile(cmdline_profile,
-                                         sizeof cmdline_profile) == 0)
+    if (!profile && pid1_cmdline("vyoma.profile", cmdline_profile,
+                                 sizeof cmdline_profile) == 0)
       profile = cmdline_profile;
+    if (!console_logs && pid1_cmdline("vyoma.console", cmdline_console,
+                                      sizeof cmdline_console) == 0)
+      console_logs = cmdline_console;
   }
+  S.console_all = console_logs ? strcmp(console_logs, "focused") != 0 :
+                  no_tty || !isatty(STDIN_FILENO);
   if (!root) {
     fputs("vyomad: --root DIR is required\n", stderr);
     usage(stderr);
@@ -308,6 +329,7 @@ int main(int argc, char **argv) {
   S.broker = vy_broker_new(sys_handler, NULL);
   if (!S.broker) { vlog("out of memory"); return fatal(); }
   load_apps();
+  screen_start();
   if (control_start() != 0) vlog("no control socket: vyctl cannot reach us");
 
   size_t nstart = 0;
@@ -326,7 +348,11 @@ int main(int argc, char **argv) {
     if (app_start_locked(a) == 0) nstart++;
   }
   pthread_mutex_unlock(&S.lock);
-  vlog("%zu apps, %zu started", S.napps, nstart);
+  /* CLOCK_BOOTTIME is the kernel's uptime: how long a boot took to here */
+  struct timespec bt;
+  clock_gettime(CLOCK_BOOTTIME, &bt);
+  vlog("%zu apps, %zu started (%.2f s after kernel start)", S.napps, nstart,
+       (double)bt.tv_sec + (double)bt.tv_nsec / 1e9);
   if (!no_tty) console_start();
 
   int64_t next_hb = now_ms() + (S.profile.heartbeat_ms ? S.profile.heartbeat_ms : 10000);
@@ -351,6 +377,7 @@ int main(int argc, char **argv) {
   console_stop();
   bool clean = shutdown_apps(grace_ms);
   control_stop();
+  screen_stop();
   if (clean) {
     for (size_t i = 0; i < S.napps; i++) app_free(S.apps[i]);
     free(S.apps);

@@ -47,7 +47,8 @@ void pid1_reap(void) {
   while (waitpid(-1, &status, WNOHANG) > 0) {}
 }
 
-int pid1_cmdline_profile(char *buf, size_t len) {
+int pid1_cmdline(const char *key, char *buf, size_t len) {
+  size_t kl = strlen(key);
   char cmd[4096];
   int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
   if (fd < 0) return -1;
@@ -56,8 +57,8 @@ int pid1_cmdline_profile(char *buf, size_t len) {
   if (n <= 0) return -1;
   cmd[n] = 0;
   for (char *tok = strtok(cmd, " \t\n"); tok; tok = strtok(NULL, " \t\n")) {
-    if (strncmp(tok, "vyoma.profile=", 14) != 0) continue;
-    snprintf(buf, len, "%s", tok + 14);
+    if (strncmp(tok, key, kl) != 0 || tok[kl] != '=') continue;
+    snprintf(buf, len, "%s", tok + kl + 1);
     return buf[0] ? 0 : -1;
   }
   return -1;

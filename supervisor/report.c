@@ -139,6 +139,9 @@ static void sup_metrics(vy_sup_metrics *sm) {
   sm->uptime_ms = (uint64_t)(now_ms() - S.boot_ms);
   sm->time_ms = (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
   sm->profile = S.profile_name;
+  sm->display = screen_on();
+  screen_stats(&sm->display_frames, &sm->display_pixels,
+               &sm->display_budget_drops);
 }
 
 void report_heartbeat(sbuf *b) {

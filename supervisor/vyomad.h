@@ -10,6 +10,8 @@
 **   console.c  the TTY input router on a terminal stdin (input/tty.h)
 **   pid1.c     what only PID 1 does (mounts, reaping, power-off)
 **   log.c      timestamped logging to stderr and per-app log files
+**   screen.c   the display: windows for display apps, VYOMA_DRAW, the
+**              compositor thread, focus highlight, screenshots
 **
 ** Locking: one supervisor mutex (sup.lock) guards the app table and every
 ** app's state fields; app threads take it only briefly.  The broker has its
@@ -94,6 +96,15 @@ typedef struct app {
   size_t inlen, inoff;      /* ... and how much of it was read            */
   FILE *log;                /* DIR/run/vyoma/logs/NAME.log (own lock)     */
 
+  /* its window while it runs (screen.c); win and win_gen guarded by
+  ** sup.lock, the rest the app thread's own */
+  struct vc_window *win;
+  uint32_t win_gen;         /* the size generation the app was told       */
+  int win_dirfd;            /* its folder, for VYOMA_DRAW image           */
+  int64_t draw_errs_s;      /* draw error replies: this second ...        */
+  uint32_t draw_errs;       /* ... how many so far ...                    */
+  uint64_t draw_errs_dropped; /* ... and those not answered (rate limit)  */
+
   /* keyboard input for its stdin (console.c), guarded by sup.lock */
   char *kbd;
   size_t kbdlen;
@@ -115,6 +126,8 @@ typedef struct sup {
   atomic_int shutdown;      /* set by a signal or the shutdown command    */
   _Atomic(app *) focus;     /* the app the console's keys go to, or NULL  */
   bool pid1;
+  bool console_all;         /* every app's lines on the console, not only
+                               the focused one's                          */
   int grace_ms;             /* what stop and shutdown give apps to exit   */
 } sup;
 
@@ -185,11 +198,26 @@ void control_stop(void);               /* stops it, removes the socket    */
 void console_start(void);
 void console_stop(void);
 
+/* ---- screen.c ------------------------------------------------------------ */
+int screen_start(void);                /* per profile; -1: no display     */
+void screen_stop(void);
+bool screen_on(void);
+void screen_app_open(app *a);          /* app thread, before its code runs */
+void screen_app_close(app *a);         /* app thread, at the end of a run */
+/* A VYOMA_DRAW line of app a (its thread).  false: a has no window and
+** the line is only a log line. */
+bool screen_app_draw(app *a, const char *line, size_t len);
+void screen_focus(app *a);             /* the console's focus, or NULL    */
+/* the screen as PNG (malloc'd); -1 with a reason when there is none */
+int screen_shot(uint8_t **png, size_t *len, char *err, size_t errlen);
+void screen_stats(uint64_t *frames, uint64_t *pixels, uint64_t *drops);
+
 /* ---- pid1.c --------------------------------------------------------------- */
 void pid1_setup(void);                 /* mounts; only when getpid()==1   */
 void pid1_reap(void);                  /* collects zombies (SIGCHLD)      */
 void pid1_poweroff(void);              /* never returns                   */
-/* vyoma.profile=NAME from /proc/cmdline into buf; 0 if found */
-int pid1_cmdline_profile(char *buf, size_t len);
+/* the value of KEY=VALUE (e.g. vyoma.profile) on the kernel command line
+** into buf; 0 if found and not empty */
+int pid1_cmdline(const char *key, char *buf, size_t len);
 
 #endif

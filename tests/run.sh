@@ -9,7 +9,8 @@
 #   engine/NAME.wast          tests/engine/*.wast, the engine's own cases
 #   then tests/NAME/run.sh of: wasi (WASI conformance, node:wasi differential,
 #   CLI), toml (toml-test), ipc (broker, metrics, TTY router), manifest
-#   (manifests, profiles), supervisor and vyomad (a real vyomad with apps)
+#   (manifests, profiles), supervisor and vyomad (a real vyomad with apps),
+#   display (drawing, fonts, PNG, compositor; display apps; display in vyomad)
 # Prints PASS/FAIL/SKIP per case and ends with exactly one line
 # "N passed, N failed, N skipped"; the exit status is 1 if anything failed.
 set -uo pipefail
@@ -108,6 +109,11 @@ variant() {  # name builddir speclabel unitlabel make-goal
     # a real vyomad with real apps: IPC, lifecycle, kill, vyctl
     suite "supervisor-$name" tests/supervisor/run.sh
     suite "vyomad-$name" tests/vyomad/run.sh
+    # the display: drawing, fonts, PNG, compositor (pixel tests on the
+    # headless backend), the display apps, and the display inside vyomad
+    suite "display-$name" tests/display/run.sh
+    suite "display-apps-$name" tests/display/apps.sh
+    suite "display-screen-$name" tests/display/screen.sh
     # the OS image booted in QEMU (once: /init is a static musl build)
     [ "$name" = build ] && suite boot tests/boot/run.sh
   else

@@ -89,4 +89,11 @@ void vwasi_bind_store(vwasi *w, vw_store *s);
 vw_status vwasi_run(vwasi *w, vw_store *s, vw_instance *inst, int *exit_code,
                     vw_error *err);
 
+/* The sandbox's path confinement, for other host code that opens files on
+** an app's behalf (the display's PNG loader): openat(dirfd, path, flags)
+** where absolute paths, ".." above dirfd and symlinks leading out fail with
+** EXDEV, and magic links are never followed.  Returns an fd (O_CLOEXEC), or
+** -1 with errno set. */
+int vwasi_open_beneath(int dirfd, const char *path, int flags);
+
 #endif

@@ -230,6 +230,21 @@ int wasi_open_beneath(int dirfd, const char *path, int flags, unsigned mode,
   return walk_open(dirfd, path, flags & ~O_NOFOLLOW, mode, follow);
 }
 
+int vwasi_open_beneath(int dirfd, const char *path, int flags) {
+  int r = wasi_open_beneath(dirfd, path, flags | O_CLOEXEC, 0, 1);
+  if (r >= 0) return r;
+  switch (-r) {                    /* the few a caller tells apart */
+  case W_ENOTCAPABLE: errno = EXDEV; break;
+  case W_ENOENT: errno = ENOENT; break;
+  case W_ENOTDIR: errno = ENOTDIR; break;
+  case W_EACCES: errno = EACCES; break;
+  case W_ELOOP: errno = ELOOP; break;
+  case W_EISDIR: errno = EISDIR; break;
+  default: errno = EIO; break;
+  }
+  return -1;
+}
+
 /* ---- parent + name ------------------------------------------------------- */
 int wasi_resolve(int dirfd, const char *path, int follow, int *parent,
                  char **bufp, const char **name, int *slash) {

@@ -5,6 +5,9 @@
 #   boot/apps-started    vyomad logs "N apps, N started" with N > 0
 #   boot/data-mounted    the data disk was mounted (no "no data disk" line)
 #   boot/shell-ps        typing "ps" into the focused shell lists the apps
+#   boot/display         vyomad drives the virtio GPU through DRM
+#   boot/screendump      QEMU's screendump shows at least 3 windows with
+#                        title bars holding their titles, and the status bar
 #   boot/poweroff        typing "poweroff" shuts down in order and QEMU exits
 #   boot/clean           no kernel panic, no "init ... killed", no vyomad crash
 #   boot/fs-write        test app fswriter (filesystem = true) writes
@@ -33,7 +36,7 @@ pass() { echo "PASS boot/$1"; }
 fail() { echo "FAIL boot/$1: $2"; nfail=$((nfail + 1)); }
 skip() { echo "SKIP boot/$1: $2"; }
 skip_all() {
-  for t in kernel apps-started data-mounted shell-ps poweroff clean \
+  for t in kernel apps-started data-mounted shell-ps display screendump poweroff clean \
            fs-write fs-denied second-boot fs-persist; do skip $t "$1"; done
   exit 0
 }
@@ -88,9 +91,11 @@ start_qemu() {
   : >"$log"
   start=$(date +%s.%N)
   "$QEMU" -kernel build/image/bzImage -initrd "$tmp/initramfs.cpio.gz" \
-    -append "console=ttyS0 vyoma.profile=${IMAGE_PROFILE:-desktop-full} panic=-1" \
+    -append "console=ttyS0 vyoma.profile=${IMAGE_PROFILE:-desktop-full} vyoma.console=all panic=-1" \
     -drive file="$tmp/data.img",format=raw,if=virtio \
-    -display none -monitor none -serial stdio -m 128M -no-reboot \
+    -vga none -device virtio-gpu-pci -display none \
+    -monitor unix:"$tmp/monitor.sock",server=on,wait=off \
+    -serial stdio -m 128M -no-reboot \
     <"$tmp/in" >"$log" 2>&1 &
   qpid=$!
   exec 3>"$tmp/in"          # keeps QEMU's stdin open until we close it
@@ -116,6 +121,28 @@ wait_started() {
   wait_for '[0-9]+ apps, [0-9]+ started' 60 || return 1
   boot_time=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN{printf "%.2f", e-s}')
   started_line=$(grep -oE '[0-9]+ apps, [0-9]+ started' "$log" | head -1)
+  kernel_time=$(grep -oE 'started \([0-9.]+ s after kernel start' "$log" | head -1 |
+                grep -oE '[0-9]+\.[0-9]+')
+}
+
+# screendump FILE: QEMU's monitor writes the guest's screen as a PPM.
+screendump() {
+  rm -f "$1"
+  python3 - "$tmp/monitor.sock" "$1" <<'PY' 2>/dev/null
+import os, socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(10)
+s.connect(sys.argv[1])
+s.sendall(("screendump %s\n" % sys.argv[2]).encode())
+end = time.time() + 20
+while time.time() < end:          # written once the command completes
+    time.sleep(0.2)
+    if os.path.exists(sys.argv[2]) and os.path.getsize(sys.argv[2]) > 15:
+        time.sleep(0.3)
+        break
+s.close()
+PY
+  [[ -s $1 ]]
 }
 
 # power_off: types poweroff and waits for QEMU to exit; sets $off_err.
@@ -145,7 +172,7 @@ if wait_started; then
   n=${started_line##*, }; n=${n%% *}
   if ((n > 0)); then pass "apps-started"; echo "     ($started_line)"
   else fail apps-started "$started_line"; fi
-  echo "    boot time: $boot_time s (boot 1)"
+  echo "    boot time: $boot_time s from QEMU start, ${kernel_time:-?} s from kernel start (boot 1)"
 else
   fail apps-started "no \"N apps, N started\" in 60 s"; keep_log; exit 1
 fi
@@ -158,7 +185,7 @@ else pass data-mounted; fi
 sleep 2
 before=$(wc -c <"$log")
 printf 'ps\n' >&3
-if wait_for 'pong' 20 $((before + 1)); then pass shell-ps
+if wait_for '\[sys\] ps .*shell=running' 20 $((before + 1)); then pass shell-ps
 else fail shell-ps "no app list after typing ps"; fi
 
 # The test apps ran at start-up; by now they have printed and exited.
@@ -172,6 +199,66 @@ if wait_for 'fsprobe: (no preopens|preopen fd)' 10 &&
 else fail fs-denied "$(grep -m1 -E 'fsprobe: (opened|preopen fd)' "$log" ||
                        grep -m1 'fsprobe' "$log" || echo 'no output from fsprobe')"; fi
 
+# The display: vyomad opened the virtio GPU through DRM, and QEMU's
+# screendump shows the display apps' windows, each with a title bar (the
+# compositor's title colours, chrome/compositor.c) holding light title text,
+# and the status bar's strip across the top.
+if grep -qE 'display: drm /dev/dri/card[0-9] [0-9]+x[0-9]+' "$log"; then pass display
+else fail display "$(grep -m1 'display:' "$log" || echo 'no display line')"; fi
+sleep 2
+if screendump "$tmp/screen.ppm"; then
+  cp "$tmp/screen.ppm" build/image/boot-screen.ppm 2>/dev/null
+  if why=$(python3 - "$tmp/screen.ppm" <<'PY'
+import sys
+data = open(sys.argv[1], "rb").read()
+parts = data.split(maxsplit=4)
+assert parts[0] == b"P6", "not a P6 PPM"
+w, h = int(parts[1]), int(parts[2])
+px = parts[4][:w * h * 3]
+def at(x, y):
+    i = 3 * (y * w + x)
+    return tuple(px[i:i + 3])
+TITLE = {(0x3a, 0x3a, 0x3a), (0x24, 0x46, 0x6b)}
+DESK = (0x1c, 0x22, 0x30)
+# rows with many title-coloured pixels form bands; inside a band, columns
+# where that colour fills a third of the band (title text never covers
+# more) form bars; the borders and gap between two windows split them
+title = [[at(x, y) in TITLE for x in range(w)] for y in range(h)]
+bands, y = [], 0
+while y < h:
+    if sum(title[y]) >= 100:
+        y0 = y
+        while y < h and sum(title[y]) >= 100:
+            y += 1
+        if y - y0 >= 12:
+            bands.append((y0, y))
+    y += 1
+bars = []
+for y0, y1 in bands:
+    cols = [sum(title[y][x] for y in range(y0, y1)) * 3 >= (y1 - y0) for x in range(w)]
+    x = 0
+    while x < w:
+        if cols[x]:
+            x0, gap = x, 0
+            while x < w and gap <= 3:
+                gap = 0 if cols[x] else gap + 1
+                x += 1
+            x1 = x - gap
+            if x1 - x0 >= 40:
+                bars.append((x0, y0, x1, y1))
+        x += 1
+with_text = [b for b in bars
+             if sum(1 for y in range(b[1], b[3]) for x in range(b[0], b[2])
+                    if max(at(x, y)) > 150) >= 20]
+top = sum(1 for x in range(w) if at(x, 5) != DESK)
+print("%dx%d, %d title bars (%d with text), status bar %d px wide" %
+      (w, h, len(bars), len(with_text), top))
+sys.exit(0 if len(with_text) >= 3 and top > w // 2 else 1)
+PY
+  ); then pass screendump; echo "     ($why)"
+  else fail screendump "$why (image: build/image/boot-screen.ppm)"; fi
+else fail screendump "QEMU's screendump wrote nothing"; fi
+
 sleep 0.5
 power_off
 if [[ -z $off_err ]]; then pass poweroff; else fail poweroff "$off_err"; fi
@@ -184,7 +271,7 @@ keep_log          # the last serial log, for reading after a failure or a change
 # ---- second boot: the same data disk, as the first boot left it
 start_qemu
 if wait_started; then
-  echo "    boot time: $boot_time s (boot 2)"
+  echo "    boot time: $boot_time s from QEMU start, ${kernel_time:-?} s from kernel start (boot 2)"
   wait_for 'fswriter: wrote ' 20
   sleep 0.5
   power_off

@@ -18,7 +18,11 @@ static const vy_app_metrics APPS[] = {
   {"ping", "running", 3200, 12, 131072, 5, 6, 0, 1, 2, 3, 4},
   {"logger", "failed", 0, 1500, 0, 0, 0, 5, 0, 0, 0, 0},
 };
-static const vy_sup_metrics SUP = {12345, 1700000000123, "server-headless"};
+static const vy_sup_metrics SUP = {
+  .uptime_ms = 12345, .time_ms = 1700000000123, .profile = "server-headless",
+  .display = true, .display_frames = 7, .display_pixels = 786432,
+  .display_budget_drops = 3
+};
 
 static void heartbeat_exact(void) {
   char buf[1024];
@@ -33,7 +37,7 @@ static void heartbeat_exact(void) {
   CHECK(n == strlen(want));
   /* one line: the only newline is the last byte */
   CHECK(strchr(buf, '\n') == buf + n - 1);
-  vy_sup_metrics bare = {0, 0, NULL};
+  vy_sup_metrics bare = { .uptime_ms = 0 };
   n = vy_metrics_heartbeat(buf, sizeof buf, &bare, NULL, 0);
   CHECKF(strcmp(buf, "{\"uptime_s\":0.000,\"apps\":[]}\n") == 0, "got %s", buf);
 }
@@ -184,9 +188,18 @@ static void prometheus(void) {
   CHECK(strstr(buf, "vyoma_app_ipc_refused_total{app=\"ping\",reason=\"queue-full\"} 3\n"));
   CHECK(strstr(buf, "vyoma_app_ipc_refused_total{app=\"ping\",reason=\"dropped\"} 4\n"));
   CHECK(strstr(buf, "vyoma_app_ipc_refused_total{app=\"logger\",reason=\"dropped\"} 0\n"));
+  CHECK(strstr(buf, "# TYPE vyoma_display_frames_total counter\n"
+                    "vyoma_display_frames_total 7\n"));
+  CHECK(strstr(buf, "vyoma_display_pixels_total 786432\n"));
+  CHECK(strstr(buf, "vyoma_display_budget_drops_total 3\n"));
   vy_metrics_prometheus(buf, sizeof buf, &SUP, NULL, 0);
   why = prom_problem(buf);
   CHECKF(!why, "empty: %s", why);
+  /* without a display, no display families at all */
+  vy_sup_metrics dark = SUP;
+  dark.display = false;
+  vy_metrics_prometheus(buf, sizeof buf, &dark, APPS, 2);
+  CHECK(!strstr(buf, "vyoma_display"));
   vy_metrics_prometheus(buf, sizeof buf, &SUP, HOSTILE, 2);
   why = prom_problem(buf);
   CHECKF(!why, "hostile: %s", why);
@@ -208,7 +221,7 @@ static void files_for_node(void) {
   if (!outdir) return;
   char a[1024], b[1024], c[2048], all[4200];
   vy_metrics_heartbeat(a, sizeof a, &SUP, APPS, 2);
-  vy_sup_metrics bare = {1, 0, NULL};
+  vy_sup_metrics bare = { .uptime_ms = 1 };
   vy_metrics_heartbeat(b, sizeof b, &bare, NULL, 0);
   vy_metrics_heartbeat(c, sizeof c, &SUP, HOSTILE, 2);
   snprintf(all, sizeof all, "%s%s%s", a, b, c);

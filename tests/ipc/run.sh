@@ -4,7 +4,7 @@
 #
 #   ipc/build               the library and the test programs build
 #   ipc/NAME                one line per test function of
-#                           tests/ipc/{broker,stress,tty,metrics}.c
+#                           tests/ipc/{broker,stress,tty,metrics,evdev}.c
 #   ipc/heartbeat-json      node parses every heartbeat line as JSON with the
 #                           documented keys and types (SKIP without node)
 #   ipc/prometheus-node     node re-checks the exposition's line grammar
@@ -21,7 +21,7 @@ if [ -n "${VYOMA_ASAN:-}" ]; then
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 fi
-progs="broker stress tty metrics"
+progs="broker stress tty metrics evdev"
 status=0
 mkdir -p build/test-logs
 log=build/test-logs/$label-build.log

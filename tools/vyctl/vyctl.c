@@ -52,6 +52,7 @@ static const command commands[] = {
   {"metrics", 0, 0, "metrics            Prometheus text exposition"},
   {"heartbeat", 0, 0, "heartbeat          the latest heartbeat JSON line"},
   {"shutdown", 0, 0, "shutdown           orderly stop of vyomad and all apps"},
+  {"screenshot", 1, 1, "screenshot FILE    the screen as a PNG file (- for stdout)"},
 };
 
 static void usage(FILE *f) {
@@ -262,6 +263,10 @@ int main(int argc, char **argv) {
   size_t len = 0;
   req[0] = 0;
   bool fits = append(req, sizeof req, &len, cmd->name);
+  /* screenshot's FILE is ours to write, not part of the request */
+  bool shot = !strcmp(cmd->name, "screenshot");
+  const char *shot_path = shot ? words[0] : NULL;
+  if (shot) nwords = 0;
   for (size_t w = 0; w < nwords && fits; w++) {
     /* a name with a space or line break would change the request's shape */
     if (strpbrk(words[w], " \t\r\n") || !words[w][0])
@@ -358,8 +363,18 @@ int main(int argc, char **argv) {
     close(fd);
     return EXIT_ERR;
   }
-  /* The body: to stdout after ok, to stderr after an error. */
+  /* The body: to stdout after ok, to stderr after an error; a screenshot
+  ** to its file, written aside and renamed so no half file is left. */
   FILE *out = ok ? stdout : stderr;
+  char shot_tmp[4200] = "";
+  if (ok && shot && strcmp(shot_path, "-") != 0) {
+    snprintf(shot_tmp, sizeof shot_tmp, "%s.tmp", shot_path);
+    if (!(out = fopen(shot_tmp, "wb"))) {
+      fprintf(stderr, "vyctl: screenshot: %s: %s\n", shot_tmp, strerror(errno));
+      close(fd);
+      return EXIT_ERR;
+    }
+  }
   if (is_err) {
     const char *msg = first[5] ? first + 6 : "(no message)";
     fprintf(stderr, "vyctl: %s: %s\n", cmd->name, msg);
@@ -416,6 +431,17 @@ int main(int argc, char **argv) {
   }
   free(sendbody);
   close(fd);
+  if (shot_tmp[0]) {
+    bool good = fclose(out) == 0 && status == EXIT_OK;
+    if (good && rename(shot_tmp, shot_path) != 0) {
+      fprintf(stderr, "vyctl: screenshot: %s: %s\n", shot_path, strerror(errno));
+      good = false;
+    }
+    if (!good) {
+      unlink(shot_tmp);
+      return status == EXIT_OK ? EXIT_ERR : status;
+    }
+  }
   if (fflush(stdout) != 0 && status == EXIT_OK && !follow) status = EXIT_ERR;
   return status;
 }

@@ -1,0 +1,139 @@
+/*
+** fb_fbdev.c — the /dev/fb0 backend (display/vd.h), the fallback when DRM is
+** missing.  The compositor draws into an ordinary shadow surface; present()
+** copies just the damaged rectangles into the mapped framebuffer, row by
+** row using the driver's line_length (which may be wider than xres * 4).
+** Only 32 bits per pixel is supported: the pixel format of vd_surface is
+** the usual 32 bpp fbdev layout, and converting is not worth the code.
+*/
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "vd.h"
+
+#define FBDEV_PATH "/dev/fb0"
+
+typedef struct fbdev_backend {
+  vd_backend b;                     /* first: the vd_backend* is ours       */
+  int fd;
+  uint8_t *map;                     /* the mapped framebuffer memory        */
+  size_t map_len;
+  size_t line_length;               /* bytes per framebuffer row            */
+  size_t offset;                    /* byte offset of the visible page      */
+} fbdev_backend;
+
+static int fbdev_present(vd_backend *vb, const vd_rect *damage, int n) {
+  fbdev_backend *f = (fbdev_backend *)vb;
+  vd_rect all = {0, 0, vb->screen.w, vb->screen.h};
+  bool any = false;
+  int i, y;
+  for (i = 0; i < n; i++) {
+    vd_rect r = vd_rect_intersect(damage[i], all);
+    if (vd_rect_empty(r)) continue;
+    any = true;
+    for (y = r.y; y < r.y + r.h; y++) {
+      size_t off = f->offset + (size_t)y * f->line_length + (size_t)r.x * 4;
+      if (off + (size_t)r.w * 4 > f->map_len) break; /* never past the map */
+      memcpy(f->map + off,
+             vb->screen.px + (size_t)y * vb->screen.stride + r.x,
+             (size_t)r.w * 4);
+    }
+  }
+  if (any) vb->frames++;
+  return VD_OK;
+}
+
+static void fbdev_close(vd_backend *vb) {
+  fbdev_backend *f = (fbdev_backend *)vb;
+  if (!f) return;
+  vd_surface_free(&vb->screen);
+  if (f->map && f->map != MAP_FAILED) munmap(f->map, f->map_len);
+  if (f->fd >= 0) close(f->fd);
+  free(f);
+}
+
+vd_backend *vd_backend_fbdev(char *err, size_t errlen) {
+  struct fb_var_screeninfo var;
+  struct fb_fix_screeninfo fix;
+  fbdev_backend *f;
+  int fd, rc;
+
+  fd = open(FBDEV_PATH, O_RDWR | O_CLOEXEC);
+  if (fd < 0) {
+    snprintf(err, errlen, "%s: open: %s", FBDEV_PATH, strerror(errno));
+    return NULL;
+  }
+  if (ioctl(fd, FBIOGET_VSCREENINFO, &var) < 0) {
+    snprintf(err, errlen, "%s: FBIOGET_VSCREENINFO: %s", FBDEV_PATH,
+             strerror(errno));
+    close(fd);
+    return NULL;
+  }
+  if (ioctl(fd, FBIOGET_FSCREENINFO, &fix) < 0) {
+    snprintf(err, errlen, "%s: FBIOGET_FSCREENINFO: %s", FBDEV_PATH,
+             strerror(errno));
+    close(fd);
+    return NULL;
+  }
+  if (var.bits_per_pixel != 32) {
+    snprintf(err, errlen, "%s: %u bits per pixel, only 32 is supported",
+             FBDEV_PATH, var.bits_per_pixel);
+    close(fd);
+    return NULL;
+  }
+  if (var.xres < 1 || var.yres < 1 || var.xres > 16384 || var.yres > 16384 ||
+      fix.line_length < var.xres * 4) {
+    snprintf(err, errlen, "%s: unusable geometry %ux%u, line_length %u",
+             FBDEV_PATH, var.xres, var.yres, fix.line_length);
+    close(fd);
+    return NULL;
+  }
+  f = calloc(1, sizeof *f);
+  if (!f) {
+    snprintf(err, errlen, "%s: out of memory", FBDEV_PATH);
+    close(fd);
+    return NULL;
+  }
+  f->fd = fd;
+  f->line_length = fix.line_length;
+  f->map_len = fix.smem_len;
+  /* Draw on the page being shown (a panned virtual screen shows yoffset). */
+  f->offset = (size_t)var.yoffset * fix.line_length + (size_t)var.xoffset * 4;
+  if (f->offset + (size_t)var.yres * fix.line_length > f->map_len) {
+    snprintf(err, errlen, "%s: smem_len %u too small for %ux%u", FBDEV_PATH,
+             fix.smem_len, var.xres, var.yres);
+    close(fd);
+    free(f);
+    return NULL;
+  }
+  f->map = mmap(NULL, f->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (f->map == MAP_FAILED) {
+    snprintf(err, errlen, "%s: mmap: %s", FBDEV_PATH, strerror(errno));
+    f->map = NULL;
+    close(fd);
+    free(f);
+    return NULL;
+  }
+  rc = vd_surface_init(&f->b.screen, (int)var.xres, (int)var.yres,
+                       0xff000000u);
+  if (rc != VD_OK) {
+    snprintf(err, errlen, "%s: cannot allocate a %ux%u shadow screen",
+             FBDEV_PATH, var.xres, var.yres);
+    munmap(f->map, f->map_len);
+    close(fd);
+    free(f);
+    return NULL;
+  }
+  f->b.name = "fbdev";
+  snprintf(f->b.device, sizeof f->b.device, "%s", FBDEV_PATH);
+  f->b.present = fbdev_present;
+  f->b.close = fbdev_close;
+  return &f->b;
+}

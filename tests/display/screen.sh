@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# tests/display/screen.sh — the display inside a real vyomad: a scratch root
+# with a headless-display profile and test apps (tests/display/apps/*.c:
+# ticker, flooder, badraw), driven by tests/display/screen.py over the
+# control socket and `vyctl screenshot`.  VYOMA_ASAN=1 uses the sanitizer
+# build.  Prints PASS/FAIL lines (label display-screen or
+# display-screen-asan); exits 1 if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+dir=build label=display-screen
+[ "${VYOMA_ASAN:-}" = 1 ] && dir=build/asan label=display-screen-asan
+for b in vyomad vyctl; do
+  if [ ! -x $dir/bin/$b ] && [ ! -x build/bin/$b ]; then
+    echo "FAIL $label/build: $dir/bin/$b missing (make all asan)"; exit 1
+  fi
+done
+command -v python3 >/dev/null || { echo "SKIP $label/all: no python3"; exit 0; }
+
+OUT=build/display-tests
+mkdir -p "$OUT"
+for src in tests/display/apps/*.c; do
+  name=$(basename "$src" .c)
+  if [ ! -e "$OUT/$name.wasm" ] || [ "$src" -nt "$OUT/$name.wasm" ] ||
+     [ sdk/vyoma.h -nt "$OUT/$name.wasm" ]; then
+    if ! clang --target=wasm32-wasi --sysroot=/usr -O2 -Isdk -o "$OUT/$name.wasm" \
+        "$src" 2>"$OUT/$name.err"; then
+      echo "FAIL $label/build-$name: $(head -1 "$OUT/$name.err")"; exit 1
+    fi
+  fi
+done
+
+ROOT=$(mktemp -d /tmp/vyoma-display.XXXXXX)
+trap 'rm -rf "$ROOT"' EXIT
+mkdir -p "$ROOT/apps" "$ROOT/profiles"
+# app NAME WASM CAPABILITY-LINES
+app() {
+  mkdir -p "$ROOT/apps/$1"
+  cp "$OUT/$2.wasm" "$ROOT/apps/$1/$2.wasm"
+  printf '[app]\nname = "%s"\nversion = "1.0.0"\nmodule = "%s.wasm"\n\n[capabilities]\n%s\n\n[resources]\nmemory = "2MiB"\n\n[lifecycle]\nrestart = "never"\n' \
+    "$1" "$2" "$3" >"$ROOT/apps/$1/vyoma.toml"
+}
+app ticker ticker 'display = true'
+app flooder flooder 'display = true'
+app badraw badraw 'display = true'
+app nodisp badraw ''
+printf 'name = "screen"\ndisplay = true\ndisplay_backend = "headless"\nheartbeat = "1s"\napps = ["*"]\n' \
+  >"$ROOT/profiles/screen.toml"
+printf 'name = "dark"\ndisplay = false\napps = []\n' >"$ROOT/profiles/dark.toml"
+
+VYOMAD=$dir/bin/vyomad VYCTL=build/bin/vyctl ROOT=$ROOT LABEL=$label \
+  python3 tests/display/screen.py
