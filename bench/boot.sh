@@ -28,7 +28,7 @@ boot() {
     -append "console=ttyS0 vyoma.console=all panic=-1" \
     -drive file="$tmp/data.img",format=raw,if=virtio \
     -vga none -device virtio-gpu-pci -display none -monitor none \
-    -serial file:"$log" -m "$1"M -no-reboot &
+    -serial file:"$log" -m "$1"M -no-reboot 2>/dev/null &
   local pid=$! end=$((SECONDS + 60)) line=
   while ((SECONDS < end)) && kill -0 $pid 2>/dev/null; do
     line=$(grep -m1 -oE '[0-9]+ apps, [0-9]+ started \([0-9.]+ s after kernel' "$log")

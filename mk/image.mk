@@ -62,11 +62,15 @@ $(IMG)/data.img:
 	for a in $(IMAGE_APPS); do mkdir -p $(IMG)/data/$$a; done
 	mke2fs -q -F -t ext4 -L vyoma-data -d $(IMG)/data $@ 64M
 
-# The VM always has a virtio GPU (the display exists, `vyctl screenshot`
-# works); GUI=1 shows it in a window, otherwise QEMU draws nowhere.
-QEMU_SCREEN := $(if $(filter 1,$(GUI)),-serial mon:stdio,-nographic)
+# The VM always has a virtio GPU (the display exists and the apps draw);
+# GUI=1 shows it in a window, or, with no $$DISPLAY / $$WAYLAND_DISPLAY to
+# open one on (ssh), serves it over VNC on 127.0.0.1:5900.  Without GUI=1
+# QEMU draws nowhere.
+GUI_LOCAL  := $(if $(DISPLAY)$(WAYLAND_DISPLAY),,-display vnc=127.0.0.1:0)
+QEMU_SCREEN := $(if $(filter 1,$(GUI)),-serial mon:stdio $(GUI_LOCAL),-nographic)
 boot: build
 	@echo "boot: QEMU escape is Ctrl-T (Ctrl-T x quits); Ctrl-A switches apps"
+	@$(if $(filter 1,$(GUI)),$(if $(GUI_LOCAL),echo "boot: no display to open a window on; the screen is on VNC 127.0.0.1:5900",true),true)
 	$(QEMU) -kernel $(IMG)/bzImage -initrd $(IMG)/initramfs.cpio.gz \
 	  -append "console=ttyS0 vyoma.profile=$(IMAGE_PROFILE)" \
 	  -drive file=$(IMG)/data.img,format=raw,if=virtio \

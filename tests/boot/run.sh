@@ -8,6 +8,8 @@
 #   boot/display         vyomad drives the virtio GPU through DRM
 #   boot/screendump      QEMU's screendump shows at least 3 windows with
 #                        title bars holding their titles, and the status bar
+#   boot/keyboard        keys pressed on the VM's keyboard (monitor sendkey)
+#                        reach the shell through evdev: "ps" lists the apps
 #   boot/poweroff        typing "poweroff" shuts down in order and QEMU exits
 #   boot/clean           no kernel panic, no "init ... killed", no vyomad crash
 #   boot/fs-write        test app fswriter (filesystem = true) writes
@@ -36,7 +38,7 @@ pass() { echo "PASS boot/$1"; }
 fail() { echo "FAIL boot/$1: $2"; nfail=$((nfail + 1)); }
 skip() { echo "SKIP boot/$1: $2"; }
 skip_all() {
-  for t in kernel apps-started data-mounted shell-ps display screendump poweroff clean \
+  for t in kernel apps-started data-mounted shell-ps display screendump keyboard poweroff clean \
            fs-write fs-denied second-boot fs-persist; do skip $t "$1"; done
   exit 0
 }
@@ -125,23 +127,28 @@ wait_started() {
                 grep -oE '[0-9]+\.[0-9]+')
 }
 
-# screendump FILE: QEMU's monitor writes the guest's screen as a PPM.
-screendump() {
-  rm -f "$1"
-  python3 - "$tmp/monitor.sock" "$1" <<'PY' 2>/dev/null
-import os, socket, sys, time
+# monitor CMD...: QEMU monitor commands, one at a time.
+monitor() {
+  python3 - "$tmp/monitor.sock" "$@" <<'PY' 2>/dev/null
+import socket, sys, time
 s = socket.socket(socket.AF_UNIX)
 s.settimeout(10)
 s.connect(sys.argv[1])
-s.sendall(("screendump %s\n" % sys.argv[2]).encode())
-end = time.time() + 20
-while time.time() < end:          # written once the command completes
+for cmd in sys.argv[2:]:
+    s.sendall((cmd + "\n").encode())
     time.sleep(0.2)
-    if os.path.exists(sys.argv[2]) and os.path.getsize(sys.argv[2]) > 15:
-        time.sleep(0.3)
-        break
+time.sleep(0.3)
 s.close()
 PY
+}
+
+# screendump FILE: QEMU's monitor writes the guest's screen as a PPM.
+screendump() {
+  rm -f "$1"
+  monitor "screendump $1"
+  local end=$((SECONDS + 20))
+  while ((SECONDS < end)) && [[ ! -s $1 ]]; do sleep 0.2; done
+  sleep 0.3                       # written whole once the command is done
   [[ -s $1 ]]
 }
 
@@ -258,6 +265,13 @@ PY
   ); then pass screendump; echo "     ($why)"
   else fail screendump "$why (image: build/image/boot-screen.ppm)"; fi
 else fail screendump "QEMU's screendump wrote nothing"; fi
+
+# The graphical console's keyboard: keys pressed on the VM's PS/2 keyboard
+# (QEMU's sendkey) reach the focused shell through evdev and the router.
+before=$(wc -c <"$log")
+monitor "sendkey p" "sendkey s" "sendkey ret"
+if wait_for '\[sys\] ps .*shell=running' 20 $((before + 1)); then pass keyboard
+else fail keyboard "no app list after pressing p s Enter on the VM's keyboard"; fi
 
 sleep 0.5
 power_off

@@ -13,7 +13,9 @@
 #   no-display  an app without display = true has no window: its
 #               VYOMA_DRAW lines are log lines
 #   no-screen   with display = false, `vyctl screenshot` fails and says why
-import os, struct, subprocess, sys, tempfile, time, zlib
+#   focus       on a console (a pty), the focused app's window has the
+#               focus border and the other the plain one; Ctrl-A n swaps them
+import os, pty, struct, subprocess, sys, tempfile, time, zlib
 
 VYOMAD, VYCTL, ROOT = os.environ["VYOMAD"], os.environ["VYCTL"], os.environ["ROOT"]
 LABEL = os.environ.get("LABEL", "display-screen")
@@ -102,10 +104,12 @@ def screenshot(path):
         return png_decode(f.read())
 
 
-def start(profile):
+def start(profile, tty=None):
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1")
-    p = subprocess.Popen([VYOMAD, "--root", ROOT, "--profile", profile, "--no-tty"],
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+    p = subprocess.Popen([VYOMAD, "--root", ROOT, "--profile", profile] +
+                         ([] if tty is not None else ["--no-tty"]),
+                         stdin=tty if tty is not None else subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, start_new_session=True,
                          stderr=open(os.path.join(ROOT, "vyomad-%s.err" % profile), "w"),
                          env=env)
     sock = os.path.join(ROOT, "run/vyoma/control.sock")
@@ -211,4 +215,39 @@ result("no-screen", r.returncode == 1 and "no display" in msg and
        not os.path.exists(os.path.join(tmp, "b.png")), "%d %s" % (r.returncode, msg))
 err = stop(p)
 result("shutdown-dark", err is None, err or "")
+
+# focus: badraw (first input app) has focus at start, then Ctrl-A n
+FOCUS, PLAIN = (0x3d, 0x9b, 0xff), (0x80, 0x80, 0x80)
+
+
+def borders(path):
+    """colours just left of ticker's and badraw's client areas"""
+    w, h, rows = screenshot(path)
+    def box(colours):
+        pts = [(x, y) for y in range(0, h, 2) for x in range(0, w, 2) if rows[y][x] in colours]
+        if not pts:
+            raise ValueError("no pixels of %s on the screen" % sorted(colours))
+        return min(p[0] for p in pts), min(p[1] for p in pts)
+    tx, ty = box({(255, 0, 0), (0, 0, 255)})
+    bx, by = box({(0, 255, 0)})
+    return rows[ty + 10][tx - 1], rows[by + 10][bx - 1]
+
+
+master, slave = pty.openpty()
+p = start("focus", tty=slave)
+os.close(slave)
+try:
+    wait_for(lambda: log("ticker").count("tick ") >= 2 and "heard" in log("badraw"), 15)
+    time.sleep(0.3)
+    t1, b1 = borders(os.path.join(tmp, "f1.png"))
+    os.write(master, b"\x01n")
+    time.sleep(0.5)
+    t2, b2 = borders(os.path.join(tmp, "f2.png"))
+    result("focus", (b1, t1, t2, b2) == (FOCUS, PLAIN, FOCUS, PLAIN),
+           "badraw/ticker borders before %s/%s, after Ctrl-A n %s/%s" % (b1, t1, b2, t2))
+except (ValueError, OSError, zlib.error, subprocess.TimeoutExpired) as e:
+    result("focus", False, str(e))
+err = stop(p)
+os.close(master)
+result("shutdown-focus", err is None, err or "")
 sys.exit(1 if failed else 0)

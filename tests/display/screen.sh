@@ -39,13 +39,15 @@ app() {
   printf '[app]\nname = "%s"\nversion = "1.0.0"\nmodule = "%s.wasm"\n\n[capabilities]\n%s\n\n[resources]\nmemory = "2MiB"\n\n[lifecycle]\nrestart = "never"\n' \
     "$1" "$2" "$3" >"$ROOT/apps/$1/vyoma.toml"
 }
-app ticker ticker 'display = true'
+app ticker ticker $'display = true\ninput = true'
 app flooder flooder 'display = true'
-app badraw badraw 'display = true'
+app badraw badraw $'display = true\ninput = true'
 app nodisp badraw ''
 printf 'name = "screen"\ndisplay = true\ndisplay_backend = "headless"\nheartbeat = "1s"\napps = ["*"]\n' \
   >"$ROOT/profiles/screen.toml"
-printf 'name = "dark"\ndisplay = false\napps = []\n' >"$ROOT/profiles/dark.toml"
+printf 'name = "dark"\ndisplay = false\napps = ["nodisp"]\n' >"$ROOT/profiles/dark.toml"
+printf 'name = "focus"\ndisplay = true\ndisplay_backend = "headless"\napps = ["ticker", "badraw"]\n' \
+  >"$ROOT/profiles/focus.toml"
 
 VYOMAD=$dir/bin/vyomad VYCTL=build/bin/vyctl ROOT=$ROOT LABEL=$label \
   python3 tests/display/screen.py
