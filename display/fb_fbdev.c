@@ -5,10 +5,13 @@
 ** row using the driver's line_length (which may be wider than xres * 4).
 ** Only 32 bits per pixel is supported: the pixel format of vd_surface is
 ** the usual 32 bpp fbdev layout, and converting is not worth the code.
+** While it is open the virtual terminal is in graphics mode (KD_GRAPHICS on
+** /dev/tty0), so fbcon's text and blinking cursor do not draw over ours.
 */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fb.h>
+#include <linux/kd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +30,7 @@ typedef struct fbdev_backend {
   size_t map_len;
   size_t line_length;               /* bytes per framebuffer row            */
   size_t offset;                    /* byte offset of the visible page      */
+  int tty;                          /* /dev/tty0 in KD_GRAPHICS, or -1      */
 } fbdev_backend;
 
 static int fbdev_present(vd_backend *vb, const vd_rect *damage, int n) {
@@ -56,6 +60,10 @@ static void fbdev_close(vd_backend *vb) {
   vd_surface_free(&vb->screen);
   if (f->map && f->map != MAP_FAILED) munmap(f->map, f->map_len);
   if (f->fd >= 0) close(f->fd);
+  if (f->tty >= 0) {
+    ioctl(f->tty, KDSETMODE, KD_TEXT);
+    close(f->tty);
+  }
   free(f);
 }
 
@@ -130,6 +138,12 @@ vd_backend *vd_backend_fbdev(char *err, size_t errlen) {
     close(fd);
     free(f);
     return NULL;
+  }
+  /* no VT (a kernel without CONFIG_VT): nothing else draws there anyway */
+  f->tty = open("/dev/tty0", O_RDWR | O_CLOEXEC | O_NOCTTY);
+  if (f->tty >= 0 && ioctl(f->tty, KDSETMODE, KD_GRAPHICS) != 0) {
+    close(f->tty);
+    f->tty = -1;
   }
   f->b.name = "fbdev";
   snprintf(f->b.device, sizeof f->b.device, "%s", FBDEV_PATH);

@@ -239,6 +239,12 @@ static void handle(int fd) {
     sb_free(&body);
     return;
   }
+  if (!strcmp(cmd, "layout")) {
+    if (!arg[0] || extra) { reply_err(fd, "usage"); return; }
+    if (screen_layout(arg, err, sizeof err) != 0) { reply_err(fd, err); return; }
+    reply(fd, "ok", NULL);
+    return;
+  }
   if (!strcmp(cmd, "screenshot")) {
     if (rest) { reply_err(fd, "usage"); return; }
     uint8_t *png = NULL;

@@ -24,7 +24,8 @@
 ** logs NAME [-f], send NAME MESSAGE (delivered as "@sys: MESSAGE"),
 ** metrics (Prometheus text exposition), heartbeat (the latest JSON line),
 ** shutdown (orderly stop of vyomad), screenshot (the body is the screen
-** as a PNG file; error when the profile has no display).
+** as a PNG file; error when the profile has no display), layout tiled|stacked
+** (how windows are arranged).
 **
 ** `ps` text body: a header line, then one line per app:
 **   NAME STATE UPTIME_S RESTARTS CPU_MS MEM_BYTES MSGS_IN MSGS_OUT

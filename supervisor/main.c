@@ -154,10 +154,15 @@ static void write_heartbeat(void) {
     sb_free(&b);
     return;
   }
-  /* not vlog: its 1 KiB line would cut a heartbeat of many apps */
-  char stamp[40];
-  log_stamp(stamp, sizeof stamp);
-  fprintf(stderr, "%s vyomad: heartbeat %s\n", stamp, b.p);
+  /* Not vlog: its 1 KiB line would cut a heartbeat of many apps.  Not on
+  ** a console someone types on (--console-logs focused) either: a long
+  ** line every few seconds would scroll through the typing; the file
+  ** below and `vyctl heartbeat` have it. */
+  if (S.console_all) {
+    char stamp[40];
+    log_stamp(stamp, sizeof stamp);
+    fprintf(stderr, "%s vyomad: heartbeat %s\n", stamp, b.p);
+  }
   char path[4096], tmp[4200];
   snprintf(path, sizeof path, "%s/run/vyoma/heartbeat", S.root);
   snprintf(tmp, sizeof tmp, "%s.tmp", path);

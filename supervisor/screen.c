@@ -233,6 +233,21 @@ int screen_shot(uint8_t **png, size_t *len, char *err, size_t errlen) {
   return 0;
 }
 
+int screen_layout(const char *name, char *err, size_t errlen) {
+  if (!scr) {
+    snprintf(err, errlen, "no display");
+    return -1;
+  }
+  if (strcmp(name, "tiled") != 0 && strcmp(name, "stacked") != 0) {
+    snprintf(err, errlen, "unknown layout %.32s (tiled or stacked)", name);
+    return -1;
+  }
+  vc_set_layout(scr, name[0] == 's' ? VC_STACKED : VC_TILED);
+  vlog("display: %s layout", name);
+  notify_sizes();
+  return 0;
+}
+
 void screen_stats(uint64_t *frames, uint64_t *pixels, uint64_t *drops) {
   vc_stats st = { 0 };
   if (scr) st = vc_get_stats(scr);

@@ -211,6 +211,8 @@ void screen_focus(app *a);             /* the console's focus, or NULL    */
 /* the screen as PNG (malloc'd); -1 with a reason when there is none */
 int screen_shot(uint8_t **png, size_t *len, char *err, size_t errlen);
 void screen_stats(uint64_t *frames, uint64_t *pixels, uint64_t *drops);
+/* switches to layout "tiled" or "stacked"; -1 with a reason */
+int screen_layout(const char *name, char *err, size_t errlen);
 
 /* ---- pid1.c --------------------------------------------------------------- */
 void pid1_setup(void);                 /* mounts; only when getpid()==1   */

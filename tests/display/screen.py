@@ -10,6 +10,8 @@
 #               answers ps at once
 #   bad-draw    malformed lines are answered "@sys: error draw ..." and
 #               the app keeps running; its good fill is still drawn
+#   layout      `vyctl layout stacked` re-arranges the windows: ticker is
+#               told its new size; an unknown layout is refused
 #   no-display  an app without display = true has no window: its
 #               VYOMA_DRAW lines are log lines
 #   no-screen   with display = false, `vyctl screenshot` fails and says why
@@ -198,6 +200,16 @@ st = vyctl("ps").stdout.decode()
 alive = any(l.split()[:2] == ["badraw", "running"] for l in st.splitlines())
 result("bad-draw", len(heard) == 5 and alive,
        "%d error replies (want 5), running %s: %s" % (len(heard), alive, heard[:5]))
+
+# layout: switching to stacked tells ticker its new (smaller) window size
+before = log("ticker").count(" window ")
+r = vyctl("layout", "stacked")
+ok = r.returncode == 0 and wait_for(lambda: log("ticker").count(" window ") > before, 10)
+sizes = [l.split()[-2:] for l in log("ticker").splitlines() if " window " in l]
+bad = vyctl("layout", "spiral")
+result("layout", ok and sizes[-1] != sizes[0] and bad.returncode == 1 and
+       b"unknown layout" in bad.stderr,
+       "rc %d, sizes %s, bad: %d %s" % (r.returncode, sizes, bad.returncode, bad.stderr))
 
 # no-display: nodisp's draw lines are plain log lines, not errors
 nl = log("nodisp")

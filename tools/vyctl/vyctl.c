@@ -53,6 +53,7 @@ static const command commands[] = {
   {"heartbeat", 0, 0, "heartbeat          the latest heartbeat JSON line"},
   {"shutdown", 0, 0, "shutdown           orderly stop of vyomad and all apps"},
   {"screenshot", 1, 1, "screenshot FILE    the screen as a PNG file (- for stdout)"},
+  {"layout", 1, 1, "layout tiled|stacked  how windows are arranged on the screen"},
 };
 
 static void usage(FILE *f) {
