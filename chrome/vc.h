@@ -38,9 +38,11 @@
 #define VC_BAR_H 28                   /* the status bar's height             */
 #define VC_GAP 4                      /* gap between tiles                   */
 
-/* default budget, per window and second */
+/* default budget, per window and second: enough for a full-screen window
+** cleared, filled and redrawn 60 times a second (1920x1080 is 2 Mpixel),
+** small enough that a flooding app spends a bounded share of a core */
 #define VC_BUDGET_COMMANDS 20000
-#define VC_BUDGET_PIXELS (64u << 20)
+#define VC_BUDGET_PIXELS (256u << 20)
 
 typedef enum vc_layout { VC_TILED, VC_STACKED } vc_layout;
 

@@ -12,7 +12,7 @@
 DISPLAY_SRC  := $(wildcard display/*.c font/*.c chrome/*.c)
 DISPLAY_OBJ  := $(DISPLAY_SRC:%.c=$(B)/obj/%.o)
 DISPLAY_AOBJ := $(DISPLAY_SRC:%.c=$(A)/obj/%.o)
-DISPLAY_TEST_SRC := $(wildcard tests/display/*.c)
+DISPLAY_TEST_SRC := $(filter-out tests/display/fuzz_%.c,$(wildcard tests/display/*.c))
 DISPLAY_TESTS    := $(patsubst tests/display/%.c,display-%,$(DISPLAY_TEST_SRC))
 DISPLAY_CFLAGS   := -I/usr/include/libdrm
 
@@ -55,3 +55,16 @@ bench-display: $(B)/bin/bench-display
 
 # `make bench` includes the compositor figures.
 bench: bench-display
+
+# ---- fuzzing VYOMA_DRAW (clang's libFuzzer; not part of `make test`) ---------
+#   make draw-fuzz && build/fuzz/fuzz_draw -max_total_time=300
+# The display is instrumented; the WASI sandbox it borrows path confinement
+# from comes from the normal build's libraries.
+$(B)/fuzz/fuzz_draw: tests/display/fuzz_draw.c $(DISPLAY_SRC) $(wildcard display/*.h font/*.h) \
+    $(B)/lib/libvwasi.a $(B)/lib/libvw.a | $(DEPS_OK)
+	@mkdir -p $(@D)
+	clang $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer \
+	  $(DISPLAY_CFLAGS) -o $@ $(filter %.c %.a,$^) -lm -lpthread
+
+.PHONY: draw-fuzz
+draw-fuzz: $(B)/fuzz/fuzz_draw

@@ -23,6 +23,7 @@ progs=
 for f in tests/display/*.c; do
   [ -e "$f" ] || continue
   p=${f##*/}
+  case $p in fuzz_*) continue ;; esac     # libFuzzer targets (make draw-fuzz)
   progs="$progs ${p%.c}"
 done
 status=0
