@@ -12,6 +12,8 @@
 #               the app keeps running; its good fill is still drawn
 #   layout      `vyctl layout stacked` re-arranges the windows: ticker is
 #               told its new size; an unknown layout is refused
+#   reflow      a window that goes away gives its room to the others (they
+#               are told their new size); an app started again gets a window
 #   no-display  an app without display = true has no window: its
 #               VYOMA_DRAW lines are log lines
 #   no-screen   with display = false, `vyctl screenshot` fails and says why
@@ -215,6 +217,22 @@ result("layout", ok and sizes[-1] != sizes[0] and bad.returncode == 1 and
 nl = log("nodisp")
 result("no-display", "VYOMA_DRAW fill 0 0 50 50 #00ff00" in nl and "heard: error" not in nl,
        nl[-300:])
+
+# reflow: when badraw stops, its window goes and ticker, which stays, is
+# told a new size; when badraw starts again it gets a window again.  Tiled
+# again first: stacked windows keep their size whatever the count.
+before_t = log("ticker").count(" window ")
+vyctl("layout", "tiled")
+wait_for(lambda: log("ticker").count(" window ") > before_t, 10)
+before_t = log("ticker").count(" window ")
+before_b = log("badraw").count(" window ")
+r1 = vyctl("stop", "badraw")
+ok1 = wait_for(lambda: log("ticker").count(" window ") > before_t, 10)
+r2 = vyctl("start", "badraw")
+ok2 = wait_for(lambda: log("badraw").count("heard: window") > before_b, 10)
+result("reflow", r1.returncode == 0 and ok1 and r2.returncode == 0 and ok2,
+       "stop %d, ticker resized %s, start %d, badraw window again %s" %
+       (r1.returncode, ok1, r2.returncode, ok2))
 
 err = stop(p)
 result("shutdown", err is None, err or "")
