@@ -25,7 +25,7 @@ boot() {
   : >"$log"
   start=$(date +%s.%N)
   "$QEMU" -kernel build/image/bzImage -initrd build/image/initramfs.cpio.gz \
-    -append "console=ttyS0 vyoma.console=all panic=-1" \
+    -append "$(cat build/image/cmdline) vyoma.console=all panic=-1" \
     -drive file="$tmp/data.img",format=raw,if=virtio \
     -vga none -device virtio-gpu-pci -display none -monitor none \
     -serial file:"$log" -m "$1"M -no-reboot 2>/dev/null &

@@ -93,7 +93,7 @@ start_qemu() {
   : >"$log"
   start=$(date +%s.%N)
   "$QEMU" -kernel build/image/bzImage -initrd "$tmp/initramfs.cpio.gz" \
-    -append "console=ttyS0 vyoma.profile=${IMAGE_PROFILE:-desktop-full} vyoma.console=all panic=-1" \
+    -append "$(cat build/image/cmdline) vyoma.profile=${IMAGE_PROFILE:-desktop-full} vyoma.console=all panic=-1" \
     -drive file="$tmp/data.img",format=raw,if=virtio \
     -vga none -device virtio-gpu-pci -display none \
     -monitor unix:"$tmp/monitor.sock",server=on,wait=off \
