@@ -19,6 +19,9 @@
 
 #define PNG_MAX_FILE (16u << 20)
 #define PNG_MAX_DIM 4096
+/* decoding needs the pixels twice (stb's buffer, then ours), outside any
+** app's memory budget: 4 Mpixel is 32 MiB at the peak */
+#define PNG_MAX_PIXELS (4u << 20)
 
 /* stb's asserts guard its own invariants; library code must not abort */
 #define STBI_ASSERT(x) ((void)0)
@@ -84,7 +87,9 @@ static int decode(const uint8_t *data, size_t len, vd_surface *out)
   int w, h, comp;
   /* the header first: a 30000 x 30000 bomb is refused before allocating */
   if (!stbi_info_from_memory(data, (int)len, &w, &h, &comp)) return VD_EINVAL;
-  if (w < 1 || h < 1 || w > PNG_MAX_DIM || h > PNG_MAX_DIM) return VD_EINVAL;
+  if (w < 1 || h < 1 || w > PNG_MAX_DIM || h > PNG_MAX_DIM ||
+      (size_t)w * (size_t)h > PNG_MAX_PIXELS)
+    return VD_EINVAL;
   int dw, dh;
   unsigned char *rgba = stbi_load_from_memory(data, (int)len, &dw, &dh, &comp,
                                               4);

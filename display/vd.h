@@ -88,7 +88,8 @@ int vd_parse_color(const char *s, size_t n, vd_color *out);
 ** Absolute paths, "..", and symlinks leading out are refused (VD_EACCES):
 ** the same confinement as the WASI sandbox (openat2 RESOLVE_BENEATH, or a
 ** per-component O_NOFOLLOW walk where openat2 is missing).  Files over 16 MiB
-** or images over 4096 x 4096 are refused (VD_EINVAL). */
+** or images wider or taller than 4096 or over 4 Mpixel (2048 x 2048) are
+** refused (VD_EINVAL): an app's PNG is decoded in the supervisor's memory. */
 int vd_png_load(int dirfd, const char *rel, vd_surface *out);
 /* Encodes s as PNG into a malloc'd buffer (stb_image_write). */
 int vd_png_encode(const vd_surface *s, uint8_t **png, size_t *len);

@@ -139,6 +139,18 @@ static bool t_too_big(void)
     CHECK((rc = vd_png_load(dirfd_, "big.png", &l)) == VD_EINVAL,
           "%s gave %d", k ? "1x4097" : "4097x1", rc);
   }
+  /* 2049 x 2048 is within 4096 a side but over 4 Mpixel */
+  {
+    uint8_t *big;
+    size_t blen;
+    CHECK(vd_surface_init(&s, 2049, 2048, 0xff336699u) == 0, "init");
+    CHECK(vd_png_encode(&s, &big, &blen) == 0, "encode");
+    vd_surface_free(&s);
+    put("area.png", big, blen);
+    free(big);
+    CHECK((rc = vd_png_load(dirfd_, "area.png", &l)) == VD_EINVAL,
+          "2049x2048 gave %d", rc);
+  }
   vd_surface_init(&s, 4096, 1, 0xff336699u);
   uint8_t *png;
   size_t len;
