@@ -6,7 +6,6 @@
 #   spec-asan/NAME.wast       the same under AddressSanitizer + UBSan
 #   unit/NAME, unit-asan/NAME tests/unit/NAME.c, which exits 0 on success
 #   make-all, make-asan       everything else `make` / `make asan` builds
-#   engine/NAME.wast          tests/engine/*.wast, the engine's own cases
 #   then tests/NAME/run.sh of: wasi (WASI conformance, node:wasi differential,
 #   CLI), toml (toml-test), ipc (broker, metrics, TTY router), manifest
 #   (manifests, profiles), supervisor and vyomad (a real vyomad with apps),
@@ -86,8 +85,6 @@ variant() {  # name builddir speclabel unitlabel make-goal
   if build "$name" "$dir/lib/libvw.a" "$dir/bin/vw-spec"; then
     pass "$name"
     spec_suite "$3" "$dir/bin/vw-spec"
-    # the engine's own .wast regression tests
-    suite "engine-$name" tests/engine/run.sh
   else
     fail "$name"
     show "$name"
