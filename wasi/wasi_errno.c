@@ -1,96 +1,110 @@
 /*
-** wasi_errno.c — Linux errno values to WASI preview 1 errno values.
+** wasi_errno.c — Linux errno values and WASI preview 1 errno values, one
+** table read both ways.
 **
 ** The host's numbers differ from WASI's (which follow no platform), so every
-** failing system call's errno passes through here before the guest sees it.
-** Unknown values become EIO rather than leaking a meaningless number.
+** failing system call's errno passes through here before the guest sees it;
+** host code outside the sandbox that calls a WASI-level helper (the display's
+** PNG loader through vwasi_open_beneath) maps the answer back.  Unknown
+** values become EIO rather than leaking a meaningless number.
+**
+** RESOLVE_BENEATH reports an escape as EXDEV; a guest that gets EXDEV from a
+** rename across preopens still needs the real EXDEV, so the resolver
+** translates escapes itself (ENOTCAPABLE) and EXDEV stays EXDEV here.
 */
 #define _GNU_SOURCE
 #include <errno.h>
 
 #include "wasi_int.h"
 
+static const struct { int host, wasi; } map[] = {
+  { E2BIG, W_E2BIG },
+  { EACCES, W_EACCES },
+  { EADDRINUSE, W_EADDRINUSE },
+  { EADDRNOTAVAIL, W_EADDRNOTAVAIL },
+  { EAFNOSUPPORT, W_EAFNOSUPPORT },
+  { EAGAIN, W_EAGAIN },   /* == EWOULDBLOCK on Linux */
+  { EALREADY, W_EALREADY },
+  { EBADF, W_EBADF },
+  { EBADMSG, W_EBADMSG },
+  { EBUSY, W_EBUSY },
+  { ECANCELED, W_ECANCELED },
+  { ECHILD, W_ECHILD },
+  { ECONNABORTED, W_ECONNABORTED },
+  { ECONNREFUSED, W_ECONNREFUSED },
+  { ECONNRESET, W_ECONNRESET },
+  { EDEADLK, W_EDEADLK },
+  { EDESTADDRREQ, W_EDESTADDRREQ },
+  { EDOM, W_EDOM },
+  { EDQUOT, W_EDQUOT },
+  { EEXIST, W_EEXIST },
+  { EFAULT, W_EFAULT },
+  { EFBIG, W_EFBIG },
+  { EHOSTUNREACH, W_EHOSTUNREACH },
+  { EIDRM, W_EIDRM },
+  { EILSEQ, W_EILSEQ },
+  { EINPROGRESS, W_EINPROGRESS },
+  { EINTR, W_EINTR },
+  { EINVAL, W_EINVAL },
+  { EIO, W_EIO },
+  { EISCONN, W_EISCONN },
+  { EISDIR, W_EISDIR },
+  { ELOOP, W_ELOOP },
+  { EMFILE, W_EMFILE },
+  { EMLINK, W_EMLINK },
+  { EMSGSIZE, W_EMSGSIZE },
+  { EMULTIHOP, W_EMULTIHOP },
+  { ENAMETOOLONG, W_ENAMETOOLONG },
+  { ENETDOWN, W_ENETDOWN },
+  { ENETRESET, W_ENETRESET },
+  { ENETUNREACH, W_ENETUNREACH },
+  { ENFILE, W_ENFILE },
+  { ENOBUFS, W_ENOBUFS },
+  { ENODEV, W_ENODEV },
+  { ENOENT, W_ENOENT },
+  { ENOEXEC, W_ENOEXEC },
+  { ENOLCK, W_ENOLCK },
+  { ENOLINK, W_ENOLINK },
+  { ENOMEM, W_ENOMEM },
+  { ENOMSG, W_ENOMSG },
+  { ENOPROTOOPT, W_ENOPROTOOPT },
+  { ENOSPC, W_ENOSPC },
+  { ENOSYS, W_ENOSYS },
+  { ENOTCONN, W_ENOTCONN },
+  { ENOTDIR, W_ENOTDIR },
+  { ENOTEMPTY, W_ENOTEMPTY },
+  { ENOTRECOVERABLE, W_ENOTRECOVERABLE },
+  { ENOTSOCK, W_ENOTSOCK },
+  { EOPNOTSUPP, W_ENOTSUP },   /* == ENOTSUP on Linux */
+  { ENOTTY, W_ENOTTY },
+  { ENXIO, W_ENXIO },
+  { EOVERFLOW, W_EOVERFLOW },
+  { EOWNERDEAD, W_EOWNERDEAD },
+  { EPERM, W_EPERM },
+  { EPIPE, W_EPIPE },
+  { EPROTO, W_EPROTO },
+  { EPROTONOSUPPORT, W_EPROTONOSUPPORT },
+  { EPROTOTYPE, W_EPROTOTYPE },
+  { ERANGE, W_ERANGE },
+  { EROFS, W_EROFS },
+  { ESPIPE, W_ESPIPE },
+  { ESRCH, W_ESRCH },
+  { ESTALE, W_ESTALE },
+  { ETIMEDOUT, W_ETIMEDOUT },
+  { ETXTBSY, W_ETXTBSY },
+  { EXDEV, W_EXDEV },
+};
+
 int wasi_errno(int e) {
-  switch (e) {
-  case 0: return W_ESUCCESS;
-  case E2BIG: return W_E2BIG;
-  case EACCES: return W_EACCES;
-  case EADDRINUSE: return W_EADDRINUSE;
-  case EADDRNOTAVAIL: return W_EADDRNOTAVAIL;
-  case EAFNOSUPPORT: return W_EAFNOSUPPORT;
-  case EAGAIN: return W_EAGAIN;           /* == EWOULDBLOCK on Linux */
-  case EALREADY: return W_EALREADY;
-  case EBADF: return W_EBADF;
-  case EBADMSG: return W_EBADMSG;
-  case EBUSY: return W_EBUSY;
-  case ECANCELED: return W_ECANCELED;
-  case ECHILD: return W_ECHILD;
-  case ECONNABORTED: return W_ECONNABORTED;
-  case ECONNREFUSED: return W_ECONNREFUSED;
-  case ECONNRESET: return W_ECONNRESET;
-  case EDEADLK: return W_EDEADLK;
-  case EDESTADDRREQ: return W_EDESTADDRREQ;
-  case EDOM: return W_EDOM;
-  case EDQUOT: return W_EDQUOT;
-  case EEXIST: return W_EEXIST;
-  case EFAULT: return W_EFAULT;
-  case EFBIG: return W_EFBIG;
-  case EHOSTUNREACH: return W_EHOSTUNREACH;
-  case EIDRM: return W_EIDRM;
-  case EILSEQ: return W_EILSEQ;
-  case EINPROGRESS: return W_EINPROGRESS;
-  case EINTR: return W_EINTR;
-  case EINVAL: return W_EINVAL;
-  case EIO: return W_EIO;
-  case EISCONN: return W_EISCONN;
-  case EISDIR: return W_EISDIR;
-  case ELOOP: return W_ELOOP;
-  case EMFILE: return W_EMFILE;
-  case EMLINK: return W_EMLINK;
-  case EMSGSIZE: return W_EMSGSIZE;
-  case EMULTIHOP: return W_EMULTIHOP;
-  case ENAMETOOLONG: return W_ENAMETOOLONG;
-  case ENETDOWN: return W_ENETDOWN;
-  case ENETRESET: return W_ENETRESET;
-  case ENETUNREACH: return W_ENETUNREACH;
-  case ENFILE: return W_ENFILE;
-  case ENOBUFS: return W_ENOBUFS;
-  case ENODEV: return W_ENODEV;
-  case ENOENT: return W_ENOENT;
-  case ENOEXEC: return W_ENOEXEC;
-  case ENOLCK: return W_ENOLCK;
-  case ENOLINK: return W_ENOLINK;
-  case ENOMEM: return W_ENOMEM;
-  case ENOMSG: return W_ENOMSG;
-  case ENOPROTOOPT: return W_ENOPROTOOPT;
-  case ENOSPC: return W_ENOSPC;
-  case ENOSYS: return W_ENOSYS;
-  case ENOTCONN: return W_ENOTCONN;
-  case ENOTDIR: return W_ENOTDIR;
-  case ENOTEMPTY: return W_ENOTEMPTY;
-  case ENOTRECOVERABLE: return W_ENOTRECOVERABLE;
-  case ENOTSOCK: return W_ENOTSOCK;
-  case EOPNOTSUPP: return W_ENOTSUP;       /* == ENOTSUP on Linux */
-  case ENOTTY: return W_ENOTTY;
-  case ENXIO: return W_ENXIO;
-  case EOVERFLOW: return W_EOVERFLOW;
-  case EOWNERDEAD: return W_EOWNERDEAD;
-  case EPERM: return W_EPERM;
-  case EPIPE: return W_EPIPE;
-  case EPROTO: return W_EPROTO;
-  case EPROTONOSUPPORT: return W_EPROTONOSUPPORT;
-  case EPROTOTYPE: return W_EPROTOTYPE;
-  case ERANGE: return W_ERANGE;
-  case EROFS: return W_EROFS;
-  case ESPIPE: return W_ESPIPE;
-  case ESRCH: return W_ESRCH;
-  case ESTALE: return W_ESTALE;
-  case ETIMEDOUT: return W_ETIMEDOUT;
-  case ETXTBSY: return W_ETXTBSY;
-  /* RESOLVE_BENEATH reports an escape as EXDEV; a guest that gets EXDEV from
-  ** a rename across preopens still needs the real EXDEV, so the resolver
-  ** translates escapes itself and EXDEV stays EXDEV here. */
-  case EXDEV: return W_EXDEV;
-  default: return W_EIO;
-  }
+  if (e == 0) return W_ESUCCESS;
+  for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+    if (map[i].host == e) return map[i].wasi;
+  return W_EIO;
+}
+
+int wasi_errno_host(int w) {
+  if (w == W_ESUCCESS) return 0;
+  for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+    if (map[i].wasi == w) return map[i].host;
+  return EIO;
 }

@@ -216,6 +216,8 @@ int wasi_iovecs(wasi_call *c, uint32_t iovs, uint32_t n, struct iovec **out);
 
 /* ---- errno (wasi_errno.c) ------------------------------------------------ */
 int wasi_errno(int host_errno);
+/* the other way: a WASI errno to the host's (EIO when there is none) */
+int wasi_errno_host(int wasi_errno);
 /* wasi_errno(errno), evaluated at the call */
 #define W_ERRNO() wasi_errno(errno)
 

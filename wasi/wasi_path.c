@@ -233,15 +233,8 @@ int wasi_open_beneath(int dirfd, const char *path, int flags, unsigned mode,
 int vwasi_open_beneath(int dirfd, const char *path, int flags) {
   int r = wasi_open_beneath(dirfd, path, flags | O_CLOEXEC, 0, 1);
   if (r >= 0) return r;
-  switch (-r) {                    /* the few a caller tells apart */
-  case W_ENOTCAPABLE: errno = EXDEV; break;
-  case W_ENOENT: errno = ENOENT; break;
-  case W_ENOTDIR: errno = ENOTDIR; break;
-  case W_EACCES: errno = EACCES; break;
-  case W_ELOOP: errno = ELOOP; break;
-  case W_EISDIR: errno = EISDIR; break;
-  default: errno = EIO; break;
-  }
+  /* an escape is EXDEV, as openat2's RESOLVE_BENEATH says it */
+  errno = r == -W_ENOTCAPABLE ? EXDEV : wasi_errno_host(-r);
   return -1;
 }
 
