@@ -20,8 +20,9 @@
 **
 ** Layouts.  Tiled (default): windows share the screen in a grid, in the
 ** order they were created (focus does not move tiles).  Stacked: windows
-** cascade and overlap, the focused one on top.  A status bar row at the top (VC_BAR_H) is for the app whose
-** manifest asks to be the bar (vc_window_new with VC_WIN_BAR).
+** cascade and overlap, the focused one on top.  A status bar row at the
+** top (VC_BAR_H) is for the app the profile names as its status bar
+** (vc_window_new with VC_WIN_BAR).
 */
 #ifndef VC_H
 #define VC_H

@@ -15,6 +15,10 @@
 **   display_backend = "auto"     "auto" (DRM, else fbdev), "drm", "fbdev",
 **                                or "headless" (memory only: screenshots)
 **   layout         = "tiled"     "tiled" or "stacked" windows
+**   console_app    = ""          the app that has the keyboard first (else
+**                                the first app that takes input)
+**   status_bar     = ""          the display app drawn as the status bar: a
+**                                strip across the top, without chrome
 **   heartbeat      = "10s"       heartbeat line interval, 100ms..1h
 **   sched          = "other"     "other" (SCHED_OTHER) or "fifo" (SCHED_FIFO)
 **   sched_priority = 50          1..99, only with sched = "fifo"
@@ -142,6 +146,15 @@ static int parse_profile(vy_ck *c, const char *path, const toml_value *root,
                           "unknown layout \"%s\" (tiled or stacked)",
                           vy_ck_q(q, sizeof q, s));
       }
+    } else if (key_is(kn, kl, "console_app") || key_is(kn, kl, "status_bar")) {
+      char *dst = key_is(kn, kl, "console_app") ? p->console_app : p->status_bar;
+      const char *s;
+      rc = vy_ck_strref(c, v, k, &s);
+      if (rc == 0 && !vy_valid_name(s))
+        rc = vy_ck_fail(c, toml_line(v), k,
+                        "expected an app name ([a-z][a-z0-9-]{0,31}), got \"%s\"",
+                        vy_ck_q(q, sizeof q, s));
+      if (rc == 0) snprintf(dst, sizeof p->console_app, "%s", s);
     } else if (key_is(kn, kl, "heartbeat")) {
       rc = vy_ck_duration(c, v, k, 100, 3600000, &p->heartbeat_ms);
     } else if (key_is(kn, kl, "sched")) {

@@ -22,6 +22,8 @@ typedef struct vy_profile {
   bool display;
   char display_backend[16];   /* "auto", "drm", "fbdev" or "headless"      */
   bool layout_stacked;        /* windows cascade instead of tiling         */
+  char console_app[33];       /* the app with the keyboard first ("" none) */
+  char status_bar[33];        /* the app drawn as the status bar ("" none) */
   uint32_t heartbeat_ms;      /* heartbeat line interval                   */
   vy_sched sched;
   int sched_priority;         /* SCHED_FIFO priority, 1..99                */

@@ -738,29 +738,10 @@ void sys_handler(void *ud, const char *from, const char *cmd, char *reply,
     return;
   }
   int r = 0;
-  if (!strcmp(verb, "ps") && n == 1) {
+  if ((!strcmp(verb, "ps") || !strcmp(verb, "stats")) && n == 1) {
+    /* stats: what sysmon draws, with CPU ms and memory bytes per app */
     sbuf b = { 0 };
-    pthread_mutex_lock(&S.lock);
-    sb_printf(&b, "ps");
-    for (size_t i = 0; i < S.napps; i++)
-      sb_printf(&b, " %s=%s", S.apps[i]->name, state_name(S.apps[i]->state));
-    pthread_mutex_unlock(&S.lock);
-    snprintf(reply, replylen, "%s", b.oom ? "error out-of-memory" : b.p);
-    sb_free(&b);
-    return;
-  }
-  if (!strcmp(verb, "stats") && n == 1) {
-    /* what sysmon draws: NAME=STATE,CPU_MS,MEM_BYTES per app */
-    sbuf b = { 0 };
-    pthread_mutex_lock(&S.lock);
-    sb_printf(&b, "stats");
-    for (size_t i = 0; i < S.napps; i++) {
-      app *x = S.apps[i];
-      sb_printf(&b, " %s=%s,%llu,%llu", x->name, state_name(x->state),
-                (unsigned long long)(app_cpu_ns(x) / 1000000u),
-                (unsigned long long)app_mem_bytes(x));
-    }
-    pthread_mutex_unlock(&S.lock);
+    report_sys_list(&b, verb[0] == 's');
     snprintf(reply, replylen, "%s", b.oom ? "error out-of-memory" : b.p);
     sb_free(&b);
     return;

@@ -4,7 +4,7 @@
 ** (input/tty.h), which edits the line and says where it goes.  Keys go to
 ** the focused app's stdin (app_keyboard); Ctrl-A then n/p/1-9/l moves the
 ** focus or lists the apps.  Only apps with input = true can have focus;
-** the app named "shell" has it first.
+** the profile's console_app has it first.
 **
 ** On a developer's host Ctrl-C still signals vyomad (ISIG kept); as PID 1
 ** the console has no one to signal, so raw mode takes every key.
@@ -169,9 +169,9 @@ void console_start(void) {
   if (nkbd) vlog("console: %d keyboard%s on the graphical console", nkbd,
                  nkbd > 1 ? "s" : "");
   vy_tty_init(&tty, nfocusable);
-  /* the console belongs to the shell first, if there is one */
   for (int i = 0; i < nfocusable; i++)
-    if (!strcmp(focusable[i]->name, "shell")) vy_tty_set_focus(&tty, i);
+    if (!strcmp(focusable[i]->name, S.profile.console_app))
+      vy_tty_set_focus(&tty, i);
   if (pthread_create(&thread, NULL, console_thread, NULL) != 0) {
     if (have_tty) vy_tty_raw_leave(&saved);
     vlog("console: cannot create its thread");

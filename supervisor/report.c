@@ -133,6 +133,22 @@ void report_ps(sbuf *b, bool json) {
   free_snap(&s);
 }
 
+void report_sys_list(sbuf *b, bool figures) {
+  snap s;
+  if (take_snap(&s) != 0) { b->oom = true; return; }
+  sb_printf(b, "%s", figures ? "stats" : "ps");
+  for (size_t i = 0; i < s.n; i++) {
+    const vy_app_metrics *m = &s.m[i];
+    if (figures)
+      sb_printf(b, " %s=%s,%llu,%llu", m->name, m->state,
+                (unsigned long long)m->cpu_ms,
+                (unsigned long long)m->memory_bytes);
+    else
+      sb_printf(b, " %s=%s", m->name, m->state);
+  }
+  free_snap(&s);
+}
+
 static void sup_metrics(vy_sup_metrics *sm) {
   struct timespec t;
   clock_gettime(CLOCK_REALTIME, &t);

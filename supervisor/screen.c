@@ -154,7 +154,7 @@ static void notify_sizes(void) {
 void screen_app_open(app *a) {
   if (!scr || !a->m.display) return;
   a->win_dirfd = open(a->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  unsigned flags = strcmp(a->name, "bar") == 0 ? VC_WIN_BAR : 0;
+  unsigned flags = strcmp(a->name, S.profile.status_bar) == 0 ? VC_WIN_BAR : 0;
   vc_window *w = vc_window_new(scr, a->name, a->win_dirfd, flags);
   if (!w) {
     vlog("app %s: no window (out of memory)", a->name);

@@ -185,6 +185,9 @@ void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3
 void sb_json_str(sbuf *b, const char *s);
 void sb_free(sbuf *b);
 void report_ps(sbuf *b, bool json);
+/* the @sys answers: "ps NAME=STATE ..." or, with figures,
+** "stats NAME=STATE,CPU_MS,MEM_BYTES ..." */
+void report_sys_list(sbuf *b, bool figures);
 void report_heartbeat(sbuf *b);        /* one JSON line, no newline      */
 void report_metrics(sbuf *b);          /* Prometheus text                */
 

@@ -1,6 +1,7 @@
 /*
-** bar — the status bar and launcher.  The supervisor gives the app named
-** "bar" a strip the width of the screen, 28 pixels high.  It shows the
+** bar — the status bar and launcher.  A profile that names it as its
+** status_bar (desktop-full does) gives it a strip the width of the screen,
+** 28 pixels high.  It shows the
 ** time (HH:MM UTC), the apps from "@sys: ps" (running ones bright, the
 ** others dimmed) and the launcher's last reply.
 **

@@ -407,6 +407,8 @@ static void test_profiles(void) {
     {"name = \"x\"\ndisplay_backend = \"vga\"\n", "%s:2: display_backend: unknown backend \"vga\" (auto, drm, fbdev or headless)"},
     {"name = \"x\"\nlayout = \"grid\"\n", "%s:2: layout: unknown layout \"grid\" (tiled or stacked)"},
     {"name = \"x\"\nlayout = 1\n", "%s:2: layout: expected a string, got integer"},
+    {"name = \"x\"\nstatus_bar = \"Bar\"\n", "%s:2: status_bar: expected an app name ([a-z][a-z0-9-]{0,31}), got \"Bar\""},
+    {"name = \"x\"\nconsole_app = 3\n", "%s:2: console_app: expected a string, got integer"},
     {"name = \"x\"\nsched = \"fifo\"\nmlockall = yes\n", "%s:3:12: invalid value starting with 'y'"},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -429,14 +431,17 @@ static void test_profiles(void) {
           p.app_memory_default == 16u << 20 && !p.display && p.heartbeat_ms == 10000 &&
           p.sched == VY_SCHED_OTHER && p.sched_priority == 0 && !p.mlockall &&
           p.apps.n == 1 && strcmp(p.apps.items[0], "*") == 0 &&
-          strcmp(p.display_backend, "auto") == 0 && !p.layout_stacked);
+          strcmp(p.display_backend, "auto") == 0 && !p.layout_stacked &&
+          !p.console_app[0] && !p.status_bar[0]);
     vy_profile_free(&p);
   }
   rc = load_profile_text("disp", "name = \"disp\"\ndisplay = true\n"
-                         "display_backend = \"headless\"\nlayout = \"stacked\"\n",
+                         "display_backend = \"headless\"\nlayout = \"stacked\"\n"
+                         "console_app = \"shell\"\nstatus_bar = \"bar\"\n",
                          &p, err, sizeof err, path, sizeof path);
   CHECK(rc == 0 && p.display && strcmp(p.display_backend, "headless") == 0 &&
-        p.layout_stacked);
+        p.layout_stacked && !strcmp(p.console_app, "shell") &&
+        !strcmp(p.status_bar, "bar"));
   if (rc == 0) vy_profile_free(&p);
   /* fifo without a priority gets 50 */
   rc = load_profile_text("rt", "name = \"rt\"\nsched = \"fifo\"\n", &p, err, sizeof err, path,
