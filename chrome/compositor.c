@@ -40,7 +40,6 @@
 struct vc_window {
   vc_screen *s;
   char *title;
-  unsigned flags;
   bool is_bar;
   /* --- the app's thread only ------------------------------------------- */
   vd_canvas canvas;                 /* the back surface the app draws on    */
@@ -117,7 +116,6 @@ static void damage_all(vc_screen *s) {
 static void place(vc_window *w, vd_rect tile) {
   int cw, ch;
   if (w->is_bar) {
-    w->frame = tile;
     cw = tile.w < MIN_CLIENT ? MIN_CLIENT : tile.w;
     ch = tile.h < MIN_CLIENT ? MIN_CLIENT : tile.h;
     w->client = (vd_rect){tile.x, tile.y, cw, ch};
@@ -261,7 +259,6 @@ vc_window *vc_window_new(vc_screen *s, const char *title, int dirfd,
   w = calloc(1, sizeof *w);
   if (!w) return NULL;
   w->s = s;
-  w->flags = flags;
   w->title = strdup(title ? title : "");
   w->bud_cmds = VC_BUDGET_COMMANDS;
   w->bud_px = VC_BUDGET_PIXELS;
@@ -372,15 +369,19 @@ static bool is_present(const char *line, size_t len) {
   return true;
 }
 
-/* Copies the back canvas into the front and damages the client area. */
+/* Copies what the app drew since its last present (the canvas's dirty
+** rect) into the front and damages just that part of the client area. */
 static void publish(vc_window *w) {
   vc_screen *s = w->s;
-  vd_surface *b = &w->canvas.surf;
+  vd_rect d = w->canvas.dirty;
+  w->canvas.dirty = (vd_rect){0, 0, 0, 0};
   pthread_mutex_lock(&s->mu);
-  vd_blit(&w->front, (vd_rect){0, 0, w->front.w, w->front.h}, 0, 0, b,
-          (vd_rect){0, 0, b->w, b->h}, false);
-  damage_add(s, w->client);
   s->st.presents++;
+  if (!vd_rect_empty(d)) {
+    vd_blit(&w->front, d, d.x, d.y, &w->canvas.surf, d, false);
+    damage_add(s, vd_rect_intersect(
+        (vd_rect){w->client.x + d.x, w->client.y + d.y, d.w, d.h}, w->client));
+  }
   pthread_mutex_unlock(&s->mu);
 }
 
@@ -388,7 +389,7 @@ int vc_window_draw(vc_window *w, const char *line, size_t len, char *err,
                    size_t errlen) {
   vc_screen *s = w->s;
   uint32_t g = __atomic_load_n(&w->gen, __ATOMIC_ACQUIRE);
-  bool pres = is_present(line, len);
+  struct timespec ts;
   int rc;
 
   if (g != w->seen_gen) {
@@ -398,34 +399,37 @@ int vc_window_draw(vc_window *w, const char *line, size_t len, char *err,
     ch = w->ch;
     g = w->gen;
     pthread_mutex_unlock(&s->mu);
-    if (vd_surface_resize(&w->canvas.surf, cw, ch, COL_CLIENT) == VD_OK)
+    if (vd_surface_resize(&w->canvas.surf, cw, ch, COL_CLIENT) == VD_OK) {
       w->seen_gen = g;
+      /* the front was resized apart: show the whole canvas again */
+      w->canvas.dirty = (vd_rect){0, 0, cw, ch};
+    }
   }
-  if (!pres) {
-    struct timespec ts;
-    uint32_t mc = __atomic_load_n(&w->bud_cmds, __ATOMIC_RELAXED);
-    uint64_t mp = __atomic_load_n(&w->bud_px, __ATOMIC_RELAXED);
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    if ((int64_t)ts.tv_sec != w->bud_sec) {
-      w->bud_sec = ts.tv_sec;
-      w->used_cmds = 0;
-      w->used_px = 0;
-    }
-    if (w->used_cmds >= mc || w->used_px >= mp) {
-      if (w->used_cmds >= mc)
-        snprintf(err, errlen, "budget: %" PRIu32 " commands/s exceeded", mc);
-      else
-        snprintf(err, errlen, "budget: %" PRIu64 " pixels/s exceeded", mp);
-      __atomic_add_fetch(&s->budget_drops, 1, __ATOMIC_RELAXED);
-      return VC_DRAW_BUDGET;
-    }
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  if ((int64_t)ts.tv_sec != w->bud_sec) {
+    w->bud_sec = ts.tv_sec;
+    w->used_cmds = 0;
+    w->used_px = 0;
+  }
+  uint32_t mc = __atomic_load_n(&w->bud_cmds, __ATOMIC_RELAXED);
+  uint64_t mp = __atomic_load_n(&w->bud_px, __ATOMIC_RELAXED);
+  /* Over budget, only `present` still goes through (so what was drawn can
+  ** be shown); the line is looked at for that only on this path. */
+  if ((w->used_cmds >= mc || w->used_px >= mp) && !is_present(line, len)) {
+    if (w->used_cmds >= mc)
+      snprintf(err, errlen, "budget: %" PRIu32 " commands/s exceeded", mc);
+    else
+      snprintf(err, errlen, "budget: %" PRIu64 " pixels/s exceeded", mp);
+    __atomic_add_fetch(&s->budget_drops, 1, __ATOMIC_RELAXED);
+    return VC_DRAW_BUDGET;
   }
   rc = vd_canvas_exec(&w->canvas, line, len, err, errlen);
-  if (!pres) {
+  if (rc == VD_DRAW_PRESENT) {
+    publish(w);
+  } else {
     w->used_cmds++;
     w->used_px += vd_canvas_last_cost(&w->canvas);
   }
-  if (rc == VD_DRAW_PRESENT) publish(w);
   return rc;
 }
 

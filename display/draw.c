@@ -28,14 +28,12 @@ typedef struct img_entry {
   uint64_t used;              /* clock value of the last use             */
 } img_entry;
 
-/* Per-canvas state the public struct has no room for: the decoded images
-** and the cost of the last command. */
+/* The decoded images of one canvas, made on its first `image` command. */
 struct vd_image_cache {
   img_entry e[IMG_MAX_ENTRIES];
   int n;
   size_t pixels;
   uint64_t clock;
-  uint64_t last_cost;
 };
 
 /* ---- canvas -------------------------------------------------------------- */
@@ -46,9 +44,7 @@ void vd_canvas_init(vd_canvas *c, struct vf_font *font, int dirfd)
   memset(c, 0, sizeof *c);
   c->font = font;
   c->dirfd = dirfd;
-  /* allocated now so the cost is always recorded; a failure here is
-  ** retried by vd_canvas_exec */
-  c->images = calloc(1, sizeof *c->images);
+  c->last_cost = 1;
 }
 
 static void cache_clear(struct vd_image_cache *ic)
@@ -74,11 +70,7 @@ void vd_canvas_free(vd_canvas *c)
 
 uint64_t vd_canvas_last_cost(const vd_canvas *c)
 {
-  if (!c) return 1;
-  if (c->images) return c->images->last_cost ? c->images->last_cost : 1;
-  uint64_t a = (uint64_t)(c->surf.w > 0 ? c->surf.w : 0) *
-               (uint64_t)(c->surf.h > 0 ? c->surf.h : 0);
-  return a ? a : 1;
+  return c && c->last_cost ? c->last_cost : 1;
 }
 
 /* ---- errors -------------------------------------------------------------- */
@@ -230,16 +222,19 @@ static int colour(ctx *x, const token *t, vd_color *out)
 
 /* ---- cost ---------------------------------------------------------------- */
 
-/* The area of the box [x0,x1) x [y0,y1) inside the surface, at least 1. */
-static uint64_t area(const vd_surface *s, int64_t x0, int64_t y0, int64_t x1,
-                     int64_t y1)
+/* A command touched the box [x0,x1) x [y0,y1): its part inside the surface
+** is the command's cost (at least 1) and joins the canvas's dirty rect. */
+static void touched(ctx *x, int64_t x0, int64_t y0, int64_t x1, int64_t y1)
 {
+  vd_canvas *c = x->c;
   if (x0 < 0) x0 = 0;
   if (y0 < 0) y0 = 0;
-  if (x1 > s->w) x1 = s->w;
-  if (y1 > s->h) y1 = s->h;
-  if (x1 <= x0 || y1 <= y0) return 1;
-  return (uint64_t)(x1 - x0) * (uint64_t)(y1 - y0);
+  if (x1 > c->surf.w) x1 = c->surf.w;
+  if (y1 > c->surf.h) y1 = c->surf.h;
+  if (x1 <= x0 || y1 <= y0) { x->cost = 1; return; }
+  x->cost = (uint64_t)(x1 - x0) * (uint64_t)(y1 - y0);
+  vd_rect r = { (int)x0, (int)y0, (int)(x1 - x0), (int)(y1 - y0) };
+  c->dirty = vd_rect_empty(c->dirty) ? r : vd_rect_union(c->dirty, r);
 }
 
 /* ---- images -------------------------------------------------------------- */
@@ -322,8 +317,7 @@ static int op_image(ctx *x, const token *t, int nt)
   vd_rect all = { 0, 0, c->surf.w, c->surf.h };
   vd_rect whole = { 0, 0, img->w, img->h };
   vd_blit(&c->surf, all, v[0], v[1], img, whole, true);
-  x->cost = area(&c->surf, v[0], v[1], (int64_t)v[0] + img->w,
-                 (int64_t)v[1] + img->h);
+  touched(x, v[0], v[1], (int64_t)v[0] + img->w, (int64_t)v[1] + img->h);
   vd_surface_free(&tmp);
   return VD_DRAW_DONE;
 }
@@ -349,7 +343,7 @@ static int exec_tokens(ctx *x, const token *t, int nt)
     if (na != 1) return fail(x, VD_EINVAL, "clear: expected a colour");
     if ((rc = colour(x, &a[0], &col))) return rc;
     vd_fill(s, all, all, col);
-    x->cost = area(s, 0, 0, s->w, s->h);
+    touched(x, 0, 0, s->w, s->h);
     return VD_DRAW_DONE;
   }
   if (tok_is(t, "rect") || tok_is(t, "fill")) {
@@ -363,8 +357,7 @@ static int exec_tokens(ctx *x, const token *t, int nt)
     if (fill) vd_fill(s, all, r, col);
     else vd_outline(s, all, r, col);
     if (v[2] > 0 && v[3] > 0)
-      x->cost = area(s, v[0], v[1], (int64_t)v[0] + v[2],
-                     (int64_t)v[1] + v[3]);
+      touched(x, v[0], v[1], (int64_t)v[0] + v[2], (int64_t)v[1] + v[3]);
     return VD_DRAW_DONE;
   }
   if (tok_is(t, "line")) {
@@ -375,7 +368,7 @@ static int exec_tokens(ctx *x, const token *t, int nt)
     vd_line(s, all, v[0], v[1], v[2], v[3], col);
     int64_t x0 = v[0] < v[2] ? v[0] : v[2], x1 = v[0] < v[2] ? v[2] : v[0];
     int64_t y0 = v[1] < v[3] ? v[1] : v[3], y1 = v[1] < v[3] ? v[3] : v[1];
-    x->cost = area(s, x0, y0, x1 + 1, y1 + 1);
+    touched(x, x0, y0, x1 + 1, y1 + 1);
     return VD_DRAW_DONE;
   }
   if (tok_is(t, "circle")) {
@@ -387,8 +380,8 @@ static int exec_tokens(ctx *x, const token *t, int nt)
     if (v[2] < 0)
       return fail(x, VD_EINVAL, "circle: radius must not be negative");
     vd_circle(s, all, v[0], v[1], v[2], col, na == 5);
-    x->cost = area(s, (int64_t)v[0] - v[2], (int64_t)v[1] - v[2],
-                   (int64_t)v[0] + v[2] + 1, (int64_t)v[1] + v[2] + 1);
+    touched(x, (int64_t)v[0] - v[2], (int64_t)v[1] - v[2],
+            (int64_t)v[0] + v[2] + 1, (int64_t)v[1] + v[2] + 1);
     return VD_DRAW_DONE;
   }
   if (tok_is(t, "text")) {
@@ -410,8 +403,10 @@ static int exec_tokens(ctx *x, const token *t, int nt)
     int w = vf_draw(c->font, s, all, v[0], v[1], px, col, a[3].s, a[3].n);
     int lines = 1;
     for (size_t i = 0; i < a[3].n; i++) lines += a[3].s[i] == '\n';
-    x->cost = area(s, v[0], v[1], (int64_t)v[0] + w,
-                   (int64_t)v[1] + (int64_t)lines * px);
+    /* glyph ink may reach a little past the advance box (negative left
+    ** bearings, a last glyph wider than its advance): half a size of slack */
+    touched(x, (int64_t)v[0] - px / 2, v[1], (int64_t)v[0] + w + px / 2,
+            (int64_t)v[1] + (int64_t)lines * px);
     return VD_DRAW_DONE;
   }
   if (tok_is(t, "image")) return op_image(x, a, na);
@@ -455,6 +450,6 @@ int vd_canvas_exec(vd_canvas *c, const char *line, size_t len, char *err,
   }
   if (rc < 0) c->errors++;
   else if (rc == VD_DRAW_PRESENT) c->presents++;
-  if (c->images) c->images->last_cost = rc < 0 ? 1 : x.cost;
+  c->last_cost = rc < 0 ? 1 : x.cost;
   return rc;
 }

@@ -37,6 +37,7 @@ typedef struct drm_buf {
   uint32_t handle, fb_id, pitch;
   uint64_t size;
   uint8_t *map;
+  vd_surface view;                  /* the mapping as a surface, to blit to */
 } drm_buf;
 
 typedef struct drm_backend {
@@ -61,15 +62,7 @@ static int xioctl(int fd, unsigned long req, void *arg) {
 }
 
 static void copy_rect(drm_backend *d, drm_buf *dst, vd_rect r) {
-  vd_surface *s = &d->b.screen;
-  vd_rect all = {0, 0, s->w, s->h};
-  int y;
-  r = vd_rect_intersect(r, all);
-  if (vd_rect_empty(r)) return;
-  for (y = r.y; y < r.y + r.h; y++) {
-    memcpy(dst->map + (size_t)y * dst->pitch + (size_t)r.x * 4,
-           s->px + (size_t)y * s->stride + r.x, (size_t)r.w * 4);
-  }
+  vd_blit(&dst->view, r, r.x, r.y, &d->b.screen, r, false);
 }
 
 /* Waits (<= 100 ms) for the pending flip's event; false on timeout. */
@@ -262,6 +255,8 @@ static int make_buf(drm_backend *d, drm_buf *b, char *err, size_t errlen) {
   }
   b->map = m;
   memset(b->map, 0, (size_t)b->size);  /* black, like the screen surface  */
+  vd_surface_wrap(&b->view, (uint32_t *)(void *)m, (int)cd.width,
+                  (int)cd.height, (int)(cd.pitch / 4));
   return VD_OK;
 }
 

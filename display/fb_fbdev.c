@@ -1,8 +1,9 @@
 /*
 ** fb_fbdev.c — the /dev/fb0 backend (display/vd.h), the fallback when DRM is
 ** missing.  The compositor draws into an ordinary shadow surface; present()
-** copies just the damaged rectangles into the mapped framebuffer, row by
-** row using the driver's line_length (which may be wider than xres * 4).
+** blits just the damaged rectangles into the mapped framebuffer, seen as a
+** surface whose stride is the driver's line_length (which may be wider than
+** xres * 4).
 ** Only 32 bits per pixel is supported: the pixel format of vd_surface is
 ** the usual 32 bpp fbdev layout, and converting is not worth the code.
 ** While it is open the virtual terminal is in graphics mode (KD_GRAPHICS on
@@ -28,8 +29,8 @@ typedef struct fbdev_backend {
   int fd;
   uint8_t *map;                     /* the mapped framebuffer memory        */
   size_t map_len;
-  size_t line_length;               /* bytes per framebuffer row            */
   size_t offset;                    /* byte offset of the visible page      */
+  vd_surface view;                  /* the visible page as a surface        */
   int tty;                          /* /dev/tty0 in KD_GRAPHICS, or -1      */
 } fbdev_backend;
 
@@ -37,18 +38,11 @@ static int fbdev_present(vd_backend *vb, const vd_rect *damage, int n) {
   fbdev_backend *f = (fbdev_backend *)vb;
   vd_rect all = {0, 0, vb->screen.w, vb->screen.h};
   bool any = false;
-  int i, y;
-  for (i = 0; i < n; i++) {
-    vd_rect r = vd_rect_intersect(damage[i], all);
-    if (vd_rect_empty(r)) continue;
+  for (int i = 0; i < n; i++) {
+    if (vd_rect_empty(vd_rect_intersect(damage[i], all))) continue;
     any = true;
-    for (y = r.y; y < r.y + r.h; y++) {
-      size_t off = f->offset + (size_t)y * f->line_length + (size_t)r.x * 4;
-      if (off + (size_t)r.w * 4 > f->map_len) break; /* never past the map */
-      memcpy(f->map + off,
-             vb->screen.px + (size_t)y * vb->screen.stride + r.x,
-             (size_t)r.w * 4);
-    }
+    vd_blit(&f->view, damage[i], damage[i].x, damage[i].y, &vb->screen,
+            damage[i], false);
   }
   if (any) vb->frames++;
   return VD_OK;
@@ -110,7 +104,6 @@ vd_backend *vd_backend_fbdev(char *err, size_t errlen) {
     return NULL;
   }
   f->fd = fd;
-  f->line_length = fix.line_length;
   f->map_len = fix.smem_len;
   /* Draw on the page being shown (a panned virtual screen shows yoffset). */
   f->offset = (size_t)var.yoffset * fix.line_length + (size_t)var.xoffset * 4;
@@ -129,6 +122,9 @@ vd_backend *vd_backend_fbdev(char *err, size_t errlen) {
     free(f);
     return NULL;
   }
+  /* line_length is a multiple of 4 at 32 bpp */
+  vd_surface_wrap(&f->view, (uint32_t *)(void *)(f->map + f->offset),
+                  (int)var.xres, (int)var.yres, (int)(fix.line_length / 4));
   rc = vd_surface_init(&f->b.screen, (int)var.xres, (int)var.yres,
                        0xff000000u);
   if (rc != VD_OK) {

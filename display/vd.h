@@ -120,6 +120,10 @@ typedef struct vd_canvas {
   struct vd_image_cache *images;
   /* statistics */
   uint64_t commands, presents, errors;
+  uint64_t last_cost;               /* see vd_canvas_last_cost              */
+  /* what the commands since the last present may have changed (empty:
+  ** nothing); whoever shows the canvas copies this much and resets it */
+  vd_rect dirty;
 } vd_canvas;
 
 enum { VD_DRAW_DONE = 0, VD_DRAW_PRESENT = 1 };

@@ -38,7 +38,9 @@ $(A)/bin/display-%: $(A)/obj/tests/display/%.o $(A)/lib/libvydisplay.a $(A)/lib/
 all:  $(B)/lib/libvydisplay.a $(DISPLAY_TESTS:%=$(B)/bin/%)
 asan: $(A)/lib/libvydisplay.a $(DISPLAY_TESTS:%=$(A)/bin/%)
 
--include $(DISPLAY_OBJ:.o=.d) $(DISPLAY_AOBJ:.o=.d)
+# test objects too: a changed header must rebuild the tests that include it
+-include $(DISPLAY_OBJ:.o=.d) $(DISPLAY_AOBJ:.o=.d) \
+  $(DISPLAY_TEST_SRC:%.c=$(B)/obj/%.d) $(DISPLAY_TEST_SRC:%.c=$(A)/obj/%.d)
 
 # ---- the display benchmark (not part of `all`) -------------------------------
 # `make bench-display`: compositor frames/s and VYOMA_DRAW commands/s on the

@@ -14,6 +14,7 @@ IMG        := $(B)/image
 IMG_ROOT   := $(IMG)/rootfs
 IMAGE_APPS ?= shell ping pong logger sensor consumer bar clockface sysmon notes
 IMAGE_PROFILE ?= desktop-full
+# the display font; vyomad reads it as /usr/share/fonts/default.ttf
 IMAGE_FONT ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 QEMU       ?= qemu-system-x86_64
 QEMU_MEM   ?= 128M
@@ -54,7 +55,7 @@ $(IMG)/initramfs.cpio.gz: mk/image.mk $(B)/static/vyomad $(IMAGE_APP_FILES) $(wi
 	for a in $(IMAGE_APPS); do mkdir -p $(IMG_ROOT)/apps/$$a && \
 	  cp $(B)/apps/$$a/$$a.wasm $(B)/apps/$$a/vyoma.toml $(IMG_ROOT)/apps/$$a/; done
 	cp profiles/*.toml $(IMG_ROOT)/profiles/
-	@if [ -f $(IMAGE_FONT) ]; then cp $(IMAGE_FONT) $(IMG_ROOT)/usr/share/fonts/; \
+	@if [ -f $(IMAGE_FONT) ]; then cp $(IMAGE_FONT) $(IMG_ROOT)/usr/share/fonts/default.ttf; \
 	  else echo "image: $(IMAGE_FONT) not found (fonts-dejavu-core); no font in the image"; fi
 	@mknod -m 600 $(IMG_ROOT)/dev/console c 5 1 2>/dev/null || \
 	  echo "image: warning: cannot mknod /dev/console (not root); /init will have no console"

@@ -35,22 +35,17 @@ static pthread_t compositor;
 static bool compositor_live;
 static atomic_int compositor_stop;
 
-static const char *const fonts[] = {
-  "/usr/share/fonts/DejaVuSans.ttf",       /* in the image, under the root */
-  "/usr/share/fonts/DejaVuSansMono.ttf",
-  NULL
-};
+/* The font: the image's copy under the root (mk/image.mk puts it there),
+** else the system's (Debian fonts-dejavu-core) on a developer's host. */
+static const char image_font[] = "/usr/share/fonts/default.ttf";
 static const char system_font[] =
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 
 static vf_font *open_font(void) {
   char path[4096], err[256] = "";
-  for (int i = 0; fonts[i]; i++) {
-    snprintf(path, sizeof path, "%s%s", S.root, fonts[i]);
-    vf_font *f = access(path, R_OK) == 0 ? vf_open(path, err, sizeof err) : NULL;
-    if (f) return f;
-  }
-  vf_font *f = vf_open(system_font, err, sizeof err);
+  snprintf(path, sizeof path, "%s%s", S.root, image_font);
+  vf_font *f = access(path, R_OK) == 0 ? vf_open(path, err, sizeof err) : NULL;
+  if (!f) f = vf_open(system_font, err, sizeof err);
   if (!f) vlog("display: no font (%s): text and titles are not drawn", err);
   return f;
 }

@@ -1,9 +1,9 @@
 /*
 ** tests/display/compositor.c — windows, chrome and the compositor
 ** (chrome/compositor.c) on the headless backend: what lands where on the
-** screen, that only damage is redrawn, layouts, focus, resize generations,
-** the draw budget, screenshots, and app threads drawing while a compositor
-** thread composes.
+** screen, that only damage is redrawn (down to what an app drew since its
+** last present), layouts, focus, resize generations, the draw budget,
+** screenshots, and app threads drawing while a compositor thread composes.
 **
 **   build/bin/display-compositor LABEL
 **
@@ -211,6 +211,14 @@ static void test_damage(void) {
          px(&e, cb.x + 5, cb.y + 5) == 0xff00ff00u,
          "pixels %llu (frame area %d), changed outside %zu inside %zu",
          (unsigned long long)n, fa.w * fa.h, outside, inside);
+  /* only what was drawn since the last present is recomposed: the 20x20
+  ** fill, not A's whole client; a present after drawing nothing, nothing */
+  result("damage-dirty-rect", n == 400, "recomposed %llu pixels, want 400",
+         (unsigned long long)n);
+  draw(a, "VYOMA_DRAW present");
+  n = vc_compose(e.s);
+  result("damage-empty-present", n == 0, "recomposed %llu pixels, want 0",
+         (unsigned long long)n);
   free(copy);
 
   /* Focus moves: both borders change colour. */
