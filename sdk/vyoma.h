@@ -260,23 +260,22 @@ static inline void vy__quoted(const char *s) {
   putchar('"');
 }
 
-static inline void vy_draw_text(int x, int y, const char *color,
-                                const char *text) __attribute__((unused));
-static inline void vy_draw_text(int x, int y, const char *color,
-                                const char *text) {
-  printf("VYOMA_DRAW text %d %d %s ", x, y, color);
-  vy__quoted(text);
-  putchar('\n');
-}
-
-/* Text with an explicit line height of `size` pixels. */
+/* Text with an explicit line height of `size` pixels (0: the default). */
 static inline void vy_draw_text_size(int x, int y, const char *color, int size,
                                      const char *text) __attribute__((unused));
 static inline void vy_draw_text_size(int x, int y, const char *color, int size,
                                      const char *text) {
   printf("VYOMA_DRAW text %d %d %s ", x, y, color);
   vy__quoted(text);
-  printf(" %d\n", size);
+  if (size > 0) printf(" %d", size);
+  putchar('\n');
+}
+
+static inline void vy_draw_text(int x, int y, const char *color,
+                                const char *text) __attribute__((unused));
+static inline void vy_draw_text(int x, int y, const char *color,
+                                const char *text) {
+  vy_draw_text_size(x, y, color, 0, text);
 }
 
 static inline void vy_draw_image(int x, int y, const char *path)
