@@ -377,16 +377,13 @@ static int do_lifecycle(mctx *x, const toml_value *t) {
     const char *k = ky.k;
     int rc;
     if (is(&ky, "restart")) {
-      const char *s;
-      char q[48];
-      if (vy_ck_strref(&x->ck, v, k, &s) != 0) return -1;
-      if (strcmp(s, "never") == 0) m->restart = VY_RESTART_NEVER;
-      else if (strcmp(s, "on-failure") == 0) m->restart = VY_RESTART_ON_FAILURE;
-      else if (strcmp(s, "always") == 0) m->restart = VY_RESTART_ALWAYS;
-      else
-        return vy_ck_fail(&x->ck, toml_line(v), k,
-                          "unknown restart policy \"%s\" (never, on-failure or always)",
-                          vy_ck_q(q, sizeof q, s));
+      /* in the order of vy_restart */
+      static const char *const policies[] = { "never", "on-failure", "always",
+                                              NULL };
+      int i;
+      if (vy_ck_choice(&x->ck, v, k, "restart policy", policies, &i) != 0)
+        return -1;
+      m->restart = (vy_restart)i;
       rc = 0;
     } else if (is(&ky, "max_restarts")) {
       int64_t n;

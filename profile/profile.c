@@ -124,28 +124,17 @@ static int parse_profile(vy_ck *c, const char *path, const toml_value *root,
     } else if (key_is(kn, kl, "display")) {
       rc = vy_ck_bool(c, v, k, &p->display);
     } else if (key_is(kn, kl, "display_backend")) {
-      const char *s;
-      rc = vy_ck_strref(c, v, k, &s);
-      if (rc == 0) {
-        if (!strcmp(s, "auto") || !strcmp(s, "drm") || !strcmp(s, "fbdev") ||
-            !strcmp(s, "headless"))
-          snprintf(p->display_backend, sizeof p->display_backend, "%s", s);
-        else
-          rc = vy_ck_fail(c, toml_line(v), k,
-                          "unknown backend \"%s\" (auto, drm, fbdev or headless)",
-                          vy_ck_q(q, sizeof q, s));
-      }
+      static const char *const kinds[] = { "auto", "drm", "fbdev", "headless",
+                                           NULL };
+      int i;
+      rc = vy_ck_choice(c, v, k, "backend", kinds, &i);
+      if (rc == 0)
+        snprintf(p->display_backend, sizeof p->display_backend, "%s", kinds[i]);
     } else if (key_is(kn, kl, "layout")) {
-      const char *s;
-      rc = vy_ck_strref(c, v, k, &s);
-      if (rc == 0) {
-        if (!strcmp(s, "tiled") || !strcmp(s, "stacked"))
-          p->layout_stacked = s[0] == 's';
-        else
-          rc = vy_ck_fail(c, toml_line(v), k,
-                          "unknown layout \"%s\" (tiled or stacked)",
-                          vy_ck_q(q, sizeof q, s));
-      }
+      static const char *const layouts[] = { "tiled", "stacked", NULL };
+      int i;
+      rc = vy_ck_choice(c, v, k, "layout", layouts, &i);
+      if (rc == 0) p->layout_stacked = i == 1;
     } else if (key_is(kn, kl, "console_app") || key_is(kn, kl, "status_bar")) {
       char *dst = key_is(kn, kl, "console_app") ? p->console_app : p->status_bar;
       const char *s;
@@ -158,15 +147,10 @@ static int parse_profile(vy_ck *c, const char *path, const toml_value *root,
     } else if (key_is(kn, kl, "heartbeat")) {
       rc = vy_ck_duration(c, v, k, 100, 3600000, &p->heartbeat_ms);
     } else if (key_is(kn, kl, "sched")) {
-      const char *s;
-      rc = vy_ck_strref(c, v, k, &s);
-      if (rc == 0) {
-        if (strcmp(s, "other") == 0) p->sched = VY_SCHED_OTHER;
-        else if (strcmp(s, "fifo") == 0) p->sched = VY_SCHED_FIFO;
-        else
-          rc = vy_ck_fail(c, toml_line(v), k, "unknown policy \"%s\" (other or fifo)",
-                          vy_ck_q(q, sizeof q, s));
-      }
+      static const char *const policies[] = { "other", "fifo", NULL };
+      int i;
+      rc = vy_ck_choice(c, v, k, "policy", policies, &i);
+      if (rc == 0) p->sched = i == 1 ? VY_SCHED_FIFO : VY_SCHED_OTHER;
     } else if (key_is(kn, kl, "sched_priority")) {
       int64_t n;
       rc = vy_ck_int(c, v, k, 1, 99, &n);

@@ -105,6 +105,25 @@ int vy_ck_strref(vy_ck *c, const toml_value *v, const char *key,
   return 0;
 }
 
+int vy_ck_choice(vy_ck *c, const toml_value *v, const char *key,
+                 const char *what, const char *const *choices, int *out) {
+  const char *s;
+  if (vy_ck_strref(c, v, key, &s) != 0) return -1;
+  int n = 0;
+  for (; choices[n]; n++)
+    if (strcmp(s, choices[n]) == 0) {
+      *out = n;
+      return 0;
+    }
+  char list[256] = "", q[48];
+  size_t len = 0;
+  for (int i = 0; i < n && len < sizeof list; i++)
+    len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
+                            i == 0 ? "" : i == n - 1 ? " or " : ", ", choices[i]);
+  return vy_ck_fail(c, toml_line(v), key, "unknown %s \"%s\" (%s)", what,
+                    vy_ck_q(q, sizeof q, s), list);
+}
+
 int vy_ck_str(vy_ck *c, const toml_value *v, const char *key, char **out) {
   const char *s;
   if (vy_ck_strref(c, v, key, &s) != 0) return -1;

@@ -56,6 +56,10 @@ int vy_ck_strref(vy_ck *c, const toml_value *v, const char *key,
                  const char **out);
 int vy_ck_int(vy_ck *c, const toml_value *v, const char *key, int64_t min,
               int64_t max, int64_t *out);
+/* A string that must be one of choices (NULL-terminated): *out is its
+** index.  Otherwise "unknown WHAT "s" (a, b or c)". */
+int vy_ck_choice(vy_ck *c, const toml_value *v, const char *key,
+                 const char *what, const char *const *choices, int *out);
 /* A size: a string for vy_parse_size or an integer number of bytes, in
 ** min..max. */
 int vy_ck_size(vy_ck *c, const toml_value *v, const char *key, uint64_t min,
