@@ -324,92 +324,139 @@ static int op_image(ctx *x, const token *t, int nt)
 
 /* ---- ops ----------------------------------------------------------------- */
 
-static int exec_tokens(ctx *x, const token *t, int nt)
+/* Each op takes the arguments after its name; `all` is the whole window,
+** the clip of every primitive. */
+static vd_rect whole_window(const vd_surface *s)
+{
+  vd_rect all = { 0, 0, s->w, s->h };
+  return all;
+}
+
+static int op_present(ctx *x, const token *a, int na)
+{
+  (void)a;
+  if (na != 0) return fail(x, VD_EINVAL, "present: expected no arguments");
+  return VD_DRAW_PRESENT;
+}
+
+static int op_clear(ctx *x, const token *a, int na)
+{
+  vd_surface *s = &x->c->surf;
+  vd_color col;
+  int rc;
+  if (na != 1) return fail(x, VD_EINVAL, "clear: expected a colour");
+  if ((rc = colour(x, &a[0], &col))) return rc;
+  vd_fill(s, whole_window(s), whole_window(s), col);
+  touched(x, 0, 0, s->w, s->h);
+  return VD_DRAW_DONE;
+}
+
+static int rect_or_fill(ctx *x, const token *a, int na, bool fill)
+{
+  vd_surface *s = &x->c->surf;
+  const char *op = fill ? "fill" : "rect";
+  int v[4], rc;
+  vd_color col;
+  if (na != 5)
+    return fail(x, VD_EINVAL, "%s: expected 4 integers and a colour", op);
+  if ((rc = ints(x, op, a, 4, v)) || (rc = colour(x, &a[4], &col))) return rc;
+  vd_rect r = { v[0], v[1], v[2], v[3] };
+  if (fill) vd_fill(s, whole_window(s), r, col);
+  else vd_outline(s, whole_window(s), r, col);
+  if (v[2] > 0 && v[3] > 0)
+    touched(x, v[0], v[1], (int64_t)v[0] + v[2], (int64_t)v[1] + v[3]);
+  return VD_DRAW_DONE;
+}
+
+static int op_rect(ctx *x, const token *a, int na)
+{
+  return rect_or_fill(x, a, na, false);
+}
+
+static int op_fill(ctx *x, const token *a, int na)
+{
+  return rect_or_fill(x, a, na, true);
+}
+
+static int op_line(ctx *x, const token *a, int na)
+{
+  vd_surface *s = &x->c->surf;
+  int v[4], rc;
+  vd_color col;
+  if (na != 5)
+    return fail(x, VD_EINVAL, "line: expected 4 integers and a colour");
+  if ((rc = ints(x, "line", a, 4, v)) || (rc = colour(x, &a[4], &col)))
+    return rc;
+  vd_line(s, whole_window(s), v[0], v[1], v[2], v[3], col);
+  int64_t x0 = v[0] < v[2] ? v[0] : v[2], x1 = v[0] < v[2] ? v[2] : v[0];
+  int64_t y0 = v[1] < v[3] ? v[1] : v[3], y1 = v[1] < v[3] ? v[3] : v[1];
+  touched(x, x0, y0, x1 + 1, y1 + 1);
+  return VD_DRAW_DONE;
+}
+
+static int op_circle(ctx *x, const token *a, int na)
+{
+  vd_surface *s = &x->c->surf;
+  int v[3], rc;
+  vd_color col;
+  if ((na != 4 && na != 5) || (na == 5 && !tok_is(&a[4], "fill")))
+    return fail(x, VD_EINVAL,
+                "circle: expected 3 integers, a colour and optional \"fill\"");
+  if ((rc = ints(x, "circle", a, 3, v)) || (rc = colour(x, &a[3], &col)))
+    return rc;
+  if (v[2] < 0) return fail(x, VD_EINVAL, "circle: radius must not be negative");
+  vd_circle(s, whole_window(s), v[0], v[1], v[2], col, na == 5);
+  touched(x, (int64_t)v[0] - v[2], (int64_t)v[1] - v[2],
+          (int64_t)v[0] + v[2] + 1, (int64_t)v[1] + v[2] + 1);
+  return VD_DRAW_DONE;
+}
+
+static int op_text(ctx *x, const token *a, int na)
 {
   vd_canvas *c = x->c;
   vd_surface *s = &c->surf;
-  vd_rect all = { 0, 0, s->w, s->h };
-  const token *a = t + 1;   /* arguments */
-  int na = nt - 1;
-  int v[4], rc;
+  int v[2], rc;
   vd_color col;
-  char b[48];
+  if ((na != 4 && na != 5) || a[0].quoted || a[1].quoted || a[2].quoted ||
+      !a[3].quoted)
+    return fail(x, VD_EINVAL,
+                "text: expected 2 integers, a colour, a quoted string "
+                "and an optional size");
+  if ((rc = ints(x, "text", a, 2, v)) || (rc = colour(x, &a[2], &col)))
+    return rc;
+  int px = TEXT_DEFAULT_PX;
+  if (na == 5) {
+    if ((rc = ints(x, "text", &a[4], 1, &px))) return rc;
+    if (px < VF_MIN_PX || px > VF_MAX_PX)
+      return fail(x, VD_EINVAL, "text: size must be %d..%d", VF_MIN_PX,
+                  VF_MAX_PX);
+  }
+  if (!c->font) return fail(x, VD_EINVAL, "text: no font");
+  int w = vf_draw(c->font, s, whole_window(s), v[0], v[1], px, col, a[3].s,
+                  a[3].n);
+  int lines = 1;
+  for (size_t i = 0; i < a[3].n; i++) lines += a[3].s[i] == '\n';
+  /* glyph ink may reach a little past the advance box (negative left
+  ** bearings, a last glyph wider than its advance): half a size of slack */
+  touched(x, (int64_t)v[0] - px / 2, v[1], (int64_t)v[0] + w + px / 2,
+          (int64_t)v[1] + (int64_t)lines * px);
+  return VD_DRAW_DONE;
+}
 
-  if (tok_is(t, "present")) {
-    if (na != 0) return fail(x, VD_EINVAL, "present: expected no arguments");
-    return VD_DRAW_PRESENT;
-  }
-  if (tok_is(t, "clear")) {
-    if (na != 1) return fail(x, VD_EINVAL, "clear: expected a colour");
-    if ((rc = colour(x, &a[0], &col))) return rc;
-    vd_fill(s, all, all, col);
-    touched(x, 0, 0, s->w, s->h);
-    return VD_DRAW_DONE;
-  }
-  if (tok_is(t, "rect") || tok_is(t, "fill")) {
-    bool fill = tok_is(t, "fill");
-    const char *op = fill ? "fill" : "rect";
-    if (na != 5)
-      return fail(x, VD_EINVAL, "%s: expected 4 integers and a colour", op);
-    if ((rc = ints(x, op, a, 4, v)) || (rc = colour(x, &a[4], &col)))
-      return rc;
-    vd_rect r = { v[0], v[1], v[2], v[3] };
-    if (fill) vd_fill(s, all, r, col);
-    else vd_outline(s, all, r, col);
-    if (v[2] > 0 && v[3] > 0)
-      touched(x, v[0], v[1], (int64_t)v[0] + v[2], (int64_t)v[1] + v[3]);
-    return VD_DRAW_DONE;
-  }
-  if (tok_is(t, "line")) {
-    if (na != 5)
-      return fail(x, VD_EINVAL, "line: expected 4 integers and a colour");
-    if ((rc = ints(x, "line", a, 4, v)) || (rc = colour(x, &a[4], &col)))
-      return rc;
-    vd_line(s, all, v[0], v[1], v[2], v[3], col);
-    int64_t x0 = v[0] < v[2] ? v[0] : v[2], x1 = v[0] < v[2] ? v[2] : v[0];
-    int64_t y0 = v[1] < v[3] ? v[1] : v[3], y1 = v[1] < v[3] ? v[3] : v[1];
-    touched(x, x0, y0, x1 + 1, y1 + 1);
-    return VD_DRAW_DONE;
-  }
-  if (tok_is(t, "circle")) {
-    if ((na != 4 && na != 5) || (na == 5 && !tok_is(&a[4], "fill")))
-      return fail(x, VD_EINVAL,
-                  "circle: expected 3 integers, a colour and optional \"fill\"");
-    if ((rc = ints(x, "circle", a, 3, v)) || (rc = colour(x, &a[3], &col)))
-      return rc;
-    if (v[2] < 0)
-      return fail(x, VD_EINVAL, "circle: radius must not be negative");
-    vd_circle(s, all, v[0], v[1], v[2], col, na == 5);
-    touched(x, (int64_t)v[0] - v[2], (int64_t)v[1] - v[2],
-            (int64_t)v[0] + v[2] + 1, (int64_t)v[1] + v[2] + 1);
-    return VD_DRAW_DONE;
-  }
-  if (tok_is(t, "text")) {
-    if ((na != 4 && na != 5) || a[0].quoted || a[1].quoted || a[2].quoted ||
-        !a[3].quoted)
-      return fail(x, VD_EINVAL,
-                  "text: expected 2 integers, a colour, a quoted string "
-                  "and an optional size");
-    if ((rc = ints(x, "text", a, 2, v)) || (rc = colour(x, &a[2], &col)))
-      return rc;
-    int px = TEXT_DEFAULT_PX;
-    if (na == 5) {
-      if ((rc = ints(x, "text", &a[4], 1, &px))) return rc;
-      if (px < VF_MIN_PX || px > VF_MAX_PX)
-        return fail(x, VD_EINVAL, "text: size must be %d..%d", VF_MIN_PX,
-                    VF_MAX_PX);
-    }
-    if (!c->font) return fail(x, VD_EINVAL, "text: no font");
-    int w = vf_draw(c->font, s, all, v[0], v[1], px, col, a[3].s, a[3].n);
-    int lines = 1;
-    for (size_t i = 0; i < a[3].n; i++) lines += a[3].s[i] == '\n';
-    /* glyph ink may reach a little past the advance box (negative left
-    ** bearings, a last glyph wider than its advance): half a size of slack */
-    touched(x, (int64_t)v[0] - px / 2, v[1], (int64_t)v[0] + w + px / 2,
-            (int64_t)v[1] + (int64_t)lines * px);
-    return VD_DRAW_DONE;
-  }
-  if (tok_is(t, "image")) return op_image(x, a, na);
+static const struct {
+  const char *name;
+  int (*run)(ctx *x, const token *args, int nargs);
+} ops[] = {
+  { "present", op_present }, { "clear", op_clear }, { "rect", op_rect },
+  { "fill", op_fill },       { "line", op_line },   { "circle", op_circle },
+  { "text", op_text },       { "image", op_image },
+};
+
+static int exec_tokens(ctx *x, const token *t, int nt)
+{
+  char b[48];
+  for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+    if (tok_is(t, ops[i].name)) return ops[i].run(x, t + 1, nt - 1);
   return fail(x, VD_EINVAL, "unknown op \"%s\"", show(b, t->s, t->n));
 }
 

@@ -260,13 +260,78 @@ static int make_buf(drm_backend *d, drm_buf *b, char *err, size_t errlen) {
   return VD_OK;
 }
 
+/* The CRTC for a connector: the one its current encoder drives, else the
+** first any of its encoders allows.  0 when none. */
+static uint32_t connector_crtc(drm_backend *d,
+                               const struct drm_mode_get_connector *gc,
+                               const uint32_t *cencs, const uint32_t *crtcs,
+                               uint32_t ncrtcs) {
+  struct drm_mode_get_encoder ge;
+  if (gc->encoder_id) {
+    memset(&ge, 0, sizeof ge);
+    ge.encoder_id = gc->encoder_id;
+    if (xioctl(d->fd, DRM_IOCTL_MODE_GETENCODER, &ge) == 0 && ge.crtc_id)
+      return ge.crtc_id;
+  }
+  for (uint32_t j = 0; j < gc->count_encoders; j++) {
+    memset(&ge, 0, sizeof ge);
+    ge.encoder_id = cencs[j];
+    if (xioctl(d->fd, DRM_IOCTL_MODE_GETENCODER, &ge) < 0) continue;
+    for (uint32_t k = 0; k < ncrtcs && k < 32; k++)
+      if (ge.possible_crtcs & (1u << k)) return crtcs[k];
+  }
+  return 0;
+}
+
+/* Takes connector conn_id for the output if it is connected, has modes and
+** a CRTC: sets d->mode (the preferred one, else the first), d->crtc_id and
+** d->conn_id.  False (with why in err when it is worth saying) otherwise. */
+static bool try_connector(drm_backend *d, uint32_t conn_id,
+                          const uint32_t *crtcs, uint32_t ncrtcs, char *err,
+                          size_t errlen) {
+  struct drm_mode_get_connector gc;
+  memset(&gc, 0, sizeof gc);
+  gc.connector_id = conn_id;
+  if (xioctl(d->fd, DRM_IOCTL_MODE_GETCONNECTOR, &gc) < 0) return false;
+  if (gc.connection != 1 || gc.count_modes == 0) return false; /* 1: connected */
+  uint32_t nmodes = gc.count_modes, crtc = 0;
+  struct drm_mode_modeinfo *modes = calloc(nmodes, sizeof *modes);
+  uint32_t *cencs = calloc(gc.count_encoders + 1, sizeof *cencs);
+  if (!modes || !cencs) goto out;
+  gc.modes_ptr = (uint64_t)(uintptr_t)modes;
+  gc.encoders_ptr = (uint64_t)(uintptr_t)cencs;
+  gc.count_props = 0;
+  gc.props_ptr = gc.prop_values_ptr = 0;
+  if (xioctl(d->fd, DRM_IOCTL_MODE_GETCONNECTOR, &gc) < 0 ||
+      gc.count_modes == 0)
+    goto out;
+  if (gc.count_modes < nmodes) nmodes = gc.count_modes;
+  d->mode = modes[0];
+  for (uint32_t j = 0; j < nmodes; j++) {
+    if (modes[j].type & DRM_MODE_TYPE_PREFERRED) {
+      d->mode = modes[j];
+      break;
+    }
+  }
+  crtc = connector_crtc(d, &gc, cencs, crtcs, ncrtcs);
+  if (!crtc)
+    snprintf(err, errlen, "%s: connector %u has no usable CRTC", d->b.device,
+             conn_id);
+out:
+  free(modes);
+  free(cencs);
+  if (!crtc) return false;
+  d->crtc_id = crtc;
+  d->conn_id = conn_id;
+  return true;
+}
+
 /* Finds a connected connector with modes, its mode and a CRTC for it.
 ** VD_ENOENT (reason in err) when the card drives nothing. */
 static int pick_output(drm_backend *d, char *err, size_t errlen) {
   struct drm_mode_card_res res;
   uint32_t *crtcs = NULL, *conns = NULL, *encs = NULL;
   int rc = VD_ENOENT;
-  uint32_t i, j;
 
   /* The two-call pattern: counts first, then the arrays.  Hot-plug between
   ** the calls can grow the counts; the kernel then fills only what fits. */
@@ -302,73 +367,9 @@ static int pick_output(drm_backend *d, char *err, size_t errlen) {
   }
 
   snprintf(err, errlen, "%s: no connected connector with modes", d->b.device);
-  for (i = 0; i < res.count_connectors; i++) {
-    struct drm_mode_get_connector gc;
-    struct drm_mode_modeinfo *modes = NULL;
-    uint32_t *cencs = NULL;
-    struct drm_mode_get_encoder ge;
-    uint32_t crtc = 0, nmodes;
-
-    memset(&gc, 0, sizeof gc);
-    gc.connector_id = conns[i];
-    if (xioctl(d->fd, DRM_IOCTL_MODE_GETCONNECTOR, &gc) < 0) continue;
-    if (gc.connection != 1 || gc.count_modes == 0) continue; /* 1: connected */
-    nmodes = gc.count_modes;
-    modes = calloc(nmodes, sizeof *modes);
-    cencs = calloc(gc.count_encoders + 1, sizeof *cencs);
-    if (!modes || !cencs) {
-      free(modes);
-      free(cencs);
-      continue;
-    }
-    gc.modes_ptr = (uint64_t)(uintptr_t)modes;
-    gc.encoders_ptr = (uint64_t)(uintptr_t)cencs;
-    gc.count_props = 0;
-    gc.props_ptr = gc.prop_values_ptr = 0;
-    if (xioctl(d->fd, DRM_IOCTL_MODE_GETCONNECTOR, &gc) < 0 ||
-        gc.count_modes == 0) {
-      free(modes);
-      free(cencs);
-      continue;
-    }
-    if (gc.count_modes < nmodes) nmodes = gc.count_modes;
-    d->mode = modes[0];
-    for (j = 0; j < nmodes; j++) {
-      if (modes[j].type & DRM_MODE_TYPE_PREFERRED) {
-        d->mode = modes[j];
-        break;
-      }
-    }
-    /* The encoder in use and its CRTC; else any CRTC an encoder allows. */
-    if (gc.encoder_id) {
-      memset(&ge, 0, sizeof ge);
-      ge.encoder_id = gc.encoder_id;
-      if (xioctl(d->fd, DRM_IOCTL_MODE_GETENCODER, &ge) == 0) crtc = ge.crtc_id;
-    }
-    for (j = 0; !crtc && j < gc.count_encoders; j++) {
-      uint32_t k;
-      memset(&ge, 0, sizeof ge);
-      ge.encoder_id = cencs[j];
-      if (xioctl(d->fd, DRM_IOCTL_MODE_GETENCODER, &ge) < 0) continue;
-      for (k = 0; k < res.count_crtcs && k < 32; k++) {
-        if (ge.possible_crtcs & (1u << k)) {
-          crtc = crtcs[k];
-          break;
-        }
-      }
-    }
-    free(modes);
-    free(cencs);
-    if (!crtc) {
-      snprintf(err, errlen, "%s: connector %u has no usable CRTC",
-               d->b.device, conns[i]);
-      continue;
-    }
-    d->crtc_id = crtc;
-    d->conn_id = conns[i];
-    rc = VD_OK;
-    break;
-  }
+  for (uint32_t i = 0; i < res.count_connectors && rc != VD_OK; i++)
+    if (try_connector(d, conns[i], crtcs, res.count_crtcs, err, errlen))
+      rc = VD_OK;
 out:
   free(crtcs);
   free(conns);

@@ -61,79 +61,72 @@ static void fbdev_close(vd_backend *vb) {
   free(f);
 }
 
+/* Opens the framebuffer and reads its geometry: the descriptor, or -1 with
+** why in err when it cannot be used (not 32 bpp, a geometry that makes no
+** sense). */
+static int open_checked(struct fb_var_screeninfo *var,
+                        struct fb_fix_screeninfo *fix, char *err,
+                        size_t errlen) {
+  int fd = open(FBDEV_PATH, O_RDWR | O_CLOEXEC);
+  if (fd < 0) {
+    snprintf(err, errlen, "%s: open: %s", FBDEV_PATH, strerror(errno));
+    return -1;
+  }
+  if (ioctl(fd, FBIOGET_VSCREENINFO, var) < 0) {
+    snprintf(err, errlen, "%s: FBIOGET_VSCREENINFO: %s", FBDEV_PATH,
+             strerror(errno));
+  } else if (ioctl(fd, FBIOGET_FSCREENINFO, fix) < 0) {
+    snprintf(err, errlen, "%s: FBIOGET_FSCREENINFO: %s", FBDEV_PATH,
+             strerror(errno));
+  } else if (var->bits_per_pixel != 32) {
+    snprintf(err, errlen, "%s: %u bits per pixel, only 32 is supported",
+             FBDEV_PATH, var->bits_per_pixel);
+  } else if (var->xres < 1 || var->yres < 1 || var->xres > 16384 ||
+             var->yres > 16384 || fix->line_length < var->xres * 4) {
+    snprintf(err, errlen, "%s: unusable geometry %ux%u, line_length %u",
+             FBDEV_PATH, var->xres, var->yres, fix->line_length);
+  } else {
+    return fd;
+  }
+  close(fd);
+  return -1;
+}
+
 vd_backend *vd_backend_fbdev(char *err, size_t errlen) {
   struct fb_var_screeninfo var;
   struct fb_fix_screeninfo fix;
-  fbdev_backend *f;
-  int fd, rc;
-
-  fd = open(FBDEV_PATH, O_RDWR | O_CLOEXEC);
-  if (fd < 0) {
-    snprintf(err, errlen, "%s: open: %s", FBDEV_PATH, strerror(errno));
-    return NULL;
-  }
-  if (ioctl(fd, FBIOGET_VSCREENINFO, &var) < 0) {
-    snprintf(err, errlen, "%s: FBIOGET_VSCREENINFO: %s", FBDEV_PATH,
-             strerror(errno));
-    close(fd);
-    return NULL;
-  }
-  if (ioctl(fd, FBIOGET_FSCREENINFO, &fix) < 0) {
-    snprintf(err, errlen, "%s: FBIOGET_FSCREENINFO: %s", FBDEV_PATH,
-             strerror(errno));
-    close(fd);
-    return NULL;
-  }
-  if (var.bits_per_pixel != 32) {
-    snprintf(err, errlen, "%s: %u bits per pixel, only 32 is supported",
-             FBDEV_PATH, var.bits_per_pixel);
-    close(fd);
-    return NULL;
-  }
-  if (var.xres < 1 || var.yres < 1 || var.xres > 16384 || var.yres > 16384 ||
-      fix.line_length < var.xres * 4) {
-    snprintf(err, errlen, "%s: unusable geometry %ux%u, line_length %u",
-             FBDEV_PATH, var.xres, var.yres, fix.line_length);
-    close(fd);
-    return NULL;
-  }
-  f = calloc(1, sizeof *f);
+  int fd = open_checked(&var, &fix, err, errlen);
+  if (fd < 0) return NULL;
+  fbdev_backend *f = calloc(1, sizeof *f);
   if (!f) {
     snprintf(err, errlen, "%s: out of memory", FBDEV_PATH);
     close(fd);
     return NULL;
   }
   f->fd = fd;
+  f->tty = -1;
   f->map_len = fix.smem_len;
   /* Draw on the page being shown (a panned virtual screen shows yoffset). */
   f->offset = (size_t)var.yoffset * fix.line_length + (size_t)var.xoffset * 4;
   if (f->offset + (size_t)var.yres * fix.line_length > f->map_len) {
     snprintf(err, errlen, "%s: smem_len %u too small for %ux%u", FBDEV_PATH,
              fix.smem_len, var.xres, var.yres);
-    close(fd);
-    free(f);
-    return NULL;
+    goto fail;
   }
   f->map = mmap(NULL, f->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
   if (f->map == MAP_FAILED) {
     snprintf(err, errlen, "%s: mmap: %s", FBDEV_PATH, strerror(errno));
     f->map = NULL;
-    close(fd);
-    free(f);
-    return NULL;
+    goto fail;
   }
   /* line_length is a multiple of 4 at 32 bpp */
   vd_surface_wrap(&f->view, (uint32_t *)(void *)(f->map + f->offset),
                   (int)var.xres, (int)var.yres, (int)(fix.line_length / 4));
-  rc = vd_surface_init(&f->b.screen, (int)var.xres, (int)var.yres,
-                       0xff000000u);
-  if (rc != VD_OK) {
+  if (vd_surface_init(&f->b.screen, (int)var.xres, (int)var.yres,
+                      0xff000000u) != VD_OK) {
     snprintf(err, errlen, "%s: cannot allocate a %ux%u shadow screen",
              FBDEV_PATH, var.xres, var.yres);
-    munmap(f->map, f->map_len);
-    close(fd);
-    free(f);
-    return NULL;
+    goto fail;
   }
   /* no VT (a kernel without CONFIG_VT): nothing else draws there anyway */
   f->tty = open("/dev/tty0", O_RDWR | O_CLOEXEC | O_NOCTTY);
@@ -146,4 +139,7 @@ vd_backend *vd_backend_fbdev(char *err, size_t errlen) {
   f->b.present = fbdev_present;
   f->b.close = fbdev_close;
   return &f->b;
+fail:
+  fbdev_close(&f->b);   /* unmaps and closes what was opened so far */
+  return NULL;
 }
