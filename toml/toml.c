@@ -666,6 +666,63 @@ static size_t scan_digits(const char *s, size_t i, size_t end, int base) {
   return i == st ? (size_t)-1 : i;
 }
 
+/* 0x, 0o, 0b integers: s[i..end) starts with the prefix. */
+static toml_value *parse_prefixed(parser *p, size_t start, size_t i,
+                                  size_t end) {
+  const char *s = p->s;
+  int base = s[i + 1] == 'x' ? 16 : s[i + 1] == 'o' ? 8 : 2;
+  size_t e = scan_digits(s, i + 2, end, base);
+  if (e != end)
+    fail_at(p, start, "invalid %s integer",
+            base == 16 ? "hexadecimal" : base == 8 ? "octal" : "binary");
+  uint64_t u = 0;
+  for (size_t j = i + 2; j < end; j++) {
+    if (s[j] == '_') continue;
+    uint64_t d = (uint64_t)hex_val((unsigned char)s[j]);
+    if (u > ((uint64_t)INT64_MAX - d) / (uint64_t)base)
+      fail_at(p, start, "integer out of range (64-bit signed)");
+    u = u * (uint64_t)base + d;
+  }
+  toml_value *v = new_value(p, TOML_INTEGER, start);
+  v->u.i = (int64_t)u;
+  return v;
+}
+
+/* A decimal integer whose digits (already checked) are s[i..end). */
+static toml_value *parse_decimal(parser *p, size_t start, size_t i,
+                                 size_t end, int neg) {
+  const char *s = p->s;
+  uint64_t u = 0, lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+  for (size_t k = i; k < end; k++) {
+    if (s[k] == '_') continue;
+    uint64_t d = (uint64_t)(s[k] - '0');
+    if (u > (lim - d) / 10)
+      fail_at(p, start, "integer out of range (64-bit signed)");
+    u = u * 10 + d;
+  }
+  toml_value *v = new_value(p, TOML_INTEGER, start);
+  /* -(2^63) has no positive counterpart in int64_t */
+  if (neg) v->u.i = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u;
+  else v->u.i = (int64_t)u;
+  return v;
+}
+
+/* A float whose syntax (already checked) is s[start..end). */
+static toml_value *parse_float(parser *p, size_t start, size_t end) {
+  p->blen = 0;
+  for (size_t k = start; k < end; k++)
+    if (p->s[k] != '_') buf_ch(p, p->s[k]);
+  buf_ch(p, 0);
+  char *ep;
+  errno = 0;
+  double d = strtod(p->buf, &ep);
+  if (*ep) fail_at(p, start, "invalid float");
+  if (isinf(d)) fail_at(p, start, "float out of range");
+  toml_value *v = new_value(p, TOML_FLOAT, start);
+  v->u.f = d;
+  return v;
+}
+
 static toml_value *parse_number(parser *p) {
   size_t start = p->pos, end = p->pos;
   const char *s = p->s;
@@ -687,23 +744,8 @@ static toml_value *parse_number(parser *p) {
     else v->u.f = neg ? -NAN : NAN;
     return v;
   }
-  /* prefixed integers */
-  if (!sign && end - i >= 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'o' || s[i + 1] == 'b')) {
-    int base = s[i + 1] == 'x' ? 16 : s[i + 1] == 'o' ? 8 : 2;
-    size_t e = scan_digits(s, i + 2, end, base);
-    if (e != end) fail_at(p, start, "invalid %s integer", base == 16 ? "hexadecimal" : base == 8 ? "octal" : "binary");
-    uint64_t u = 0;
-    for (size_t j = i + 2; j < end; j++) {
-      if (s[j] == '_') continue;
-      uint64_t d = (uint64_t)hex_val((unsigned char)s[j]);
-      if (u > ((uint64_t)INT64_MAX - d) / (uint64_t)base)
-        fail_at(p, start, "integer out of range (64-bit signed)");
-      u = u * (uint64_t)base + d;
-    }
-    toml_value *v = new_value(p, TOML_INTEGER, start);
-    v->u.i = (int64_t)u;
-    return v;
-  }
+  if (!sign && end - i >= 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'o' || s[i + 1] == 'b'))
+    return parse_prefixed(p, start, i, end);
   size_t ie = scan_digits(s, i, end, 10);
   if (ie == (size_t)-1) fail_at(p, start, "invalid number");
   if (s[i] == '0' && ie - i > 1) fail_at(p, start, "leading zeros are not allowed");
@@ -722,32 +764,8 @@ static toml_value *parse_number(parser *p) {
     is_float = 1;
   }
   if (j != end) fail_at(p, start, "invalid number");
-  if (!is_float) {
-    uint64_t u = 0, lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-    for (size_t k = i; k < end; k++) {
-      if (s[k] == '_') continue;
-      uint64_t d = (uint64_t)(s[k] - '0');
-      if (u > (lim - d) / 10) fail_at(p, start, "integer out of range (64-bit signed)");
-      u = u * 10 + d;
-    }
-    toml_value *v = new_value(p, TOML_INTEGER, start);
-    /* -(2^63) has no positive counterpart in int64_t */
-    if (neg) v->u.i = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u;
-    else v->u.i = (int64_t)u;
-    return v;
-  }
-  p->blen = 0;
-  for (size_t k = start; k < end; k++)
-    if (s[k] != '_') buf_ch(p, s[k]);
-  buf_ch(p, 0);
-  char *ep;
-  errno = 0;
-  double d = strtod(p->buf, &ep);
-  if (*ep) fail_at(p, start, "invalid float");
-  if (isinf(d)) fail_at(p, start, "float out of range");
-  toml_value *v = new_value(p, TOML_FLOAT, start);
-  v->u.f = d;
-  return v;
+  return is_float ? parse_float(p, start, end)
+                  : parse_decimal(p, start, i, end, neg);
 }
 
 /* Exactly n digits at p->pos, as a number; -1 if not. */
