@@ -203,6 +203,12 @@ cleanup() {
   if [ "${VYOMA_KEEP:-}" = 1 ]; then echo "    kept $root" >&2; else rm -rf "$root"; fi
 }
 trap cleanup EXIT
+# forget PID: a vyomad that has been waited for is not cleanup's to kill
+forget() {
+  local p keep=()
+  for p in "${vpids[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
+  vpids=("${keep[@]}")
+}
 
 # ---- the roots -----------------------------------------------------------------
 # DIR is the main vyomad's root; DIR/grace (sys-stop), DIR/console and
@@ -427,6 +433,7 @@ end_vyomad() {
   for _ in $(seq 1 300); do alive || break; sleep 0.05; done
   if alive; then end_why="vyomad still running 15 s after vyctl shutdown (rc=$rc)"; return; fi
   wait "$vpid"; code=$?
+  forget "$vpid"
   if [ "$code" != 0 ]; then end_why="vyomad exit status $code"; end_detail=$(detail <"$1")
   elif [ -e "$vroot/run/vyoma/control.sock" ]; then end_why="vyomad left its control socket behind"
   elif grep -Eq 'Sanitizer|runtime error' "$1"; then
