@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-# screen.py — drives vyomad with a headless display (root prepared by
-# tests/display/screen.sh) and checks what reaches the screen:
+# tests/display/screen.py — drives vyomad with a headless display (root
+# prepared by tests/display/screen.sh) and checks what reaches the screen;
+# it prints "pass NAME" / "fail NAME WHY" lines (tests/supervisor/
+# vyomad_client.py) that screen.sh counts:
 #   window      each display app is told its window size ("@sys: window W H")
 #   screenshot  `vyctl screenshot` writes a PNG of the screen's size; the
 #               ticker's client area shows its red/blue fill
@@ -19,46 +21,16 @@
 #   no-screen   with display = false, `vyctl screenshot` fails and says why
 #   focus       on a console (a pty), the focused app's window has the
 #               focus border and the other the plain one; Ctrl-A n swaps them
-import os, pty, struct, subprocess, sys, tempfile, time, zlib
+import functools, os, pty, struct, subprocess, sys, tempfile, time, zlib
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../supervisor"))
+from vyomad_client import Root, end, result
+import vyomad_client
 
 VYOMAD, VYCTL, ROOT = os.environ["VYOMAD"], os.environ["VYCTL"], os.environ["ROOT"]
-LABEL = os.environ.get("LABEL", "display-screen")
-failed = 0
-
-
-def result(name, ok, why=""):
-    global failed
-    if ok:
-        print("PASS %s/%s" % (LABEL, name))
-    else:
-        failed += 1
-        print("FAIL %s/%s: %s" % (LABEL, name, why))
-    sys.stdout.flush()
-
-
-def vyctl(*args, timeout=10):
-    return subprocess.run([VYCTL, "--root", ROOT] + list(args), capture_output=True,
-                          timeout=timeout)
-
-
-def log(name):
-    try:
-        with open(os.path.join(ROOT, "run/vyoma/logs/%s.log" % name)) as f:
-            return f.read()
-    except OSError:
-        return ""
-
-
-def wait_for(pred, secs):
-    end = time.time() + secs
-    while time.time() < end:
-        try:
-            if pred():
-                return True
-        except (OSError, ValueError):
-            pass
-        time.sleep(0.05)
-    return False
+root = Root(ROOT, VYCTL)
+vyctl, log = root.vyctl, root.log
+wait_for = functools.partial(vyomad_client.wait_for, step=0.05)
 
 
 def png_decode(data):
@@ -280,4 +252,4 @@ except (ValueError, OSError, zlib.error, subprocess.TimeoutExpired) as e:
 err = stop(p)
 os.close(master)
 result("shutdown-focus", err is None, err or "")
-sys.exit(1 if failed else 0)
+end()

@@ -3,18 +3,19 @@
 # with a headless-display profile and test apps (tests/display/apps/*.c:
 # ticker, flooder, badraw), driven by tests/display/screen.py over the
 # control socket and `vyctl screenshot`.  VYOMA_ASAN=1 uses the sanitizer
-# build.  Prints PASS/FAIL lines (label display-screen or
-# display-screen-asan); exits 1 if anything failed.
+# build of vyomad.  Prints PASS/FAIL lines through tests/lib.sh (label
+# display-screen or display-screen-asan); exits 1 if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
-dir=build label=display-screen
-[ "${VYOMA_ASAN:-}" = 1 ] && dir=build/asan label=display-screen-asan
+. tests/lib.sh
+t_init display-screen
+. tests/supervisor/py_cases.sh
 for b in vyomad vyctl; do
-  if [ ! -x $dir/bin/$b ] && [ ! -x build/bin/$b ]; then
-    echo "FAIL $label/build: $dir/bin/$b missing (make all asan)"; exit 1
+  if [ ! -x "$T_BIN/$b" ] && [ ! -x build/bin/$b ]; then
+    fail build "$T_BIN/$b missing (make all asan)"; t_end; exit
   fi
 done
-command -v python3 >/dev/null || { echo "SKIP $label/all: no python3"; exit 0; }
+command -v python3 >/dev/null || { skip all "no python3"; t_end; exit; }
 
 OUT=build/display-tests
 mkdir -p "$OUT"
@@ -24,7 +25,7 @@ for src in tests/display/apps/*.c; do
      [ sdk/vyoma.h -nt "$OUT/$name.wasm" ]; then
     if ! clang --target=wasm32-wasi --sysroot=/usr -O2 -Isdk -o "$OUT/$name.wasm" \
         "$src" 2>"$OUT/$name.err"; then
-      echo "FAIL $label/build-$name: $(head -1 "$OUT/$name.err")"; exit 1
+      fail "build-$name" "$(head -1 "$OUT/$name.err")"; t_end; exit
     fi
   fi
 done
@@ -49,5 +50,6 @@ printf 'name = "dark"\ndisplay = false\napps = ["nodisp"]\n' >"$ROOT/profiles/da
 printf 'name = "focus"\ndisplay = true\ndisplay_backend = "headless"\napps = ["ticker", "badraw"]\n' \
   >"$ROOT/profiles/focus.toml"
 
-VYOMAD=$dir/bin/vyomad VYCTL=build/bin/vyctl ROOT=$ROOT LABEL=$label \
-  python3 tests/display/screen.py
+py_cases screen.py < <(VYOMAD=$T_BIN/vyomad VYCTL=build/bin/vyctl ROOT=$ROOT \
+  python3 tests/display/screen.py 2>&1)
+t_end

@@ -1,77 +1,85 @@
 #!/usr/bin/env bash
-# tests/supervisor/run.sh — integration tests of the supervisor: starts a
-# real vyomad (`vyomad --root DIR --profile test`) over a temporary root
-# holding real apps (apps/) and misbehaving test apps (tests/supervisor/apps/),
-# and drives it with vyctl over the control socket.
+# tests/supervisor/run.sh — the supervisor suite: a real vyomad
+# (`vyomad --root DIR --profile test`) over one scratch root holding product
+# apps (apps/) and small test apps (tests/supervisor/apps/NAME/main.c, built
+# by `make supervisor-test-apps`), driven with vyctl over the control socket.
 #
 #   build               vyctl, vyomad, the apps and the test apps build
 #   vyctl-*             vyctl alone: request lines and exit codes against a
 #                       scripted fake server; usage errors; unreachable socket
 #   apps-offline        the product apps' stdin/stdout behaviour (vyoma run)
-#   starts ...          against vyomad: socket mode, bad manifests (clear
-#                       FILE:LINE errors while the others start), ps/--json/
-#                       metrics/heartbeat, IPC round trip, send, logs -f,
-#                       denied/no-such-app/too-long replies, @sys commands,
-#                       filesystem grant, rate limit (nothing vanishes, the
-#                       others keep their latency), queue-full backpressure,
-#                       crash loop -> failed, trap -> crashed, kill within
-#                       100 ms (spinning, stdin-blocked, sleeping, mid host
-#                       call), stop, restart, heartbeat watchdog, start/kill
-#                       cycles with flat RSS, the shell driven through a
-#                       real terminal, orderly shutdown (LeakSanitizer-clean
-#                       under VYOMA_ASAN=1)
+#   starts ...          against vyomad: socket mode, apps start (and hello
+#                       says hello), bad manifests (clear FILE:LINE errors,
+#                       state invalid, in the app's log, start refused, while
+#                       the others start), ps/--json/metrics/heartbeat/logs,
+#                       IPC round trip, send (as "@sys: MSG" on stdin), logs
+#                       -f, denied/no-such-app/too-long replies, @sys
+#                       commands, filesystem grant, rate limit (nothing
+#                       vanishes, the others keep their latency), queue-full
+#                       backpressure, crash loop -> failed, trap -> crashed,
+#                       kill within 100 ms (spinning, stdin-blocked,
+#                       sleeping, mid host call, right after start), start,
+#                       stop, a polite stop, restart, control errors and
+#                       malformed requests, heartbeat watchdog, start/kill
+#                       cycles with flat RSS and fds, orderly shutdown
+#   sys-stop            a second vyomad with a long grace period: an app
+#                       granted "sys" says "@sys: stop target", and target
+#                       must hear "@sys: stop" on its stdin and end by
+#                       itself, long before the grace period would end it
+#   shell-console, tty-*, sigterm-shutdown
+#                       vyomad on a pseudo-terminal (tests/supervisor/
+#                       console.py): keys reach the focused app with line
+#                       editing, Ctrl-A moves the focus, SIGTERM ends it
+# Under VYOMA_ASAN=1 every vyomad is the sanitizer build and each of them
+# must end with LeakSanitizer and UBSan quiet.
 #
-#   VYOMA_ASAN=1        use build/asan/bin/{vyomad,vyctl}; leaks are then
-#                       checked by LeakSanitizer at vyomad's exit
-#   VYOMA_CYCLES=N      start/kill cycles (default 200; the issue's 1000)
-#   VYOMA_KEEP=1        keep the temporary root for inspection
+#   VYOMA_ASAN=1        use build/asan/bin/{vyomad,vyctl}
+#   VYOMAD_BIN=PATH     another vyomad (e.g. a static musl build)
+#   VYOMA_CYCLES=N      start/kill cycles (default 1000, the issue's number)
+#   VYOMA_KEEP=1        keep the scratch root for inspection
 #
-# Prints PASS/FAIL/SKIP lines; exits 1 if anything failed.  Everything is
-# SKIPped (exit 0) if vyomad has not been built.
+# Python (python3) drives what needs the control socket itself or a
+# terminal (control.py, console.py, sharing vyomad_client.py); without it
+# those cases are skipped, the rest still run.  Prints PASS/FAIL/SKIP lines
+# through tests/lib.sh; exits 1 if anything failed.  Everything that needs
+# vyomad is SKIPped if it has not been built.
 set -uo pipefail
 export LC_ALL=C
 cd "$(dirname "$0")/../.." || exit 1
 repo=$PWD
-
-if [ "${VYOMA_ASAN:-}" = 1 ]; then
-  bin=build/asan/bin label=supervisor-asan asan=1
-  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
-  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
-else
-  bin=build/bin label=supervisor asan=0
-fi
-VYOMAD=$repo/$bin/vyomad
+. tests/lib.sh
+t_init supervisor
+asan=0
+[ -n "${VYOMA_ASAN:-}" ] && asan=1
+bin=$T_BIN
+VYOMAD=${VYOMAD_BIN:-$repo/$bin/vyomad}
 VYCTL=$repo/$bin/vyctl
-CYCLES=${VYOMA_CYCLES:-200}
-# The kill deadline of the issue; under ASan the interpreter and the
-# supervisor run several times slower, so allow more there.
-KILL_MS=$([ $asan = 1 ] && echo 300 || echo 100)
+CYCLES=${VYOMA_CYCLES:-1000}
+# The kill deadline of the issue, for `vyctl kill` itself, in both builds
+# (measured: some 10 ms, 40 under ASan)
+KILL_MS=100
 
-nfail=0
-pass() { echo "PASS $label/$1"; }
-fail() { echo "FAIL $label/$1: $2"; nfail=$((nfail + 1)); }
-skip() { echo "SKIP $label/$1: $2"; }
-indent() { sed 's/^/    | /'; }
-# JSON checks, the fake server and the terminal test are Python; without it
-# those tests are skipped, the rest still run
 have_py() { command -v python3 >/dev/null 2>&1 || { skip "$1" "python3 is not installed"; return 1; }; }
+. tests/supervisor/py_cases.sh
 
-TESTS="starts socket-mode bad-manifests ps json metrics heartbeat
-ipc-roundtrip send logs-follow denied sys-commands logger-fs fs-denied rate-limit crash-loop
-crash-trap backpressure kill-spinning kill-stdin-blocked kill-sleeping kill-mid-hostcall stop restart vyctl-errors
-watchdog start-kill-cycles shell-console never-crashed shutdown"
-skip_all() { for t in $TESTS; do skip "$t" "$1"; done; exit 0; }
+TESTS="starts socket-mode apps-start hello-output bad-manifests bad-manifest-in-its-log
+bad-manifest-start-refused ps json metrics heartbeat logs ipc-roundtrip send send-no-such-app
+logs-follow denied sys-commands logger-fs fs-denied rate-limit crash-loop crash-trap backpressure
+kill-spinning kill-stdin-blocked kill-sleeping kill-mid-hostcall kill-early-50x start stop
+stop-graceful restart kill-not-running vyctl-errors unknown-command malformed-requests watchdog
+start-kill-cycles never-crashed shutdown sys-stop shell-console tty-line-to-focused-app tty-ctrl-u
+tty-ctrl-a-next tty-ctrl-a-1-and-eof tty-echo sigterm-shutdown"
+skip_all() { for t in $TESTS; do skip "$t" "$1"; done; t_end; exit; }
 
 # ---- build vyctl and the apps ------------------------------------------------
-mkdir -p build/test-logs
-blog=build/test-logs/$label-build.log
+blog=$T_LOGS/$T_LABEL-build.log
 # vyomad too, once its fragment exists, so that a stale binary is not tested
 targets=("$bin/vyctl" apps supervisor-test-apps)
 [ -f mk/supervisor.mk ] && targets+=("$bin/vyomad")
 if ! ${MAKE:-make} --no-print-directory "${targets[@]}" >"$blog" 2>&1; then
   fail build "make ${targets[*]} failed"
-  tail -n 20 "$blog" | indent
-  exit 1
+  detail 20 <"$blog"
+  t_end; exit
 fi
 pass build
 
@@ -181,25 +189,33 @@ else
 fi
 
 if [ ! -x "$VYOMAD" ]; then
-  skip_all "$bin/vyomad does not exist yet (make $([ $asan = 1 ] && echo asan || echo all))"
+  skip_all "$VYOMAD does not exist yet (make $([ $asan = 1 ] && echo asan || echo all))"
 fi
 
 
 root=$(mktemp -d /tmp/vyoma-suptest.XXXXXX)
-vpid=
+vpids=()
 cleanup() {
-  if [ -n "$vpid" ] && kill -0 "$vpid" 2>/dev/null; then
-    kill -KILL "$vpid" 2>/dev/null
-    wait "$vpid" 2>/dev/null
-  fi
+  local p
+  for p in "${vpids[@]}"; do
+    if kill -0 "$p" 2>/dev/null; then kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; fi
+  done
   if [ "${VYOMA_KEEP:-}" = 1 ]; then echo "    kept $root" >&2; else rm -rf "$root"; fi
 }
 trap cleanup EXIT
+# forget PID: a vyomad that has been waited for is not cleanup's to kill
+forget() {
+  local p keep=()
+  for p in "${vpids[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
+  vpids=("${keep[@]}")
+}
 
-# ---- the root ------------------------------------------------------------------
+# ---- the roots -----------------------------------------------------------------
+# DIR is the main vyomad's root; DIR/grace (sys-stop), DIR/console and
+# DIR/tty (console.py) are the roots of the other, smaller ones.
 mkdir -p "$root/apps" "$root/profiles" "$root/data"
 # A profile of our own: every autostart app, a short heartbeat interval.
-cat >"$root/profiles/test.toml" <<'EOF'
+cat >"$root/profiles/test.toml" <<'TOML'
 name = "test"
 runtime = "interp"
 memory_budget = "1GiB"
@@ -207,19 +223,29 @@ app_memory = "16MiB"
 display = false
 heartbeat = "500ms"
 apps = ["*"]
-EOF
+TOML
 
-# app NAME WASM MANIFEST-BODY: the folder DIR/apps/NAME with the module
-# copied as NAME.wasm and a manifest [app] header written for it.
-app() {
-  local name=$1 wasm=$2 body=$3 d=$root/apps/$1
+# app_in ROOT NAME WASM MANIFEST-BODY: the folder ROOT/apps/NAME with the
+# module copied as NAME.wasm and a manifest [app] header written for it;
+# app NAME WASM MANIFEST-BODY: the same in the main root.
+app_in() {
+  local d=$1/apps/$2
   mkdir -p "$d"
-  cp "$wasm" "$d/$name.wasm"
-  { printf '[app]\nname = "%s"\nversion = "1.0.0"\nmodule = "%s.wasm"\n' "$name" "$name"
-    printf '%s\n' "$body"; } >"$d/vyoma.toml"
+  cp "$3" "$d/$2.wasm"
+  { printf '[app]\nname = "%s"\nversion = "1.0.0"\nmodule = "%s.wasm"\n' "$2" "$2"
+    printf '%s\n' "$4"; } >"$d/vyoma.toml"
+}
+app() { app_in "$root" "$@"; }
+# product NAME [ROOT]: a product app with its own manifest, as shipped
+product() {
+  local d=${2:-$root}/apps/$1
+  mkdir -p "$d"
+  cp "$P/$1/$1.wasm" "$P/$1/vyoma.toml" "$d/"
 }
 P=$repo/build/apps T=$repo/build/tests/supervisor/apps
 
+product hello
+product clock
 app pong "$P/pong/pong.wasm" '
 [capabilities]
 ipc = ["*"]'
@@ -294,28 +320,68 @@ app crasher "$T/crasher/crasher.wasm" '
 restart = "on-failure"
 max_restarts = 3
 restart_window = "60s"'
-for a in spinner blocker sleeper; do
+# spinner runs from the start (apps-start) until kill-spinning
+app spinner "$T/spinner/spinner.wasm" '
+[lifecycle]
+restart = "on-failure"'
+for a in blocker sleeper; do
   app "$a" "$T/$a/$a.wasm" '
 [lifecycle]
 restart = "on-failure"
 autostart = false'
 done
+# a polite app: "@sys: stop" ends it; restart = "always" must not bring a
+# stopped app back
+app liner "$T/liner/liner.wasm" '
+[lifecycle]
+restart = "always"'
 app quiet "$T/quiet/quiet.wasm" 'args = ["3", "100"]
 [lifecycle]
 restart = "on-failure"
 max_restarts = 100
 heartbeat = "400ms"'
-# bad manifests: an unknown key, a wrong type, a bad value
-mkdir -p "$root/apps/bad-key" "$root/apps/bad-type" "$root/apps/bad-value"
+# bad manifests: an unknown key, a wrong type, a bad value; one with no
+# version and an unknown key in [app] (line 4)
+mkdir -p "$root/apps/bad-key" "$root/apps/bad-type" "$root/apps/bad-value" "$root/apps/bad"
 printf '[app]\nname = "bad-key"\nversion = "1.0.0"\nmodule = "x.wasm"\n\n[capabilities]\nfilesytem = true\n' \
   >"$root/apps/bad-key/vyoma.toml"
 printf '[app]\nname = "bad-type"\nversion = "1.0.0"\nmodule = "x.wasm"\n\n[capabilities]\nnetwork = "yes"\n' \
   >"$root/apps/bad-type/vyoma.toml"
 printf '[app]\nname = "bad-value"\nversion = "1.0.0"\nmodule = "x.wasm"\n\n[lifecycle]\nrestart = "sometimes"\n' \
   >"$root/apps/bad-value/vyoma.toml"
+printf '[app]\nname = "bad"\nmodule = "bad.wasm"\ncolour = "red"\n' >"$root/apps/bad/vyoma.toml"
+
+# sys-stop: a vyomad whose grace period (10 s) is far longer than a polite
+# app needs; target hears the stop or is cancelled only when it ends
+mkdir -p "$root/grace/profiles"
+cp "$root/profiles/test.toml" "$root/grace/profiles/"
+app_in "$root/grace" target "$T/liner/liner.wasm" '
+[lifecycle]
+restart = "never"'
+app_in "$root/grace" stopper "$T/sayer/sayer.wasm" 'args = ["-w", "500", "@sys: stop target"]
+[capabilities]
+ipc = ["sys"]
+[lifecycle]
+restart = "never"
+autostart = false'
+GRACE_MS=10000
+
+# console.py: shell (the only input app) and pong; two liners with input
+mkdir -p "$root/console/profiles" "$root/console/data"
+cp "$root/profiles/test.toml" "$root/console/profiles/"
+product shell "$root/console"
+product pong "$root/console"
+for a in one two; do
+  app_in "$root/tty" "$a" "$T/liner/liner.wasm" '[capabilities]
+input = true
+[lifecycle]
+restart = "never"'
+done
 
 # ---- helpers -------------------------------------------------------------------
-vyctl() { "$VYCTL" --root "$root" "$@"; }
+# vroot is the root the helpers talk to: the main one but for sys-stop
+vroot=$root
+vyctl() { "$VYCTL" --root "$vroot" "$@"; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # the STATE column of `vyctl ps` for app $1 ("" if not listed)
 state() { vyctl ps 2>/dev/null | awk -v n="$1" '$1 == n { print $2; exit }'; }
@@ -334,36 +400,89 @@ wait_state() {
 wait_log() {
   local end=$(( $(now_ms) + $3 ))
   while :; do
-    grep -Eq -- "$2" "$root/run/vyoma/logs/$1.log" 2>/dev/null && return 0
+    grep -Eq -- "$2" "$vroot/run/vyoma/logs/$1.log" 2>/dev/null && return 0
     vyctl logs "$1" 2>/dev/null | grep -Eq -- "$2" && return 0
     [ "$(now_ms)" -ge "$end" ] && return 1
     sleep 0.05
   done
 }
-applog() { vyctl logs "$1" 2>/dev/null || cat "$root/run/vyoma/logs/$1.log" 2>/dev/null; }
-rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$vpid/status" 2>/dev/null; }
+applog() { vyctl logs "$1" 2>/dev/null || cat "$vroot/run/vyoma/logs/$1.log" 2>/dev/null; }
 alive() { kill -0 "$vpid" 2>/dev/null; }
 num() { grep -o "$1=[0-9]*" | head -n 1 | cut -d= -f2; }
+# start_vyomad LOG ARGS...: vyomad on $vroot in the background ($vpid);
+# 0 once it answers on its control socket (within 5 s)
+start_vyomad() {
+  local log=$1; shift
+  "$VYOMAD" --root "$vroot" "$@" >"$log" 2>&1 </dev/null &
+  vpid=$!
+  vpids+=("$vpid")
+  for _ in $(seq 1 250); do
+    vyctl --timeout 1000 ps >/dev/null 2>&1 && return 0
+    alive || return 1
+    sleep 0.02
+  done
+  return 1
+}
+# end_vyomad LOG: `vyctl shutdown`; then end_why says why vyomad did not
+# end well ("" if it exited 0, its socket is gone and LOG has no sanitizer
+# report) and end_detail shows more
+end_vyomad() {
+  local rc code
+  end_why= end_detail=
+  vyctl shutdown >/dev/null 2>&1; rc=$?
+  for _ in $(seq 1 300); do alive || break; sleep 0.05; done
+  if alive; then end_why="vyomad still running 15 s after vyctl shutdown (rc=$rc)"; return; fi
+  wait "$vpid"; code=$?
+  forget "$vpid"
+  if [ "$code" != 0 ]; then end_why="vyomad exit status $code"; end_detail=$(detail <"$1")
+  elif [ -e "$vroot/run/vyoma/control.sock" ]; then end_why="vyomad left its control socket behind"
+  elif grep -Eq 'Sanitizer|runtime error' "$1"; then
+    end_why="sanitizer report in vyomad's output"
+    end_detail=$(grep -E -A12 'Sanitizer|runtime error' "$1" | head -n 30 | detail 30)
+  fi
+}
 
 # ---- start -----------------------------------------------------------------------
 vlog=$root/vyomad.log
-"$VYOMAD" --root "$root" --profile test >"$vlog" 2>&1 </dev/null &
-vpid=$!
-up=0
-for _ in $(seq 1 250); do
-  if vyctl --timeout 1000 ps >/dev/null 2>&1; then up=1; break; fi
-  alive || break
-  sleep 0.02
-done
-if [ $up = 0 ]; then
+if ! start_vyomad "$vlog" --profile test; then
   fail starts "vyomad did not answer on $root/run/vyoma/control.sock within 5 s"
-  tail -n 20 "$vlog" | indent
-  exit 1
+  detail 20 <"$vlog"
+  t_end; exit
 fi
 pass starts
+main_pid=$vpid
 
 mode=$(stat -c %a "$root/run/vyoma/control.sock" 2>/dev/null)
 if [ "$mode" = 600 ]; then pass socket-mode; else fail socket-mode "mode is '$mode', want 600"; fi
+
+why=
+wait_state hello exited 10000 >/dev/null || why+=" hello is '$(state hello)', want exited;"
+for a in spinner clock pong; do
+  wait_state $a running 10000 >/dev/null || why+=" $a is '$(state $a)', want running;"
+done
+if [ -z "$why" ]; then pass apps-start; else fail apps-start "$why"; fi
+if wait_log hello 'Hello, world!' 5000; then pass hello-output
+else fail hello-output "hello's log lacks 'Hello, world!'"; applog hello | detail 5; fi
+
+# ---- kill within the deadline -------------------------------------------------------
+# kill_test TEST APP READY-REGEX: start APP (unless it runs), wait until its
+# log shows it is in the state to test, then time `vyctl kill`, which
+# answers once the app is gone: ps must say killed at once.
+kill_test() {
+  local t=$1 a=$2 ready=$3 s t0 ms
+  [ "$(state "$a")" = running ] || vyctl start "$a" >/dev/null 2>&1
+  if ! wait_log "$a" "$ready" 5000; then fail "$t" "$a did not get ready"; return; fi
+  sleep 0.1
+  t0=$(date +%s%N)
+  if ! vyctl kill "$a" >/dev/null 2>&1; then fail "$t" "vyctl kill $a failed"; return; fi
+  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  s=$(state "$a")
+  if [ "$s" != killed ]; then fail "$t" "$a is '$s' once vyctl kill has answered, want killed"
+  elif [ $ms -le $KILL_MS ]; then pass "$t"; echo "    | $a killed in $ms ms"
+  else fail "$t" "$a took $ms ms to be killed (limit $KILL_MS)"; fi
+}
+# the spinner first: it has been spinning since the start
+kill_test kill-spinning spinner 'spinner: spinning'
 
 # ---- bad manifests: clear errors, the others start ---------------------------------
 sleep 0.3
@@ -372,19 +491,26 @@ bad=
 grep -Eq 'bad-key/vyoma\.toml:[0-9]+.*filesytem' <<<"$msgs" || bad+=" bad-key(no FILE:LINE naming filesytem)"
 grep -Eq 'bad-type/vyoma\.toml:[0-9]+.*network' <<<"$msgs" || bad+=" bad-type(no FILE:LINE naming network)"
 grep -Eq 'bad-value/vyoma\.toml:[0-9]+.*restart' <<<"$msgs" || bad+=" bad-value(no FILE:LINE naming restart)"
+grep -q 'apps/bad/vyoma\.toml:4' "$vlog" || bad+=" bad(no apps/bad/vyoma.toml:4 in vyomad's log)"
 for a in bad-key bad-type bad-value; do
   s=$(state "$a")
   [[ -z $s || $s =~ ^(invalid|failed)$ ]] || bad+=" $a is '$s'"
 done
+s=$(state bad); [ "$s" = invalid ] || bad+=" bad is '$s', want invalid"
 if ! wait_state pong running 3000 >/dev/null; then bad+=" pong not running"; fi
 if [ -z "$bad" ]; then pass bad-manifests; else
-  fail bad-manifests "$bad"; grep -i bad- "$vlog" | head -5 | indent; fi
+  fail bad-manifests "$bad"; grep -i bad "$vlog" | head -5 | detail; fi
+if applog bad | grep -q 'bad/vyoma\.toml:4'; then pass bad-manifest-in-its-log
+else fail bad-manifest-in-its-log "vyctl logs bad lacks bad/vyoma.toml:4"; applog bad | detail 3; fi
+vyctl start bad >/dev/null 2>"$root/vyctl.err"; rc=$?
+if [ $rc = 1 ] && [ -s "$root/vyctl.err" ]; then pass bad-manifest-start-refused
+else fail bad-manifest-start-refused "vyctl start bad: exit $rc, want 1 with a message"; fi
 
-# ---- ps, --json, metrics, heartbeat --------------------------------------------
+# ---- ps, --json, metrics, heartbeat, logs ----------------------------------------
 out=$(vyctl ps 2>&1); rc=$?
 if [ $rc = 0 ] && grep -q '^pong ' <<<"$out" && [ "$(wc -l <<<"$out")" -ge 3 ]; then
   pass ps
-else fail ps "rc=$rc"; echo "$out" | head -5 | indent; fi
+else fail ps "rc=$rc"; echo "$out" | head -5 | detail; fi
 
 json=$(vyctl --json ps 2>&1)
 if ! have_py json; then :
@@ -398,13 +524,14 @@ for a in apps.values():
         assert k in a, "missing " + k
 assert apps["pong"]["state"] == "running"
 ' "$json" 2>"$root/json.err"; then pass json
-else fail json "$(tail -n 1 "$root/json.err")"; echo "$json" | head -3 | indent; fi
-rm -f "$root/json.err"
+else fail json "$(tail -n 1 "$root/json.err")"; echo "$json" | head -3 | detail; fi
 
 m=$(vyctl metrics 2>&1); rc=$?
-if [ $rc = 0 ] && grep -q '^# TYPE ' <<<"$m" && grep -Eq '^[a-z_]+\{[^}]*app="pong"[^}]*\} [0-9.e+-]+$' <<<"$m"; then
+if [ $rc = 0 ] && grep -q '^# TYPE ' <<<"$m" && grep -Eq '^[a-z_]+\{[^}]*app="pong"[^}]*\} [0-9.e+-]+$' <<<"$m" &&
+   grep -qx 'vyoma_app_state{app="clock",state="running"} 1' <<<"$m"; then
   pass metrics
-else fail metrics "rc=$rc, no '# TYPE' line or no sample labelled app=\"pong\""; echo "$m" | head -5 | indent; fi
+else fail metrics "rc=$rc, no '# TYPE' line, no sample labelled app=\"pong\" or clock not running"
+  echo "$m" | head -5 | detail; fi
 
 sleep 0.6    # at least one heartbeat interval of the test profile
 hb=$(vyctl heartbeat 2>&1); rc=$?
@@ -415,19 +542,31 @@ import json, sys
 for s in sys.argv[1:]:
     d = json.loads(s.strip().splitlines()[-1])
     assert "uptime" in json.dumps(d)
+assert "apps" in json.loads(sys.argv[2])
 ' "$hb" "$hbf" 2>/dev/null; then pass heartbeat
-else fail heartbeat "rc=$rc; vyctl heartbeat or run/vyoma/heartbeat is not a JSON line with uptime"
-  { echo "$hb"; echo "$hbf"; } | head -4 | indent; fi
+else fail heartbeat "rc=$rc; vyctl heartbeat or run/vyoma/heartbeat is not a JSON line with uptime (the file: and apps)"
+  { echo "$hb"; echo "$hbf"; } | head -4 | detail; fi
+
+wait_log clock tick 3000
+out=$(vyctl logs clock 2>&1); rc=$?
+if [ $rc = 0 ] && grep -q tick <<<"$out"; then pass logs
+else fail logs "vyctl logs clock: rc=$rc, no tick"; echo "$out" | detail 3; fi
 
 # ---- IPC ---------------------------------------------------------------------------
 vyctl start ping >/dev/null 2>&1
 if wait_log ping 'ping: sent=5 received=5 lost=0' 5000; then
   pass ipc-roundtrip
-else fail ipc-roundtrip "ping did not report 5 of 5 round trips"; applog ping | tail -n 5 | indent; fi
+else fail ipc-roundtrip "ping did not report 5 of 5 round trips"; applog ping | detail 5; fi
 
+# what the operator sends arrives as "@sys: MSG" on the app's stdin
 vyctl send pong 'ping 77' >/dev/null 2>&1; rc=$?
-if [ $rc = 0 ] && wait_log pong 'from sys: ping 77' 2000; then pass send
-else fail send "rc=$rc, pong did not log the message"; fi
+vyctl send liner 'hello from the operator' >/dev/null 2>&1; rc2=$?
+if [ $rc = 0 ] && wait_log pong 'from sys: ping 77' 2000 &&
+   [ $rc2 = 0 ] && wait_log liner ' liner got: @sys: hello from the operator$' 2000; then pass send
+else fail send "rc=$rc/$rc2, pong or liner did not log the message"; applog liner | detail 3; fi
+vyctl send nosuch x >/dev/null 2>"$root/vyctl.err"; rc=$?
+if [ $rc = 1 ] && grep -q no-such-app "$root/vyctl.err"; then pass send-no-such-app
+else fail send-no-such-app "vyctl send nosuch: exit $rc, $(head -c 200 "$root/vyctl.err")"; fi
 
 # logs -f streams lines that arrive after it started
 fl=$root/follow.out
@@ -438,7 +577,7 @@ vyctl send pong 'ping 78' >/dev/null 2>&1
 ok=0
 for _ in $(seq 1 40); do grep -q 'from sys: ping 78' "$fl" && { ok=1; break; }; sleep 0.05; done
 kill "$fpid" 2>/dev/null; wait "$fpid" 2>/dev/null
-if [ $ok = 1 ]; then pass logs-follow; else fail logs-follow "the new line did not arrive"; head -n 3 "$fl" | indent; fi
+if [ $ok = 1 ]; then pass logs-follow; else fail logs-follow "the new line did not arrive"; head -n 3 "$fl" | detail; fi
 
 if wait_log sayer 'sayer got \[sys\] error denied logger' 3000 &&
    wait_log sayer 'sayer got \[sys\] error no-such-app ghost' 500 &&
@@ -448,15 +587,16 @@ if wait_log sayer 'sayer got \[sys\] error denied logger' 3000 &&
    ! grep -q secret "$root/data/logger/log.txt" 2>/dev/null; then
   pass denied
 else fail denied "sayer's log lacks the error replies (or logger got the message)"
-  applog sayer | tail -n 5 | indent; fi
+  applog sayer | detail 5; fi
 
-# @sys commands from an app with the grant: ps lists apps, an error for a
-# bad name, restart works
-if wait_log sysuser 'sayer got \[sys\] .*pong' 3000 &&
+# @sys commands from an app with the grant: ps lists the apps (those that
+# ran and ended too), an error for a bad name, restart works
+if wait_log sysuser 'sayer got \[sys\] ps .*pong' 3000 &&
+   wait_log sysuser 'sayer got \[sys\] ps .*hello=' 500 &&
    wait_log sysuser 'sayer got \[sys\] error.*no-such-app' 500 &&
    [ "$(applog sysuser | grep -c 'sayer got \[sys\]')" -ge 3 ]; then
   pass sys-commands
-else fail sys-commands "sysuser did not get the three @sys replies"; applog sysuser | tail -n 4 | indent; fi
+else fail sys-commands "sysuser did not get the three @sys replies"; applog sysuser | detail 4; fi
 
 vyctl send logger "hello-logger" >/dev/null 2>&1
 ok=0
@@ -466,11 +606,12 @@ for _ in $(seq 1 50); do
 done
 if [ $ok = 1 ]; then pass logger-fs; else fail logger-fs "no 'sys: hello-logger' in DIR/data/logger/log.txt"; fi
 
+# without the grant there is not even a data folder
 if wait_log fsprobe-off 'fsprobe: no /data' 2000 && wait_log fsprobe-on 'fsprobe: /data visible' 500 &&
-   [ -f "$root/data/fsprobe-on/probe.txt" ] && [ ! -e "$root/data/fsprobe-off/probe.txt" ]; then
+   [ -f "$root/data/fsprobe-on/probe.txt" ] && [ ! -e "$root/data/fsprobe-off" ]; then
   pass fs-denied
-else fail fs-denied "fsprobe-off saw /data or fsprobe-on did not"
-  { applog fsprobe-off; applog fsprobe-on; } | tail -n 4 | indent; fi
+else fail fs-denied "fsprobe-off saw /data (or has DIR/data/fsprobe-off) or fsprobe-on did not"
+  { applog fsprobe-off; applog fsprobe-on; } | detail 4; fi
 
 # ---- rate limit: a flooder is limited, a pinger keeps its latency ------------------
 t0=$(now_ms)
@@ -501,8 +642,8 @@ if wait_log pinger '^.*ping: sent=20 ' 10000; then
   [ "${med:-999999}" -lt 50000 ] || why+=" pinger median ${med}us >= 50 ms;"
   if [ -z "$why" ]; then pass rate-limit
     echo "    | flooder: $got delivered, $rl rate-limited, $qf queue-full; pinger median ${med} us"
-  else fail rate-limit "$why"; echo "$pl" | indent; fi
-else fail rate-limit "pinger did not finish"; applog pinger | tail -n 3 | indent; fi
+  else fail rate-limit "$why"; echo "$pl" | detail; fi
+else fail rate-limit "pinger did not finish"; applog pinger | detail 3; fi
 
 # ---- crash loop ends in failed --------------------------------------------------------
 if s=$(wait_state crasher failed 20000); then
@@ -529,41 +670,55 @@ else fail backpressure "sleeper did not start"; fi
 vyctl kill sleeper >/dev/null 2>&1      # frees its full inbox
 wait_state sleeper killed 2000 >/dev/null
 
-# ---- kill within the deadline -------------------------------------------------------
-# kill_test TEST APP READY-REGEX: start APP, wait until its log shows it is
-# in the state to test, then time `vyctl kill` until ps says killed.
-kill_test() {
-  local t=$1 a=$2 ready=$3 s t0 t1
-  vyctl start "$a" >/dev/null 2>&1
-  if ! wait_log "$a" "$ready" 5000; then fail "$t" "$a did not get ready"; return; fi
-  sleep 0.1
-  t0=$(date +%s%N)
-  if ! vyctl kill "$a" >/dev/null 2>&1; then fail "$t" "vyctl kill $a failed"; return; fi
-  if ! s=$(wait_state "$a" killed 2000); then fail "$t" "$a is '$s' 2 s after kill"; return; fi
-  t1=$(date +%s%N)
-  local ms=$(( (t1 - t0) / 1000000 ))
-  if [ $ms -le $KILL_MS ]; then pass "$t"; echo "    | $a killed in $ms ms"
-  else fail "$t" "$a took $ms ms to be killed (limit $KILL_MS)"; fi
-}
-kill_test kill-spinning spinner 'spinner: spinning'
+# ---- kill within the deadline, the others ----------------------------------------------
 kill_test kill-stdin-blocked blocker 'blocker: reading stdin'
 kill_test kill-sleeping sleeper 'sleeper: sleeping'
 # an app forever inside fd_write (and taking error replies): mid host call
 kill_test kill-mid-hostcall flood-forever 'flooder: sent=500 '
+if have_py kill-early-50x; then
+  py_cases kill-early-50x < <(python3 tests/supervisor/control.py "$root" kill-early spinner 50 2>&1)
+fi
 
-# ---- stop, restart ---------------------------------------------------------------------
-vyctl start blocker >/dev/null 2>&1
-if wait_state blocker running 3000 >/dev/null && vyctl stop blocker >/dev/null 2>&1 &&
-   s=$(wait_state blocker 'stopped|killed|exited' 10000); then pass stop
-else fail stop "blocker is '$(state blocker)' after stop"; fi
+# ---- start, stop, a polite stop, restart ------------------------------------------------
+if vyctl start spinner >/dev/null 2>&1 && wait_state spinner running 5000 >/dev/null; then pass start
+else fail start "spinner is '$(state spinner)' after vyctl start"; fi
 
+# vyctl stop answers once the app is gone: stopped at once, whether it
+# does not read stdin (spinner) or reads it and ignores the stop (blocker)
+why=
+for a in spinner blocker; do
+  [ "$(state $a)" = running ] || { vyctl start $a >/dev/null 2>&1; wait_state $a running 3000 >/dev/null; }
+  vyctl stop $a >/dev/null 2>&1; rc=$?
+  s=$(state $a)
+  [ $rc = 0 ] && [ "$s" = stopped ] || why+=" $a: vyctl stop exit $rc, then '$s';"
+done
+if [ -z "$why" ]; then pass stop; else fail stop "$why"; fi
+
+# a polite app exits by itself on "@sys: stop", long before the grace
+# period ends (and restart = "always" does not bring a stopped app back)
+wait_state liner running 5000 >/dev/null
+t0=$(now_ms)
+vyctl stop liner >/dev/null 2>&1; rc=$?
+ms=$(( $(now_ms) - t0 ))
+sleep 0.2
+s=$(state liner)
+if [ $rc = 0 ] && [ "$s" = stopped ] && wait_log liner ' liner: got stop$' 500 && [ $ms -lt 150 ]; then
+  pass stop-graceful
+else fail stop-graceful "vyctl stop liner: exit $rc in $ms ms (limit 150), then '$s'"; applog liner | detail 3; fi
+
+r0=$(field pong 4)
 if vyctl restart pong >/dev/null 2>&1 && sleep 0.2 && wait_state pong running 3000 >/dev/null; then
-  # its uptime must have gone back to (about) zero
-  up=$(field pong 3)
-  if [ "${up%.*}" -le 2 ] 2>/dev/null; then pass restart; else fail restart "pong uptime '$up' after restart"; fi
+  # its uptime must have gone back to (about) zero, its restarts up by one
+  up=$(field pong 3) r1=$(field pong 4)
+  if [ "${up%.*}" -le 2 ] 2>/dev/null && [ "$r1" = $(( r0 + 1 )) ]; then pass restart
+  else fail restart "pong uptime '$up', restarts $r0 -> $r1 after restart"; fi
 else fail restart "pong is '$(state pong)' after restart"; fi
 
-# ---- vyctl errors -------------------------------------------------------------------
+# ---- control errors ----------------------------------------------------------------
+vyctl kill hello >/dev/null 2>"$root/vyctl.err"; rc=$?
+if [ $rc = 1 ] && grep -q not-running "$root/vyctl.err"; then pass kill-not-running
+else fail kill-not-running "vyctl kill hello (exited): exit $rc, $(head -c 200 "$root/vyctl.err")"; fi
+
 why=
 vyctl kill no-such-app >/dev/null 2>"$root/vyctl.err"; rc=$?
 [ $rc = 1 ] || why+=" kill no-such-app: exit $rc, want 1;"
@@ -575,8 +730,11 @@ vyctl frobnicate >/dev/null 2>&1; rc=$?
 [ $rc = 2 ] || why+=" unknown command: exit $rc, want 2;"
 vyctl kill >/dev/null 2>&1; rc=$?
 [ $rc = 2 ] || why+=" kill without NAME: exit $rc, want 2;"
-rm -f "$root/vyctl.err"
 if [ -z "$why" ]; then pass vyctl-errors; else fail vyctl-errors "$why"; fi
+# what vyctl would never send: the server's own answers
+if have_py unknown-command && have_py malformed-requests; then
+  py_cases malformed-requests < <(python3 tests/supervisor/control.py "$root" requests 2>&1)
+fi
 
 # ---- health watchdog ------------------------------------------------------------------
 if grep -Eq 'quiet/vyoma\.toml:[0-9]+' "$vlog"; then
@@ -589,104 +747,56 @@ else
     sleep 0.05
   done
   if [ $ok = 1 ]; then pass watchdog; else fail watchdog "quiet not restarted 5 s after its beats stopped (restarts=$r)"; fi
-  vyctl kill quiet >/dev/null 2>&1
 fi
+vyctl kill quiet >/dev/null 2>&1     # its restarts would move the fd count
 
 # ---- start/kill cycles: no leak -------------------------------------------------------
-cyc_fail=
-rss0= rss1=
-for i in $(seq 1 "$CYCLES"); do
-  if ! vyctl start sleeper >/dev/null 2>&1; then cyc_fail="start failed at cycle $i"; break; fi
-  if ! s=$(wait_state sleeper 'running' 3000); then cyc_fail="cycle $i: sleeper '$s' after start"; break; fi
-  if ! vyctl kill sleeper >/dev/null 2>&1; then cyc_fail="kill failed at cycle $i"; break; fi
-  if ! s=$(wait_state sleeper 'killed' 3000); then cyc_fail="cycle $i: sleeper '$s' after kill"; break; fi
-  [ "$i" = 20 ] && rss0=$(rss_kb)
-done
-rss1=$(rss_kb)
-if [ -n "$cyc_fail" ]; then fail start-kill-cycles "$cyc_fail"
-elif [ $asan = 1 ]; then
-  # ASan's quarantine makes RSS grow by design; LeakSanitizer at shutdown
-  # is the check here
-  pass start-kill-cycles; echo "    | $CYCLES cycles; RSS ${rss0:-?} -> ${rss1:-?} KiB (not judged under ASan)"
-elif [ -n "$rss0" ] && [ -n "$rss1" ] && [ $(( rss1 - rss0 )) -le 2048 ]; then
-  pass start-kill-cycles; echo "    | $CYCLES cycles; RSS after 20: $rss0 KiB, after $CYCLES: $rss1 KiB"
-else fail start-kill-cycles "RSS grew from ${rss0:-?} to ${rss1:-?} KiB over $CYCLES cycles"; fi
-
-# ---- the shell on the console: a second vyomad with a terminal on stdin -------
-# Python's pty module gives vyomad a real terminal, so the console goes to
-# raw mode and keys go through the TTY router to the focused app (shell,
-# the only one with input = true).  Typed with a typo fixed by Backspace,
-# and a line erased by Ctrl-U.
-if have_py shell-console; then
-root2=$root/console
-mkdir -p "$root2/apps/shell" "$root2/apps/pong" "$root2/profiles" "$root2/data"
-cp "$root/profiles/test.toml" "$root2/profiles/"
-cp "$P/shell/shell.wasm" "$P/shell/vyoma.toml" "$root2/apps/shell/"
-cp "$P/pong/pong.wasm" "$P/pong/vyoma.toml" "$root2/apps/pong/"
-python3 - "$VYOMAD" "$VYCTL" "$root2" >"$root2/driver.log" 2>&1 <<'PYEOF'
-import os, pty, subprocess, sys, time
-vyomad, vyctl, root = sys.argv[1:4]
-master, slave = pty.openpty()
-log = open(root + "/vyomad.log", "w")
-p = subprocess.Popen([vyomad, "--root", root, "--profile", "test"],
-                     stdin=slave, stdout=log, stderr=log)
-os.close(slave)
-def ctl(*a):
-    return subprocess.run([vyctl, "--root", root] + list(a),
-                          capture_output=True, text=True).stdout
-def wait_log(app, text, secs):
-    end = time.time() + secs
-    while time.time() < end:
-        if text in ctl("logs", app):
-            return True
-        time.sleep(0.05)
-    return False
-ok = False
-try:
-    ok = wait_log("shell", "type help", 5)
-    time.sleep(0.2)
-    for keys in [b"pz\x7fs\r", b"garbage\x15send pong ping 5\r"]:
-        os.write(master, keys)
-        time.sleep(0.3)
-    ok = ok and wait_log("shell", "[sys] ps", 3) and wait_log("shell", "pong=running", 0.5)
-    ok = ok and wait_log("shell", "[pong] pong 5", 3)
-    ok = ok and "unknown command" not in ctl("logs", "shell")
-    print("shell log:", ctl("logs", "shell").replace("\n", " | ")[-400:])
-    ctl("shutdown")
-    p.wait(15)
-finally:
-    if p.poll() is None:          # never leave a vyomad behind
-        p.kill(); p.wait(); ok = False
-print("vyomad exit", p.returncode)
-sys.exit(0 if ok and p.returncode == 0 else 1)
-PYEOF
-if [ $? = 0 ]; then pass shell-console
-else fail shell-console "keys typed on the console did not drive the shell"; tail -n 3 "$root2/driver.log" | indent; fi
+if have_py start-kill-cycles; then
+  py_cases start-kill-cycles < <(python3 tests/supervisor/control.py "$root" cycles sleeper "$CYCLES" "$vpid" $asan 2>&1)
 fi
 
 # ---- the supervisor is still there, then shuts down in order -----------------------------
 if alive && vyctl ps >/dev/null 2>&1; then pass never-crashed
-else fail never-crashed "vyomad died"; tail -n 20 "$vlog" | indent; fi
+else fail never-crashed "vyomad died"; detail 20 <"$vlog"; fi
 
 if alive; then
-  vyctl shutdown >/dev/null 2>&1; rc=$?
-  code=
-  for _ in $(seq 1 300); do
-    alive || break
-    sleep 0.05
-  done
-  if alive; then
-    fail shutdown "vyomad still running 15 s after vyctl shutdown (rc=$rc)"
-  else
-    wait "$vpid"; code=$?; vpid=
-    if [ "$code" != 0 ]; then fail shutdown "vyomad exit status $code"; tail -n 25 "$vlog" | indent
-    elif ! grep -q 'logger: [0-9]* lines written' "$root/run/vyoma/logs/logger.log" 2>/dev/null; then
-      fail shutdown "logger did not end by itself on \"@sys: shutdown\""
-    elif grep -Eq 'LeakSanitizer|AddressSanitizer|runtime error:' "$vlog"; then
-      fail shutdown "sanitizer report in vyomad's output"
-      grep -E -A12 'LeakSanitizer|AddressSanitizer|runtime error:' "$vlog" | head -n 30 | indent
-    else pass shutdown; fi
-  fi
+  end_vyomad "$vlog"
+  if [ -n "$end_why" ]; then fail shutdown "$end_why"; [ -z "$end_detail" ] || echo "$end_detail"
+  elif ! grep -q 'logger: [0-9]* lines written' "$root/run/vyoma/logs/logger.log" 2>/dev/null; then
+    fail shutdown "logger did not end by itself on \"@sys: shutdown\""
+  else pass shutdown; fi
 else skip shutdown "vyomad is not running"; fi
 
-[ $nfail = 0 ]
+# ---- sys-stop: "@sys: stop NAME" from an app reaches NAME's stdin ----------------------
+# (a known bug when this case was written: the supervisor skipped the
+# inject because the command runs inside the broker, and target was only
+# cancelled when the grace period ended; this case fails until it is fixed)
+vroot=$root/grace
+glog=$root/grace/vyomad.log
+if ! start_vyomad "$glog" --profile test --grace $GRACE_MS; then
+  fail sys-stop "the sys-stop vyomad did not answer within 5 s"; detail 10 <"$glog"
+elif ! wait_log target ' liner: ready$' 5000; then
+  fail sys-stop "target did not start"; applog target | detail 3
+else
+  t0=$(now_ms)
+  vyctl start stopper >/dev/null 2>&1
+  s=$(wait_state target 'exited|stopped' 3000); ended=$?
+  ms=$(( $(now_ms) - t0 ))
+  [ $ended = 0 ] || s=$(state target)
+  heard=0; wait_log target ' liner: got stop$' 200 && heard=1
+  [ $ended = 0 ] || vyctl kill target >/dev/null 2>&1
+  end_vyomad "$glog"
+  if [ $ended != 0 ] || [ $heard = 0 ]; then
+    fail sys-stop "target is '$s' ${ms} ms after '@sys: stop target' (grace ${GRACE_MS} ms); heard the stop on stdin: $([ $heard = 1 ] && echo yes || echo no)"
+    { applog target; applog stopper; } | detail 6
+  elif [ -n "$end_why" ]; then fail sys-stop "$end_why"; [ -z "$end_detail" ] || echo "$end_detail"
+  else pass sys-stop; echo "    | target heard the stop and ended in $ms ms (grace ${GRACE_MS} ms)"; fi
+fi
+vroot=$root vpid=$main_pid
+
+# ---- the console: vyomad on a pseudo-terminal ------------------------------------------
+if have_py shell-console; then
+  py_cases console < <(python3 tests/supervisor/console.py "$VYOMAD" "$VYCTL" "$root/console" "$root/tty" 2>&1)
+fi
+
+t_end

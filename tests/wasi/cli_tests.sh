@@ -1,7 +1,7 @@
 # tests/wasi/cli_tests.sh — tests of the `vyoma` CLI's own behaviour: exit
 # codes, the one-line load error, trap messages and backtraces, --env, --dir,
 # --max-memory, --invoke, signals.  Sourced by tests/wasi/run.sh (which
-# provides pass/fail/skip/detail/selected, $VYOMA, $OUT, $T).
+# provides lib.sh's pass/fail/skip/detail, selected, $VYOMA, $OUT, $T).
 #
 # The modules are tests/wasi/cli/*.wat (built with wat2wasm --debug-names so
 # the backtrace has names) and tests/wasi/cli/args.c.
@@ -17,7 +17,7 @@ cli_run() {
   echo $? >"$C/$name.rc"
 }
 rc_of() { cat "$C/$1.rc"; }
-# check NAME CONDITION-DESCRIPTION: accumulate problems in CLI_PROBLEMS
+# want_*: accumulate problems in CLI_PROBLEMS; verdict reports them
 CLI_PROBLEMS=()
 want_rc() {   # want_rc RUN EXPECTED
   local got; got=$(rc_of "$1")

@@ -2,20 +2,16 @@
 #include "wt.h"
 
 int main(void) {
-  SHOW("mkdir d", __wasi_path_create_directory(SB, "d"));
-  SHOW("mkdir d again", __wasi_path_create_directory(SB, "d"));
-  SHOW("mkdir d/e/", __wasi_path_create_directory(SB, "d/e/"));
-  SHOW("mkdir missing/x", __wasi_path_create_directory(SB, "missing/x"));
-  SHOW("mkdir hello.txt/x", __wasi_path_create_directory(SB, "hello.txt/x"));
-  SHOW("mkdir over a file", __wasi_path_create_directory(SB, "hello.txt"));
+  show_each(__wasi_path_create_directory, "mkdir d", "d", "mkdir d again", "d",
+            "mkdir d/e/", "d/e/", "mkdir missing/x", "missing/x",
+            "mkdir hello.txt/x", "hello.txt/x", "mkdir over a file", "hello.txt",
+            NULL);
   __wasi_filestat_t st;
   SHOW("stat d/e", __wasi_path_filestat_get(SB, 0, "d/e", &st));
   printf("type=%u\n", st.filetype);
-  SHOW("rmdir d (not empty)", __wasi_path_remove_directory(SB, "d"));
-  SHOW("rmdir d/e", __wasi_path_remove_directory(SB, "d/e"));
-  SHOW("rmdir d/e again", __wasi_path_remove_directory(SB, "d/e"));
-  SHOW("rmdir a file", __wasi_path_remove_directory(SB, "hello.txt"));
-  SHOW("rmdir d/", __wasi_path_remove_directory(SB, "d/"));
+  show_each(__wasi_path_remove_directory, "rmdir d (not empty)", "d",
+            "rmdir d/e", "d/e", "rmdir d/e again", "d/e", "rmdir a file",
+            "hello.txt", "rmdir d/", "d/", NULL);
   SHOW("stat d", __wasi_path_filestat_get(SB, 0, "d", &st));
   /* through a directory opened with path_open */
   __wasi_fd_t sub;

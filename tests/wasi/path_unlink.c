@@ -2,14 +2,13 @@
 #include "wt.h"
 
 int main(void) {
-  SHOW("unlink sub/a.txt", __wasi_path_unlink_file(SB, "sub/a.txt"));
-  SHOW("unlink sub/a.txt again", __wasi_path_unlink_file(SB, "sub/a.txt"));
-  SHOW("unlink a directory", __wasi_path_unlink_file(SB, "sub/deep"));
-  SHOW("unlink symlink to dir", __wasi_path_unlink_file(SB, "link_dir"));
+  show_each(__wasi_path_unlink_file, "unlink sub/a.txt", "sub/a.txt",
+            "unlink sub/a.txt again", "sub/a.txt", "unlink a directory",
+            "sub/deep", "unlink symlink to dir", "link_dir", NULL);
   __wasi_filestat_t s;
   SHOW("target still there", __wasi_path_filestat_get(SB, 0, "sub/deep", &s));
-  SHOW("unlink under a file", __wasi_path_unlink_file(SB, "hello.txt/x"));
-  SHOW("unlink missing dir", __wasi_path_unlink_file(SB, "nodir/x"));
+  show_each(__wasi_path_unlink_file, "unlink under a file", "hello.txt/x",
+            "unlink missing dir", "nodir/x", NULL);
   /* an open file can be unlinked and still read */
   __wasi_fd_t fd;
   (void)wopen(SB, "sub/b.txt", 0, 0, RIGHTS_RW & ~__WASI_RIGHTS_FD_WRITE, 0,

@@ -21,6 +21,9 @@
 #   BASE.stdin     stdin (default: empty)
 #   BASE.expected  expected stdout
 #   BASE.status    expected exit code (default: whatever node says, or 0)
+#   BASE.tree      expected listing of the directory afterwards, as
+#                  tree_sum prints it (types, paths, md5 of each file), so
+#                  that a case that changes files can fail without node
 #   BASE.filter    sed script applied to both stdouts before comparing
 #                  (for output that changes run to run, like times)
 #   BASE.fixture/  directory preopened for this test; default
@@ -31,8 +34,9 @@
 #   tests/wasi/NODE_SKIP   names (one per line, # comments) whose node side
 #                  is skipped; they are still checked against .expected
 #
-# Output: one line per test, `PASS name`, `FAIL name: reason` or
-# `SKIP name: reason`; exit status 1 if anything failed.
+# Output: one line per test through tests/lib.sh (label wasi, or wasi-asan
+# under VYOMA_ASAN=1), `PASS wasi/name`, `FAIL wasi/name: reason` or
+# `SKIP wasi/name: reason`; exit status 1 if anything failed.
 #
 # Environment: VYOMA (default build/bin/vyoma); VYOMA_ASAN=1 also runs every
 # program under build/asan/bin/vyoma and requires the same results and a
@@ -50,12 +54,10 @@ TIMEOUT=${WASI_TIMEOUT:-60}
 WASI_CC=${WASI_CC:-clang}
 WASI_CFLAGS="--target=wasm32-wasi --sysroot=/usr -O2"
 
-npass=0 nfail=0 nskip=0
-pass() { echo "PASS $1"; npass=$((npass + 1)); }
-fail() { echo "FAIL $1: $2"; nfail=$((nfail + 1)); }
-skip() { echo "SKIP $1: $2"; nskip=$((nskip + 1)); }
-# indented detail under a FAIL line (diffs), kept short
-detail() { head -n "${2:-12}" "$1" | sed 's/^/    | /'; }
+. tests/lib.sh
+t_init wasi
+# the start of a file (a diff, a log) as detail under a FAIL line
+detail_head() { head -n "${2:-12}" "$1" | detail "${2:-12}"; }
 selected() { [[ -z "${WASI_ONLY:-}" || "$1" == ${WASI_ONLY} ]]; }
 
 # One run at a time: every run starts by wiping $OUT, which would pull the
@@ -74,9 +76,8 @@ if [[ ! -x "$VYOMA" ]]; then
 fi
 if [[ ! -x "$VYOMA" ]]; then
   fail wasi-harness "$VYOMA was not built (see $OUT/build.log)"
-  detail "$OUT/build.log" 20
-  echo "$npass passed, $nfail failed, $nskip skipped"
-  exit 1
+  detail_head "$OUT/build.log" 20
+  t_end; exit 1
 fi
 if [[ "${VYOMA_ASAN:-0}" != 0 && ! -x "$ASAN_VYOMA" ]]; then
   ${MAKE:-make} -s "$ASAN_VYOMA" >>"$OUT/build.log" 2>&1
@@ -172,8 +173,11 @@ check_case() {
     if [[ -f "$FILTER" ]]; then sed -f "$FILTER" "$base.expected" >"$exp"
     else cp "$base.expected" "$exp"; fi
     if ! diff -u "$exp" "$v/stdout.f" >"$dir/diff-expected"; then
-      problems+=("vyoma stdout differs from $name.expected")
+      problems+=("vyoma stdout differs from ${base##*/}.expected")
     fi
+  fi
+  if [[ -f $base.tree ]] && ! diff -u "$base.tree" "$v/tree" >"$dir/diff-tree-expected"; then
+    problems+=("directory afterwards differs from ${base##*/}.tree")
   fi
   local want_status=""
   [[ -f $base.status ]] && want_status=$(tr -d ' \n' <"$base.status")
@@ -226,10 +230,10 @@ check_case() {
   else
     local IFS=';'
     fail "$name" "$(printf '%s; ' "${problems[@]}" | sed 's/; $//') [$OUT/$name]"
-    for f in "$dir/diff-expected" "$dir/diff-node" "$dir/diff-tree"; do
-      [[ -s $f ]] && detail "$f" 10
+    for f in "$dir/diff-expected" "$dir/diff-tree-expected" "$dir/diff-node" "$dir/diff-tree"; do
+      [[ -s $f ]] && detail_head "$f" 10
     done
-    [[ -s "$v/stderr" ]] && detail "$v/stderr" 4
+    [[ -s "$v/stderr" ]] && detail_head "$v/stderr" 4
   fi
 }
 
@@ -246,7 +250,7 @@ for src in $T/*.c; do
   if ! $WASI_CC $WASI_CFLAGS -o "$OUT/bin/$name.wasm" "$src" \
        >"$OUT/bin/$name.log" 2>&1; then
     fail "$name" "does not compile"
-    detail "$OUT/bin/$name.log" 8
+    detail_head "$OUT/bin/$name.log" 8
     continue
   fi
   check_case "$name" "$OUT/bin/$name.wasm" "$T/$name" "$T/fixtures" /sandbox
@@ -276,5 +280,4 @@ done
 # ---- the CLI itself ------------------------------------------------------------
 source "$T/cli_tests.sh"
 
-echo "wasi: $npass passed, $nfail failed, $nskip skipped"
-((nfail == 0))
+t_end

@@ -7,6 +7,7 @@
 ** vyoma and from node's node:wasi.  The fixture directory is preopened as
 ** /sandbox at fd 3 (tests/wasi/fixtures/, a fresh copy per run).
 */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,4 +75,88 @@ static inline void show_file(const char *path) {
   e = wread(fd, buf, sizeof buf, &n);
   printf("%s [%d]: %s", path, e, n ? buf : "(empty)\n");
   (void)__wasi_fd_close(fd);
+}
+
+/* one (label, path) pair after another, NULL-ended: fn(SB, path) for each,
+** printed as SHOW prints it */
+static inline void show_each(__wasi_errno_t (*fn)(__wasi_fd_t, const char *),
+                             ...) {
+  va_list ap;
+  va_start(ap, fn);
+  const char *label;
+  while ((label = va_arg(ap, const char *)) != NULL) {
+    const char *path = va_arg(ap, const char *);
+    SHOW(label, fn(SB, path));
+  }
+  va_end(ap);
+}
+
+/* open `path` inside /sandbox (following symlinks) as an escape attempt:
+** it must be denied */
+static inline void deny_open(const char *path) {
+  __wasi_fd_t fd;
+  __wasi_errno_t e = wopen(SB, path, FOLLOW, 0,
+                           RIGHTS_DIR | __WASI_RIGHTS_FD_READ, 0, &fd);
+  char label[128];
+  snprintf(label, sizeof label, "open %s", path);
+  DENY(label, e);
+}
+
+/* the sock_* calls with one scratch buffer, for the programs that only
+** want their errnos */
+static uint8_t sock_buf[8];
+static inline __wasi_errno_t try_recv(__wasi_fd_t fd) {
+  __wasi_iovec_t v = { sock_buf, sizeof sock_buf };
+  __wasi_size_t n;
+  __wasi_roflags_t ro;
+  return __wasi_sock_recv(fd, &v, 1, 0, &n, &ro);
+}
+static inline __wasi_errno_t try_send(__wasi_fd_t fd) {
+  __wasi_ciovec_t v = { sock_buf, sizeof sock_buf };
+  __wasi_size_t n;
+  return __wasi_sock_send(fd, &v, 1, 0, &n);
+}
+static inline __wasi_errno_t try_accept(__wasi_fd_t fd, __wasi_fdflags_t ff) {
+  __wasi_fd_t got;
+  return __wasi_sock_accept(fd, ff, &got);
+}
+
+/* ---- poll_oneoff (poll.c, poll_more.c) ---- */
+static inline __wasi_subscription_t clock_sub(uint64_t ud, __wasi_clockid_t id,
+                                              uint64_t timeout, int abs) {
+  __wasi_subscription_t s;
+  memset(&s, 0, sizeof s);
+  s.userdata = ud;
+  s.u.tag = __WASI_EVENTTYPE_CLOCK;
+  s.u.u.clock.id = id;
+  s.u.u.clock.timeout = timeout;
+  s.u.u.clock.precision = 0;
+  s.u.u.clock.flags = abs ? __WASI_SUBCLOCKFLAGS_SUBSCRIPTION_CLOCK_ABSTIME : 0;
+  return s;
+}
+
+static inline __wasi_subscription_t fd_sub(uint64_t ud, __wasi_eventtype_t t,
+                                           __wasi_fd_t fd) {
+  __wasi_subscription_t s;
+  memset(&s, 0, sizeof s);
+  s.userdata = ud;
+  s.u.tag = t;
+  s.u.u.fd_read.file_descriptor = fd;
+  return s;
+}
+
+/* the monotonic clock, in ns */
+static inline uint64_t now(void) {
+  __wasi_timestamp_t t;
+  (void)__wasi_clock_time_get(__WASI_CLOCKID_MONOTONIC, 1, &t);
+  return t;
+}
+
+/* prints a poll_oneoff result and, on success, each event */
+static inline void report(const char *label, __wasi_errno_t e,
+                          __wasi_event_t *ev, __wasi_size_t n) {
+  printf("%s: %d nevents=%u\n", label, e, (unsigned)n);
+  for (unsigned i = 0; i < n && !e; i++)
+    printf("  userdata=%llu error=%u type=%u\n",
+           (unsigned long long)ev[i].userdata, ev[i].error, ev[i].type);
 }
