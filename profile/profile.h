@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "manifest.h"
+#include "schema.h"   /* vy_strlist */
 
 typedef enum vy_sched { VY_SCHED_OTHER, VY_SCHED_FIFO } vy_sched;
 
@@ -31,6 +31,7 @@ typedef struct vy_profile {
   vy_strlist apps;            /* apps to start; one item "*" = all autostart */
 } vy_profile;
 
+/* 0 on success; -1 with a one-line error "FILE:LINE: KEY: message" in err. */
 int vy_profile_load(const char *path, vy_profile *out, char *err,
                     size_t errlen);
 void vy_profile_free(vy_profile *p);
