@@ -1,7 +1,8 @@
 /*
 ** profile.c — platform profiles (profiles/NAME.toml): their schema as rows
-** for the loader in schema.c, deciding which apps a profile starts, and
-** applying its scheduling settings (SCHED_FIFO, mlockall) to the supervisor.
+** for the loader in schema.c, whose defaults are also the built-in settings
+** (vy_profile_defaults), deciding which apps a profile starts, and applying
+** its scheduling settings (SCHED_FIFO, mlockall) to the supervisor.
 **
 ** A profile is flat: top-level keys only, each optional with the default
 ** shown (the file must say at least `name`, which must match the file):
@@ -75,7 +76,7 @@ static const char *check_apps_item(const char *s) {
   return "expected an app name ([a-z][a-z0-9-]{0,31}) or \"*\"";
 }
 
-/* ---- the schema ------------------------------------------------------------------ */
+/* ---- the schema: also the built-in settings (vy_profile_defaults) -------------- */
 
 #define P(member) VY_AT(vy_profile, member)
 
@@ -159,6 +160,15 @@ static const vy_schema profile_schema = {
 int vy_profile_load(const char *path, vy_profile *out, char *err,
                     size_t errlen) {
   return vy_schema_load(&profile_schema, path, out, err, errlen);
+}
+
+int vy_profile_defaults(vy_profile *p, const char *name) {
+  memset(p, 0, sizeof *p);
+  if (vy_schema_defaults(&profile_table, p) != 0 || (name && !(p->name = strdup(name)))) {
+    vy_profile_free(p);
+    return -1;
+  }
+  return 0;
 }
 
 void vy_profile_free(vy_profile *p) {
