@@ -126,7 +126,6 @@ bad:
 /* ---- the schema ------------------------------------------------------------------ */
 
 #define M(member) VY_AT(vy_manifest, member)
-#define ROWS(keys) keys, sizeof keys / sizeof keys[0]
 
 static const vy_key app_keys[] = {
   {"name",    VY_STR,     M(name), .check = check_name},
@@ -172,10 +171,10 @@ static const vy_key lifecycle_keys[] = {
   {"critical",       VY_BOOL,     M(critical)},
 };
 
-static const vy_table app_table = {ROWS(app_keys), "unknown key", NULL};
-static const vy_table capability_table = {ROWS(capability_keys), "unknown key", NULL};
-static const vy_table resource_table = {ROWS(resource_keys), "unknown key", NULL};
-static const vy_table lifecycle_table = {ROWS(lifecycle_keys), "unknown key", NULL};
+static const vy_table app_table = {VY_ROWS(app_keys), "unknown key", NULL};
+static const vy_table capability_table = {VY_ROWS(capability_keys), "unknown key", NULL};
+static const vy_table resource_table = {VY_ROWS(resource_keys), "unknown key", NULL};
+static const vy_table lifecycle_table = {VY_ROWS(lifecycle_keys), "unknown key", NULL};
 
 static const vy_key manifest_keys[] = {
   {"app",          VY_TABLE, .table = &app_table},
@@ -185,7 +184,7 @@ static const vy_key manifest_keys[] = {
 };
 
 static const vy_table manifest_table = {
-  ROWS(manifest_keys), "unknown key (keys belong in a table such as [app])",
+  VY_ROWS(manifest_keys), "unknown key (keys belong in a table such as [app])",
   "unknown table (expected app, capabilities, resources or lifecycle)"
 };
 

@@ -110,7 +110,7 @@ static const vy_key profile_keys[] = {
 };
 
 static const vy_table profile_table = {
-  profile_keys, sizeof profile_keys / sizeof profile_keys[0], "unknown key",
+  VY_ROWS(profile_keys), "unknown key",
   "unknown table (a profile has top-level keys only)"
 };
 

@@ -104,6 +104,9 @@ typedef struct vy_key {
 #define VY_AT(type, member) \
   .offset = offsetof(type, member), .size = sizeof(((type *)0)->member)
 
+/* A vy_table's keys and nkeys from an array of rows. */
+#define VY_ROWS(keys) keys, sizeof keys / sizeof keys[0]
+
 typedef struct vy_table {
   const vy_key *keys;
   size_t nkeys;
