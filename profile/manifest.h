@@ -13,14 +13,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "schema.h"   /* vy_strlist, vy_parse_size, vy_parse_duration */
+
 typedef enum vy_restart {
   VY_RESTART_NEVER, VY_RESTART_ON_FAILURE, VY_RESTART_ALWAYS
 } vy_restart;
-
-typedef struct vy_strlist {
-  char **items;
-  size_t n;
-} vy_strlist;
 
 typedef struct vy_manifest {
   char *path;                 /* the vyoma.toml it came from               */
@@ -59,10 +56,5 @@ void vy_manifest_free(vy_manifest *m);
 
 /* true if the manifest grants sending to `target` ("sys" for @sys) */
 bool vy_manifest_may_send(const vy_manifest *m, const char *target);
-
-/* "16MiB", "64KiB", "1GiB", "4096" -> bytes; "60s", "500ms", "2m" -> ms.
-** 0 on success, -1 if malformed or out of range. */
-int vy_parse_size(const char *s, uint64_t *bytes);
-int vy_parse_duration(const char *s, uint32_t *ms);
 
 #endif

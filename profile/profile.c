@@ -1,7 +1,8 @@
 /*
-** profile.c — platform profiles (profiles/NAME.toml): loading and
-** validating them, deciding which apps a profile starts, and applying its
-** scheduling settings (SCHED_FIFO, mlockall) to the supervisor.
+** profile.c — platform profiles (profiles/NAME.toml): their schema as rows
+** for the loader in schema.c, whose defaults are also the built-in settings
+** (vy_profile_defaults), deciding which apps a profile starts, and applying
+** its scheduling settings (SCHED_FIFO, mlockall) to the supervisor.
 **
 ** A profile is flat: top-level keys only, each optional with the default
 ** shown (the file must say at least `name`, which must match the file):
@@ -29,7 +30,7 @@
 ** Errors are "FILE:LINE: KEY: message", as for manifests.
 */
 #include "profile.h"
-#include "schema.h"
+#include "../toml/toml.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -52,23 +53,68 @@
 #  define VY_HAS_ASAN 0
 #endif
 
+/* ---- value checks (vy_check_fn: NULL = fine, else why not) ------------------------ */
+
+static const char *check_name(const char *s) {
+  if (vy_valid_name(s)) return NULL;
+  return "\"%s\" is not a valid profile name ([a-z][a-z0-9-]{0,31})";
+}
+
+static const char *check_runtime(const char *s) {
+  if (strcmp(s, "interp") == 0) return NULL;
+  return "unknown runtime \"%s\" (this build has: interp)";
+}
+
+/* an app named by console_app or status_bar; it fits their char[33] */
 static const char *check_app(const char *s) {
+  if (vy_valid_name(s)) return NULL;
+  return "expected an app name ([a-z][a-z0-9-]{0,31}), got \"%s\"";
+}
+
+static const char *check_apps_item(const char *s) {
   if (strcmp(s, "*") == 0 || vy_valid_name(s)) return NULL;
   return "expected an app name ([a-z][a-z0-9-]{0,31}) or \"*\"";
 }
 
-static void defaults(vy_profile *p) {
-  memset(p, 0, sizeof *p);
-  p->memory_budget = 64ull << 20;
-  p->app_memory_default = 16ull << 20;
-  p->heartbeat_ms = 10000;
-  snprintf(p->display_backend, sizeof p->display_backend, "auto");
-  p->sched = VY_SCHED_OTHER;
-}
+/* ---- the schema: also the built-in settings (vy_profile_defaults) -------------- */
 
-static bool key_is(const char *k, size_t kl, const char *s) {
-  return kl == strlen(s) && memcmp(k, s, kl) == 0;
-}
+#define P(member) VY_AT(vy_profile, member)
+
+static const char *const backends[] = {"auto", "drm", "fbdev", "headless", NULL};
+static const char *const layouts[] = {"tiled", "stacked", NULL};   /* layout_stacked */
+static const char *const policies[] = {"other", "fifo", NULL};     /* vy_sched */
+
+static const vy_key profile_keys[] = {
+  {"name",            VY_STR,         P(name), .check = check_name},
+  {"description",     VY_NOTE,        .offset = 0},   /* read, not kept */
+  {"runtime",         VY_STR,         P(runtime), .check = check_runtime,
+                                      .dflt_text = "interp"},
+  {"memory_budget",   VY_SIZE,        P(memory_budget), .min = 64 << 10, .max = 1ll << 40,
+                                      .dflt = 64ll << 20},
+  {"app_memory",      VY_SIZE,        P(app_memory_default), .min = 64 << 10,
+                                      .max = 4ll << 30, .dflt = 16ll << 20},
+  {"display",         VY_BOOL,        P(display)},
+  {"display_backend", VY_CHOICE_TEXT, P(display_backend), .choices = backends,
+                                      .what = "backend"},
+  {"layout",          VY_CHOICE,      P(layout_stacked), .choices = layouts, .what = "layout"},
+  {"console_app",     VY_TEXT,        P(console_app), .check = check_app},
+  {"status_bar",      VY_TEXT,        P(status_bar), .check = check_app},
+  {"heartbeat",       VY_DURATION,    P(heartbeat_ms), .min = 100, .max = 3600000,
+                                      .dflt = 10000},
+  {"sched",           VY_CHOICE,      P(sched), .choices = policies, .what = "policy",
+                                      .dflt = VY_SCHED_OTHER},
+  /* 50 with sched = "fifo" when not given: see finish_profile */
+  {"sched_priority",  VY_INT,         P(sched_priority), .min = 1, .max = 99},
+  {"mlockall",        VY_BOOL,        P(mlockall)},
+  {"apps",            VY_STRLIST,     P(apps), .check = check_apps_item, .dflt_text = "*"},
+};
+
+static const vy_table profile_table = {
+  VY_ROWS(profile_keys), "unknown key",
+  "unknown table (a profile has top-level keys only)"
+};
+
+/* ---- what the rows cannot say ------------------------------------------------------ */
 
 /* The file's base name without ".toml": what `name` must say. */
 static void base_name(const char *path, char *out, size_t n) {
@@ -81,137 +127,45 @@ static void base_name(const char *path, char *out, size_t n) {
   out[len] = 0;
 }
 
-static int parse_profile(vy_ck *c, const char *path, const toml_value *root,
-                         vy_profile *p) {
-  int name_line = 0, prio_line = 0, mem_line = 0, apps_line = 0;
-  bool have_prio = false;
-  for (size_t i = 0; i < toml_table_len(root); i++) {
-    size_t kl;
-    const toml_value *v;
-    const char *kn = toml_table_key(root, i, &kl, &v);
-    char k[160];
-    char q[48];
-    vy_ck_key(k, sizeof k, NULL, kn, kl);
-    int rc;
-    if (key_is(kn, kl, "name")) {
-      const char *s;
-      rc = vy_ck_strref(c, v, k, &s);
-      if (rc == 0 && !vy_valid_name(s))
-        rc = vy_ck_fail(c, toml_line(v), k,
-                        "\"%s\" is not a valid profile name ([a-z][a-z0-9-]{0,31})",
-                        vy_ck_q(q, sizeof q, s));
-      if (rc == 0 && !(p->name = strdup(s))) rc = vy_ck_nomem(c);
-      name_line = toml_line(v);
-    } else if (key_is(kn, kl, "description")) {
-      const char *s;
-      rc = vy_ck_strref(c, v, k, &s);
-    } else if (key_is(kn, kl, "runtime")) {
-      const char *s;
-      rc = vy_ck_strref(c, v, k, &s);
-      if (rc == 0 && strcmp(s, "interp") != 0)
-        rc = vy_ck_fail(c, toml_line(v), k,
-                        "unknown runtime \"%s\" (this build has: interp)",
-                        vy_ck_q(q, sizeof q, s));
-      if (rc == 0) {
-        free(p->runtime);
-        if (!(p->runtime = strdup(s))) rc = vy_ck_nomem(c);
-      }
-    } else if (key_is(kn, kl, "memory_budget")) {
-      rc = vy_ck_size(c, v, k, 64u << 10, 1ull << 40, &p->memory_budget);
-    } else if (key_is(kn, kl, "app_memory")) {
-      rc = vy_ck_size(c, v, k, 64u << 10, 4ull << 30, &p->app_memory_default);
-      mem_line = toml_line(v);
-    } else if (key_is(kn, kl, "display")) {
-      rc = vy_ck_bool(c, v, k, &p->display);
-    } else if (key_is(kn, kl, "display_backend")) {
-      static const char *const kinds[] = { "auto", "drm", "fbdev", "headless",
-                                           NULL };
-      int i;
-      rc = vy_ck_choice(c, v, k, "backend", kinds, &i);
-      if (rc == 0)
-        snprintf(p->display_backend, sizeof p->display_backend, "%s", kinds[i]);
-    } else if (key_is(kn, kl, "layout")) {
-      static const char *const layouts[] = { "tiled", "stacked", NULL };
-      int i;
-      rc = vy_ck_choice(c, v, k, "layout", layouts, &i);
-      if (rc == 0) p->layout_stacked = i == 1;
-    } else if (key_is(kn, kl, "console_app") || key_is(kn, kl, "status_bar")) {
-      char *dst = key_is(kn, kl, "console_app") ? p->console_app : p->status_bar;
-      const char *s;
-      rc = vy_ck_strref(c, v, k, &s);
-      if (rc == 0 && !vy_valid_name(s))
-        rc = vy_ck_fail(c, toml_line(v), k,
-                        "expected an app name ([a-z][a-z0-9-]{0,31}), got \"%s\"",
-                        vy_ck_q(q, sizeof q, s));
-      if (rc == 0) snprintf(dst, sizeof p->console_app, "%s", s);
-    } else if (key_is(kn, kl, "heartbeat")) {
-      rc = vy_ck_duration(c, v, k, 100, 3600000, &p->heartbeat_ms);
-    } else if (key_is(kn, kl, "sched")) {
-      static const char *const policies[] = { "other", "fifo", NULL };
-      int i;
-      rc = vy_ck_choice(c, v, k, "policy", policies, &i);
-      if (rc == 0) p->sched = i == 1 ? VY_SCHED_FIFO : VY_SCHED_OTHER;
-    } else if (key_is(kn, kl, "sched_priority")) {
-      int64_t n;
-      rc = vy_ck_int(c, v, k, 1, 99, &n);
-      if (rc == 0) p->sched_priority = (int)n;
-      have_prio = true;
-      prio_line = toml_line(v);
-    } else if (key_is(kn, kl, "mlockall")) {
-      rc = vy_ck_bool(c, v, k, &p->mlockall);
-    } else if (key_is(kn, kl, "apps")) {
-      rc = vy_ck_strlist(c, v, k, check_app, &p->apps);
-      apps_line = toml_line(v);
-    } else if (toml_type_of(v) == TOML_TABLE) {
-      rc = vy_ck_fail(c, toml_line(v), k, "unknown table (a profile has top-level keys only)");
-    } else {
-      rc = vy_ck_fail(c, toml_line(v), k, "unknown key");
-    }
-    if (rc != 0) return -1;
-  }
-
-  /* rules across keys */
+static int finish_profile(vy_ck *c, const toml_value *root, void *obj) {
+  vy_profile *p = obj;
   char base[64];
-  base_name(path, base, sizeof base);
+  base_name(c->file, base, sizeof base);
   if (!p->name)
     return vy_ck_fail(c, 1, "name", "missing (the profile's name, \"%s\")", base);
   if (strcmp(p->name, base) != 0)
-    return vy_ck_fail(c, name_line, "name", "\"%s\" does not match the file name \"%s.toml\"",
-                      p->name, base);
-  if (have_prio && p->sched != VY_SCHED_FIFO)
-    return vy_ck_fail(c, prio_line, "sched_priority", "only applies with sched = \"fifo\"");
-  if (p->sched == VY_SCHED_FIFO && !have_prio) p->sched_priority = 50;
+    return vy_ck_fail(c, toml_line(toml_get(root, "name")), "name",
+                      "\"%s\" does not match the file name \"%s.toml\"", p->name, base);
+  const toml_value *prio = toml_get(root, "sched_priority");
+  if (prio && p->sched != VY_SCHED_FIFO)
+    return vy_ck_fail(c, toml_line(prio), "sched_priority", "only applies with sched = \"fifo\"");
+  if (p->sched == VY_SCHED_FIFO && !prio) p->sched_priority = 50;
   if (p->app_memory_default > p->memory_budget)
-    return vy_ck_fail(c, mem_line ? mem_line : 1, "app_memory",
+    return vy_ck_fail(c, toml_line(toml_get(root, "app_memory")), "app_memory",
                       "larger than memory_budget");
-  if (apps_line) {
-    if (p->apps.n == 0)
-      return vy_ck_fail(c, apps_line, "apps", "empty: the profile would start nothing "
-                        "(use [\"*\"] for every autostart app)");
-  } else if (vy_strlist_push(&p->apps, "*") != 0) {
-    return vy_ck_nomem(c);
-  }
-  if (!p->runtime && !(p->runtime = strdup("interp"))) return vy_ck_nomem(c);
+  if (p->apps.n == 0)
+    return vy_ck_fail(c, toml_line(toml_get(root, "apps")), "apps", "empty: the profile "
+                      "would start nothing (use [\"*\"] for every autostart app)");
   return 0;
 }
 
+static void free_profile(void *p) {
+  vy_profile_free(p);
+}
+
+static const vy_schema profile_schema = {
+  &profile_table, sizeof(vy_profile), PROFILE_MAX_BYTES, finish_profile, free_profile
+};
+
 int vy_profile_load(const char *path, vy_profile *out, char *err,
                     size_t errlen) {
-  if (err && errlen) err[0] = 0;
-  if (!out) return -1;
-  defaults(out);
-  size_t n;
-  char *buf = vy_read_config(path, PROFILE_MAX_BYTES, &n, err, errlen);
-  if (!buf) return -1;
-  toml_doc *doc = NULL;
-  int rc = toml_parse(buf, n, path, &doc, err, errlen);
-  free(buf);
-  if (rc != TOML_OK) return -1;
-  vy_ck c = {path, err, errlen, false};
-  rc = parse_profile(&c, path, toml_root(doc), out);
-  toml_free(doc);
-  if (rc != 0) {
-    vy_profile_free(out);
+  return vy_schema_load(&profile_schema, path, out, err, errlen);
+}
+
+int vy_profile_defaults(vy_profile *p, const char *name) {
+  memset(p, 0, sizeof *p);
+  if (vy_schema_defaults(&profile_table, p) != 0 || (name && !(p->name = strdup(name)))) {
+    vy_profile_free(p);
     return -1;
   }
   return 0;

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "manifest.h"
+#include "schema.h"   /* vy_strlist */
 
 typedef enum vy_sched { VY_SCHED_OTHER, VY_SCHED_FIFO } vy_sched;
 
@@ -31,8 +31,14 @@ typedef struct vy_profile {
   vy_strlist apps;            /* apps to start; one item "*" = all autostart */
 } vy_profile;
 
+/* 0 on success; -1 with a one-line error "FILE:LINE: KEY: message" in err. */
 int vy_profile_load(const char *path, vy_profile *out, char *err,
                     size_t errlen);
+/* The built-in settings, for when no profile file applies: what the loader
+** starts from (runtime "interp", apps ["*"], heartbeat 10 s, memory_budget
+** 64 MiB, app_memory_default 16 MiB, ...), named `name` (may be NULL).  0,
+** or -1 if out of memory.  vy_profile_free frees it. */
+int vy_profile_defaults(vy_profile *p, const char *name);
 void vy_profile_free(vy_profile *p);
 /* true if the profile starts app `name` (given its manifest's autostart) */
 bool vy_profile_starts(const vy_profile *p, const char *name, bool autostart);

@@ -1,12 +1,15 @@
 /*
-** schema.c — the checking helpers behind schema.h, shared by the manifest
-** and profile loaders: error lines "FILE:LINE: KEY: message", typed reads
-** of TOML values with range checks, and string lists.
+** schema.c — the base of profile/ (schema.h): the value syntax manifests
+** and profiles share (string lists, sizes, durations, names), error lines
+** "FILE:LINE: KEY: message", typed reads of TOML values with range checks,
+** and the one loader that walks a file against tables of key rows.
 **
-** Only the first error is kept: the loaders stop there, and a message about
-** a later key would only confuse the reader of the first one.
+** The loader walks each table's keys in the order written, so the error
+** reported is the first one a reader meets, and only that one is kept: a
+** message about a later key would only confuse the reader of the first.
 */
 #include "schema.h"
+#include "../toml/toml.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -14,8 +17,106 @@
 #include <stdlib.h>
 #include <string.h>
 
-void vy_ck_key(char *out, size_t outlen, const char *prefix, const char *key,
-               size_t keylen) {
+/* ---- string lists ---------------------------------------------------------------- */
+
+int vy_strlist_push(vy_strlist *l, const char *s) {
+  char *d = strdup(s);
+  if (!d) return -1;
+  char **n = realloc(l->items, (l->n + 1) * sizeof *n);
+  if (!n) { free(d); return -1; }
+  n[l->n++] = d;
+  l->items = n;
+  return 0;
+}
+
+void vy_strlist_free(vy_strlist *l) {
+  for (size_t i = 0; i < l->n; i++) free(l->items[i]);
+  free(l->items);
+  l->items = NULL;
+  l->n = 0;
+}
+
+/* ---- sizes, durations and names ---------------------------------------------------- */
+
+int vy_parse_digits(const char **s, uint64_t *out) {
+  const char *p = *s;
+  uint64_t v = 0;
+  if (*p < '0' || *p > '9') return -1;
+  for (; *p >= '0' && *p <= '9'; p++) {
+    unsigned d = (unsigned)(*p - '0');
+    if (v > (UINT64_MAX - d) / 10) return -1;
+    v = v * 10 + d;
+  }
+  *s = p;
+  *out = v;
+  return 0;
+}
+
+int vy_parse_size(const char *s, uint64_t *bytes) {
+  static const struct { const char *unit; uint64_t mul; } units[] = {
+    {"", 1}, {"B", 1},
+    {"KiB", 1ull << 10}, {"MiB", 1ull << 20}, {"GiB", 1ull << 30}, {"TiB", 1ull << 40},
+    {"kB", 1000ull}, {"KB", 1000ull}, {"MB", 1000000ull}, {"GB", 1000000000ull},
+    {"TB", 1000000000000ull},
+  };
+  uint64_t n;
+  if (!s || vy_parse_digits(&s, &n) != 0) return -1;
+  for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+    if (strcmp(s, units[i].unit) != 0) continue;
+    if (n > UINT64_MAX / units[i].mul) return -1;
+    if (bytes) *bytes = n * units[i].mul;
+    return 0;
+  }
+  return -1;
+}
+
+/* One or more NUMBER UNIT parts, units h, m, s, ms in that order, each at
+** most once ("1m30s", "1s500ms"); a bare number is refused because its unit
+** would be a guess. */
+int vy_parse_duration(const char *s, uint32_t *ms) {
+  static const struct { const char *unit; size_t len; uint64_t mul; } units[] = {
+    {"h", 1, 3600000}, {"ms", 2, 1}, {"m", 1, 60000}, {"s", 1, 1000},
+  };
+  /* rank of each unit: parts must come in strictly falling order */
+  static const int rank[] = {4, 1, 3, 2};
+  if (!s || !*s) return -1;
+  uint64_t total = 0;
+  int last = 5;
+  while (*s) {
+    uint64_t n;
+    if (vy_parse_digits(&s, &n) != 0) return -1;
+    size_t u = 0;
+    for (; u < sizeof units / sizeof units[0]; u++)
+      if (strncmp(s, units[u].unit, units[u].len) == 0) break;
+    if (u == sizeof units / sizeof units[0]) return -1;
+    if (rank[u] >= last) return -1;
+    last = rank[u];
+    s += units[u].len;
+    if (n > UINT32_MAX / units[u].mul) return -1;
+    total += n * units[u].mul;
+    if (total > UINT32_MAX) return -1;
+  }
+  if (ms) *ms = (uint32_t)total;
+  return 0;
+}
+
+bool vy_valid_name(const char *s) {
+  if (!s || !(*s >= 'a' && *s <= 'z')) return false;
+  size_t n = 1;
+  for (const char *p = s + 1; *p; p++, n++) {
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+      return false;
+  }
+  return n <= 32;
+}
+
+/* ---- error lines --------------------------------------------------------------------- */
+
+/* A dotted key for messages: "prefix.key" (prefix may be NULL or "").
+** Bytes of a key that cannot be printed plainly become '?', so a message
+** is always one printable line. */
+static void dotted_key(char *out, size_t outlen, const char *prefix, const char *key,
+                       size_t keylen) {
   if (outlen == 0) return;
   size_t n = 0;
   if (prefix && *prefix) {
@@ -33,7 +134,9 @@ void vy_ck_key(char *out, size_t outlen, const char *prefix, const char *key,
   out[n] = 0;
 }
 
-const char *vy_ck_q(char *buf, size_t n, const char *s) {
+/* s for a message: at most 40 characters, control bytes as '?', "..." if
+** cut; written to buf (n >= 48 is enough), which is returned. */
+static const char *quoted(char *buf, size_t n, const char *s) {
   if (n == 0) return "";
   size_t o = 0, max = n > 44 ? 40 : n - 1;
   for (; *s && o < max; s++) {
@@ -68,7 +171,9 @@ int vy_ck_nomem(vy_ck *c) {
   return -1;
 }
 
-const char *vy_ck_type(const toml_value *v) {
+/* "a boolean", "an integer", ... for messages like "expected a boolean, got
+** string". */
+static const char *type_name(const toml_value *v) {
   switch (toml_type_of(v)) {
   case TOML_TABLE: return "table";
   case TOML_ARRAY: return "array";
@@ -84,20 +189,33 @@ const char *vy_ck_type(const toml_value *v) {
   return "nothing";
 }
 
-int vy_ck_bool(vy_ck *c, const toml_value *v, const char *key, bool *out) {
+/* "expected WHAT, got TYPE" for v; returns -1. */
+static int wrong_type(vy_ck *c, const toml_value *v, const char *key, const char *what) {
+  return vy_ck_fail(c, toml_line(v), key, "expected %s, got %s", what, type_name(v));
+}
+
+/* "bad WHAT "s" (want e.g. EXAMPLES)" for a string that does not parse. */
+static int bad_syntax(vy_ck *c, const toml_value *v, const char *key, const char *what,
+                      const char *s, const char *examples) {
+  char q[48];
+  return vy_ck_fail(c, toml_line(v), key, "bad %s \"%s\" (want e.g. %s)", what,
+                    quoted(q, sizeof q, s), examples);
+}
+
+/* ---- typed reads of one value: 0 and *out, or -1 with the error written ---------- */
+
+static int read_bool(vy_ck *c, const toml_value *v, const char *key, bool *out) {
   int b;
-  if (toml_bool(v, &b) != 0)
-    return vy_ck_fail(c, toml_line(v), key, "expected a boolean, got %s", vy_ck_type(v));
+  if (toml_bool(v, &b) != 0) return wrong_type(c, v, key, "a boolean");
   *out = b != 0;
   return 0;
 }
 
-int vy_ck_strref(vy_ck *c, const toml_value *v, const char *key,
-                 const char **out) {
+/* A string without NUL bytes, borrowed from the document. */
+static int read_strref(vy_ck *c, const toml_value *v, const char *key, const char **out) {
   const char *s;
   size_t len;
-  if (toml_string(v, &s, &len) != 0)
-    return vy_ck_fail(c, toml_line(v), key, "expected a string, got %s", vy_ck_type(v));
+  if (toml_string(v, &s, &len) != 0) return wrong_type(c, v, key, "a string");
   /* TOML allows "\u0000"; C strings (argv, env, paths) do not */
   if (memchr(s, 0, len))
     return vy_ck_fail(c, toml_line(v), key, "a NUL character is not allowed");
@@ -105,10 +223,12 @@ int vy_ck_strref(vy_ck *c, const toml_value *v, const char *key,
   return 0;
 }
 
-int vy_ck_choice(vy_ck *c, const toml_value *v, const char *key,
-                 const char *what, const char *const *choices, int *out) {
+/* A string that must be one of choices (NULL-terminated): *out is its
+** index.  Otherwise "unknown WHAT "s" (a, b or c)". */
+static int read_choice(vy_ck *c, const toml_value *v, const char *key, const char *what,
+                       const char *const *choices, int *out) {
   const char *s;
-  if (vy_ck_strref(c, v, key, &s) != 0) return -1;
+  if (read_strref(c, v, key, &s) != 0) return -1;
   int n = 0;
   for (; choices[n]; n++)
     if (strcmp(s, choices[n]) == 0) {
@@ -121,23 +241,13 @@ int vy_ck_choice(vy_ck *c, const toml_value *v, const char *key,
     len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
                             i == 0 ? "" : i == n - 1 ? " or " : ", ", choices[i]);
   return vy_ck_fail(c, toml_line(v), key, "unknown %s \"%s\" (%s)", what,
-                    vy_ck_q(q, sizeof q, s), list);
+                    quoted(q, sizeof q, s), list);
 }
 
-int vy_ck_str(vy_ck *c, const toml_value *v, const char *key, char **out) {
-  const char *s;
-  if (vy_ck_strref(c, v, key, &s) != 0) return -1;
-  char *d = strdup(s);
-  if (!d) return vy_ck_nomem(c);
-  *out = d;
-  return 0;
-}
-
-int vy_ck_int(vy_ck *c, const toml_value *v, const char *key, int64_t min,
-              int64_t max, int64_t *out) {
+static int read_int(vy_ck *c, const toml_value *v, const char *key, int64_t min,
+                    int64_t max, int64_t *out) {
   int64_t i;
-  if (toml_int(v, &i) != 0)
-    return vy_ck_fail(c, toml_line(v), key, "expected an integer, got %s", vy_ck_type(v));
+  if (toml_int(v, &i) != 0) return wrong_type(c, v, key, "an integer");
   if (i < min || i > max)
     return vy_ck_fail(c, toml_line(v), key, "%lld is out of range %lld..%lld",
                       (long long)i, (long long)min, (long long)max);
@@ -153,8 +263,9 @@ static void fmt_size(char *out, size_t n, uint64_t b) {
   snprintf(out, n, "%llu%s", (unsigned long long)b, unit[u]);
 }
 
-int vy_ck_size(vy_ck *c, const toml_value *v, const char *key, uint64_t min,
-               uint64_t max, uint64_t *out) {
+/* A size: a string for vy_parse_size or an integer number of bytes. */
+static int read_size(vy_ck *c, const toml_value *v, const char *key, uint64_t min,
+                     uint64_t max, uint64_t *out) {
   uint64_t b;
   int64_t i;
   const char *s;
@@ -164,15 +275,11 @@ int vy_ck_size(vy_ck *c, const toml_value *v, const char *key, uint64_t min,
       return vy_ck_fail(c, toml_line(v), key, "a size cannot be negative");
     b = (uint64_t)i;
   } else if (toml_type_of(v) == TOML_STRING) {
-    if (vy_ck_strref(c, v, key, &s) != 0) return -1;
-    if (vy_parse_size(s, &b) != 0) {
-      char q[48];
-      return vy_ck_fail(c, toml_line(v), key,
-                        "bad size \"%s\" (want e.g. \"16MiB\", \"512KiB\", \"4096\")",
-                        vy_ck_q(q, sizeof q, s));
-    }
+    if (read_strref(c, v, key, &s) != 0) return -1;
+    if (vy_parse_size(s, &b) != 0)
+      return bad_syntax(c, v, key, "size", s, "\"16MiB\", \"512KiB\", \"4096\"");
   } else {
-    return vy_ck_fail(c, toml_line(v), key, "expected a size string, got %s", vy_ck_type(v));
+    return wrong_type(c, v, key, "a size string");
   }
   if (b < min || b > max) {
     char lo[32], hi[32];
@@ -184,20 +291,15 @@ int vy_ck_size(vy_ck *c, const toml_value *v, const char *key, uint64_t min,
   return 0;
 }
 
-int vy_ck_duration(vy_ck *c, const toml_value *v, const char *key,
-                   uint32_t min, uint32_t max, uint32_t *out) {
+/* A duration string for vy_parse_duration, in min..max milliseconds. */
+static int read_duration(vy_ck *c, const toml_value *v, const char *key, int64_t min,
+                         int64_t max, uint32_t *out) {
   const char *s;
   uint32_t ms;
-  if (toml_type_of(v) != TOML_STRING)
-    return vy_ck_fail(c, toml_line(v), key, "expected a duration string, got %s",
-                      vy_ck_type(v));
-  if (vy_ck_strref(c, v, key, &s) != 0) return -1;
-  if (vy_parse_duration(s, &ms) != 0) {
-    char q[48];
-    return vy_ck_fail(c, toml_line(v), key,
-                      "bad duration \"%s\" (want e.g. \"500ms\", \"60s\", \"2m\", \"1m30s\")",
-                      vy_ck_q(q, sizeof q, s));
-  }
+  if (toml_type_of(v) != TOML_STRING) return wrong_type(c, v, key, "a duration string");
+  if (read_strref(c, v, key, &s) != 0) return -1;
+  if (vy_parse_duration(s, &ms) != 0)
+    return bad_syntax(c, v, key, "duration", s, "\"500ms\", \"60s\", \"2m\", \"1m30s\"");
   if (ms < min || ms > max)
     return vy_ck_fail(c, toml_line(v), key, "duration out of range %lums..%lums",
                       (unsigned long)min, (unsigned long)max);
@@ -205,54 +307,237 @@ int vy_ck_duration(vy_ck *c, const toml_value *v, const char *key,
   return 0;
 }
 
-int vy_strlist_push(vy_strlist *l, const char *s) {
-  char *d = strdup(s);
-  if (!d) return -1;
-  char **n = realloc(l->items, (l->n + 1) * sizeof *n);
-  if (!n) { free(d); return -1; }
-  n[l->n++] = d;
-  l->items = n;
+/* ---- storing into the rows' fields ------------------------------------------------- */
+
+/* v into an integer field of `size` bytes (bool, enum, int, uint32_t, ...);
+** the row's limits have made sure it fits. */
+static void store_int(void *field, size_t size, int64_t v) {
+  uint64_t u = (uint64_t)v;
+  uint8_t u8 = (uint8_t)u;
+  uint16_t u16 = (uint16_t)u;
+  uint32_t u32 = (uint32_t)u;
+  switch (size) {
+  case 1: memcpy(field, &u8, 1); break;
+  case 2: memcpy(field, &u16, 2); break;
+  case 4: memcpy(field, &u32, 4); break;
+  default: memcpy(field, &u, sizeof u); break;
+  }
+}
+
+static void store_choice(const vy_key *row, void *field, int index) {
+  if (row->kind == VY_CHOICE_TEXT) snprintf(field, row->size, "%s", row->choices[index]);
+  else store_int(field, row->size, index);
+}
+
+/* A string's own check (vy_check_fn), as an error line if it fails. */
+static int check_string(vy_ck *c, const vy_key *row, const toml_value *v, const char *key,
+                        const char *s) {
+  const char *why = row->check ? row->check(s) : NULL;
+  if (!why) return 0;
+  char q[48];
+  /* why comes from the rows, never from the file */
+  return vy_ck_fail(c, toml_line(v), key, why, quoted(q, sizeof q, s));
+}
+
+int vy_schema_defaults(const vy_table *t, void *obj) {
+  for (size_t i = 0; i < t->nkeys; i++) {
+    const vy_key *row = &t->keys[i];
+    void *field = (char *)obj + row->offset;
+    switch (row->kind) {
+    case VY_BOOL: *(bool *)field = row->dflt != 0; break;
+    case VY_INT: case VY_SIZE: case VY_DURATION: store_int(field, row->size, row->dflt); break;
+    case VY_CHOICE: case VY_CHOICE_TEXT: store_choice(row, field, (int)row->dflt); break;
+    case VY_STR:
+      if (row->dflt_text && !(*(char **)field = strdup(row->dflt_text))) return -1;
+      break;
+    case VY_TEXT:
+      if (row->dflt_text) snprintf(field, row->size, "%s", row->dflt_text);
+      break;
+    case VY_STRLIST:
+      if (row->dflt_text && vy_strlist_push(field, row->dflt_text) != 0) return -1;
+      break;
+    case VY_TABLE:
+      if (vy_schema_defaults(row->table, obj) != 0) return -1;
+      break;
+    case VY_NOTE: case VY_INTLIST: case VY_STRMAP: break;
+    }
+  }
   return 0;
 }
 
-void vy_strlist_free(vy_strlist *l) {
-  for (size_t i = 0; i < l->n; i++) free(l->items[i]);
-  free(l->items);
-  l->items = NULL;
-  l->n = 0;
+/* ---- the loader ------------------------------------------------------------------------ */
+
+/* One entry of a table: its key as written and, for messages, dotted. */
+typedef struct entry {
+  const char *name;
+  size_t len;
+  const toml_value *v;
+  char key[160];
+} entry;
+
+/* Calls each(c, row, entry, obj) for the entries of table t in the order
+** written, stopping at the first that fails. */
+typedef int (*entry_fn)(vy_ck *c, const vy_key *row, const entry *e, void *obj);
+
+static int each_entry(vy_ck *c, const vy_key *row, const toml_value *t, const char *prefix,
+                      entry_fn each, void *obj) {
+  if (toml_type_of(t) != TOML_TABLE) return wrong_type(c, t, prefix, "a table");
+  for (size_t i = 0; i < toml_table_len(t); i++) {
+    entry e;
+    e.v = NULL;
+    e.name = toml_table_key(t, i, &e.len, &e.v);
+    dotted_key(e.key, sizeof e.key, prefix, e.name, e.len);
+    if (each(c, row, &e, obj) != 0) return -1;
+  }
+  return 0;
 }
 
-int vy_ck_strlist(vy_ck *c, const toml_value *v, const char *key,
-                  vy_ck_item_fn check, vy_strlist *out) {
-  if (toml_type_of(v) != TOML_ARRAY)
-    return vy_ck_fail(c, toml_line(v), key, "expected an array of strings, got %s",
-                      vy_ck_type(v));
-  size_t n = toml_array_len(v);
-  for (size_t i = 0; i < n; i++) {
+static int read_value(vy_ck *c, const vy_key *row, const toml_value *v, const char *key,
+                      void *obj);
+
+/* An entry of a VY_TABLE row's table: its own row reads it. */
+static int read_entry(vy_ck *c, const vy_key *parent, const entry *e, void *obj) {
+  const vy_table *t = parent->table;
+  /* keys may hold NUL bytes: compare lengths too */
+  for (size_t r = 0; r < t->nkeys; r++)
+    if (strlen(t->keys[r].name) == e->len && memcmp(t->keys[r].name, e->name, e->len) == 0)
+      return read_value(c, &t->keys[r], e->v, e->key, obj);
+  bool table = toml_type_of(e->v) == TOML_TABLE && t->unknown_table;
+  return vy_ck_fail(c, toml_line(e->v), e->key, "%s",
+                    table ? t->unknown_table : t->unknown_key);
+}
+
+/* A string of any string kind: checked, then kept as the kind says. */
+static int read_string(vy_ck *c, const vy_key *row, const toml_value *v, const char *key,
+                       void *field) {
+  const char *s;
+  if (read_strref(c, v, key, &s) != 0 || check_string(c, row, v, key, s) != 0) return -1;
+  if (row->kind == VY_TEXT) {
+    snprintf(field, row->size, "%s", s);
+  } else if (row->kind == VY_STR) {
+    char *d = strdup(s);
+    if (!d) return vy_ck_nomem(c);
+    free(*(char **)field);
+    *(char **)field = d;
+  }
+  return 0;
+}
+
+static int read_strlist(vy_ck *c, const vy_key *row, const toml_value *v, const char *key,
+                        vy_strlist *out) {
+  if (toml_type_of(v) != TOML_ARRAY) return wrong_type(c, v, key, "an array of strings");
+  /* what the file says replaces the default */
+  vy_strlist_free(out);
+  for (size_t i = 0; i < toml_array_len(v); i++) {
     const toml_value *it = toml_array_at(v, i);
-    char ik[160];
+    char ik[192];   /* a key of up to 159 bytes, "[", the index, "]" */
     snprintf(ik, sizeof ik, "%s[%zu]", key, i);
     const char *s;
-    if (vy_ck_strref(c, it, ik, &s) != 0) return -1;
-    const char *why = check ? check(s) : NULL;
-    if (why) return vy_ck_fail(c, toml_line(it), ik, "%s", why);
+    if (read_strref(c, it, ik, &s) != 0 || check_string(c, row, it, ik, s) != 0) return -1;
     if (vy_strlist_push(out, s) != 0) return vy_ck_nomem(c);
   }
   return 0;
 }
 
-bool vy_valid_name(const char *s) {
-  if (!s || !(*s >= 'a' && *s <= 'z')) return false;
-  size_t n = 1;
-  for (const char *p = s + 1; *p; p++, n++) {
-    if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
-      return false;
+static int read_intlist(vy_ck *c, const vy_key *row, const toml_value *v, const char *key,
+                        void *obj) {
+  uint32_t **items = (uint32_t **)((char *)obj + row->offset);
+  size_t *count = (size_t *)((char *)obj + row->count_offset);
+  if (toml_type_of(v) != TOML_ARRAY) return wrong_type(c, v, key, "an array of integers");
+  size_t n = toml_array_len(v);
+  if (n) {
+    uint32_t *g = realloc(*items, n * sizeof *g);
+    if (!g) return vy_ck_nomem(c);
+    *items = g;
+    *count = 0;
   }
-  return n <= 32;
+  for (size_t i = 0; i < n; i++) {
+    char ik[192];   /* a key of up to 159 bytes, "[", the index, "]" */
+    int64_t x;
+    snprintf(ik, sizeof ik, "%s[%zu]", key, i);
+    if (read_int(c, toml_array_at(v, i), ik, row->min, row->max, &x) != 0) return -1;
+    (*items)[(*count)++] = (uint32_t)x;
+  }
+  return 0;
 }
 
-char *vy_read_config(const char *path, size_t max, size_t *len, char *err,
-                     size_t errlen) {
+/* An entry of a VY_STRMAP as a "KEY=VALUE" item: a key with '=' or NUL
+** could not be told apart from its value. */
+static int read_map_entry(vy_ck *c, const vy_key *row, const entry *e, void *obj) {
+  if (e->len == 0 || memchr(e->name, '=', e->len) || memchr(e->name, 0, e->len))
+    return vy_ck_fail(c, toml_line(e->v), e->key, "%s must be non-empty, without '=' or NUL",
+                      row->what);
+  const char *val;
+  if (read_strref(c, e->v, e->key, &val) != 0) return -1;
+  size_t vl = strlen(val);
+  char *kv = malloc(e->len + vl + 2);
+  if (!kv) return vy_ck_nomem(c);
+  memcpy(kv, e->name, e->len);
+  kv[e->len] = '=';
+  memcpy(kv + e->len + 1, val, vl + 1);
+  int rc = vy_strlist_push((vy_strlist *)((char *)obj + row->offset), kv);
+  free(kv);
+  return rc != 0 ? vy_ck_nomem(c) : 0;
+}
+
+static int read_value(vy_ck *c, const vy_key *row, const toml_value *v, const char *key,
+                      void *obj) {
+  void *field = (char *)obj + row->offset;
+  int64_t i = 0;
+  uint64_t b = 0;
+  uint32_t ms = 0;
+  int n = 0;
+  switch (row->kind) {
+  case VY_BOOL: return read_bool(c, v, key, field);
+  case VY_INT:
+    if (read_int(c, v, key, row->min, row->max, &i) != 0) return -1;
+    store_int(field, row->size, i);
+    return 0;
+  case VY_SIZE:
+    if (read_size(c, v, key, (uint64_t)row->min, (uint64_t)row->max, &b) != 0) return -1;
+    store_int(field, row->size, (int64_t)b);
+    return 0;
+  case VY_DURATION:
+    if (read_duration(c, v, key, row->min, row->max, &ms) != 0) return -1;
+    store_int(field, row->size, ms);
+    return 0;
+  case VY_CHOICE: case VY_CHOICE_TEXT:
+    if (read_choice(c, v, key, row->what, row->choices, &n) != 0) return -1;
+    store_choice(row, field, n);
+    return 0;
+  case VY_STR: case VY_TEXT: case VY_NOTE: return read_string(c, row, v, key, field);
+  case VY_STRLIST: return read_strlist(c, row, v, key, field);
+  case VY_INTLIST: return read_intlist(c, row, v, key, obj);
+  case VY_STRMAP: return each_entry(c, row, v, key, read_map_entry, obj);
+  case VY_TABLE: return each_entry(c, row, v, key, read_entry, obj);
+  }
+  return -1;
+}
+
+int vy_schema_parse(const vy_schema *s, const char *path, const char *text, size_t len,
+                    void *obj, char *err, size_t errlen) {
+  if (!path) path = "<input>";
+  if (err && errlen) err[0] = 0;
+  if (!obj) return -1;
+  memset(obj, 0, s->obj_size);
+  vy_ck c = {path, err, errlen, false};
+  toml_doc *doc = NULL;
+  int rc = vy_schema_defaults(s->root, obj) != 0 ? vy_ck_nomem(&c) : 0;
+  /* the parser's message is already "FILE:LINE:COL: ..." or out of memory */
+  if (rc == 0 && toml_parse(text, len, path, &doc, err, errlen) != TOML_OK) rc = -1;
+  /* the whole document as the one row of a table without a name */
+  const vy_key top = {"", VY_TABLE, .table = s->root};
+  if (rc == 0) rc = each_entry(&c, &top, toml_root(doc), NULL, read_entry, obj);
+  if (rc == 0 && s->finish) rc = s->finish(&c, toml_root(doc), obj);
+  toml_free(doc);
+  if (rc != 0) s->free(obj);
+  return rc;
+}
+
+/* Reads a whole config file of at most `max` bytes into a malloc'd buffer
+** (*len bytes, NUL-terminated).  NULL with "PATH: reason" in err. */
+static char *read_config(const char *path, size_t max, size_t *len, char *err,
+                         size_t errlen) {
   if (!path) {
     if (err && errlen) snprintf(err, errlen, "<input>: no file name");
     return NULL;
@@ -284,4 +569,17 @@ char *vy_read_config(const char *path, size_t max, size_t *len, char *err,
   buf[n] = 0;
   *len = n;
   return buf;
+}
+
+int vy_schema_load(const vy_schema *s, const char *path, void *obj, char *err,
+                   size_t errlen) {
+  if (err && errlen) err[0] = 0;
+  if (!obj) return -1;
+  memset(obj, 0, s->obj_size);
+  size_t n;
+  char *buf = read_config(path, s->max_bytes, &n, err, errlen);
+  if (!buf) return -1;
+  int rc = vy_schema_parse(s, path, buf, n, obj, err, errlen);
+  free(buf);
+  return rc;
 }

@@ -1,11 +1,16 @@
 /*
-** schema.h — internal to profile/: the checking helpers that manifest.c and
-** profile.c share.  A vy_ck carries the file name and the caller's error
-** buffer; every helper that finds a problem writes one line
-** "FILE:LINE: KEY: message" (only the first problem is kept) and returns
-** -1, so the loaders stop at the first error and report exactly one line.
+** schema.h — the base of profile/: the value syntax that manifests and
+** profiles share (sizes, durations, names, string lists) and the one loader
+** that reads a TOML file against a table of key rows.
 **
-** Not part of any contract: the supervisor uses manifest.h and profile.h.
+** manifest.c and profile.c each describe their file as rows
+** {key, kind, where, limits, check, default} and leave the walking, the
+** typed reads and the error lines to vy_schema_parse.  Every problem gives
+** one line "FILE:LINE: KEY: message" (only the first is kept), so a loader
+** stops at the first error and reports exactly one line.
+**
+** The supervisor reaches this header only through manifest.h (for
+** vy_strlist and the size and duration syntax); the rest is for profile/.
 */
 #ifndef VY_SCHEMA_H
 #define VY_SCHEMA_H
@@ -14,8 +19,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../toml/toml.h"
-#include "manifest.h"
+typedef struct toml_value toml_value;   /* toml/toml.h, for schema.c only */
+
+/* ---- shared value syntax ------------------------------------------------------ */
+
+typedef struct vy_strlist {
+  char **items;
+  size_t n;
+} vy_strlist;
+
+/* Appends a copy of s to l; -1 if out of memory. */
+int vy_strlist_push(vy_strlist *l, const char *s);
+void vy_strlist_free(vy_strlist *l);
+
+/* "16MiB", "64KiB", "1GiB", "4096" -> bytes; "60s", "500ms", "2m" -> ms.
+** 0 on success, -1 if malformed or out of range. */
+int vy_parse_size(const char *s, uint64_t *bytes);
+int vy_parse_duration(const char *s, uint32_t *ms);
+/* Decimal digits at *s into *out, advancing *s; -1 if none or overflow. */
+int vy_parse_digits(const char **s, uint64_t *out);
+
+/* [a-z][a-z0-9-]{0,31} */
+bool vy_valid_name(const char *s);
+
+/* ---- error lines ------------------------------------------------------------------ */
 
 typedef struct vy_ck {
   const char *file;    /* names the file in messages */
@@ -23,16 +50,6 @@ typedef struct vy_ck {
   size_t errlen;
   bool failed;         /* an error has been written; later ones are dropped */
 } vy_ck;
-
-/* A dotted key for messages: "prefix.key" (prefix may be NULL or "").
-** Bytes of a key that cannot be printed plainly become '?', so a message
-** is always one printable line. */
-void vy_ck_key(char *out, size_t outlen, const char *prefix, const char *key,
-               size_t keylen);
-
-/* s for a message: at most 40 characters, control bytes as '?', "..." if
-** cut; written to buf (n >= 48 is enough), which is returned. */
-const char *vy_ck_q(char *buf, size_t n, const char *s);
 
 /* "FILE:LINE: KEY: message"; always returns -1. */
 #if defined(__GNUC__)
@@ -42,48 +59,85 @@ int vy_ck_fail(vy_ck *c, int line, const char *key, const char *fmt, ...);
 /* "FILE: out of memory"; returns -1. */
 int vy_ck_nomem(vy_ck *c);
 
-/* "a boolean", "an integer", ... for messages like "expected a boolean, got
-** string". */
-const char *vy_ck_type(const toml_value *v);
+/* ---- key rows ------------------------------------------------------------------- */
 
-/* Typed readers of value v named `key` (a full dotted key).  Each returns
-** 0 and sets *out, or -1 with the error written. */
-int vy_ck_bool(vy_ck *c, const toml_value *v, const char *key, bool *out);
-/* A string without NUL bytes, as a new malloc'd C string. */
-int vy_ck_str(vy_ck *c, const toml_value *v, const char *key, char **out);
-/* A string without NUL bytes, borrowed from the document. */
-int vy_ck_strref(vy_ck *c, const toml_value *v, const char *key,
-                 const char **out);
-int vy_ck_int(vy_ck *c, const toml_value *v, const char *key, int64_t min,
-              int64_t max, int64_t *out);
-/* A string that must be one of choices (NULL-terminated): *out is its
-** index.  Otherwise "unknown WHAT "s" (a, b or c)". */
-int vy_ck_choice(vy_ck *c, const toml_value *v, const char *key,
-                 const char *what, const char *const *choices, int *out);
-/* A size: a string for vy_parse_size or an integer number of bytes, in
-** min..max. */
-int vy_ck_size(vy_ck *c, const toml_value *v, const char *key, uint64_t min,
-               uint64_t max, uint64_t *out);
-/* A duration string for vy_parse_duration, in min..max milliseconds. */
-int vy_ck_duration(vy_ck *c, const toml_value *v, const char *key,
-                   uint32_t min, uint32_t max, uint32_t *out);
-/* An array of strings, each accepted by check (which returns NULL if the
-** item is fine, else a message; check may be NULL), copied into *out.  On
-** error *out holds what was copied so far (the caller frees it). */
-typedef const char *(*vy_ck_item_fn)(const char *s);
-int vy_ck_strlist(vy_ck *c, const toml_value *v, const char *key,
-                  vy_ck_item_fn check, vy_strlist *out);
+typedef enum vy_kind {
+  VY_BOOL,          /* bool                                               */
+  VY_INT,           /* integer min..max, into an integer field of `size`   */
+  VY_SIZE,          /* vy_parse_size string or integer bytes, min..max     */
+  VY_DURATION,      /* vy_parse_duration string, min..max ms, uint32_t     */
+  VY_CHOICE,        /* one of choices; its index into an integer field     */
+  VY_CHOICE_TEXT,   /* one of choices; its text into a char[size]          */
+  VY_STR,           /* string, malloc'd into a char *                      */
+  VY_TEXT,          /* string, copied into a char[size] (check must bound it) */
+  VY_NOTE,          /* string for people: checked, not kept                */
+  VY_STRLIST,       /* array of strings, into a vy_strlist                 */
+  VY_INTLIST,       /* array of integers min..max, into uint32_t * + count */
+  VY_STRMAP,        /* table of strings, into a vy_strlist of "KEY=VALUE"  */
+  VY_TABLE          /* a table of its own rows, into the same struct       */
+} vy_kind;
 
-/* Appends a copy of s to l; -1 if out of memory. */
-/* Reads a whole config file of at most `max` bytes into a malloc'd buffer
-** (*len bytes, NUL-terminated).  NULL with "PATH: reason" in err. */
-char *vy_read_config(const char *path, size_t max, size_t *len, char *err,
-                     size_t errlen);
+/* A string value's check: NULL if s is fine, else the message, a printf
+** format in which "%s" (if any) stands for the value as quoted for a
+** message.  Strings of a VY_STRLIST are checked one by one. */
+typedef const char *(*vy_check_fn)(const char *s);
 
-int vy_strlist_push(vy_strlist *l, const char *s);
-void vy_strlist_free(vy_strlist *l);
+struct vy_table;
 
-/* [a-z][a-z0-9-]{0,31} */
-bool vy_valid_name(const char *s);
+typedef struct vy_key {
+  const char *name;              /* the key as written in the file        */
+  vy_kind kind;
+  size_t offset, size;           /* the field it fills: VY_AT             */
+  int64_t min, max;              /* INT, SIZE, DURATION, INTLIST items     */
+  int64_t dflt;                  /* BOOL, INT, SIZE, DURATION; CHOICE and
+                                    CHOICE_TEXT: the index                */
+  const char *dflt_text;         /* STR, TEXT; STRLIST: its one item      */
+  vy_check_fn check;             /* STR, TEXT, STRLIST                    */
+  const char *const *choices;    /* CHOICE, CHOICE_TEXT: NULL-terminated  */
+  const char *what;              /* CHOICE: "unknown WHAT"; STRMAP: what a
+                                    key is, "WHAT must be non-empty..."   */
+  size_t count_offset;           /* INTLIST: offsetof its size_t count    */
+  const struct vy_table *table;  /* TABLE                                 */
+} vy_key;
+
+/* The field a row fills, as designated initializers: VY_AT(vy_profile, display). */
+#define VY_AT(type, member) \
+  .offset = offsetof(type, member), .size = sizeof(((type *)0)->member)
+
+/* A vy_table's keys and nkeys from an array of rows. */
+#define VY_ROWS(keys) keys, sizeof keys / sizeof keys[0]
+
+typedef struct vy_table {
+  const vy_key *keys;
+  size_t nkeys;
+  const char *unknown_key;       /* the message for a key not in keys     */
+  const char *unknown_table;     /* the same for a table; NULL: unknown_key */
+} vy_table;
+
+/* A whole file: its top-level table and what the rows cannot say. */
+typedef struct vy_schema {
+  const vy_table *root;
+  size_t obj_size;               /* sizeof the struct the rows fill       */
+  size_t max_bytes;              /* vy_schema_load refuses larger files   */
+  /* Rules across keys, once every key has been read: 0, or -1 after
+  ** vy_ck_fail.  May be NULL. */
+  int (*finish)(vy_ck *c, const toml_value *root, void *obj);
+  void (*free)(void *obj);       /* frees and zeroes obj                  */
+} vy_schema;
+
+/* Sets every row's default in obj (which the caller has zeroed),
+** including the rows of nested tables.  -1 if out of memory (what was set
+** stays for the caller to free). */
+int vy_schema_defaults(const vy_table *t, void *obj);
+
+/* Reads text (`path` names it in errors; NULL means "<input>") into obj:
+** defaults first, then each key in the order written, then finish.  0, or
+** -1 with one line in err and obj freed (all zero). */
+int vy_schema_parse(const vy_schema *s, const char *path, const char *text,
+                    size_t len, void *obj, char *err, size_t errlen);
+/* The same from a file of at most s->max_bytes; "PATH: reason" if it
+** cannot be read, with obj all zero. */
+int vy_schema_load(const vy_schema *s, const char *path, void *obj, char *err,
+                   size_t errlen);
 
 #endif

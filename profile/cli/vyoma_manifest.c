@@ -14,6 +14,7 @@
 #include "../profile.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -66,6 +67,28 @@ static int in_profiles(const char *path) {
   return (size_t)(slash - d) == 8 && memcmp(d, "profiles", 8) == 0;
 }
 
+/* Prints "FILE: ok" (and, with dump, its settings) or the loader's error
+** line; 0 if ok. */
+static int check_file(const char *f, bool as_profile, bool dump) {
+  char err[512];
+  union { vy_profile p; vy_manifest m; } u;
+  int rc = as_profile ? vy_profile_load(f, &u.p, err, sizeof err)
+                      : vy_manifest_load(f, &u.m, err, sizeof err);
+  if (rc != 0) {
+    printf("%s\n", err);
+    return -1;
+  }
+  printf("%s: ok\n", f);
+  if (as_profile) {
+    if (dump) dump_profile(&u.p);
+    vy_profile_free(&u.p);
+  } else {
+    if (dump) dump_manifest(&u.m);
+    vy_manifest_free(&u.m);
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
   int profile = 0, dump = 0, nfiles = 0, bad = 0;
   for (int i = 1; i < argc; i++) {
@@ -86,28 +109,7 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     const char *f = argv[i];
     if (f[0] == '-' && f[1]) continue;
-    char err[512];
-    if (profile || in_profiles(f)) {
-      vy_profile p;
-      if (vy_profile_load(f, &p, err, sizeof err) != 0) {
-        printf("%s\n", err);
-        bad = 1;
-        continue;
-      }
-      printf("%s: ok\n", f);
-      if (dump) dump_profile(&p);
-      vy_profile_free(&p);
-    } else {
-      vy_manifest m;
-      if (vy_manifest_load(f, &m, err, sizeof err) != 0) {
-        printf("%s\n", err);
-        bad = 1;
-        continue;
-      }
-      printf("%s: ok\n", f);
-      if (dump) dump_manifest(&m);
-      vy_manifest_free(&m);
-    }
+    if (check_file(f, profile || in_profiles(f), dump) != 0) bad = 1;
   }
   return bad;
 }
