@@ -10,6 +10,8 @@
 **   REQUIRE(cond)            like CHECK, but leaves the case when it fails
 **                            (for what the rest of the case depends on)
 **   REQUIREF(cond, fmt, ...) the same, with a message of its own
+**   SKIP(fmt, ...)           leaves the case, which then reads "SKIP
+**                            LABEL/fn: why" (what it needs is not here)
 **   check_failing()          whether the running case has failed so far
 **                            (after a helper that checks: `if
 **                            (check_failing()) return;`)
@@ -45,6 +47,7 @@ static int check_case_failed;        /* failed checks in the running case */
 static int check_loose_failed;       /* failed checks outside any case   */
 static bool check_in_case;
 static char check_why[512];          /* the first failure of the case   */
+static char check_skip_why[400];     /* why the running case skipped    */
 
 /* a failed check: its line at once, and it counts against the running
 ** case (or the program) */
@@ -152,7 +155,7 @@ static const char *check_sep(void) { return *check_prog ? "/" : ""; }
 
 static void check_begin(void) __attribute__((unused));
 static void check_begin(void) {
-  check_why[0] = 0;
+  check_why[0] = check_skip_why[0] = 0;
   check_case_failed = 0;
   check_in_case = true;
 }
@@ -165,12 +168,31 @@ static void check_report(const char *name) {
     printf("FAIL %s%s%s/%s: %s\n", check_prefix, check_sep(), check_prog,
            name, check_why);
     check_failed++;
+  } else if (check_skip_why[0]) {
+    printf("SKIP %s%s%s/%s: %s\n", check_prefix, check_sep(), check_prog,
+           name, check_skip_why);
+    check_skipped++;
   } else {
     printf("PASS %s%s%s/%s\n", check_prefix, check_sep(), check_prog, name);
     check_passed++;
   }
   fflush(stdout);
 }
+
+static void check_skip_case(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), unused));
+static void check_skip_case(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(check_skip_why, sizeof check_skip_why, fmt, ap);
+  va_end(ap);
+  if (!check_skip_why[0]) snprintf(check_skip_why, sizeof check_skip_why, "skipped");
+}
+#define SKIP(...)                                                           \
+  do {                                                                      \
+    check_skip_case(__VA_ARGS__);                                           \
+    return;                                                                 \
+  } while (0)
 
 /* runs one case and prints its line */
 static void check_run(const char *name, void (*fn)(void))
