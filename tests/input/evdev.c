@@ -10,7 +10,7 @@
 
 #include "../../input/evdev.h"
 #include "../../input/tty.h"
-#include "check.h"
+#include "../check.h"
 
 /* press (and release) code, appending what it types to buf */
 static void tap(vy_evdev *k, int code, char *buf, size_t *n) {
@@ -29,77 +29,66 @@ static void hold(vy_evdev *k, int code, int down) {
   vy_evdev_key(k, code, down, out);
 }
 
-static void letters_and_shift(void) {
+/* A fresh keyboard's keys: tapped (pressed and released) or held down
+** and let go; what they type, as a string. */
+enum { TAP, DOWN, UP };
+typedef struct key_step { int code, how; } key_step;
+
+static const char *typed(const key_step *steps, size_t nsteps) {
+  static char buf[64];
   vy_evdev k;
   vy_evdev_init(&k);
-  char buf[64];
   size_t n = 0;
-  tap(&k, KEY_H, buf, &n);
-  tap(&k, KEY_I, buf, &n);
-  hold(&k, KEY_LEFTSHIFT, 1);
-  tap(&k, KEY_H, buf, &n);
-  tap(&k, KEY_1, buf, &n);
-  tap(&k, KEY_SLASH, buf, &n);
-  hold(&k, KEY_LEFTSHIFT, 0);
-  tap(&k, KEY_SPACE, buf, &n);
-  tap(&k, KEY_MINUS, buf, &n);
-  CHECKF(!strcmp(buf, "hiH!? -"), "typed \"%s\"", buf);
+  buf[0] = 0;
+  for (size_t i = 0; i < nsteps; i++) {
+    if (steps[i].how == TAP) tap(&k, steps[i].code, buf, &n);
+    else hold(&k, steps[i].code, steps[i].how == DOWN);
+  }
+  return buf;
+}
+#define TYPED(steps) typed((steps), sizeof (steps) / sizeof (steps)[0])
+
+static void letters_and_shift(void) {
+  static const key_step s[] = {
+    {KEY_H, TAP}, {KEY_I, TAP}, {KEY_LEFTSHIFT, DOWN}, {KEY_H, TAP},
+    {KEY_1, TAP}, {KEY_SLASH, TAP}, {KEY_LEFTSHIFT, UP}, {KEY_SPACE, TAP},
+    {KEY_MINUS, TAP}};
+  EQ(TYPED(s), "hiH!? -");
 }
 
+/* caps does not shift digits; shift under caps gives lower case */
 static void caps_lock(void) {
-  vy_evdev k;
-  vy_evdev_init(&k);
-  char buf[64];
-  size_t n = 0;
-  tap(&k, KEY_CAPSLOCK, buf, &n);
-  tap(&k, KEY_A, buf, &n);
-  tap(&k, KEY_2, buf, &n);          /* caps does not shift digits */
-  hold(&k, KEY_RIGHTSHIFT, 1);
-  tap(&k, KEY_A, buf, &n);          /* shift under caps: lower case */
-  hold(&k, KEY_RIGHTSHIFT, 0);
-  tap(&k, KEY_CAPSLOCK, buf, &n);
-  tap(&k, KEY_A, buf, &n);
-  CHECKF(!strcmp(buf, "A2aa"), "typed \"%s\"", buf);
+  static const key_step s[] = {
+    {KEY_CAPSLOCK, TAP}, {KEY_A, TAP}, {KEY_2, TAP}, {KEY_RIGHTSHIFT, DOWN},
+    {KEY_A, TAP}, {KEY_RIGHTSHIFT, UP}, {KEY_CAPSLOCK, TAP}, {KEY_A, TAP}};
+  EQ(TYPED(s), "A2aa");
 }
 
 static void special_keys(void) {
-  vy_evdev k;
-  vy_evdev_init(&k);
-  char buf[64];
-  size_t n = 0;
-  tap(&k, KEY_ENTER, buf, &n);
-  tap(&k, KEY_BACKSPACE, buf, &n);
-  tap(&k, KEY_UP, buf, &n);
-  tap(&k, KEY_LEFT, buf, &n);
-  tap(&k, KEY_TAB, buf, &n);
-  CHECKF(!strcmp(buf, "\r\x7f\x1b[A\x1b[D\t"), "got %zu bytes", n);
+  static const key_step s[] = {
+    {KEY_ENTER, TAP}, {KEY_BACKSPACE, TAP}, {KEY_UP, TAP}, {KEY_LEFT, TAP},
+    {KEY_TAB, TAP}};
+  EQ(TYPED(s), "\r\x7f\x1b[A\x1b[D\t");
 }
 
+/* Ctrl+letter is the control byte; Ctrl+digit types nothing */
 static void ctrl_keys(void) {
-  vy_evdev k;
-  vy_evdev_init(&k);
-  char buf[64];
-  size_t n = 0;
-  hold(&k, KEY_LEFTCTRL, 1);
-  tap(&k, KEY_A, buf, &n);
-  tap(&k, KEY_U, buf, &n);
-  tap(&k, KEY_1, buf, &n);          /* Ctrl+digit: nothing */
-  hold(&k, KEY_LEFTCTRL, 0);
-  tap(&k, KEY_N, buf, &n);
-  CHECKF(n == 3 && buf[0] == 0x01 && buf[1] == 0x15 && buf[2] == 'n',
-         "got %zu bytes", n);
+  static const key_step s[] = {
+    {KEY_LEFTCTRL, DOWN}, {KEY_A, TAP}, {KEY_U, TAP}, {KEY_1, TAP},
+    {KEY_LEFTCTRL, UP}, {KEY_N, TAP}};
+  EQ(TYPED(s), "\x01\x15n");
 }
 
 static void releases_and_repeat(void) {
   vy_evdev k;
   vy_evdev_init(&k);
   char out[8];
-  CHECK(vy_evdev_key(&k, KEY_X, 0, out) == 0);        /* release */
-  CHECK(vy_evdev_key(&k, KEY_LEFTSHIFT, 1, out) == 0);
-  CHECK(vy_evdev_key(&k, KEY_X, 2, out) == 1 && out[0] == 'X');   /* repeat */
-  CHECK(vy_evdev_key(&k, KEY_LEFTSHIFT, 0, out) == 0);
-  CHECK(vy_evdev_key(&k, KEY_F1, 1, out) == 0);       /* unmapped */
-  CHECK(vy_evdev_key(&k, 0x2ff, 1, out) == 0);        /* out of range */
+  EQ(vy_evdev_key(&k, KEY_X, 0, out), 0);        /* release */
+  EQ(vy_evdev_key(&k, KEY_LEFTSHIFT, 1, out), 0);
+  REQUIRE(vy_evdev_key(&k, KEY_X, 2, out) == 1 && out[0] == 'X');   /* repeat */
+  EQ(vy_evdev_key(&k, KEY_LEFTSHIFT, 0, out), 0);
+  EQ(vy_evdev_key(&k, KEY_F1, 1, out), 0);       /* unmapped */
+  EQ(vy_evdev_key(&k, 0x2ff, 1, out), 0);        /* out of range */
 }
 
 /* "ls<Enter>" then Ctrl-A n on the keyboard, through the router */
@@ -131,17 +120,17 @@ static void through_router(void) {
       }
     }
   }
-  CHECKF(!strcmp(got, "ls\n"), "app 0 got \"%s\"", got);
-  CHECKF(focus == 1, "focus %d", focus);
+  EQ(got, "ls\n");
+  REQUIREF(focus == 1, "focus %d", focus);
 }
 
 int main(int argc, char **argv) {
-  CHECK_MAIN_BEGIN(argc, argv);
+  check_init(argc, argv, NULL);
   RUN(letters_and_shift);
   RUN(caps_lock);
   RUN(special_keys);
   RUN(ctrl_keys);
   RUN(releases_and_repeat);
   RUN(through_router);
-  return check_failures ? 1 : 0;
+  return check_end();
 }
