@@ -27,29 +27,17 @@ $(A)/lib/libvysup.a: $(VYSUP_AOBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && $(AR) rcs $@ $^
 
-$(B)/bin/ipc-%: $(B)/obj/tests/ipc/%.o $(B)/lib/libvysup.a
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $^ -lpthread
+# build/bin/DIR-NAME from tests/DIR/NAME.c, for each DIR of VYSUP_TEST_DIRS
+define vysup_test_rules
+$(B)/bin/$(1)-%: $(B)/obj/tests/$(1)/%.o $(B)/lib/libvysup.a
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) -o $$@ $$^ -lpthread
 
-$(A)/bin/ipc-%: $(A)/obj/tests/ipc/%.o $(A)/lib/libvysup.a
-	@mkdir -p $(@D)
-	$(CC) $(ASANFLAGS) -o $@ $^ -lpthread
-
-$(B)/bin/input-%: $(B)/obj/tests/input/%.o $(B)/lib/libvysup.a
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $^ -lpthread
-
-$(A)/bin/input-%: $(A)/obj/tests/input/%.o $(A)/lib/libvysup.a
-	@mkdir -p $(@D)
-	$(CC) $(ASANFLAGS) -o $@ $^ -lpthread
-
-$(B)/bin/observability-%: $(B)/obj/tests/observability/%.o $(B)/lib/libvysup.a
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $^ -lpthread
-
-$(A)/bin/observability-%: $(A)/obj/tests/observability/%.o $(A)/lib/libvysup.a
-	@mkdir -p $(@D)
-	$(CC) $(ASANFLAGS) -o $@ $^ -lpthread
+$(A)/bin/$(1)-%: $(A)/obj/tests/$(1)/%.o $(A)/lib/libvysup.a
+	@mkdir -p $$(@D)
+	$$(CC) $$(ASANFLAGS) -o $$@ $$^ -lpthread
+endef
+$(foreach d,$(VYSUP_TEST_DIRS),$(eval $(call vysup_test_rules,$(d))))
 
 all:  $(B)/lib/libvysup.a $(IPC_TESTS:%=$(B)/bin/%)
 asan: $(A)/lib/libvysup.a $(IPC_TESTS:%=$(A)/bin/%)

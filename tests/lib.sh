@@ -1,6 +1,9 @@
 # tests/lib.sh — sourced by every shell suite (tests/NAME/run.sh): the one
 # way a suite reports a case and picks its build.
 #
+#   t_start NAME       a suite's first line (after `. tests/lib.sh` by its
+#                      path): bash's strict mode (set -uo pipefail), LC_ALL=C,
+#                      the repository root as the working folder, t_init NAME
 #   t_init NAME        the suite's label: NAME, or NAME-asan when VYOMA_ASAN
 #                      is set; also sets T_BUILD (build or build/asan), T_BIN,
 #                      T_LOGS, and the sanitizers' options for the ASan build
@@ -46,6 +49,13 @@ t_init() {
   T_BIN=$T_BUILD/bin
   T_LOGS=build/test-logs
   mkdir -p "$T_LOGS"
+}
+
+t_start() {
+  set -uo pipefail
+  export LC_ALL=C
+  cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+  t_init "$1"
 }
 
 pass() {

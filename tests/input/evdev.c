@@ -29,54 +29,40 @@ static void hold(vy_evdev *k, int code, int down) {
   vy_evdev_key(k, code, down, out);
 }
 
-/* A fresh keyboard's keys: tapped (pressed and released) or held down
-** and let go; what they type, as a string. */
-enum { TAP, DOWN, UP };
-typedef struct key_step { int code, how; } key_step;
+/* Typing on a fresh keyboard: each key is tapped (pressed and released),
+** or held down (DOWN) and let go (UP); a case is what the keys type. */
+#define DOWN(code) (0x10000 | (code))
+#define UP(code) (0x20000 | (code))
 
-static const char *typed(const key_step *steps, size_t nsteps) {
-  static char buf[64];
+static const struct typing_case {
+  const char *name, *want;
+  int keys[12];                      /* up to the first 0 (KEY_RESERVED) */
+} typing[] = {
+  {"letters_and_shift", "hiH!? -", {KEY_H, KEY_I, DOWN(KEY_LEFTSHIFT), KEY_H,
+    KEY_1, KEY_SLASH, UP(KEY_LEFTSHIFT), KEY_SPACE, KEY_MINUS}},
+  /* caps does not shift digits; shift under caps gives lower case */
+  {"caps_lock", "A2aa", {KEY_CAPSLOCK, KEY_A, KEY_2, DOWN(KEY_RIGHTSHIFT),
+    KEY_A, UP(KEY_RIGHTSHIFT), KEY_CAPSLOCK, KEY_A}},
+  {"special_keys", "\r\x7f\x1b[A\x1b[D\t",
+   {KEY_ENTER, KEY_BACKSPACE, KEY_UP, KEY_LEFT, KEY_TAB}},
+  /* Ctrl+letter is the control byte; Ctrl+digit types nothing */
+  {"ctrl_keys", "\x01\x15n", {DOWN(KEY_LEFTCTRL), KEY_A, KEY_U, KEY_1,
+    UP(KEY_LEFTCTRL), KEY_N}},
+};
+static const struct typing_case *typing_now;
+
+static void type_keys(void) {
+  char buf[64];
+  size_t n = 0;
   vy_evdev k;
   vy_evdev_init(&k);
-  size_t n = 0;
   buf[0] = 0;
-  for (size_t i = 0; i < nsteps; i++) {
-    if (steps[i].how == TAP) tap(&k, steps[i].code, buf, &n);
-    else hold(&k, steps[i].code, steps[i].how == DOWN);
+  for (const int *key = typing_now->keys; *key; key++) {
+    if (*key & DOWN(0)) hold(&k, *key & 0xffff, 1);
+    else if (*key & UP(0)) hold(&k, *key & 0xffff, 0);
+    else tap(&k, *key, buf, &n);
   }
-  return buf;
-}
-#define TYPED(steps) typed((steps), sizeof (steps) / sizeof (steps)[0])
-
-static void letters_and_shift(void) {
-  static const key_step s[] = {
-    {KEY_H, TAP}, {KEY_I, TAP}, {KEY_LEFTSHIFT, DOWN}, {KEY_H, TAP},
-    {KEY_1, TAP}, {KEY_SLASH, TAP}, {KEY_LEFTSHIFT, UP}, {KEY_SPACE, TAP},
-    {KEY_MINUS, TAP}};
-  EQ(TYPED(s), "hiH!? -");
-}
-
-/* caps does not shift digits; shift under caps gives lower case */
-static void caps_lock(void) {
-  static const key_step s[] = {
-    {KEY_CAPSLOCK, TAP}, {KEY_A, TAP}, {KEY_2, TAP}, {KEY_RIGHTSHIFT, DOWN},
-    {KEY_A, TAP}, {KEY_RIGHTSHIFT, UP}, {KEY_CAPSLOCK, TAP}, {KEY_A, TAP}};
-  EQ(TYPED(s), "A2aa");
-}
-
-static void special_keys(void) {
-  static const key_step s[] = {
-    {KEY_ENTER, TAP}, {KEY_BACKSPACE, TAP}, {KEY_UP, TAP}, {KEY_LEFT, TAP},
-    {KEY_TAB, TAP}};
-  EQ(TYPED(s), "\r\x7f\x1b[A\x1b[D\t");
-}
-
-/* Ctrl+letter is the control byte; Ctrl+digit types nothing */
-static void ctrl_keys(void) {
-  static const key_step s[] = {
-    {KEY_LEFTCTRL, DOWN}, {KEY_A, TAP}, {KEY_U, TAP}, {KEY_1, TAP},
-    {KEY_LEFTCTRL, UP}, {KEY_N, TAP}};
-  EQ(TYPED(s), "\x01\x15n");
+  EQ(buf, typing_now->want);
 }
 
 static void releases_and_repeat(void) {
@@ -126,10 +112,10 @@ static void through_router(void) {
 
 int main(int argc, char **argv) {
   check_init(argc, argv, NULL);
-  RUN(letters_and_shift);
-  RUN(caps_lock);
-  RUN(special_keys);
-  RUN(ctrl_keys);
+  for (size_t i = 0; i < sizeof typing / sizeof typing[0]; i++) {
+    typing_now = &typing[i];
+    check_run(typing[i].name, type_keys);
+  }
   RUN(releases_and_repeat);
   RUN(through_router);
   return check_end();

@@ -8,11 +8,7 @@
 # With VYOMA_ASAN=1 the ASan/UBSan build (build/asan) is used, LeakSanitizer
 # on, and labels read input-asan/...  Prints PASS/FAIL/SKIP lines; exits 1
 # if anything failed.
-set -uo pipefail
-export LC_ALL=C
-cd "$(dirname "$0")/../.." || exit 1
-
-. tests/lib.sh
-t_init input
+. "$(dirname "$0")/../lib.sh"
+t_start input
 T_TIMEOUT=60 t_programs input tty evdev
 t_end

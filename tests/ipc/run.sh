@@ -8,11 +8,7 @@
 # tests/input/run.sh, tests/observability/run.sh.)  With VYOMA_ASAN=1 the
 # ASan/UBSan build (build/asan) is used, LeakSanitizer on, and labels read
 # ipc-asan/...  Prints PASS/FAIL/SKIP lines; exits 1 if anything failed.
-set -uo pipefail
-export LC_ALL=C
-cd "$(dirname "$0")/../.." || exit 1
-
-. tests/lib.sh
-t_init ipc
+. "$(dirname "$0")/../lib.sh"
+t_start ipc
 T_TIMEOUT=60 t_programs ipc broker stress
 t_end

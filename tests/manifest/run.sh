@@ -15,12 +15,8 @@
 #                      checks the same files (SKIP without musl-gcc)
 # With VYOMA_ASAN=1 the ASan/UBSan build (build/asan) is used and labels read
 # manifest-asan/*.  Prints PASS/FAIL/SKIP lines; exits 1 if any failed.
-set -uo pipefail
-export LC_ALL=C
-cd "$(dirname "$0")/../.." || exit 1
-
-. tests/lib.sh
-t_init manifest
+. "$(dirname "$0")/../lib.sh"
+t_start manifest
 bin=$T_BIN
 
 t_make build "$bin/vyoma-manifest" "$bin/manifest-unit" \

@@ -14,12 +14,8 @@
 # With VYOMA_ASAN=1 the ASan/UBSan build (build/asan) is used, LeakSanitizer
 # on, and labels read observability-asan/...  Prints PASS/FAIL/SKIP lines;
 # exits 1 if anything failed.
-set -uo pipefail
-export LC_ALL=C
-cd "$(dirname "$0")/../.." || exit 1
-
-. tests/lib.sh
-t_init observability
+. "$(dirname "$0")/../lib.sh"
+t_start observability
 label=$T_LABEL
 t_make build "$T_BIN/observability-metrics" || { t_end; exit; }
 pass build

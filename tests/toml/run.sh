@@ -17,14 +17,10 @@
 # to fail; it may only shrink: a failure not listed is a regression, and a
 # listed case that passes must be removed from the list.  Prints one line per
 # problem, then one PASS/FAIL/SKIP line per suite; exits 1 if any failed.
-set -uo pipefail
 shopt -s extglob
-export LC_ALL=C
-cd "$(dirname "$0")/../.." || exit 1
-
 [ "${1:-}" = "--asan" ] && export VYOMA_ASAN=1
-. tests/lib.sh
-t_init toml
+. "$(dirname "$0")/../lib.sh"
+t_start toml
 bin=$T_BIN
 label=$T_LABEL
 shared=${SHARED:-../shared}

@@ -423,31 +423,22 @@ static void sockets(void) {
   close(lfd);
 }
 
-/* the cases: each resolver mode, on its own and under each race */
-static void resolver_openat2(void) {
-  vwasi__no_openat2 = 0;
-  resolver_cases("openat2");
-}
-static void resolver_walk(void) {
-  vwasi__no_openat2 = 1;
-  resolver_cases("walk");
-  vwasi__no_openat2 = 0;
+static void races(const char *mode) {
+  race(mode, flip_symlink, "race/f.txt", "symlink swapped to ..");
+  race(mode, flip_symlink, "race/outside_secret", "symlink swapped, target outside");
+  race(mode, flip_dir, "d/e/../../outside_secret", "directory moved out");
 }
 
-static void races(const char *name) {
-  race(name, flip_symlink, "race/f.txt", "symlink swapped to ..");
-  race(name, flip_symlink, "race/outside_secret", "symlink swapped, target outside");
-  race(name, flip_dir, "d/e/../../outside_secret", "directory moved out");
-}
-static void races_openat2(void) {
-  vwasi__no_openat2 = 0;
-  races("openat2");
-}
-static void races_walk(void) {
-  vwasi__no_openat2 = 1;
-  races("walk");
+/* runs fn in one resolver mode: openat2, or the user-space walk */
+static void in_mode(int walk, void (*fn)(const char *mode)) {
+  vwasi__no_openat2 = walk;
+  fn(walk ? "walk" : "openat2");
   vwasi__no_openat2 = 0;
 }
+static void resolver_openat2(void) { in_mode(0, resolver_cases); }
+static void races_openat2(void) { in_mode(0, races); }
+static void resolver_walk(void) { in_mode(1, resolver_cases); }
+static void races_walk(void) { in_mode(1, races); }
 
 int main(int argc, char **argv) {
   check_init(argc, argv, "wasi_sandbox");
