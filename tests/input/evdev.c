@@ -1,5 +1,5 @@
 /*
-** tests/ipc/evdev.c — keyboard events to terminal bytes (input/evdev.c):
+** tests/input/evdev.c — keyboard events to terminal bytes (input/evdev.c):
 ** letters with Shift and Caps Lock, symbols, Enter/Backspace/arrows,
 ** Ctrl+letter (Ctrl-A reaches the router as 0x01), releases and modifiers
 ** typing nothing, key repeat, and a whole typed line through the TTY router

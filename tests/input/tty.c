@@ -1,5 +1,5 @@
 /*
-** tests/ipc/tty.c — the TTY input router (input/tty.c) fed key sequences:
+** tests/input/tty.c — the TTY input router (input/tty.c) fed key sequences:
 ** line editing (echo, backspace over ASCII, UTF-8 and ^A, Ctrl-U, CR LF),
 ** delivery to the focused app, focus keys (n, p, digits, wrap), list,
 ** literal Ctrl-A, escape sequences, Ctrl-D, no apps, app count changes,

@@ -1,9 +1,9 @@
 /*
-** tests/ipc/metrics.c — heartbeat JSON and Prometheus text formatting
-** (observability/metrics.c): exact output for a known snapshot, escaping,
-** snprintf-style truncation, the *_alloc variants, and the exposition
-** format's rules (HELP and TYPE before each family's samples, sample
-** syntax).  With a directory as argv[2] it also writes heartbeat.json (a
+** tests/observability/metrics.c — heartbeat JSON and Prometheus text
+** formatting (observability/metrics.c): exact output for a known
+** snapshot, escaping, snprintf-style truncation, the *_alloc variants, and
+** the exposition format's rules (HELP and TYPE before each family's
+** samples, sample syntax).  With a directory as argv[2] it also writes heartbeat.json (a
 ** few lines: the normal, the empty and the hostile snapshot) and
 ** metrics.prom there, for tests/observability/run.sh to check with node.
 */
