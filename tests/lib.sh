@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/lib.sh — sourced by every shell suite (tests/NAME/run.sh): the one
 # way a suite reports a case and picks its build.
 #

@@ -11,8 +11,9 @@
 #   - a listed case that passes now is stale ("newly passing, remove it");
 # either makes the exit status 1.  A runner that crashes, times out or trips
 # a sanitizer counts as the failure NAME.wast:crash / :timeout / :sanitizer.
-# Prints one PASS/FAIL line per file (tests/run.sh counts them) and totals,
-# SIMD files (simd_*) apart from the rest.
+# Prints one PASS/FAIL line per file (tests/run.sh counts them) and totals
+# ("# ..." lines, which tests/run.sh shows but does not count), SIMD files
+# (simd_*) apart from the rest.
 #
 # --update rewrites the list from this run's failures instead of comparing.
 # Environment: SHARED (default ../shared beside the repo), VW_SPEC_JOBS
@@ -172,7 +173,7 @@ comm -13 "$outdir/all-failures" "$outdir/expected" | while read -r c; do
   [ -f "$specdir/${c%%:*}" ] || fail list "no such spec file, remove it from the list: $c"
 done
 
-echo "$label totals (non-SIMD): ${tot[np]} passed, ${tot[nf]} failed, ${tot[ns]} skipped"
-echo "$label totals (SIMD):     ${tot[sp]} passed, ${tot[sf]} failed, ${tot[ss]} skipped"
-echo "$label: $regressions regressions, $stale_total newly passing (stale list entries) against tests/spec/expected-failures.txt"
+echo "# $label totals (non-SIMD): ${tot[np]} passed, ${tot[nf]} failed, ${tot[ns]} skipped"
+echo "# $label totals (SIMD):     ${tot[sp]} passed, ${tot[sf]} failed, ${tot[ss]} skipped"
+echo "# $label: $regressions regressions, $stale_total newly passing (stale list entries) against tests/spec/expected-failures.txt"
 [ "$regressions" -eq 0 ] && [ "$stale_total" -eq 0 ]
