@@ -13,7 +13,7 @@
 #include "../../font/vf.h"
 
 #include "../check.h"
-#include "scratch.h"
+#include "fixture.h"
 
 #include <fcntl.h>
 #include <stdio.h>

@@ -9,6 +9,7 @@
 #include "../../font/vf.h"
 
 #include "../check.h"
+#include "fixture.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -99,17 +100,16 @@ static void ink_in_box(int px)
   size_t n = strlen(text);
   int mw, mh;
   vf_measure(font, px, text, n, &mw, &mh);
-  vd_surface s;
   int ox = 20, oy = 20;
-  vd_surface_init(&s, mw + 2 * ox, mh + 2 * oy, BG);
-  vd_rect all = { 0, 0, s.w, s.h };
-  int dw = vf_draw(font, &s, all, ox, oy, px, 0xffffffffu, text, n);
+  vd_surface *s = fresh(mw + 2 * ox, mh + 2 * oy, BG);
+  vd_rect all = { 0, 0, s->w, s->h };
+  int dw = vf_draw(font, s, all, ox, oy, px, 0xffffffffu, text, n);
   REQUIREF(dw == mw, "%d px: draw width %d != measured %d", px, dw, mw);
   REQUIREF(mh == 2 * px, "%d px: height %d", px, mh);
   int ink = 0, right = -1, bottom = -1;
-  for (int y = 0; y < s.h; y++)
-    for (int x = 0; x < s.w; x++) {
-      if (s.px[y * s.w + x] == BG) continue;
+  for (int y = 0; y < s->h; y++)
+    for (int x = 0; x < s->w; x++) {
+      if (s->px[y * s->w + x] == BG) continue;
       ink++;
       REQUIREF(x >= ox && x < ox + mw && y >= oy && y < oy + mh,
             "%d px: ink at %d,%d outside the box %d,%d %dx%d", px, x, y, ox,
@@ -122,7 +122,6 @@ static void ink_in_box(int px)
   REQUIREF(right >= ox + mw - 1 - px / 4, "%d px: ink ends at %d, box at %d",
         px, right, ox + mw);
   REQUIREF(bottom >= oy + px, "%d px: second line has no ink", px);
-  vd_surface_free(&s);
 }
 
 static void t_box12(void) { ink_in_box(12); }
@@ -135,54 +134,49 @@ static void t_box_sizes(void)
 
 static void t_clip(void)
 {
-  vd_surface s;
-  vd_surface_init(&s, 40, 40, BG);
+  vd_surface *s = fresh(40, 40, BG);
   vd_rect clip = { 10, 10, 10, 10 };
-  vf_draw(font, &s, clip, -30, -5, 64, 0xffffffffu, "WWW", 3);
-  vf_draw(font, &s, clip, 2000000000, 2000000000, 64, 0xffffffffu, "W", 1);
-  vf_draw(font, &s, clip, -2000000000, 2000000000, 64, 0xffffffffu, "W\nW", 3);
+  vf_draw(font, s, clip, -30, -5, 64, 0xffffffffu, "WWW", 3);
+  vf_draw(font, s, clip, 2000000000, 2000000000, 64, 0xffffffffu, "W", 1);
+  vf_draw(font, s, clip, -2000000000, 2000000000, 64, 0xffffffffu, "W\nW", 3);
   int ink = 0;
   for (int y = 0; y < 40; y++)
     for (int x = 0; x < 40; x++) {
       bool in = x >= 10 && x < 20 && y >= 10 && y < 20;
-      if (s.px[y * 40 + x] != BG) {
+      if (s->px[y * 40 + x] != BG) {
         REQUIREF(in, "ink at %d,%d outside the clip", x, y);
         ink++;
       }
     }
   REQUIREF(ink > 0, "nothing drawn inside the clip");
-  vd_surface_free(&s);
 }
 
 static void t_cache_hits(void)
 {
-  vd_surface s;
-  vd_surface_init(&s, 300, 40, BG);
+  vd_surface *s = fresh(300, 40, BG);
   vd_rect all = { 0, 0, 300, 40 };
   const char *text = "cache me: 0123";
   size_t n = strlen(text);
-  vf_draw(font, &s, all, 0, 0, 23, 0xffffffffu, text, n);
+  vf_draw(font, s, all, 0, 0, 23, 0xffffffffu, text, n);
   vf_stats a = vf_get_stats(font);
-  vf_draw(font, &s, all, 0, 0, 23, 0xffffffffu, text, n);
+  vf_draw(font, s, all, 0, 0, 23, 0xffffffffu, text, n);
   vf_stats b = vf_get_stats(font);
   REQUIREF(b.hits >= a.hits + n, "hits %llu -> %llu over %zu glyphs",
         (unsigned long long)a.hits, (unsigned long long)b.hits, n);
   REQUIREF(b.misses == a.misses, "misses grew on a redraw: %llu -> %llu",
         (unsigned long long)a.misses, (unsigned long long)b.misses);
   REQUIREF(b.entries > 0 && b.bytes > 0, "empty stats");
-  vd_surface_free(&s);
 }
 
 static void t_cache_bound(void)
 {
-  vd_surface s;
-  vd_surface_init(&s, 64, 64, BG);
+  vd_surface *s = fresh(64, 64, BG);
   vd_rect all = { 0, 0, 64, 64 };
   const char *text = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   size_t n = strlen(text);
   uint64_t most = 0;
   for (int px = 40; px <= 256; px += 6) {
-    vf_draw(font, &s, all, 0, 0, px, 0xffffffffu, text, n);
+    vf_draw(font, s, all, 0, 0, px, 0xffffffffu, text, n);
     vf_stats st = vf_get_stats(font);
     REQUIREF(st.bytes <= VF_CACHE_BYTES, "cache at %llu bytes after %d px",
           (unsigned long long)st.bytes, px);
@@ -194,7 +188,6 @@ static void t_cache_bound(void)
         (unsigned long long)st.entries);
   REQUIREF(st.bytes > VF_CACHE_BYTES / 2, "cache only %llu bytes",
         (unsigned long long)st.bytes);
-  vd_surface_free(&s);
 }
 
 static void *drawer(void *arg)
@@ -241,5 +234,6 @@ int main(int argc, char **argv)
   check_run("cache-bound", t_cache_bound);
   check_run("threads", t_threads);
   vf_close(font);
+  fixture_end();
   return check_end();
 }

@@ -7,7 +7,7 @@
 #include "../../display/vd.h"
 
 #include "../check.h"
-#include "scratch.h"
+#include "fixture.h"
 
 #include <fcntl.h>
 #include <stdio.h>

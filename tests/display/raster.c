@@ -9,6 +9,7 @@
 #include "../../display/vd.h"
 
 #include "../check.h"
+#include "fixture.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -100,135 +101,118 @@ static void t_surface(void)
 
 static void t_fill(void)
 {
-  vd_surface s;
-  vd_surface_init(&s, 8, 8, BG);
+  vd_surface *s = fresh(8, 8, BG);
   vd_rect r = { 2, 3, 3, 2 };
-  vd_fill(&s, NOCLIP, r, 0xffff0000u);
-  REQUIREF(count(&s, 0xffff0000u) == 6, "filled %d px", count(&s, 0xffff0000u));
-  REQUIREF(px(&s, 2, 3) == 0xffff0000u && px(&s, 4, 4) == 0xffff0000u &&
-        px(&s, 5, 4) == BG && px(&s, 2, 5) == BG && px(&s, 1, 3) == BG,
+  vd_fill(s, NOCLIP, r, 0xffff0000u);
+  REQUIREF(count(s, 0xffff0000u) == 6, "filled %d px", count(s, 0xffff0000u));
+  REQUIREF(px(s, 2, 3) == 0xffff0000u && px(s, 4, 4) == 0xffff0000u &&
+        px(s, 5, 4) == BG && px(s, 2, 5) == BG && px(s, 1, 3) == BG,
         "wrong pixels");
   vd_rect all = { 0, 0, 8, 8 };
-  vd_fill(&s, all, all, 0x00ffffffu);        /* alpha 0: nothing */
-  REQUIREF(count(&s, BG) == 58, "alpha 0 drew");
-  vd_surface_free(&s);
+  vd_fill(s, all, all, 0x00ffffffu);        /* alpha 0: nothing */
+  REQUIREF(count(s, BG) == 58, "alpha 0 drew");
   /* 50% red over opaque blue: (255*128 + 127)/255 = 128 red, 127 blue */
-  vd_surface_init(&s, 2, 2, 0xff0000ffu);
-  vd_fill(&s, all, all, 0x80ff0000u);
-  REQUIREF(near(px(&s, 1, 1), 0xff80007fu, 1), "blend gave %08x", px(&s, 1, 1));
-  vd_surface_free(&s);
+  s = fresh(2, 2, 0xff0000ffu);
+  vd_fill(s, all, all, 0x80ff0000u);
+  REQUIREF(near(px(s, 1, 1), 0xff80007fu, 1), "blend gave %08x", px(s, 1, 1));
   /* over a transparent pixel the colour is the source's, alpha its own */
-  vd_surface_init(&s, 1, 1, 0);
-  vd_fill(&s, all, all, 0x80ff0000u);
-  REQUIREF(near(px(&s, 0, 0), 0x80ff0000u, 1), "over transparent %08x",
-        px(&s, 0, 0));
-  vd_surface_free(&s);
+  s = fresh(1, 1, 0);
+  vd_fill(s, all, all, 0x80ff0000u);
+  REQUIREF(near(px(s, 0, 0), 0x80ff0000u, 1), "over transparent %08x",
+        px(s, 0, 0));
 }
 
 static void t_outline(void)
 {
-  vd_surface s;
-  vd_surface_init(&s, 8, 8, BG);
+  vd_surface *s = fresh(8, 8, BG);
   vd_rect r = { 1, 1, 5, 4 };
   uint32_t c = 0xffffffffu;
-  vd_outline(&s, NOCLIP, r, c);
-  REQUIREF(px(&s, 1, 1) == c && px(&s, 5, 1) == c && px(&s, 1, 4) == c &&
-        px(&s, 5, 4) == c, "corners");
-  REQUIREF(px(&s, 2, 2) == BG && px(&s, 4, 3) == BG && px(&s, 6, 1) == BG &&
-        px(&s, 1, 5) == BG, "inside/outside touched");
-  REQUIREF(count(&s, c) == 14, "perimeter %d px, want 14", count(&s, c));
+  vd_outline(s, NOCLIP, r, c);
+  REQUIREF(px(s, 1, 1) == c && px(s, 5, 1) == c && px(s, 1, 4) == c &&
+        px(s, 5, 4) == c, "corners");
+  REQUIREF(px(s, 2, 2) == BG && px(s, 4, 3) == BG && px(s, 6, 1) == BG &&
+        px(s, 1, 5) == BG, "inside/outside touched");
+  REQUIREF(count(s, c) == 14, "perimeter %d px, want 14", count(s, c));
   /* translucent: each perimeter pixel blended exactly once */
-  vd_surface_free(&s);
-  vd_surface_init(&s, 8, 8, 0xff000000u);
-  vd_outline(&s, NOCLIP, r, 0x80ffffffu);
-  REQUIREF(count(&s, px(&s, 1, 1)) == 14 && near(px(&s, 1, 1), 0xff808080u, 1),
-        "translucent outline not uniform: %08x", px(&s, 1, 1));
-  vd_surface_free(&s);
+  s = fresh(8, 8, 0xff000000u);
+  vd_outline(s, NOCLIP, r, 0x80ffffffu);
+  REQUIREF(count(s, px(s, 1, 1)) == 14 && near(px(s, 1, 1), 0xff808080u, 1),
+        "translucent outline not uniform: %08x", px(s, 1, 1));
   /* a 1 x 3 rectangle is 3 pixels, a 1 x 1 one is 1 */
-  vd_surface_init(&s, 4, 4, BG);
+  s = fresh(4, 4, BG);
   vd_rect thin = { 1, 0, 1, 3 }, dot = { 3, 3, 1, 1 };
-  vd_outline(&s, NOCLIP, thin, c);
-  vd_outline(&s, NOCLIP, dot, c);
-  REQUIREF(count(&s, c) == 4, "thin rects gave %d", count(&s, c));
-  vd_surface_free(&s);
+  vd_outline(s, NOCLIP, thin, c);
+  vd_outline(s, NOCLIP, dot, c);
+  REQUIREF(count(s, c) == 4, "thin rects gave %d", count(s, c));
 }
 
 static void t_line(void)
 {
-  vd_surface s;
   uint32_t c = 0xffffff00u;
-  vd_surface_init(&s, 10, 10, BG);
-  vd_line(&s, NOCLIP, 1, 2, 8, 5, c);
-  REQUIREF(px(&s, 1, 2) == c && px(&s, 8, 5) == c, "endpoints missing");
-  REQUIREF(count(&s, c) == 8, "x-major line has %d px, want 8", count(&s, c));
+  vd_surface *s = fresh(10, 10, BG);
+  vd_line(s, NOCLIP, 1, 2, 8, 5, c);
+  REQUIREF(px(s, 1, 2) == c && px(s, 8, 5) == c, "endpoints missing");
+  REQUIREF(count(s, c) == 8, "x-major line has %d px, want 8", count(s, c));
   /* one pixel per column, moving by at most one row */
   int prev = -1;
   for (int x = 1; x <= 8; x++) {
     int n = 0, yy = -1;
-    for (int y = 0; y < 10; y++) if (px(&s, x, y) == c) { n++; yy = y; }
+    for (int y = 0; y < 10; y++) if (px(s, x, y) == c) { n++; yy = y; }
     REQUIREF(n == 1, "column %d has %d px", x, n);
     REQUIREF(prev < 0 || yy - prev == 0 || yy - prev == 1, "gap at %d", x);
     prev = yy;
   }
-  vd_surface_free(&s);
-  vd_surface_init(&s, 10, 10, BG);
-  vd_line(&s, NOCLIP, 7, 9, 3, 0, c);       /* steep, reversed */
-  REQUIREF(px(&s, 7, 9) == c && px(&s, 3, 0) == c && count(&s, c) == 10,
-        "steep line: %d px", count(&s, c));
-  vd_surface_free(&s);
-  vd_surface_init(&s, 4, 4, BG);
-  vd_line(&s, NOCLIP, 2, 2, 2, 2, c);       /* a point */
-  REQUIREF(count(&s, c) == 1 && px(&s, 2, 2) == c, "point line");
-  vd_line(&s, NOCLIP, 0, 0, 3, 3, c);       /* diagonal */
-  REQUIREF(px(&s, 0, 0) == c && px(&s, 1, 1) == c && px(&s, 3, 3) == c &&
-        count(&s, c) == 4, "diagonal");
-  vd_surface_free(&s);
+  s = fresh(10, 10, BG);
+  vd_line(s, NOCLIP, 7, 9, 3, 0, c);       /* steep, reversed */
+  REQUIREF(px(s, 7, 9) == c && px(s, 3, 0) == c && count(s, c) == 10,
+        "steep line: %d px", count(s, c));
+  s = fresh(4, 4, BG);
+  vd_line(s, NOCLIP, 2, 2, 2, 2, c);       /* a point */
+  REQUIREF(count(s, c) == 1 && px(s, 2, 2) == c, "point line");
+  vd_line(s, NOCLIP, 0, 0, 3, 3, c);       /* diagonal */
+  REQUIREF(px(s, 0, 0) == c && px(s, 1, 1) == c && px(s, 3, 3) == c &&
+        count(s, c) == 4, "diagonal");
   /* a line from far outside lands exactly where the visible part would */
-  vd_surface_init(&s, 10, 10, BG);
-  vd_line(&s, NOCLIP, -1000000, 5, 1000000, 5, c);
-  REQUIREF(count(&s, c) == 10, "long horizontal line: %d", count(&s, c));
-  vd_surface_free(&s);
+  s = fresh(10, 10, BG);
+  vd_line(s, NOCLIP, -1000000, 5, 1000000, 5, c);
+  REQUIREF(count(s, c) == 10, "long horizontal line: %d", count(s, c));
 }
 
 static void t_circle(void)
 {
-  vd_surface s;
   uint32_t c = 0xff00ffffu;
-  vd_surface_init(&s, 11, 11, BG);
-  vd_circle(&s, NOCLIP, 5, 5, 4, c, false);
-  REQUIREF(px(&s, 1, 5) == c && px(&s, 9, 5) == c && px(&s, 5, 1) == c &&
-        px(&s, 5, 9) == c, "extremes missing");
-  REQUIREF(px(&s, 5, 5) == BG && px(&s, 4, 5) == BG && px(&s, 0, 5) == BG &&
-        px(&s, 1, 1) == BG, "inside or corner drawn");
-  int ring = count(&s, c);
+  vd_surface *s = fresh(11, 11, BG);
+  vd_circle(s, NOCLIP, 5, 5, 4, c, false);
+  REQUIREF(px(s, 1, 5) == c && px(s, 9, 5) == c && px(s, 5, 1) == c &&
+        px(s, 5, 9) == c, "extremes missing");
+  REQUIREF(px(s, 5, 5) == BG && px(s, 4, 5) == BG && px(s, 0, 5) == BG &&
+        px(s, 1, 1) == BG, "inside or corner drawn");
+  int ring = count(s, c);
   REQUIREF(ring >= 20 && ring <= 32, "ring of %d px", ring);
   /* 8-fold symmetric */
   for (int y = 0; y < 11; y++)
     for (int x = 0; x < 11; x++)
-      REQUIREF(px(&s, x, y) == px(&s, 10 - x, y) && px(&s, x, y) == px(&s, y, x),
+      REQUIREF(px(s, x, y) == px(s, 10 - x, y) && px(s, x, y) == px(s, y, x),
             "not symmetric at %d,%d", x, y);
-  vd_surface_free(&s);
-  vd_surface_init(&s, 11, 11, BG);
-  vd_circle(&s, NOCLIP, 5, 5, 4, c, true);
-  REQUIREF(px(&s, 5, 5) == c && px(&s, 1, 5) == c && px(&s, 5, 9) == c &&
-        px(&s, 1, 1) == BG && px(&s, 0, 5) == BG, "disc pixels");
+  s = fresh(11, 11, BG);
+  vd_circle(s, NOCLIP, 5, 5, 4, c, true);
+  REQUIREF(px(s, 5, 5) == c && px(s, 1, 5) == c && px(s, 5, 9) == c &&
+        px(s, 1, 1) == BG && px(s, 0, 5) == BG, "disc pixels");
   /* the midpoint criterion: pixel centres within r + 1/2 of the centre,
   ** x^2 + y^2 <= r^2 + r (69 pixels for r 4) */
-  int disc = count(&s, c), want = 0;
+  int disc = count(s, c), want = 0;
   for (int y = -4; y <= 4; y++)
     for (int x = -4; x <= 4; x++) {
       bool in = x * x + y * y <= 20;
       want += in;
-      REQUIREF((px(&s, 5 + x, 5 + y) == c) == in, "disc pixel %d,%d", x, y);
+      REQUIREF((px(s, 5 + x, 5 + y) == c) == in, "disc pixel %d,%d", x, y);
     }
   REQUIREF(disc == want && disc == 69, "disc of %d px, want %d", disc, want);
-  vd_surface_free(&s);
-  vd_surface_init(&s, 3, 3, BG);
-  vd_circle(&s, NOCLIP, 1, 1, 0, c, false);
-  REQUIREF(count(&s, c) == 1 && px(&s, 1, 1) == c, "r 0 is one pixel");
-  vd_circle(&s, NOCLIP, 1, 1, -5, 0xff000000u, true);
-  REQUIREF(count(&s, c) == 1, "negative radius drew");
-  vd_surface_free(&s);
+  s = fresh(3, 3, BG);
+  vd_circle(s, NOCLIP, 1, 1, 0, c, false);
+  REQUIREF(count(s, c) == 1 && px(s, 1, 1) == c, "r 0 is one pixel");
+  vd_circle(s, NOCLIP, 1, 1, -5, 0xff000000u, true);
+  REQUIREF(count(s, c) == 1, "negative radius drew");
 }
 
 static void t_blit(void)
@@ -394,5 +378,6 @@ int main(int argc, char **argv)
   check_run("clip", t_clip);
   check_run("hostile", t_hostile);
   check_run("colours", t_colours);
+  fixture_end();
   return check_end();
 }
