@@ -163,7 +163,7 @@ static void check_begin(void) {
   check_in_case = true;
 }
 
-/* the case's line: PASS, or FAIL with its first failure */
+/* the case's line: PASS, FAIL with its first failure, or SKIP and why */
 static void check_report(const char *name) __attribute__((unused));
 static void check_report(const char *name) {
   check_in_case = false;
@@ -189,7 +189,8 @@ static void check_skip_case(const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(check_skip_why, sizeof check_skip_why, fmt, ap);
   va_end(ap);
-  if (!check_skip_why[0]) snprintf(check_skip_why, sizeof check_skip_why, "skipped");
+  if (!check_skip_why[0])
+    snprintf(check_skip_why, sizeof check_skip_why, "skipped");
 }
 #define SKIP(...)                                                           \
   do {                                                                      \
@@ -255,9 +256,10 @@ static int check_end(void) {
            check_prefix, check_sep(), check_prog, check_loose_failed);
     check_failed++;
   }
-  printf("%s: %d cases passed, %d failed, %d skipped\n",
-         *check_prog ? check_prog : check_prefix, check_passed, check_failed,
-         check_skipped);
+  printf("%s: %d cases passed, %d failed",
+         *check_prog ? check_prog : check_prefix, check_passed, check_failed);
+  if (check_skipped) printf(", %d skipped", check_skipped);
+  printf("\n");
   return check_failed ? 1 : 0;
 }
 

@@ -2,8 +2,8 @@
 # tests/lib.sh — sourced by every shell suite (tests/NAME/run.sh): the one
 # way a suite reports a case and picks its build.
 #
-#   t_start NAME       a suite's first line (after `. tests/lib.sh` by its
-#                      path): bash's strict mode (set -uo pipefail), LC_ALL=C,
+#   t_start NAME       a suite's first line, after `. "$(dirname "$0")/../lib.sh"`:
+#                      bash's strict mode (set -uo pipefail), LC_ALL=C,
 #                      the repository root as the working folder, t_init NAME
 #   t_init NAME        the suite's label: NAME, or NAME-asan when VYOMA_ASAN
 #                      is set; also sets T_BUILD (build or build/asan), T_BIN,
@@ -98,9 +98,12 @@ t_make() {
 
 t_relay() {
   local name=$1 log=$2 rc p f s; shift 2
-  "$@" </dev/null 2>&1 | tee "$log" | grep --line-buffered -E '^(PASS|FAIL|SKIP) |^    |^# '
+  "$@" </dev/null 2>&1 | tee "$log" |
+    grep --line-buffered -E '^(PASS|FAIL|SKIP) |^    |^# '
   rc=${PIPESTATUS[0]}
-  p=$(grep -c '^PASS ' "$log"); f=$(grep -c '^FAIL ' "$log"); s=$(grep -c '^SKIP ' "$log")
+  p=$(grep -c '^PASS ' "$log")
+  f=$(grep -c '^FAIL ' "$log")
+  s=$(grep -c '^SKIP ' "$log")
   t_npass=$((t_npass + p)) t_nfail=$((t_nfail + f)) t_nskip=$((t_nskip + s))
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
     fail "$name" "exit status $rc"
