@@ -4,10 +4,12 @@
 #   build, build-asan         the engine library and vw-spec compile and link
 #   spec/NAME.wast            one case per spec file (tests/spec/run.sh)
 #   spec-asan/NAME.wast       the same under AddressSanitizer + UBSan
-#   unit/NAME, unit-asan/NAME tests/unit/NAME.c, which exits 0 on success
+#   unit/NAME/CASE            one line per case of tests/unit/NAME.c (and
+#   unit-asan/NAME/CASE       unit/NAME if it crashes or does not build)
 #   make-all, make-asan       everything else `make` / `make asan` builds
 #   then tests/NAME/run.sh of: wasi (WASI conformance, node:wasi differential,
-#   CLI), toml (toml-test), ipc (broker, metrics, TTY router), manifest
+#   CLI), toml (toml-test), ipc (broker), input (TTY router, evdev),
+#   observability (heartbeat, Prometheus), manifest
 #   (manifests, profiles), supervisor and vyomad (a real vyomad with apps),
 #   display (drawing, fonts, PNG, compositor; display apps; display in vyomad)
 # Prints PASS/FAIL/SKIP per case and ends with exactly one line
@@ -24,10 +26,10 @@ esac
 logs=build/test-logs
 mkdir -p "$logs"
 
-npass=0 nfail=0 nskip=0
-pass() { echo "PASS $1"; npass=$((npass + 1)); }
-fail() { echo "FAIL $1"; nfail=$((nfail + 1)); }
-skip() { echo "SKIP $1: $2"; nskip=$((nskip + 1)); }
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
+T_LABEL=        # case names print as they are: build, spec/NAME, unit/...
+T_LOGS=$logs
 
 # make TARGET... quietly into build/test-logs/NAME.log
 build() {
@@ -35,36 +37,30 @@ build() {
   $MAKE ${jobs:+"$jobs"} --no-print-directory "$@" >"$logs/$name.log" 2>&1
 }
 # the end of a log, after the FAIL line it explains
-show() { tail -n 25 "$logs/$1.log" | sed 's/^/    | /'; }
+show() { detail <"$logs/$1.log"; }
 
-# The spec suite prints its own PASS/FAIL/SKIP lines, one per file; count
-# them.  A non-zero exit with no FAIL line (a broken list, say) is one more.
+# The spec suite prints its own PASS/FAIL/SKIP lines, one per file; they
+# are relayed and counted.  A non-zero exit with no FAIL line (a broken
+# list, say) is one more.
 spec_suite() {
-  local label=$1 runner=$2 log=$logs/$1.log rc
-  tests/spec/run.sh --label "$label" "$runner" | tee "$log"
-  rc=${PIPESTATUS[0]}
-  local p f s
-  p=$(grep -c '^PASS ' "$log"); f=$(grep -c '^FAIL ' "$log"); s=$(grep -c '^SKIP ' "$log")
-  npass=$((npass + p)); nfail=$((nfail + f)); nskip=$((nskip + s))
-  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then fail "$label (exit status $rc)"; fi
+  t_relay "$1" "$logs/$1.log" tests/spec/run.sh --label "$1" "$2"
 }
 
+# Each tests/unit program prints a PASS/FAIL line per case (tests/check.h),
+# labelled unit/NAME/CASE or unit-asan/...; they are relayed and counted,
+# and a program that crashes or fails without a FAIL line is one FAIL.
 unit_suite() {
   local dir=$2 label=$3 src name   # $1 (the variant name) is not needed
   for src in tests/unit/*.c; do
     [ -e "$src" ] || continue
     name=$(basename "$src" .c)
     if ! build "$label-$name-build" "$dir/bin/test-$name"; then
-      fail "$label/$name (does not build)"
+      fail "$label/$name" "does not build"
       show "$label-$name-build"
       continue
     fi
-    if timeout -k 10 600 "$dir/bin/test-$name" >"$logs/$label-$name.log" 2>&1 </dev/null; then
-      pass "$label/$name"
-    else
-      fail "$label/$name (exit status $?)"
-      show "$label-$name"
-    fi
+    t_relay "$label/$name" "$logs/$label-$name.log" \
+      timeout -k 10 600 "$dir/bin/test-$name" "$label"
   done
 }
 
@@ -72,12 +68,8 @@ unit_suite() {
 # summary line of its own, which is not counted).  VYOMA_ASAN=1 in the
 # environment asks it to use the sanitizer build.
 suite() {  # label script [args...]
-  local label=$1 log=$logs/$1.log rc p f s; shift
-  "$@" </dev/null 2>&1 | grep -E '^(PASS|FAIL|SKIP) |^    ' | tee "$log"
-  rc=${PIPESTATUS[0]}
-  p=$(grep -c '^PASS ' "$log"); f=$(grep -c '^FAIL ' "$log"); s=$(grep -c '^SKIP ' "$log")
-  npass=$((npass + p)); nfail=$((nfail + f)); nskip=$((nskip + s))
-  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then fail "$label (exit status $rc)"; fi
+  local label=$1; shift
+  t_relay "$label" "$logs/$label.log" "$@"
 }
 
 variant() {  # name builddir speclabel unitlabel make-goal
@@ -86,7 +78,7 @@ variant() {  # name builddir speclabel unitlabel make-goal
     pass "$name"
     spec_suite "$3" "$dir/bin/vw-spec"
   else
-    fail "$name"
+    fail "$name" "does not build"
     show "$name"
     skip "$3" "$name failed"
   fi
@@ -99,8 +91,11 @@ variant() {  # name builddir speclabel unitlabel make-goal
     suite "wasi-$name" tests/wasi/run.sh
     # TOML 1.0 parser against toml-test
     suite "toml-$name" tests/toml/run.sh ${VYOMA_ASAN:+--asan}
-    # supervisor parts: IPC broker, metrics, TTY router
+    # supervisor parts: the IPC broker; input (TTY router, evdev keys);
+    # observability (heartbeat JSON, Prometheus text)
     suite "ipc-$name" tests/ipc/run.sh
+    suite "input-$name" tests/input/run.sh
+    suite "observability-$name" tests/observability/run.sh
     # manifests and profiles
     suite "manifest-$name" tests/manifest/run.sh
     # a real vyomad with real apps: IPC, lifecycle, kill, vyctl
@@ -114,7 +109,7 @@ variant() {  # name builddir speclabel unitlabel make-goal
     # the OS image booted in QEMU (once: /init is a static musl build)
     [ "$name" = build ] && suite boot tests/boot/run.sh
   else
-    fail "make-$5"; show "make-$5"
+    fail "make-$5" "does not build"; show "make-$5"
   fi
 }
 
@@ -125,5 +120,5 @@ export ASAN_OPTIONS=detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 variant build-asan build/asan spec-asan unit-asan asan
 
-echo "$npass passed, $nfail failed, $nskip skipped"
-[ "$nfail" -eq 0 ]
+echo "$t_npass passed, $t_nfail failed, $t_nskip skipped"
+[ "$t_nfail" -eq 0 ]

@@ -33,14 +33,12 @@ set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 export LC_ALL=C
 
-nfail=0
-pass() { echo "PASS boot/$1"; }
-fail() { echo "FAIL boot/$1: $2"; nfail=$((nfail + 1)); }
-skip() { echo "SKIP boot/$1: $2"; }
+. tests/lib.sh
+T_LABEL=boot      # not t_init: VYOMA_ASAN does not apply here
 skip_all() {
   for t in kernel apps-started data-mounted shell-ps display screendump keyboard poweroff clean \
            fs-write fs-denied second-boot fs-persist; do skip $t "$1"; done
-  exit 0
+  t_end; exit
 }
 
 QEMU=${QEMU:-qemu-system-x86_64}
@@ -54,7 +52,7 @@ if ! ls "${VYOMA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vyoma}"/linux-*/.vyoma-b
 fi
 if ! out=$(make -s build 2>&1); then
   echo "$out" | tail -20
-  fail kernel "make build failed"; exit 1
+  fail kernel "make build failed"; t_end; exit
 fi
 
 tmp=$(mktemp -d)
@@ -76,7 +74,7 @@ for d in tests/boot/apps/*/; do
   if ! out=$("$WASI_CC" --target=wasm32-wasi --sysroot=/usr -O2 -Wall -Wextra -Werror \
       -Wl,--strip-all -o "$tmp/extra/apps/$a/$a.wasm" "$d"/*.c 2>&1); then
     echo "$out" | tail -20
-    fail fs-write "cannot build test app $a"; exit 1
+    fail fs-write "cannot build test app $a"; t_end; exit
   fi
 done
 (cd "$tmp/extra" && find apps -mindepth 1 | sort | cpio -o -H newc -R 0:0 --quiet | gzip -9n) \
@@ -173,7 +171,7 @@ crash_re='Kernel panic|Attempted to kill init|segfault|AddressSanitizer|Assertio
 # ---- first boot: fresh data disk
 start_qemu
 if wait_for 'Run /init as init process|vyomad' 60; then pass kernel
-else fail kernel "no /init in 60 s (log: build/image/boot-test.log)"; keep_log; exit 1; fi
+else fail kernel "no /init in 60 s (log: build/image/boot-test.log)"; keep_log; t_end; exit; fi
 
 if wait_started; then
   n=${started_line##*, }; n=${n%% *}
@@ -181,7 +179,7 @@ if wait_started; then
   else fail apps-started "$started_line"; fi
   echo "    boot time: $boot_time s from QEMU start, ${kernel_time:-?} s from kernel start (boot 1)"
 else
-  fail apps-started "no \"N apps, N started\" in 60 s"; keep_log; exit 1
+  fail apps-started "no \"N apps, N started\" in 60 s"; keep_log; t_end; exit
 fi
 
 if grep -q 'no data disk' "$log" || grep -qE 'mount ext4 on /data' "$log"; then
@@ -301,4 +299,4 @@ if grep -q 'fswriter: found /data/boot-1.txt: boot 1' "$log" &&
 else fail fs-persist "$(grep -m1 'fswriter' "$log" || echo 'no output from fswriter')"; fi
 keep_log -2
 
-exit $((nfail > 0))
+t_end

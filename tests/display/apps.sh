@@ -10,28 +10,19 @@
 # Run from the repo root.  VYOMA_ASAN=1 uses build/asan/bin/vyoma and labels
 # the cases display-apps-asan/NAME.  Prints PASS/FAIL lines, exits 1 on any
 # failure.
-set -uo pipefail
-export LC_ALL=C
-cd "$(dirname "$0")/../.." || exit 1
-
-label=display-apps runner=build/bin/vyoma
-if [ "${VYOMA_ASAN:-0}" = 1 ]; then
-  label=display-apps-asan runner=build/asan/bin/vyoma
-fi
+. "$(dirname "$0")/../lib.sh"
+t_start display-apps
+runner=$T_BIN/vyoma
 apps="clockface sysmon notes bar"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-failed=0
-
-pass() { echo "PASS $label/$1"; }
-fail() { echo "FAIL $label/$1: $2"; failed=1; }
 
 targets="$runner"
 for a in $apps; do targets="$targets build/apps/$a/$a.wasm build/apps/$a/vyoma.toml"; done
 # shellcheck disable=SC2086
 if ! make --no-print-directory $targets >"$tmp/build.log" 2>&1; then
   for a in $apps; do fail "$a" "build failed: $(tail -n 3 "$tmp/build.log" | tr '\n' ' ')"; done
-  exit 1
+  t_end; exit
 fi
 
 # run NAME STDIN_TEXT [vyoma run options...]: stdout in $tmp/NAME.out,
@@ -196,4 +187,4 @@ if [ -z "$why" ]; then
 fi
 if [ -z "$why" ]; then pass bar; else fail bar "$why"; fi
 
-exit $failed
+t_end

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "../../chrome/vc.h"
+#include "../check.h"
 
 #define COL_DESKTOP 0xff1c2230u
 #define COL_BORDER_FOCUS 0xff3d9bffu
@@ -28,35 +29,21 @@
 #define COL_TITLE 0xff3a3a3au
 #define FONT "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
-static const char *label = "display";
-static int failed;
-
-static void result(const char *name, bool ok, const char *fmt, ...) {
-  if (ok) {
-    printf("PASS %s/compositor/%s\n", label, name);
-  } else {
-    va_list ap;
-    printf("FAIL %s/compositor/%s: ", label, name);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    failed = 1;
-  }
-}
-
 typedef struct env { vd_backend *be; vc_screen *s; } env;
 
-static bool env_open(env *e, int w, int h) {
+/* A headless w x h screen; when there is none, the case `name` fails. */
+static bool env_open(env *e, int w, int h, const char *name) {
   char err[256];
   vf_font *f = vf_open(FONT, err, sizeof err);  /* NULL: titles not drawn */
   e->be = vd_backend_headless(w, h, err, sizeof err);
   if (!e->be) {
     if (f) vf_close(f);
-    return false;
+  } else {
+    e->s = vc_screen_new(e->be, f);
   }
-  e->s = vc_screen_new(e->be, f);
-  return e->s != NULL;
+  if (e->be && e->s) return true;
+  CASE(name, false, "cannot open a headless screen");
+  return false;
 }
 
 static uint32_t px(env *e, int x, int y) {
@@ -108,22 +95,19 @@ static void test_one_window(void) {
   uint64_t n, frames;
   int cw, ch, x, y, text = 0;
   bool ok;
-  if (!env_open(&e, 320, 240)) {
-    result("one-window", false, "cannot open a headless screen");
-    return;
-  }
+  if (!env_open(&e, 320, 240, "one-window")) return;
   w = vc_window_new(e.s, "Hello", -1, 0);
   vc_window_size(w, &cw, &ch);
-  result("one-window-size", cw == c.w && ch == c.h && c.w == 308 &&
+  CASE("one-window-size", cw == c.w && ch == c.h && c.w == 308 &&
          c.h == 206, "client %dx%d, expected %dx%d", cw, ch, c.w, c.h);
   ok = draw(w, "VYOMA_DRAW clear #102030") == VD_DRAW_DONE &&
        draw(w, "VYOMA_DRAW fill 10 10 50 40 #ff0000") == VD_DRAW_DONE &&
        draw(w, "VYOMA_DRAW present") == VD_DRAW_PRESENT;
   n = vc_compose(e.s);
-  result("one-window-compose", ok && n >= (uint64_t)(320 * 240) &&
+  CASE("one-window-compose", ok && n >= (uint64_t)(320 * 240) &&
          e.be->frames == 1, "draws ok %d, pixels %llu, frames %llu", ok,
          (unsigned long long)n, (unsigned long long)e.be->frames);
-  result("one-window-client",
+  CASE("one-window-client",
          px(&e, c.x + 10, c.y + 10) == 0xffff0000u &&
          px(&e, c.x + 59, c.y + 49) == 0xffff0000u &&
          px(&e, c.x + 60, c.y + 50) == 0xff102030u &&
@@ -131,7 +115,7 @@ static void test_one_window(void) {
          px(&e, c.x + c.w - 1, c.y + c.h - 1) == 0xff102030u,
          "client pixels %08x %08x %08x", px(&e, c.x + 10, c.y + 10),
          px(&e, c.x + 60, c.y + 50), px(&e, c.x + c.w - 1, c.y + c.h - 1));
-  result("one-window-border",
+  CASE("one-window-border",
          px(&e, f.x, f.y + 100) == COL_BORDER &&
          px(&e, f.x + 1, f.y + 100) == COL_BORDER &&
          px(&e, f.x + f.w - 1, f.y + 100) == COL_BORDER &&
@@ -140,7 +124,7 @@ static void test_one_window(void) {
          "border pixels %08x %08x %08x", px(&e, f.x, f.y + 100),
          px(&e, f.x + f.w - 1, f.y + 100), px(&e, f.x + 100, f.y + f.h - 1));
   /* The title bar's right end has no text; its left part has the title. */
-  result("one-window-title",
+  CASE("one-window-title",
          px(&e, f.x + f.w - VC_BORDER - 3, f.y + VC_BORDER) == COL_TITLE &&
          px(&e, f.x + f.w - VC_BORDER - 3, c.y - 1) == COL_TITLE &&
          px(&e, f.x + f.w - VC_BORDER - 3, c.y) == 0xff102030u,
@@ -149,29 +133,29 @@ static void test_one_window(void) {
   for (y = f.y + VC_BORDER; y < c.y; y++)
     for (x = f.x + VC_BORDER; x < f.x + 80; x++)
       text += px(&e, x, y) != COL_TITLE;
-  result("one-window-title-text", text > 10, "%d text pixels in the title",
+  CASE("one-window-title-text", text > 10, "%d text pixels in the title",
          text);
-  result("one-window-desktop",
+  CASE("one-window-desktop",
          px(&e, 0, 0) == COL_DESKTOP && px(&e, 319, 239) == COL_DESKTOP &&
          px(&e, 2, 120) == COL_DESKTOP,
          "desktop pixels %08x %08x", px(&e, 0, 0), px(&e, 319, 239));
 
   frames = e.be->frames;
   n = vc_compose(e.s);
-  result("idle-compose", n == 0 && e.be->frames == frames,
+  CASE("idle-compose", n == 0 && e.be->frames == frames,
          "pixels %llu, frames %llu -> %llu", (unsigned long long)n,
          (unsigned long long)frames, (unsigned long long)e.be->frames);
 
   vc_focus(e.s, w);
   n = vc_compose(e.s);
-  result("focus-one", n > 0 && px(&e, f.x, f.y + 100) == COL_BORDER_FOCUS &&
+  CASE("focus-one", n > 0 && px(&e, f.x, f.y + 100) == COL_BORDER_FOCUS &&
          px(&e, f.x + f.w - VC_BORDER - 3, f.y + VC_BORDER) == COL_TITLE_FOCUS
          && px(&e, c.x + 10, c.y + 10) == 0xffff0000u,
          "border %08x title %08x", px(&e, f.x, f.y + 100),
          px(&e, f.x + f.w - VC_BORDER - 3, f.y + VC_BORDER));
   vc_window_free(w);
   n = vc_compose(e.s);
-  result("close-window", n > 0 && px(&e, f.x, f.y + 100) == COL_DESKTOP &&
+  CASE("close-window", n > 0 && px(&e, f.x, f.y + 100) == COL_DESKTOP &&
          px(&e, c.x + 10, c.y + 10) == COL_DESKTOP, "pixel %08x",
          px(&e, c.x + 10, c.y + 10));
   vc_screen_free(e.s);
@@ -185,10 +169,7 @@ static void test_damage(void) {
   uint32_t *copy;
   size_t sz = 320 * 240, i, outside = 0, inside = 0;
   uint64_t n;
-  if (!env_open(&e, 320, 240)) {
-    result("damage", false, "cannot open a headless screen");
-    return;
-  }
+  if (!env_open(&e, 320, 240, "damage")) return;
   a = vc_window_new(e.s, "A", -1, 0);
   b = vc_window_new(e.s, "B", -1, 0);
   paint(a, "#0000ff");
@@ -205,7 +186,7 @@ static void test_damage(void) {
     if (!in_a) outside += e.be->screen.px[i] != copy[i];
     else inside += e.be->screen.px[i] != copy[i];
   }
-  result("damage-only-presenter",
+  CASE("damage-only-presenter",
          n > 0 && n <= (uint64_t)fa.w * (uint64_t)fa.h && outside == 0 &&
          inside == 400 && px(&e, ca.x + 5, ca.y + 5) == 0xffff00ffu &&
          px(&e, cb.x + 5, cb.y + 5) == 0xff00ff00u,
@@ -213,30 +194,30 @@ static void test_damage(void) {
          (unsigned long long)n, fa.w * fa.h, outside, inside);
   /* only what was drawn since the last present is recomposed: the 20x20
   ** fill, not A's whole client; a present after drawing nothing, nothing */
-  result("damage-dirty-rect", n == 400, "recomposed %llu pixels, want 400",
+  CASE("damage-dirty-rect", n == 400, "recomposed %llu pixels, want 400",
          (unsigned long long)n);
   draw(a, "VYOMA_DRAW present");
   n = vc_compose(e.s);
-  result("damage-empty-present", n == 0, "recomposed %llu pixels, want 0",
+  CASE("damage-empty-present", n == 0, "recomposed %llu pixels, want 0",
          (unsigned long long)n);
   free(copy);
 
   /* Focus moves: both borders change colour. */
   vc_focus(e.s, a);
   vc_compose(e.s);
-  result("focus-a", px(&e, fa.x, fa.y + 50) == COL_BORDER_FOCUS &&
+  CASE("focus-a", px(&e, fa.x, fa.y + 50) == COL_BORDER_FOCUS &&
          px(&e, fb.x, fb.y + 50) == COL_BORDER, "borders %08x %08x",
          px(&e, fa.x, fa.y + 50), px(&e, fb.x, fb.y + 50));
   vc_focus(e.s, b);
   n = vc_compose(e.s);
-  result("focus-b", px(&e, fa.x, fa.y + 50) == COL_BORDER &&
+  CASE("focus-b", px(&e, fa.x, fa.y + 50) == COL_BORDER &&
          px(&e, fb.x, fb.y + 50) == COL_BORDER_FOCUS &&
          n >= (uint64_t)(fa.w * fa.h + fb.w * fb.h),
          "borders %08x %08x, pixels %llu", px(&e, fa.x, fa.y + 50),
          px(&e, fb.x, fb.y + 50), (unsigned long long)n);
   vc_focus(e.s, NULL);
   vc_compose(e.s);
-  result("focus-none", px(&e, fb.x, fb.y + 50) == COL_BORDER,
+  CASE("focus-none", px(&e, fb.x, fb.y + 50) == COL_BORDER,
          "border %08x", px(&e, fb.x, fb.y + 50));
   vc_window_free(a);
   vc_window_free(b);
@@ -251,10 +232,7 @@ static void test_tiles(void) {
   vc_window *w[4];
   int i, bad = 0, cw, ch;
   char why[256] = "";
-  if (!env_open(&e, 320, 240)) {
-    result("tiles", false, "cannot open a headless screen");
-    return;
-  }
+  if (!env_open(&e, 320, 240, "tiles")) return;
   for (i = 0; i < 4; i++) w[i] = vc_window_new(e.s, "tile", -1, 0);
   for (i = 0; i < 4; i++) paint(w[i], cols[i]);
   vc_compose(e.s);
@@ -277,7 +255,7 @@ static void test_tiles(void) {
     snprintf(why, sizeof why, "gap pixels %08x %08x", px(&e, 160, 60),
              px(&e, 60, 120));
   }
-  result("tiles-2x2", bad == 0, "%s", why);
+  CASE("tiles-2x2", bad == 0, "%s", why);
 
   /* Three windows: 2 columns, the last row's single tile spans the width. */
   vc_window_free(w[3]);
@@ -287,7 +265,7 @@ static void test_tiles(void) {
     paint(w[2], "#0000ff");
     vc_compose(e.s);
     vc_window_size(w[2], &cw, &ch);
-    result("tiles-last-row-wide", cw == 320 - 2 * VC_GAP - 2 * VC_BORDER &&
+    CASE("tiles-last-row-wide", cw == 320 - 2 * VC_GAP - 2 * VC_BORDER &&
            cw == c.w && px(&e, 300, c.y + 5) == 0xff0000ffu,
            "last tile %dx%d, pixel %08x", cw, ch, px(&e, 300, c.y + 5));
   }
@@ -300,23 +278,20 @@ static void test_stacked(void) {
   vc_window *a, *b;
   int cw, ch, sw = 320 * 2 / 3, sh = 240 * 2 / 3;
   uint64_t n;
-  if (!env_open(&e, 320, 240)) {
-    result("stacked", false, "cannot open a headless screen");
-    return;
-  }
+  if (!env_open(&e, 320, 240, "stacked")) return;
   a = vc_window_new(e.s, "A", -1, 0);
   b = vc_window_new(e.s, "B", -1, 0);
   vc_set_layout(e.s, VC_STACKED);
-  result("stacked-layout", vc_get_layout(e.s) == VC_STACKED, "layout %d",
+  CASE("stacked-layout", vc_get_layout(e.s) == VC_STACKED, "layout %d",
          (int)vc_get_layout(e.s));
   vc_window_size(a, &cw, &ch);
-  result("stacked-size", cw == sw - 2 * VC_BORDER &&
+  CASE("stacked-size", cw == sw - 2 * VC_BORDER &&
          ch == sh - 2 * VC_BORDER - VC_TITLE_H, "client %dx%d", cw, ch);
   paint(a, "#ff0000");
   paint(b, "#00ff00");
   vc_compose(e.s);
   /* A at (0,0), B cascaded to (32,32) and on top where they overlap. */
-  result("stacked-overlap",
+  CASE("stacked-overlap",
          px(&e, 100, 100) == 0xff00ff00u &&
          px(&e, VC_BORDER + 5, VC_BORDER + VC_TITLE_H + 5) == 0xffff0000u &&
          px(&e, 32 + sw - 1, 32 + 60) == COL_BORDER &&
@@ -326,7 +301,7 @@ static void test_stacked(void) {
          px(&e, 32 + sw - 1, 32 + 60));
   vc_focus(e.s, a);
   n = vc_compose(e.s);
-  result("stacked-focus-raises",
+  CASE("stacked-focus-raises",
          n > 0 && px(&e, 100, 100) == 0xffff0000u &&
          px(&e, sw - 1, 60) == COL_BORDER_FOCUS &&
          px(&e, 32 + sw - 1, 32 + sh - 20) == COL_BORDER,
@@ -345,16 +320,13 @@ static void test_resize(void) {
   vd_rect c1 = client_of(tile(320, 240, 1, 0));
   vd_rect c2 = client_of(tile(320, 240, 2, 0));
   int cw, ch;
-  if (!env_open(&e, 320, 240)) {
-    result("resize", false, "cannot open a headless screen");
-    return;
-  }
+  if (!env_open(&e, 320, 240, "resize")) return;
   b = vc_window_new(e.s, "B", -1, 0);
   g1 = vc_window_generation(b);
   a = vc_window_new(e.s, "A", -1, 0);
   g2 = vc_window_generation(b);
   vc_window_size(b, &cw, &ch);
-  result("resize-generation", g2 != g1 && cw == c2.w && ch == c2.h,
+  CASE("resize-generation", g2 != g1 && cw == c2.w && ch == c2.h,
          "generation %u -> %u, client %dx%d (want %dx%d)", g1, g2, cw, ch,
          c2.w, c2.h);
   /* A was born at half the width, so its back canvas is that wide. */
@@ -367,7 +339,7 @@ static void test_resize(void) {
   paint(a, "#00ff00");
   vc_compose(e.s);
   vc_window_size(a, &cw, &ch);
-  result("resize-back-canvas",
+  CASE("resize-back-canvas",
          g3 != ga && cw == c1.w && ch == c1.h &&
          px(&e, c1.x + c1.w - 1, c1.y + c1.h - 1) == 0xff00ff00u &&
          px(&e, c1.x + c2.w + 5, c1.y + 5) == 0xff00ff00u &&
@@ -386,10 +358,7 @@ static void test_budget(void) {
   vd_rect ca = client_of(tile(320, 240, 2, 0));
   vd_rect cb = client_of(tile(320, 240, 2, 1));
   vc_stats st;
-  if (!env_open(&e, 320, 240)) {
-    result("budget", false, "cannot open a headless screen");
-    return;
-  }
+  if (!env_open(&e, 320, 240, "budget")) return;
   a = vc_window_new(e.s, "flood", -1, 0);
   b = vc_window_new(e.s, "calm", -1, 0);
   vc_window_set_budget(a, 100, 1u << 30);
@@ -399,19 +368,19 @@ static void test_budget(void) {
     if (rc != VD_DRAW_DONE) break;
     ok_before++;
   }
-  result("budget-commands", rc == VC_DRAW_BUDGET && ok_before >= 100 &&
+  CASE("budget-commands", rc == VC_DRAW_BUDGET && ok_before >= 100 &&
          !strcmp(err, "budget: 100 commands/s exceeded"),
          "rc %d after %d commands, err \"%s\"", rc, ok_before, err);
   rc = vc_window_draw(a, "VYOMA_DRAW present", 18, err, sizeof err);
-  result("budget-present-allowed", rc == VD_DRAW_PRESENT, "rc %d (%s)", rc,
+  CASE("budget-present-allowed", rc == VD_DRAW_PRESENT, "rc %d (%s)", rc,
          err);
-  result("budget-other-window", paint(b, "#00ff00"), "draws refused");
+  CASE("budget-other-window", paint(b, "#00ff00"), "draws refused");
   vc_compose(e.s);
-  result("budget-both-compose", px(&e, ca.x + 1, ca.y + 1) == 0xffff0000u &&
+  CASE("budget-both-compose", px(&e, ca.x + 1, ca.y + 1) == 0xffff0000u &&
          px(&e, cb.x + 1, cb.y + 1) == 0xff00ff00u, "pixels %08x %08x",
          px(&e, ca.x + 1, ca.y + 1), px(&e, cb.x + 1, cb.y + 1));
   st = vc_get_stats(e.s);
-  result("budget-stats", st.budget_drops == 1 && st.presents == 2,
+  CASE("budget-stats", st.budget_drops == 1 && st.presents == 2,
          "drops %llu presents %llu", (unsigned long long)st.budget_drops,
          (unsigned long long)st.presents);
 
@@ -422,7 +391,7 @@ static void test_budget(void) {
     rc = vc_window_draw(b, l, strlen(l), err, sizeof err);
     if (rc != VD_DRAW_DONE) break;
   }
-  result("budget-pixels", rc == VC_DRAW_BUDGET &&
+  CASE("budget-pixels", rc == VC_DRAW_BUDGET &&
          !strcmp(err, "budget: 1000 pixels/s exceeded"),
          "rc %d after %d, err \"%s\"", rc, i, err);
   vc_window_free(a);
@@ -438,17 +407,14 @@ static void test_screenshot(void) {
   char dir[] = "/tmp/vc-shot-XXXXXX", path[64];
   vd_surface img = {0};
   int rc, dfd, fd, x, y, diff = 0;
-  if (!env_open(&e, 160, 120)) {
-    result("screenshot", false, "cannot open a headless screen");
-    return;
-  }
+  if (!env_open(&e, 160, 120, "screenshot")) return;
   a = vc_window_new(e.s, "shot", -1, 0);
   draw(a, "VYOMA_DRAW clear #203040");
   draw(a, "VYOMA_DRAW circle 40 30 20 #ffcc00 fill");
   draw(a, "VYOMA_DRAW present");
   rc = vc_screenshot(e.s, &png, &len);
   if (rc != VD_OK || !mkdtemp(dir)) {
-    result("screenshot", false, "vc_screenshot %d", rc);
+    CASE("screenshot", false, "vc_screenshot %d", rc);
     free(png);
     vc_window_free(a);
     vc_screen_free(e.s);
@@ -467,7 +433,7 @@ static void test_screenshot(void) {
       for (x = 0; x < 160; x++)
         diff += img.px[(size_t)y * img.stride + x] != px(&e, x, y);
   }
-  result("screenshot", rc == VD_OK && img.w == 160 && img.h == 120 &&
+  CASE("screenshot", rc == VD_OK && img.w == 160 && img.h == 120 &&
          diff == 0 && len > 8 && !memcmp(png, "\x89PNG", 4) &&
          px(&e, VC_GAP + VC_BORDER + 40, VC_GAP + VC_BORDER + VC_TITLE_H + 30)
              == 0xffffcc00u,
@@ -485,10 +451,7 @@ static void test_bar_and_tiny(void) {
   env e;
   vc_window *bar, *w;
   int cw, ch, bw, bh;
-  if (!env_open(&e, 320, 240)) {
-    result("bar", false, "cannot open a headless screen");
-    return;
-  }
+  if (!env_open(&e, 320, 240, "bar")) return;
   w = vc_window_new(e.s, "win", -1, 0);
   bar = vc_window_new(e.s, "bar", -1, VC_WIN_BAR);
   paint(bar, "#ff8000");
@@ -497,7 +460,7 @@ static void test_bar_and_tiny(void) {
   vc_window_size(bar, &bw, &bh);
   vc_window_size(w, &cw, &ch);
   /* the tiled area starts below the bar: tile {4, 32, 312, 204} */
-  result("bar", bw == 320 && bh == VC_BAR_H && cw == 308 &&
+  CASE("bar", bw == 320 && bh == VC_BAR_H && cw == 308 &&
          ch == 240 - VC_BAR_H - 2 * VC_GAP - 2 * VC_BORDER - VC_TITLE_H &&
          px(&e, 0, 0) == 0xffff8000u && px(&e, 319, VC_BAR_H - 1) == 0xffff8000u &&
          px(&e, 10, VC_BAR_H) == COL_DESKTOP &&
@@ -511,10 +474,7 @@ static void test_bar_and_tiny(void) {
   vc_screen_free(e.s);
 
   /* A screen too small for chrome: clients stay 16 x 16, clipped. */
-  if (!env_open(&e, 24, 20)) {
-    result("tiny-screen", false, "cannot open a headless screen");
-    return;
-  }
+  if (!env_open(&e, 24, 20, "tiny-screen")) return;
   w = vc_window_new(e.s, "tiny", -1, 0);
   bar = vc_window_new(e.s, "tiny2", -1, 0);
   paint(w, "#ff0000");
@@ -524,7 +484,7 @@ static void test_bar_and_tiny(void) {
   vc_compose(e.s);
   vc_window_size(w, &cw, &ch);
   vc_window_size(bar, &bw, &bh);
-  result("tiny-screen", cw == 16 && ch == 16 && bw == 16 && bh == 16 &&
+  CASE("tiny-screen", cw == 16 && ch == 16 && bw == 16 && bh == 16 &&
          vc_compose(e.s) == 0, "clients %dx%d %dx%d", cw, ch, bw, bh);
   vc_window_free(bar);
   vc_window_free(w);
@@ -571,10 +531,7 @@ static void test_threads(void) {
   pthread_t t[3];
   vc_stats st;
   int i, ok = 1;
-  if (!env_open(&e, 200, 150)) {
-    result("threads", false, "cannot open a headless screen");
-    return;
-  }
+  if (!env_open(&e, 200, 150, "threads")) return;
   for (i = 0; i < 2; i++) {
     a[i].w = vc_window_new(e.s, "app", -1, 0);
     vc_window_set_budget(a[i].w, 1u << 30, 1ull << 40);
@@ -594,7 +551,7 @@ static void test_threads(void) {
     if (px(&e, c.x + (ITER - 1) % 40 + 5, c.y + (ITER - 1) % 30 + 5) != want)
       ok = 0;
   }
-  result("threads", ok && a[0].errors == 0 && a[1].errors == 0 &&
+  CASE("threads", ok && a[0].errors == 0 && a[1].errors == 0 &&
          st.presents == 2 * ITER && st.frames > 0,
          "errors %d %d, presents %llu, frames %llu, final pixels ok %d",
          a[0].errors, a[1].errors, (unsigned long long)st.presents,
@@ -604,7 +561,7 @@ static void test_threads(void) {
 }
 
 int main(int argc, char **argv) {
-  if (argc > 1) label = argv[1];
+  check_init(argc, argv, "compositor");
   test_one_window();
   test_damage();
   test_tiles();
@@ -614,5 +571,5 @@ int main(int argc, char **argv) {
   test_screenshot();
   test_bar_and_tiny();
   test_threads();
-  return failed;
+  return check_end();
 }

@@ -12,8 +12,8 @@
 #include "../../display/vd.h"
 #include "../../font/vf.h"
 
-#define CHECK_PROG "draw"
-#include "check.h"
+#include "../check.h"
+#include "fixture.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -26,8 +26,6 @@
 #define REF_DIR "tests/display/ref"
 #define REF_NAME "scene.png"
 
-static char tmpdir[] = "/tmp/vd-draw-XXXXXX";
-static int appfd = -1;
 static vf_font *font;
 
 
@@ -52,14 +50,6 @@ static uint32_t px(const vd_canvas *c, int x, int y)
   return c->surf.px[(size_t)y * c->surf.stride + x];
 }
 
-static bool put(const char *rel, const void *data, size_t len)
-{
-  int fd = openat(appfd, rel, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) return false;
-  bool ok = write(fd, data, len) == (ssize_t)len;
-  close(fd);
-  return ok;
-}
 
 /* Writes a w x h PNG into the app folder: a gradient (or one colour). */
 static bool put_png(const char *rel, int w, int h, uint32_t solid)
@@ -81,92 +71,91 @@ static bool put_png(const char *rel, int w, int h, uint32_t solid)
 
 static void canvas(vd_canvas *c, int w, int h)
 {
-  vd_canvas_init(c, font, appfd);
+  vd_canvas_init(c, font, scratch_fd);
   vd_surface_init(&c->surf, w, h, 0xff000000u);
 }
 
 /* ---- ops ----------------------------------------------------------------- */
 
-static bool t_ops(void)
+static void t_ops(void)
 {
   vd_canvas c;
   canvas(&c, 100, 80);
   int rc;
-  CHECK((rc = ex(&c, "VYOMA_DRAW clear #112233")) == VD_DRAW_DONE,
+  REQUIREF((rc = ex(&c, "VYOMA_DRAW clear #112233")) == VD_DRAW_DONE,
         "clear gave %d: %s", rc, err);
-  CHECK(px(&c, 0, 0) == 0xff112233u && px(&c, 99, 79) == 0xff112233u,
+  REQUIREF(px(&c, 0, 0) == 0xff112233u && px(&c, 99, 79) == 0xff112233u,
         "clear");
-  CHECK(vd_canvas_last_cost(&c) == 8000, "clear cost %llu",
+  REQUIREF(vd_canvas_last_cost(&c) == 8000, "clear cost %llu",
         (unsigned long long)vd_canvas_last_cost(&c));
-  CHECK(ex(&c, "fill 1 2 3 4 #FF0000") == 0, "fill: %s", err);
-  CHECK(px(&c, 1, 2) == 0xffff0000u && px(&c, 3, 5) == 0xffff0000u &&
+  REQUIREF(ex(&c, "fill 1 2 3 4 #FF0000") == 0, "fill: %s", err);
+  REQUIREF(px(&c, 1, 2) == 0xffff0000u && px(&c, 3, 5) == 0xffff0000u &&
         px(&c, 4, 2) == 0xff112233u && px(&c, 1, 6) == 0xff112233u, "fill px");
-  CHECK(vd_canvas_last_cost(&c) == 12, "fill cost %llu",
+  REQUIREF(vd_canvas_last_cost(&c) == 12, "fill cost %llu",
         (unsigned long long)vd_canvas_last_cost(&c));
-  CHECK(ex(&c, "VYOMA_DRAW   rect  10 10 5 5   #00ff00  ") == 0,
+  REQUIREF(ex(&c, "VYOMA_DRAW   rect  10 10 5 5   #00ff00  ") == 0,
         "rect with extra spaces: %s", err);
-  CHECK(px(&c, 10, 10) == 0xff00ff00u && px(&c, 14, 14) == 0xff00ff00u &&
+  REQUIREF(px(&c, 10, 10) == 0xff00ff00u && px(&c, 14, 14) == 0xff00ff00u &&
         px(&c, 12, 12) == 0xff112233u, "rect px");
-  CHECK(ex(&c, "line 20 30 29 30 #0000ff") == 0, "line: %s", err);
-  CHECK(px(&c, 20, 30) == 0xff0000ffu && px(&c, 29, 30) == 0xff0000ffu &&
+  REQUIREF(ex(&c, "line 20 30 29 30 #0000ff") == 0, "line: %s", err);
+  REQUIREF(px(&c, 20, 30) == 0xff0000ffu && px(&c, 29, 30) == 0xff0000ffu &&
         px(&c, 30, 30) == 0xff112233u, "line px");
-  CHECK(vd_canvas_last_cost(&c) == 10, "line cost %llu",
+  REQUIREF(vd_canvas_last_cost(&c) == 10, "line cost %llu",
         (unsigned long long)vd_canvas_last_cost(&c));
-  CHECK(ex(&c, "circle 50 50 5 #ffffff") == 0, "circle: %s", err);
-  CHECK(px(&c, 55, 50) == 0xffffffffu && px(&c, 50, 50) == 0xff112233u,
+  REQUIREF(ex(&c, "circle 50 50 5 #ffffff") == 0, "circle: %s", err);
+  REQUIREF(px(&c, 55, 50) == 0xffffffffu && px(&c, 50, 50) == 0xff112233u,
         "circle px");
-  CHECK(ex(&c, "circle 50 50 5 #ffffff80 fill") == 0, "disc: %s", err);
-  CHECK(px(&c, 50, 50) != 0xff112233u && px(&c, 50, 50) != 0xffffffffu,
+  REQUIREF(ex(&c, "circle 50 50 5 #ffffff80 fill") == 0, "disc: %s", err);
+  REQUIREF(px(&c, 50, 50) != 0xff112233u && px(&c, 50, 50) != 0xffffffffu,
         "translucent disc px %08x", px(&c, 50, 50));
-  CHECK(vd_canvas_last_cost(&c) == 121, "circle cost %llu",
+  REQUIREF(vd_canvas_last_cost(&c) == 121, "circle cost %llu",
         (unsigned long long)vd_canvas_last_cost(&c));
-  CHECK(ex(&c, "fill -1000000 -1000000 1000000 1000000 #000000") == 0 &&
+  REQUIREF(ex(&c, "fill -1000000 -1000000 1000000 1000000 #000000") == 0 &&
         px(&c, 0, 0) == 0xff112233u && vd_canvas_last_cost(&c) == 1,
         "off-surface fill");
-  CHECK(ex(&c, "fill -5 -5 1000000 1000000 #00000000") == 0 &&
+  REQUIREF(ex(&c, "fill -5 -5 1000000 1000000 #00000000") == 0 &&
         vd_canvas_last_cost(&c) == 8000, "huge fill cost %llu",
         (unsigned long long)vd_canvas_last_cost(&c));
   if (font) {
     int before = 0, after = 0;
     for (int y = 60; y < 80; y++)
       for (int x = 0; x < 40; x++) before += px(&c, x, y) == 0xffffffffu;
-    CHECK(ex(&c, "text 2 60 #ffffff \"Hi\\\\\" 18") == 0, "text: %s", err);
+    REQUIREF(ex(&c, "text 2 60 #ffffff \"Hi\\\\\" 18") == 0, "text: %s", err);
     for (int y = 60; y < 80; y++)
       for (int x = 0; x < 40; x++) after += px(&c, x, y) == 0xffffffffu;
-    CHECK(after > before + 10, "text drew %d px", after - before);
+    REQUIREF(after > before + 10, "text drew %d px", after - before);
     uint64_t cost = vd_canvas_last_cost(&c);
-    CHECK(cost >= 18 * 10 && cost <= 18 * 40, "text cost %llu",
+    REQUIREF(cost >= 18 * 10 && cost <= 18 * 40, "text cost %llu",
           (unsigned long long)cost);
-    CHECK(ex(&c, "text 2 2 #ffffff \"two\\nlines\\t\\r\\\"\"") == 0,
+    REQUIREF(ex(&c, "text 2 2 #ffffff \"two\\nlines\\t\\r\\\"\"") == 0,
           "default size and escapes: %s", err);
-    CHECK(vd_canvas_last_cost(&c) >= 2 * 16 * 10, "two-line text cost");
+    REQUIREF(vd_canvas_last_cost(&c) >= 2 * 16 * 10, "two-line text cost");
   }
-  CHECK(put_png("img.png", 8, 6, 0), "write img.png");
-  CHECK(ex(&c, "image 90 70 \"img.png\"") == 0, "image: %s", err);
-  CHECK(px(&c, 90, 70) == 0xff0000c0u && px(&c, 89, 70) == 0xff112233u,
+  REQUIREF(put_png("img.png", 8, 6, 0), "write img.png");
+  REQUIREF(ex(&c, "image 90 70 \"img.png\"") == 0, "image: %s", err);
+  REQUIREF(px(&c, 90, 70) == 0xff0000c0u && px(&c, 89, 70) == 0xff112233u,
         "image px %08x", px(&c, 90, 70));
-  CHECK(vd_canvas_last_cost(&c) == 48, "image cost %llu",
+  REQUIREF(vd_canvas_last_cost(&c) == 48, "image cost %llu",
         (unsigned long long)vd_canvas_last_cost(&c));
-  CHECK(ex(&c, "image 95 75 \"img.png\"") == 0 && vd_canvas_last_cost(&c) == 25,
+  REQUIREF(ex(&c, "image 95 75 \"img.png\"") == 0 && vd_canvas_last_cost(&c) == 25,
         "clipped image cost %llu", (unsigned long long)vd_canvas_last_cost(&c));
-  CHECK((rc = ex(&c, "VYOMA_DRAW present")) == VD_DRAW_PRESENT,
+  REQUIREF((rc = ex(&c, "VYOMA_DRAW present")) == VD_DRAW_PRESENT,
         "present gave %d", rc);
-  CHECK(ex(&c, "present  ") == VD_DRAW_PRESENT, "present with spaces");
-  CHECK(ex(&c, "  VYOMA_DRAW present") == VD_DRAW_PRESENT, "leading spaces");
-  CHECK(vd_canvas_last_cost(&c) == 1, "present cost");
+  REQUIREF(ex(&c, "present  ") == VD_DRAW_PRESENT, "present with spaces");
+  REQUIREF(ex(&c, "  VYOMA_DRAW present") == VD_DRAW_PRESENT, "leading spaces");
+  REQUIREF(vd_canvas_last_cost(&c) == 1, "present cost");
   uint64_t cmds = c.commands, errs = c.errors;
-  CHECK(c.presents == 3, "presents %llu", (unsigned long long)c.presents);
-  CHECK(ex(&c, "nope") < 0 && c.errors == errs + 1 && c.commands == cmds + 1,
+  REQUIREF(c.presents == 3, "presents %llu", (unsigned long long)c.presents);
+  REQUIREF(ex(&c, "nope") < 0 && c.errors == errs + 1 && c.commands == cmds + 1,
         "error counters");
-  CHECK(vd_canvas_last_cost(&c) == 1, "error cost");
+  REQUIREF(vd_canvas_last_cost(&c) == 1, "error cost");
   vd_canvas_free(&c);
-  CHECK(c.surf.px == NULL && c.images == NULL, "free");
-  return true;
+  REQUIREF(c.surf.px == NULL && c.images == NULL, "free");
 }
 
 /* ---- errors -------------------------------------------------------------- */
 
-static bool t_errors(void)
+static void t_errors(void)
 {
   static const struct { const char *line; const char *msg; } cases[] = {
     { "bogus 1 2", "unknown op \"bogus\"" },
@@ -230,120 +219,118 @@ static bool t_errors(void)
   };
   vd_canvas c;
   canvas(&c, 20, 20);
-  CHECK(put("notpng.png", "GIF89a not really", 17), "write");
-  unlinkat(appfd, "link.png", 0);
-  CHECK(symlinkat("/etc/passwd", appfd, "link.png") == 0, "symlink");
+  REQUIREF(put("notpng.png", "GIF89a not really", 17), "write");
+  unlinkat(scratch_fd, "link.png", 0);
+  REQUIREF(symlinkat("/etc/passwd", scratch_fd, "link.png") == 0, "symlink");
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     memset(err, 'X', sizeof err);
     int rc = ex(&c, cases[i].line);
-    CHECK(rc < 0, "\"%s\" gave %d", cases[i].line, rc);
-    CHECK(strcmp(err, cases[i].msg) == 0, "\"%s\": got '%s', want '%s'",
+    REQUIREF(rc < 0, "\"%s\" gave %d", cases[i].line, rc);
+    REQUIREF(strcmp(err, cases[i].msg) == 0, "\"%s\": got '%s', want '%s'",
           cases[i].line, err, cases[i].msg);
     /* the app stays usable after any error */
-    CHECK(ex(&c, "fill 0 0 1 1 #abcdef") == 0 && px(&c, 0, 0) == 0xffabcdefu,
+    REQUIREF(ex(&c, "fill 0 0 1 1 #abcdef") == 0 && px(&c, 0, 0) == 0xffabcdefu,
           "unusable after \"%s\"", cases[i].line);
     ex(&c, "clear #000000");
   }
-  CHECK(c.errors == sizeof cases / sizeof cases[0], "errors %llu",
+  REQUIREF(c.errors == sizeof cases / sizeof cases[0], "errors %llu",
         (unsigned long long)c.errors);
   /* codes */
-  CHECK(ex(&c, "image 0 0 \"missing.png\"") == VD_ENOENT, "ENOENT");
-  CHECK(ex(&c, "image 0 0 \"../x.png\"") == VD_EACCES, "EACCES");
-  CHECK(ex(&c, "nope") == VD_EINVAL, "EINVAL");
+  REQUIREF(ex(&c, "image 0 0 \"missing.png\"") == VD_ENOENT, "ENOENT");
+  REQUIREF(ex(&c, "image 0 0 \"../x.png\"") == VD_EACCES, "EACCES");
+  REQUIREF(ex(&c, "nope") == VD_EINVAL, "EINVAL");
   /* errlen is honoured, messages stay one line */
   char small[10];
-  CHECK(vd_canvas_exec(&c, "xyzxyzxyzxyz", 12, small, sizeof small) < 0 &&
+  REQUIREF(vd_canvas_exec(&c, "xyzxyzxyzxyz", 12, small, sizeof small) < 0 &&
         strlen(small) == 9, "errlen 10 gave %zu bytes", strlen(small));
-  CHECK(ex(&c, "ab\ncd\r\x01\xff") < 0 && !strchr(err, '\n') &&
+  REQUIREF(ex(&c, "ab\ncd\r\x01\xff") < 0 && !strchr(err, '\n') &&
         strcmp(err, "unknown op \"ab?cd???\"") == 0, "control bytes: %s", err);
-  CHECK(vd_canvas_exec(&c, "nope", 4, NULL, 0) == VD_EINVAL, "NULL err");
+  REQUIREF(vd_canvas_exec(&c, "nope", 4, NULL, 0) == VD_EINVAL, "NULL err");
   vd_canvas_free(&c);
   /* no font, no folder */
   vd_canvas_init(&c, NULL, -1);
   vd_surface_init(&c.surf, 10, 10, 0);
-  CHECK(ex(&c, "text 1 1 #ffffff \"hi\"") < 0 &&
+  REQUIREF(ex(&c, "text 1 1 #ffffff \"hi\"") < 0 &&
         strcmp(err, "text: no font") == 0, "no font: %s", err);
-  CHECK(ex(&c, "image 1 1 \"img.png\"") < 0 &&
+  REQUIREF(ex(&c, "image 1 1 \"img.png\"") < 0 &&
         strcmp(err, "image: no app folder") == 0, "no folder: %s", err);
   vd_canvas_free(&c);
   /* a canvas whose surface was never set up draws nothing, safely */
-  vd_canvas_init(&c, font, appfd);
-  CHECK(ex(&c, "clear #ffffff") == 0 && ex(&c, "image 0 0 \"img.png\"") == 0,
+  vd_canvas_init(&c, font, scratch_fd);
+  REQUIREF(ex(&c, "clear #ffffff") == 0 && ex(&c, "image 0 0 \"img.png\"") == 0,
         "empty canvas: %s", err);
-  CHECK(vd_canvas_last_cost(&c) >= 1, "cost 0");
+  REQUIREF(vd_canvas_last_cost(&c) >= 1, "cost 0");
   vd_canvas_free(&c);
-  return true;
 }
 
 /* ---- images -------------------------------------------------------------- */
 
-static bool t_image_cache(void)
+static void t_image_cache(void)
 {
   vd_canvas c;
   canvas(&c, 40, 40);
   char line[64], name[32];
   /* a cached image draws even after its file is gone */
-  CHECK(put_png("gone.png", 4, 4, 0xff445566u), "write");
-  CHECK(ex(&c, "image 0 0 \"gone.png\"") == 0, "first draw: %s", err);
-  unlinkat(appfd, "gone.png", 0);
-  CHECK(ex(&c, "clear #000000") == 0 && ex(&c, "image 1 1 \"gone.png\"") == 0 &&
+  REQUIREF(put_png("gone.png", 4, 4, 0xff445566u), "write");
+  REQUIREF(ex(&c, "image 0 0 \"gone.png\"") == 0, "first draw: %s", err);
+  unlinkat(scratch_fd, "gone.png", 0);
+  REQUIREF(ex(&c, "clear #000000") == 0 && ex(&c, "image 1 1 \"gone.png\"") == 0 &&
         px(&c, 1, 1) == 0xff445566u, "cached draw: %s", err);
   /* 32 entries at most; the least recently used goes first */
   for (int i = 0; i < 33; i++) {
     snprintf(name, sizeof name, "n%d.png", i);
-    CHECK(put_png(name, 2, 2, 0xff000000u | (uint32_t)i), "write %s", name);
+    REQUIREF(put_png(name, 2, 2, 0xff000000u | (uint32_t)i), "write %s", name);
   }
   for (int i = 0; i < 33; i++) {
     snprintf(line, sizeof line, "image 0 0 \"n%d.png\"", i);
-    CHECK(ex(&c, line) == 0 && px(&c, 0, 0) == (0xff000000u | (uint32_t)i),
+    REQUIREF(ex(&c, line) == 0 && px(&c, 0, 0) == (0xff000000u | (uint32_t)i),
           "%s: %s", line, err);
   }
   for (int i = 0; i < 33; i++) {
     snprintf(name, sizeof name, "n%d.png", i);
-    unlinkat(appfd, name, 0);
+    unlinkat(scratch_fd, name, 0);
   }
   /* 34 images went in: the two least recently used (gone, n0) are out */
-  CHECK(ex(&c, "image 0 0 \"n32.png\"") == 0, "newest evicted");
-  CHECK(ex(&c, "image 0 0 \"n1.png\"") == 0, "n1 evicted");
-  CHECK(ex(&c, "image 0 0 \"n0.png\"") == VD_ENOENT, "n0 (oldest) kept");
-  CHECK(ex(&c, "image 0 0 \"gone.png\"") == VD_ENOENT, "gone.png kept");
+  REQUIREF(ex(&c, "image 0 0 \"n32.png\"") == 0, "newest evicted");
+  REQUIREF(ex(&c, "image 0 0 \"n1.png\"") == 0, "n1 evicted");
+  REQUIREF(ex(&c, "image 0 0 \"n0.png\"") == VD_ENOENT, "n0 (oldest) kept");
+  REQUIREF(ex(&c, "image 0 0 \"gone.png\"") == VD_ENOENT, "gone.png kept");
   /* 16 MiB of pixels: two 2048 x 1024 images fit, a third evicts the
   ** least recently used */
   vd_canvas_free(&c);
   canvas(&c, 40, 40);
   /* encoded once (slow under ASan), copied to three names: three entries */
-  CHECK(put_png("big0.png", 2048, 1024, 0xff101010u), "big");
+  REQUIREF(put_png("big0.png", 2048, 1024, 0xff101010u), "big");
   for (int i = 1; i < 3; i++) {
     snprintf(name, sizeof name, "big%d.png", i);
-    CHECK(linkat(appfd, "big0.png", appfd, name, 0) == 0, "link %s", name);
+    REQUIREF(linkat(scratch_fd, "big0.png", scratch_fd, name, 0) == 0, "link %s", name);
   }
-  CHECK(ex(&c, "image 0 0 \"big0.png\"") == 0 &&
+  REQUIREF(ex(&c, "image 0 0 \"big0.png\"") == 0 &&
         ex(&c, "image 0 0 \"big1.png\"") == 0, "big: %s", err);
-  unlinkat(appfd, "big0.png", 0);
-  unlinkat(appfd, "big1.png", 0);
-  CHECK(ex(&c, "image 0 0 \"big0.png\"") == 0 &&
+  unlinkat(scratch_fd, "big0.png", 0);
+  unlinkat(scratch_fd, "big1.png", 0);
+  REQUIREF(ex(&c, "image 0 0 \"big0.png\"") == 0 &&
         ex(&c, "image 0 0 \"big1.png\"") == 0, "two bigs not both cached");
-  CHECK(ex(&c, "image 0 0 \"big2.png\"") == 0, "big2: %s", err);
-  CHECK(ex(&c, "image 0 0 \"big1.png\"") == 0, "big1 evicted");
-  CHECK(ex(&c, "image 0 0 \"big0.png\"") == VD_ENOENT, "big0 kept");
+  REQUIREF(ex(&c, "image 0 0 \"big2.png\"") == 0, "big2: %s", err);
+  REQUIREF(ex(&c, "image 0 0 \"big1.png\"") == 0, "big1 evicted");
+  REQUIREF(ex(&c, "image 0 0 \"big0.png\"") == VD_ENOENT, "big0 kept");
   for (int i = 0; i < 3; i++) {
     snprintf(name, sizeof name, "big%d.png", i);
-    unlinkat(appfd, name, 0);
+    unlinkat(scratch_fd, name, 0);
   }
   vd_canvas_free(&c);
-  return true;
 }
 
-static bool t_confinement(void)
+static void t_confinement(void)
 {
   vd_canvas c;
   canvas(&c, 20, 20);
-  mkdirat(appfd, "sub", 0755);
-  CHECK(put_png("sub/in.png", 3, 3, 0xff00aa00u), "write");
-  unlinkat(appfd, "sub/out", 0);
-  CHECK(symlinkat("..", appfd, "sub/up") == 0 || 1, "symlink");
-  unlinkat(appfd, "dirlink", 0);
-  CHECK(symlinkat("/etc", appfd, "dirlink") == 0, "symlink");
+  mkdirat(scratch_fd, "sub", 0755);
+  REQUIREF(put_png("sub/in.png", 3, 3, 0xff00aa00u), "write");
+  unlinkat(scratch_fd, "sub/out", 0);
+  REQUIREF(symlinkat("..", scratch_fd, "sub/up") == 0 || 1, "symlink");
+  unlinkat(scratch_fd, "dirlink", 0);
+  REQUIREF(symlinkat("/etc", scratch_fd, "dirlink") == 0, "symlink");
   const char *bad[] = { "../x.png", "sub/../../x.png", "/etc/passwd",
                         "dirlink/passwd", "sub/up/../x.png",
                         "../../../../../../etc/passwd" };
@@ -351,18 +338,17 @@ static bool t_confinement(void)
     char line[128];
     snprintf(line, sizeof line, "image 0 0 \"%s\"", bad[i]);
     int rc = ex(&c, line);
-    CHECK(rc == VD_EACCES && strstr(err, "escapes the app folder"),
+    REQUIREF(rc == VD_EACCES && strstr(err, "escapes the app folder"),
           "%s gave %d: %s", bad[i], rc, err);
   }
-  CHECK(ex(&c, "image 0 0 \"sub/in.png\"") == 0 && px(&c, 2, 2) == 0xff00aa00u,
+  REQUIREF(ex(&c, "image 0 0 \"sub/in.png\"") == 0 && px(&c, 2, 2) == 0xff00aa00u,
         "sub/in.png: %s", err);
-  CHECK(ex(&c, "image 0 0 \"sub/up/sub/in.png\"") == 0,
+  REQUIREF(ex(&c, "image 0 0 \"sub/up/sub/in.png\"") == 0,
         "a symlink staying inside: %s", err);
-  CHECK(ex(&c, "image 0 0 \"nul\\0x\"") < 0, "escape \\0 accepted");
-  CHECK(exec_n(&c, "image 0 0 \"a\0b\"", 15) == VD_ENOENT,
+  REQUIREF(ex(&c, "image 0 0 \"nul\\0x\"") < 0, "escape \\0 accepted");
+  REQUIREF(exec_n(&c, "image 0 0 \"a\0b\"", 15) == VD_ENOENT,
         "NUL in path: %s", err);
   vd_canvas_free(&c);
-  return true;
 }
 
 /* ---- the golden scene ---------------------------------------------------- */
@@ -381,7 +367,7 @@ static const char *scene[] = {
   "VYOMA_DRAW present",
 };
 
-static bool render_scene(vd_canvas *c)
+static void render_scene(vd_canvas *c)
 {
   /* a 32 x 32 image: a gradient with a translucent ring */
   vd_surface img;
@@ -396,27 +382,30 @@ static bool render_scene(vd_canvas *c)
   size_t len;
   bool ok = vd_png_encode(&img, &png, &len) == 0 && put("scene.png", png, len);
   vd_surface_free(&img);
-  CHECK(ok, "cannot write scene.png");
+  REQUIREF(ok, "cannot write scene.png");
   free(png);
   canvas(c, 160, 120);
   for (size_t i = 0; i < sizeof scene / sizeof scene[0]; i++) {
     int rc = ex(c, scene[i]);
-    CHECK(rc >= 0, "%s: %s", scene[i], err);
+    REQUIREF(rc >= 0, "%s: %s", scene[i], err);
   }
-  return true;
 }
 
-static bool t_golden(void)
+static void t_golden(void)
 {
   vd_canvas c;
-  if (!render_scene(&c)) { vd_canvas_free(&c); return false; }
+  render_scene(&c);
+  if (check_failing()) {
+    vd_canvas_free(&c);
+    return;
+  }
   vd_surface ref;
   int dfd = open(REF_DIR, O_RDONLY | O_DIRECTORY);
   int rc = dfd < 0 ? VD_ENOENT : vd_png_load(dfd, REF_NAME, &ref);
   if (dfd >= 0) close(dfd);
   if (rc) {
     vd_canvas_free(&c);
-    CHECK(false, "no reference %s/%s (%d): regenerate it with "
+    REQUIREF(false, "no reference %s/%s (%d): regenerate it with "
           "`build/bin/display-draw --update-ref` from the repo root",
           REF_DIR, REF_NAME, rc);
   }
@@ -435,21 +424,18 @@ static bool t_golden(void)
   int total = ref.w * ref.h, rw = ref.w, rh = ref.h;
   vd_surface_free(&ref);
   vd_canvas_free(&c);
-  CHECK(ok, "reference is %dx%d, scene 160x120", rw, rh);
+  REQUIREF(ok, "reference is %dx%d, scene 160x120", rw, rh);
   /* rasterizer noise in the text is allowed, a changed scene is not */
-  CHECK(differ * 200 <= total, "%d of %d pixels differ by more than 8 "
+  REQUIREF(differ * 200 <= total, "%d of %d pixels differ by more than 8 "
         "(worst %d); if the change is intended, regenerate with "
         "`build/bin/display-draw --update-ref`", differ, total, worst);
-  return true;
 }
 
 static int update_ref(void)
 {
   vd_canvas c;
-  if (!render_scene(&c)) {
-    fprintf(stderr, "display-draw: %s\n", why);
-    return 1;
-  }
+  render_scene(&c);      /* outside a case: a failure prints its line */
+  if (check_failing()) return 1;
   uint8_t *png;
   size_t len;
   int rc = vd_png_encode(&c.surf, &png, &len);
@@ -476,7 +462,7 @@ static uint32_t rnd(void)
   return (uint32_t)(rng >> 11);
 }
 
-static bool t_fuzz(void)
+static void t_fuzz(void)
 {
   static const char *seeds[] = {
     "VYOMA_DRAW clear #102030", "fill 1 2 30 40 #ff000080",
@@ -523,56 +509,51 @@ static bool t_fuzz(void)
     }
     memset(err, 'Z', sizeof err);
     int rc = exec_n(&c, line, n);
-    CHECK(rc == VD_DRAW_DONE || rc == VD_DRAW_PRESENT ||
+    REQUIREF(rc == VD_DRAW_DONE || rc == VD_DRAW_PRESENT ||
           (rc < 0 && rc >= VD_EIO), "iteration %d: rc %d", iter, rc);
     size_t el = strnlen(err, sizeof err);
-    CHECK(el < sizeof err, "iteration %d: error not terminated", iter);
-    CHECK(rc >= 0 || (el > 0 && !memchr(err, '\n', el)),
+    REQUIREF(el < sizeof err, "iteration %d: error not terminated", iter);
+    REQUIREF(rc >= 0 || (el > 0 && !memchr(err, '\n', el)),
           "iteration %d: bad error text '%s'", iter, err);
     uint64_t cost = vd_canvas_last_cost(&c);
-    CHECK(cost >= 1 && cost <= area, "iteration %d: cost %llu", iter,
+    REQUIREF(cost >= 1 && cost <= area, "iteration %d: cost %llu", iter,
           (unsigned long long)cost);
   }
-  CHECK(c.commands == 20000, "commands %llu", (unsigned long long)c.commands);
-  CHECK(c.errors > 1000 && c.errors < 20000, "errors %llu",
+  REQUIREF(c.commands == 20000, "commands %llu", (unsigned long long)c.commands);
+  REQUIREF(c.errors > 1000 && c.errors < 20000, "errors %llu",
         (unsigned long long)c.errors);
   /* still usable */
-  CHECK(ex(&c, "clear #123456") == 0 && px(&c, 63, 47) == 0xff123456u,
+  REQUIREF(ex(&c, "clear #123456") == 0 && px(&c, 63, 47) == 0xff123456u,
         "unusable after fuzzing");
   vd_canvas_free(&c);
-  return true;
 }
 
 int main(int argc, char **argv)
 {
-  if (argc > 1) label = argv[1];
+  bool update = argc > 1 && strcmp(argv[1], "--update-ref") == 0;
+  check_init(update ? 1 : argc, argv, "draw");
   char ferr[256];
   font = vf_open(FONT, ferr, sizeof ferr);
-  if (!mkdtemp(tmpdir) || (appfd = open(tmpdir, O_RDONLY | O_DIRECTORY)) < 0) {
-    printf("FAIL %s/draw/setup: cannot make a temporary folder\n", label);
-    return 1;
+  if (!scratch_open()) {
+    CASE("setup", false, "cannot make a temporary folder");
+    return check_end();
   }
   int rc = 0;
-  if (argc > 1 && strcmp(argv[1], "--update-ref") == 0) {
+  if (update) {
     if (!font) { fprintf(stderr, "display-draw: %s\n", ferr); rc = 1; }
     else rc = update_ref();
   } else {
-    if (!font)
-      printf("SKIP %s/draw/text: %s (install fonts-dejavu-core)\n", label,
-             ferr);
-    run("ops", t_ops);
-    run("errors", t_errors);
-    run("image-cache", t_image_cache);
-    run("confinement", t_confinement);
-    if (font) run("golden", t_golden);
-    else printf("SKIP %s/draw/golden: no font\n", label);
-    run("fuzz", t_fuzz);
-    rc = failed;
+    if (!font) check_skip("text", "%s (install fonts-dejavu-core)", ferr);
+    check_run("ops", t_ops);
+    check_run("errors", t_errors);
+    check_run("image-cache", t_image_cache);
+    check_run("confinement", t_confinement);
+    if (font) check_run("golden", t_golden);
+    else check_skip("golden", "no font");
+    check_run("fuzz", t_fuzz);
+    rc = check_end();
   }
-  char cmd[64];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-  if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", tmpdir);
-  close(appfd);
+  scratch_close();
   vf_close(font);
   return rc;
 }

@@ -1,123 +1,14 @@
 #!/usr/bin/env bash
-# tests/ipc/run.sh — the supervisor support library's suite (libvysup.a:
-# ipc/ broker, observability/ metrics, input/ TTY router).
+# tests/ipc/run.sh — the IPC broker's suite (ipc/ in libvysup.a).
 #
 #   ipc/build               the library and the test programs build
 #   ipc/NAME                one line per test function of
-#                           tests/ipc/{broker,stress,tty,metrics,evdev}.c
-#   ipc/heartbeat-json      node parses every heartbeat line as JSON with the
-#                           documented keys and types (SKIP without node)
-#   ipc/prometheus-node     node re-checks the exposition's line grammar
-# With VYOMA_ASAN=1 the ASan/UBSan build (build/asan) is used, LeakSanitizer
-# on, and labels read ipc-asan/...  Prints PASS/FAIL/SKIP lines; exits 1 if
-# anything failed.
-set -uo pipefail
-export LC_ALL=C
-cd "$(dirname "$0")/../.." || exit 1
-
-dir=build label=ipc
-if [ -n "${VYOMA_ASAN:-}" ]; then
-  dir=build/asan label=ipc-asan
-  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
-  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
-fi
-progs="broker stress tty metrics evdev"
-status=0
-mkdir -p build/test-logs
-log=build/test-logs/$label-build.log
-targets=$dir/lib/libvysup.a
-for p in $progs; do targets="$targets $dir/bin/ipc-$p"; done
-# shellcheck disable=SC2086
-if ${MAKE:-make} --no-print-directory $targets >"$log" 2>&1; then
-  echo "PASS $label/build"
-else
-  echo "FAIL $label/build: see $log"
-  tail -n 25 "$log" | sed 's/^/    | /'
-  exit 1
-fi
-
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-
-for p in $progs; do
-  plog=build/test-logs/$label-$p.log
-  args=("$label")
-  [ "$p" = metrics ] && args+=("$out")
-  timeout -k 5 60 "$dir/bin/ipc-$p" "${args[@]}" >"$plog" 2>&1 </dev/null
-  rc=$?
-  grep -E '^(PASS|FAIL|SKIP) |^    ' "$plog"
-  if [ $rc -ne 0 ]; then
-    status=1
-    # a crash or a sanitizer report prints no FAIL line of its own
-    if ! grep -q '^FAIL ' "$plog"; then
-      echo "FAIL $label/$p: exit status $rc"
-      grep -v -E '^(PASS|FAIL|SKIP) ' "$plog" | tail -n 25 | sed 's/^/    | /'
-    fi
-  fi
-done
-
-if ! command -v node >/dev/null 2>&1; then
-  echo "SKIP $label/heartbeat-json: no node"
-  echo "SKIP $label/prometheus-node: no node"
-elif [ ! -s "$out/heartbeat.json" ] || [ ! -s "$out/metrics.prom" ]; then
-  echo "FAIL $label/heartbeat-json: ipc-metrics wrote no files"
-  status=1
-else
-  if why=$(node -e '
-    const fs = require("fs");
-    const lines = fs.readFileSync(process.argv[1], "utf8").split("\n");
-    if (lines.pop() !== "") throw new Error("no final newline");
-    if (lines.length !== 3) throw new Error("expected 3 lines");
-    const num = ["uptime_s", "restarts", "cpu_ms", "memory", "msgs_in", "msgs_out"];
-    for (const l of lines) {
-      const h = JSON.parse(l);
-      if (typeof h.uptime_s !== "number" || !Array.isArray(h.apps))
-        throw new Error("bad top level: " + l);
-      for (const a of h.apps) {
-        if (typeof a.name !== "string" || typeof a.state !== "string")
-          throw new Error("bad app: " + JSON.stringify(a));
-        for (const k of num)
-          if (typeof a[k] !== "number") throw new Error("bad " + k);
-      }
-    }
-    const first = JSON.parse(lines[0]);
-    if (first.apps[0].name !== "ping" || first.apps[1].restarts !== 5 ||
-        first.uptime_s !== 12.345 || first.profile !== "server-headless")
-      throw new Error("wrong values: " + lines[0]);
-    if (JSON.parse(lines[2]).apps[0].name !== "we\"ird\\na\nme\t\u0001")
-      throw new Error("escaping lost the name");
-  ' "$out/heartbeat.json" 2>&1); then
-    echo "PASS $label/heartbeat-json"
-  else
-    echo "FAIL $label/heartbeat-json: $(echo "$why" | grep -m1 Error)"
-    status=1
-  fi
-  if why=$(node -e '
-    const text = require("fs").readFileSync(process.argv[1], "utf8");
-    if (!text.endsWith("\n")) throw new Error("no final newline");
-    const help = new Set(), type = new Set(), done = new Set();
-    let cur = null;
-    for (const l of text.slice(0, -1).split("\n")) {
-      let m;
-      if ((m = /^# (HELP|TYPE) ([a-zA-Z_:][a-zA-Z0-9_:]*) (.*)$/.exec(l))) {
-        const set = m[1] === "HELP" ? help : type;
-        if (set.has(m[2])) throw new Error("duplicate " + l);
-        if (m[1] === "TYPE" && !/^(counter|gauge)$/.test(m[3])) throw new Error(l);
-        set.add(m[2]);
-        if (cur !== m[2]) { if (cur) done.add(cur); cur = m[2]; }
-        continue;
-      }
-      m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*"(?:,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*")*\})? (-?[0-9]+(?:\.[0-9]+)?)$/.exec(l);
-      if (!m) throw new Error("bad line: " + l);
-      if (m[1] !== cur || !help.has(cur) || !type.has(cur) || done.has(cur))
-        throw new Error("sample outside its family: " + l);
-    }
-    for (const f of help) if (!type.has(f)) throw new Error("no TYPE for " + f);
-  ' "$out/metrics.prom" 2>&1); then
-    echo "PASS $label/prometheus-node"
-  else
-    echo "FAIL $label/prometheus-node: $(echo "$why" | grep -m1 Error)"
-    status=1
-  fi
-fi
-exit $status
+#                           tests/ipc/{broker,stress}.c
+# (input/ and observability/, the rest of libvysup.a, have their own suites:
+# tests/input/run.sh, tests/observability/run.sh.)  With VYOMA_ASAN=1 the
+# ASan/UBSan build (build/asan) is used, LeakSanitizer on, and labels read
+# ipc-asan/...  Prints PASS/FAIL/SKIP lines; exits 1 if anything failed.
+. "$(dirname "$0")/../lib.sh"
+t_start ipc
+T_TIMEOUT=60 t_programs ipc broker stress
+t_end

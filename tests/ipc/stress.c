@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "../../ipc/broker.h"
-#include "check.h"
+#include "../check.h"
 
 #define NPROD 4
 #define NMSG 10000
@@ -97,47 +97,47 @@ static void *consumer(void *arg) {
 
 static void producers(void) {
   B = vy_broker_new(NULL, NULL);
-  CHECK(B);
+  REQUIRE(B);
   const char *g[] = {"sink"};
   prod p[NPROD];
-  CHECK(vy_broker_add(B, "sink", NULL, 0, 0, 64) == 0);
+  EQ(vy_broker_add(B, "sink", NULL, 0, 0, 64), 0);
   for (int i = 0; i < NPROD; i++) {
     memset(&p[i], 0, sizeof p[i]);
     snprintf(p[i].name, sizeof p[i].name, "p%d", i);
-    CHECK(vy_broker_add(B, p[i].name, g, 1, 0, 64) == 0);
+    EQ(vy_broker_add(B, p[i].name, g, 1, 0, 64), 0);
   }
   sink s = {0};
   pthread_t tc, tp[NPROD];
   atomic_store(&producers_done, 0);
-  CHECK(pthread_create(&tc, NULL, consumer, &s) == 0);
+  EQ(pthread_create(&tc, NULL, consumer, &s), 0);
   for (int i = 0; i < NPROD; i++)
-    CHECK(pthread_create(&tp[i], NULL, producer, &p[i]) == 0);
+    EQ(pthread_create(&tp[i], NULL, producer, &p[i]), 0);
   for (int i = 0; i < NPROD; i++) pthread_join(tp[i], NULL);
   pthread_join(tc, NULL);
 
-  CHECKF(s.bad == 0, "%llu bad lines", (unsigned long long)s.bad);
+  REQUIREF(s.bad == 0, "%llu bad lines", (unsigned long long)s.bad);
   uint64_t out = 0, refused = 0;
   for (int i = 0; i < NPROD; i++) {
     vy_ipc_stats st;
-    CHECK(vy_broker_stats(B, p[i].name, &st) == 0);
-    CHECKF(st.msgs_out == NMSG && st.msgs_out + st.queue_full == p[i].attempts,
+    EQ(vy_broker_stats(B, p[i].name, &st), 0);
+    REQUIREF(st.msgs_out == NMSG && st.msgs_out + st.queue_full == p[i].attempts,
            "%s: out %llu + full %llu vs %llu attempts", p[i].name,
            (unsigned long long)st.msgs_out, (unsigned long long)st.queue_full,
            (unsigned long long)p[i].attempts);
-    CHECK(s.last[i] == NMSG - 1);
+    REQUIRE(s.last[i] == NMSG - 1);
     /* each refusal reached the sender or was counted as dropped */
-    CHECKF(p[i].errors_seen + st.dropped_full == st.queue_full,
+    REQUIREF(p[i].errors_seen + st.dropped_full == st.queue_full,
            "%s: seen %llu + dropped %llu != full %llu", p[i].name,
            (unsigned long long)p[i].errors_seen,
            (unsigned long long)st.dropped_full, (unsigned long long)st.queue_full);
-    CHECK(p[i].other_seen == 0 && st.denied == 0 && st.rate_limited == 0);
-    CHECK(st.msgs_in == p[i].errors_seen && st.queued == 0);
+    REQUIRE(p[i].other_seen == 0 && st.denied == 0 && st.rate_limited == 0);
+    REQUIRE(st.msgs_in == p[i].errors_seen && st.queued == 0);
     out += st.msgs_out;
     refused += st.queue_full;
   }
   vy_ipc_stats ss;
-  CHECK(vy_broker_stats(B, "sink", &ss) == 0);
-  CHECKF(s.got == out && out == NPROD * NMSG && ss.msgs_in == out && ss.queued == 0,
+  EQ(vy_broker_stats(B, "sink", &ss), 0);
+  REQUIREF(s.got == out && out == NPROD * NMSG && ss.msgs_in == out && ss.queued == 0,
          "consumer got %llu, producers delivered %llu, sink in %llu",
          (unsigned long long)s.got, (unsigned long long)out,
          (unsigned long long)ss.msgs_in);
@@ -179,36 +179,36 @@ static void *churn_reader(void *arg) {
 static void churn(void) {
   B = vy_broker_new(NULL, NULL);
   const char *g[] = {"victim"};
-  CHECK(vy_broker_add(B, "sender", g, 1, 0, 8) == 0);
+  EQ(vy_broker_add(B, "sender", g, 1, 0, 8), 0);
   atomic_store(&churn_stop, 0);
   pthread_t ts, tr;
-  CHECK(pthread_create(&ts, NULL, churn_sender, NULL) == 0);
-  CHECK(pthread_create(&tr, NULL, churn_reader, NULL) == 0);
+  EQ(pthread_create(&ts, NULL, churn_sender, NULL), 0);
+  EQ(pthread_create(&tr, NULL, churn_reader, NULL), 0);
   for (int i = 0; i < 1000; i++) {
-    CHECK(vy_broker_add(B, "victim", NULL, 0, 0, 4) == 0);
+    EQ(vy_broker_add(B, "victim", NULL, 0, 0, 4), 0);
     usleep(50);
     vy_broker_remove(B, "victim");
   }
   atomic_store(&churn_stop, 1);
   pthread_join(ts, NULL);
   /* the reader may be blocked on a live endpoint: add one and remove it */
-  CHECK(vy_broker_add(B, "victim", NULL, 0, 0, 4) == 0);
+  EQ(vy_broker_add(B, "victim", NULL, 0, 0, 4), 0);
   vy_broker_remove(B, "victim");
   pthread_join(tr, NULL);
   vy_ipc_stats st;
-  CHECK(vy_broker_stats(B, "sender", &st) == 0);
-  CHECKF(st.msgs_out + st.invalid + st.queue_full == atomic_load(&attempts),
+  EQ(vy_broker_stats(B, "sender", &st), 0);
+  REQUIREF(st.msgs_out + st.invalid + st.queue_full == atomic_load(&attempts),
          "out %llu + no-such-app %llu + full %llu != %lu",
          (unsigned long long)st.msgs_out, (unsigned long long)st.invalid,
          (unsigned long long)st.queue_full, atomic_load(&attempts));
-  CHECK(atomic_load(&reader_got) <= st.msgs_out);
+  REQUIRE(atomic_load(&reader_got) <= st.msgs_out);
   vy_broker_free(B);
   B = NULL;
 }
 
 int main(int argc, char **argv) {
-  CHECK_MAIN_BEGIN(argc, argv);
+  check_init(argc, argv, NULL);
   RUN(producers);
   RUN(churn);
-  return check_failures ? 1 : 0;
+  return check_end();
 }

@@ -1,54 +1,32 @@
 #!/usr/bin/env bash
 # tests/manifest/run.sh — the manifest and profile loaders (profile/).
 #
-#   manifest-unit      tests/manifest/manifest_unit.c: a full manifest and its
-#                      defaults, a table of bad manifests each rejected with
-#                      exactly the expected "FILE:LINE: KEY: message", sizes,
-#                      durations, may_send, profiles, apply_sched
-#   manifest-apps      every apps/*/vyoma.toml passes `vyoma-manifest`
-#   manifest-design    the example vyoma.toml in ../shared/DESIGN.md loads
-#   manifest-profiles  the six profiles/*.toml exist and load
-#   manifest-checker   vyoma-manifest's output and exit status on good, bad
+#   manifest/unit/CASE tests/manifest/manifest_unit.c, a line per case: a
+#                      full manifest and its defaults, a table of bad
+#                      manifests each rejected with exactly the expected
+#                      "FILE:LINE: KEY: message", sizes, durations, may_send,
+#                      profiles, apply_sched
+#   manifest/apps      every apps/*/vyoma.toml passes `vyoma-manifest`
+#   manifest/design    the example vyoma.toml in ../shared/DESIGN.md loads
+#   manifest/profiles  the six profiles/*.toml exist and load
+#   manifest/checker   vyoma-manifest's output and exit status on good, bad
 #                      and missing files
-#   manifest-musl      profile/ + toml/ build as a static musl binary that
+#   manifest/musl      profile/ + toml/ build as a static musl binary that
 #                      checks the same files (SKIP without musl-gcc)
 # With VYOMA_ASAN=1 the ASan/UBSan build (build/asan) is used and labels read
-# manifest-asan-*.  Prints PASS/FAIL/SKIP lines; exits 1 if any failed.
-set -uo pipefail
-export LC_ALL=C
-cd "$(dirname "$0")/../.." || exit 1
+# manifest-asan/*.  Prints PASS/FAIL/SKIP lines; exits 1 if any failed.
+. "$(dirname "$0")/../lib.sh"
+t_start manifest
+bin=$T_BIN
 
-variant=build label=manifest
-if [ "${VYOMA_ASAN:-}" = 1 ]; then
-  variant=build/asan label=manifest-asan
-  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
-  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
-fi
-bin=$variant/bin
-status=0
-pass() { echo "PASS $label-$1"; }
-fail() { echo "FAIL $label-$1: $2"; status=1; }
-skip() { echo "SKIP $label-$1: $2"; }
-
-mkdir -p build/test-logs
-log=build/test-logs/$label-build.log
-if ! ${MAKE:-make} --no-print-directory "$bin/vyoma-manifest" "$bin/manifest-unit" \
-     "$variant/lib/libvyprofile.a" >"$log" 2>&1; then
-  fail build "does not build (see $log)"
-  tail -n 25 "$log" | sed 's/^/    | /'
-  exit 1
-fi
+t_make build "$bin/vyoma-manifest" "$bin/manifest-unit" \
+  "$T_BUILD/lib/libvyprofile.a" || { t_end; exit; }
 
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
 # ---- unit tests ------------------------------------------------------------------
-if timeout -k 5 60 "$bin/manifest-unit" >"$tmp/unit.log" 2>&1 </dev/null; then
-  pass unit
-else
-  fail unit "exit status $?"
-  tail -n 25 "$tmp/unit.log" | sed 's/^/    | /'
-fi
+t_relay unit "$T_LOGS/$T_LABEL-unit.log" timeout -k 5 60 "$bin/manifest-unit" "$T_LABEL"
 
 # ---- every sample app's manifest --------------------------------------------------
 manifests=(apps/*/vyoma.toml)
@@ -60,7 +38,7 @@ else
   bad=$(grep -v ': ok$' "$tmp/apps.out")
   if [ $rc -eq 0 ] && [ -z "$bad" ] &&
      [ "$(grep -c ': ok$' "$tmp/apps.out")" -eq ${#manifests[@]} ]; then
-    pass "apps (${#manifests[@]} manifests)"
+    pass apps "${#manifests[@]} manifests"
   else
     fail apps "exit status $rc: $(head -n 1 <<<"$bad")"
   fi
@@ -93,7 +71,7 @@ if [ -n "$missing" ]; then
 elif [ $rc -ne 0 ]; then
   fail profiles "$(grep -v ': ok$' "$tmp/prof.out" | head -n 1)"
 else
-  pass "profiles ($(grep -c ': ok$' "$tmp/prof.out") profiles)"
+  pass profiles "$(grep -c ': ok$' "$tmp/prof.out") profiles"
 fi
 
 # ---- the checker itself ----------------------------------------------------------------
@@ -127,7 +105,7 @@ if [ $rc -ne 2 ]; then ck=bad why="no arguments: exit $rc, want 2"; fi
 if [ $ck = ok ]; then pass checker; else fail checker "$why"; fi
 
 # ---- a static musl build ---------------------------------------------------------------
-if [ "$label" = manifest-asan ]; then
+if [ -n "${VYOMA_ASAN:-}" ]; then
   :   # once is enough; the sanitizer build says nothing new here
 elif ! command -v musl-gcc >/dev/null 2>&1; then
   skip musl "musl-gcc not installed"
@@ -147,4 +125,4 @@ else
   fi
 fi
 
-exit $status
+t_end

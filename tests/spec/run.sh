@@ -11,8 +11,9 @@
 #   - a listed case that passes now is stale ("newly passing, remove it");
 # either makes the exit status 1.  A runner that crashes, times out or trips
 # a sanitizer counts as the failure NAME.wast:crash / :timeout / :sanitizer.
-# Prints one PASS/FAIL line per file (tests/run.sh counts them) and totals,
-# SIMD files (simd_*) apart from the rest.
+# Prints one PASS/FAIL line per file (tests/run.sh counts them) and totals
+# ("# ..." lines, which tests/run.sh shows but does not count), SIMD files
+# (simd_*) apart from the rest.
 #
 # --update rewrites the list from this run's failures instead of comparing.
 # Environment: SHARED (default ../shared beside the repo), VW_SPEC_JOBS
@@ -21,6 +22,8 @@ set -uo pipefail
 export LC_ALL=C
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 update=0
 label=spec
 while [ $# -gt 0 ]; do
@@ -34,12 +37,13 @@ done
 [ $# -eq 1 ] || { echo "usage: $0 [--update] [--label NAME] RUNNER" >&2; exit 2; }
 runner=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 [ -x "$runner" ] || { echo "$label: runner $1 not found" >&2; exit 2; }
+T_LABEL=$label
 
 shared=${SHARED:-../shared}
 case "$shared" in /*) ;; *) shared=$ROOT/$shared ;; esac
 specdir=$shared/wasm-spec
 if [ ! -d "$specdir" ]; then
-  echo "SKIP $label: ../shared/wasm-spec not found"
+  skip wasm-spec "../shared/wasm-spec not found"
   exit 0
 fi
 
@@ -73,7 +77,7 @@ one() {
 names=()
 for w in "$specdir"/*.wast; do [ -f "$w" ] && names+=("$(basename "$w" .wast)"); done
 if [ ${#names[@]} -eq 0 ]; then
-  echo "SKIP $label: no .wast files in $specdir"
+  skip wasm-spec "no .wast files in $specdir"
   exit 0
 fi
 running=0
@@ -130,7 +134,7 @@ fi
 declare -A tot
 for k in np nf ns sp sf ss; do tot[$k]=0; done
 regressions=0
-detail() {  # the runner's FAIL line for a case, if it printed one
+runner_why() {  # the runner's FAIL line for a case, if it printed one
   local n=$1 c=$2
   grep -m1 -F "FAIL $c " "$outdir/$n.out" 2>/dev/null | sed "s/^FAIL $c //" | cut -c1-200
 }
@@ -147,29 +151,29 @@ for n in "${names[@]}"; do
   nnew=$(wc -l <"$out.new"); nstale=$(wc -l <"$out.stale")
   regressions=$((regressions + nnew))
   if [ "$nnew" -eq 0 ] && [ "$nstale" -eq 0 ]; then
-    echo "PASS $label/$n.wast: $p passed, $f failed (listed), $s skipped"
+    pass "$n.wast" "$p passed, $f failed (listed), $s skipped"
     continue
   fi
-  echo "FAIL $label/$n.wast: $nnew regressions, $nstale newly passing ($p passed, $f failed, $s skipped)"
+  fail "$n.wast" "$nnew regressions, $nstale newly passing ($p passed, $f failed, $s skipped)"
   head -n 20 "$out.new" | while read -r c; do
-    echo "    regression: $c  $(detail "$n" "$c")"
+    echo "    regression: $c  $(runner_why "$n" "$c")"
   done
   head -n 20 "$out.stale" | while read -r c; do
     echo "    newly passing, remove it from the list: $c"
   done
   [ $((nnew + nstale)) -gt 40 ] && echo "    ... (all of it in $out.out)"
   if grep -q ":crash\|:sanitizer\|:timeout\|:convert" "$out.new"; then
-    tail -n 15 "$out.err" | sed 's/^/    | /'
+    detail 15 <"$out.err"
   fi
 done
 
 # entries naming files that are not in the suite any more are stale too
 stale_total=$(comm -13 "$outdir/all-failures" "$outdir/expected" | wc -l)
 comm -13 "$outdir/all-failures" "$outdir/expected" | while read -r c; do
-  [ -f "$specdir/${c%%:*}" ] || echo "FAIL $label/list: no such spec file, remove it from the list: $c"
+  [ -f "$specdir/${c%%:*}" ] || fail list "no such spec file, remove it from the list: $c"
 done
 
-echo "$label totals (non-SIMD): ${tot[np]} passed, ${tot[nf]} failed, ${tot[ns]} skipped"
-echo "$label totals (SIMD):     ${tot[sp]} passed, ${tot[sf]} failed, ${tot[ss]} skipped"
-echo "$label: $regressions regressions, $stale_total newly passing (stale list entries) against tests/spec/expected-failures.txt"
+echo "# $label totals (non-SIMD): ${tot[np]} passed, ${tot[nf]} failed, ${tot[ns]} skipped"
+echo "# $label totals (SIMD):     ${tot[sp]} passed, ${tot[sf]} failed, ${tot[ss]} skipped"
+echo "# $label: $regressions regressions, $stale_total newly passing (stale list entries) against tests/spec/expected-failures.txt"
 [ "$regressions" -eq 0 ] && [ "$stale_total" -eq 0 ]

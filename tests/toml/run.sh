@@ -1,63 +1,46 @@
 #!/usr/bin/env bash
 # tests/toml/run.sh [--asan] — the TOML parser's test suite.
 #
-#   toml-unit          tests/toml/toml_unit.c (accessors, error lines, ranges,
-#                      allocation failure)
-#   toml-valid         every valid/**.toml of ../shared/toml-test must parse,
+#   toml/unit/CASE     tests/toml/toml_unit.c, a line per case (accessors,
+#                      error lines, ranges, allocation failure)
+#   toml/valid         every valid/**.toml of ../shared/toml-test must parse,
 #                      and toml-json's output must equal the expected JSON by
 #                      meaning (tests/toml/compare.mjs)
-#   toml-invalid       every invalid/**.toml must be rejected with exit status
+#   toml/invalid       every invalid/**.toml must be rejected with exit status
 #                      1 and one message "FILE:LINE:COL: message" naming the
 #                      file; a crash, a signal or any other status is a
 #                      failure even for a listed case
-# With --asan the ASan/UBSan build is used and labels read toml-asan-*.
+# With --asan (or VYOMA_ASAN=1) the ASan/UBSan build is used and labels read
+# toml-asan/*.
 #
 # tests/toml/expected-failures.txt lists case paths (valid/x/y.toml) known
 # to fail; it may only shrink: a failure not listed is a regression, and a
 # listed case that passes must be removed from the list.  Prints one line per
 # problem, then one PASS/FAIL/SKIP line per suite; exits 1 if any failed.
-set -uo pipefail
 shopt -s extglob
-export LC_ALL=C
-cd "$(dirname "$0")/../.." || exit 1
-
-variant=build label=toml
-if [ "${1:-}" = "--asan" ]; then
-  variant=build/asan label=toml-asan
-  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
-  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
-fi
-bin=$variant/bin
+[ "${1:-}" = "--asan" ] && export VYOMA_ASAN=1
+. "$(dirname "$0")/../lib.sh"
+t_start toml
+bin=$T_BIN
+label=$T_LABEL
 shared=${SHARED:-../shared}
 suite=$shared/toml-test
 expected=tests/toml/expected-failures.txt
-status=0
 
 # Build the two programs (quietly; the log is shown on failure).
-mkdir -p build/test-logs
-log=build/test-logs/$label-build.log
-if ! ${MAKE:-make} --no-print-directory "$bin/toml-json" "$bin/toml-unit" >"$log" 2>&1; then
-  echo "FAIL $label-build"
-  tail -n 25 "$log" | sed 's/^/    | /'
-  exit 1
-fi
+t_make build "$bin/toml-json" "$bin/toml-unit" || { t_end; exit; }
 
-if timeout -k 5 120 "$bin/toml-unit" >"build/test-logs/$label-unit.log" 2>&1 </dev/null; then
-  echo "PASS $label-unit"
-else
-  echo "FAIL $label-unit (exit status $?)"
-  tail -n 25 "build/test-logs/$label-unit.log" | sed 's/^/    | /'
-  status=1
-fi
+t_relay unit "$T_LOGS/$label-unit.log" timeout -k 5 120 "$bin/toml-unit" "$label"
 
 if [ ! -d "$suite" ]; then
-  echo "SKIP toml: $shared/toml-test not found"
-  exit $status
+  skip valid "$shared/toml-test not found"
+  skip invalid "$shared/toml-test not found"
+  t_end; exit
 fi
 list=$suite/files-toml-1.0.0
 if [ ! -f "$list" ]; then
-  echo "FAIL $label-valid: $list not found"
-  exit 1
+  fail valid "$list not found"
+  t_end; exit
 fi
 
 declare -A known=()
@@ -125,14 +108,14 @@ report() {   # kind (valid|invalid) total
     if [ -n "${known[$c]:-}" ] && [ -z "${crashed[$c]:-}" ]; then
       knownfail=$((knownfail + 1))
     else
-      echo "  $label $c: ${failed[$c]}"
+      echo "    $label $c: ${failed[$c]}"
       regress=$((regress + 1))
     fi
   done
   for c in "${!known[@]}"; do
     [[ $c == $kind/* ]] || continue
     if [ -z "${failed[$c]:-}" ]; then
-      echo "  $label $c: passes now; remove it from $expected"
+      echo "    $label $c: passes now; remove it from $expected"
       fixed=$((fixed + 1))
     fi
   done
@@ -140,12 +123,11 @@ report() {   # kind (valid|invalid) total
   if [ $regress -eq 0 ] && [ $fixed -eq 0 ]; then
     local note=
     [ $knownfail -gt 0 ] && note=", $knownfail expected failures"
-    echo "PASS $label-$kind ($passed/$total passed$note)"
+    pass "$kind" "$passed/$total passed$note"
   else
-    echo "FAIL $label-$kind: $regress regressions, $fixed listed cases now pass ($passed/$total passed)"
-    status=1
+    fail "$kind" "$regress regressions, $fixed listed cases now pass ($passed/$total passed)"
   fi
 }
 report valid $nvalid
 report invalid $ninvalid
-exit $status
+t_end

@@ -7,7 +7,8 @@
 ** wabt's wat2wasm at run time, whose exports are called with arguments and
 ** checked against the plain semantics: a result (bit-exact, floats too) or
 ** a trap.  Written for this project; the spec suite is read from ../shared.
-** Exit 0 when every check passes; a line per failure otherwise.
+** Each module is a case (PASS/FAIL unit/engine_forms/NAME); a failed check
+** names its export, its index in the module's list, and what it got.
 */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -16,28 +17,29 @@
 #include <unistd.h>
 
 #include "../../runtime/vw.h"
+#include "../check.h"
 
 enum { I32 = 1, I64, F32, F64 };
 
 typedef struct val { int type; const char *text; } val;
 
-typedef struct check {
+typedef struct call_check {
   const char *func;
   int nargs;
   val args[3];
   int nres;
   val res[1];
   const char *trap;            /* the trap expected, or NULL for a result */
-} check;
+} call_check;
 
 typedef struct tcase {
   const char *name;
   const char *wat;
-  const check *checks;
+  const call_check *checks;
   size_t nchecks;
 } tcase;
 
-static const check and_mask_branch_checks[] = {
+static const call_check and_mask_branch_checks[] = {
   {"andz", 1, {{I32, "1"}}, 1, {{I32, "10"}}, NULL},
   {"andz", 1, {{I32, "4"}}, 1, {{I32, "20"}}, NULL},
   {"andnz", 1, {{I32, "1"}}, 1, {{I32, "1"}}, NULL},
@@ -54,7 +56,7 @@ static const check and_mask_branch_checks[] = {
   {"absst", 1, {{F64, "3.25"}}, 1, {{F64, "3.25"}}, NULL},
   {"absoob", 0, {{0, NULL}}, 0, {{0, NULL}}, "out of bounds memory access"},
 };
-static const check const_left_operand_checks[] = {
+static const call_check const_left_operand_checks[] = {
   {"sub", 1, {{I32, "3"}}, 1, {{I32, "7"}}, NULL},
   {"sub", 1, {{I32, "11"}}, 1, {{I32, "-1"}}, NULL},
   {"shl", 1, {{I32, "33"}}, 1, {{I32, "2"}}, NULL},
@@ -67,7 +69,7 @@ static const check const_left_operand_checks[] = {
   {"bit", 1, {{I32, "23"}}, 1, {{I32, "1"}}, NULL},
   {"bit", 1, {{I32, "55"}}, 1, {{I32, "1"}}, NULL},
 };
-static const check f64_load_arith_checks[] = {
+static const call_check f64_load_arith_checks[] = {
   {"subr", 2, {{I32, "4"}, {F64, "1"}}, 1, {{F64, "3"}}, NULL},
   {"sub", 2, {{I32, "4"}, {F64, "1"}}, 1, {{F64, "-3"}}, NULL},
   {"mul", 2, {{I32, "8"}, {F64, "2.5"}}, 1, {{F64, "10"}}, NULL},
@@ -75,7 +77,7 @@ static const check f64_load_arith_checks[] = {
   {"add", 2, {{I32, "65529"}, {F64, "0.5"}}, 0, {{0, NULL}}, "out of bounds memory access"},
   {"subr", 2, {{I32, "0xfffffffc"}, {F64, "0.5"}}, 0, {{0, NULL}}, "out of bounds memory access"},
 };
-static const check folded_address_checks[] = {
+static const call_check folded_address_checks[] = {
   {"ldk", 1, {{I32, "8"}}, 1, {{I32, "0x04030201"}}, NULL},
   {"ldk", 1, {{I32, "0"}}, 0, {{0, NULL}}, "out of bounds memory access"},
   {"ldk", 1, {{I32, "4"}}, 1, {{I32, "0"}}, NULL},
@@ -92,14 +94,14 @@ static const check folded_address_checks[] = {
   {"z", 1, {{I32, "0"}}, 1, {{I32, "0"}}, NULL},
   {"z", 1, {{I32, "1"}}, 1, {{I32, "5"}}, NULL},
 };
-static const check fused_add_rotate_checks[] = {
+static const call_check fused_add_rotate_checks[] = {
   {"add3", 3, {{I32, "0xffffffff"}, {I32, "2"}, {I32, "3"}}, 1, {{I32, "4"}}, NULL},
   {"add3b", 3, {{I32, "1"}, {I32, "2"}, {I32, "3"}}, 1, {{I32, "6"}}, NULL},
   {"xr", 2, {{I32, "0x80000001"}, {I32, "1"}}, 1, {{I32, "0xc1"}}, NULL},
   {"xr0", 2, {{I32, "0x12345678"}, {I32, "0xff"}}, 1, {{I32, "0x12345687"}}, NULL},
   {"chain", 1, {{I32, "0x6a09e667"}}, 1, {{I32, "0x55b65510"}}, NULL},
 };
-static const check local_zeroing_1_checks[] = {
+static const call_check local_zeroing_1_checks[] = {
   {"a", 1, {{I32, "0"}}, 1, {{I32, "0"}}, NULL},
   {"a", 1, {{I32, "1"}}, 1, {{I32, "7"}}, NULL},
   {"b", 1, {{I32, "1"}}, 1, {{I32, "3"}}, NULL},
@@ -108,23 +110,23 @@ static const check local_zeroing_1_checks[] = {
   {"d", 1, {{I32, "3"}}, 1, {{I64, "0"}}, NULL},
   {"e", 0, {{0, NULL}}, 1, {{I32, "0"}}, NULL},
 };
-static const check local_zeroing_2_checks[] = {
+static const call_check local_zeroing_2_checks[] = {
   {"p", 2, {{I32, "5"}, {I32, "2"}}, 1, {{I32, "2"}}, NULL},
 };
-static const check move_pairs_checks[] = {
+static const call_check move_pairs_checks[] = {
   {"add2", 3, {{I32, "1"}, {I32, "2"}, {I32, "3"}}, 1, {{I32, "3"}}, NULL},
   {"add2t", 3, {{I32, "10"}, {I32, "2"}, {I32, "3"}}, 1, {{I32, "7"}}, NULL},
   {"ssk", 2, {{I32, "100"}, {I32, "0xfffffff0"}}, 1, {{I32, "0x1234"}}, NULL},
   {"ssk", 2, {{I32, "65534"}, {I32, "0"}}, 0, {{0, NULL}}, "out of bounds memory access"},
   {"sieve", 1, {{I32, "7"}}, 1, {{I32, "105"}}, NULL},
 };
-static const check mul_chain_checks[] = {
+static const call_check mul_chain_checks[] = {
   {"m", 3, {{F64, "2"}, {F64, "3"}, {F64, "4"}}, 1, {{F64, "24"}}, NULL},
   {"m", 3, {{F64, "1e308"}, {F64, "10"}, {F64, "0.1"}}, 1, {{F64, "inf"}}, NULL},
   {"m2", 3, {{F64, "1e308"}, {F64, "10"}, {F64, "0.1"}}, 1, {{F64, "inf"}}, NULL},
   {"m", 3, {{F64, "0.1"}, {F64, "0.2"}, {F64, "0.3"}}, 1, {{F64, "0x1.89374bc6a7efbp-8"}}, NULL},
 };
-static const check range_check_branch_checks[] = {
+static const call_check range_check_branch_checks[] = {
   {"digit", 1, {{I32, "48"}}, 1, {{I32, "1"}}, NULL},
   {"digit", 1, {{I32, "57"}}, 1, {{I32, "1"}}, NULL},
   {"digit", 1, {{I32, "58"}}, 1, {{I32, "0"}}, NULL},
@@ -140,7 +142,7 @@ static const check range_check_branch_checks[] = {
   {"tee", 1, {{I32, "53"}}, 1, {{I32, "5"}}, NULL},
   {"tee", 1, {{I32, "40"}}, 1, {{I32, "-1"}}, NULL},
 };
-static const check scaled_index_checks[] = {
+static const call_check scaled_index_checks[] = {
   {"sx", 2, {{I32, "0"}, {I32, "1"}}, 1, {{I32, "0x08070605"}}, NULL},
   {"sx", 2, {{I32, "0xfffffffc"}, {I32, "2"}}, 1, {{I32, "0x08070605"}}, NULL},
   {"sx", 2, {{I32, "0xfffffffc"}, {I32, "0"}}, 0, {{0, NULL}}, "out of bounds memory access"},
@@ -150,7 +152,7 @@ static const check scaled_index_checks[] = {
   {"tee", 1, {{I32, "3"}}, 1, {{I32, "13"}}, NULL},
   {"inplace", 1, {{I32, "3"}}, 1, {{I32, "9"}}, NULL},
 };
-static const check store_add_const_checks[] = {
+static const call_check store_add_const_checks[] = {
   {"s", 2, {{I32, "8"}, {I32, "0xfffffffc"}}, 1, {{I32, "3"}}, NULL},
   {"s", 2, {{I32, "65530"}, {I32, "1"}}, 0, {{0, NULL}}, "out of bounds memory access"},
   {"s", 2, {{I32, "65528"}, {I32, "1"}}, 1, {{I32, "8"}}, NULL},
@@ -352,8 +354,6 @@ static const tcase cases[] = {
    store_add_const_checks, sizeof store_add_const_checks / sizeof store_add_const_checks[0]},
 };
 
-static int failures;
-
 /* The raw slot a value occupies: integers zero-extended from their width,
 ** floats as their bits (the layout vw_call uses). */
 static vw_raw raw_of(val v) {
@@ -411,14 +411,15 @@ static int assemble(const char *wat, uint8_t **out, size_t *len) {
   return rc;
 }
 
-static void run_case(const tcase *c) {
+static const tcase *running;       /* the case run_case works on */
+
+static void run_case(void) {
+  const tcase *c = running;
   uint8_t *bytes = NULL;
   size_t len = 0;
   if (assemble(c->wat, &bytes, &len) != 0) {
-    printf("FAIL %s: wat2wasm failed\n", c->name);
-    failures++;
     free(bytes);
-    return;
+    REQUIREF(0, "wat2wasm failed");
   }
   vw_error err;
   memset(&err, 0, sizeof err);
@@ -427,18 +428,15 @@ static void run_case(const tcase *c) {
   vw_store *s = m ? vw_store_new(NULL) : NULL;
   vw_instance *inst = s ? vw_instantiate(s, m, NULL, NULL, &err) : NULL;
   if (!inst) {
-    printf("FAIL %s: %s\n", c->name, err.msg);
-    failures++;
     vw_store_free(s);
     vw_module_free(m);
-    return;
+    REQUIREF(0, "%s", err.msg);
   }
   for (size_t i = 0; i < c->nchecks; i++) {
-    const check *k = &c->checks[i];
+    const call_check *k = &c->checks[i];
     vw_extern e;
     if (vw_instance_export(inst, k->func, &e) != 0 || e.kind != VW_EXTERN_FUNC) {
-      printf("FAIL %s/%s: no such export\n", c->name, k->func);
-      failures++;
+      CHECKF(0, "%s: no such export", k->func);
       continue;
     }
     vw_raw args[3] = { 0 }, res[1] = { 0 };
@@ -446,39 +444,32 @@ static void run_case(const tcase *c) {
     memset(&err, 0, sizeof err);
     vw_status st = vw_call(s, e.of.func, args, res, &err);
     if (k->trap) {
-      if (st != VW_ERR_TRAP || strcmp(vw_trap_name(err.trap), k->trap) != 0) {
-        printf("FAIL %s/%s #%zu: expected trap \"%s\", got status %d (%s)\n",
-               c->name, k->func, i, k->trap, (int)st, err.msg);
-        failures++;
-      }
+      CHECKF(st == VW_ERR_TRAP && strcmp(vw_trap_name(err.trap), k->trap) == 0,
+             "%s #%zu: expected trap \"%s\", got status %d (%s)", k->func, i,
+             k->trap, (int)st, err.msg);
       continue;
     }
     if (st != VW_OK) {
-      printf("FAIL %s/%s #%zu: %s\n", c->name, k->func, i, err.msg);
-      failures++;
+      CHECKF(0, "%s #%zu: %s", k->func, i, err.msg);
       continue;
     }
     if (k->nres) {
       vw_raw want = raw_of(k->res[0]), got = res[0];
       if (k->res[0].type == I32 || k->res[0].type == F32) got = (uint32_t)got;
-      if (got != want) {
-        printf("FAIL %s/%s #%zu: got 0x%llx, want 0x%llx (%s)\n", c->name,
-               k->func, i, (unsigned long long)got, (unsigned long long)want,
-               k->res[0].text);
-        failures++;
-      }
+      CHECKF(got == want, "%s #%zu: expected 0x%llx (%s), got 0x%llx", k->func,
+             i, (unsigned long long)want, k->res[0].text,
+             (unsigned long long)got);
     }
   }
   vw_store_free(s);
   vw_module_free(m);
 }
 
-int main(void) {
-  size_t n = sizeof cases / sizeof cases[0], checks = 0;
-  for (size_t i = 0; i < n; i++) {
-    run_case(&cases[i]);
-    checks += cases[i].nchecks;
+int main(int argc, char **argv) {
+  check_init(argc, argv, "engine_forms");
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    running = &cases[i];
+    check_run(cases[i].name, run_case);
   }
-  printf("%zu modules, %zu checks, %d failed\n", n, checks, failures);
-  return failures ? 1 : 0;
+  return check_end();
 }

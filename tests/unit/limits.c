@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "../../runtime/vw.h"
+#include "../check.h"
 
 static const unsigned char module_bytes[] = {
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x09, 0x02, 0x60,
@@ -36,16 +37,7 @@ static const unsigned char module_bytes[] = {
   0x0b
 };
 
-static int failures;
-#define CHECK(cond, ...)                                                    \
-  do {                                                                      \
-    if (!(cond)) {                                                          \
-      failures++;                                                           \
-      printf("FAIL %s:%d: ", __FILE__, __LINE__);                           \
-      printf(__VA_ARGS__);                                                  \
-      printf("\n");                                                         \
-    }                                                                       \
-  } while (0)
+static vw_module *m;               /* the module above, for every case */
 
 static vw_func *export_func(vw_instance *inst, const char *name) {
   vw_extern e;
@@ -60,40 +52,40 @@ static void *interrupter(void *arg) {
   return NULL;
 }
 
-static void test_interrupt(vw_module *m) {
+static void interrupt(void) {
   vw_store *s = vw_store_new(NULL);
   vw_error err;
   vw_instance *inst = vw_instantiate(s, m, NULL, NULL, &err);
-  CHECK(inst, "instantiate: %s", err.msg);
+  CHECKF(inst, "instantiate: %s", err.msg);
   pthread_t t;
   pthread_create(&t, NULL, interrupter, s);
   vw_status st = vw_call(s, export_func(inst, "spin"), NULL, NULL, &err);
   pthread_join(t, NULL);
-  CHECK(st == VW_ERR_TRAP && err.trap == VW_TRAP_INTERRUPTED,
+  CHECKF(st == VW_ERR_TRAP && err.trap == VW_TRAP_INTERRUPTED,
         "spin: want interrupted trap, got status %d trap %d", st, err.trap);
   /* the store is usable afterwards */
   vw_raw arg = 0, res = 0;
   st = vw_call(s, export_func(inst, "grow"), &arg, &res, &err);
-  CHECK(st == VW_OK && res == 1, "grow(0) after interrupt: %d %llu", st,
+  CHECKF(st == VW_OK && res == 1, "grow(0) after interrupt: %d %llu", st,
         (unsigned long long)res);
   vw_store_free(s);
 }
 
-static void test_recursion(vw_module *m) {
+static void recursion(void) {
   vw_config cfg = {.max_call_depth = 5000};
   vw_store *s = vw_store_new(&cfg);
   vw_error err;
   vw_instance *inst = vw_instantiate(s, m, NULL, NULL, &err);
   vw_raw arg = 0, res;
   vw_status st = vw_call(s, export_func(inst, "recurse"), &arg, &res, &err);
-  CHECK(st == VW_ERR_TRAP && err.trap == VW_TRAP_STACK_EXHAUSTED,
+  CHECKF(st == VW_ERR_TRAP && err.trap == VW_TRAP_STACK_EXHAUSTED,
         "recurse: want call stack exhausted, got %d/%d %s", st, err.trap,
         err.msg);
-  CHECK(err.ntrace > 0, "trap carries a backtrace");
+  CHECKF(err.ntrace > 0, "trap carries a backtrace");
   vw_store_free(s);
 }
 
-static void test_memory_cap(vw_module *m) {
+static void memory_cap(void) {
   vw_config cfg = {.max_memory_bytes = 4 * 65536};
   vw_store *s = vw_store_new(&cfg);
   vw_error err;
@@ -101,83 +93,81 @@ static void test_memory_cap(vw_module *m) {
   vw_func *grow = export_func(inst, "grow");
   vw_raw arg = 3, res = 0;
   vw_call(s, grow, &arg, &res, &err);
-  CHECK(res == 1, "grow(3) from 1 page under a 4-page cap: %llu",
+  CHECKF(res == 1, "grow(3) from 1 page under a 4-page cap: %llu",
         (unsigned long long)res);
   arg = 1;
   vw_call(s, grow, &arg, &res, &err);
-  CHECK((uint32_t)res == UINT32_MAX, "grow past the cap returns -1: %llu",
+  CHECKF((uint32_t)res == UINT32_MAX, "grow past the cap returns -1: %llu",
         (unsigned long long)res);
-  CHECK(vw_memory_size(vw_instance_memory(inst, 0)) == 4 * 65536,
+  CHECKF(vw_memory_size(vw_instance_memory(inst, 0)) == 4 * 65536,
         "memory keeps its 4 pages");
   vw_store_free(s);
 }
 
 /* Two stores drawing on one 3-page budget: growth fails once it is spent
 ** and succeeds again after the other store frees its memory. */
-static void test_shared_budget(vw_module *m) {
+static void shared_budget(void) {
   vw_budget budget = {.limit = 3 * 65536};
   vw_config cfg = {.budget = &budget};
   vw_store *s1 = vw_store_new(&cfg), *s2 = vw_store_new(&cfg);
   vw_error err;
   vw_instance *a = vw_instantiate(s1, m, NULL, NULL, &err);
   vw_instance *b = vw_instantiate(s2, m, NULL, NULL, &err);
-  CHECK(a && b, "two one-page instances fit a 3-page budget");
+  CHECKF(a && b, "two one-page instances fit a 3-page budget");
   if (!a || !b) goto out;
   vw_raw one = 1, res = 0;
   vw_call(s1, export_func(a, "grow"), &one, &res, &err);
-  CHECK(res == 1, "first growth within the budget: %llu", (unsigned long long)res);
+  CHECKF(res == 1, "first growth within the budget: %llu", (unsigned long long)res);
   vw_call(s2, export_func(b, "grow"), &one, &res, &err);
-  CHECK((uint32_t)res == UINT32_MAX, "growth past the budget returns -1: %llu",
+  CHECKF((uint32_t)res == UINT32_MAX, "growth past the budget returns -1: %llu",
         (unsigned long long)res);
   vw_store *s3 = vw_store_new(&cfg);
-  CHECK(!vw_instantiate(s3, m, NULL, NULL, &err) &&
+  CHECKF(!vw_instantiate(s3, m, NULL, NULL, &err) &&
         err.status == VW_ERR_UNLINKABLE,
         "an instance that does not fit is refused: %s", err.msg);
   vw_store_free(s3);
   vw_store_free(s1);
-  CHECK(budget.used == 65536, "freeing a store returns its memory: %llu",
+  CHECKF(budget.used == 65536, "freeing a store returns its memory: %llu",
         (unsigned long long)budget.used);
   vw_call(s2, export_func(b, "grow"), &one, &res, &err);
-  CHECK(res == 1, "growth fits again: %llu", (unsigned long long)res);
+  CHECKF(res == 1, "growth fits again: %llu", (unsigned long long)res);
   s1 = NULL;
 out:
   vw_store_free(s1);
   vw_store_free(s2);
-  CHECK(budget.used == 0, "all memory returned: %llu",
+  CHECKF(budget.used == 0, "all memory returned: %llu",
         (unsigned long long)budget.used);
 }
 
-static void test_many_instances(vw_module *m) {
+static void many_instances(void) {
   enum { N = 1000 };
   vw_store *s = vw_store_new(NULL);
   vw_error err;
   uint64_t total = 0;
   for (int i = 0; i < N; i++) {
     vw_instance *inst = vw_instantiate(s, m, NULL, NULL, &err);
-    CHECK(inst, "instance %d: %s", i, err.msg);
+    CHECKF(inst, "instance %d: %s", i, err.msg);
     if (!inst) break;
     total += vw_memory_size(vw_instance_memory(inst, 0));
   }
-  CHECK(total == (uint64_t)N * 65536, "memory of %d instances: %llu bytes", N,
+  CHECKF(total == (uint64_t)N * 65536, "memory of %d instances: %llu bytes", N,
         (unsigned long long)total);
   vw_store_free(s);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  check_init(argc, argv, "limits");
   vw_error err;
-  vw_module *m = vw_module_new(module_bytes, sizeof module_bytes, &err);
+  m = vw_module_new(module_bytes, sizeof module_bytes, &err);
   if (!m) {
-    printf("FAIL: module does not load: %s\n", err.msg);
-    return 1;
+    check_fail(__FILE__, __LINE__, "module does not load: %s", err.msg);
+    return check_end();
   }
-  test_interrupt(m);
-  test_recursion(m);
-  test_memory_cap(m);
-  test_shared_budget(m);
-  test_many_instances(m);
+  RUN(interrupt);
+  RUN(recursion);
+  RUN(memory_cap);
+  RUN(shared_budget);
+  RUN(many_instances);
   vw_module_free(m);
-  if (failures) return 1;
-  printf("limits: interrupt, recursion, memory cap, shared budget, 1000 "
-         "instances ok\n");
-  return 0;
+  return check_end();
 }

@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include "../../runtime/vw.h"
+#include "../check.h"
 
 static const unsigned char module_bytes[] = {
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x09, 0x02, 0x60,
@@ -108,17 +109,15 @@ static int resolve(void *ud, const char *module, const char *name,
 }
 
 /* One full round: load, link, instantiate, call.  Returns 1 if it completed
-** with the right answer, 0 if an allocation failure stopped it cleanly. */
+** with the right answer, 0 if an allocation failure stopped it (cleanly,
+** or with a failed check for anything but running out of memory). */
 static int round_trip(void) {
   static const uint8_t i32[] = {VW_I32};
   vw_functype_info ft = {1, 1, i32, i32};
   vw_error err;
   vw_module *m = vw_module_new(module_bytes, sizeof module_bytes, &err);
   if (!m) {
-    if (err.status != VW_ERR_NOMEM) {
-      fprintf(stderr, "load failed unexpectedly: %s\n", err.msg);
-      exit(1);
-    }
+    CHECKF(err.status == VW_ERR_NOMEM, "load failed unexpectedly: %s", err.msg);
     return 0;
   }
   int done = 0;
@@ -128,31 +127,26 @@ static int round_trip(void) {
   if (!twice_fn) goto out;
   vw_instance *inst = vw_instantiate(s, m, resolve, NULL, &err);
   if (!inst) {
-    if (err.status != VW_ERR_NOMEM) {
-      fprintf(stderr, "instantiate failed unexpectedly: %s\n", err.msg);
-      exit(1);
-    }
+    CHECKF(err.status == VW_ERR_NOMEM, "instantiate failed unexpectedly: %s",
+           err.msg);
     goto out;
   }
   vw_extern run;
   if (vw_instance_export(inst, "run", &run) != 0) {
-    fprintf(stderr, "export run missing\n");
-    exit(1);
+    CHECKF(0, "export run missing");
+    goto out;
   }
   vw_raw arg = 3, result = 0;
   vw_status st = vw_call(s, run.of.func, &arg, &result, &err);
   if (st == VW_OK) {
-    if (result != 126) {
-      fprintf(stderr, "run(3) = %llu, want 126\n", (unsigned long long)result);
-      exit(1);
-    }
-    done = 1;
-  } else if (st != VW_ERR_NOMEM && !(st == VW_ERR_TRAP &&
-                                     err.trap == VW_TRAP_STACK_EXHAUSTED)) {
+    EQ(result, 126);
+    done = result == 126;
+  } else {
     /* a failed stack allocation may surface as exhaustion; anything else
     ** is a bug */
-    fprintf(stderr, "call failed unexpectedly: %s\n", err.msg);
-    exit(1);
+    CHECKF(st == VW_ERR_NOMEM ||
+           (st == VW_ERR_TRAP && err.trap == VW_TRAP_STACK_EXHAUSTED),
+           "call failed unexpectedly: %s", err.msg);
   }
 out:
   vw_store_free(s);
@@ -160,31 +154,36 @@ out:
   return done;
 }
 
-int main(void) {
-  vw_allocator a = {t_malloc, t_realloc, t_free, NULL};
-  vw_set_allocator(&a);
+static long total;             /* allocations of a round that fails none */
+
+/* a round with no failure completes and leaks nothing */
+static void normal_round(void) {
   countdown = -1;
   allocations = 0;
-  if (!round_trip()) {
-    fprintf(stderr, "FAIL: the round does not complete without failures\n");
-    return 1;
-  }
-  long total = allocations;
-  if (live_blocks != 0) {
-    fprintf(stderr, "FAIL: %ld blocks leaked by a normal round\n", live_blocks);
-    return 1;
-  }
-  for (long n = 0; n < total; n++) {
+  REQUIREF(round_trip(), "the round does not complete without failures");
+  total = allocations;
+  CHECKF(live_blocks == 0, "%ld blocks leaked by a normal round", live_blocks);
+}
+
+/* every allocation of the round fails in turn; each unwinds cleanly */
+static void every_failure_point(void) {
+  REQUIREF(total > 0, "no normal round to count the allocations of");
+  for (long n = 0; n < total && !check_failing(); n++) {
     countdown = n;
     allocations = 0;
     round_trip();
-    if (live_blocks != 0) {
-      fprintf(stderr, "FAIL: %ld blocks leaked when allocation %ld failed\n",
-              live_blocks, n);
-      return 1;
-    }
+    CHECKF(live_blocks == 0, "%ld blocks leaked when allocation %ld failed",
+           live_blocks, n);
   }
+  printf("oom: %ld allocation failure points\n", total);
+}
+
+int main(int argc, char **argv) {
+  check_init(argc, argv, "oom");
+  vw_allocator a = {t_malloc, t_realloc, t_free, NULL};
+  vw_set_allocator(&a);
+  RUN(normal_round);
+  RUN(every_failure_point);
   vw_set_allocator(NULL);
-  printf("oom: %ld allocation failure points, all unwound cleanly\n", total);
-  return 0;
+  return check_end();
 }

@@ -47,17 +47,7 @@
 #include <unistd.h>
 
 #include "../../wasi/wasi_int.h"
-
-static int failures;
-#define CHECK(cond, ...)                                                    \
-  do {                                                                      \
-    if (!(cond)) {                                                          \
-      failures++;                                                           \
-      printf("FAIL %s:%d: ", __FILE__, __LINE__);                           \
-      printf(__VA_ARGS__);                                                  \
-      printf("\n");                                                         \
-    }                                                                       \
-  } while (0)
+#include "../check.h"
 
 static char root[64];            /* the temp dir: root/box is the sandbox */
 static int boxfd;
@@ -149,19 +139,19 @@ static void resolver_cases(const char *mode) {
     /* magic links: openat2 refuses them as ELOOP or EXDEV; both deny */
     if (strncmp(cases[i].path, "magic", 5) == 0 && got == W_ELOOP)
       got = W_ENOTCAPABLE;
-    CHECK(got == cases[i].want, "%s: open \"%s\" follow=%d: got %d, want %d",
+    CHECKF(got == cases[i].want, "%s: open \"%s\" follow=%d: got %d, want %d",
           mode, cases[i].path, cases[i].follow, got, cases[i].want);
   }
   /* creating through a dangling symlink that points outside */
   int got = try_open("dangling_out", O_WRONLY | O_CREAT, 1);
-  CHECK(got == W_ENOTCAPABLE, "%s: create via dangling_out: %d", mode, got);
+  CHECKF(got == W_ENOTCAPABLE, "%s: create via dangling_out: %d", mode, got);
   char p[256];
   snprintf(p, sizeof p, "%s/nothing_here", root);
-  CHECK(access(p, F_OK) != 0, "%s: file created outside the box", mode);
+  CHECKF(access(p, F_OK) != 0, "%s: file created outside the box", mode);
   got = try_open("ok", O_WRONLY | O_CREAT | O_EXCL, 1);
-  CHECK(got == W_EEXIST, "%s: O_CREAT|O_EXCL on a symlink: %d", mode, got);
+  CHECKF(got == W_EEXIST, "%s: O_CREAT|O_EXCL on a symlink: %d", mode, got);
   got = try_open("d/new.txt", O_WRONLY | O_CREAT | O_EXCL, 0);
-  CHECK(got == 0, "%s: create inside: %d", mode, got);
+  CHECKF(got == 0, "%s: create inside: %d", mode, got);
   unlinkat(boxfd, "d/new.txt", 0);
 
   /* wasi_resolve: parent + last component */
@@ -170,26 +160,26 @@ static void resolver_cases(const char *mode) {
   const char *name;
   int slash;
   int e = wasi_resolve(boxfd, "d/f.txt", 0, &parent, &buf, &name, &slash);
-  CHECK(e == 0 && strcmp(name, "f.txt") == 0 && !slash,
+  CHECKF(e == 0 && strcmp(name, "f.txt") == 0 && !slash,
         "%s: resolve d/f.txt: %d", mode, e);
   if (!e) { close(parent); vw_free(buf); }
   e = wasi_resolve(boxfd, "okdir/", 0, &parent, &buf, &name, &slash);
-  CHECK(e == 0 && slash, "%s: resolve okdir/: %d", mode, e);
+  CHECKF(e == 0 && slash, "%s: resolve okdir/: %d", mode, e);
   if (!e) { close(parent); vw_free(buf); }
   e = wasi_resolve(boxfd, "up", 1, &parent, &buf, &name, &slash);
-  CHECK(e == W_ENOTCAPABLE, "%s: resolve up (follow): %d", mode, e);
+  CHECKF(e == W_ENOTCAPABLE, "%s: resolve up (follow): %d", mode, e);
   e = wasi_resolve(boxfd, "up", 0, &parent, &buf, &name, &slash);
-  CHECK(e == 0 && strcmp(name, "up") == 0, "%s: resolve up (nofollow): %d",
+  CHECKF(e == 0 && strcmp(name, "up") == 0, "%s: resolve up (nofollow): %d",
         mode, e);
   if (!e) { close(parent); vw_free(buf); }
   e = wasi_resolve(boxfd, "dirup/outside_secret", 0, &parent, &buf, &name,
                    &slash);
-  CHECK(e == W_ENOTCAPABLE, "%s: resolve dirup/outside_secret: %d", mode, e);
+  CHECKF(e == W_ENOTCAPABLE, "%s: resolve dirup/outside_secret: %d", mode, e);
   e = wasi_resolve(boxfd, "d/..", 0, &parent, &buf, &name, &slash);
-  CHECK(e == 0 && strcmp(name, ".") == 0, "%s: resolve d/..: %d", mode, e);
+  CHECKF(e == 0 && strcmp(name, ".") == 0, "%s: resolve d/..: %d", mode, e);
   if (!e) { close(parent); vw_free(buf); }
   e = wasi_resolve(boxfd, "d/../..", 0, &parent, &buf, &name, &slash);
-  CHECK(e == W_ENOTCAPABLE, "%s: resolve d/../..: %d", mode, e);
+  CHECKF(e == W_ENOTCAPABLE, "%s: resolve d/../..: %d", mode, e);
 }
 
 /* ---- races ----------------------------------------------------------------- */
@@ -229,7 +219,7 @@ static void race(const char *mode, void *(*fn)(void *), const char *path,
                  const char *label) {
   pthread_t t;
   atomic_store(&stop, 0);
-  if (pthread_create(&t, NULL, fn, NULL) != 0) { printf("no thread\n"); return; }
+  REQUIREF(pthread_create(&t, NULL, fn, NULL) == 0, "%s: no thread", label);
   int escaped = 0, inside = 0;
   for (int i = 0; i < 20000; i++) {
     int fd = wasi_open_beneath(boxfd, path, O_RDONLY, 0, 1);
@@ -244,7 +234,7 @@ static void race(const char *mode, void *(*fn)(void *), const char *path,
   }
   atomic_store(&stop, 1);
   pthread_join(t, NULL);
-  CHECK(escaped == 0, "%s: %s: reached the outside file %d times", mode,
+  CHECKF(escaped == 0, "%s: %s: reached the outside file %d times", mode,
         label, escaped);
   printf("%s: %s: 20000 tries, 0 escapes wanted, %d escapes, %d inside\n",
          mode, label, escaped, inside);
@@ -284,9 +274,9 @@ static void out_of_memory(void) {
     char eb[64];
     vwasi *w = vwasi_new(&cfg, eb, sizeof eb);
     if (w) { ok = 1; vwasi_free(w); }
-    else CHECK(strstr(eb, "memory") != NULL, "oom %d: %s", fail_at, eb);
+    else CHECKF(strstr(eb, "memory") != NULL, "oom %d: %s", fail_at, eb);
   }
-  CHECK(ok, "vwasi_new never succeeded");
+  CHECKF(ok, "vwasi_new never succeeded");
   for (int mode = 0; mode < 2; mode++) {
     vwasi__no_openat2 = mode;
     ok = 0;
@@ -299,9 +289,9 @@ static void out_of_memory(void) {
       int e = wasi_resolve(boxfd, "okdir/../d/back", 1, &parent, &buf, &name,
                            &slash);
       if (e == 0) { ok = 1; close(parent); vw_free(buf); }
-      else CHECK(e == W_ENOMEM, "oom %d (mode %d): errno %d", fail_at, mode, e);
+      else CHECKF(e == W_ENOMEM, "oom %d (mode %d): errno %d", fail_at, mode, e);
     }
-    CHECK(ok, "wasi_resolve never succeeded (mode %d)", mode);
+    CHECKF(ok, "wasi_resolve never succeeded (mode %d)", mode);
   }
   vwasi__no_openat2 = 0;
   fail_at = -1;
@@ -367,8 +357,7 @@ static void sockets(void) {
   snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
   if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
       listen(lfd, 4) != 0) {
-    printf("SKIP sockets: %s\n", strerror(errno));
-    return;
+    SKIP("%s", strerror(errno));
   }
   vwasi_config cfg;
   memset(&cfg, 0, sizeof cfg);
@@ -377,15 +366,15 @@ static void sockets(void) {
   cfg.sockets = &lfd;
   char eb[128];
   vwasi *w = vwasi_new(&cfg, eb, sizeof eb);
-  CHECK(w != NULL, "vwasi_new: %s", eb);
+  CHECKF(w != NULL, "vwasi_new: %s", eb);
   vw_error err;
   vw_module *m = vw_module_new(sock_module, sizeof sock_module, &err);
-  CHECK(m != NULL, "module: %s", err.msg);
+  CHECKF(m != NULL, "module: %s", err.msg);
   vw_store *s = vw_store_new(NULL);
   if (!w || !m || !s) return;
   vwasi_bind_store(w, s);
   vw_instance *inst = vw_instantiate(s, m, vwasi_resolve, w, &err);
-  CHECK(inst != NULL, "instantiate: %s", err.msg);
+  CHECKF(inst != NULL, "instantiate: %s", err.msg);
   if (!inst) return;
   uint8_t *mem = vw_memory_data(vw_instance_memory(inst, 0));
   vw_func *acc = exp_func(inst, "accept"), *recv = exp_func(inst, "recv");
@@ -394,60 +383,72 @@ static void sockets(void) {
   /* the listening socket is fd 3 (no stdio, no preopens) */
   /* (FDF_NONBLOCK is for the accepted socket; accept itself would block,
   ** so there is no "nobody there" check) */
-  CHECK(call2(s, acc, 3, FDF_APPEND) == W_EINVAL, "accept with bad flags");
-  CHECK(call2(s, acc, 9, 0) == W_EBADF, "accept on a closed fd");
+  CHECKF(call2(s, acc, 3, FDF_APPEND) == W_EINVAL, "accept with bad flags");
+  CHECKF(call2(s, acc, 9, 0) == W_EBADF, "accept on a closed fd");
   int cfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  CHECK(connect(cfd, (struct sockaddr *)&sa, sizeof sa) == 0, "connect");
-  CHECK(call2(s, acc, 3, FDF_NONBLOCK) == 0, "accept");
+  CHECKF(connect(cfd, (struct sockaddr *)&sa, sizeof sa) == 0, "connect");
+  CHECKF(call2(s, acc, 3, FDF_NONBLOCK) == 0, "accept");
   uint32_t conn;
   memcpy(&conn, mem, 4);
   /* the lowest free number: 0, since this embedder closed stdio */
-  CHECK(conn == 0, "accepted fd %u", conn);
-  CHECK(write(cfd, "ping", 4) == 4, "client write");
-  CHECK(call2(s, recv, conn, 1) == 0, "recv peek");
-  CHECK(call2(s, recv, conn, 0) == 0, "recv");
+  CHECKF(conn == 0, "accepted fd %u", conn);
+  CHECKF(write(cfd, "ping", 4) == 4, "client write");
+  CHECKF(call2(s, recv, conn, 1) == 0, "recv peek");
+  CHECKF(call2(s, recv, conn, 0) == 0, "recv");
   uint32_t got;
   memcpy(&got, mem + 4, 4);
-  CHECK(got == 4 && memcmp(mem + 64, "ping", 4) == 0, "received %u bytes", got);
+  CHECKF(got == 4 && memcmp(mem + 64, "ping", 4) == 0, "received %u bytes", got);
   memcpy(mem + 64, "pong!", 5);
-  CHECK(call2(s, send, conn, 5) == 0, "send");
+  CHECKF(call2(s, send, conn, 5) == 0, "send");
   memcpy(&got, mem + 12, 4);
   char buf[16] = {0};
-  CHECK(got == 5 && read(cfd, buf, sizeof buf) == 5 &&
+  CHECKF(got == 5 && read(cfd, buf, sizeof buf) == 5 &&
         memcmp(buf, "pong!", 5) == 0, "client read");
   uint32_t r = call2(s, recv, 3, 0);
-  CHECK(r == W_ENOTCONN || r == W_EINVAL, "recv on the listener: %u", r);
-  CHECK(call2(s, recv, 3, 0) != 0, "recv on the listener");
-  CHECK(call2(s, recv, 7, 0) == W_EBADF, "recv on a closed fd");
-  CHECK(call2(s, shut, conn, 7) == W_EINVAL, "shutdown with bad flags");
-  CHECK(call2(s, shut, conn, 2) == 0, "shutdown wr");
-  CHECK(read(cfd, buf, sizeof buf) == 0, "client sees EOF");
+  CHECKF(r == W_ENOTCONN || r == W_EINVAL, "recv on the listener: %u", r);
+  CHECKF(call2(s, recv, 3, 0) != 0, "recv on the listener");
+  CHECKF(call2(s, recv, 7, 0) == W_EBADF, "recv on a closed fd");
+  CHECKF(call2(s, shut, conn, 7) == W_EINVAL, "shutdown with bad flags");
+  CHECKF(call2(s, shut, conn, 2) == 0, "shutdown wr");
+  CHECKF(read(cfd, buf, sizeof buf) == 0, "client sees EOF");
   close(cfd);
-  CHECK(call2(s, recv, conn, 0) == 0, "recv after the peer closed");
+  CHECKF(call2(s, recv, conn, 0) == 0, "recv after the peer closed");
   memcpy(&got, mem + 4, 4);
-  CHECK(got == 0, "recv gives 0 bytes at EOF");
+  CHECKF(got == 0, "recv gives 0 bytes at EOF");
   /* sending to a closed peer is EPIPE, never SIGPIPE in the host */
-  CHECK(call2(s, send, conn, 5) == W_EPIPE, "send to closed peer");
+  CHECKF(call2(s, send, conn, 5) == W_EPIPE, "send to closed peer");
   vw_store_free(s);
   vw_module_free(m);
   vwasi_free(w);
   close(lfd);
 }
 
-int main(void) {
-  setup();
-  for (int mode = 0; mode < 2; mode++) {
-    const char *name = mode ? "walk" : "openat2";
-    vwasi__no_openat2 = mode;
-    resolver_cases(name);
-    race(name, flip_symlink, "race/f.txt", "symlink swapped to ..");
-    race(name, flip_symlink, "race/outside_secret", "symlink swapped, target outside");
-    race(name, flip_dir, "d/e/../../outside_secret", "directory moved out");
-  }
+static void races(const char *mode) {
+  race(mode, flip_symlink, "race/f.txt", "symlink swapped to ..");
+  race(mode, flip_symlink, "race/outside_secret", "symlink swapped, target outside");
+  race(mode, flip_dir, "d/e/../../outside_secret", "directory moved out");
+}
+
+/* runs fn in one resolver mode: openat2, or the user-space walk */
+static void in_mode(int walk, void (*fn)(const char *mode)) {
+  vwasi__no_openat2 = walk;
+  fn(walk ? "walk" : "openat2");
   vwasi__no_openat2 = 0;
-  out_of_memory();
-  sockets();
+}
+static void resolver_openat2(void) { in_mode(0, resolver_cases); }
+static void races_openat2(void) { in_mode(0, races); }
+static void resolver_walk(void) { in_mode(1, resolver_cases); }
+static void races_walk(void) { in_mode(1, races); }
+
+int main(int argc, char **argv) {
+  check_init(argc, argv, "wasi_sandbox");
+  setup();
+  RUN(resolver_openat2);
+  RUN(races_openat2);
+  RUN(resolver_walk);
+  RUN(races_walk);
+  RUN(out_of_memory);
+  RUN(sockets);
   teardown();
-  printf("%s\n", failures ? "FAILED" : "ok");
-  return failures != 0;
+  return check_end();
 }

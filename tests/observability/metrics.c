@@ -1,18 +1,18 @@
 /*
-** tests/ipc/metrics.c — heartbeat JSON and Prometheus text formatting
-** (observability/metrics.c): exact output for a known snapshot, escaping,
-** snprintf-style truncation, the *_alloc variants, and the exposition
-** format's rules (HELP and TYPE before each family's samples, sample
-** syntax).  With a directory as argv[2] it also writes heartbeat.json (a
+** tests/observability/metrics.c — heartbeat JSON and Prometheus text
+** formatting (observability/metrics.c): exact output for a known
+** snapshot, escaping, snprintf-style truncation, the *_alloc variants, and
+** the exposition format's rules (HELP and TYPE before each family's
+** samples, sample syntax).  With a directory as argv[2] it also writes heartbeat.json (a
 ** few lines: the normal, the empty and the hostile snapshot) and
-** metrics.prom there, for tests/ipc/run.sh to check with node.
+** metrics.prom there, for tests/observability/run.sh to check with node.
 */
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
 #include "../../observability/metrics.h"
-#include "check.h"
+#include "../check.h"
 
 static const vy_app_metrics APPS[] = {
   {"ping", "running", 3200, 12, 131072, 5, 6, 0, 1, 2, 3, 4},
@@ -33,36 +33,36 @@ static void heartbeat_exact(void) {
       "\"restarts\":0,\"cpu_ms\":12,\"memory\":131072,\"msgs_in\":5,\"msgs_out\":6},"
       "{\"name\":\"logger\",\"state\":\"failed\",\"uptime_s\":0.000,\"restarts\":5,"
       "\"cpu_ms\":1500,\"memory\":0,\"msgs_in\":0,\"msgs_out\":0}]}\n";
-  CHECKF(strcmp(buf, want) == 0, "got %s", buf);
-  CHECK(n == strlen(want));
+  REQUIREF(strcmp(buf, want) == 0, "got %s", buf);
+  REQUIRE(n == strlen(want));
   /* one line: the only newline is the last byte */
-  CHECK(strchr(buf, '\n') == buf + n - 1);
+  REQUIRE(strchr(buf, '\n') == buf + n - 1);
   vy_sup_metrics bare = { .uptime_ms = 0 };
   n = vy_metrics_heartbeat(buf, sizeof buf, &bare, NULL, 0);
-  CHECKF(strcmp(buf, "{\"uptime_s\":0.000,\"apps\":[]}\n") == 0, "got %s", buf);
+  EQ(buf, "{\"uptime_s\":0.000,\"apps\":[]}\n");
 }
 
 static void truncation(void) {
   char full[1024], small[40];
   size_t n = vy_metrics_heartbeat(full, sizeof full, &SUP, APPS, 2);
-  CHECK(vy_metrics_heartbeat(NULL, 0, &SUP, APPS, 2) == n);
+  REQUIRE(vy_metrics_heartbeat(NULL, 0, &SUP, APPS, 2) == n);
   memset(small, '#', sizeof small);
-  CHECK(vy_metrics_heartbeat(small, sizeof small, &SUP, APPS, 2) == n);
-  CHECK(small[sizeof small - 1] == '\0' && strlen(small) == sizeof small - 1);
-  CHECK(memcmp(small, full, sizeof small - 1) == 0);
+  REQUIRE(vy_metrics_heartbeat(small, sizeof small, &SUP, APPS, 2) == n);
+  REQUIRE(small[sizeof small - 1] == '\0' && strlen(small) == sizeof small - 1);
+  REQUIRE(memcmp(small, full, sizeof small - 1) == 0);
   for (size_t cap = 1; cap < n + 2; cap++) {       /* every cut is clean */
     char *b = malloc(cap);
-    CHECK(b);
+    REQUIRE(b);
     size_t m = vy_metrics_prometheus(b, cap, &SUP, APPS, 2);
     bool ok = strlen(b) == (cap - 1 < m ? cap - 1 : m);
     free(b);
-    CHECKF(ok, "cap %zu", cap);
+    REQUIREF(ok, "cap %zu", cap);
   }
   char *h = vy_metrics_heartbeat_alloc(&SUP, APPS, 2);
-  CHECK(h && strcmp(h, full) == 0);
+  REQUIRE(h && strcmp(h, full) == 0);
   free(h);
   char *p = vy_metrics_prometheus_alloc(&SUP, APPS, 2);
-  CHECK(p && strlen(p) == vy_metrics_prometheus(NULL, 0, &SUP, APPS, 2));
+  REQUIRE(p && strlen(p) == vy_metrics_prometheus(NULL, 0, &SUP, APPS, 2));
   free(p);
 }
 
@@ -74,14 +74,14 @@ static const vy_app_metrics HOSTILE[] = {
 static void escaping(void) {
   char buf[2048];
   vy_metrics_heartbeat(buf, sizeof buf, &SUP, HOSTILE, 2);
-  CHECKF(strstr(buf, "\"name\":\"we\\\"ird\\\\na\\u000ame\\u0009\\u0001\"") != NULL,
+  REQUIREF(strstr(buf, "\"name\":\"we\\\"ird\\\\na\\u000ame\\u0009\\u0001\"") != NULL,
          "got %s", buf);
-  CHECK(strstr(buf, "\"name\":\"\",\"state\":\"\"") != NULL);
-  CHECK(strchr(buf, '\n') == buf + strlen(buf) - 1);
+  REQUIRE(strstr(buf, "\"name\":\"\",\"state\":\"\"") != NULL);
+  REQUIRE(strchr(buf, '\n') == buf + strlen(buf) - 1);
   vy_metrics_prometheus(buf, sizeof buf, &SUP, HOSTILE, 2);
-  CHECKF(strstr(buf, "vyoma_app_memory_bytes{app=\"we\\\"ird\\\\na\\nme\t\x01\"} 3\n")
+  REQUIREF(strstr(buf, "vyoma_app_memory_bytes{app=\"we\\\"ird\\\\na\\nme\t\x01\"} 3\n")
          != NULL, "got %s", buf);
-  CHECK(strstr(buf, "vyoma_app_state{app=\"\",state=\"\"} 1\n") != NULL);
+  REQUIRE(strstr(buf, "vyoma_app_state{app=\"\",state=\"\"} 1\n") != NULL);
 }
 
 /* The exposition rules a scraper relies on: every line is a comment
@@ -171,38 +171,38 @@ static void prometheus(void) {
   char buf[8192];
   vy_metrics_prometheus(buf, sizeof buf, &SUP, APPS, 2);
   const char *why = prom_problem(buf);
-  CHECKF(!why, "%s", why);
-  CHECK(strstr(buf, "# TYPE vyoma_uptime_seconds gauge\nvyoma_uptime_seconds 12.345\n"));
-  CHECK(strstr(buf, "vyoma_apps 2\n"));
-  CHECK(strstr(buf, "vyoma_app_state{app=\"ping\",state=\"running\"} 1\n"));
-  CHECK(strstr(buf, "vyoma_app_state{app=\"logger\",state=\"failed\"} 1\n"));
-  CHECK(strstr(buf, "# TYPE vyoma_app_cpu_seconds_total counter\n"));
-  CHECK(strstr(buf, "vyoma_app_cpu_seconds_total{app=\"logger\"} 1.500\n"));
-  CHECK(strstr(buf, "vyoma_app_memory_bytes{app=\"ping\"} 131072\n"));
-  CHECK(strstr(buf, "vyoma_app_messages_in_total{app=\"ping\"} 5\n"));
-  CHECK(strstr(buf, "vyoma_app_messages_out_total{app=\"ping\"} 6\n"));
-  CHECK(strstr(buf, "vyoma_app_restarts_total{app=\"logger\"} 5\n"));
-  CHECK(strstr(buf, "vyoma_app_uptime_seconds{app=\"ping\"} 3.200\n"));
-  CHECK(strstr(buf, "vyoma_app_ipc_refused_total{app=\"ping\",reason=\"denied\"} 1\n"));
-  CHECK(strstr(buf, "vyoma_app_ipc_refused_total{app=\"ping\",reason=\"rate-limited\"} 2\n"));
-  CHECK(strstr(buf, "vyoma_app_ipc_refused_total{app=\"ping\",reason=\"queue-full\"} 3\n"));
-  CHECK(strstr(buf, "vyoma_app_ipc_refused_total{app=\"ping\",reason=\"dropped\"} 4\n"));
-  CHECK(strstr(buf, "vyoma_app_ipc_refused_total{app=\"logger\",reason=\"dropped\"} 0\n"));
-  CHECK(strstr(buf, "# TYPE vyoma_display_frames_total counter\n"
+  REQUIREF(!why, "%s", why);
+  REQUIRE(strstr(buf, "# TYPE vyoma_uptime_seconds gauge\nvyoma_uptime_seconds 12.345\n"));
+  REQUIRE(strstr(buf, "vyoma_apps 2\n"));
+  REQUIRE(strstr(buf, "vyoma_app_state{app=\"ping\",state=\"running\"} 1\n"));
+  REQUIRE(strstr(buf, "vyoma_app_state{app=\"logger\",state=\"failed\"} 1\n"));
+  REQUIRE(strstr(buf, "# TYPE vyoma_app_cpu_seconds_total counter\n"));
+  REQUIRE(strstr(buf, "vyoma_app_cpu_seconds_total{app=\"logger\"} 1.500\n"));
+  REQUIRE(strstr(buf, "vyoma_app_memory_bytes{app=\"ping\"} 131072\n"));
+  REQUIRE(strstr(buf, "vyoma_app_messages_in_total{app=\"ping\"} 5\n"));
+  REQUIRE(strstr(buf, "vyoma_app_messages_out_total{app=\"ping\"} 6\n"));
+  REQUIRE(strstr(buf, "vyoma_app_restarts_total{app=\"logger\"} 5\n"));
+  REQUIRE(strstr(buf, "vyoma_app_uptime_seconds{app=\"ping\"} 3.200\n"));
+  REQUIRE(strstr(buf, "vyoma_app_ipc_refused_total{app=\"ping\",reason=\"denied\"} 1\n"));
+  REQUIRE(strstr(buf, "vyoma_app_ipc_refused_total{app=\"ping\",reason=\"rate-limited\"} 2\n"));
+  REQUIRE(strstr(buf, "vyoma_app_ipc_refused_total{app=\"ping\",reason=\"queue-full\"} 3\n"));
+  REQUIRE(strstr(buf, "vyoma_app_ipc_refused_total{app=\"ping\",reason=\"dropped\"} 4\n"));
+  REQUIRE(strstr(buf, "vyoma_app_ipc_refused_total{app=\"logger\",reason=\"dropped\"} 0\n"));
+  REQUIRE(strstr(buf, "# TYPE vyoma_display_frames_total counter\n"
                     "vyoma_display_frames_total 7\n"));
-  CHECK(strstr(buf, "vyoma_display_pixels_total 786432\n"));
-  CHECK(strstr(buf, "vyoma_display_budget_drops_total 3\n"));
+  REQUIRE(strstr(buf, "vyoma_display_pixels_total 786432\n"));
+  REQUIRE(strstr(buf, "vyoma_display_budget_drops_total 3\n"));
   vy_metrics_prometheus(buf, sizeof buf, &SUP, NULL, 0);
   why = prom_problem(buf);
-  CHECKF(!why, "empty: %s", why);
+  REQUIREF(!why, "empty: %s", why);
   /* without a display, no display families at all */
   vy_sup_metrics dark = SUP;
   dark.display = false;
   vy_metrics_prometheus(buf, sizeof buf, &dark, APPS, 2);
-  CHECK(!strstr(buf, "vyoma_display"));
+  REQUIRE(!strstr(buf, "vyoma_display"));
   vy_metrics_prometheus(buf, sizeof buf, &SUP, HOSTILE, 2);
   why = prom_problem(buf);
-  CHECKF(!why, "hostile: %s", why);
+  REQUIREF(!why, "hostile: %s", why);
 }
 
 static const char *outdir;
@@ -218,28 +218,28 @@ static int write_file(const char *name, const char *text) {
 }
 
 static void files_for_node(void) {
-  if (!outdir) return;
+  if (!outdir) SKIP("no folder given (argv[2])");
   char a[1024], b[1024], c[2048], all[4200];
   vy_metrics_heartbeat(a, sizeof a, &SUP, APPS, 2);
   vy_sup_metrics bare = { .uptime_ms = 1 };
   vy_metrics_heartbeat(b, sizeof b, &bare, NULL, 0);
   vy_metrics_heartbeat(c, sizeof c, &SUP, HOSTILE, 2);
   snprintf(all, sizeof all, "%s%s%s", a, b, c);
-  CHECK(write_file("heartbeat.json", all) == 0);
+  EQ(write_file("heartbeat.json", all), 0);
   char *p = vy_metrics_prometheus_alloc(&SUP, APPS, 2);
-  CHECK(p);
+  REQUIRE(p);
   int rc = write_file("metrics.prom", p);
   free(p);
-  CHECK(rc == 0);
+  EQ(rc, 0);
 }
 
 int main(int argc, char **argv) {
-  CHECK_MAIN_BEGIN(argc, argv);
+  check_init(argc, argv, NULL);
   if (argc > 2) outdir = argv[2];
   RUN(heartbeat_exact);
   RUN(truncation);
   RUN(escaping);
   RUN(prometheus);
   RUN(files_for_node);
-  return check_failures ? 1 : 0;
+  return check_end();
 }

@@ -1,5 +1,5 @@
 /*
-** tests/ipc/tty.c — the TTY input router (input/tty.c) fed key sequences:
+** tests/input/tty.c — the TTY input router (input/tty.c) fed key sequences:
 ** line editing (echo, backspace over ASCII, UTF-8 and ^A, Ctrl-U, CR LF),
 ** delivery to the focused app, focus keys (n, p, digits, wrap), list,
 ** literal Ctrl-A, escape sequences, Ctrl-D, no apps, app count changes,
@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "../../input/tty.h"
-#include "check.h"
+#include "../check.h"
 
 /* What the caller would have done, as text: echo goes to `screen`, each
 ** delivery appends "[N:bytes]" to `sent`, other actions "{focus N}",
@@ -70,107 +70,107 @@ static vy_tty T;
 static void typing(void) {
   vy_tty_init(&T, 3);
   reset();
-  CHECK(vy_tty_focus(&T) == 0);
+  EQ(vy_tty_focus(&T), 0);
   FEED(&T, "ls -l\r");
-  CHECKF(strcmp(sent, "[0:ls -l\n]") == 0, "sent %s", sent);
-  CHECKF(strcmp(screen, "ls -l\r\n") == 0, "screen %s", screen);
+  EQ(sent, "[0:ls -l\n]");
+  EQ(screen, "ls -l\r\n");
   reset();
   FEED(&T, "a\r\nb\nc\r\r");        /* CR LF is one Enter; lone LF and CR too */
-  CHECKF(strcmp(sent, "[0:a\n][0:b\n][0:c\n][0:\n]") == 0, "sent %s", sent);
+  EQ(sent, "[0:a\n][0:b\n][0:c\n][0:\n]");
   reset();
   FEED(&T, "x\ty\r");               /* tab is typed like a character */
-  CHECK(strcmp(sent, "[0:x\ty\n]") == 0);
+  EQ(sent, "[0:x\ty\n]");
 }
 
 static void editing(void) {
   vy_tty_init(&T, 1);
   reset();
   FEED(&T, "hellp\x7f\x7flo\r");
-  CHECKF(strcmp(sent, "[0:hello\n]") == 0, "sent %s", sent);
-  CHECKF(strcmp(screen, "hellp\b \b\b \blo\r\n") == 0, "screen %s", screen);
+  EQ(sent, "[0:hello\n]");
+  EQ(screen, "hellp\b \b\b \blo\r\n");
   reset();
   FEED(&T, "\x7f\x08x\x08y\r");     /* backspace on empty: nothing; ^H too */
-  CHECK(strcmp(sent, "[0:y\n]") == 0);
-  CHECK(strcmp(screen, "x\b \by\r\n") == 0);
+  EQ(sent, "[0:y\n]");
+  EQ(screen, "x\b \by\r\n");
   reset();
   /* UTF-8: one backspace removes the whole character, one column */
   FEED(&T, "a\xc3\xa9\x7f\r");
-  CHECK(strcmp(sent, "[0:a\n]") == 0);
-  CHECK(strcmp(screen, "a\xc3\xa9\b \b\r\n") == 0);
+  EQ(sent, "[0:a\n]");
+  EQ(screen, "a\xc3\xa9\b \b\r\n");
   reset();
   /* Ctrl-U erases the line: back over its columns, then erase to the end */
   FEED(&T, "wrong\x15right\r");
-  CHECKF(strcmp(sent, "[0:right\n]") == 0, "sent %s", sent);
-  CHECKF(strcmp(screen, "wrong\b\b\b\b\b\033[Kright\r\n") == 0, "screen %s", screen);
+  EQ(sent, "[0:right\n]");
+  EQ(screen, "wrong\b\b\b\b\b\033[Kright\r\n");
   reset();
   FEED(&T, "\x15\r");               /* Ctrl-U on empty */
-  CHECK(strcmp(sent, "[0:\n]") == 0 && strcmp(screen, "\r\n") == 0);
+  REQUIRE(strcmp(sent, "[0:\n]") == 0 && strcmp(screen, "\r\n") == 0);
   reset();
   /* other control bytes are ignored, escape sequences swallowed */
   FEED(&T, "a\x02\x1b[A\x1b[1;5Cb\x1bOPc\x1bxd\r");
-  CHECKF(strcmp(sent, "[0:abcd\n]") == 0, "sent %s", sent);
-  CHECK(strcmp(screen, "abcd\r\n") == 0);
+  EQ(sent, "[0:abcd\n]");
+  EQ(screen, "abcd\r\n");
 }
 
 static void focus_keys(void) {
   vy_tty_init(&T, 3);
   reset();
   FEED(&T, "\x01n" "\x01n" "\x01n" "\x01p" "\x01p");
-  CHECKF(strcmp(sent, "{focus 1}{focus 2}{focus 0}{focus 2}{focus 1}") == 0,
+  REQUIREF(strcmp(sent, "{focus 1}{focus 2}{focus 0}{focus 2}{focus 1}") == 0,
          "sent %s", sent);
-  CHECK(vy_tty_focus(&T) == 1);
-  CHECK(screen[0] == '\0');          /* prefix keys are never echoed */
+  EQ(vy_tty_focus(&T), 1);
+  EQ(screen[0], '\0');          /* prefix keys are never echoed */
   reset();
   FEED(&T, "\x01" "3hi\r" "\x01" "1yo\r" "\x01" "9" "\x01" "4");
-  CHECKF(strcmp(sent, "{focus 2}[2:hi\n]{focus 0}[0:yo\n]") == 0, "sent %s", sent);
+  EQ(sent, "{focus 2}[2:hi\n]{focus 0}[0:yo\n]");
   reset();
   FEED(&T, "\x01l" "\x01x" "z\r");   /* list; unknown prefix key ignored */
-  CHECKF(strcmp(sent, "{list}[0:z\n]") == 0, "sent %s", sent);
+  EQ(sent, "{list}[0:z\n]");
   reset();
   /* switching focus drops the half line; re-focusing the same app keeps it */
   FEED(&T, "abc\x01n" "d\r" "ef\x01" "2g\r");
-  CHECKF(strcmp(sent, "{focus 1}[1:d\n]{focus 1}[1:efg\n]") == 0, "sent %s", sent);
+  EQ(sent, "{focus 1}[1:d\n]{focus 1}[1:efg\n]");
 }
 
 static void literal_ctrl_a(void) {
   vy_tty_init(&T, 2);
   reset();
   FEED(&T, "a\x01\x01" "b\r");
-  CHECK(nsent == 8 && memcmp(sent, "[0:a\x01" "b\n]", 8) == 0);
-  CHECKF(strcmp(screen, "a^Ab\r\n") == 0, "screen %s", screen);
+  REQUIRE(nsent == 8 && memcmp(sent, "[0:a\x01" "b\n]", 8) == 0);
+  EQ(screen, "a^Ab\r\n");
   reset();
   FEED(&T, "\x01\x01\x7f\r");         /* ^A takes two columns to erase */
-  CHECK(strcmp(sent, "[0:\n]") == 0);
-  CHECK(strcmp(screen, "^A\b \b\b \b\r\n") == 0);
+  EQ(sent, "[0:\n]");
+  EQ(screen, "^A\b \b\b \b\r\n");
   reset();
   FEED(&T, "\x01\x01\x01n");          /* literal, then a real prefix */
-  CHECK(strcmp(sent, "{focus 1}") == 0);
+  EQ(sent, "{focus 1}");
 }
 
 static void ctrl_d(void) {
   vy_tty_init(&T, 2);
   reset();
   FEED(&T, "\x04" "ab\x04" "\x01n\x04");
-  CHECKF(strcmp(sent, "{eof 0}[0:ab]{focus 1}{eof 1}") == 0, "sent %s", sent);
+  EQ(sent, "{eof 0}[0:ab]{focus 1}{eof 1}");
 }
 
 static void no_apps(void) {
   vy_tty_init(&T, 0);
   reset();
-  CHECK(vy_tty_focus(&T) == -1);
+  REQUIRE(vy_tty_focus(&T) == -1);
   FEED(&T, "hello\r\x01n\x01p\x01" "1\x01l");
-  CHECKF(strcmp(sent, "{list}") == 0, "sent %s", sent);
-  CHECK(screen[0] == '\0');
+  EQ(sent, "{list}");
+  EQ(screen[0], '\0');
   /* apps appear: focus goes to the first */
-  CHECK(vy_tty_set_apps(&T, 2) == 0);
+  EQ(vy_tty_set_apps(&T, 2), 0);
   FEED(&T, "x\r");
-  CHECK(strcmp(sent, "{list}[0:x\n]") == 0);
+  EQ(sent, "{list}[0:x\n]");
   /* the focused app goes away: focus moves to the last one left */
   vy_tty_set_focus(&T, 1);
-  CHECK(vy_tty_set_apps(&T, 1) == 0);
-  CHECK(vy_tty_set_apps(&T, 0) == -1);
+  EQ(vy_tty_set_apps(&T, 1), 0);
+  REQUIRE(vy_tty_set_apps(&T, 0) == -1);
   vy_tty_set_focus(&T, 5);            /* out of range: ignored */
-  CHECK(vy_tty_focus(&T) == -1);
+  REQUIRE(vy_tty_focus(&T) == -1);
 }
 
 static void long_line(void) {
@@ -179,51 +179,51 @@ static void long_line(void) {
   static char keys[VY_TTY_LINE_MAX + 10];
   memset(keys, 'k', sizeof keys);
   feed(&T, keys, sizeof keys);          /* 10 bytes too many: bells */
-  CHECK(nscreen == VY_TTY_LINE_MAX + 10);
-  CHECK(screen[VY_TTY_LINE_MAX] == '\a');
+  REQUIRE(nscreen == VY_TTY_LINE_MAX + 10);
+  EQ(screen[VY_TTY_LINE_MAX], '\a');
   FEED(&T, "\x01\x01");                 /* no room for a literal ^A either */
-  CHECK(screen[nscreen - 1] == '\a');
+  EQ(screen[nscreen - 1], '\a');
   reset();
   FEED(&T, "\r");
-  CHECK(nsent == 3 + VY_TTY_LINE_MAX + 1 + 1 && sent[nsent - 2] == '\n');
+  REQUIRE(nsent == 3 + VY_TTY_LINE_MAX + 1 + 1 && sent[nsent - 2] == '\n');
   /* a whole-line Ctrl-U of the longest line fits the echo buffer */
   feed(&T, keys, VY_TTY_LINE_MAX);
   reset();
   FEED(&T, "\x15");
-  CHECK(nscreen == VY_TTY_LINE_MAX + 3);
+  REQUIRE(nscreen == VY_TTY_LINE_MAX + 3);
 }
 
 static void raw_mode(void) {
   int m = posix_openpt(O_RDWR | O_NOCTTY);
   if (m < 0 || grantpt(m) || unlockpt(m)) {
     if (m >= 0) close(m);
-    return;                           /* no ptys here: nothing to check */
+    SKIP("no pseudo-terminals here");
   }
   int s = open(ptsname(m), O_RDWR | O_NOCTTY);
-  CHECK(s >= 0);
+  REQUIRE(s >= 0);
   struct termios before, during, after;
-  CHECK(tcgetattr(s, &before) == 0);
+  EQ(tcgetattr(s, &before), 0);
   vy_tty_saved sv;
-  CHECK(vy_tty_raw_enter(s, &sv, false) == 0);
-  CHECK(tcgetattr(s, &during) == 0);
-  CHECK(!(during.c_lflag & (ICANON | ECHO | ISIG)) && !(during.c_iflag & ICRNL));
-  CHECK(during.c_oflag & OPOST);
+  EQ(vy_tty_raw_enter(s, &sv, false), 0);
+  EQ(tcgetattr(s, &during), 0);
+  REQUIRE(!(during.c_lflag & (ICANON | ECHO | ISIG)) && !(during.c_iflag & ICRNL));
+  REQUIRE(during.c_oflag & OPOST);
   /* bytes arrive one by one, unechoed, CR untranslated */
-  CHECK(write(m, "a\r", 2) == 2);
+  EQ(write(m, "a\r", 2), 2);
   char buf[8];
   ssize_t n = read(s, buf, sizeof buf);
-  CHECK(n >= 1 && buf[0] == 'a');
-  CHECK(vy_tty_raw_leave(&sv) == 0);
-  CHECK(vy_tty_raw_leave(&sv) == 0);  /* twice is harmless */
-  CHECK(tcgetattr(s, &after) == 0);
-  CHECK(after.c_lflag == before.c_lflag && after.c_iflag == before.c_iflag);
-  CHECK(vy_tty_raw_enter(s, &sv, true) == 0);
-  CHECK(tcgetattr(s, &during) == 0 && (during.c_lflag & ISIG));
-  CHECK(vy_tty_raw_leave(&sv) == 0);
+  REQUIRE(n >= 1 && buf[0] == 'a');
+  EQ(vy_tty_raw_leave(&sv), 0);
+  EQ(vy_tty_raw_leave(&sv), 0);  /* twice is harmless */
+  EQ(tcgetattr(s, &after), 0);
+  REQUIRE(after.c_lflag == before.c_lflag && after.c_iflag == before.c_iflag);
+  EQ(vy_tty_raw_enter(s, &sv, true), 0);
+  REQUIRE(tcgetattr(s, &during) == 0 && (during.c_lflag & ISIG));
+  EQ(vy_tty_raw_leave(&sv), 0);
   /* not a terminal */
   int p[2];
-  CHECK(pipe(p) == 0);
-  CHECK(vy_tty_raw_enter(p[0], &sv, false) == -1);
+  EQ(pipe(p), 0);
+  REQUIRE(vy_tty_raw_enter(p[0], &sv, false) == -1);
   close(p[0]);
   close(p[1]);
   close(s);
@@ -231,7 +231,7 @@ static void raw_mode(void) {
 }
 
 int main(int argc, char **argv) {
-  CHECK_MAIN_BEGIN(argc, argv);
+  check_init(argc, argv, NULL);
   RUN(typing);
   RUN(editing);
   RUN(focus_keys);
@@ -240,5 +240,5 @@ int main(int argc, char **argv) {
   RUN(no_apps);
   RUN(long_line);
   RUN(raw_mode);
-  return check_failures ? 1 : 0;
+  return check_end();
 }
