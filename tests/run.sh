@@ -10,7 +10,7 @@
 #   then tests/NAME/run.sh of: wasi (WASI conformance, node:wasi differential,
 #   CLI), toml (toml-test), ipc (broker), input (TTY router, evdev),
 #   observability (heartbeat, Prometheus), manifest
-#   (manifests, profiles), supervisor and vyomad (a real vyomad with apps),
+#   (manifests, profiles), supervisor (a real vyomad with apps, the console, sys-stop),
 #   display (drawing, fonts, PNG, compositor; display apps; display in vyomad)
 # Prints PASS/FAIL/SKIP per case and ends with exactly one line
 # "N passed, N failed, N skipped"; the exit status is 1 if anything failed.
@@ -100,7 +100,6 @@ variant() {  # name builddir speclabel unitlabel make-goal
     suite "manifest-$name" tests/manifest/run.sh
     # a real vyomad with real apps: IPC, lifecycle, kill, vyctl
     suite "supervisor-$name" tests/supervisor/run.sh
-    suite "vyomad-$name" tests/vyomad/run.sh
     # the display: drawing, fonts, PNG, compositor (pixel tests on the
     # headless backend), the display apps, and the display inside vyomad
     suite "display-$name" tests/display/run.sh
