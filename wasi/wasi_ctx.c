@@ -47,17 +47,6 @@ static const wasi_fndesc *fn_at(uint32_t i) {
 }
 
 /* ---- guest memory helpers ------------------------------------------------ */
-int wm_put32(wasi_call *c, uint64_t off, uint32_t v) {
-  if (!wm_ok(c, off, 4)) return W_EFAULT;
-  wm_st32(c, off, v);
-  return 0;
-}
-int wm_put64(wasi_call *c, uint64_t off, uint64_t v) {
-  if (!wm_ok(c, off, 8)) return W_EFAULT;
-  wm_st64(c, off, v);
-  return 0;
-}
-
 int wasi_iovecs(wasi_call *c, uint32_t iovs, uint32_t n, struct iovec **out) {
   *out = NULL;
   if (!wm_ok(c, iovs, (uint64_t)n * 8)) return W_EFAULT;

@@ -200,9 +200,6 @@ static inline void wm_st32(wasi_call *c, uint64_t off, uint32_t v) {
 static inline void wm_st64(wasi_call *c, uint64_t off, uint64_t v) {
   for (int i = 0; i < 8; i++) c->mem[off + i] = (uint8_t)(v >> (8 * i));
 }
-/* store a u32/u64 result after checking the pointer; EFAULT otherwise */
-int wm_put32(wasi_call *c, uint64_t off, uint32_t v);
-int wm_put64(wasi_call *c, uint64_t off, uint64_t v);
 
 /* argument decoding: i32 args arrive zero-extended in a 64-bit slot */
 #define A32(i) ((uint32_t)a[i])

@@ -430,20 +430,40 @@ static int path_filestat_set_times(wasi_call *c, const vw_raw *a) {
   return e;
 }
 
-static int path_link(wasi_call *c, const vw_raw *a) {
+/* One path argument of a guest call: fd + guest path, the right needed
+** on fd, and whether a final symlink is followed. */
+typedef struct path_arg {
+  uint32_t fd;
+  uint64_t need;
+  uint32_t ptr, len;
+  int follow;
+} path_arg;
+
+/* path_link and path_rename: resolves `from`, then `to`, then links or
+** renames the one to the other.  Both sides are resolved beneath their
+** own preopen; linkat never follows here, so it links exactly the file
+** that was resolved. */
+static int link_or_rename(wasi_call *c, const path_arg *from,
+                          const path_arg *to, bool link) {
   resolved o, n;
   n.parent = -1;
   n.buf = NULL;
-  int e = res_get(c, A32(0), R_PATH_LINK_SOURCE, A32(2), A32(3),
-                  A32(1) & LOOKUP_SYMLINK_FOLLOW, &o);
-  if (!e) e = res_get(c, A32(4), R_PATH_LINK_TARGET, A32(5), A32(6), 0, &n);
-  /* both sides were resolved beneath their own preopen; linkat never
-  ** follows here, so it links exactly the file that was resolved */
-  if (!e && linkat(o.parent, o.name, n.parent, n.name, 0) != 0)
+  int e = res_get(c, from->fd, from->need, from->ptr, from->len, from->follow,
+                  &o);
+  if (!e) e = res_get(c, to->fd, to->need, to->ptr, to->len, to->follow, &n);
+  if (!e && (link ? linkat(o.parent, o.name, n.parent, n.name, 0)
+                  : renameat(o.parent, o.name, n.parent, n.name)) != 0)
     e = W_ERRNO();
   res_done(&o);
   res_done(&n);
   return e;
+}
+
+static int path_link(wasi_call *c, const vw_raw *a) {
+  path_arg from = { A32(0), R_PATH_LINK_SOURCE, A32(2), A32(3),
+                    A32(1) & LOOKUP_SYMLINK_FOLLOW };
+  path_arg to = { A32(4), R_PATH_LINK_TARGET, A32(5), A32(6), 0 };
+  return link_or_rename(c, &from, &to, true);
 }
 
 static int path_open(wasi_call *c, const vw_raw *a) {
@@ -540,15 +560,9 @@ static int path_remove_directory(wasi_call *c, const vw_raw *a) {
 }
 
 static int path_rename(wasi_call *c, const vw_raw *a) {
-  resolved o, n;
-  n.parent = -1;
-  n.buf = NULL;
-  int e = res_get(c, A32(0), R_PATH_RENAME_SOURCE, A32(1), A32(2), 0, &o);
-  if (!e) e = res_get(c, A32(3), R_PATH_RENAME_TARGET, A32(4), A32(5), 0, &n);
-  if (!e && renameat(o.parent, o.name, n.parent, n.name) != 0) e = W_ERRNO();
-  res_done(&o);
-  res_done(&n);
-  return e;
+  path_arg from = { A32(0), R_PATH_RENAME_SOURCE, A32(1), A32(2), 0 };
+  path_arg to = { A32(3), R_PATH_RENAME_TARGET, A32(4), A32(5), 0 };
+  return link_or_rename(c, &from, &to, false);
 }
 
 static int path_symlink(wasi_call *c, const vw_raw *a) {
