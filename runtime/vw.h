@@ -88,6 +88,9 @@ typedef struct vw_error {
 
 /* The standard text of a trap ("integer divide by zero", ...). */
 const char *vw_trap_name(vw_trap t);
+/* The text-format name of a value type byte ("i32", "funcref", ...), or
+** "?" for a byte that is none. */
+const char *vw_valtype_name(uint8_t t);
 
 /* ---- allocation: every allocation of the engine goes through these ----- */
 typedef struct vw_allocator {

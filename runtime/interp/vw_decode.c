@@ -4,8 +4,8 @@
 ** Owns turning the bytes of a module (m->bytes, m->len) into the fields of
 ** struct vw_module: the header, the section order, every known section, the
 ** constant expressions, the function bodies' local declarations, and the
-** "name" custom section's function names.  It also owns vw_module_clear,
-** which frees everything the decoder allocated.
+** "name" custom section's function names.  What it allocates is freed
+** by vw_module_clear (vw_module.c).
 **
 ** What is malformed (a decoding error) is decided here; what is invalid
 ** (type and index rules) is left to vw_validate.c, with one exception: a
@@ -798,47 +798,4 @@ vw_status vw_decode(vw_module *m, vw_error *err) {
   d.err = err;
   if (!m->bytes && m->len) return malformed(&d, 0, "unexpected end");
   return decode_module(&d);
-}
-
-void vw_module_clear(vw_module *m) {
-  if (!m) return;
-  if (m->types)
-    for (uint32_t i = 0; i < m->ntypes; i++) vw_free(m->types[i].params);
-  vw_free(m->types);
-  if (m->imports)
-    for (uint32_t i = 0; i < m->nimports; i++) {
-      vw_free(m->imports[i].module);
-      vw_free(m->imports[i].name);
-    }
-  vw_free(m->imports);
-  /* funcs, when present, holds exactly the defined functions */
-  if (m->funcs && m->nfuncs >= m->nfunc_imports)
-    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) {
-      vw_free(m->funcs[i].local_types);
-      if (m->funcs[i].code) vw_code_free(m->funcs[i].code);
-    }
-  vw_free(m->funcs);
-  if (m->func_names)
-    for (uint32_t i = 0; i < m->nfuncs; i++) vw_free(m->func_names[i]);
-  vw_free(m->func_names);
-  vw_free(m->func_type);
-  vw_free(m->tables);
-  vw_free(m->mems);
-  vw_free(m->globals);
-  vw_free(m->global_init);
-  if (m->exports)
-    for (uint32_t i = 0; i < m->nexports; i++) vw_free(m->exports[i].name);
-  vw_free(m->exports);
-  if (m->elems)
-    for (uint32_t i = 0; i < m->nelems; i++) vw_free(m->elems[i].items);
-  vw_free(m->elems);
-  vw_free(m->datas);
-
-  uint8_t *bytes = m->bytes;
-  size_t len = m->len;
-  uint32_t refs = m->refs;
-  memset(m, 0, sizeof *m);
-  m->bytes = bytes;
-  m->len = len;
-  m->refs = refs;
 }

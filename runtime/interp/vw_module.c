@@ -1,6 +1,8 @@
 /*
 ** vw_module.c — loading a module (copy, decode, validate, compile), its
-** reference count, and the import/export introspection of the public API.
+** reference count, freeing what decoding and compiling allocated
+** (vw_module_clear), and the introspection of the public API: imports,
+** exports, the names of value types.
 */
 #include <string.h>
 
@@ -27,6 +29,49 @@ vw_module *vw_module_new(const uint8_t *bytes, size_t len, vw_error *err) {
     return NULL;
   }
   return m;
+}
+
+void vw_module_clear(vw_module *m) {
+  if (!m) return;
+  if (m->types)
+    for (uint32_t i = 0; i < m->ntypes; i++) vw_free(m->types[i].params);
+  vw_free(m->types);
+  if (m->imports)
+    for (uint32_t i = 0; i < m->nimports; i++) {
+      vw_free(m->imports[i].module);
+      vw_free(m->imports[i].name);
+    }
+  vw_free(m->imports);
+  /* funcs, when present, holds exactly the defined functions */
+  if (m->funcs && m->nfuncs >= m->nfunc_imports)
+    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) {
+      vw_free(m->funcs[i].local_types);
+      if (m->funcs[i].code) vw_code_free(m->funcs[i].code);
+    }
+  vw_free(m->funcs);
+  if (m->func_names)
+    for (uint32_t i = 0; i < m->nfuncs; i++) vw_free(m->func_names[i]);
+  vw_free(m->func_names);
+  vw_free(m->func_type);
+  vw_free(m->tables);
+  vw_free(m->mems);
+  vw_free(m->globals);
+  vw_free(m->global_init);
+  if (m->exports)
+    for (uint32_t i = 0; i < m->nexports; i++) vw_free(m->exports[i].name);
+  vw_free(m->exports);
+  if (m->elems)
+    for (uint32_t i = 0; i < m->nelems; i++) vw_free(m->elems[i].items);
+  vw_free(m->elems);
+  vw_free(m->datas);
+
+  uint8_t *bytes = m->bytes;
+  size_t len = m->len;
+  uint32_t refs = m->refs;
+  memset(m, 0, sizeof *m);
+  m->bytes = bytes;
+  m->len = len;
+  m->refs = refs;
 }
 
 void vw_module_free(vw_module *m) {
@@ -87,4 +132,17 @@ void vw_module_export(const vw_module *m, uint32_t i, vw_extern_info *out) {
   memset(out, 0, sizeof *out);
   describe(m, (vw_externkind)m->exports[i].kind, m->exports[i].index, out);
   out->name = m->exports[i].name;
+}
+
+const char *vw_valtype_name(uint8_t t) {
+  switch (t) {
+  case VW_I32: return "i32";
+  case VW_I64: return "i64";
+  case VW_F32: return "f32";
+  case VW_F64: return "f64";
+  case VW_V128: return "v128";
+  case VW_FUNCREF: return "funcref";
+  case VW_EXTERNREF: return "externref";
+  default: return "?";
+  }
 }
