@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "../vw.h"
+#include "vw_opcodes.h"
 
 #define VW_PAGE_SIZE 65536u
 #define VW_MAX_PAGES 65536u            /* 4 GiB of 32-bit address space    */
@@ -57,11 +58,13 @@ typedef struct vw_globaltype {
 } vw_globaltype;
 
 /* A constant expression of WebAssembly 2.0: exactly one of these
-** instructions followed by `end`.  `op` is the wasm opcode byte. */
+** instructions followed by `end`.  `op` is the wasm opcode byte (v128.const
+** is its prefix byte). */
 enum {
-  VW_CONST_I32 = 0x41, VW_CONST_I64 = 0x42, VW_CONST_F32 = 0x43,
-  VW_CONST_F64 = 0x44, VW_CONST_V128 = 0xfd, VW_CONST_GLOBAL_GET = 0x23,
-  VW_CONST_REF_NULL = 0xd0, VW_CONST_REF_FUNC = 0xd2
+  VW_CONST_I32 = WASM_I32_CONST, VW_CONST_I64 = WASM_I64_CONST,
+  VW_CONST_F32 = WASM_F32_CONST, VW_CONST_F64 = WASM_F64_CONST,
+  VW_CONST_V128 = WASM_PREFIX_FD, VW_CONST_GLOBAL_GET = WASM_GLOBAL_GET,
+  VW_CONST_REF_NULL = WASM_REF_NULL, VW_CONST_REF_FUNC = WASM_REF_FUNC
 };
 typedef struct vw_constexpr {
   uint8_t op;
