@@ -18,6 +18,7 @@
 ** vector's length is checked against the bytes left before anything is
 ** allocated for it.
 */
+#include <stddef.h>
 #include <string.h>
 
 #include "vw_internal.h"
@@ -197,13 +198,18 @@ static vw_status read_globaltype(dec *d, vw_reader *r, vw_globaltype *g) {
 /* Whether b is an opcode of WebAssembly 2.0 at all (prefixes included);
 ** anything else in an expression is malformed rather than invalid. */
 static bool opcode_exists(uint8_t b) {
-  if (b <= 0x05) return true;
-  if (b >= 0x0b && b <= 0x11) return true;
-  if (b >= 0x1a && b <= 0x1c) return true;
-  if (b >= 0x20 && b <= 0x26) return true;
-  if (b >= 0x28 && b <= 0xc4) return true;
-  if (b >= 0xd0 && b <= 0xd2) return true;
-  return b == 0xfc || b == 0xfd;
+  switch (b) {
+  case WASM_UNREACHABLE ... WASM_ELSE:
+  case WASM_END ... WASM_CALL_INDIRECT:
+  case WASM_DROP ... WASM_SELECT_T:
+  case WASM_LOCAL_GET ... WASM_TABLE_SET:
+  case WASM_I32_LOAD ... WASM_I64_EXTEND32_S:
+  case WASM_REF_NULL ... WASM_REF_FUNC:
+  case WASM_PREFIX_FC: case WASM_PREFIX_FD:
+    return true;
+  default:
+    return false;
+  }
 }
 
 /* Reports an instruction that cannot appear in a constant expression. */
@@ -253,7 +259,7 @@ static vw_status read_const_instr(dec *d, vw_reader *r, uint8_t op,
     uint32_t sub;
     const uint8_t *b;
     RD(vw_read_u32(r, &sub));
-    if (sub != 0x0c)
+    if (sub != WASM_FD_V128_CONST)
       return vw_fail(d->err, VW_ERR_INVALID, off,
                      "constant expression required");
     RD(vw_read_bytes(r, 16, &b));
@@ -278,7 +284,7 @@ static vw_status read_const(dec *d, vw_reader *r, vw_constexpr *c) {
     size_t off = vw_reader_offset(r);
     uint8_t op;
     RD(vw_read_u8(r, &op));
-    if (op == 0x0b) {
+    if (op == WASM_END) {
       if (ninstr == 1) return VW_OK;
       /* none: no value where one is needed; several: too many values */
       return vw_fail(d->err, VW_ERR_INVALID, c->offset, "type mismatch");
@@ -300,45 +306,44 @@ static vw_status build_space(dec *d, int kind, uint32_t ndefs) {
   if (ndefs > UINT32_MAX - nimp) return malformed(d, 0, "too many definitions");
   uint32_t total = nimp + ndefs;
   d->built[kind] = 1;
-  uint32_t k = 0;
+  /* per kind: the space, its entry size, its counts, and where an import
+  ** keeps its entry */
+  void **space;
+  size_t size;
+  uint32_t *nimports, *count;
+  size_t in_import;
   switch (kind) {
   case VW_EXTERN_FUNC:
-    m->func_type = vw_calloc(total, sizeof *m->func_type);
-    if (!m->func_type) return nomem(d);
-    for (uint32_t i = 0; i < m->nimports; i++)
-      if (m->imports[i].kind == VW_EXTERN_FUNC)
-        m->func_type[k++] = m->imports[i].type_idx;
-    m->nfunc_imports = nimp;
-    m->nfuncs = total;
+    space = (void **)&m->func_type; size = sizeof *m->func_type;
+    nimports = &m->nfunc_imports; count = &m->nfuncs;
+    in_import = offsetof(vw_import, type_idx);
     break;
   case VW_EXTERN_TABLE:
-    m->tables = vw_calloc(total, sizeof *m->tables);
-    if (!m->tables) return nomem(d);
-    for (uint32_t i = 0; i < m->nimports; i++)
-      if (m->imports[i].kind == VW_EXTERN_TABLE)
-        m->tables[k++] = m->imports[i].table;
-    m->ntable_imports = nimp;
-    m->ntables = total;
+    space = (void **)&m->tables; size = sizeof *m->tables;
+    nimports = &m->ntable_imports; count = &m->ntables;
+    in_import = offsetof(vw_import, table);
     break;
   case VW_EXTERN_MEMORY:
-    m->mems = vw_calloc(total, sizeof *m->mems);
-    if (!m->mems) return nomem(d);
-    for (uint32_t i = 0; i < m->nimports; i++)
-      if (m->imports[i].kind == VW_EXTERN_MEMORY)
-        m->mems[k++] = m->imports[i].mem;
-    m->nmem_imports = nimp;
-    m->nmems = total;
+    space = (void **)&m->mems; size = sizeof *m->mems;
+    nimports = &m->nmem_imports; count = &m->nmems;
+    in_import = offsetof(vw_import, mem);
     break;
-  case VW_EXTERN_GLOBAL:
-    m->globals = vw_calloc(total, sizeof *m->globals);
-    if (!m->globals) return nomem(d);
-    for (uint32_t i = 0; i < m->nimports; i++)
-      if (m->imports[i].kind == VW_EXTERN_GLOBAL)
-        m->globals[k++] = m->imports[i].global;
-    m->nglobal_imports = nimp;
-    m->nglobals = total;
+  default:
+    space = (void **)&m->globals; size = sizeof *m->globals;
+    nimports = &m->nglobal_imports; count = &m->nglobals;
+    in_import = offsetof(vw_import, global);
     break;
   }
+  uint8_t *entries = vw_calloc(total, size);
+  if (!entries) return nomem(d);
+  *space = entries;
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < m->nimports; i++)
+    if (m->imports[i].kind == kind)
+      memcpy(entries + size * k++, (const uint8_t *)&m->imports[i] + in_import,
+             size);
+  *nimports = nimp;
+  *count = total;
   return VW_OK;
 }
 
@@ -584,7 +589,7 @@ static vw_status read_body(dec *d, vw_reader *sec, vw_funcdef *f, bool last) {
   f->body = r->p;
   f->body_len = remaining(r);
   f->body_offset = vw_reader_offset(r);
-  if (f->body_len == 0 || f->body[f->body_len - 1] != 0x0b)
+  if (f->body_len == 0 || f->body[f->body_len - 1] != WASM_END)
     return malformed(d, (size_t)(r->end - r->base),
                      last ? "unexpected end of section or function"
                           : "END opcode expected");
@@ -783,14 +788,7 @@ static vw_status decode_module(dec *d) {
 }
 
 vw_status vw_decode(vw_module *m, vw_error *err) {
-  /* start from a clean slate apart from what the caller set */
-  uint8_t *bytes = m->bytes;
-  size_t len = m->len;
-  uint32_t refs = m->refs;
-  memset(m, 0, sizeof *m);
-  m->bytes = bytes;
-  m->len = len;
-  m->refs = refs;
+  vw_module_wipe(m);   /* a clean slate apart from what the caller set */
 
   dec d;
   memset(&d, 0, sizeof d);

@@ -153,7 +153,10 @@ struct vw_module {
 ** m->bytes/m->len).  On error, m may be partly filled; vw_module_clear frees
 ** whatever was allocated. */
 vw_status vw_decode(vw_module *m, vw_error *err);
+/* vw_module.c: frees what decoding and compiling allocated, leaving the
+** bytes and the reference count; vw_module_wipe only zeroes the rest. */
 void vw_module_clear(vw_module *m);
+void vw_module_wipe(vw_module *m);
 
 /* Validation (vw_validate.c): the whole module, every function body. */
 vw_status vw_validate(const vw_module *m, vw_error *err);

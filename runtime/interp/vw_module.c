@@ -31,6 +31,16 @@ vw_module *vw_module_new(const uint8_t *bytes, size_t len, vw_error *err) {
   return m;
 }
 
+void vw_module_wipe(vw_module *m) {
+  uint8_t *bytes = m->bytes;
+  size_t len = m->len;
+  uint32_t refs = m->refs;
+  memset(m, 0, sizeof *m);
+  m->bytes = bytes;
+  m->len = len;
+  m->refs = refs;
+}
+
 void vw_module_clear(vw_module *m) {
   if (!m) return;
   if (m->types)
@@ -64,14 +74,7 @@ void vw_module_clear(vw_module *m) {
     for (uint32_t i = 0; i < m->nelems; i++) vw_free(m->elems[i].items);
   vw_free(m->elems);
   vw_free(m->datas);
-
-  uint8_t *bytes = m->bytes;
-  size_t len = m->len;
-  uint32_t refs = m->refs;
-  memset(m, 0, sizeof *m);
-  m->bytes = bytes;
-  m->len = len;
-  m->refs = refs;
+  vw_module_wipe(m);
 }
 
 void vw_module_free(vw_module *m) {
