@@ -424,23 +424,17 @@ static vw_status sec_function(dec *d, vw_reader *r) {
   return VW_OK;
 }
 
-static vw_status sec_table(dec *d, vw_reader *r) {
+/* The table and memory sections: the types of the defined entries of
+** their index space. */
+static vw_status sec_table_or_memory(dec *d, vw_reader *r, int kind) {
   vw_module *m = d->m;
   uint32_t n;
   TRY(read_len(d, r, &n));
-  TRY(build_space(d, VW_EXTERN_TABLE, n));
+  TRY(build_space(d, kind, n));
   for (uint32_t i = 0; i < n; i++)
-    TRY(read_tabletype(d, r, &m->tables[m->ntable_imports + i]));
-  return VW_OK;
-}
-
-static vw_status sec_memory(dec *d, vw_reader *r) {
-  vw_module *m = d->m;
-  uint32_t n;
-  TRY(read_len(d, r, &n));
-  TRY(build_space(d, VW_EXTERN_MEMORY, n));
-  for (uint32_t i = 0; i < n; i++)
-    TRY(read_limits(d, r, &m->mems[m->nmem_imports + i]));
+    TRY(kind == VW_EXTERN_TABLE
+            ? read_tabletype(d, r, &m->tables[m->ntable_imports + i])
+            : read_limits(d, r, &m->mems[m->nmem_imports + i]));
   return VW_OK;
 }
 
@@ -717,8 +711,8 @@ static vw_status decode_section(dec *d, uint8_t id, vw_reader *r) {
   case SEC_TYPE: return sec_type(d, r);
   case SEC_IMPORT: return sec_import(d, r);
   case SEC_FUNCTION: return sec_function(d, r);
-  case SEC_TABLE: return sec_table(d, r);
-  case SEC_MEMORY: return sec_memory(d, r);
+  case SEC_TABLE: return sec_table_or_memory(d, r, VW_EXTERN_TABLE);
+  case SEC_MEMORY: return sec_table_or_memory(d, r, VW_EXTERN_MEMORY);
   case SEC_GLOBAL: return sec_global(d, r);
   case SEC_EXPORT: return sec_export(d, r);
   case SEC_START: return sec_start(d, r);
