@@ -40,7 +40,7 @@ static int sock_transfer(wasi_call *c, int h, uint32_t iovs, uint32_t n,
   do {
     r = send ? sendmsg(h, &m, *flags) : recvmsg(h, &m, *flags);
   } while (r < 0 && errno == EINTR);
-  vw_free(v);
+  vw_free(&c->w->alloc, v);
   if (r < 0) return W_ERRNO();
   *flags = m.msg_flags;
   *done = (uint32_t)r;

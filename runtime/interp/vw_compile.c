@@ -165,11 +165,12 @@ typedef struct comp {
   vw_cell dummy;                     /* written instead of code after OOM */
 } comp;
 
-static bool grow(void **p, uint32_t *cap, uint32_t need, size_t elem, bool *oom) {
+static bool grow(const vw_allocator *a, void **p, uint32_t *cap, uint32_t need,
+                 size_t elem, bool *oom) {
   if (need <= *cap) return true;
   uint32_t n = *cap ? *cap * 2 : 16;
   while (n < need) n *= 2;
-  void *q = vw_realloc(*p, (size_t)n * elem);
+  void *q = vw_realloc(a, *p, (size_t)n * elem);
   if (!q) { *oom = true; return false; }
   *p = q;
   *cap = n;
@@ -183,7 +184,7 @@ static vw_cell *at(comp *c, size_t pos) {
 static void put(comp *c, vw_cell v) {
   if (c->ncode == c->capcode) {
     size_t n = c->capcode ? c->capcode * 2 : 256;
-    vw_cell *q = vw_realloc(c->code, n * sizeof *q);
+    vw_cell *q = vw_realloc(&c->m->alloc, c->code, n * sizeof *q);
     if (!q) { c->oom = true; return; }
     c->code = q;
     c->capcode = n;
@@ -247,7 +248,8 @@ static size_t pair_with_last(comp *c, int first, size_t len, int pair) {
 
 /* ---- the operand-stack model ------------------------------------------- */
 static vval *push(comp *c, uint8_t kind, uint8_t type, uint32_t slot, uint64_t k) {
-  if (!grow((void **)&c->vs, &c->capvs, c->nvs + 1, sizeof *c->vs, &c->oom))
+  if (!grow(&c->m->alloc, (void **)&c->vs, &c->capvs, c->nvs + 1, sizeof *c->vs,
+            &c->oom))
     return NULL;
   vval *v = &c->vs[c->nvs++];
   v->kind = kind;
@@ -380,7 +382,8 @@ static bool read_blocktype(comp *c, ctl *C) {
 /* Opens block/loop/if: the params stay on the stack, in their homes. */
 static ctl *open_ctl(comp *c, uint8_t kind, const ctl *bt) {
   materialize_all(c);
-  if (!grow((void **)&c->cs, &c->capcs, c->ncs + 1, sizeof *c->cs, &c->oom))
+  if (!grow(&c->m->alloc, (void **)&c->cs, &c->capcs, c->ncs + 1, sizeof *c->cs,
+            &c->oom))
     return NULL;
   ctl *C = &c->cs[c->ncs++];
   *C = *bt;
@@ -1080,7 +1083,7 @@ static bool tr_br_table(comp *c) {
   emit_ab(c, si, n);
   size_t table = c->ncode;
   for (uint64_t i = 0; i <= n; i++) emit_u(c, 0);
-  size_t *stub = vw_calloc(c->ncs, sizeof *stub);
+  size_t *stub = vw_calloc(&c->m->alloc, c->ncs, sizeof *stub);
   if (!stub) { c->oom = true; return true; }
   vw_reader lr;
   vw_reader_init(&lr, r->base, labels, r->end);
@@ -1105,7 +1108,7 @@ static bool tr_br_table(comp *c) {
     }
     at(c, table + i)->i = (int64_t)(stub[x] - 1) - (int64_t)pos;
   }
-  vw_free(stub);
+  vw_free(&c->m->alloc, stub);
   c->dead = true;
   return true;
 }
@@ -1598,10 +1601,11 @@ static vw_status compile_one(const vw_module *m, vw_funcdef *fd, const void *con
   vw_status st = VW_OK;
   uint32_t np = c.ft->nparams;
   c.nlocals = np + fd->nlocals;
-  c.ltype = vw_malloc(c.nlocals ? c.nlocals : 1);
-  c.lslot = vw_calloc(c.nlocals ? c.nlocals : 1, sizeof *c.lslot);
-  c.lwritten = vw_calloc(c.nlocals ? c.nlocals : 1, 1);
-  c.needz = vw_calloc(c.nlocals ? c.nlocals : 1, 1);
+  c.ltype = vw_malloc(&m->alloc, c.nlocals ? c.nlocals : 1);
+  c.lslot =
+      vw_calloc(&m->alloc, c.nlocals ? c.nlocals : 1, sizeof *c.lslot);
+  c.lwritten = vw_calloc(&m->alloc, c.nlocals ? c.nlocals : 1, 1);
+  c.needz = vw_calloc(&m->alloc, c.nlocals ? c.nlocals : 1, 1);
   c.nparams = np;
   c.zero_known = true;
   if (!c.ltype || !c.lslot || !c.lwritten || !c.needz) { st = VW_ERR_NOMEM; goto out; }
@@ -1633,7 +1637,8 @@ static vw_status compile_one(const vw_module *m, vw_funcdef *fd, const void *con
 
   uint32_t rslots = 0;
   for (uint32_t i = 0; i < c.ft->nresults; i++) rslots += vw_slots(c.ft->results[i]);
-  vw_code *code = vw_malloc(sizeof *code + c.ncode * sizeof(vw_cell));
+  vw_code *code =
+      vw_malloc(&m->alloc, sizeof *code + c.ncode * sizeof(vw_cell));
   if (!code) { st = VW_ERR_NOMEM; goto out; }
   code->nparam_slots = pslots;
   code->nlocal_slots = zslots;
@@ -1645,13 +1650,13 @@ static vw_status compile_one(const vw_module *m, vw_funcdef *fd, const void *con
 
 out:
   if (st == VW_ERR_NOMEM) vw_fail(err, VW_ERR_NOMEM, VW_NO_OFFSET, "out of memory");
-  vw_free(c.code);
-  vw_free(c.vs);
-  vw_free(c.cs);
-  vw_free(c.ltype);
-  vw_free(c.lslot);
-  vw_free(c.lwritten);
-  vw_free(c.needz);
+  vw_free(&m->alloc, c.code);
+  vw_free(&m->alloc, c.vs);
+  vw_free(&m->alloc, c.cs);
+  vw_free(&m->alloc, c.ltype);
+  vw_free(&m->alloc, c.lslot);
+  vw_free(&m->alloc, c.lwritten);
+  vw_free(&m->alloc, c.needz);
   return st;
 }
 
@@ -1664,7 +1669,7 @@ vw_status vw_compile(vw_module *m, vw_error *err) {
     if (st != VW_OK) {
       /* leave nothing half-built: free what this call compiled */
       for (uint32_t j = 0; j < i; j++) {
-        vw_code_free(m->funcs[j].code);
+        vw_code_free(&m->alloc, m->funcs[j].code);
         m->funcs[j].code = NULL;
       }
       return st;
@@ -1673,4 +1678,4 @@ vw_status vw_compile(vw_module *m, vw_error *err) {
   return VW_OK;
 }
 
-void vw_code_free(void *code) { vw_free(code); }
+void vw_code_free(const vw_allocator *a, void *code) { vw_free(a, code); }

@@ -48,6 +48,7 @@ static const uint8_t section_rank[SEC_LAST + 1] = {
 
 typedef struct dec {
   vw_module *m;
+  const vw_allocator *a;      /* the module's */
   vw_error *err;
   /* Running out of bytes is "unexpected end" in the header, custom sections
   ** and element segments, and "unexpected end of section or function"
@@ -143,7 +144,7 @@ static vw_status read_name(dec *d, vw_reader *r, char **out,
   if (raw) *raw = b;
   if (rawlen) *rawlen = len;
   if (out) {
-    *out = vw_strndup((const char *)b, len);
+    *out = vw_strndup(d->a, (const char *)b, len);
     if (!*out) return nomem(d);
   }
   return VW_OK;
@@ -334,7 +335,7 @@ static vw_status build_space(dec *d, int kind, uint32_t ndefs) {
     in_import = offsetof(vw_import, global);
     break;
   }
-  uint8_t *entries = vw_calloc(total, size);
+  uint8_t *entries = vw_calloc(d->a, total, size);
   if (!entries) return nomem(d);
   *space = entries;
   uint32_t k = 0;
@@ -353,7 +354,7 @@ static vw_status sec_type(dec *d, vw_reader *r) {
   vw_module *m = d->m;
   uint32_t n;
   TRY(read_len(d, r, &n));
-  m->types = vw_calloc(n, sizeof *m->types);
+  m->types = vw_calloc(d->a, n, sizeof *m->types);
   if (!m->types) return nomem(d);
   m->ntypes = n;
   for (uint32_t i = 0; i < n; i++) {
@@ -373,7 +374,7 @@ static vw_status sec_type(dec *d, vw_reader *r) {
     for (uint32_t j = 0; j < nr; j++) { uint8_t vt; TRY(read_valtype(d, r, &vt)); }
     rb = r->p - nr;
     /* params and results share one allocation; params owns it */
-    t->params = vw_malloc((size_t)np + nr);
+    t->params = vw_malloc(d->a, (size_t)np + nr);
     if (!t->params) return nomem(d);
     memcpy(t->params, pb, np);
     memcpy(t->params + np, rb, nr);
@@ -388,7 +389,7 @@ static vw_status sec_import(dec *d, vw_reader *r) {
   vw_module *m = d->m;
   uint32_t n;
   TRY(read_len(d, r, &n));
-  m->imports = vw_calloc(n, sizeof *m->imports);
+  m->imports = vw_calloc(d->a, n, sizeof *m->imports);
   if (!m->imports) return nomem(d);
   m->nimports = n;
   for (uint32_t i = 0; i < n; i++) {
@@ -414,7 +415,7 @@ static vw_status sec_function(dec *d, vw_reader *r) {
   uint32_t n;
   TRY(read_len(d, r, &n));
   TRY(build_space(d, VW_EXTERN_FUNC, n));
-  m->funcs = vw_calloc(n, sizeof *m->funcs);
+  m->funcs = vw_calloc(d->a, n, sizeof *m->funcs);
   if (!m->funcs) return nomem(d);
   d->ndefs_func = n;
   for (uint32_t i = 0; i < n; i++) {
@@ -442,7 +443,7 @@ static vw_status sec_global(dec *d, vw_reader *r) {
   vw_module *m = d->m;
   uint32_t n;
   TRY(read_len(d, r, &n));
-  m->global_init = vw_calloc(n, sizeof *m->global_init);
+  m->global_init = vw_calloc(d->a, n, sizeof *m->global_init);
   if (!m->global_init) return nomem(d);
   TRY(build_space(d, VW_EXTERN_GLOBAL, n));
   for (uint32_t i = 0; i < n; i++) {
@@ -456,7 +457,7 @@ static vw_status sec_export(dec *d, vw_reader *r) {
   vw_module *m = d->m;
   uint32_t n;
   TRY(read_len(d, r, &n));
-  m->exports = vw_calloc(n, sizeof *m->exports);
+  m->exports = vw_calloc(d->a, n, sizeof *m->exports);
   if (!m->exports) return nomem(d);
   m->nexports = n;
   for (uint32_t i = 0; i < n; i++) {
@@ -507,7 +508,7 @@ static vw_status read_elem(dec *d, vw_reader *r, vw_elem *e) {
   }
   uint32_t n;
   TRY(read_len(d, r, &n));
-  e->items = vw_calloc(n, sizeof *e->items);
+  e->items = vw_calloc(d->a, n, sizeof *e->items);
   if (!e->items) return nomem(d);
   e->count = n;
   for (uint32_t i = 0; i < n; i++) {
@@ -528,7 +529,7 @@ static vw_status sec_element(dec *d, vw_reader *r) {
   vw_module *m = d->m;
   uint32_t n;
   TRY(read_len(d, r, &n));
-  m->elems = vw_calloc(n, sizeof *m->elems);
+  m->elems = vw_calloc(d->a, n, sizeof *m->elems);
   if (!m->elems) return nomem(d);
   m->nelems = n;
   for (uint32_t i = 0; i < n; i++) TRY(read_elem(d, r, &m->elems[i]));
@@ -566,7 +567,7 @@ static vw_status read_body(dec *d, vw_reader *sec, vw_funcdef *f, bool last) {
     if (total > MAX_LOCALS) return malformed(d, off, "too many locals");
     TRY(read_valtype(d, r, &t));
   }
-  f->local_types = vw_malloc(total);
+  f->local_types = vw_malloc(d->a, total);
   if (!f->local_types) return nomem(d);
   /* second pass: expand; the bytes were checked above */
   r->p = decls;
@@ -612,7 +613,7 @@ static vw_status sec_data(dec *d, vw_reader *r) {
   if (m->has_datacount && n != m->datacount)
     return malformed(d, off,
                      "data count and data section have inconsistent lengths");
-  m->datas = vw_calloc(n, sizeof *m->datas);
+  m->datas = vw_calloc(d->a, n, sizeof *m->datas);
   if (!m->datas) return nomem(d);
   m->ndatas = n;
   for (uint32_t i = 0; i < n; i++) {
@@ -671,7 +672,7 @@ static vw_status parse_names(dec *d) {
     vw_reader_init(&s, m->bytes, sub, sub + size);
     uint32_t n;
     if (!vw_read_u32(&s, &n) || n > remaining(&s)) goto ignore;
-    names = vw_calloc(m->nfuncs, sizeof *names);
+    names = vw_calloc(d->a, m->nfuncs, sizeof *names);
     if (!names) return nomem(d);
     int64_t prev = -1;
     for (uint32_t i = 0; i < n; i++) {
@@ -684,10 +685,10 @@ static vw_status parse_names(dec *d) {
       if (idx >= m->nfuncs || (int64_t)idx <= prev || !utf8_valid(b, len))
         goto ignore;
       prev = idx;
-      names[idx] = vw_strndup((const char *)b, len);
+      names[idx] = vw_strndup(d->a, (const char *)b, len);
       if (!names[idx]) {
-        for (uint32_t j = 0; j < m->nfuncs; j++) vw_free(names[j]);
-        vw_free(names);
+        for (uint32_t j = 0; j < m->nfuncs; j++) vw_free(d->a, names[j]);
+        vw_free(d->a, names);
         return nomem(d);
       }
     }
@@ -697,8 +698,8 @@ static vw_status parse_names(dec *d) {
   return VW_OK;
 ignore:
   if (names) {
-    for (uint32_t j = 0; j < m->nfuncs; j++) vw_free(names[j]);
-    vw_free(names);
+    for (uint32_t j = 0; j < m->nfuncs; j++) vw_free(d->a, names[j]);
+    vw_free(d->a, names);
   }
   return VW_OK;
 }
@@ -787,6 +788,7 @@ vw_status vw_decode(vw_module *m, vw_error *err) {
   dec d;
   memset(&d, 0, sizeof d);
   d.m = m;
+  d.a = &m->alloc;
   d.err = err;
   if (!m->bytes && m->len) return malformed(&d, 0, "unexpected end");
   return decode_module(&d);

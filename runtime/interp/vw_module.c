@@ -8,14 +8,17 @@
 
 #include "vw_internal.h"
 
-vw_module *vw_module_new(const uint8_t *bytes, size_t len, vw_error *err) {
+vw_module *vw_module_new(const uint8_t *bytes, size_t len,
+                         const vw_allocator *alloc, vw_error *err) {
   vw_error_clear(err);
-  vw_module *m = vw_calloc(1, sizeof *m);
+  vw_allocator a = vw_allocator_or_libc(alloc);
+  vw_module *m = vw_calloc(&a, 1, sizeof *m);
   if (!m) { vw_fail(err, VW_ERR_NOMEM, VW_NO_OFFSET, "out of memory"); return NULL; }
+  m->alloc = a;
   m->refs = 1;
-  m->bytes = vw_malloc(len);
+  m->bytes = vw_malloc(&a, len);
   if (!m->bytes) {
-    vw_free(m);
+    vw_free(&a, m);
     vw_fail(err, VW_ERR_NOMEM, VW_NO_OFFSET, "out of memory");
     return NULL;
   }
@@ -35,53 +38,57 @@ void vw_module_wipe(vw_module *m) {
   uint8_t *bytes = m->bytes;
   size_t len = m->len;
   uint32_t refs = m->refs;
+  vw_allocator alloc = m->alloc;
   memset(m, 0, sizeof *m);
   m->bytes = bytes;
   m->len = len;
   m->refs = refs;
+  m->alloc = alloc;
 }
 
 void vw_module_clear(vw_module *m) {
   if (!m) return;
+  const vw_allocator *a = &m->alloc;
   if (m->types)
-    for (uint32_t i = 0; i < m->ntypes; i++) vw_free(m->types[i].params);
-  vw_free(m->types);
+    for (uint32_t i = 0; i < m->ntypes; i++) vw_free(a, m->types[i].params);
+  vw_free(a, m->types);
   if (m->imports)
     for (uint32_t i = 0; i < m->nimports; i++) {
-      vw_free(m->imports[i].module);
-      vw_free(m->imports[i].name);
+      vw_free(a, m->imports[i].module);
+      vw_free(a, m->imports[i].name);
     }
-  vw_free(m->imports);
+  vw_free(a, m->imports);
   /* funcs, when present, holds exactly the defined functions */
   if (m->funcs && m->nfuncs >= m->nfunc_imports)
     for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) {
-      vw_free(m->funcs[i].local_types);
-      if (m->funcs[i].code) vw_code_free(m->funcs[i].code);
+      vw_free(a, m->funcs[i].local_types);
+      if (m->funcs[i].code) vw_code_free(a, m->funcs[i].code);
     }
-  vw_free(m->funcs);
+  vw_free(a, m->funcs);
   if (m->func_names)
-    for (uint32_t i = 0; i < m->nfuncs; i++) vw_free(m->func_names[i]);
-  vw_free(m->func_names);
-  vw_free(m->func_type);
-  vw_free(m->tables);
-  vw_free(m->mems);
-  vw_free(m->globals);
-  vw_free(m->global_init);
+    for (uint32_t i = 0; i < m->nfuncs; i++) vw_free(a, m->func_names[i]);
+  vw_free(a, m->func_names);
+  vw_free(a, m->func_type);
+  vw_free(a, m->tables);
+  vw_free(a, m->mems);
+  vw_free(a, m->globals);
+  vw_free(a, m->global_init);
   if (m->exports)
-    for (uint32_t i = 0; i < m->nexports; i++) vw_free(m->exports[i].name);
-  vw_free(m->exports);
+    for (uint32_t i = 0; i < m->nexports; i++) vw_free(a, m->exports[i].name);
+  vw_free(a, m->exports);
   if (m->elems)
-    for (uint32_t i = 0; i < m->nelems; i++) vw_free(m->elems[i].items);
-  vw_free(m->elems);
-  vw_free(m->datas);
+    for (uint32_t i = 0; i < m->nelems; i++) vw_free(a, m->elems[i].items);
+  vw_free(a, m->elems);
+  vw_free(a, m->datas);
   vw_module_wipe(m);
 }
 
 void vw_module_free(vw_module *m) {
   if (!m || --m->refs > 0) return;
   vw_module_clear(m);
-  vw_free(m->bytes);
-  vw_free(m);
+  vw_allocator a = m->alloc;        /* m itself is freed with it */
+  vw_free(&a, m->bytes);
+  vw_free(&a, m);
 }
 
 uint32_t vw_module_import_count(const vw_module *m) { return m->nimports; }

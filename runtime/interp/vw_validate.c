@@ -105,7 +105,7 @@ static bool push(val *v, uint8_t t) {
   if (v->syn) return true;
   if (v->nvals == v->capvals) {
     size_t ncap = v->capvals ? v->capvals * 2 : 256;
-    uint8_t *p = vw_realloc(v->vals, ncap);
+    uint8_t *p = vw_realloc(&v->m->alloc, v->vals, ncap);
     if (!p) return nomem(v);
     v->vals = p;
     v->capvals = ncap;
@@ -170,7 +170,7 @@ static bool push_ctrl(val *v, uint8_t op, const uint8_t *in, uint32_t nin,
   if (v->nctrls == v->capctrls) {
     size_t ncap = v->capctrls ? v->capctrls * 2 : 64;
     if (ncap > SIZE_MAX / sizeof(ctrl)) return nomem(v);
-    ctrl *p = vw_realloc(v->ctrls, ncap * sizeof(ctrl));
+    ctrl *p = vw_realloc(&v->m->alloc, v->ctrls, ncap * sizeof(ctrl));
     if (!p) return nomem(v);
     v->ctrls = p;
     v->capctrls = ncap;
@@ -331,7 +331,7 @@ static vw_status check_exports(val *v) {
   }
   if (m->nexports < 2) return VW_OK;
   /* sort pointers to the exports by name: duplicates end up adjacent */
-  const vw_export **sorted = vw_calloc(m->nexports, sizeof *sorted);
+  const vw_export **sorted = vw_calloc(&v->m->alloc, m->nexports, sizeof *sorted);
   if (!sorted)
     return vw_fail(v->err, VW_ERR_NOMEM, VW_NO_OFFSET, "out of memory");
   for (uint32_t i = 0; i < m->nexports; i++) sorted[i] = &m->exports[i];
@@ -342,7 +342,7 @@ static vw_status check_exports(val *v) {
       st = fail_at(v, VW_NO_OFFSET, "duplicate export name");
       break;
     }
-  vw_free(sorted);
+  vw_free(&v->m->alloc, sorted);
   return st;
 }
 
@@ -396,7 +396,7 @@ static vw_status check_module(val *v) {
 ** (not in bodies, not the start function). */
 static vw_status collect_refs(val *v) {
   const vw_module *m = v->m;
-  v->refs = vw_calloc((size_t)m->nfuncs / 8 + 1, 1);
+  v->refs = vw_calloc(&v->m->alloc, (size_t)m->nfuncs / 8 + 1, 1);
   if (!v->refs) return vw_fail(v->err, VW_ERR_NOMEM, VW_NO_OFFSET, "out of memory");
   for (uint32_t i = 0; i < m->nglobals - m->nglobal_imports; i++)
     add_ref(v, &m->global_init[i]);
@@ -1136,9 +1136,9 @@ vw_status vw_validate(const vw_module *m, vw_error *err) {
       }
     }
   }
-  vw_free(v.vals);
-  vw_free(v.ctrls);
-  vw_free(v.refs);
+  vw_free(&m->alloc, v.vals);
+  vw_free(&m->alloc, v.ctrls);
+  vw_free(&m->alloc, v.refs);
   if (st != VW_OK && err) *err = local;
   return st;
 }

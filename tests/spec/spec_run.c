@@ -520,7 +520,7 @@ static vw_module *load_module(runner *r, const cJSON *cmd, vw_error *err,
     return NULL;
   }
   free(path);
-  vw_module *m = vw_module_new(bytes, len, err);
+  vw_module *m = vw_module_new(bytes, len, NULL, err);
   free(bytes);
   return m;
 }

@@ -165,7 +165,7 @@ static void test_many_instances(vw_module *m) {
 
 int main(void) {
   vw_error err;
-  vw_module *m = vw_module_new(module_bytes, sizeof module_bytes, &err);
+  vw_module *m = vw_module_new(module_bytes, sizeof module_bytes, NULL, &err);
   if (!m) {
     printf("FAIL: module does not load: %s\n", err.msg);
     return 1;

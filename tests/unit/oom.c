@@ -107,13 +107,17 @@ static int resolve(void *ud, const char *module, const char *name,
   return 0;
 }
 
+static const vw_allocator counting = {t_malloc, t_realloc, t_free, NULL};
+
 /* One full round: load, link, instantiate, call.  Returns 1 if it completed
-** with the right answer, 0 if an allocation failure stopped it cleanly. */
+** with the right answer, 0 if an allocation failure stopped it cleanly.
+** The module and the store both allocate through `counting`. */
 static int round_trip(void) {
   static const uint8_t i32[] = {VW_I32};
   vw_functype_info ft = {1, 1, i32, i32};
   vw_error err;
-  vw_module *m = vw_module_new(module_bytes, sizeof module_bytes, &err);
+  vw_module *m = vw_module_new(module_bytes, sizeof module_bytes, &counting,
+                               &err);
   if (!m) {
     if (err.status != VW_ERR_NOMEM) {
       fprintf(stderr, "load failed unexpectedly: %s\n", err.msg);
@@ -122,7 +126,8 @@ static int round_trip(void) {
     return 0;
   }
   int done = 0;
-  vw_store *s = vw_store_new(NULL);
+  vw_config cfg = {.allocator = &counting};
+  vw_store *s = vw_store_new(&cfg);
   if (!s) goto out;
   twice_fn = vw_func_new_host(s, &ft, twice, NULL);
   if (!twice_fn) goto out;
@@ -161,8 +166,6 @@ out:
 }
 
 int main(void) {
-  vw_allocator a = {t_malloc, t_realloc, t_free, NULL};
-  vw_set_allocator(&a);
   countdown = -1;
   allocations = 0;
   if (!round_trip()) {
@@ -184,7 +187,6 @@ int main(void) {
       return 1;
     }
   }
-  vw_set_allocator(NULL);
   printf("oom: %ld allocation failure points, all unwound cleanly\n", total);
   return 0;
 }

@@ -75,7 +75,7 @@ vw_module *cli_load_module(const char *path) {
   if (!bytes) return NULL;
   vw_error err;
   memset(&err, 0, sizeof err);
-  vw_module *m = vw_module_new(bytes, len, &err);
+  vw_module *m = vw_module_new(bytes, len, NULL, &err);
   free(bytes);   /* the engine keeps its own copy */
   if (!m) cli_report_error(path, &err);
   return m;
