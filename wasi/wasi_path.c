@@ -354,8 +354,8 @@ static int res_get(wasi_call *c, uint32_t fd, uint64_t need, uint32_t ptr,
   if (f->kind != WK_DIR) return W_ENOTDIR;
   char *path;
   if ((e = wasi_path_copy(c, ptr, len, &path))) return e;
-  e = wasi_resolve(&c->w->alloc, f->host, path, follow, &r->parent, &r->buf, &r->name,
-                   &r->slash);
+  e = wasi_resolve(&c->w->alloc, f->host, path, follow, &r->parent, &r->buf,
+                   &r->name, &r->slash);
   vw_free(&c->w->alloc, path);
   return e;
 }

@@ -109,8 +109,8 @@ static const numinfo numtab[0x108] = {
   VW_CMP_OPS(T_CMP) VW_BINI_OPS(T_BINI) VW_DIV_OPS(T_DIV)
   VW_BIN_OPS(T_BIN) VW_UN_OPS(T_UN) VW_TRUNC_OPS(T_TRUNC)
   /* no-ops on the slot representation: only the type changes */
-  [WASM_I64_EXTEND_I32_U] = { N_RETYPE, VW_I64, 0, 0, 0, 0 },     /* i64.extend_i32_u */
-  [WASM_I32_REINTERPRET_F32] = { N_RETYPE, VW_I32, 0, 0, 0, 0 },     /* reinterprets */
+  [WASM_I64_EXTEND_I32_U] = { N_RETYPE, VW_I64, 0, 0, 0, 0 },
+  [WASM_I32_REINTERPRET_F32] = { N_RETYPE, VW_I32, 0, 0, 0, 0 },
   [WASM_I64_REINTERPRET_F64] = { N_RETYPE, VW_I64, 0, 0, 0, 0 },
   [WASM_F32_REINTERPRET_I32] = { N_RETYPE, VW_F32, 0, 0, 0, 0 },
   [WASM_F64_REINTERPRET_I64] = { N_RETYPE, VW_F64, 0, 0, 0, 0 },
@@ -837,7 +837,7 @@ static const simdinfo simdtab[256] = { VW_SIMD_OPS(T_SIMD) };
 
 /* The immediates of a SIMD instruction, as far as it has them. */
 typedef struct simdimm {
-  uint32_t offset;                   /* memory offset (the alignment is not kept) */
+  uint32_t offset;                   /* memory offset (alignment: unused) */
   uint8_t lane;
   const uint8_t *bytes;              /* shuffle: the 16 lane indices */
 } simdimm;
@@ -977,7 +977,7 @@ static bool do_simd(comp *c) {
   return vw_reader_fail(r, "illegal opcode");
 }
 
-/* ---- instructions by group -------------------------------------------------- */
+/* ---- instructions by group ---------------------------------------------- */
 /* Each returns false on a decoding surprise (the reader says what), which
 ** the validator has ruled out, so that only guards the compiler itself.
 ** translate_instr says more: */
@@ -1180,7 +1180,8 @@ static bool tr_select(comp *c, uint8_t op) {
   if (op == WASM_SELECT_T) {
     uint32_t n;
     const uint8_t *types;
-    if (!vw_read_u32(&c->r, &n) || !vw_read_bytes(&c->r, n, &types)) return false;
+    if (!vw_read_u32(&c->r, &n) || !vw_read_bytes(&c->r, n, &types))
+      return false;
   }
   vval k = pop(c), b = pop(c), a = pop(c);
   uint32_t dst = c->h;
@@ -1274,7 +1275,8 @@ static bool tr_memory_size_grow(comp *c, uint8_t op) {
   } else {
     dst = c->h;
   }
-  emit_value_op(c, op == WASM_MEMORY_SIZE ? VW_OP_memory_size : VW_OP_memory_grow,
+  emit_value_op(c, op == WASM_MEMORY_SIZE ? VW_OP_memory_size
+                                          : VW_OP_memory_grow,
                 dst, sa, VW_I32);
   return true;
 }
@@ -1312,12 +1314,17 @@ static bool tr_bulk3(comp *c, uint32_t x) {
   vw_reader *r = &c->r;
   const uint8_t *b;
   uint32_t seg = 0, t1 = 0, t2 = 0;
-  bool ok = x == WASM_FC_MEMORY_INIT ? vw_read_u32(r, &seg) && vw_read_bytes(r, 1, &b)
-          : x == WASM_FC_MEMORY_COPY ? vw_read_bytes(r, 2, &b)
-          : x == WASM_FC_MEMORY_FILL ? vw_read_bytes(r, 1, &b)
-          : x == WASM_FC_TABLE_INIT ? vw_read_u32(r, &seg) && vw_read_u32(r, &t1)
-          : x == WASM_FC_TABLE_COPY ? vw_read_u32(r, &t1) && vw_read_u32(r, &t2)
-          : vw_read_u32(r, &t1);                 /* table.fill */
+  bool ok;
+  switch (x) {
+  case WASM_FC_MEMORY_INIT:
+    ok = vw_read_u32(r, &seg) && vw_read_bytes(r, 1, &b);
+    break;
+  case WASM_FC_MEMORY_COPY: ok = vw_read_bytes(r, 2, &b); break;
+  case WASM_FC_MEMORY_FILL: ok = vw_read_bytes(r, 1, &b); break;
+  case WASM_FC_TABLE_INIT: ok = vw_read_u32(r, &seg) && vw_read_u32(r, &t1); break;
+  case WASM_FC_TABLE_COPY: ok = vw_read_u32(r, &t1) && vw_read_u32(r, &t2); break;
+  default: ok = vw_read_u32(r, &t1); break;    /* table.fill */
+  }
   if (!ok) return false;
   vval n = pop(c), s = pop(c), d = pop(c);
   uint32_t sn = in_slot(c, &n), ss = in_slot(c, &s), sd = in_slot(c, &d);
@@ -1495,7 +1502,7 @@ static int translate_instr(comp *c, uint8_t op) {
   return ok ? STEP_OK : STEP_BAD;
 }
 
-/* ---- the translation loop --------------------------------------------------- */
+/* ---- the translation loop ----------------------------------------------- */
 static vw_status translate(comp *c, vw_error *err) {
   vw_reader *r = &c->r;
   while (c->ncs > 0) {

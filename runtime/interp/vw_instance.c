@@ -221,10 +221,12 @@ vw_instance *vw_instantiate(vw_store *s, vw_module *m, vw_resolver resolve,
 
   uint32_t ndefined = m->nfuncs - m->nfunc_imports;
   const vw_allocator *a = &s->alloc;
-  inst->funcs = vw_calloc(a, 1, func_array_bytes(m) + ndefined * sizeof(vw_func));
+  inst->funcs =
+      vw_calloc(a, 1, func_array_bytes(m) + ndefined * sizeof(vw_func));
   inst->tables = vw_calloc(a, m->ntables ? m->ntables : 1, sizeof(vw_table *));
   inst->mems = vw_calloc(a, m->nmems ? m->nmems : 1, sizeof(vw_memory *));
-  inst->globals = vw_calloc(a, m->nglobals ? m->nglobals : 1, sizeof(vw_global *));
+  inst->globals =
+      vw_calloc(a, m->nglobals ? m->nglobals : 1, sizeof(vw_global *));
   inst->sigs = vw_calloc(a, m->ntypes ? m->ntypes : 1, sizeof(uint32_t));
   inst->elem_dropped = vw_calloc(a, m->nelems ? m->nelems : 1, 1);
   inst->data_dropped = vw_calloc(a, m->ndatas ? m->ndatas : 1, 1);

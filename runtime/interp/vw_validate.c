@@ -331,7 +331,8 @@ static vw_status check_exports(val *v) {
   }
   if (m->nexports < 2) return VW_OK;
   /* sort pointers to the exports by name: duplicates end up adjacent */
-  const vw_export **sorted = vw_calloc(&v->m->alloc, m->nexports, sizeof *sorted);
+  const vw_export **sorted =
+      vw_calloc(&m->alloc, m->nexports, sizeof *sorted);
   if (!sorted)
     return vw_fail(v->err, VW_ERR_NOMEM, VW_NO_OFFSET, "out of memory");
   for (uint32_t i = 0; i < m->nexports; i++) sorted[i] = &m->exports[i];
@@ -1028,7 +1029,8 @@ static bool memory(body *b, uint8_t op) {
   }
   unsigned k = op - WASM_I32_LOAD;
   if (!memarg(b, mem_align[k])) return false;
-  if (op <= WASM_I64_LOAD32_U) return pop_expect(v, VW_I32) && push(v, mem_type[k]);
+  if (op <= WASM_I64_LOAD32_U)
+    return pop_expect(v, VW_I32) && push(v, mem_type[k]);
   return pop_expect(v, mem_type[k]) && pop_expect(v, VW_I32);
 }
 
@@ -1036,11 +1038,15 @@ static bool memory(body *b, uint8_t op) {
 static bool numeric(body *b, uint8_t op) {
   val *v = b->v;
   vw_reader *r = &b->r;
+  int32_t i32;
+  int64_t i64;
+  uint32_t f32;
+  uint64_t f64;
   switch (op) {
-  case WASM_I32_CONST: { int32_t c; return vw_read_s32(r, &c) && push(v, VW_I32); }
-  case WASM_I64_CONST: { int64_t c; return vw_read_s64(r, &c) && push(v, VW_I64); }
-  case WASM_F32_CONST: { uint32_t c; return vw_read_f32(r, &c) && push(v, VW_F32); }
-  case WASM_F64_CONST: { uint64_t c; return vw_read_f64(r, &c) && push(v, VW_F64); }
+  case WASM_I32_CONST: return vw_read_s32(r, &i32) && push(v, VW_I32);
+  case WASM_I64_CONST: return vw_read_s64(r, &i64) && push(v, VW_I64);
+  case WASM_F32_CONST: return vw_read_f32(r, &f32) && push(v, VW_F32);
+  case WASM_F64_CONST: return vw_read_f64(r, &f64) && push(v, VW_F64);
   }
   uint8_t a, bt, res;
   numeric_sig(op, &a, &bt, &res);
@@ -1060,7 +1066,8 @@ static bool instr(body *b, uint8_t op, bool *done) {
   case WASM_RETURN:
     return branch(b, op);
   case WASM_CALL: case WASM_CALL_INDIRECT: return call(b, op);
-  case WASM_DROP: case WASM_SELECT: case WASM_SELECT_T: return parametric(b, op);
+  case WASM_DROP: case WASM_SELECT: case WASM_SELECT_T:
+    return parametric(b, op);
   case WASM_LOCAL_GET ... WASM_GLOBAL_SET: return variable(b, op);
   case WASM_TABLE_GET: case WASM_TABLE_SET: case WASM_REF_NULL:
   case WASM_REF_IS_NULL: case WASM_REF_FUNC:
