@@ -146,27 +146,28 @@ static void print_extern(const vw_extern_info *x, int is_import) {
   printf("\n");
 }
 
+/* A heading, then the n imports or exports that `get` describes. */
+static void print_externs(const vw_module *m, const char *heading, uint32_t n,
+                          void (*get)(const vw_module *, uint32_t,
+                                      vw_extern_info *),
+                          int is_import) {
+  printf("%s (%u):\n", heading, n);
+  for (uint32_t i = 0; i < n; i++) {
+    vw_extern_info x;
+    memset(&x, 0, sizeof x);
+    get(m, i, &x);
+    print_extern(&x, is_import);
+  }
+}
+
 int cli_inspect(int argc, char **argv) {
   int st = file_command_args(argc, argv, "inspect",
       "Prints the module's imports and exports with their types.\n");
   if (st >= 0) return st;
   vw_module *m = cli_load_module(argv[0]);
   if (!m) return VYOMA_EXIT_FAIL;
-  uint32_t ni = vw_module_import_count(m), ne = vw_module_export_count(m);
-  printf("imports (%u):\n", ni);
-  for (uint32_t i = 0; i < ni; i++) {
-    vw_extern_info x;
-    memset(&x, 0, sizeof x);
-    vw_module_import(m, i, &x);
-    print_extern(&x, 1);
-  }
-  printf("exports (%u):\n", ne);
-  for (uint32_t i = 0; i < ne; i++) {
-    vw_extern_info x;
-    memset(&x, 0, sizeof x);
-    vw_module_export(m, i, &x);
-    print_extern(&x, 0);
-  }
+  print_externs(m, "imports", vw_module_import_count(m), vw_module_import, 1);
+  print_externs(m, "exports", vw_module_export_count(m), vw_module_export, 0);
   vw_module_free(m);
   return 0;
 }
