@@ -978,9 +978,10 @@ static bool do_simd(comp *c) {
 }
 
 /* ---- instructions by group ---------------------------------------------- */
-/* Each returns false on a decoding surprise (the reader says what), which
-** the validator has ruled out, so that only guards the compiler itself.
-** translate_instr says more: */
+/* translate() reads each opcode and translate_instr() hands it to the
+** function of its group (tr_*).  Those return false on a decoding surprise
+** (the reader says what), which the validator has ruled out, so that only
+** guards the compiler itself; translate_instr tells translate one of: */
 enum { STEP_OK, STEP_BAD, STEP_UNSUPPORTED };
 
 /* In dead code: blocks are only counted and immediates skipped.  Returns
