@@ -1038,15 +1038,17 @@ static bool memory(body *b, uint8_t op) {
 static bool numeric(body *b, uint8_t op) {
   val *v = b->v;
   vw_reader *r = &b->r;
-  int32_t i32;
-  int64_t i64;
-  uint32_t f32;
-  uint64_t f64;
-  switch (op) {
-  case WASM_I32_CONST: return vw_read_s32(r, &i32) && push(v, VW_I32);
-  case WASM_I64_CONST: return vw_read_s64(r, &i64) && push(v, VW_I64);
-  case WASM_F32_CONST: return vw_read_f32(r, &f32) && push(v, VW_F32);
-  case WASM_F64_CONST: return vw_read_f64(r, &f64) && push(v, VW_F64);
+  switch (op) {               /* the immediates are only read */
+  case WASM_I32_CONST: case WASM_I64_CONST: {
+    int64_t k;
+    return vw_read_sleb(r, op == WASM_I32_CONST ? 32 : 64, &k) &&
+           push(v, op == WASM_I32_CONST ? VW_I32 : VW_I64);
+  }
+  case WASM_F32_CONST: case WASM_F64_CONST: {
+    const uint8_t *bits;
+    return vw_read_bytes(r, op == WASM_F32_CONST ? 4 : 8, &bits) &&
+           push(v, op == WASM_F32_CONST ? VW_F32 : VW_F64);
+  }
   }
   uint8_t a, bt, res;
   numeric_sig(op, &a, &bt, &res);
