@@ -88,22 +88,30 @@ typedef struct vw_error {
 
 /* The standard text of a trap ("integer divide by zero", ...). */
 const char *vw_trap_name(vw_trap t);
+/* The text-format name of a value type byte ("i32", "funcref", ...), or
+** "?" for a byte that is none. */
+const char *vw_valtype_name(uint8_t t);
 
-/* ---- allocation: every allocation of the engine goes through these ----- */
+/* ---- allocation ---------------------------------------------------------
+** Every allocation for a module goes through the allocator it was created
+** with (vw_module_new), every allocation for a store and what it owns
+** (instances, functions, memories, tables, globals, stacks) through the
+** store's (vw_config.allocator); NULL means the C library's.  The engine
+** copies the struct; ud must stay valid as long as the module or store. */
 typedef struct vw_allocator {
   void *(*malloc_fn)(size_t n, void *ud);
   void *(*realloc_fn)(void *p, size_t n, void *ud);
   void (*free_fn)(void *p, void *ud);
   void *ud;
 } vw_allocator;
-/* NULL restores the C library's allocator.  Not thread-safe: call first. */
-void vw_set_allocator(const vw_allocator *a);
 
 /* ---- modules ------------------------------------------------------------ */
 typedef struct vw_module vw_module;
 
-/* Decodes, validates and compiles.  The bytes are copied.  NULL on error. */
-vw_module *vw_module_new(const uint8_t *bytes, size_t len, vw_error *err);
+/* Decodes, validates and compiles.  The bytes are copied.  NULL on error.
+** alloc: the module's allocator, NULL for the C library's. */
+vw_module *vw_module_new(const uint8_t *bytes, size_t len,
+                         const vw_allocator *alloc, vw_error *err);
 void vw_module_free(vw_module *m);   /* drops one reference */
 
 typedef struct vw_functype_info {
@@ -147,6 +155,7 @@ typedef struct vw_config {
   uint64_t max_memory_bytes;  /* cap per linear memory; 0 = 4 GiB          */
   uint32_t max_table_elems;   /* cap per table; 0 = 10,000,000             */
   vw_budget *budget;          /* shared memory budget, or NULL             */
+  const vw_allocator *allocator; /* the store's allocator; NULL = C library */
 } vw_config;
 
 vw_store *vw_store_new(const vw_config *cfg);   /* cfg may be NULL */

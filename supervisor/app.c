@@ -325,7 +325,7 @@ static void *app_thread(void *arg) {
     snprintf(err, sizeof err, "cannot read %s: %s", m->module, strerror(errno));
     goto out;
   }
-  mod = vw_module_new(bytes, blen, &e);
+  mod = vw_module_new(bytes, blen, NULL, &e);
   free(bytes);
   if (!mod) {
     snprintf(err, sizeof err, "%s: %s", m->module, e.msg);

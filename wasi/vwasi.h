@@ -59,6 +59,9 @@ typedef struct vwasi_config {
   ssize_t (*read_hook)(void *ud, uint8_t *buf, size_t len);
   int (*wait_hook)(void *ud, int timeout_ms);
   void *read_ud;
+  /* What the host allocates for the vwasi and its calls goes through this
+  ** (copied; NULL = the C library), as a module's or store's does. */
+  const vw_allocator *allocator;
 } vwasi_config;
 
 /* NULL on error, with a one-line reason in errbuf (e.g. a preopen that does

@@ -47,36 +47,25 @@ static const wasi_fndesc *fn_at(uint32_t i) {
 }
 
 /* ---- guest memory helpers ------------------------------------------------ */
-int wm_put32(wasi_call *c, uint64_t off, uint32_t v) {
-  if (!wm_ok(c, off, 4)) return W_EFAULT;
-  wm_st32(c, off, v);
-  return 0;
-}
-int wm_put64(wasi_call *c, uint64_t off, uint64_t v) {
-  if (!wm_ok(c, off, 8)) return W_EFAULT;
-  wm_st64(c, off, v);
-  return 0;
-}
-
 int wasi_iovecs(wasi_call *c, uint32_t iovs, uint32_t n, struct iovec **out) {
   *out = NULL;
   if (!wm_ok(c, iovs, (uint64_t)n * 8)) return W_EFAULT;
   /* Linux refuses more than IOV_MAX (1024) vectors with EINVAL; say so
   ** before allocating a guest-controlled amount. */
   if (n > 1024) return W_EINVAL;
-  struct iovec *v = vw_calloc(n ? n : 1, sizeof *v);
+  struct iovec *v = vw_calloc(&c->w->alloc, n ? n : 1, sizeof *v);
   if (!v) return W_ENOMEM;
   uint64_t total = 0;
   for (uint32_t i = 0; i < n; i++) {
     uint32_t buf = wm_ld32(c, (uint64_t)iovs + 8ull * i);
     uint32_t len = wm_ld32(c, (uint64_t)iovs + 8ull * i + 4);
-    if (!wm_ok(c, buf, len)) { vw_free(v); return W_EFAULT; }
+    if (!wm_ok(c, buf, len)) { vw_free(&c->w->alloc, v); return W_EFAULT; }
     total += len;
     v[i].iov_base = wm_ptr(c, buf);
     v[i].iov_len = len;
   }
   /* the result count is a u32 (size); a larger total cannot be reported */
-  if (total > UINT32_MAX) { vw_free(v); return W_EINVAL; }
+  if (total > UINT32_MAX) { vw_free(&c->w->alloc, v); return W_EINVAL; }
   *out = v;
   return 0;
 }
@@ -102,9 +91,9 @@ int wasi_fd_get(struct vwasi *w, uint32_t fd, uint64_t need, wasi_fd **out) {
   return 0;
 }
 
-void wasi_fd_release(wasi_fd *f) {
+void wasi_fd_release(const vw_allocator *a, wasi_fd *f) {
   if (f->host >= 0) close(f->host);
-  vw_free(f->preopen);
+  vw_free(a, f->preopen);
   memset(f, 0, sizeof *f);
   f->host = -1;
 }
@@ -114,7 +103,7 @@ static int fd_reserve(struct vwasi *w, uint32_t n) {
   if (n < w->nfds) return 0;
   uint32_t cap = w->nfds ? w->nfds * 2 : 16;
   while (cap <= n) cap *= 2;
-  wasi_fd *nf = vw_realloc(w->fds, (size_t)cap * sizeof *nf);
+  wasi_fd *nf = vw_realloc(&w->alloc, w->fds, (size_t)cap * sizeof *nf);
   if (!nf) return W_ENOMEM;
   for (uint32_t i = w->nfds; i < cap; i++) {
     memset(&nf[i], 0, sizeof nf[i]);
@@ -144,23 +133,23 @@ int wasi_fd_insert(struct vwasi *w, int host, wasi_kind kind, uint8_t ft,
 }
 
 /* ---- configuration ------------------------------------------------------- */
-static char **strv_copy(int n, const char *const *v) {
-  char **out = vw_calloc((size_t)n + 1, sizeof *out);
+static char **strv_copy(const vw_allocator *a, int n, const char *const *v) {
+  char **out = vw_calloc(a, (size_t)n + 1, sizeof *out);
   if (!out) return NULL;
   for (int i = 0; i < n; i++) {
-    out[i] = vw_strndup(v[i] ? v[i] : "", strlen(v[i] ? v[i] : ""));
+    out[i] = vw_strndup(a, v[i] ? v[i] : "", strlen(v[i] ? v[i] : ""));
     if (!out[i]) {
-      while (i--) vw_free(out[i]);
-      vw_free(out);
+      while (i--) vw_free(a, out[i]);
+      vw_free(a, out);
       return NULL;
     }
   }
   return out;
 }
-static void strv_free(char **v, int n) {
+static void strv_free(const vw_allocator *a, char **v, int n) {
   if (!v) return;
-  for (int i = 0; i < n; i++) vw_free(v[i]);
-  vw_free(v);
+  for (int i = 0; i < n; i++) vw_free(a, v[i]);
+  vw_free(a, v);
 }
 
 /* "what[ arg][: strerror(e)]" into the caller's buffer */
@@ -174,15 +163,16 @@ static void seterr(char *buf, size_t len, const char *what, const char *arg,
 void vwasi_free(vwasi *w) {
   if (!w) return;
   for (uint32_t i = 0; i < w->nfds; i++)
-    if (w->fds[i].kind != WK_FREE) wasi_fd_release(&w->fds[i]);
-  vw_free(w->fds);
-  strv_free(w->argv, w->argc);
-  strv_free(w->envp, w->envc);
-  vw_free(w->funcs);
-  vw_free(w->bind);
+    if (w->fds[i].kind != WK_FREE) wasi_fd_release(&w->alloc, &w->fds[i]);
+  vw_free(&w->alloc, w->fds);
+  strv_free(&w->alloc, w->argv, w->argc);
+  strv_free(&w->alloc, w->envp, w->envc);
+  vw_free(&w->alloc, w->funcs);
+  vw_free(&w->alloc, w->bind);
   if (w->cancel_rd >= 0) close(w->cancel_rd);
   if (w->cancel_wr >= 0) close(w->cancel_wr);
-  vw_free(w);
+  vw_allocator a = w->alloc;         /* w itself is freed with it */
+  vw_free(&a, w);
 }
 
 void vwasi_cancel(vwasi *w) {
@@ -202,13 +192,15 @@ int vwasi_cancelled(const vwasi *w) {
 }
 
 vwasi *vwasi_new(const vwasi_config *cfg, char *errbuf, size_t errlen) {
-  vwasi *w = vw_calloc(1, sizeof *w);
+  vw_allocator a = vw_allocator_or_libc(cfg->allocator);
+  vwasi *w = vw_calloc(&a, 1, sizeof *w);
   if (!w) { seterr(errbuf, errlen, "out of memory", NULL, 0); return NULL; }
+  w->alloc = a;
   w->cancel_rd = w->cancel_wr = -1;
   atomic_init(&w->cancelled, 0);
   uint32_t nfn = fn_count();
-  w->funcs = vw_calloc(nfn, sizeof *w->funcs);
-  w->bind = vw_calloc(nfn, sizeof *w->bind);
+  w->funcs = vw_calloc(&w->alloc, nfn, sizeof *w->funcs);
+  w->bind = vw_calloc(&w->alloc, nfn, sizeof *w->bind);
   if (!w->funcs || !w->bind) goto nomem;
   for (uint32_t i = 0; i < nfn; i++) {
     w->bind[i].w = w;
@@ -216,8 +208,8 @@ vwasi *vwasi_new(const vwasi_config *cfg, char *errbuf, size_t errlen) {
   }
   w->argc = cfg->argc > 0 ? cfg->argc : 0;
   w->envc = cfg->envc > 0 ? cfg->envc : 0;
-  if (!(w->argv = strv_copy(w->argc, cfg->argv))) goto nomem;
-  if (!(w->envp = strv_copy(w->envc, cfg->envp))) goto nomem;
+  if (!(w->argv = strv_copy(&w->alloc, w->argc, cfg->argv))) goto nomem;
+  if (!(w->envp = strv_copy(&w->alloc, w->envc, cfg->envp))) goto nomem;
   w->write_hook = cfg->write_hook;
   w->write_ud = cfg->write_ud;
   if (fd_reserve(w, 2 + (uint32_t)cfg->npreopens + (uint32_t)cfg->nsockets))
@@ -281,7 +273,7 @@ vwasi *vwasi_new(const vwasi_config *cfg, char *errbuf, size_t errlen) {
     ** bounded by the directory it was given, not by a subset of rights */
     f->rbase = R_ALL;
     f->rinh = R_ALL;
-    f->preopen = vw_strndup(p->guest_path, strlen(p->guest_path));
+    f->preopen = vw_strndup(&w->alloc, p->guest_path, strlen(p->guest_path));
     if (!f->preopen) goto nomem;
   }
   for (size_t i = 0; i < cfg->nsockets; i++) {

@@ -45,7 +45,7 @@ static int do_rw(wasi_call *c, const vw_raw *a, int write, int positional) {
         if (!v[i].iov_len) continue;
         r = c->w->read_hook(c->w->read_ud, v[i].iov_base, v[i].iov_len);
         if (r < 0) {
-          vw_free(v);
+          vw_free(&c->w->alloc, v);
           if (vwasi_cancelled(c->w)) {
             vw_host_trap(c->hc, "killed");
             return W_TRAP;
@@ -75,7 +75,7 @@ static int do_rw(wasi_call *c, const vw_raw *a, int write, int positional) {
         r = write ? writev(f->host, v, (int)n) : readv(f->host, v, (int)n);
     } while (r < 0 && errno == EINTR);
   }
-  vw_free(v);
+  vw_free(&c->w->alloc, v);
   if (r < 0) return W_ERRNO();
   wm_st32(c, outp, (uint32_t)r);
   return 0;
@@ -129,7 +129,7 @@ static int fd_close(wasi_call *c, const vw_raw *a) {
   wasi_fd *f;
   int e = wasi_fd_get(c->w, A32(0), 0, &f);
   if (e) return e;
-  wasi_fd_release(f);
+  wasi_fd_release(&c->w->alloc, f);
   return 0;
 }
 
@@ -139,7 +139,7 @@ static int fd_renumber(wasi_call *c, const vw_raw *a) {
   if (e) return e;
   if ((e = wasi_fd_get(c->w, A32(1), 0, &to))) return e;
   if (from == to) return 0;
-  wasi_fd_release(to);
+  wasi_fd_release(&c->w->alloc, to);
   *to = *from;
   memset(from, 0, sizeof *from);
   from->host = -1;
@@ -340,7 +340,7 @@ static int fd_readdir(wasi_call *c, const vw_raw *a) {
   if (cookie > (uint64_t)INT64_MAX) return W_EINVAL;
   if (lseek(f->host, (off_t)cookie, SEEK_SET) < 0) return W_ERRNO();
   enum { DBUF = 8192 };
-  uint8_t *d = vw_malloc(DBUF);
+  uint8_t *d = vw_malloc(&c->w->alloc, DBUF);
   if (!d) return W_ENOMEM;
   uint32_t used = 0;
   while (used < blen) {
@@ -376,7 +376,7 @@ static int fd_readdir(wasi_call *c, const vw_raw *a) {
     }
     if (e) break;
   }
-  vw_free(d);
+  vw_free(&c->w->alloc, d);
   if (e) return e;
   wm_st32(c, usedp, used);
   return 0;

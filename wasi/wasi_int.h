@@ -162,6 +162,7 @@ struct vwasi {
   ** poll_oneoff waits on with everything else, so a sleep ends at once */
   atomic_int cancelled;
   int cancel_rd, cancel_wr;
+  vw_allocator alloc;        /* vwasi_config.allocator (copied): all of it */
 };
 
 /* descriptor lookup: checks the fd is open and has every right in need */
@@ -170,7 +171,7 @@ int wasi_fd_get(struct vwasi *w, uint32_t fd, uint64_t need, wasi_fd **out);
 ** host descriptor is closed. */
 int wasi_fd_insert(struct vwasi *w, int host, wasi_kind kind, uint8_t ft,
                    uint64_t rbase, uint64_t rinh, uint32_t *out);
-void wasi_fd_release(wasi_fd *f);
+void wasi_fd_release(const vw_allocator *a, wasi_fd *f);
 uint8_t wasi_filetype_of_mode(unsigned mode);
 
 /* ---- guest memory -------------------------------------------------------- */
@@ -200,9 +201,6 @@ static inline void wm_st32(wasi_call *c, uint64_t off, uint32_t v) {
 static inline void wm_st64(wasi_call *c, uint64_t off, uint64_t v) {
   for (int i = 0; i < 8; i++) c->mem[off + i] = (uint8_t)(v >> (8 * i));
 }
-/* store a u32/u64 result after checking the pointer; EFAULT otherwise */
-int wm_put32(wasi_call *c, uint64_t off, uint32_t v);
-int wm_put64(wasi_call *c, uint64_t off, uint64_t v);
 
 /* argument decoding: i32 args arrive zero-extended in a 64-bit slot */
 #define A32(i) ((uint32_t)a[i])
@@ -229,16 +227,17 @@ int wasi_path_copy(wasi_call *c, uint32_t ptr, uint32_t len, char **out);
 ** ".." above dirfd and symlinks leaving it fail with ENOTCAPABLE; magic
 ** links are never followed.  follow: whether a final symlink is followed
 ** (intermediate ones always are, beneath).  Returns a host fd or -(WASI
-** errno). */
-int wasi_open_beneath(int dirfd, const char *path, int flags, unsigned mode,
-                      int follow);
+** errno).  a: the allocator for the walk's buffers (NULL: the C library). */
+int wasi_open_beneath(const vw_allocator *a, int dirfd, const char *path,
+                      int flags, unsigned mode, int follow);
 /* Splits path into its parent directory (opened beneath dirfd, O_PATH, into
 ** *parent) and its last component (into *name, a pointer into a heap copy
-** *buf the caller frees).  Trailing slashes are stripped from the name and
-** reported in *slash.  follow: a final symlink is resolved first (again
-** beneath dirfd).  Returns a WASI errno. */
-int wasi_resolve(int dirfd, const char *path, int follow, int *parent,
-                 char **buf, const char **name, int *slash);
+** *buf the caller frees with a).  Trailing slashes are stripped from the
+** name and reported in *slash.  follow: a final symlink is resolved first
+** (again beneath dirfd).  Returns a WASI errno. */
+int wasi_resolve(const vw_allocator *a, int dirfd, const char *path,
+                 int follow, int *parent, char **buf, const char **name,
+                 int *slash);
 /* the 64-byte filestat layout at guest address p (checked by the caller) */
 struct stat;
 struct timespec;

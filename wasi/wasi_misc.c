@@ -155,12 +155,12 @@ static int poll_oneoff(wasi_call *c, const vw_raw *a) {
   if (!wm_ok(c, in, (uint64_t)n * 48) || !wm_ok(c, out, (uint64_t)n * 32) ||
       !wm_ok(c, neventsp, 4))
     return W_EFAULT;
-  psub *subs = vw_calloc(n, sizeof *subs);
+  psub *subs = vw_calloc(&c->w->alloc, n, sizeof *subs);
   /* one more slot: the cancel pipe, always polled last */
-  struct pollfd *pfds = vw_calloc((size_t)n + 1, sizeof *pfds);
+  struct pollfd *pfds = vw_calloc(&c->w->alloc, (size_t)n + 1, sizeof *pfds);
   if (!subs || !pfds) {
-    vw_free(subs);
-    vw_free(pfds);
+    vw_free(&c->w->alloc, subs);
+    vw_free(&c->w->alloc, pfds);
     return W_ENOMEM;
   }
   int npfd = 0, nclock = 0, nhook = 0, immediate = 0, e = 0;
@@ -339,8 +339,8 @@ static int poll_oneoff(wasi_call *c, const vw_raw *a) {
   }
   wm_st32(c, neventsp, nev);
 done:
-  vw_free(subs);
-  vw_free(pfds);
+  vw_free(&c->w->alloc, subs);
+  vw_free(&c->w->alloc, pfds);
   return e;
 }
 

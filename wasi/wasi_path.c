@@ -52,7 +52,7 @@ int wasi_path_copy(wasi_call *c, uint32_t ptr, uint32_t len, char **out) {
   if (len >= WASI_PATH_MAX) return W_ENAMETOOLONG;
   const uint8_t *p = wm_ptr(c, ptr);
   if (memchr(p, 0, len)) return W_EINVAL;
-  char *s = vw_malloc((size_t)len + 1);
+  char *s = vw_malloc(&c->w->alloc, (size_t)len + 1);
   if (!s) return W_ENOMEM;
   memcpy(s, p, len);
   s[len] = 0;
@@ -62,16 +62,16 @@ int wasi_path_copy(wasi_call *c, uint32_t ptr, uint32_t len, char **out) {
 
 /* ---- the user-space walk (no openat2) ------------------------------------ */
 /* Replaces *rest (heap) with target + "/" + tail.  Returns 0 or a WASI errno. */
-static int path_splice(char **rest, const char *target, size_t tlen,
-                  const char *tail) {
+static int path_splice(const vw_allocator *a, char **rest, const char *target,
+                       size_t tlen, const char *tail) {
   size_t tl = strlen(tail);
   if (tlen + 1 + tl >= (size_t)WASI_PATH_MAX * 4) return W_ENAMETOOLONG;
-  char *n = vw_malloc(tlen + tl + 2);
+  char *n = vw_malloc(a, tlen + tl + 2);
   if (!n) return W_ENOMEM;
   memcpy(n, target, tlen);
   n[tlen] = '/';
   memcpy(n + tlen + 1, tail, tl + 1);
-  vw_free(*rest);
+  vw_free(a, *rest);
   *rest = n;
   return 0;
 }
@@ -88,15 +88,15 @@ static long read_link(int dir, const char *name, char *buf) {
   return n;
 }
 
-static int walk_open(int dirfd, const char *path, int flags, unsigned mode,
-                     int follow) {
+static int walk_open(const vw_allocator *a, int dirfd, const char *path,
+                     int flags, unsigned mode, int follow) {
   if (path[0] == '/') return -W_ENOTCAPABLE;
   if (path[0] == 0) return -W_ENOENT;
   int *stk = NULL;
   uint32_t depth = 0, cap = 0;    /* stk[0..depth) are ours to close */
   int links = 0, result = -W_EIO;
-  char *lnk = vw_malloc(WASI_PATH_MAX + 1);
-  char *rest = vw_strndup(path, strlen(path));
+  char *lnk = vw_malloc(a, WASI_PATH_MAX + 1);
+  char *rest = vw_strndup(a, path, strlen(path));
   if (!lnk || !rest) { result = -W_ENOMEM; goto done; }
 
   for (;;) {
@@ -159,7 +159,7 @@ static int walk_open(int dirfd, const char *path, int flags, unsigned mode,
       }
       if (n < 0) { result = (int)n; goto done; }
       if (++links > WASI_SYMLOOP_MAX) { result = -W_ELOOP; goto done; }
-      int r = path_splice(&rest, lnk, (size_t)n, "");
+      int r = path_splice(a, &rest, lnk, (size_t)n, "");
       if (r) { result = -r; goto done; }
       /* a trailing "/" from the splice would demand a directory: drop it */
       size_t rl = strlen(rest);
@@ -177,18 +177,18 @@ static int walk_open(int dirfd, const char *path, int flags, unsigned mode,
       close(fd);
       if (n < 0) { result = (int)n; goto done; }
       if (++links > WASI_SYMLOOP_MAX) { result = -W_ELOOP; goto done; }
-      char *tail = vw_strndup(rest, strlen(rest));
+      char *tail = vw_strndup(a, rest, strlen(rest));
       if (!tail) { result = -W_ENOMEM; goto done; }
       /* keep the slash that made this component a directory lookup */
-      int r = path_splice(&rest, lnk, (size_t)n, last ? "." : tail);
-      vw_free(tail);
+      int r = path_splice(a, &rest, lnk, (size_t)n, last ? "." : tail);
+      vw_free(a, tail);
       if (r) { result = -r; goto done; }
       continue;
     }
     if (!S_ISDIR(st.st_mode)) { close(fd); result = -W_ENOTDIR; goto done; }
     if (depth == cap) {
       uint32_t nc = cap ? cap * 2 : 16;
-      int *ns = vw_realloc(stk, nc * sizeof *ns);
+      int *ns = vw_realloc(a, stk, nc * sizeof *ns);
       if (!ns) { close(fd); result = -W_ENOMEM; goto done; }
       stk = ns;
       cap = nc;
@@ -202,14 +202,14 @@ static int walk_open(int dirfd, const char *path, int flags, unsigned mode,
   }
 done:
   while (depth) close(stk[--depth]);
-  vw_free(stk);
-  vw_free(rest);
-  vw_free(lnk);
+  vw_free(a, stk);
+  vw_free(a, rest);
+  vw_free(a, lnk);
   return result;
 }
 
-int wasi_open_beneath(int dirfd, const char *path, int flags, unsigned mode,
-                      int follow) {
+int wasi_open_beneath(const vw_allocator *a, int dirfd, const char *path,
+                      int flags, unsigned mode, int follow) {
   if (!follow) flags |= O_NOFOLLOW;
   if (!vwasi__no_openat2 && !openat2_missing) {
     struct open_how_ how;
@@ -227,11 +227,11 @@ int wasi_open_beneath(int dirfd, const char *path, int flags, unsigned mode,
     if (errno != ENOSYS) return -W_ERRNO();
     openat2_missing = 1;
   }
-  return walk_open(dirfd, path, flags & ~O_NOFOLLOW, mode, follow);
+  return walk_open(a, dirfd, path, flags & ~O_NOFOLLOW, mode, follow);
 }
 
 int vwasi_open_beneath(int dirfd, const char *path, int flags) {
-  int r = wasi_open_beneath(dirfd, path, flags | O_CLOEXEC, 0, 1);
+  int r = wasi_open_beneath(NULL, dirfd, path, flags | O_CLOEXEC, 0, 1);
   if (r >= 0) return r;
   /* an escape is EXDEV, as openat2's RESOLVE_BENEATH says it */
   errno = r == -W_ENOTCAPABLE ? EXDEV : wasi_errno_host(-r);
@@ -239,15 +239,16 @@ int vwasi_open_beneath(int dirfd, const char *path, int flags) {
 }
 
 /* ---- parent + name ------------------------------------------------------- */
-int wasi_resolve(int dirfd, const char *path, int follow, int *parent,
-                 char **bufp, const char **name, int *slash) {
+int wasi_resolve(const vw_allocator *a, int dirfd, const char *path,
+                 int follow, int *parent, char **bufp, const char **name,
+                 int *slash) {
   *parent = -1;
   *bufp = NULL;
   *slash = 0;
   if (path[0] == '/') return W_ENOTCAPABLE;
   if (path[0] == 0) return W_ENOENT;
-  char *buf = vw_strndup(path, strlen(path));
-  char *lnk = vw_malloc(WASI_PATH_MAX + 1);
+  char *buf = vw_strndup(a, path, strlen(path));
+  char *lnk = vw_malloc(a, WASI_PATH_MAX + 1);
   int e = 0, links = 0, pfd = -1;
   if (!buf || !lnk) { e = W_ENOMEM; goto fail; }
   size_t n = strlen(buf);
@@ -263,18 +264,18 @@ int wasi_resolve(int dirfd, const char *path, int follow, int *parent,
       dir = buf;
       base = cut + 1;
     }
-    pfd = wasi_open_beneath(dirfd, dir, O_PATH | O_DIRECTORY, 0, 1);
+    pfd = wasi_open_beneath(a, dirfd, dir, O_PATH | O_DIRECTORY, 0, 1);
     if (cut) *cut = '/';
     if (pfd < 0) { e = -pfd; pfd = -1; goto fail; }
     if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
       /* act on the directory itself; opening it checks it stays inside */
       close(pfd);
-      pfd = wasi_open_beneath(dirfd, buf, O_PATH | O_DIRECTORY, 0, 1);
+      pfd = wasi_open_beneath(a, dirfd, buf, O_PATH | O_DIRECTORY, 0, 1);
       if (pfd < 0) { e = -pfd; pfd = -1; goto fail; }
       *bufp = buf;
       *name = ".";
       *parent = pfd;
-      vw_free(lnk);
+      vw_free(a, lnk);
       return 0;
     }
     if (!follow) {
@@ -295,11 +296,11 @@ int wasi_resolve(int dirfd, const char *path, int follow, int *parent,
       e = W_ENAMETOOLONG;
       goto fail;
     }
-    char *nb = vw_malloc(dl + (size_t)ln + 1);
+    char *nb = vw_malloc(a, dl + (size_t)ln + 1);
     if (!nb) { e = W_ENOMEM; goto fail; }
     memcpy(nb, buf, dl);
     memcpy(nb + dl, lnk, (size_t)ln + 1);
-    vw_free(buf);
+    vw_free(a, buf);
     buf = nb;
     n = strlen(buf);
     while (n > 1 && buf[n - 1] == '/') buf[--n] = 0;
@@ -316,18 +317,19 @@ int wasi_resolve(int dirfd, const char *path, int follow, int *parent,
   }
   *bufp = buf;
   *parent = pfd;
-  vw_free(lnk);
+  vw_free(a, lnk);
   return 0;
 fail:
   if (pfd >= 0) close(pfd);
-  vw_free(buf);
-  vw_free(lnk);
+  vw_free(a, buf);
+  vw_free(a, lnk);
   return e;
 }
 
 /* ---- helpers of the path functions --------------------------------------- */
 typedef struct resolved {
   int parent;
+  const vw_allocator *a;             /* buf's */
   char *buf;
   const char *name;
   int slash;
@@ -335,7 +337,7 @@ typedef struct resolved {
 
 static void res_done(resolved *r) {
   if (r->parent >= 0) close(r->parent);
-  vw_free(r->buf);
+  vw_free(r->a, r->buf);
   r->parent = -1;
   r->buf = NULL;
 }
@@ -345,15 +347,16 @@ static int res_get(wasi_call *c, uint32_t fd, uint64_t need, uint32_t ptr,
                    uint32_t len, int follow, resolved *r) {
   wasi_fd *f;
   r->parent = -1;
+  r->a = &c->w->alloc;
   r->buf = NULL;
   int e = wasi_fd_get(c->w, fd, need, &f);
   if (e) return e;
   if (f->kind != WK_DIR) return W_ENOTDIR;
   char *path;
   if ((e = wasi_path_copy(c, ptr, len, &path))) return e;
-  e = wasi_resolve(f->host, path, follow, &r->parent, &r->buf, &r->name,
-                   &r->slash);
-  vw_free(path);
+  e = wasi_resolve(&c->w->alloc, f->host, path, follow, &r->parent, &r->buf,
+                   &r->name, &r->slash);
+  vw_free(&c->w->alloc, path);
   return e;
 }
 
@@ -430,20 +433,41 @@ static int path_filestat_set_times(wasi_call *c, const vw_raw *a) {
   return e;
 }
 
-static int path_link(wasi_call *c, const vw_raw *a) {
+/* One path argument of a guest call: fd + guest path, the right needed
+** on fd, and whether a final symlink is followed. */
+typedef struct path_arg {
+  uint32_t fd;
+  uint64_t need;
+  uint32_t ptr, len;
+  int follow;
+} path_arg;
+
+/* path_link and path_rename: resolves `from`, then `to`, then links or
+** renames the one to the other.  Both sides are resolved beneath their
+** own preopen; linkat never follows here, so it links exactly the file
+** that was resolved. */
+static int link_or_rename(wasi_call *c, const path_arg *from,
+                          const path_arg *to, bool link) {
   resolved o, n;
   n.parent = -1;
+  n.a = NULL;
   n.buf = NULL;
-  int e = res_get(c, A32(0), R_PATH_LINK_SOURCE, A32(2), A32(3),
-                  A32(1) & LOOKUP_SYMLINK_FOLLOW, &o);
-  if (!e) e = res_get(c, A32(4), R_PATH_LINK_TARGET, A32(5), A32(6), 0, &n);
-  /* both sides were resolved beneath their own preopen; linkat never
-  ** follows here, so it links exactly the file that was resolved */
-  if (!e && linkat(o.parent, o.name, n.parent, n.name, 0) != 0)
+  int e = res_get(c, from->fd, from->need, from->ptr, from->len, from->follow,
+                  &o);
+  if (!e) e = res_get(c, to->fd, to->need, to->ptr, to->len, to->follow, &n);
+  if (!e && (link ? linkat(o.parent, o.name, n.parent, n.name, 0)
+                  : renameat(o.parent, o.name, n.parent, n.name)) != 0)
     e = W_ERRNO();
   res_done(&o);
   res_done(&n);
   return e;
+}
+
+static int path_link(wasi_call *c, const vw_raw *a) {
+  path_arg from = { A32(0), R_PATH_LINK_SOURCE, A32(2), A32(3),
+                    A32(1) & LOOKUP_SYMLINK_FOLLOW };
+  path_arg to = { A32(4), R_PATH_LINK_TARGET, A32(5), A32(6), 0 };
+  return link_or_rename(c, &from, &to, true);
 }
 
 static int path_open(wasi_call *c, const vw_raw *a) {
@@ -482,9 +506,9 @@ static int path_open(wasi_call *c, const vw_raw *a) {
 
   char *path;
   if ((e = wasi_path_copy(c, A32(2), A32(3), &path))) return e;
-  int h = wasi_open_beneath(d->host, path, flags, 0666,
+  int h = wasi_open_beneath(&c->w->alloc, d->host, path, flags, 0666,
                             lookup & LOOKUP_SYMLINK_FOLLOW);
-  vw_free(path);
+  vw_free(&c->w->alloc, path);
   if (h < 0) return -h;
   struct stat st;
   if (fstat(h, &st) != 0) {
@@ -514,7 +538,7 @@ static int path_readlink(wasi_call *c, const vw_raw *a) {
   resolved r;
   int e = res_get(c, A32(0), R_PATH_READLINK, A32(1), A32(2), 0, &r);
   char *tmp = NULL;
-  if (!e && !(tmp = vw_malloc(WASI_PATH_MAX))) e = W_ENOMEM;
+  if (!e && !(tmp = vw_malloc(&c->w->alloc, WASI_PATH_MAX))) e = W_ENOMEM;
   if (!e) {
     ssize_t n = readlinkat(r.parent, r.name, tmp, WASI_PATH_MAX);
     if (n < 0) {
@@ -526,7 +550,7 @@ static int path_readlink(wasi_call *c, const vw_raw *a) {
       wm_st32(c, used, (uint32_t)k);
     }
   }
-  vw_free(tmp);
+  vw_free(&c->w->alloc, tmp);
   res_done(&r);
   return e;
 }
@@ -540,15 +564,9 @@ static int path_remove_directory(wasi_call *c, const vw_raw *a) {
 }
 
 static int path_rename(wasi_call *c, const vw_raw *a) {
-  resolved o, n;
-  n.parent = -1;
-  n.buf = NULL;
-  int e = res_get(c, A32(0), R_PATH_RENAME_SOURCE, A32(1), A32(2), 0, &o);
-  if (!e) e = res_get(c, A32(3), R_PATH_RENAME_TARGET, A32(4), A32(5), 0, &n);
-  if (!e && renameat(o.parent, o.name, n.parent, n.name) != 0) e = W_ERRNO();
-  res_done(&o);
-  res_done(&n);
-  return e;
+  path_arg from = { A32(0), R_PATH_RENAME_SOURCE, A32(1), A32(2), 0 };
+  path_arg to = { A32(3), R_PATH_RENAME_TARGET, A32(4), A32(5), 0 };
+  return link_or_rename(c, &from, &to, false);
 }
 
 static int path_symlink(wasi_call *c, const vw_raw *a) {
@@ -561,7 +579,7 @@ static int path_symlink(wasi_call *c, const vw_raw *a) {
   ** resolver, wherever it points. */
   if (!e && symlinkat(target, r.parent, r.name) != 0) e = W_ERRNO();
   res_done(&r);
-  vw_free(target);
+  vw_free(&c->w->alloc, target);
   return e;
 }
 

@@ -24,6 +24,29 @@ static int sock_get(wasi_call *c, uint32_t fd, uint64_t need, wasi_fd **f) {
   return 0;
 }
 
+/* One sendmsg or recvmsg on host socket h over the guest's n iovecs at
+** iovs, retried on EINTR.  *flags goes in as the call's flags and comes
+** back as the message's (recv: MSG_TRUNC); *done gets the bytes moved. */
+static int sock_transfer(wasi_call *c, int h, uint32_t iovs, uint32_t n,
+                         bool send, int *flags, uint32_t *done) {
+  struct iovec *v;
+  int e = wasi_iovecs(c, iovs, n, &v);
+  if (e) return e;
+  struct msghdr m;
+  memset(&m, 0, sizeof m);
+  m.msg_iov = v;
+  m.msg_iovlen = n;
+  ssize_t r;
+  do {
+    r = send ? sendmsg(h, &m, *flags) : recvmsg(h, &m, *flags);
+  } while (r < 0 && errno == EINTR);
+  vw_free(&c->w->alloc, v);
+  if (r < 0) return W_ERRNO();
+  *flags = m.msg_flags;
+  *done = (uint32_t)r;
+  return 0;
+}
+
 static int sock_accept(wasi_call *c, const vw_raw *a) {
   uint32_t flags = A32(1), outp = A32(2);
   wasi_fd *f;
@@ -54,22 +77,12 @@ static int sock_recv(wasi_call *c, const vw_raw *a) {
   if (e) return e;
   if (riflags & ~3u) return W_EINVAL;
   if (!wm_ok(c, lenp, 4) || !wm_ok(c, flagsp, 2)) return W_EFAULT;
-  struct iovec *v;
-  if ((e = wasi_iovecs(c, iovs, n, &v))) return e;
-  struct msghdr m;
-  memset(&m, 0, sizeof m);
-  m.msg_iov = v;
-  m.msg_iovlen = n;
   int fl = ((riflags & RI_RECV_PEEK) ? MSG_PEEK : 0) |
            ((riflags & RI_RECV_WAITALL) ? MSG_WAITALL : 0);
-  ssize_t r;
-  do {
-    r = recvmsg(f->host, &m, fl);
-  } while (r < 0 && errno == EINTR);
-  vw_free(v);
-  if (r < 0) return W_ERRNO();
-  wm_st32(c, lenp, (uint32_t)r);
-  wm_st16(c, flagsp, (m.msg_flags & MSG_TRUNC) ? RO_RECV_DATA_TRUNCATED : 0);
+  uint32_t done;
+  if ((e = sock_transfer(c, f->host, iovs, n, false, &fl, &done))) return e;
+  wm_st32(c, lenp, done);
+  wm_st16(c, flagsp, (fl & MSG_TRUNC) ? RO_RECV_DATA_TRUNCATED : 0);
   return 0;
 }
 
@@ -80,19 +93,10 @@ static int sock_send(wasi_call *c, const vw_raw *a) {
   if (e) return e;
   if (A32(3) != 0) return W_EINVAL;        /* siflags: none are defined */
   if (!wm_ok(c, outp, 4)) return W_EFAULT;
-  struct iovec *v;
-  if ((e = wasi_iovecs(c, iovs, n, &v))) return e;
-  struct msghdr m;
-  memset(&m, 0, sizeof m);
-  m.msg_iov = v;
-  m.msg_iovlen = n;
-  ssize_t r;
-  do {
-    r = sendmsg(f->host, &m, MSG_NOSIGNAL);
-  } while (r < 0 && errno == EINTR);
-  vw_free(v);
-  if (r < 0) return W_ERRNO();
-  wm_st32(c, outp, (uint32_t)r);
+  int fl = MSG_NOSIGNAL;
+  uint32_t done;
+  if ((e = sock_transfer(c, f->host, iovs, n, true, &fl, &done))) return e;
+  wm_st32(c, outp, done);
   return 0;
 }
 

@@ -252,6 +252,29 @@ typedef struct vw_code {
   X(i32_xor_rotl) X(i32_store_addk) X(f64_mul3) X(f64_add_m) X(f64_sub_m)     \
   X(f64_subr_m) X(f64_mul_m)
 
+/* The lane comparisons of one shape, at sub-opcodes base.. in the order of
+** the spec: the ten integer ones on lanes of signed type S or unsigned U,
+** the six float ones on lanes of type F.  The results are all-ones or zero
+** lanes of the signed type of the same width (S, or R for floats). */
+#define VW_SIMD_ICMP(X, sh, base, S, U, N)                                     \
+  X(sh##_eq, base, BIN, V, S_BIN(CMP(S, S, N, x == y)))                        \
+  X(sh##_ne, base + 1, BIN, V, S_BIN(CMP(S, S, N, x != y)))                    \
+  X(sh##_lt_s, base + 2, BIN, V, S_BIN(CMP(S, S, N, x < y)))                   \
+  X(sh##_lt_u, base + 3, BIN, V, S_BIN(CMP(U, S, N, x < y)))                   \
+  X(sh##_gt_s, base + 4, BIN, V, S_BIN(CMP(S, S, N, x > y)))                   \
+  X(sh##_gt_u, base + 5, BIN, V, S_BIN(CMP(U, S, N, x > y)))                   \
+  X(sh##_le_s, base + 6, BIN, V, S_BIN(CMP(S, S, N, x <= y)))                  \
+  X(sh##_le_u, base + 7, BIN, V, S_BIN(CMP(U, S, N, x <= y)))                  \
+  X(sh##_ge_s, base + 8, BIN, V, S_BIN(CMP(S, S, N, x >= y)))                  \
+  X(sh##_ge_u, base + 9, BIN, V, S_BIN(CMP(U, S, N, x >= y)))
+#define VW_SIMD_FCMP(X, sh, base, F, R, N)                                     \
+  X(sh##_eq, base, BIN, V, S_BIN(CMP(F, R, N, x == y)))                        \
+  X(sh##_ne, base + 1, BIN, V, S_BIN(CMP(F, R, N, x != y)))                    \
+  X(sh##_lt, base + 2, BIN, V, S_BIN(CMP(F, R, N, x < y)))                     \
+  X(sh##_gt, base + 3, BIN, V, S_BIN(CMP(F, R, N, x > y)))                     \
+  X(sh##_le, base + 4, BIN, V, S_BIN(CMP(F, R, N, x <= y)))                    \
+  X(sh##_ge, base + 5, BIN, V, S_BIN(CMP(F, R, N, x >= y)))
+
 /* Fixed-width SIMD (0xfd prefix), one handler each.  Layout of every op:
 ** [h][D, A][B, C][imm] (shuffle adds a fifth cell: 16 lane bytes in cells
 ** 3-4).  D is the destination (the address for stores), A/B/C operand
@@ -296,48 +319,11 @@ typedef struct vw_code {
   X(f32x4_replace_lane, 0x20, REPLACE, F32, REPLACE(u32, (uint32_t)fp[B2]))    \
   X(f64x2_extract_lane, 0x21, EXTRACT, F64, EXTRACT(a.u64[IMM3]))              \
   X(f64x2_replace_lane, 0x22, REPLACE, F64, REPLACE(u64, fp[B2]))              \
-  X(i8x16_eq, 0x23, BIN, V, S_BIN(CMP(i8, i8, 16, x == y)))                    \
-  X(i8x16_ne, 0x24, BIN, V, S_BIN(CMP(i8, i8, 16, x != y)))                    \
-  X(i8x16_lt_s, 0x25, BIN, V, S_BIN(CMP(i8, i8, 16, x < y)))                   \
-  X(i8x16_lt_u, 0x26, BIN, V, S_BIN(CMP(u8, i8, 16, x < y)))                   \
-  X(i8x16_gt_s, 0x27, BIN, V, S_BIN(CMP(i8, i8, 16, x > y)))                   \
-  X(i8x16_gt_u, 0x28, BIN, V, S_BIN(CMP(u8, i8, 16, x > y)))                   \
-  X(i8x16_le_s, 0x29, BIN, V, S_BIN(CMP(i8, i8, 16, x <= y)))                  \
-  X(i8x16_le_u, 0x2a, BIN, V, S_BIN(CMP(u8, i8, 16, x <= y)))                  \
-  X(i8x16_ge_s, 0x2b, BIN, V, S_BIN(CMP(i8, i8, 16, x >= y)))                  \
-  X(i8x16_ge_u, 0x2c, BIN, V, S_BIN(CMP(u8, i8, 16, x >= y)))                  \
-  X(i16x8_eq, 0x2d, BIN, V, S_BIN(CMP(i16, i16, 8, x == y)))                   \
-  X(i16x8_ne, 0x2e, BIN, V, S_BIN(CMP(i16, i16, 8, x != y)))                   \
-  X(i16x8_lt_s, 0x2f, BIN, V, S_BIN(CMP(i16, i16, 8, x < y)))                  \
-  X(i16x8_lt_u, 0x30, BIN, V, S_BIN(CMP(u16, i16, 8, x < y)))                  \
-  X(i16x8_gt_s, 0x31, BIN, V, S_BIN(CMP(i16, i16, 8, x > y)))                  \
-  X(i16x8_gt_u, 0x32, BIN, V, S_BIN(CMP(u16, i16, 8, x > y)))                  \
-  X(i16x8_le_s, 0x33, BIN, V, S_BIN(CMP(i16, i16, 8, x <= y)))                 \
-  X(i16x8_le_u, 0x34, BIN, V, S_BIN(CMP(u16, i16, 8, x <= y)))                 \
-  X(i16x8_ge_s, 0x35, BIN, V, S_BIN(CMP(i16, i16, 8, x >= y)))                 \
-  X(i16x8_ge_u, 0x36, BIN, V, S_BIN(CMP(u16, i16, 8, x >= y)))                 \
-  X(i32x4_eq, 0x37, BIN, V, S_BIN(CMP(i32, i32, 4, x == y)))                   \
-  X(i32x4_ne, 0x38, BIN, V, S_BIN(CMP(i32, i32, 4, x != y)))                   \
-  X(i32x4_lt_s, 0x39, BIN, V, S_BIN(CMP(i32, i32, 4, x < y)))                  \
-  X(i32x4_lt_u, 0x3a, BIN, V, S_BIN(CMP(u32, i32, 4, x < y)))                  \
-  X(i32x4_gt_s, 0x3b, BIN, V, S_BIN(CMP(i32, i32, 4, x > y)))                  \
-  X(i32x4_gt_u, 0x3c, BIN, V, S_BIN(CMP(u32, i32, 4, x > y)))                  \
-  X(i32x4_le_s, 0x3d, BIN, V, S_BIN(CMP(i32, i32, 4, x <= y)))                 \
-  X(i32x4_le_u, 0x3e, BIN, V, S_BIN(CMP(u32, i32, 4, x <= y)))                 \
-  X(i32x4_ge_s, 0x3f, BIN, V, S_BIN(CMP(i32, i32, 4, x >= y)))                 \
-  X(i32x4_ge_u, 0x40, BIN, V, S_BIN(CMP(u32, i32, 4, x >= y)))                 \
-  X(f32x4_eq, 0x41, BIN, V, S_BIN(CMP(f32, i32, 4, x == y)))                   \
-  X(f32x4_ne, 0x42, BIN, V, S_BIN(CMP(f32, i32, 4, x != y)))                   \
-  X(f32x4_lt, 0x43, BIN, V, S_BIN(CMP(f32, i32, 4, x < y)))                    \
-  X(f32x4_gt, 0x44, BIN, V, S_BIN(CMP(f32, i32, 4, x > y)))                    \
-  X(f32x4_le, 0x45, BIN, V, S_BIN(CMP(f32, i32, 4, x <= y)))                   \
-  X(f32x4_ge, 0x46, BIN, V, S_BIN(CMP(f32, i32, 4, x >= y)))                   \
-  X(f64x2_eq, 0x47, BIN, V, S_BIN(CMP(f64, i64, 2, x == y)))                   \
-  X(f64x2_ne, 0x48, BIN, V, S_BIN(CMP(f64, i64, 2, x != y)))                   \
-  X(f64x2_lt, 0x49, BIN, V, S_BIN(CMP(f64, i64, 2, x < y)))                    \
-  X(f64x2_gt, 0x4a, BIN, V, S_BIN(CMP(f64, i64, 2, x > y)))                    \
-  X(f64x2_le, 0x4b, BIN, V, S_BIN(CMP(f64, i64, 2, x <= y)))                   \
-  X(f64x2_ge, 0x4c, BIN, V, S_BIN(CMP(f64, i64, 2, x >= y)))                   \
+  VW_SIMD_ICMP(X, i8x16, 0x23, i8, u8, 16)                                     \
+  VW_SIMD_ICMP(X, i16x8, 0x2d, i16, u16, 8)                                    \
+  VW_SIMD_ICMP(X, i32x4, 0x37, i32, u32, 4)                                    \
+  VW_SIMD_FCMP(X, f32x4, 0x41, f32, i32, 4)                                    \
+  VW_SIMD_FCMP(X, f64x2, 0x47, f64, i64, 2)                                    \
   X(v128_not, 0x4d, UN, V, S_UN(L1(u64, 2, ~x)))                               \
   X(v128_and, 0x4e, BIN, V, S_BIN(L2(u64, 2, x & y)))                          \
   X(v128_andnot, 0x4f, BIN, V, S_BIN(L2(u64, 2, x & ~y)))                      \

@@ -109,11 +109,11 @@ static const numinfo numtab[0x108] = {
   VW_CMP_OPS(T_CMP) VW_BINI_OPS(T_BINI) VW_DIV_OPS(T_DIV)
   VW_BIN_OPS(T_BIN) VW_UN_OPS(T_UN) VW_TRUNC_OPS(T_TRUNC)
   /* no-ops on the slot representation: only the type changes */
-  [0xad] = { N_RETYPE, VW_I64, 0, 0, 0, 0 },     /* i64.extend_i32_u */
-  [0xbc] = { N_RETYPE, VW_I32, 0, 0, 0, 0 },     /* reinterprets */
-  [0xbd] = { N_RETYPE, VW_I64, 0, 0, 0, 0 },
-  [0xbe] = { N_RETYPE, VW_F32, 0, 0, 0, 0 },
-  [0xbf] = { N_RETYPE, VW_F64, 0, 0, 0, 0 },
+  [WASM_I64_EXTEND_I32_U] = { N_RETYPE, VW_I64, 0, 0, 0, 0 },
+  [WASM_I32_REINTERPRET_F32] = { N_RETYPE, VW_I32, 0, 0, 0, 0 },
+  [WASM_I64_REINTERPRET_F64] = { N_RETYPE, VW_I64, 0, 0, 0, 0 },
+  [WASM_F32_REINTERPRET_I32] = { N_RETYPE, VW_F32, 0, 0, 0, 0 },
+  [WASM_F64_REINTERPRET_I64] = { N_RETYPE, VW_F64, 0, 0, 0, 0 },
 };
 
 static int cmp_index(uint16_t op) {
@@ -127,8 +127,9 @@ typedef struct meminfo { uint8_t kind, type; uint16_t op; } meminfo;
 static const meminfo *mem_op(uint8_t opc) {
 #define M_LOAD(name, opc, R, ct, conv) [opc] = { 1, VW_T_##R, VW_OP_##name },
 #define M_STORE(name, opc, ct) [opc] = { 2, 0, VW_OP_##name },
-  static const meminfo tab[0x40] = { VW_LOAD_OPS(M_LOAD) VW_STORE_OPS(M_STORE) };
-  return opc < 0x40 && tab[opc].kind ? &tab[opc] : NULL;
+  static const meminfo tab[WASM_I64_STORE32 + 1] = {
+    VW_LOAD_OPS(M_LOAD) VW_STORE_OPS(M_STORE) };
+  return opc <= WASM_I64_STORE32 && tab[opc].kind ? &tab[opc] : NULL;
 }
 
 /* ---- the compiler state --------------------------------------------------- */
@@ -164,11 +165,12 @@ typedef struct comp {
   vw_cell dummy;                     /* written instead of code after OOM */
 } comp;
 
-static bool grow(void **p, uint32_t *cap, uint32_t need, size_t elem, bool *oom) {
+static bool grow(const vw_allocator *a, void **p, uint32_t *cap, uint32_t need,
+                 size_t elem, bool *oom) {
   if (need <= *cap) return true;
   uint32_t n = *cap ? *cap * 2 : 16;
   while (n < need) n *= 2;
-  void *q = vw_realloc(*p, (size_t)n * elem);
+  void *q = vw_realloc(a, *p, (size_t)n * elem);
   if (!q) { *oom = true; return false; }
   *p = q;
   *cap = n;
@@ -182,7 +184,7 @@ static vw_cell *at(comp *c, size_t pos) {
 static void put(comp *c, vw_cell v) {
   if (c->ncode == c->capcode) {
     size_t n = c->capcode ? c->capcode * 2 : 256;
-    vw_cell *q = vw_realloc(c->code, n * sizeof *q);
+    vw_cell *q = vw_realloc(&c->m->alloc, c->code, n * sizeof *q);
     if (!q) { c->oom = true; return; }
     c->code = q;
     c->capcode = n;
@@ -246,7 +248,8 @@ static size_t pair_with_last(comp *c, int first, size_t len, int pair) {
 
 /* ---- the operand-stack model ------------------------------------------- */
 static vval *push(comp *c, uint8_t kind, uint8_t type, uint32_t slot, uint64_t k) {
-  if (!grow((void **)&c->vs, &c->capvs, c->nvs + 1, sizeof *c->vs, &c->oom))
+  if (!grow(&c->m->alloc, (void **)&c->vs, &c->capvs, c->nvs + 1, sizeof *c->vs,
+            &c->oom))
     return NULL;
   vval *v = &c->vs[c->nvs++];
   v->kind = kind;
@@ -364,7 +367,7 @@ static bool read_blocktype(comp *c, ctl *C) {
   C->single = 0;
   if (c->r.p >= c->r.end) return vw_reader_fail(&c->r, "unexpected end");
   uint8_t b = *c->r.p;
-  if (b == 0x40) { c->r.p++; return true; }
+  if (b == WASM_BLOCKTYPE_EMPTY) { c->r.p++; return true; }
   if (vw_is_val_type(b)) { c->r.p++; C->nr = 1; C->single = b; return true; }
   int64_t idx;
   if (!vw_read_s33(&c->r, &idx)) return false;
@@ -379,7 +382,8 @@ static bool read_blocktype(comp *c, ctl *C) {
 /* Opens block/loop/if: the params stay on the stack, in their homes. */
 static ctl *open_ctl(comp *c, uint8_t kind, const ctl *bt) {
   materialize_all(c);
-  if (!grow((void **)&c->cs, &c->capcs, c->ncs + 1, sizeof *c->cs, &c->oom))
+  if (!grow(&c->m->alloc, (void **)&c->cs, &c->capcs, c->ncs + 1, sizeof *c->cs,
+            &c->oom))
     return NULL;
   ctl *C = &c->cs[c->ncs++];
   *C = *bt;
@@ -644,7 +648,7 @@ static void do_binary(comp *c, const numinfo *ni) {
 static void do_unary(comp *c, const numinfo *ni, uint8_t opc) {
   vval a = pop(c);
   /* `i32.and x, mask; i32.eqz` right before a branch becomes one op */
-  bool andz = opc == 0x45 && a.kind == V_TEMP && c->last_val != NONE &&
+  bool andz = opc == WASM_I32_EQZ && a.kind == V_TEMP && c->last_val != NONE &&
               c->last_cmp == CMP_AND && at(c, c->last_val + 1)->s.a == a.home;
   size_t and_pos = c->last_val;
   uint32_t dst = c->h;
@@ -653,7 +657,7 @@ static void do_unary(comp *c, const numinfo *ni, uint8_t opc) {
   emit_ab(c, dst, sa);
   push_temp(c, ni->rtype);
   c->last_val = pos;
-  if (opc == 0x45) c->last_cmp = andz ? CMP_ANDZ : CMP_EQZ;
+  if (opc == WASM_I32_EQZ) c->last_cmp = andz ? CMP_ANDZ : CMP_EQZ;
   c->and_pos = and_pos;
 }
 
@@ -765,49 +769,61 @@ static bool skip_imm(comp *c, uint8_t op) {
   int64_t s;
   const uint8_t *b;
   switch (op) {
-  case 0x0c: case 0x0d: case 0x10: case 0x20: case 0x21: case 0x22:
-  case 0x23: case 0x24: case 0x25: case 0x26: case 0xd2:
+  case WASM_BR: case WASM_BR_IF: case WASM_CALL: case WASM_LOCAL_GET:
+  case WASM_LOCAL_SET: case WASM_LOCAL_TEE: case WASM_GLOBAL_GET:
+  case WASM_GLOBAL_SET: case WASM_TABLE_GET: case WASM_TABLE_SET:
+  case WASM_REF_FUNC:
     return vw_read_u32(r, &x);
-  case 0x11:
+  case WASM_CALL_INDIRECT:
     return vw_read_u32(r, &x) && vw_read_u32(r, &x);
-  case 0x0e: {
+  case WASM_BR_TABLE: {
     uint32_t n;
     if (!vw_read_u32(r, &n)) return false;
     for (uint64_t i = 0; i <= n; i++)
       if (!vw_read_u32(r, &x)) return false;
     return true;
   }
-  case 0x1c: {
+  case WASM_SELECT_T: {
     uint32_t n;
     if (!vw_read_u32(r, &n)) return false;
     return vw_read_bytes(r, n, &b);
   }
-  case 0x3f: case 0x40: case 0xd0:
+  case WASM_MEMORY_SIZE: case WASM_MEMORY_GROW: case WASM_REF_NULL:
     return vw_read_bytes(r, 1, &b);
-  case 0x41: return vw_read_sleb(r, 32, &s);
-  case 0x42: return vw_read_sleb(r, 64, &s);
-  case 0x43: return vw_read_bytes(r, 4, &b);
-  case 0x44: return vw_read_bytes(r, 8, &b);
-  case 0xfc:
+  case WASM_I32_CONST: return vw_read_sleb(r, 32, &s);
+  case WASM_I64_CONST: return vw_read_sleb(r, 64, &s);
+  case WASM_F32_CONST: return vw_read_bytes(r, 4, &b);
+  case WASM_F64_CONST: return vw_read_bytes(r, 8, &b);
+  case WASM_PREFIX_FC:
     if (!vw_read_u32(r, &x)) return false;
     switch (x) {
-    case 8: return vw_read_u32(r, &x) && vw_read_bytes(r, 1, &b);
-    case 9: case 13: case 15: case 16: case 17: return vw_read_u32(r, &x);
-    case 10: return vw_read_bytes(r, 2, &b);
-    case 11: return vw_read_bytes(r, 1, &b);
-    case 12: case 14: return vw_read_u32(r, &x) && vw_read_u32(r, &x);
+    case WASM_FC_MEMORY_INIT:
+      return vw_read_u32(r, &x) && vw_read_bytes(r, 1, &b);
+    case WASM_FC_DATA_DROP: case WASM_FC_ELEM_DROP: case WASM_FC_TABLE_GROW:
+    case WASM_FC_TABLE_SIZE: case WASM_FC_TABLE_FILL:
+      return vw_read_u32(r, &x);
+    case WASM_FC_MEMORY_COPY: return vw_read_bytes(r, 2, &b);
+    case WASM_FC_MEMORY_FILL: return vw_read_bytes(r, 1, &b);
+    case WASM_FC_TABLE_INIT: case WASM_FC_TABLE_COPY:
+      return vw_read_u32(r, &x) && vw_read_u32(r, &x);
     default: return true;
     }
-  case 0xfd:
+  case WASM_PREFIX_FD:
     if (!vw_read_u32(r, &x)) return false;
-    if (x <= 11 || x == 92 || x == 93) return vw_read_uleb(r, 32, &u) && vw_read_uleb(r, 32, &u);
-    if (x >= 84 && x <= 91)
-      return vw_read_uleb(r, 32, &u) && vw_read_uleb(r, 32, &u) && vw_read_bytes(r, 1, &b);
-    if (x == 12 || x == 13) return vw_read_bytes(r, 16, &b);
-    if (x >= 21 && x <= 34) return vw_read_bytes(r, 1, &b);
+    if (x <= WASM_FD_V128_STORE || x == WASM_FD_V128_LOAD32_ZERO ||
+        x == WASM_FD_V128_LOAD64_ZERO)
+      return vw_read_uleb(r, 32, &u) && vw_read_uleb(r, 32, &u);
+    if (x >= WASM_FD_V128_LOAD8_LANE && x <= WASM_FD_V128_STORE64_LANE)
+      return vw_read_uleb(r, 32, &u) && vw_read_uleb(r, 32, &u) &&
+             vw_read_bytes(r, 1, &b);
+    if (x == WASM_FD_V128_CONST || x == WASM_FD_I8X16_SHUFFLE)
+      return vw_read_bytes(r, 16, &b);
+    if (x >= WASM_FD_I8X16_EXTRACT_LANE_S && x <= WASM_FD_F64X2_REPLACE_LANE)
+      return vw_read_bytes(r, 1, &b);
     return true;
   default:
-    if (op >= 0x28 && op <= 0x3e) return vw_read_u32(r, &x) && vw_read_u32(r, &x);
+    if (op >= WASM_I32_LOAD && op <= WASM_I64_STORE32)
+      return vw_read_u32(r, &x) && vw_read_u32(r, &x);
     return true;
   }
 }
@@ -819,6 +835,13 @@ typedef struct simdinfo { uint8_t shape, stype; uint16_t op; } simdinfo;
 #define T_SIMD(name, sub, shape, st, body) [sub] = { SH_##shape, VW_T_##st, VW_OP_simd_##name },
 static const simdinfo simdtab[256] = { VW_SIMD_OPS(T_SIMD) };
 
+/* The immediates of a SIMD instruction, as far as it has them. */
+typedef struct simdimm {
+  uint32_t offset;                   /* memory offset (alignment: unused) */
+  uint8_t lane;
+  const uint8_t *bytes;              /* shuffle: the 16 lane indices */
+} simdimm;
+
 /* Emits a SIMD op in the uniform layout [h][D, A][B, C][imm]. */
 static size_t emit_simd(comp *c, int op, uint32_t d, uint32_t a, uint32_t b,
                         uint32_t k, uint64_t imm) {
@@ -829,72 +852,77 @@ static size_t emit_simd(comp *c, int op, uint32_t d, uint32_t a, uint32_t b,
   return pos;
 }
 
-static bool do_simd(comp *c) {
+/* v128.const: [h][dst, -][lo][hi] */
+static bool simd_const(comp *c) {
+  const uint8_t *bytes;
+  if (!vw_read_bytes(&c->r, 16, &bytes)) return false;
+  uint64_t lo, hi;
+  memcpy(&lo, bytes, 8);
+  memcpy(&hi, bytes + 8, 8);
+  uint32_t dst = c->h;
+  emit_h(c, VW_OP_const2);
+  emit_ab(c, dst, 0);
+  emit_u(c, lo);
+  emit_u(c, hi);
+  push_temp(c, VW_V128);
+  return true;
+}
+
+static bool simd_read_imm(comp *c, const simdinfo *si, simdimm *im) {
   vw_reader *r = &c->r;
-  uint32_t sub, align, offset = 0;
-  static const uint8_t zero16[16];
-  const uint8_t *bytes = zero16;
-  if (!vw_read_u32(r, &sub)) return false;
-  if (sub == 0x0c) {                             /* v128.const */
-    if (!vw_read_bytes(r, 16, &bytes)) return false;
-    uint64_t lo, hi;
-    memcpy(&lo, bytes, 8);
-    memcpy(&hi, bytes + 8, 8);
-    uint32_t dst = c->h;
-    emit_h(c, VW_OP_const2);
-    emit_ab(c, dst, 0);
-    emit_u(c, lo);
-    emit_u(c, hi);
-    push_temp(c, VW_V128);
-    return true;
-  }
-  const simdinfo *si = sub < 256 ? &simdtab[sub] : NULL;
-  if (!si || si->shape == SH_NONE) return vw_reader_fail(r, "illegal opcode");
-  uint8_t lane = 0;
+  uint32_t align;
   switch (si->shape) {
   case SH_LOAD: case SH_STORE: case SH_LLANE: case SH_SLANE:
-    if (!vw_read_u32(r, &align) || !vw_read_u32(r, &offset)) return false;
-    if ((si->shape == SH_LLANE || si->shape == SH_SLANE) && !vw_read_u8(r, &lane))
+    if (!vw_read_u32(r, &align) || !vw_read_u32(r, &im->offset)) return false;
+    if ((si->shape == SH_LLANE || si->shape == SH_SLANE) &&
+        !vw_read_u8(r, &im->lane))
       return false;
-    break;
+    return true;
   case SH_EXTRACT: case SH_REPLACE:
-    if (!vw_read_u8(r, &lane)) return false;
-    break;
+    return vw_read_u8(r, &im->lane);
   case SH_SHUF:
-    if (!vw_read_bytes(r, 16, &bytes)) return false;
-    break;
+    return vw_read_bytes(r, 16, &im->bytes);
   }
+  return true;
+}
+
+/* The ops of one operand: UN, TEST, SPLAT, EXTRACT, LOAD. */
+static void simd_unary(comp *c, const simdinfo *si, const simdimm *im) {
+  vval x = pop(c);
+  uint32_t dst = c->h;
+  uint32_t sx = in_slot(c, &x);
+  size_t pos = emit_simd(c, si->op, dst, sx, 0, 0,
+                         si->shape == SH_LOAD ? im->offset : im->lane);
+  uint8_t rt = si->shape == SH_TEST ? VW_I32
+             : si->shape == SH_EXTRACT ? si->stype : VW_V128;
+  push_temp(c, rt);
+  if (rt != VW_V128) c->last_val = pos;
+}
+
+/* The ops of two operands: BIN, SHIFT, REPLACE, SHUF (which carries its 16
+** lane bytes in cells 3-4). */
+static void simd_binary(comp *c, const simdinfo *si, const simdimm *im) {
+  vval y = pop(c);
+  vval x = pop(c);
+  uint32_t dst = c->h;
+  uint32_t sx = in_slot(c, &x);
+  uint32_t sy = in_slot(c, &y);
+  emit_simd(c, si->op, dst, sx, sy, 0, im->lane);
+  if (si->shape == SH_SHUF) {
+    uint64_t lo, hi;
+    memcpy(&lo, im->bytes, 8);
+    memcpy(&hi, im->bytes + 8, 8);
+    at(c, c->ncode - 1)->u = lo;
+    emit_u(c, hi);
+  }
+  push_temp(c, VW_V128);
+}
+
+/* TER, stores and lane loads: the ops that take three slots. */
+static void simd_other(comp *c, const simdinfo *si, const simdimm *im) {
   vval x, y, z;
   uint32_t dst, sx, sy, sz;
   switch (si->shape) {
-  case SH_UN: case SH_TEST: case SH_SPLAT: case SH_EXTRACT: case SH_LOAD: {
-    x = pop(c);
-    dst = c->h;
-    sx = in_slot(c, &x);
-    size_t pos = emit_simd(c, si->op, dst, sx, 0, 0,
-                           si->shape == SH_LOAD ? offset : lane);
-    uint8_t rt = si->shape == SH_TEST ? VW_I32
-               : si->shape == SH_EXTRACT ? si->stype : VW_V128;
-    push_temp(c, rt);
-    if (rt != VW_V128) c->last_val = pos;
-    return true;
-  }
-  case SH_BIN: case SH_SHIFT: case SH_REPLACE: case SH_SHUF:
-    y = pop(c);
-    x = pop(c);
-    dst = c->h;
-    sx = in_slot(c, &x);
-    sy = in_slot(c, &y);
-    emit_simd(c, si->op, dst, sx, sy, 0, lane);
-    if (si->shape == SH_SHUF) {
-      uint64_t lo, hi;
-      memcpy(&lo, bytes, 8);
-      memcpy(&hi, bytes + 8, 8);
-      at(c, c->ncode - 1)->u = lo;
-      emit_u(c, hi);
-    }
-    push_temp(c, VW_V128);
-    return true;
   case SH_TER:
     z = pop(c);
     y = pop(c);
@@ -905,473 +933,593 @@ static bool do_simd(comp *c) {
     sz = in_slot(c, &z);
     emit_simd(c, si->op, dst, sx, sy, sz, 0);
     push_temp(c, VW_V128);
-    return true;
+    return;
   case SH_STORE: case SH_SLANE:                  /* [h][addr, v][-, lane][offset] */
     y = pop(c);
     x = pop(c);
     sy = in_slot(c, &y);
     sx = in_slot(c, &x);
-    emit_simd(c, si->op, sx, sy, 0, lane, offset);
-    return true;
+    emit_simd(c, si->op, sx, sy, 0, im->lane, im->offset);
+    return;
   case SH_LLANE:                                 /* [h][dst, addr][v, lane][offset] */
     y = pop(c);
     x = pop(c);
     dst = c->h;
     sy = in_slot(c, &y);
     sx = in_slot(c, &x);
-    emit_simd(c, si->op, dst, sx, sy, lane, offset);
+    emit_simd(c, si->op, dst, sx, sy, im->lane, im->offset);
     push_temp(c, VW_V128);
+    return;
+  }
+}
+
+static bool do_simd(comp *c) {
+  vw_reader *r = &c->r;
+  uint32_t sub;
+  static const uint8_t zero16[16];
+  if (!vw_read_u32(r, &sub)) return false;
+  if (sub == WASM_FD_V128_CONST) return simd_const(c);
+  const simdinfo *si = sub < 256 ? &simdtab[sub] : NULL;
+  if (!si || si->shape == SH_NONE) return vw_reader_fail(r, "illegal opcode");
+  simdimm im = { 0, 0, zero16 };
+  if (!simd_read_imm(c, si, &im)) return false;
+  switch (si->shape) {
+  case SH_UN: case SH_TEST: case SH_SPLAT: case SH_EXTRACT: case SH_LOAD:
+    simd_unary(c, si, &im);
+    return true;
+  case SH_BIN: case SH_SHIFT: case SH_REPLACE: case SH_SHUF:
+    simd_binary(c, si, &im);
+    return true;
+  case SH_TER: case SH_STORE: case SH_SLANE: case SH_LLANE:
+    simd_other(c, si, &im);
     return true;
   }
   return vw_reader_fail(r, "illegal opcode");
 }
 
-/* ---- the translation loop --------------------------------------------------- */
+/* ---- instructions by group ---------------------------------------------- */
+/* translate() reads each opcode and translate_instr() hands it to the
+** function of its group (tr_*).  Those return false on a decoding surprise
+** (the reader says what), which the validator has ruled out, so that only
+** guards the compiler itself; translate_instr tells translate one of: */
+enum { STEP_OK, STEP_BAD, STEP_UNSUPPORTED };
+
+/* In dead code: blocks are only counted and immediates skipped.  Returns
+** true if op is done with (*ok false on a decoding error); false if it is
+** the else or end of the current block, which translate handles. */
+static bool skip_dead(comp *c, uint8_t op, bool *ok) {
+  *ok = true;
+  if (op == WASM_BLOCK || op == WASM_LOOP || op == WASM_IF) {
+    ctl bt;
+    *ok = read_blocktype(c, &bt);
+    c->dead_depth++;
+    return true;
+  }
+  if (op == WASM_END && c->dead_depth > 0) { c->dead_depth--; return true; }
+  if (op == WASM_ELSE && c->dead_depth > 0) return true;
+  if (op != WASM_END && op != WASM_ELSE) {
+    *ok = skip_imm(c, op);
+    return true;
+  }
+  return false;
+}
+
+/* block, loop, if */
+static bool tr_block(comp *c, uint8_t op) {
+  ctl bt;
+  if (!read_blocktype(c, &bt)) return false;
+  if (op != WASM_IF) {
+    open_ctl(c, op == WASM_BLOCK ? C_BLOCK : C_LOOP, &bt);
+    if (op == WASM_LOOP) c->zero_known = false;  /* a back edge may follow */
+    return true;
+  }
+  cond k = take_cond(c);
+  ctl *C = open_ctl(c, C_IF, &bt);
+  if (!C) return true;
+  emit_cond_branch(c, &k, false, NULL, &C->fix_else);
+  c->last_val = NONE;
+  return true;
+}
+
+/* The results of the current block, made real before a join. */
+static void materialize_results(comp *c, const ctl *C) {
+  for (uint32_t i = c->nvs - C->nr; i < c->nvs; i++) materialize(c, &c->vs[i]);
+}
+
+static void tr_else(comp *c) {
+  ctl *C = label(c, 0);
+  if (!c->dead) {
+    materialize_results(c, C);
+    size_t pos = emit_h(c, VW_OP_jmp);
+    emit_fix(c, &C->fix_end, pos);
+  }
+  bind(c, &C->fix_else);
+  reset_stack(c, C, false);
+  c->dead = false;
+}
+
+static void tr_end(comp *c) {
+  ctl *C = label(c, 0);
+  if (C->kind == C_FUNC) {
+    if (!c->dead) emit_return(c);
+    c->ncs--;
+    return;
+  }
+  if (!c->dead) materialize_results(c, C);
+  bind(c, &C->fix_else);                         /* if without else */
+  bind(c, &C->fix_end);
+  reset_stack(c, C, true);
+  c->ncs--;
+  c->dead = false;
+}
+
+static void tr_br_if(comp *c, uint32_t x) {
+  ctl *L = label(c, x);
+  cond k = take_cond(c);
+  if (L->kind != C_FUNC && values_in_place(c, L)) {
+    emit_cond_branch(c, &k, true, L, NULL);
+  } else {
+    uint32_t skip = 0;
+    emit_cond_branch(c, &k, false, NULL, &skip);
+    emit_br(c, L);
+    bind(c, &skip);
+  }
+  c->last_val = NONE;
+  c->last_cmp = -1;
+}
+
+/* br_table: [h][idx, n][n + 1 offsets].  A label whose values already sit
+** in place is branched to directly; the others get a stub that moves the
+** values first, one per distinct label. */
+static bool tr_br_table(comp *c) {
+  vw_reader *r = &c->r;
+  uint32_t n, x;
+  if (!vw_read_u32(r, &n)) return false;
+  const uint8_t *labels = r->p;
+  for (uint64_t i = 0; i <= n; i++)
+    if (!vw_read_u32(r, &x)) return false;
+  vval idx = pop(c);
+  uint32_t si = in_slot(c, &idx);
+  size_t pos = emit_h(c, VW_OP_br_table);
+  emit_ab(c, si, n);
+  size_t table = c->ncode;
+  for (uint64_t i = 0; i <= n; i++) emit_u(c, 0);
+  size_t *stub = vw_calloc(&c->m->alloc, c->ncs, sizeof *stub);
+  if (!stub) { c->oom = true; return true; }
+  vw_reader lr;
+  vw_reader_init(&lr, r->base, labels, r->end);
+  for (uint64_t i = 0; i <= n; i++) {
+    vw_read_u32(&lr, &x);
+    ctl *L = label(c, x);
+    if (L->kind != C_FUNC && values_in_place(c, L)) {
+      if (L->kind == C_LOOP) {
+        at(c, table + i)->i = (int64_t)L->loop_pos - (int64_t)pos;
+      } else {
+        /* chain the table cell into the label's fixups */
+        vw_cell *cell = at(c, table + i);
+        cell->s.a = (uint32_t)pos;
+        cell->s.b = L->fix_end;
+        if (!c->oom) L->fix_end = (uint32_t)(table + i) + 1;
+      }
+      continue;
+    }
+    if (!stub[x]) {
+      stub[x] = c->ncode + 1;
+      emit_br(c, L);
+    }
+    at(c, table + i)->i = (int64_t)(stub[x] - 1) - (int64_t)pos;
+  }
+  vw_free(&c->m->alloc, stub);
+  c->dead = true;
+  return true;
+}
+
+/* br, br_if, br_table, return, unreachable */
+static bool tr_branch(comp *c, uint8_t op) {
+  uint32_t x;
+  switch (op) {
+  case WASM_UNREACHABLE:
+    emit_h(c, VW_OP_unreachable);
+    c->dead = true;
+    return true;
+  case WASM_BR:
+    if (!vw_read_u32(&c->r, &x)) return false;
+    emit_br(c, label(c, x));
+    c->dead = true;
+    return true;
+  case WASM_BR_IF:
+    if (!vw_read_u32(&c->r, &x)) return false;
+    tr_br_if(c, x);
+    return true;
+  case WASM_BR_TABLE:
+    return tr_br_table(c);
+  default:                                       /* return */
+    emit_return(c);
+    c->dead = true;
+    return true;
+  }
+}
+
+/* call: [h][x, base] (+ [funcdef] for call_def);
+** call_indirect: [h][base, idx][table, type] */
+static bool tr_call(comp *c, uint8_t op) {
+  uint32_t x, y;
+  if (op == WASM_CALL) {
+    if (!vw_read_u32(&c->r, &x)) return false;
+    const vw_functype *t = &c->m->types[c->m->func_type[x]];
+    uint32_t base = call_args(c, t);
+    if (x >= c->m->nfunc_imports) {              /* defined in this module */
+      emit_h(c, VW_OP_call_def);
+      emit_ab(c, x, base);
+      emit_u(c, (uint64_t)(uintptr_t)&c->m->funcs[x - c->m->nfunc_imports]);
+    } else {
+      emit_h(c, VW_OP_call);
+      emit_ab(c, x, base);
+    }
+    call_results(c, t);
+    return true;
+  }
+  if (!vw_read_u32(&c->r, &y) || !vw_read_u32(&c->r, &x)) return false;
+  const vw_functype *t = &c->m->types[y];
+  vval idx = pop(c);
+  uint32_t base = call_args(c, t);
+  /* a constant index goes just above the arguments */
+  if (idx.kind == V_CONST) {
+    idx.home = base;
+    for (uint32_t i = 0; i < t->nparams; i++) idx.home += vw_slots(t->params[i]);
+  }
+  uint32_t si = in_slot(c, &idx);
+  emit_h(c, VW_OP_call_indirect);
+  emit_ab(c, base, si);
+  emit_ab(c, x, y);
+  call_results(c, t);
+  return true;
+}
+
+/* select and select t*: [h][dst, a][b, k] */
+static bool tr_select(comp *c, uint8_t op) {
+  if (op == WASM_SELECT_T) {
+    uint32_t n;
+    const uint8_t *types;
+    if (!vw_read_u32(&c->r, &n) || !vw_read_bytes(&c->r, n, &types))
+      return false;
+  }
+  vval k = pop(c), b = pop(c), a = pop(c);
+  uint32_t dst = c->h;
+  uint32_t sk = in_slot(c, &k), sb = in_slot(c, &b), sa = in_slot(c, &a);
+  bool wide = a.type == VW_V128;
+  size_t pos = emit_h(c, wide ? VW_OP_select2 : VW_OP_select);
+  emit_ab(c, dst, sa);
+  emit_ab(c, sb, sk);
+  push_temp(c, a.type);
+  if (!wide) c->last_val = pos;
+  return true;
+}
+
+/* local.get/set/tee, global.get/set */
+static bool tr_variable(comp *c, uint8_t op) {
+  uint32_t x;
+  if (!vw_read_u32(&c->r, &x)) return false;
+  if (op == WASM_LOCAL_GET) {
+    push(c, V_LOCAL, c->ltype[x], c->lslot[x], 0);
+  } else if (op == WASM_LOCAL_SET || op == WASM_LOCAL_TEE) {
+    do_local_set(c, x, op == WASM_LOCAL_TEE);
+  } else if (op == WASM_GLOBAL_GET) {            /* [h][dst, x] */
+    uint8_t t = c->m->globals[x].type;
+    uint32_t dst = c->h;
+    size_t pos = emit_h(c, t == VW_V128 ? VW_OP_global_get2 : VW_OP_global_get);
+    emit_ab(c, dst, x);
+    push_temp(c, t);
+    if (t != VW_V128) c->last_val = pos;
+  } else {                                       /* global.set [h][v, x] */
+    vval v = pop(c);
+    uint32_t sv = in_slot(c, &v);
+    emit_h(c, v.type == VW_V128 ? VW_OP_global_set2 : VW_OP_global_set);
+    emit_ab(c, sv, x);
+  }
+  return true;
+}
+
+/* Emits [h][dst, a] for an op with a one-slot i32 or reference result
+** that an immediately following local.set may retarget. */
+static void emit_value_op(comp *c, int op, uint32_t dst, uint32_t a,
+                          uint8_t type) {
+  size_t pos = emit_h(c, op);
+  emit_ab(c, dst, a);
+  push_temp(c, type);
+  c->last_val = pos;
+}
+
+/* table.get, table.set, ref.null, ref.is_null, ref.func */
+static bool tr_table_ref(comp *c, uint8_t op) {
+  uint32_t x = 0;
+  if (op != WASM_REF_IS_NULL && op != WASM_REF_NULL &&
+      !vw_read_u32(&c->r, &x))
+    return false;
+  if (op == WASM_TABLE_GET) {                    /* [h][dst, i][x, -] */
+    vval i = pop(c);
+    uint32_t dst = c->h, si = in_slot(c, &i);
+    size_t pos = emit_h(c, VW_OP_table_get);
+    emit_ab(c, dst, si);
+    emit_ab(c, x, 0);
+    push_temp(c, c->m->tables[x].elemtype);
+    c->last_val = pos;
+  } else if (op == WASM_TABLE_SET) {             /* [h][i, v][x, -] */
+    vval v = pop(c), i = pop(c);
+    uint32_t sv = in_slot(c, &v), si = in_slot(c, &i);
+    emit_h(c, VW_OP_table_set);
+    emit_ab(c, si, sv);
+    emit_ab(c, x, 0);
+  } else if (op == WASM_REF_NULL) {
+    const uint8_t *b;
+    if (!vw_read_bytes(&c->r, 1, &b)) return false;
+    push(c, V_CONST, b[0], 0, 0);
+  } else if (op == WASM_REF_IS_NULL) {
+    vval a = pop(c);
+    uint32_t dst = c->h, sa = in_slot(c, &a);
+    emit_value_op(c, VW_OP_ref_is_null, dst, sa, VW_I32);
+  } else {                                       /* ref.func */
+    emit_value_op(c, VW_OP_ref_func, c->h, x, VW_FUNCREF);
+  }
+  return true;
+}
+
+/* memory.size, memory.grow: [h][dst, n] */
+static bool tr_memory_size_grow(comp *c, uint8_t op) {
+  const uint8_t *b;
+  if (!vw_read_bytes(&c->r, 1, &b)) return false;
+  uint32_t dst, sa = 0;
+  if (op == WASM_MEMORY_GROW) {
+    vval n = pop(c);
+    dst = c->h;
+    sa = in_slot(c, &n);
+  } else {
+    dst = c->h;
+  }
+  emit_value_op(c, op == WASM_MEMORY_SIZE ? VW_OP_memory_size
+                                          : VW_OP_memory_grow,
+                dst, sa, VW_I32);
+  return true;
+}
+
+/* The constants stay lazy (CONST entries) until something needs a slot. */
+static bool tr_const(comp *c, uint8_t op) {
+  vw_reader *r = &c->r;
+  int64_t s;
+  uint32_t f32;
+  uint64_t f64;
+  switch (op) {
+  case WASM_I32_CONST:
+    if (!vw_read_sleb(r, 32, &s)) return false;
+    push(c, V_CONST, VW_I32, 0, (uint32_t)s);
+    return true;
+  case WASM_I64_CONST:
+    if (!vw_read_sleb(r, 64, &s)) return false;
+    push(c, V_CONST, VW_I64, 0, (uint64_t)s);
+    return true;
+  case WASM_F32_CONST:
+    if (!vw_read_f32(r, &f32)) return false;
+    push(c, V_CONST, VW_F32, 0, f32);
+    return true;
+  default:
+    if (!vw_read_f64(r, &f64)) return false;
+    push(c, V_CONST, VW_F64, 0, f64);
+    return true;
+  }
+}
+
+/* The 0xfc ops with three operands (dst/idx, src/value, n): memory.init,
+** memory.copy, memory.fill, table.init, table.copy, table.fill.
+** [h][d, s][n, imm] (+ [imm2, -] for table.init/copy). */
+static bool tr_bulk3(comp *c, uint32_t x) {
+  vw_reader *r = &c->r;
+  const uint8_t *b;
+  uint32_t seg = 0, t1 = 0, t2 = 0;
+  bool ok;
+  switch (x) {
+  case WASM_FC_MEMORY_INIT:
+    ok = vw_read_u32(r, &seg) && vw_read_bytes(r, 1, &b);
+    break;
+  case WASM_FC_MEMORY_COPY: ok = vw_read_bytes(r, 2, &b); break;
+  case WASM_FC_MEMORY_FILL: ok = vw_read_bytes(r, 1, &b); break;
+  case WASM_FC_TABLE_INIT: ok = vw_read_u32(r, &seg) && vw_read_u32(r, &t1); break;
+  case WASM_FC_TABLE_COPY: ok = vw_read_u32(r, &t1) && vw_read_u32(r, &t2); break;
+  default: ok = vw_read_u32(r, &t1); break;    /* table.fill */
+  }
+  if (!ok) return false;
+  vval n = pop(c), s = pop(c), d = pop(c);
+  uint32_t sn = in_slot(c, &n), ss = in_slot(c, &s), sd = in_slot(c, &d);
+  static const uint16_t ops[] = {
+    [WASM_FC_MEMORY_INIT] = VW_OP_memory_init,
+    [WASM_FC_MEMORY_COPY] = VW_OP_memory_copy,
+    [WASM_FC_MEMORY_FILL] = VW_OP_memory_fill,
+    [WASM_FC_TABLE_INIT] = VW_OP_table_init,
+    [WASM_FC_TABLE_COPY] = VW_OP_table_copy,
+    [WASM_FC_TABLE_FILL] = VW_OP_table_fill };
+  emit_h(c, ops[x]);
+  emit_ab(c, sd, ss);
+  switch (x) {
+  case WASM_FC_MEMORY_INIT: emit_ab(c, sn, seg); break;
+  case WASM_FC_MEMORY_COPY: case WASM_FC_MEMORY_FILL: emit_ab(c, sn, 0); break;
+  case WASM_FC_TABLE_INIT: emit_ab(c, sn, t1); emit_ab(c, seg, 0); break;
+  case WASM_FC_TABLE_COPY: emit_ab(c, sn, t1); emit_ab(c, t2, 0); break;
+  case WASM_FC_TABLE_FILL: emit_ab(c, sn, t1); break;
+  }
+  return true;
+}
+
+/* The 0xfc prefix: saturating truncation, bulk memory and table ops. */
+static bool tr_prefix_fc(comp *c) {
+  vw_reader *r = &c->r;
+  uint32_t x, z;
+  if (!vw_read_u32(r, &x)) return false;
+  switch (x) {
+  case WASM_FC_I32_TRUNC_SAT_F32_S ... WASM_FC_I64_TRUNC_SAT_F64_U:
+    do_unary(c, &numtab[0x100 + x], 0);
+    return true;
+  case WASM_FC_MEMORY_INIT: case WASM_FC_MEMORY_COPY: case WASM_FC_MEMORY_FILL:
+  case WASM_FC_TABLE_INIT: case WASM_FC_TABLE_COPY: case WASM_FC_TABLE_FILL:
+    return tr_bulk3(c, x);
+  case WASM_FC_DATA_DROP: case WASM_FC_ELEM_DROP:
+    if (!vw_read_u32(r, &z)) return false;
+    emit_h(c, x == WASM_FC_DATA_DROP ? VW_OP_data_drop : VW_OP_elem_drop);
+    emit_ab(c, z, 0);
+    return true;
+  case WASM_FC_TABLE_GROW: {                     /* [h][dst, init][n, table] */
+    if (!vw_read_u32(r, &z)) return false;
+    vval n = pop(c), init = pop(c);
+    uint32_t dst = c->h;
+    uint32_t sn = in_slot(c, &n), sv = in_slot(c, &init);
+    size_t pos = emit_h(c, VW_OP_table_grow);
+    emit_ab(c, dst, sv);
+    emit_ab(c, sn, z);
+    push_temp(c, VW_I32);
+    c->last_val = pos;
+    return true;
+  }
+  case WASM_FC_TABLE_SIZE:                       /* [h][dst, table] */
+    if (!vw_read_u32(r, &z)) return false;
+    emit_value_op(c, VW_OP_table_size, c->h, z, VW_I32);
+    return true;
+  default:
+    return false;
+  }
+}
+
+static void tr_load(comp *c, const meminfo *mi, uint32_t offset) {
+  vval a = pop(c);
+  uint32_t dst = c->h;
+  addr ad = take_addr(c, &a, true);
+  size_t pos = emit_h(c, mi->op + ad.form);
+  emit_ab(c, dst, ad.a);
+  emit_addr_tail(c, &ad, offset);
+  push_temp(c, mi->type);
+  c->last_val = pos;
+}
+
+/* A store of a constant value: _k [h][addr,-][offset][value], or with an
+** address add folded in, _ssk [h][a, b][offset][value]. */
+static void tr_store_const(comp *c, const meminfo *mi, vval *v, vval *a,
+                           uint32_t offset) {
+  uint32_t sa, sb = 0;
+  bool ss = a->kind == V_TEMP && c->last_op == VW_OP_i32_add;
+  if (ss) {
+    addr ad = take_addr(c, a, false);
+    ss = ad.form == 1;
+    sa = ad.a;
+    sb = ad.b;
+  } else {
+    sa = in_slot(c, a);
+  }
+  emit_h(c, mi->op + (ss ? 5 : 4));
+  emit_ab(c, sa, sb);
+  emit_u(c, offset);
+  emit_u(c, v->k);
+}
+
+static void tr_store(comp *c, const meminfo *mi, uint32_t offset) {
+  vval v = pop(c), a = pop(c);
+  if (v.kind == V_CONST) {
+    tr_store_const(c, mi, &v, &a, offset);
+    return;
+  }
+  if (mi->op == VW_OP_i32_store && v.kind == V_TEMP && a.kind != V_CONST &&
+      c->last_op == VW_OP_i32_add_si && c->last_val != NONE &&
+      at(c, c->last_val + 1)->s.a == v.home) {
+    /* `p->x = y + k`: the add is folded into the store */
+    size_t pos = c->last_val;
+    vw_cell c1 = *at(c, pos + 1), c2 = *at(c, pos + 2);
+    if (!c->oom) c->ncode = pos;
+    emit_h(c, VW_OP_i32_store_addk);            /* [h][addr, y][k][offset] */
+    emit_ab(c, a.slot, c1.s.b);
+    emit_u(c, c2.u);
+    emit_u(c, offset);
+    return;
+  }
+  /* a fused address add must be the instruction just before */
+  addr ad = { 0, 0, 0, 0 };
+  if (v.kind == V_LOCAL || a.kind == V_CONST) ad = take_addr(c, &a, false);
+  else ad.a = in_slot(c, &a);
+  uint32_t sv = in_slot(c, &v);
+  emit_h(c, mi->op + ad.form);
+  emit_ab(c, ad.a, sv);
+  emit_addr_tail(c, &ad, offset);
+}
+
+/* Loads, stores and the numeric instructions, by table. */
+static int tr_memory_numeric(comp *c, uint8_t op) {
+  const meminfo *mi = mem_op(op);
+  if (mi) {
+    uint32_t align, offset;
+    if (!vw_read_u32(&c->r, &align) || !vw_read_u32(&c->r, &offset))
+      return STEP_BAD;
+    if (mi->kind == 1) tr_load(c, mi, offset);
+    else tr_store(c, mi, offset);
+    return STEP_OK;
+  }
+  const numinfo *ni = &numtab[op];
+  switch (ni->kind) {
+  case N_CMP: case N_BINI: case N_BIN: do_binary(c, ni); return STEP_OK;
+  case N_UN: do_unary(c, ni, op); return STEP_OK;
+  case N_RETYPE: c->vs[c->nvs - 1].type = ni->rtype; return STEP_OK;
+  default: return STEP_UNSUPPORTED;
+  }
+}
+
+/* Translates one live instruction. */
+static int translate_instr(comp *c, uint8_t op) {
+  bool ok;
+  switch (op) {
+  case WASM_NOP: return STEP_OK;
+  case WASM_BLOCK: case WASM_LOOP: case WASM_IF: ok = tr_block(c, op); break;
+  case WASM_ELSE: tr_else(c); return STEP_OK;
+  case WASM_END: tr_end(c); return STEP_OK;
+  case WASM_UNREACHABLE: case WASM_BR: case WASM_BR_IF: case WASM_BR_TABLE:
+  case WASM_RETURN:
+    ok = tr_branch(c, op);
+    break;
+  case WASM_CALL: case WASM_CALL_INDIRECT: ok = tr_call(c, op); break;
+  case WASM_DROP: pop(c); return STEP_OK;
+  case WASM_SELECT: case WASM_SELECT_T: ok = tr_select(c, op); break;
+  case WASM_LOCAL_GET: case WASM_LOCAL_SET: case WASM_LOCAL_TEE:
+  case WASM_GLOBAL_GET: case WASM_GLOBAL_SET:
+    ok = tr_variable(c, op);
+    break;
+  case WASM_TABLE_GET: case WASM_TABLE_SET: case WASM_REF_NULL:
+  case WASM_REF_IS_NULL: case WASM_REF_FUNC:
+    ok = tr_table_ref(c, op);
+    break;
+  case WASM_MEMORY_SIZE: case WASM_MEMORY_GROW:
+    ok = tr_memory_size_grow(c, op);
+    break;
+  case WASM_I32_CONST: case WASM_I64_CONST: case WASM_F32_CONST:
+  case WASM_F64_CONST:
+    ok = tr_const(c, op);
+    break;
+  case WASM_PREFIX_FC: ok = tr_prefix_fc(c); break;
+  case WASM_PREFIX_FD: ok = do_simd(c); break;
+  default: return tr_memory_numeric(c, op);
+  }
+  return ok ? STEP_OK : STEP_BAD;
+}
+
+/* ---- the translation loop ----------------------------------------------- */
 static vw_status translate(comp *c, vw_error *err) {
   vw_reader *r = &c->r;
   while (c->ncs > 0) {
     if (c->oom) return VW_ERR_NOMEM;
     uint8_t op;
+    bool ok;
     if (!vw_read_u8(r, &op)) break;
-
-    if (c->dead) {
-      if (op == 0x02 || op == 0x03 || op == 0x04) {
-        ctl bt;
-        if (!read_blocktype(c, &bt)) break;
-        c->dead_depth++;
-        continue;
-      }
-      if (op == 0x0b && c->dead_depth > 0) { c->dead_depth--; continue; }
-      if (op == 0x05 && c->dead_depth > 0) continue;
-      if (op != 0x0b && op != 0x05) {
-        if (!skip_imm(c, op)) break;
-        continue;
-      }
-      /* else/end of the current block: handled below */
+    if (c->dead && skip_dead(c, op, &ok)) {
+      if (!ok) break;
+      continue;
     }
-
-    uint32_t x, y;
-    switch (op) {
-    case 0x00:                                   /* unreachable */
-      emit_h(c, VW_OP_unreachable);
-      c->dead = true;
-      break;
-    case 0x01:                                   /* nop */
-      break;
-    case 0x02: case 0x03: {                      /* block, loop */
-      ctl bt;
-      if (!read_blocktype(c, &bt)) goto bad;
-      open_ctl(c, op == 0x02 ? C_BLOCK : C_LOOP, &bt);
-      if (op == 0x03) c->zero_known = false;   /* a back edge may follow */
-      break;
-    }
-    case 0x04: {                                 /* if */
-      ctl bt;
-      if (!read_blocktype(c, &bt)) goto bad;
-      cond k = take_cond(c);
-      ctl *C = open_ctl(c, C_IF, &bt);
-      if (!C) break;
-      emit_cond_branch(c, &k, false, NULL, &C->fix_else);
-      c->last_val = NONE;
-      break;
-    }
-    case 0x05: {                                 /* else */
-      ctl *C = label(c, 0);
-      if (!c->dead) {
-        for (uint32_t i = c->nvs - C->nr; i < c->nvs; i++) materialize(c, &c->vs[i]);
-        size_t pos = emit_h(c, VW_OP_jmp);
-        emit_fix(c, &C->fix_end, pos);
-      }
-      bind(c, &C->fix_else);
-      reset_stack(c, C, false);
-      c->dead = false;
-      break;
-    }
-    case 0x0b: {                                 /* end */
-      ctl *C = label(c, 0);
-      if (C->kind == C_FUNC) {
-        if (!c->dead) emit_return(c);
-        c->ncs--;
-        break;
-      }
-      if (!c->dead)
-        for (uint32_t i = c->nvs - C->nr; i < c->nvs; i++) materialize(c, &c->vs[i]);
-      bind(c, &C->fix_else);                     /* if without else */
-      bind(c, &C->fix_end);
-      reset_stack(c, C, true);
-      c->ncs--;
-      c->dead = false;
-      break;
-    }
-    case 0x0c:                                   /* br */
-      if (!vw_read_u32(r, &x)) goto bad;
-      emit_br(c, label(c, x));
-      c->dead = true;
-      break;
-    case 0x0d: {                                 /* br_if */
-      if (!vw_read_u32(r, &x)) goto bad;
-      ctl *L = label(c, x);
-      cond k = take_cond(c);
-      if (L->kind != C_FUNC && values_in_place(c, L)) {
-        emit_cond_branch(c, &k, true, L, NULL);
-      } else {
-        uint32_t skip = 0;
-        emit_cond_branch(c, &k, false, NULL, &skip);
-        emit_br(c, L);
-        bind(c, &skip);
-      }
-      c->last_val = NONE;
-      c->last_cmp = -1;
-      break;
-    }
-    case 0x0e: {                                 /* br_table */
-      uint32_t n;
-      if (!vw_read_u32(r, &n)) goto bad;
-      const uint8_t *labels = r->p;
-      for (uint64_t i = 0; i <= n; i++)
-        if (!vw_read_u32(r, &x)) goto bad;
-      vval idx = pop(c);
-      uint32_t si = in_slot(c, &idx);
-      size_t pos = emit_h(c, VW_OP_br_table);
-      emit_ab(c, si, n);
-      size_t table = c->ncode;
-      for (uint64_t i = 0; i <= n; i++) emit_u(c, 0);
-      /* stubs for labels whose values must move; one per distinct label */
-      size_t *stub = vw_calloc(c->ncs, sizeof *stub);
-      if (!stub) { c->oom = true; break; }
-      vw_reader lr;
-      vw_reader_init(&lr, r->base, labels, r->end);
-      for (uint64_t i = 0; i <= n; i++) {
-        vw_read_u32(&lr, &x);
-        ctl *L = label(c, x);
-        if (L->kind != C_FUNC && values_in_place(c, L)) {
-          if (L->kind == C_LOOP) {
-            at(c, table + i)->i = (int64_t)L->loop_pos - (int64_t)pos;
-          } else {
-            /* chain the table cell into the label's fixups */
-            vw_cell *cell = at(c, table + i);
-            cell->s.a = (uint32_t)pos;
-            cell->s.b = L->fix_end;
-            if (!c->oom) L->fix_end = (uint32_t)(table + i) + 1;
-          }
-          continue;
-        }
-        if (!stub[x]) {
-          stub[x] = c->ncode + 1;
-          emit_br(c, L);
-        }
-        at(c, table + i)->i = (int64_t)(stub[x] - 1) - (int64_t)pos;
-      }
-      vw_free(stub);
-      c->dead = true;
-      break;
-    }
-    case 0x0f:                                   /* return */
-      emit_return(c);
-      c->dead = true;
-      break;
-    case 0x10: {                                 /* call */
-      if (!vw_read_u32(r, &x)) goto bad;
-      const vw_functype *t = &c->m->types[c->m->func_type[x]];
-      uint32_t base = call_args(c, t);
-      if (x >= c->m->nfunc_imports) {            /* defined in this module */
-        emit_h(c, VW_OP_call_def);
-        emit_ab(c, x, base);
-        emit_u(c, (uint64_t)(uintptr_t)&c->m->funcs[x - c->m->nfunc_imports]);
-      } else {
-        emit_h(c, VW_OP_call);
-        emit_ab(c, x, base);
-      }
-      call_results(c, t);
-      break;
-    }
-    case 0x11: {                                 /* call_indirect */
-      if (!vw_read_u32(r, &y) || !vw_read_u32(r, &x)) goto bad;
-      const vw_functype *t = &c->m->types[y];
-      vval idx = pop(c);
-      uint32_t base = call_args(c, t);
-      /* a constant index goes just above the arguments */
-      if (idx.kind == V_CONST) {
-        idx.home = base;
-        for (uint32_t i = 0; i < t->nparams; i++) idx.home += vw_slots(t->params[i]);
-      }
-      uint32_t si = in_slot(c, &idx);
-      emit_h(c, VW_OP_call_indirect);
-      emit_ab(c, base, si);
-      emit_ab(c, x, y);
-      call_results(c, t);
-      break;
-    }
-    case 0x1a:                                   /* drop */
-      pop(c);
-      break;
-    case 0x1b: case 0x1c: {                      /* select */
-      if (op == 0x1c) {
-        const uint8_t *b;
-        if (!vw_read_u32(r, &x) || !vw_read_bytes(r, x, &b)) goto bad;
-      }
-      vval k = pop(c), b = pop(c), a = pop(c);
-      uint32_t dst = c->h;
-      uint32_t sk = in_slot(c, &k), sb = in_slot(c, &b), sa = in_slot(c, &a);
-      bool wide = a.type == VW_V128;
-      size_t pos = emit_h(c, wide ? VW_OP_select2 : VW_OP_select);
-      emit_ab(c, dst, sa);
-      emit_ab(c, sb, sk);
-      push_temp(c, a.type);
-      if (!wide) c->last_val = pos;
-      break;
-    }
-    case 0x20:                                   /* local.get */
-      if (!vw_read_u32(r, &x)) goto bad;
-      push(c, V_LOCAL, c->ltype[x], c->lslot[x], 0);
-      break;
-    case 0x21: case 0x22:                        /* local.set, local.tee */
-      if (!vw_read_u32(r, &x)) goto bad;
-      do_local_set(c, x, op == 0x22);
-      break;
-    case 0x23: {                                 /* global.get */
-      if (!vw_read_u32(r, &x)) goto bad;
-      uint8_t t = c->m->globals[x].type;
-      uint32_t dst = c->h;
-      size_t pos = emit_h(c, t == VW_V128 ? VW_OP_global_get2 : VW_OP_global_get);
-      emit_ab(c, dst, x);
-      push_temp(c, t);
-      if (t != VW_V128) c->last_val = pos;
-      break;
-    }
-    case 0x24: {                                 /* global.set */
-      if (!vw_read_u32(r, &x)) goto bad;
-      vval v = pop(c);
-      uint32_t sv = in_slot(c, &v);
-      emit_h(c, v.type == VW_V128 ? VW_OP_global_set2 : VW_OP_global_set);
-      emit_ab(c, sv, x);
-      break;
-    }
-    case 0x25: {                                 /* table.get */
-      if (!vw_read_u32(r, &x)) goto bad;
-      vval i = pop(c);
-      uint32_t dst = c->h, si = in_slot(c, &i);
-      size_t pos = emit_h(c, VW_OP_table_get);
-      emit_ab(c, dst, si);
-      emit_ab(c, x, 0);
-      push_temp(c, c->m->tables[x].elemtype);
-      c->last_val = pos;
-      break;
-    }
-    case 0x26: {                                 /* table.set */
-      if (!vw_read_u32(r, &x)) goto bad;
-      vval v = pop(c), i = pop(c);
-      uint32_t sv = in_slot(c, &v), si = in_slot(c, &i);
-      emit_h(c, VW_OP_table_set);
-      emit_ab(c, si, sv);
-      emit_ab(c, x, 0);
-      break;
-    }
-    case 0x3f: case 0x40: {                      /* memory.size, memory.grow */
-      const uint8_t *b;
-      if (!vw_read_bytes(r, 1, &b)) goto bad;
-      uint32_t dst, sa = 0;
-      if (op == 0x40) {
-        vval n = pop(c);
-        dst = c->h;
-        sa = in_slot(c, &n);
-      } else {
-        dst = c->h;
-      }
-      size_t pos = emit_h(c, op == 0x3f ? VW_OP_memory_size : VW_OP_memory_grow);
-      emit_ab(c, dst, sa);
-      push_temp(c, VW_I32);
-      c->last_val = pos;
-      break;
-    }
-    case 0x41: {                                 /* i32.const */
-      int64_t v;
-      if (!vw_read_sleb(r, 32, &v)) goto bad;
-      push(c, V_CONST, VW_I32, 0, (uint32_t)v);
-      break;
-    }
-    case 0x42: {                                 /* i64.const */
-      int64_t v;
-      if (!vw_read_sleb(r, 64, &v)) goto bad;
-      push(c, V_CONST, VW_I64, 0, (uint64_t)v);
-      break;
-    }
-    case 0x43: {                                 /* f32.const */
-      uint32_t v;
-      if (!vw_read_f32(r, &v)) goto bad;
-      push(c, V_CONST, VW_F32, 0, v);
-      break;
-    }
-    case 0x44: {                                 /* f64.const */
-      uint64_t v;
-      if (!vw_read_f64(r, &v)) goto bad;
-      push(c, V_CONST, VW_F64, 0, v);
-      break;
-    }
-    case 0xd0: {                                 /* ref.null */
-      const uint8_t *b;
-      if (!vw_read_bytes(r, 1, &b)) goto bad;
-      push(c, V_CONST, b[0], 0, 0);
-      break;
-    }
-    case 0xd1: {                                 /* ref.is_null */
-      vval a = pop(c);
-      uint32_t dst = c->h, sa = in_slot(c, &a);
-      size_t pos = emit_h(c, VW_OP_ref_is_null);
-      emit_ab(c, dst, sa);
-      push_temp(c, VW_I32);
-      c->last_val = pos;
-      break;
-    }
-    case 0xd2: {                                 /* ref.func */
-      if (!vw_read_u32(r, &x)) goto bad;
-      uint32_t dst = c->h;
-      size_t pos = emit_h(c, VW_OP_ref_func);
-      emit_ab(c, dst, x);
-      push_temp(c, VW_FUNCREF);
-      c->last_val = pos;
-      break;
-    }
-    case 0xfc: {
-      if (!vw_read_u32(r, &x)) goto bad;
-      if (x <= 7) {                              /* trunc_sat */
-        const numinfo *ni = &numtab[0x100 + x];
-        do_unary(c, ni, 0);
-        break;
-      }
-      const uint8_t *b;
-      uint32_t z;
-      switch (x) {
-      case 8: case 10: case 11: case 12: case 14: case 17: {
-        /* three operands: dst/idx, src/value, n */
-        uint32_t seg = 0, t1 = 0, t2 = 0;
-        if (x == 8) { if (!vw_read_u32(r, &seg) || !vw_read_bytes(r, 1, &b)) goto bad; }
-        if (x == 10) { if (!vw_read_bytes(r, 2, &b)) goto bad; }
-        if (x == 11) { if (!vw_read_bytes(r, 1, &b)) goto bad; }
-        if (x == 12) { if (!vw_read_u32(r, &seg) || !vw_read_u32(r, &t1)) goto bad; }
-        if (x == 14) { if (!vw_read_u32(r, &t1) || !vw_read_u32(r, &t2)) goto bad; }
-        if (x == 17) { if (!vw_read_u32(r, &t1)) goto bad; }
-        vval n = pop(c), s = pop(c), d = pop(c);
-        uint32_t sn = in_slot(c, &n), ss = in_slot(c, &s), sd = in_slot(c, &d);
-        static const uint16_t ops[18] = {
-          [8] = VW_OP_memory_init, [10] = VW_OP_memory_copy,
-          [11] = VW_OP_memory_fill, [12] = VW_OP_table_init,
-          [14] = VW_OP_table_copy, [17] = VW_OP_table_fill };
-        emit_h(c, ops[x]);
-        emit_ab(c, sd, ss);
-        switch (x) {
-        case 8: emit_ab(c, sn, seg); break;
-        case 10: case 11: emit_ab(c, sn, 0); break;
-        case 12: emit_ab(c, sn, t1); emit_ab(c, seg, 0); break;
-        case 14: emit_ab(c, sn, t1); emit_ab(c, t2, 0); break;
-        case 17: emit_ab(c, sn, t1); break;
-        }
-        break;
-      }
-      case 9: case 13:                           /* data.drop, elem.drop */
-        if (!vw_read_u32(r, &z)) goto bad;
-        emit_h(c, x == 9 ? VW_OP_data_drop : VW_OP_elem_drop);
-        emit_ab(c, z, 0);
-        break;
-      case 15: {                                 /* table.grow */
-        if (!vw_read_u32(r, &z)) goto bad;
-        vval n = pop(c), init = pop(c);
-        uint32_t dst = c->h;
-        uint32_t sn = in_slot(c, &n), sv = in_slot(c, &init);
-        size_t pos = emit_h(c, VW_OP_table_grow);
-        emit_ab(c, dst, sv);
-        emit_ab(c, sn, z);
-        push_temp(c, VW_I32);
-        c->last_val = pos;
-        break;
-      }
-      case 16: {                                 /* table.size */
-        if (!vw_read_u32(r, &z)) goto bad;
-        uint32_t dst = c->h;
-        size_t pos = emit_h(c, VW_OP_table_size);
-        emit_ab(c, dst, z);
-        push_temp(c, VW_I32);
-        c->last_val = pos;
-        break;
-      }
-      default:
-        goto bad;
-      }
-      break;
-    }
-    case 0xfd:
-      if (!do_simd(c)) goto bad;
-      break;
-    default: {
-      const meminfo *mi = mem_op(op);
-      if (mi) {
-        uint32_t align, offset;
-        if (!vw_read_u32(r, &align) || !vw_read_u32(r, &offset)) goto bad;
-        if (mi->kind == 1) {
-          vval a = pop(c);
-          uint32_t dst = c->h;
-          addr ad = take_addr(c, &a, true);
-          size_t pos = emit_h(c, mi->op + ad.form);
-          emit_ab(c, dst, ad.a);
-          emit_addr_tail(c, &ad, offset);
-          push_temp(c, mi->type);
-          c->last_val = pos;
-        } else {
-          vval v = pop(c), a = pop(c);
-          if (v.kind == V_CONST) {
-            /* a constant value: _k [h][addr,-][offset][value], or with
-            ** an address add folded in, _ssk [h][a, b][offset][value] */
-            uint32_t sa, sb = 0;
-            bool ss = a.kind == V_TEMP && c->last_op == VW_OP_i32_add;
-            if (ss) {
-              addr ad = take_addr(c, &a, false);
-              ss = ad.form == 1;
-              sa = ad.a;
-              sb = ad.b;
-            } else {
-              sa = in_slot(c, &a);
-            }
-            emit_h(c, mi->op + (ss ? 5 : 4));
-            emit_ab(c, sa, sb);
-            emit_u(c, offset);
-            emit_u(c, v.k);
-            break;
-          }
-          if (mi->op == VW_OP_i32_store && v.kind == V_TEMP && a.kind != V_CONST &&
-              c->last_op == VW_OP_i32_add_si && c->last_val != NONE &&
-              at(c, c->last_val + 1)->s.a == v.home) {
-            /* `p->x = y + k`: the add is folded into the store */
-            size_t pos = c->last_val;
-            vw_cell c1 = *at(c, pos + 1), c2 = *at(c, pos + 2);
-            if (!c->oom) c->ncode = pos;
-            emit_h(c, VW_OP_i32_store_addk);  /* [h][addr, y][k][offset] */
-            emit_ab(c, a.slot, c1.s.b);
-            emit_u(c, c2.u);
-            emit_u(c, offset);
-            break;
-          }
-          /* a fused address add must be the instruction just before */
-          addr ad = { 0, 0, 0, 0 };
-          if (v.kind == V_LOCAL || a.kind == V_CONST) ad = take_addr(c, &a, false);
-          else ad.a = in_slot(c, &a);
-          uint32_t sv = in_slot(c, &v);
-          emit_h(c, mi->op + ad.form);
-          emit_ab(c, ad.a, sv);
-          emit_addr_tail(c, &ad, offset);
-        }
-        break;
-      }
-      const numinfo *ni = &numtab[op];
-      switch (ni->kind) {
-      case N_CMP: case N_BINI: case N_BIN: do_binary(c, ni); break;
-      case N_UN: do_unary(c, ni, op); break;
-      case N_RETYPE: c->vs[c->nvs - 1].type = ni->rtype; break;
-      default:
-        return vw_fail(err, VW_ERR_INVALID, vw_reader_offset(r) - 1,
-                       "unsupported opcode 0x%02x", op);
-      }
-    }
-    }
+    int st = translate_instr(c, op);
+    if (st == STEP_BAD) goto bad;
+    if (st == STEP_UNSUPPORTED)
+      return vw_fail(err, VW_ERR_INVALID, vw_reader_offset(r) - 1,
+                     "unsupported opcode 0x%02x", op);
   }
   if (c->oom) return VW_ERR_NOMEM;
   if (c->ncs == 0) return VW_OK;
@@ -1402,34 +1550,34 @@ static void scan_locals(comp *c) {
     bool zero = false;
     if (!vw_read_u8(&c->r, &op)) { ok = false; break; }
     switch (op) {
-    case 0x02: case 0x03: case 0x04: {
+    case WASM_BLOCK: case WASM_LOOP: case WASM_IF: {
       ctl bt;
       ok = read_blocktype(c, &bt);
       depth++;
       break;
     }
-    case 0x0b:
+    case WASM_END:
       depth--;
       break;
-    case 0x20: case 0x21: case 0x22:
+    case WASM_LOCAL_GET: case WASM_LOCAL_SET: case WASM_LOCAL_TEE:
       if (!vw_read_u32(&c->r, &x) || x >= c->nlocals) { ok = false; break; }
       if (!seen[x] && x >= c->nparams) {
         seen[x] = 1;
-        c->needz[x] = op == 0x20 || depth > 1 || prev_zero;
+        c->needz[x] = op == WASM_LOCAL_GET || depth > 1 || prev_zero;
       }
       break;
-    case 0x41: case 0x42: {
+    case WASM_I32_CONST: case WASM_I64_CONST: {
       int64_t v;
-      ok = vw_read_sleb(&c->r, op == 0x41 ? 32 : 64, &v);
+      ok = vw_read_sleb(&c->r, op == WASM_I32_CONST ? 32 : 64, &v);
       zero = v == 0;
       break;
     }
-    case 0x43: case 0x44: {
+    case WASM_F32_CONST: case WASM_F64_CONST: {
       const uint8_t *b;
-      ok = vw_read_bytes(&c->r, op == 0x43 ? 4 : 8, &b);
+      ok = vw_read_bytes(&c->r, op == WASM_F32_CONST ? 4 : 8, &b);
       if (ok) {
         uint64_t bits = 0;
-        memcpy(&bits, b, op == 0x43 ? 4 : 8);
+        memcpy(&bits, b, op == WASM_F32_CONST ? 4 : 8);
         zero = bits == 0;
       }
       break;
@@ -1461,10 +1609,11 @@ static vw_status compile_one(const vw_module *m, vw_funcdef *fd, const void *con
   vw_status st = VW_OK;
   uint32_t np = c.ft->nparams;
   c.nlocals = np + fd->nlocals;
-  c.ltype = vw_malloc(c.nlocals ? c.nlocals : 1);
-  c.lslot = vw_calloc(c.nlocals ? c.nlocals : 1, sizeof *c.lslot);
-  c.lwritten = vw_calloc(c.nlocals ? c.nlocals : 1, 1);
-  c.needz = vw_calloc(c.nlocals ? c.nlocals : 1, 1);
+  c.ltype = vw_malloc(&m->alloc, c.nlocals ? c.nlocals : 1);
+  c.lslot =
+      vw_calloc(&m->alloc, c.nlocals ? c.nlocals : 1, sizeof *c.lslot);
+  c.lwritten = vw_calloc(&m->alloc, c.nlocals ? c.nlocals : 1, 1);
+  c.needz = vw_calloc(&m->alloc, c.nlocals ? c.nlocals : 1, 1);
   c.nparams = np;
   c.zero_known = true;
   if (!c.ltype || !c.lslot || !c.lwritten || !c.needz) { st = VW_ERR_NOMEM; goto out; }
@@ -1496,7 +1645,8 @@ static vw_status compile_one(const vw_module *m, vw_funcdef *fd, const void *con
 
   uint32_t rslots = 0;
   for (uint32_t i = 0; i < c.ft->nresults; i++) rslots += vw_slots(c.ft->results[i]);
-  vw_code *code = vw_malloc(sizeof *code + c.ncode * sizeof(vw_cell));
+  vw_code *code =
+      vw_malloc(&m->alloc, sizeof *code + c.ncode * sizeof(vw_cell));
   if (!code) { st = VW_ERR_NOMEM; goto out; }
   code->nparam_slots = pslots;
   code->nlocal_slots = zslots;
@@ -1508,13 +1658,13 @@ static vw_status compile_one(const vw_module *m, vw_funcdef *fd, const void *con
 
 out:
   if (st == VW_ERR_NOMEM) vw_fail(err, VW_ERR_NOMEM, VW_NO_OFFSET, "out of memory");
-  vw_free(c.code);
-  vw_free(c.vs);
-  vw_free(c.cs);
-  vw_free(c.ltype);
-  vw_free(c.lslot);
-  vw_free(c.lwritten);
-  vw_free(c.needz);
+  vw_free(&m->alloc, c.code);
+  vw_free(&m->alloc, c.vs);
+  vw_free(&m->alloc, c.cs);
+  vw_free(&m->alloc, c.ltype);
+  vw_free(&m->alloc, c.lslot);
+  vw_free(&m->alloc, c.lwritten);
+  vw_free(&m->alloc, c.needz);
   return st;
 }
 
@@ -1527,7 +1677,7 @@ vw_status vw_compile(vw_module *m, vw_error *err) {
     if (st != VW_OK) {
       /* leave nothing half-built: free what this call compiled */
       for (uint32_t j = 0; j < i; j++) {
-        vw_code_free(m->funcs[j].code);
+        vw_code_free(&m->alloc, m->funcs[j].code);
         m->funcs[j].code = NULL;
       }
       return st;
@@ -1536,4 +1686,4 @@ vw_status vw_compile(vw_module *m, vw_error *err) {
   return VW_OK;
 }
 
-void vw_code_free(void *code) { vw_free(code); }
+void vw_code_free(const vw_allocator *a, void *code) { vw_free(a, code); }

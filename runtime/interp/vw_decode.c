@@ -4,8 +4,8 @@
 ** Owns turning the bytes of a module (m->bytes, m->len) into the fields of
 ** struct vw_module: the header, the section order, every known section, the
 ** constant expressions, the function bodies' local declarations, and the
-** "name" custom section's function names.  It also owns vw_module_clear,
-** which frees everything the decoder allocated.
+** "name" custom section's function names.  What it allocates is freed
+** by vw_module_clear (vw_module.c).
 **
 ** What is malformed (a decoding error) is decided here; what is invalid
 ** (type and index rules) is left to vw_validate.c, with one exception: a
@@ -18,6 +18,7 @@
 ** vector's length is checked against the bytes left before anything is
 ** allocated for it.
 */
+#include <stddef.h>
 #include <string.h>
 
 #include "vw_internal.h"
@@ -47,6 +48,7 @@ static const uint8_t section_rank[SEC_LAST + 1] = {
 
 typedef struct dec {
   vw_module *m;
+  const vw_allocator *a;      /* the module's */
   vw_error *err;
   /* Running out of bytes is "unexpected end" in the header, custom sections
   ** and element segments, and "unexpected end of section or function"
@@ -142,7 +144,7 @@ static vw_status read_name(dec *d, vw_reader *r, char **out,
   if (raw) *raw = b;
   if (rawlen) *rawlen = len;
   if (out) {
-    *out = vw_strndup((const char *)b, len);
+    *out = vw_strndup(d->a, (const char *)b, len);
     if (!*out) return nomem(d);
   }
   return VW_OK;
@@ -197,13 +199,18 @@ static vw_status read_globaltype(dec *d, vw_reader *r, vw_globaltype *g) {
 /* Whether b is an opcode of WebAssembly 2.0 at all (prefixes included);
 ** anything else in an expression is malformed rather than invalid. */
 static bool opcode_exists(uint8_t b) {
-  if (b <= 0x05) return true;
-  if (b >= 0x0b && b <= 0x11) return true;
-  if (b >= 0x1a && b <= 0x1c) return true;
-  if (b >= 0x20 && b <= 0x26) return true;
-  if (b >= 0x28 && b <= 0xc4) return true;
-  if (b >= 0xd0 && b <= 0xd2) return true;
-  return b == 0xfc || b == 0xfd;
+  switch (b) {
+  case WASM_UNREACHABLE ... WASM_ELSE:
+  case WASM_END ... WASM_CALL_INDIRECT:
+  case WASM_DROP ... WASM_SELECT_T:
+  case WASM_LOCAL_GET ... WASM_TABLE_SET:
+  case WASM_I32_LOAD ... WASM_I64_EXTEND32_S:
+  case WASM_REF_NULL ... WASM_REF_FUNC:
+  case WASM_PREFIX_FC: case WASM_PREFIX_FD:
+    return true;
+  default:
+    return false;
+  }
 }
 
 /* Reports an instruction that cannot appear in a constant expression. */
@@ -253,7 +260,7 @@ static vw_status read_const_instr(dec *d, vw_reader *r, uint8_t op,
     uint32_t sub;
     const uint8_t *b;
     RD(vw_read_u32(r, &sub));
-    if (sub != 0x0c)
+    if (sub != WASM_FD_V128_CONST)
       return vw_fail(d->err, VW_ERR_INVALID, off,
                      "constant expression required");
     RD(vw_read_bytes(r, 16, &b));
@@ -278,7 +285,7 @@ static vw_status read_const(dec *d, vw_reader *r, vw_constexpr *c) {
     size_t off = vw_reader_offset(r);
     uint8_t op;
     RD(vw_read_u8(r, &op));
-    if (op == 0x0b) {
+    if (op == WASM_END) {
       if (ninstr == 1) return VW_OK;
       /* none: no value where one is needed; several: too many values */
       return vw_fail(d->err, VW_ERR_INVALID, c->offset, "type mismatch");
@@ -300,45 +307,44 @@ static vw_status build_space(dec *d, int kind, uint32_t ndefs) {
   if (ndefs > UINT32_MAX - nimp) return malformed(d, 0, "too many definitions");
   uint32_t total = nimp + ndefs;
   d->built[kind] = 1;
-  uint32_t k = 0;
+  /* per kind: the space, its entry size, its counts, and where an import
+  ** keeps its entry */
+  void **space;
+  size_t size;
+  uint32_t *nimports, *count;
+  size_t in_import;
   switch (kind) {
   case VW_EXTERN_FUNC:
-    m->func_type = vw_calloc(total, sizeof *m->func_type);
-    if (!m->func_type) return nomem(d);
-    for (uint32_t i = 0; i < m->nimports; i++)
-      if (m->imports[i].kind == VW_EXTERN_FUNC)
-        m->func_type[k++] = m->imports[i].type_idx;
-    m->nfunc_imports = nimp;
-    m->nfuncs = total;
+    space = (void **)&m->func_type; size = sizeof *m->func_type;
+    nimports = &m->nfunc_imports; count = &m->nfuncs;
+    in_import = offsetof(vw_import, type_idx);
     break;
   case VW_EXTERN_TABLE:
-    m->tables = vw_calloc(total, sizeof *m->tables);
-    if (!m->tables) return nomem(d);
-    for (uint32_t i = 0; i < m->nimports; i++)
-      if (m->imports[i].kind == VW_EXTERN_TABLE)
-        m->tables[k++] = m->imports[i].table;
-    m->ntable_imports = nimp;
-    m->ntables = total;
+    space = (void **)&m->tables; size = sizeof *m->tables;
+    nimports = &m->ntable_imports; count = &m->ntables;
+    in_import = offsetof(vw_import, table);
     break;
   case VW_EXTERN_MEMORY:
-    m->mems = vw_calloc(total, sizeof *m->mems);
-    if (!m->mems) return nomem(d);
-    for (uint32_t i = 0; i < m->nimports; i++)
-      if (m->imports[i].kind == VW_EXTERN_MEMORY)
-        m->mems[k++] = m->imports[i].mem;
-    m->nmem_imports = nimp;
-    m->nmems = total;
+    space = (void **)&m->mems; size = sizeof *m->mems;
+    nimports = &m->nmem_imports; count = &m->nmems;
+    in_import = offsetof(vw_import, mem);
     break;
-  case VW_EXTERN_GLOBAL:
-    m->globals = vw_calloc(total, sizeof *m->globals);
-    if (!m->globals) return nomem(d);
-    for (uint32_t i = 0; i < m->nimports; i++)
-      if (m->imports[i].kind == VW_EXTERN_GLOBAL)
-        m->globals[k++] = m->imports[i].global;
-    m->nglobal_imports = nimp;
-    m->nglobals = total;
+  default:
+    space = (void **)&m->globals; size = sizeof *m->globals;
+    nimports = &m->nglobal_imports; count = &m->nglobals;
+    in_import = offsetof(vw_import, global);
     break;
   }
+  uint8_t *entries = vw_calloc(d->a, total, size);
+  if (!entries) return nomem(d);
+  *space = entries;
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < m->nimports; i++)
+    if (m->imports[i].kind == kind)
+      memcpy(entries + size * k++, (const uint8_t *)&m->imports[i] + in_import,
+             size);
+  *nimports = nimp;
+  *count = total;
   return VW_OK;
 }
 
@@ -348,7 +354,7 @@ static vw_status sec_type(dec *d, vw_reader *r) {
   vw_module *m = d->m;
   uint32_t n;
   TRY(read_len(d, r, &n));
-  m->types = vw_calloc(n, sizeof *m->types);
+  m->types = vw_calloc(d->a, n, sizeof *m->types);
   if (!m->types) return nomem(d);
   m->ntypes = n;
   for (uint32_t i = 0; i < n; i++) {
@@ -368,7 +374,7 @@ static vw_status sec_type(dec *d, vw_reader *r) {
     for (uint32_t j = 0; j < nr; j++) { uint8_t vt; TRY(read_valtype(d, r, &vt)); }
     rb = r->p - nr;
     /* params and results share one allocation; params owns it */
-    t->params = vw_malloc((size_t)np + nr);
+    t->params = vw_malloc(d->a, (size_t)np + nr);
     if (!t->params) return nomem(d);
     memcpy(t->params, pb, np);
     memcpy(t->params + np, rb, nr);
@@ -383,7 +389,7 @@ static vw_status sec_import(dec *d, vw_reader *r) {
   vw_module *m = d->m;
   uint32_t n;
   TRY(read_len(d, r, &n));
-  m->imports = vw_calloc(n, sizeof *m->imports);
+  m->imports = vw_calloc(d->a, n, sizeof *m->imports);
   if (!m->imports) return nomem(d);
   m->nimports = n;
   for (uint32_t i = 0; i < n; i++) {
@@ -409,7 +415,7 @@ static vw_status sec_function(dec *d, vw_reader *r) {
   uint32_t n;
   TRY(read_len(d, r, &n));
   TRY(build_space(d, VW_EXTERN_FUNC, n));
-  m->funcs = vw_calloc(n, sizeof *m->funcs);
+  m->funcs = vw_calloc(d->a, n, sizeof *m->funcs);
   if (!m->funcs) return nomem(d);
   d->ndefs_func = n;
   for (uint32_t i = 0; i < n; i++) {
@@ -419,23 +425,17 @@ static vw_status sec_function(dec *d, vw_reader *r) {
   return VW_OK;
 }
 
-static vw_status sec_table(dec *d, vw_reader *r) {
+/* The table and memory sections: the types of the defined entries of
+** their index space. */
+static vw_status sec_table_or_memory(dec *d, vw_reader *r, int kind) {
   vw_module *m = d->m;
   uint32_t n;
   TRY(read_len(d, r, &n));
-  TRY(build_space(d, VW_EXTERN_TABLE, n));
+  TRY(build_space(d, kind, n));
   for (uint32_t i = 0; i < n; i++)
-    TRY(read_tabletype(d, r, &m->tables[m->ntable_imports + i]));
-  return VW_OK;
-}
-
-static vw_status sec_memory(dec *d, vw_reader *r) {
-  vw_module *m = d->m;
-  uint32_t n;
-  TRY(read_len(d, r, &n));
-  TRY(build_space(d, VW_EXTERN_MEMORY, n));
-  for (uint32_t i = 0; i < n; i++)
-    TRY(read_limits(d, r, &m->mems[m->nmem_imports + i]));
+    TRY(kind == VW_EXTERN_TABLE
+            ? read_tabletype(d, r, &m->tables[m->ntable_imports + i])
+            : read_limits(d, r, &m->mems[m->nmem_imports + i]));
   return VW_OK;
 }
 
@@ -443,7 +443,7 @@ static vw_status sec_global(dec *d, vw_reader *r) {
   vw_module *m = d->m;
   uint32_t n;
   TRY(read_len(d, r, &n));
-  m->global_init = vw_calloc(n, sizeof *m->global_init);
+  m->global_init = vw_calloc(d->a, n, sizeof *m->global_init);
   if (!m->global_init) return nomem(d);
   TRY(build_space(d, VW_EXTERN_GLOBAL, n));
   for (uint32_t i = 0; i < n; i++) {
@@ -457,7 +457,7 @@ static vw_status sec_export(dec *d, vw_reader *r) {
   vw_module *m = d->m;
   uint32_t n;
   TRY(read_len(d, r, &n));
-  m->exports = vw_calloc(n, sizeof *m->exports);
+  m->exports = vw_calloc(d->a, n, sizeof *m->exports);
   if (!m->exports) return nomem(d);
   m->nexports = n;
   for (uint32_t i = 0; i < n; i++) {
@@ -508,7 +508,7 @@ static vw_status read_elem(dec *d, vw_reader *r, vw_elem *e) {
   }
   uint32_t n;
   TRY(read_len(d, r, &n));
-  e->items = vw_calloc(n, sizeof *e->items);
+  e->items = vw_calloc(d->a, n, sizeof *e->items);
   if (!e->items) return nomem(d);
   e->count = n;
   for (uint32_t i = 0; i < n; i++) {
@@ -529,7 +529,7 @@ static vw_status sec_element(dec *d, vw_reader *r) {
   vw_module *m = d->m;
   uint32_t n;
   TRY(read_len(d, r, &n));
-  m->elems = vw_calloc(n, sizeof *m->elems);
+  m->elems = vw_calloc(d->a, n, sizeof *m->elems);
   if (!m->elems) return nomem(d);
   m->nelems = n;
   for (uint32_t i = 0; i < n; i++) TRY(read_elem(d, r, &m->elems[i]));
@@ -567,7 +567,7 @@ static vw_status read_body(dec *d, vw_reader *sec, vw_funcdef *f, bool last) {
     if (total > MAX_LOCALS) return malformed(d, off, "too many locals");
     TRY(read_valtype(d, r, &t));
   }
-  f->local_types = vw_malloc(total);
+  f->local_types = vw_malloc(d->a, total);
   if (!f->local_types) return nomem(d);
   /* second pass: expand; the bytes were checked above */
   r->p = decls;
@@ -584,7 +584,7 @@ static vw_status read_body(dec *d, vw_reader *sec, vw_funcdef *f, bool last) {
   f->body = r->p;
   f->body_len = remaining(r);
   f->body_offset = vw_reader_offset(r);
-  if (f->body_len == 0 || f->body[f->body_len - 1] != 0x0b)
+  if (f->body_len == 0 || f->body[f->body_len - 1] != WASM_END)
     return malformed(d, (size_t)(r->end - r->base),
                      last ? "unexpected end of section or function"
                           : "END opcode expected");
@@ -613,7 +613,7 @@ static vw_status sec_data(dec *d, vw_reader *r) {
   if (m->has_datacount && n != m->datacount)
     return malformed(d, off,
                      "data count and data section have inconsistent lengths");
-  m->datas = vw_calloc(n, sizeof *m->datas);
+  m->datas = vw_calloc(d->a, n, sizeof *m->datas);
   if (!m->datas) return nomem(d);
   m->ndatas = n;
   for (uint32_t i = 0; i < n; i++) {
@@ -672,7 +672,7 @@ static vw_status parse_names(dec *d) {
     vw_reader_init(&s, m->bytes, sub, sub + size);
     uint32_t n;
     if (!vw_read_u32(&s, &n) || n > remaining(&s)) goto ignore;
-    names = vw_calloc(m->nfuncs, sizeof *names);
+    names = vw_calloc(d->a, m->nfuncs, sizeof *names);
     if (!names) return nomem(d);
     int64_t prev = -1;
     for (uint32_t i = 0; i < n; i++) {
@@ -685,10 +685,10 @@ static vw_status parse_names(dec *d) {
       if (idx >= m->nfuncs || (int64_t)idx <= prev || !utf8_valid(b, len))
         goto ignore;
       prev = idx;
-      names[idx] = vw_strndup((const char *)b, len);
+      names[idx] = vw_strndup(d->a, (const char *)b, len);
       if (!names[idx]) {
-        for (uint32_t j = 0; j < m->nfuncs; j++) vw_free(names[j]);
-        vw_free(names);
+        for (uint32_t j = 0; j < m->nfuncs; j++) vw_free(d->a, names[j]);
+        vw_free(d->a, names);
         return nomem(d);
       }
     }
@@ -698,8 +698,8 @@ static vw_status parse_names(dec *d) {
   return VW_OK;
 ignore:
   if (names) {
-    for (uint32_t j = 0; j < m->nfuncs; j++) vw_free(names[j]);
-    vw_free(names);
+    for (uint32_t j = 0; j < m->nfuncs; j++) vw_free(d->a, names[j]);
+    vw_free(d->a, names);
   }
   return VW_OK;
 }
@@ -712,8 +712,8 @@ static vw_status decode_section(dec *d, uint8_t id, vw_reader *r) {
   case SEC_TYPE: return sec_type(d, r);
   case SEC_IMPORT: return sec_import(d, r);
   case SEC_FUNCTION: return sec_function(d, r);
-  case SEC_TABLE: return sec_table(d, r);
-  case SEC_MEMORY: return sec_memory(d, r);
+  case SEC_TABLE: return sec_table_or_memory(d, r, VW_EXTERN_TABLE);
+  case SEC_MEMORY: return sec_table_or_memory(d, r, VW_EXTERN_MEMORY);
   case SEC_GLOBAL: return sec_global(d, r);
   case SEC_EXPORT: return sec_export(d, r);
   case SEC_START: return sec_start(d, r);
@@ -783,62 +783,13 @@ static vw_status decode_module(dec *d) {
 }
 
 vw_status vw_decode(vw_module *m, vw_error *err) {
-  /* start from a clean slate apart from what the caller set */
-  uint8_t *bytes = m->bytes;
-  size_t len = m->len;
-  uint32_t refs = m->refs;
-  memset(m, 0, sizeof *m);
-  m->bytes = bytes;
-  m->len = len;
-  m->refs = refs;
+  vw_module_wipe(m);   /* a clean slate apart from what the caller set */
 
   dec d;
   memset(&d, 0, sizeof d);
   d.m = m;
+  d.a = &m->alloc;
   d.err = err;
   if (!m->bytes && m->len) return malformed(&d, 0, "unexpected end");
   return decode_module(&d);
-}
-
-void vw_module_clear(vw_module *m) {
-  if (!m) return;
-  if (m->types)
-    for (uint32_t i = 0; i < m->ntypes; i++) vw_free(m->types[i].params);
-  vw_free(m->types);
-  if (m->imports)
-    for (uint32_t i = 0; i < m->nimports; i++) {
-      vw_free(m->imports[i].module);
-      vw_free(m->imports[i].name);
-    }
-  vw_free(m->imports);
-  /* funcs, when present, holds exactly the defined functions */
-  if (m->funcs && m->nfuncs >= m->nfunc_imports)
-    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) {
-      vw_free(m->funcs[i].local_types);
-      if (m->funcs[i].code) vw_code_free(m->funcs[i].code);
-    }
-  vw_free(m->funcs);
-  if (m->func_names)
-    for (uint32_t i = 0; i < m->nfuncs; i++) vw_free(m->func_names[i]);
-  vw_free(m->func_names);
-  vw_free(m->func_type);
-  vw_free(m->tables);
-  vw_free(m->mems);
-  vw_free(m->globals);
-  vw_free(m->global_init);
-  if (m->exports)
-    for (uint32_t i = 0; i < m->nexports; i++) vw_free(m->exports[i].name);
-  vw_free(m->exports);
-  if (m->elems)
-    for (uint32_t i = 0; i < m->nelems; i++) vw_free(m->elems[i].items);
-  vw_free(m->elems);
-  vw_free(m->datas);
-
-  uint8_t *bytes = m->bytes;
-  size_t len = m->len;
-  uint32_t refs = m->refs;
-  memset(m, 0, sizeof *m);
-  m->bytes = bytes;
-  m->len = len;
-  m->refs = refs;
 }

@@ -38,23 +38,23 @@ struct vw_exec_state {
   uint32_t nest;                     /* active vw_exec entries */
 };
 
-void vw_exec_state_free(struct vw_exec_state *e) {
+void vw_exec_state_free(vw_store *s, struct vw_exec_state *e) {
   if (!e) return;
-  vw_free(e->stack);
-  vw_free(e->frames);
-  vw_free(e);
+  vw_free(&s->alloc, e->stack);
+  vw_free(&s->alloc, e->frames);
+  vw_free(&s->alloc, e);
 }
 
 static struct vw_exec_state *exec_state(vw_store *s) {
   if (s->exec) return s->exec;
-  struct vw_exec_state *e = vw_calloc(1, sizeof *e);
+  struct vw_exec_state *e = vw_calloc(&s->alloc, 1, sizeof *e);
   if (!e) return NULL;
   size_t nslots = s->cfg.value_stack_slots ? s->cfg.value_stack_slots : 512u * 1024u;
   size_t nframes = s->cfg.max_call_depth ? s->cfg.max_call_depth : 10000u;
-  e->stack = vw_malloc(nslots * sizeof(vw_raw));
-  e->frames = vw_malloc(nframes * sizeof(vw_frame));
+  e->stack = vw_malloc(&s->alloc, nslots * sizeof(vw_raw));
+  e->frames = vw_malloc(&s->alloc, nframes * sizeof(vw_frame));
   if (!e->stack || !e->frames) {
-    vw_exec_state_free(e);
+    vw_exec_state_free(s, e);
     return NULL;
   }
   e->send = e->stack + nslots;

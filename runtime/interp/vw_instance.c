@@ -12,17 +12,17 @@
 
 #include "vw_internal.h"
 
-static void instance_destroy(vw_object *o) {
+static void instance_destroy(vw_store *s, vw_object *o) {
   vw_instance *inst = (vw_instance *)o;
-  vw_free(inst->funcs);            /* the defined vw_funcs follow the array */
-  vw_free(inst->tables);
-  vw_free(inst->mems);
-  vw_free(inst->globals);
-  vw_free(inst->sigs);
-  vw_free(inst->elem_dropped);
-  vw_free(inst->data_dropped);
+  vw_free(&s->alloc, inst->funcs);   /* the defined vw_funcs follow the array */
+  vw_free(&s->alloc, inst->tables);
+  vw_free(&s->alloc, inst->mems);
+  vw_free(&s->alloc, inst->globals);
+  vw_free(&s->alloc, inst->sigs);
+  vw_free(&s->alloc, inst->elem_dropped);
+  vw_free(&s->alloc, inst->data_dropped);
   vw_module_free(inst->module);
-  vw_free(inst);
+  vw_free(&s->alloc, inst);
 }
 
 void vw_eval_const(const vw_instance *inst, const vw_constexpr *c,
@@ -212,7 +212,7 @@ static vw_status apply_segments(vw_instance *inst, vw_error *err) {
 vw_instance *vw_instantiate(vw_store *s, vw_module *m, vw_resolver resolve,
                             void *ud, vw_error *err) {
   vw_error_clear(err);
-  vw_instance *inst = vw_calloc(1, sizeof *inst);
+  vw_instance *inst = vw_calloc(&s->alloc, 1, sizeof *inst);
   if (!inst) { nomem(err); return NULL; }
   inst->store = s;
   inst->module = m;
@@ -220,13 +220,16 @@ vw_instance *vw_instantiate(vw_store *s, vw_module *m, vw_resolver resolve,
   vw_store_adopt(s, &inst->obj, instance_destroy);
 
   uint32_t ndefined = m->nfuncs - m->nfunc_imports;
-  inst->funcs = vw_calloc(1, func_array_bytes(m) + ndefined * sizeof(vw_func));
-  inst->tables = vw_calloc(m->ntables ? m->ntables : 1, sizeof(vw_table *));
-  inst->mems = vw_calloc(m->nmems ? m->nmems : 1, sizeof(vw_memory *));
-  inst->globals = vw_calloc(m->nglobals ? m->nglobals : 1, sizeof(vw_global *));
-  inst->sigs = vw_calloc(m->ntypes ? m->ntypes : 1, sizeof(uint32_t));
-  inst->elem_dropped = vw_calloc(m->nelems ? m->nelems : 1, 1);
-  inst->data_dropped = vw_calloc(m->ndatas ? m->ndatas : 1, 1);
+  const vw_allocator *a = &s->alloc;
+  inst->funcs =
+      vw_calloc(a, 1, func_array_bytes(m) + ndefined * sizeof(vw_func));
+  inst->tables = vw_calloc(a, m->ntables ? m->ntables : 1, sizeof(vw_table *));
+  inst->mems = vw_calloc(a, m->nmems ? m->nmems : 1, sizeof(vw_memory *));
+  inst->globals =
+      vw_calloc(a, m->nglobals ? m->nglobals : 1, sizeof(vw_global *));
+  inst->sigs = vw_calloc(a, m->ntypes ? m->ntypes : 1, sizeof(uint32_t));
+  inst->elem_dropped = vw_calloc(a, m->nelems ? m->nelems : 1, 1);
+  inst->data_dropped = vw_calloc(a, m->ndatas ? m->ndatas : 1, 1);
   if (!inst->funcs || !inst->tables || !inst->mems || !inst->globals ||
       !inst->sigs || !inst->elem_dropped || !inst->data_dropped) {
     nomem(err);
@@ -303,12 +306,12 @@ vw_status vw_call(vw_store *s, vw_func *f, const vw_raw *args, vw_raw *results,
   vw_raw small[16];
   vw_raw *slots = small;
   if (n > 16) {
-    slots = vw_calloc(n, sizeof *slots);
+    slots = vw_calloc(&s->alloc, n, sizeof *slots);
     if (!slots) return nomem(err);
   }
   if (in) memcpy(slots, args, in * sizeof *slots);
   vw_status st = vw_exec(s, f, slots, err);
   if (st == VW_OK && out) memcpy(results, slots, out * sizeof *slots);
-  if (slots != small) vw_free(slots);
+  if (slots != small) vw_free(&s->alloc, slots);
   return st;
 }

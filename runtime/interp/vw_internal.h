@@ -16,17 +16,23 @@
 #include <stdint.h>
 
 #include "../vw.h"
+#include "vw_opcodes.h"
 
 #define VW_PAGE_SIZE 65536u
 #define VW_MAX_PAGES 65536u            /* 4 GiB of 32-bit address space    */
 #define VW_TABLE_LIMIT 10000000u
 
 /* ---- allocation (vw_alloc.c) ------------------------------------------- */
-void *vw_malloc(size_t n);
-void *vw_calloc(size_t count, size_t size);   /* zeroed; overflow-checked */
-void *vw_realloc(void *p, size_t n);
-void vw_free(void *p);
-char *vw_strndup(const char *s, size_t n);
+/* a is the allocator of the module or store the memory is for; NULL is the
+** C library's. */
+void *vw_malloc(const vw_allocator *a, size_t n);
+/* zeroed; overflow-checked */
+void *vw_calloc(const vw_allocator *a, size_t count, size_t size);
+void *vw_realloc(const vw_allocator *a, void *p, size_t n);
+void vw_free(const vw_allocator *a, void *p);
+char *vw_strndup(const vw_allocator *a, const char *s, size_t n);
+/* *a, or the C library's allocator for NULL: what a module or store keeps */
+vw_allocator vw_allocator_or_libc(const vw_allocator *a);
 
 /* ---- errors (vw_error.c) ----------------------------------------------- */
 /* Fills err (which may be NULL) and returns status. */
@@ -57,11 +63,13 @@ typedef struct vw_globaltype {
 } vw_globaltype;
 
 /* A constant expression of WebAssembly 2.0: exactly one of these
-** instructions followed by `end`.  `op` is the wasm opcode byte. */
+** instructions followed by `end`.  `op` is the wasm opcode byte (v128.const
+** is its prefix byte). */
 enum {
-  VW_CONST_I32 = 0x41, VW_CONST_I64 = 0x42, VW_CONST_F32 = 0x43,
-  VW_CONST_F64 = 0x44, VW_CONST_V128 = 0xfd, VW_CONST_GLOBAL_GET = 0x23,
-  VW_CONST_REF_NULL = 0xd0, VW_CONST_REF_FUNC = 0xd2
+  VW_CONST_I32 = WASM_I32_CONST, VW_CONST_I64 = WASM_I64_CONST,
+  VW_CONST_F32 = WASM_F32_CONST, VW_CONST_F64 = WASM_F64_CONST,
+  VW_CONST_V128 = WASM_PREFIX_FD, VW_CONST_GLOBAL_GET = WASM_GLOBAL_GET,
+  VW_CONST_REF_NULL = WASM_REF_NULL, VW_CONST_REF_FUNC = WASM_REF_FUNC
 };
 typedef struct vw_constexpr {
   uint8_t op;
@@ -144,13 +152,18 @@ struct vw_module {
   /* "name" custom section, function names subsection; NULL entries where
   ** absent.  Malformed name sections are ignored, as the spec allows. */
   char **func_names;               /* nfuncs entries, or NULL */
+
+  vw_allocator alloc;              /* everything of the module, itself too */
 };
 
 /* Decoding (vw_decode.c): fills *m from bytes (which m must already own in
 ** m->bytes/m->len).  On error, m may be partly filled; vw_module_clear frees
 ** whatever was allocated. */
 vw_status vw_decode(vw_module *m, vw_error *err);
+/* vw_module.c: frees what decoding and compiling allocated, leaving the
+** bytes and the reference count; vw_module_wipe only zeroes the rest. */
 void vw_module_clear(vw_module *m);
+void vw_module_wipe(vw_module *m);
 
 /* Validation (vw_validate.c): the whole module, every function body. */
 vw_status vw_validate(const vw_module *m, vw_error *err);
@@ -158,7 +171,7 @@ vw_status vw_validate(const vw_module *m, vw_error *err);
 /* Compilation (vw_compile.c): translate each validated body into the
 ** interpreter's internal code, stored in funcdef.code. */
 vw_status vw_compile(vw_module *m, vw_error *err);
-void vw_code_free(void *code);
+void vw_code_free(const vw_allocator *a, void *code);
 
 static inline bool vw_is_num_type(uint8_t t) {
   return t == VW_I32 || t == VW_I64 || t == VW_F32 || t == VW_F64;
@@ -175,7 +188,7 @@ static inline uint32_t vw_slots(uint8_t t) { return t == VW_V128 ? 2 : 1; }
 /* ---- runtime objects ---------------------------------------------------- */
 typedef struct vw_object {        /* header of everything a store owns */
   struct vw_object *next;
-  void (*destroy)(struct vw_object *o);
+  void (*destroy)(vw_store *s, struct vw_object *o);
 } vw_object;
 
 struct vw_func {
@@ -199,6 +212,7 @@ struct vw_memory {
   uint8_t has_max;
   uint32_t decl_max;               /* the declared max, for import checks */
   vw_budget *budget;               /* drawn from on growth, or NULL */
+  const vw_allocator *alloc;       /* its store's, for growth */
 };
 
 struct vw_table {
@@ -207,6 +221,7 @@ struct vw_table {
   uint32_t size, max;
   uint8_t has_max;
   uint8_t elemtype;
+  const vw_allocator *alloc;       /* its store's, for growth */
 };
 
 struct vw_global {
@@ -232,13 +247,14 @@ struct vw_instance {
 struct vw_exec_state;              /* vw_exec.c */
 
 struct vw_store {
-  vw_config cfg;
+  vw_config cfg;                   /* cfg.allocator points at alloc */
   vw_object *objects;              /* everything owned, newest first */
   atomic_int interrupt;
   /* function-type interning for call_indirect */
   vw_functype **sigs;
   uint32_t nsigs, sigcap;
   struct vw_exec_state *exec;      /* stacks, created lazily by vw_exec.c */
+  vw_allocator alloc;              /* everything of the store, itself too */
 };
 
 struct vw_host_call {
@@ -248,7 +264,8 @@ struct vw_host_call {
 };
 
 /* vw_store.c */
-void vw_store_adopt(vw_store *s, vw_object *o, void (*destroy)(vw_object *));
+void vw_store_adopt(vw_store *s, vw_object *o,
+                    void (*destroy)(vw_store *, vw_object *));
 /* interns t; returns its id, or UINT32_MAX on out-of-memory */
 uint32_t vw_store_sig(vw_store *s, const vw_functype *t);
 bool vw_functype_equal(const vw_functype *a, const vw_functype *b);
@@ -261,7 +278,7 @@ int64_t vw_table_grow_impl(vw_table *t, uint32_t delta, vw_raw init);
 ** for v128); on success its results are in slots[0..nresults).  Handles host
 ** functions too.  Re-entrant: a host function may call vw_exec again. */
 vw_status vw_exec(vw_store *s, vw_func *f, vw_raw *slots, vw_error *err);
-void vw_exec_state_free(struct vw_exec_state *e);
+void vw_exec_state_free(vw_store *s, struct vw_exec_state *e);
 
 /* Evaluates a constant expression in inst's context. */
 void vw_eval_const(const vw_instance *inst, const vw_constexpr *c,

@@ -15,9 +15,12 @@
 #define DEFAULT_STACK_SLOTS (512u * 1024u)
 
 vw_store *vw_store_new(const vw_config *cfg) {
-  vw_store *s = vw_calloc(1, sizeof *s);
+  vw_allocator a = vw_allocator_or_libc(cfg ? cfg->allocator : NULL);
+  vw_store *s = vw_calloc(&a, 1, sizeof *s);
   if (!s) return NULL;
+  s->alloc = a;
   if (cfg) s->cfg = *cfg;
+  s->cfg.allocator = &s->alloc;      /* not the caller's, which may go */
   if (!s->cfg.max_call_depth) s->cfg.max_call_depth = DEFAULT_CALL_DEPTH;
   if (!s->cfg.value_stack_slots) s->cfg.value_stack_slots = DEFAULT_STACK_SLOTS;
   if (!s->cfg.max_memory_bytes ||
@@ -34,20 +37,22 @@ void vw_store_free(vw_store *s) {
   vw_object *o = s->objects;
   while (o) {
     vw_object *next = o->next;
-    o->destroy(o);
+    o->destroy(s, o);
     o = next;
   }
-  for (uint32_t i = 0; i < s->nsigs; i++) vw_free(s->sigs[i]);
-  vw_free(s->sigs);
-  vw_exec_state_free(s->exec);
-  vw_free(s);
+  for (uint32_t i = 0; i < s->nsigs; i++) vw_free(&s->alloc, s->sigs[i]);
+  vw_free(&s->alloc, s->sigs);
+  vw_exec_state_free(s, s->exec);
+  vw_allocator a = s->alloc;         /* s itself is freed with it */
+  vw_free(&a, s);
 }
 
 void vw_interrupt(vw_store *s) {
   atomic_store(&s->interrupt, 1);
 }
 
-void vw_store_adopt(vw_store *s, vw_object *o, void (*destroy)(vw_object *)) {
+void vw_store_adopt(vw_store *s, vw_object *o,
+                    void (*destroy)(vw_store *, vw_object *)) {
   o->destroy = destroy;
   o->next = s->objects;
   s->objects = o;
@@ -66,13 +71,13 @@ uint32_t vw_store_sig(vw_store *s, const vw_functype *t) {
     if (vw_functype_equal(s->sigs[i], t)) return i;
   if (s->nsigs == s->sigcap) {
     uint32_t cap = s->sigcap ? s->sigcap * 2 : 16;
-    vw_functype **n = vw_realloc(s->sigs, cap * sizeof *n);
+    vw_functype **n = vw_realloc(&s->alloc, s->sigs, cap * sizeof *n);
     if (!n) return UINT32_MAX;
     s->sigs = n;
     s->sigcap = cap;
   }
   size_t n = t->nparams + t->nresults;
-  vw_functype *c = vw_malloc(sizeof *c + n);
+  vw_functype *c = vw_malloc(&s->alloc, sizeof *c + n);
   if (!c) return UINT32_MAX;
   c->nparams = t->nparams;
   c->nresults = t->nresults;
@@ -99,11 +104,11 @@ static void budget_give(vw_budget *b, uint64_t n) {
   if (b && n) atomic_fetch_sub(&b->used, n);
 }
 
-static void memory_destroy(vw_object *o) {
+static void memory_destroy(vw_store *s, vw_object *o) {
   vw_memory *m = (vw_memory *)o;
   budget_give(m->budget, m->size);
-  vw_free(m->data);
-  vw_free(m);
+  vw_free(&s->alloc, m->data);
+  vw_free(&s->alloc, m);
 }
 
 /* Creates a memory; NULL if out of memory or min exceeds the store's cap. */
@@ -111,16 +116,20 @@ vw_memory *vw_memory_new(vw_store *s, uint32_t min_pages, uint32_t max_pages,
                          int has_max) {
   uint32_t cap = (uint32_t)(s->cfg.max_memory_bytes / VW_PAGE_SIZE);
   if (min_pages > cap || min_pages > VW_MAX_PAGES) return NULL;
-  vw_memory *m = vw_calloc(1, sizeof *m);
+  vw_memory *m = vw_calloc(&s->alloc, 1, sizeof *m);
   if (!m) return NULL;
   m->size = (uint64_t)min_pages * VW_PAGE_SIZE;
-  if (m->size > SIZE_MAX) { vw_free(m); return NULL; }
-  if (!budget_take(s->cfg.budget, m->size)) { vw_free(m); return NULL; }
+  if (m->size > SIZE_MAX) { vw_free(&s->alloc, m); return NULL; }
+  if (!budget_take(s->cfg.budget, m->size)) {
+    vw_free(&s->alloc, m);
+    return NULL;
+  }
   m->budget = s->cfg.budget;
-  m->data = vw_calloc(1, (size_t)m->size);
+  m->alloc = &s->alloc;
+  m->data = vw_calloc(&s->alloc, 1, (size_t)m->size);
   if (!m->data) {
     budget_give(m->budget, m->size);
-    vw_free(m);
+    vw_free(&s->alloc, m);
     return NULL;
   }
   m->pages = min_pages;
@@ -141,7 +150,7 @@ int64_t vw_memory_grow_impl(vw_memory *m, uint32_t delta) {
   uint64_t nsize = (uint64_t)(old + delta) * VW_PAGE_SIZE;
   if (nsize > SIZE_MAX) return -1;
   if (!budget_take(m->budget, nsize - m->size)) return -1;
-  uint8_t *d = vw_realloc(m->data, (size_t)nsize);
+  uint8_t *d = vw_realloc(m->alloc, m->data, (size_t)nsize);
   if (!d) {
     budget_give(m->budget, nsize - m->size);
     return -1;
@@ -158,20 +167,21 @@ int64_t vw_memory_grow(vw_memory *m, uint32_t delta_pages) {
 }
 
 /* ---- tables ------------------------------------------------------------- */
-static void table_destroy(vw_object *o) {
+static void table_destroy(vw_store *s, vw_object *o) {
   vw_table *t = (vw_table *)o;
-  vw_free(t->elems);
-  vw_free(t);
+  vw_free(&s->alloc, t->elems);
+  vw_free(&s->alloc, t);
 }
 
 static vw_table *table_create(vw_store *s, uint8_t elem, uint32_t min,
                               uint32_t max, int has_max, vw_raw init) {
   uint32_t cap = s->cfg.max_table_elems;
   if (min > cap) return NULL;
-  vw_table *t = vw_calloc(1, sizeof *t);
+  vw_table *t = vw_calloc(&s->alloc, 1, sizeof *t);
   if (!t) return NULL;
-  t->elems = vw_calloc(min ? min : 1, sizeof *t->elems);
-  if (!t->elems) { vw_free(t); return NULL; }
+  t->elems = vw_calloc(&s->alloc, min ? min : 1, sizeof *t->elems);
+  if (!t->elems) { vw_free(&s->alloc, t); return NULL; }
+  t->alloc = &s->alloc;
   for (uint32_t i = 0; i < min; i++) t->elems[i] = init;
   t->size = min;
   t->has_max = has_max ? 1 : 0;
@@ -194,7 +204,7 @@ int64_t vw_table_grow_impl(vw_table *t, uint32_t delta, vw_raw init) {
   if (delta == 0) return old;
   uint64_t n = (uint64_t)old + delta;
   if (n > t->max || n > VW_TABLE_LIMIT) return -1;
-  vw_raw *e = vw_realloc(t->elems, (size_t)n * sizeof *e);
+  vw_raw *e = vw_realloc(t->alloc, t->elems, (size_t)n * sizeof *e);
   if (!e) return -1;
   for (uint64_t i = old; i < n; i++) e[i] = init;
   t->elems = e;
@@ -217,11 +227,11 @@ int vw_table_set(vw_table *t, uint32_t i, vw_raw v) {
 }
 
 /* ---- globals ------------------------------------------------------------ */
-static void plain_destroy(vw_object *o) { vw_free(o); }
+static void plain_destroy(vw_store *s, vw_object *o) { vw_free(&s->alloc, o); }
 
 vw_global *vw_global_new(vw_store *s, vw_valtype type, int mut, vw_raw v) {
   if (!vw_is_val_type((uint8_t)type)) return NULL;
-  vw_global *g = vw_calloc(1, sizeof *g);
+  vw_global *g = vw_calloc(&s->alloc, 1, sizeof *g);
   if (!g) return NULL;
   g->type = (uint8_t)type;
   g->mut = mut ? 1 : 0;
@@ -241,7 +251,7 @@ vw_valtype vw_global_type(const vw_global *g, int *mut) {
 vw_func *vw_func_new_host(vw_store *s, const vw_functype_info *type,
                           vw_host_fn fn, void *ud) {
   size_t n = (size_t)type->nparams + type->nresults;
-  vw_func *f = vw_calloc(1, sizeof *f + n);
+  vw_func *f = vw_calloc(&s->alloc, 1, sizeof *f + n);
   if (!f) return NULL;
   uint8_t *types = (uint8_t *)(f + 1);
   if (type->nparams) memcpy(types, type->params, type->nparams);
@@ -252,7 +262,7 @@ vw_func *vw_func_new_host(vw_store *s, const vw_functype_info *type,
   f->host_type.results = types + type->nparams;
   f->type = &f->host_type;
   f->sig = vw_store_sig(s, f->type);
-  if (f->sig == UINT32_MAX) { vw_free(f); return NULL; }
+  if (f->sig == UINT32_MAX) { vw_free(&s->alloc, f); return NULL; }
   f->host = fn;
   f->host_ud = ud;
   f->index = UINT32_MAX;

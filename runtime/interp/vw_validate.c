@@ -31,10 +31,10 @@
 
 /* frame kinds: the opcode that opened it, or FUNC for the body itself */
 #define OP_FUNC 0x00
-#define OP_BLOCK 0x02
-#define OP_LOOP 0x03
-#define OP_IF 0x04
-#define OP_ELSE 0x05
+#define OP_BLOCK WASM_BLOCK
+#define OP_LOOP WASM_LOOP
+#define OP_IF WASM_IF
+#define OP_ELSE WASM_ELSE
 
 typedef struct ctrl {
   const uint8_t *in, *out;     /* start types (params), end types (results) */
@@ -105,7 +105,7 @@ static bool push(val *v, uint8_t t) {
   if (v->syn) return true;
   if (v->nvals == v->capvals) {
     size_t ncap = v->capvals ? v->capvals * 2 : 256;
-    uint8_t *p = vw_realloc(v->vals, ncap);
+    uint8_t *p = vw_realloc(&v->m->alloc, v->vals, ncap);
     if (!p) return nomem(v);
     v->vals = p;
     v->capvals = ncap;
@@ -170,7 +170,7 @@ static bool push_ctrl(val *v, uint8_t op, const uint8_t *in, uint32_t nin,
   if (v->nctrls == v->capctrls) {
     size_t ncap = v->capctrls ? v->capctrls * 2 : 64;
     if (ncap > SIZE_MAX / sizeof(ctrl)) return nomem(v);
-    ctrl *p = vw_realloc(v->ctrls, ncap * sizeof(ctrl));
+    ctrl *p = vw_realloc(&v->m->alloc, v->ctrls, ncap * sizeof(ctrl));
     if (!p) return nomem(v);
     v->ctrls = p;
     v->capctrls = ncap;
@@ -331,7 +331,8 @@ static vw_status check_exports(val *v) {
   }
   if (m->nexports < 2) return VW_OK;
   /* sort pointers to the exports by name: duplicates end up adjacent */
-  const vw_export **sorted = vw_calloc(m->nexports, sizeof *sorted);
+  const vw_export **sorted =
+      vw_calloc(&m->alloc, m->nexports, sizeof *sorted);
   if (!sorted)
     return vw_fail(v->err, VW_ERR_NOMEM, VW_NO_OFFSET, "out of memory");
   for (uint32_t i = 0; i < m->nexports; i++) sorted[i] = &m->exports[i];
@@ -342,7 +343,7 @@ static vw_status check_exports(val *v) {
       st = fail_at(v, VW_NO_OFFSET, "duplicate export name");
       break;
     }
-  vw_free(sorted);
+  vw_free(&v->m->alloc, sorted);
   return st;
 }
 
@@ -396,7 +397,7 @@ static vw_status check_module(val *v) {
 ** (not in bodies, not the start function). */
 static vw_status collect_refs(val *v) {
   const vw_module *m = v->m;
-  v->refs = vw_calloc((size_t)m->nfuncs / 8 + 1, 1);
+  v->refs = vw_calloc(&v->m->alloc, (size_t)m->nfuncs / 8 + 1, 1);
   if (!v->refs) return vw_fail(v->err, VW_ERR_NOMEM, VW_NO_OFFSET, "out of memory");
   for (uint32_t i = 0; i < m->nglobals - m->nglobal_imports; i++)
     add_ref(v, &m->global_init[i]);
@@ -436,21 +437,21 @@ static void numeric_sig(uint8_t op, uint8_t *a, uint8_t *b, uint8_t *r) {
   };
 #define UN(t, res) (*a = (t), *b = UNK, *r = (res))
 #define BIN(t, res) (*a = (t), *b = (t), *r = (res))
-  if (op == 0x45) UN(VW_I32, VW_I32);
-  else if (op <= 0x4f) BIN(VW_I32, VW_I32);
-  else if (op == 0x50) UN(VW_I64, VW_I32);
-  else if (op <= 0x5a) BIN(VW_I64, VW_I32);
-  else if (op <= 0x60) BIN(VW_F32, VW_I32);
-  else if (op <= 0x66) BIN(VW_F64, VW_I32);
-  else if (op <= 0x69) UN(VW_I32, VW_I32);
-  else if (op <= 0x78) BIN(VW_I32, VW_I32);
-  else if (op <= 0x7b) UN(VW_I64, VW_I64);
-  else if (op <= 0x8a) BIN(VW_I64, VW_I64);
-  else if (op <= 0x91) UN(VW_F32, VW_F32);
-  else if (op <= 0x98) BIN(VW_F32, VW_F32);
-  else if (op <= 0x9f) UN(VW_F64, VW_F64);
-  else if (op <= 0xa6) BIN(VW_F64, VW_F64);
-  else UN(conv[op - 0xa7][0], conv[op - 0xa7][1]);
+  if (op == WASM_I32_EQZ) UN(VW_I32, VW_I32);
+  else if (op <= WASM_I32_GE_U) BIN(VW_I32, VW_I32);
+  else if (op == WASM_I64_EQZ) UN(VW_I64, VW_I32);
+  else if (op <= WASM_I64_GE_U) BIN(VW_I64, VW_I32);
+  else if (op <= WASM_F32_GE) BIN(VW_F32, VW_I32);
+  else if (op <= WASM_F64_GE) BIN(VW_F64, VW_I32);
+  else if (op <= WASM_I32_POPCNT) UN(VW_I32, VW_I32);
+  else if (op <= WASM_I32_ROTR) BIN(VW_I32, VW_I32);
+  else if (op <= WASM_I64_POPCNT) UN(VW_I64, VW_I64);
+  else if (op <= WASM_I64_ROTR) BIN(VW_I64, VW_I64);
+  else if (op <= WASM_F32_SQRT) UN(VW_F32, VW_F32);
+  else if (op <= WASM_F32_COPYSIGN) BIN(VW_F32, VW_F32);
+  else if (op <= WASM_F64_SQRT) UN(VW_F64, VW_F64);
+  else if (op <= WASM_F64_COPYSIGN) BIN(VW_F64, VW_F64);
+  else UN(conv[op - WASM_I32_WRAP_I64][0], conv[op - WASM_I32_WRAP_I64][1]);
 #undef UN
 #undef BIN
 }
@@ -482,26 +483,54 @@ enum { SIMD_ILLEGAL, SIMD_SPECIAL, SIMD_UNARY, SIMD_BINARY, SIMD_TERNARY,
 
 static int simd_shape(uint32_t sub) {
   switch (sub) {
-  case 0x00 ... 0x0d: case 0x0f ... 0x22: case 0x54 ... 0x5d:
+  case WASM_FD_V128_LOAD ... WASM_FD_I8X16_SHUFFLE:
+  case WASM_FD_I8X16_SPLAT ... WASM_FD_F64X2_REPLACE_LANE:
+  case WASM_FD_V128_LOAD8_LANE ... WASM_FD_V128_LOAD64_ZERO:
     return SIMD_SPECIAL;
-  case 0x4d: case 0x5e ... 0x62: case 0x67 ... 0x6a: case 0x74: case 0x75:
-  case 0x7a: case 0x7c ... 0x81: case 0x87 ... 0x8a: case 0x94:
-  case 0xa0: case 0xa1: case 0xa7 ... 0xaa: case 0xc0: case 0xc1:
-  case 0xc7 ... 0xca: case 0xe0: case 0xe1: case 0xe3: case 0xec: case 0xed:
-  case 0xef: case 0xf8 ... 0xff:
+  case WASM_FD_V128_NOT:
+  case WASM_FD_F32X4_DEMOTE_F64X2_ZERO ... WASM_FD_I8X16_POPCNT:
+  case WASM_FD_F32X4_CEIL ... WASM_FD_F32X4_NEAREST: case WASM_FD_F64X2_CEIL:
+  case WASM_FD_F64X2_FLOOR: case WASM_FD_F64X2_TRUNC:
+  case WASM_FD_I16X8_EXTADD_PAIRWISE_I8X16_S ... WASM_FD_I16X8_NEG:
+  case WASM_FD_I16X8_EXTEND_LOW_I8X16_S ... WASM_FD_I16X8_EXTEND_HIGH_I8X16_U:
+  case WASM_FD_F64X2_NEAREST: case WASM_FD_I32X4_ABS: case WASM_FD_I32X4_NEG:
+  case WASM_FD_I32X4_EXTEND_LOW_I16X8_S ... WASM_FD_I32X4_EXTEND_HIGH_I16X8_U:
+  case WASM_FD_I64X2_ABS: case WASM_FD_I64X2_NEG:
+  case WASM_FD_I64X2_EXTEND_LOW_I32X4_S ... WASM_FD_I64X2_EXTEND_HIGH_I32X4_U:
+  case WASM_FD_F32X4_ABS: case WASM_FD_F32X4_NEG: case WASM_FD_F32X4_SQRT:
+  case WASM_FD_F64X2_ABS: case WASM_FD_F64X2_NEG: case WASM_FD_F64X2_SQRT:
+  case WASM_FD_I32X4_TRUNC_SAT_F32X4_S ... WASM_FD_F64X2_CONVERT_LOW_I32X4_U:
     return SIMD_UNARY;
-  case 0x0e: case 0x23 ... 0x4c: case 0x4e ... 0x51: case 0x65: case 0x66:
-  case 0x6e ... 0x73: case 0x76 ... 0x79: case 0x7b: case 0x82: case 0x85:
-  case 0x86: case 0x8e ... 0x93: case 0x95 ... 0x99: case 0x9b ... 0x9f:
-  case 0xae: case 0xb1: case 0xb5 ... 0xba: case 0xbc ... 0xbf: case 0xce:
-  case 0xd1: case 0xd5 ... 0xdf: case 0xe4 ... 0xeb: case 0xf0 ... 0xf7:
+  case WASM_FD_I8X16_SWIZZLE: case WASM_FD_I8X16_EQ ... WASM_FD_F64X2_GE:
+  case WASM_FD_V128_AND ... WASM_FD_V128_XOR:
+  case WASM_FD_I8X16_NARROW_I16X8_S: case WASM_FD_I8X16_NARROW_I16X8_U:
+  case WASM_FD_I8X16_ADD ... WASM_FD_I8X16_SUB_SAT_U:
+  case WASM_FD_I8X16_MIN_S ... WASM_FD_I8X16_MAX_U: case WASM_FD_I8X16_AVGR_U:
+  case WASM_FD_I16X8_Q15MULR_SAT_S: case WASM_FD_I16X8_NARROW_I32X4_S:
+  case WASM_FD_I16X8_NARROW_I32X4_U:
+  case WASM_FD_I16X8_ADD ... WASM_FD_I16X8_SUB_SAT_U:
+  case WASM_FD_I16X8_MUL ... WASM_FD_I16X8_MAX_U:
+  case WASM_FD_I16X8_AVGR_U ... WASM_FD_I16X8_EXTMUL_HIGH_I8X16_U:
+  case WASM_FD_I32X4_ADD: case WASM_FD_I32X4_SUB:
+  case WASM_FD_I32X4_MUL ... WASM_FD_I32X4_DOT_I16X8_S:
+  case WASM_FD_I32X4_EXTMUL_LOW_I16X8_S ... WASM_FD_I32X4_EXTMUL_HIGH_I16X8_U:
+  case WASM_FD_I64X2_ADD: case WASM_FD_I64X2_SUB:
+  case WASM_FD_I64X2_MUL ... WASM_FD_I64X2_EXTMUL_HIGH_I32X4_U:
+  case WASM_FD_F32X4_ADD ... WASM_FD_F32X4_PMAX:
+  case WASM_FD_F64X2_ADD ... WASM_FD_F64X2_PMAX:
     return SIMD_BINARY;
-  case 0x52:
+  case WASM_FD_V128_BITSELECT:
     return SIMD_TERNARY;
-  case 0x53: case 0x63: case 0x64: case 0x83: case 0x84: case 0xa3: case 0xa4:
-  case 0xc3: case 0xc4:
+  case WASM_FD_V128_ANY_TRUE: case WASM_FD_I8X16_ALL_TRUE:
+  case WASM_FD_I8X16_BITMASK: case WASM_FD_I16X8_ALL_TRUE:
+  case WASM_FD_I16X8_BITMASK: case WASM_FD_I32X4_ALL_TRUE:
+  case WASM_FD_I32X4_BITMASK: case WASM_FD_I64X2_ALL_TRUE:
+  case WASM_FD_I64X2_BITMASK:
     return SIMD_TEST;
-  case 0x6b ... 0x6d: case 0x8b ... 0x8d: case 0xab ... 0xad: case 0xcb ... 0xcd:
+  case WASM_FD_I8X16_SHL ... WASM_FD_I8X16_SHR_U:
+  case WASM_FD_I16X8_SHL ... WASM_FD_I16X8_SHR_U:
+  case WASM_FD_I32X4_SHL ... WASM_FD_I32X4_SHR_U:
+  case WASM_FD_I64X2_SHL ... WASM_FD_I64X2_SHR_U:
     return SIMD_SHIFT;
   default:
     return SIMD_ILLEGAL;
@@ -514,6 +543,76 @@ static bool lane(body *b, unsigned lanes) {
   if (!vw_read_u8(&b->r, &l)) return false;
   if (l >= lanes) return invalid(b->v, "invalid lane index");
   return true;
+}
+
+/* Lane access: splat, extract_lane, replace_lane. */
+static bool simd_lanes(body *b, uint32_t sub) {
+  val *v = b->v;
+  /* lanes of extract/replace, and their scalar type */
+  static const uint8_t lane_count[14] = {16, 16, 16, 8, 8, 8, 4, 4, 2, 2,
+                                         4, 4, 2, 2};
+  static const uint8_t lane_type[14] = {
+    VW_I32, VW_I32, VW_I32, VW_I32, VW_I32, VW_I32, VW_I32, VW_I32,
+    VW_I64, VW_I64, VW_F32, VW_F32, VW_F64, VW_F64};
+  static const uint8_t splat_type[6] = {VW_I32, VW_I32, VW_I32, VW_I64,
+                                        VW_F32, VW_F64};
+  if (sub <= WASM_FD_F64X2_SPLAT)
+    return pop_expect(v, splat_type[sub - WASM_FD_I8X16_SPLAT]) &&
+           push(v, VW_V128);
+  unsigned k = sub - WASM_FD_I8X16_EXTRACT_LANE_S;
+  if (!lane(b, lane_count[k])) return false;
+  /* i8x16 and i16x8 have _s and _u extracts then replace; the wider
+  ** shapes have one extract then replace */
+  bool replace = k == 2 || k == 5 || (k >= 6 && (k & 1));
+  if (replace)
+    return pop_expect(v, lane_type[k]) && pop_expect(v, VW_V128) &&
+           push(v, VW_V128);
+  return pop_expect(v, VW_V128) && push(v, lane_type[k]);
+}
+
+/* The SIMD instructions with immediates: memory accesses, v128.const,
+** i8x16.shuffle and the lane ops. */
+static bool simd_special(body *b, uint32_t sub) {
+  val *v = b->v;
+  /* natural alignment (log2) of the plain loads v128.load..load64_splat */
+  static const uint8_t load_align[11] = {4, 3, 3, 3, 3, 3, 3, 0, 1, 2, 3};
+  if (sub <= WASM_FD_V128_LOAD64_SPLAT) {
+    if (!memarg(b, load_align[sub])) return false;
+    return pop_expect(v, VW_I32) && push(v, VW_V128);
+  }
+  if (sub == WASM_FD_V128_STORE) {
+    if (!memarg(b, 4)) return false;
+    return pop_expect(v, VW_V128) && pop_expect(v, VW_I32);
+  }
+  if (sub == WASM_FD_V128_CONST) {
+    const uint8_t *bytes;
+    if (!vw_read_bytes(&b->r, 16, &bytes)) return false;
+    return push(v, VW_V128);
+  }
+  if (sub == WASM_FD_I8X16_SHUFFLE) {
+    bool bad = false;
+    for (int i = 0; i < 16; i++) {
+      uint8_t l;
+      if (!vw_read_u8(&b->r, &l)) return false;
+      bad |= l >= 32;
+    }
+    if (bad && !invalid(v, "invalid lane index")) return false;
+    return pop_expect(v, VW_V128) && pop_expect(v, VW_V128) && push(v, VW_V128);
+  }
+  if (sub >= WASM_FD_I8X16_SPLAT && sub <= WASM_FD_F64X2_REPLACE_LANE)
+    return simd_lanes(b, sub);
+  if (sub >= WASM_FD_V128_LOAD8_LANE && sub <= WASM_FD_V128_STORE64_LANE) {
+    unsigned sz = (sub - WASM_FD_V128_LOAD8_LANE) & 3;   /* log2 bytes */
+    if (!memarg(b, sz)) return false;
+    if (!lane(b, 16u >> sz)) return false;
+    if (sub <= WASM_FD_V128_LOAD64_LANE)
+      return pop_expect(v, VW_V128) && pop_expect(v, VW_I32) &&
+             push(v, VW_V128);
+    return pop_expect(v, VW_V128) && pop_expect(v, VW_I32);
+  }
+  /* v128.load32_zero, v128.load64_zero */
+  if (!memarg(b, sub == WASM_FD_V128_LOAD32_ZERO ? 2 : 3)) return false;
+  return pop_expect(v, VW_I32) && push(v, VW_V128);
 }
 
 /* The 0xfd prefix: the fixed-width SIMD instructions of WebAssembly 2.0. */
@@ -534,68 +633,10 @@ static bool prefix_fd(body *b) {
   case SIMD_SHIFT:
     return pop_expect(v, VW_I32) && pop_expect(v, VW_V128) && push(v, VW_V128);
   case SIMD_SPECIAL:
-    break;
+    return simd_special(b, sub);
   default:
     return malformed(v, v->at, "illegal opcode");
   }
-  /* natural alignment (log2) of the plain loads 0x00..0x0a */
-  static const uint8_t load_align[11] = {4, 3, 3, 3, 3, 3, 3, 0, 1, 2, 3};
-  /* lanes of extract/replace 0x15..0x22, and their scalar type */
-  static const uint8_t lane_count[14] = {16, 16, 16, 8, 8, 8, 4, 4, 2, 2,
-                                         4, 4, 2, 2};
-  static const uint8_t lane_type[14] = {
-    VW_I32, VW_I32, VW_I32, VW_I32, VW_I32, VW_I32, VW_I32, VW_I32,
-    VW_I64, VW_I64, VW_F32, VW_F32, VW_F64, VW_F64};
-  static const uint8_t splat_type[6] = {VW_I32, VW_I32, VW_I32, VW_I64,
-                                        VW_F32, VW_F64};
-  if (sub <= 0x0a) {                               /* v128.load* */
-    if (!memarg(b, load_align[sub])) return false;
-    return pop_expect(v, VW_I32) && push(v, VW_V128);
-  }
-  if (sub == 0x0b) {                               /* v128.store */
-    if (!memarg(b, 4)) return false;
-    return pop_expect(v, VW_V128) && pop_expect(v, VW_I32);
-  }
-  if (sub == 0x0c) {                               /* v128.const */
-    const uint8_t *bytes;
-    if (!vw_read_bytes(&b->r, 16, &bytes)) return false;
-    return push(v, VW_V128);
-  }
-  if (sub == 0x0d) {                               /* i8x16.shuffle */
-    bool bad = false;
-    for (int i = 0; i < 16; i++) {
-      uint8_t l;
-      if (!vw_read_u8(&b->r, &l)) return false;
-      bad |= l >= 32;
-    }
-    if (bad && !invalid(v, "invalid lane index")) return false;
-    return pop_expect(v, VW_V128) && pop_expect(v, VW_V128) && push(v, VW_V128);
-  }
-  if (sub >= 0x0f && sub <= 0x14)                  /* splat */
-    return pop_expect(v, splat_type[sub - 0x0f]) && push(v, VW_V128);
-  if (sub >= 0x15 && sub <= 0x22) {                /* extract/replace lane */
-    unsigned k = sub - 0x15;
-    if (!lane(b, lane_count[k])) return false;
-    /* i8x16 and i16x8 have _s and _u extracts then replace; the wider
-    ** shapes have one extract then replace */
-    bool replace = k == 2 || k == 5 || (k >= 6 && (k & 1));
-    if (replace)
-      return pop_expect(v, lane_type[k]) && pop_expect(v, VW_V128) &&
-             push(v, VW_V128);
-    return pop_expect(v, VW_V128) && push(v, lane_type[k]);
-  }
-  if (sub >= 0x54 && sub <= 0x5b) {                /* load/store lane */
-    unsigned sz = (sub - 0x54) & 3;                /* log2 bytes */
-    if (!memarg(b, sz)) return false;
-    if (!lane(b, 16u >> sz)) return false;
-    if (sub <= 0x57)
-      return pop_expect(v, VW_V128) && pop_expect(v, VW_I32) &&
-             push(v, VW_V128);
-    return pop_expect(v, VW_V128) && pop_expect(v, VW_I32);
-  }
-  /* 0x5c, 0x5d: v128.load32_zero, v128.load64_zero */
-  if (!memarg(b, sub == 0x5c ? 2 : 3)) return false;
-  return pop_expect(v, VW_I32) && push(v, VW_V128);
 }
 
 /* Reads a memarg whose natural alignment is 2^natural and checks memory 0
@@ -620,7 +661,7 @@ static bool blocktype(body *b, const uint8_t **in, uint32_t *nin,
   *nin = *nout = 0;
   if (b->r.p >= b->r.end) return vw_reader_fail(&b->r, "unexpected end");
   uint8_t first = *b->r.p;
-  if (first == 0x40) { b->r.p++; return true; }
+  if (first == WASM_BLOCKTYPE_EMPTY) { b->r.p++; return true; }
   if (vw_is_val_type(first)) {
     b->r.p++;
     *out = valtype_list(first);
@@ -683,122 +724,113 @@ static const vw_elem *elem_at(body *b, uint32_t idx, bool *ok) {
   return NULL;
 }
 
+/* Pops the three i32 operands of the bulk memory and table ops. */
+static bool pop3_i32(val *v) {
+  return pop_expect(v, VW_I32) && pop_expect(v, VW_I32) &&
+         pop_expect(v, VW_I32);
+}
+
+/* memory.init, data.drop, memory.copy, memory.fill */
+static bool bulk_memory(body *b, uint32_t sub) {
+  val *v = b->v;
+  const vw_module *m = v->m;
+  uint32_t x;
+  if (sub == WASM_FC_MEMORY_COPY || sub == WASM_FC_MEMORY_FILL) {
+    if (!zero_byte(b)) return false;
+    if (sub == WASM_FC_MEMORY_COPY && !zero_byte(b)) return false;
+    if (m->nmems == 0 && !invalid(v, "unknown memory 0")) return false;
+    return pop3_i32(v);
+  }
+  if (!vw_read_u32(&b->r, &x)) return false;
+  if (sub == WASM_FC_MEMORY_INIT && !zero_byte(b)) return false;
+  /* Without a data count section the binary is malformed; but text
+  ** tools (wat2wasm) omit the section when there are no data segments,
+  ** and then the index is simply unknown, as the spec tests expect. */
+  if (!m->has_datacount && m->ndatas > 0) {
+    return malformed(v, v->at, "data count section required");
+  }
+  if (sub == WASM_FC_MEMORY_INIT && m->nmems == 0 &&
+      !invalid(v, "unknown memory 0"))
+    return false;
+  if (x >= (m->has_datacount ? m->datacount : 0) &&
+      !invalid(v, "unknown data segment %u", x))
+    return false;
+  if (sub == WASM_FC_DATA_DROP) return true;
+  return pop3_i32(v);
+}
+
+/* table.init, elem.drop, table.copy, table.grow, table.size, table.fill */
+static bool table_op(body *b, uint32_t sub) {
+  val *v = b->v;
+  vw_reader *r = &b->r;
+  uint32_t x, y;
+  bool ok;
+  if (sub == WASM_FC_TABLE_INIT || sub == WASM_FC_TABLE_COPY) {
+    /* table.init elem table; table.copy dst src */
+    if (!vw_read_u32(r, &x) || !vw_read_u32(r, &y)) return false;
+    const vw_tabletype *t = table_at(b, sub == WASM_FC_TABLE_INIT ? y : x, &ok);
+    if (!ok) return false;
+    uint8_t other = UNK;
+    if (sub == WASM_FC_TABLE_INIT) {
+      const vw_elem *e = elem_at(b, x, &ok);
+      if (!ok) return false;
+      if (e) other = e->elemtype;
+    } else {
+      const vw_tabletype *ty = table_at(b, y, &ok);
+      if (!ok) return false;
+      if (ty) other = ty->elemtype;
+    }
+    if (t && other != UNK && t->elemtype != other && !mismatch(v)) return false;
+    return pop3_i32(v);
+  }
+  if (!vw_read_u32(r, &x)) return false;
+  if (sub == WASM_FC_ELEM_DROP) {
+    elem_at(b, x, &ok);
+    return ok;
+  }
+  const vw_tabletype *t = table_at(b, x, &ok);
+  if (!ok) return false;
+  uint8_t et = t ? t->elemtype : UNK;
+  if (sub == WASM_FC_TABLE_GROW)
+    return pop_expect(v, VW_I32) && pop_expect(v, et) && push(v, VW_I32);
+  if (sub == WASM_FC_TABLE_SIZE) return push(v, VW_I32);
+  return pop_expect(v, VW_I32) && pop_expect(v, et) && pop_expect(v, VW_I32);
+}
+
 /* The 0xfc prefix: saturating truncation, bulk memory and table ops. */
 static bool prefix_fc(body *b) {
   val *v = b->v;
-  const vw_module *m = v->m;
-  vw_reader *r = &b->r;
   uint32_t sub;
-  bool ok;
-  if (!vw_read_u32(r, &sub)) return false;
-  if (sub <= 7) {
+  if (!vw_read_u32(&b->r, &sub)) return false;
+  switch (sub) {
+  case WASM_FC_I32_TRUNC_SAT_F32_S ... WASM_FC_I64_TRUNC_SAT_F64_U: {
     static const uint8_t from[8] = {VW_F32, VW_F32, VW_F64, VW_F64,
                                     VW_F32, VW_F32, VW_F64, VW_F64};
-    return pop_expect(v, from[sub]) && push(v, sub < 4 ? VW_I32 : VW_I64);
+    return pop_expect(v, from[sub]) &&
+           push(v, sub <= WASM_FC_I32_TRUNC_SAT_F64_U ? VW_I32 : VW_I64);
   }
-  uint32_t x, y;
-  switch (sub) {
-  case 8:                                          /* memory.init */
-  case 9:                                          /* data.drop */
-    if (!vw_read_u32(r, &x)) return false;
-    if (sub == 8 && !zero_byte(b)) return false;
-    /* Without a data count section the binary is malformed; but text
-    ** tools (wat2wasm) omit the section when there are no data segments,
-    ** and then the index is simply unknown, as the spec tests expect. */
-    if (!m->has_datacount && m->ndatas > 0) {
-      return malformed(v, v->at, "data count section required");
-    }
-    if (sub == 8 && m->nmems == 0 && !invalid(v, "unknown memory 0"))
-      return false;
-    if (x >= (m->has_datacount ? m->datacount : 0) &&
-        !invalid(v, "unknown data segment %u", x))
-      return false;
-    if (sub == 9) return true;
-    return pop_expect(v, VW_I32) && pop_expect(v, VW_I32) &&
-           pop_expect(v, VW_I32);
-  case 10:                                         /* memory.copy */
-  case 11:                                         /* memory.fill */
-    if (!zero_byte(b)) return false;
-    if (sub == 10 && !zero_byte(b)) return false;
-    if (m->nmems == 0 && !invalid(v, "unknown memory 0")) return false;
-    return pop_expect(v, VW_I32) && pop_expect(v, VW_I32) &&
-           pop_expect(v, VW_I32);
-  case 12: {                                       /* table.init x y */
-    if (!vw_read_u32(r, &x) || !vw_read_u32(r, &y)) return false;
-    const vw_tabletype *t = table_at(b, y, &ok);
-    if (!ok) return false;
-    const vw_elem *e = elem_at(b, x, &ok);
-    if (!ok) return false;
-    if (t && e && t->elemtype != e->elemtype && !mismatch(v)) return false;
-    return pop_expect(v, VW_I32) && pop_expect(v, VW_I32) &&
-           pop_expect(v, VW_I32);
-  }
-  case 13:                                         /* elem.drop */
-    if (!vw_read_u32(r, &x)) return false;
-    elem_at(b, x, &ok);
-    return ok;
-  case 14: {                                       /* table.copy x y */
-    if (!vw_read_u32(r, &x) || !vw_read_u32(r, &y)) return false;
-    const vw_tabletype *tx = table_at(b, x, &ok);
-    if (!ok) return false;
-    const vw_tabletype *ty = table_at(b, y, &ok);
-    if (!ok) return false;
-    if (tx && ty && tx->elemtype != ty->elemtype && !mismatch(v)) return false;
-    return pop_expect(v, VW_I32) && pop_expect(v, VW_I32) &&
-           pop_expect(v, VW_I32);
-  }
-  case 15:                                         /* table.grow */
-  case 16:                                         /* table.size */
-  case 17: {                                       /* table.fill */
-    if (!vw_read_u32(r, &x)) return false;
-    const vw_tabletype *t = table_at(b, x, &ok);
-    if (!ok) return false;
-    uint8_t et = t ? t->elemtype : UNK;
-    if (sub == 15)
-      return pop_expect(v, VW_I32) && pop_expect(v, et) && push(v, VW_I32);
-    if (sub == 16) return push(v, VW_I32);
-    return pop_expect(v, VW_I32) && pop_expect(v, et) && pop_expect(v, VW_I32);
-  }
+  case WASM_FC_MEMORY_INIT: case WASM_FC_DATA_DROP: case WASM_FC_MEMORY_COPY:
+  case WASM_FC_MEMORY_FILL:
+    return bulk_memory(b, sub);
+  case WASM_FC_TABLE_INIT ... WASM_FC_TABLE_FILL:
+    return table_op(b, sub);
   default:
     return malformed(v, v->at, "illegal opcode");
   }
 }
 
-/* Validates one instruction; sets *done at the body's final `end`.
-** Returns false when it fails: a decoding error is left in the reader (the
-** caller reports it), any other error is already in v->err. */
-static bool instr(body *b, uint8_t op, bool *done) {
+/* block, loop, if, else, end; sets *done at the body's final `end`. */
+static bool control(body *b, uint8_t op, bool *done) {
   val *v = b->v;
-  const vw_module *m = v->m;
-  vw_reader *r = &b->r;
-  uint32_t x;
-  bool ok;
-#define RD(e) do { if (!(e)) return false; } while (0)
-  switch (op) {
-  case 0x00:                                       /* unreachable */
-    set_unreachable(v);
-    return true;
-  case 0x01:                                       /* nop */
-    return true;
-  case OP_BLOCK:
-  case OP_LOOP:
-  case OP_IF: {
-    const uint8_t *in, *out;
-    uint32_t nin, nout;
-    if (!blocktype(b, &in, &nin, &out, &nout)) return false;
-    if (op == OP_IF && !pop_expect(v, VW_I32)) return false;
-    return pop_vals(v, in, nin) && push_ctrl(v, op, in, nin, out, nout);
-  }
-  case OP_ELSE: {
-    ctrl c;
+  ctrl c;
+  if (op == WASM_ELSE) {
     /* the spec's decoder ends a block's body at `else` and then wants
     ** `end`, so a stray `else` is a decoding error */
     if (v->ctrls[v->nctrls - 1].op != OP_IF)
       return malformed(v, v->at, "END opcode expected");
     return pop_ctrl(v, &c) && push_ctrl(v, OP_ELSE, c.in, c.nin, c.out, c.nout);
   }
-  case 0x0b: {                                     /* end */
-    ctrl c;
+  if (op == WASM_END) {
     if (!pop_ctrl(v, &c)) return false;
     /* an if without else has an implicit empty else: params = results */
     if (c.op == OP_IF && !v->syn &&
@@ -807,184 +839,247 @@ static bool instr(body *b, uint8_t op, bool *done) {
     if (v->nctrls == 0) { *done = true; return true; }
     return push_vals(v, c.out, c.nout);
   }
-  case 0x0c:                                       /* br */
-  case 0x0d: {                                     /* br_if */
-    RD(vw_read_u32(r, &x));
+  const uint8_t *in, *out;
+  uint32_t nin, nout;
+  if (!blocktype(b, &in, &nin, &out, &nout)) return false;
+  if (op == WASM_IF && !pop_expect(v, VW_I32)) return false;
+  return pop_vals(v, in, nin) && push_ctrl(v, op, in, nin, out, nout);
+}
+
+/* br_table: the default label decides the arity, but comes last: the
+** targets are skipped once to find it, then checked against it. */
+static bool br_table(body *b) {
+  val *v = b->v;
+  vw_reader *r = &b->r;
+  uint32_t n, dflt, x;
+  bool ok;
+  if (!vw_read_u32(r, &n)) return false;
+  vw_reader targets = *r;
+  for (uint32_t i = 0; i < n; i++)
+    if (!vw_read_u32(r, &x)) return false;
+  if (!vw_read_u32(r, &dflt)) return false;
+  if (!pop_expect(v, VW_I32)) return false;
+  const ctrl *dc = label_at(v, dflt, &ok);
+  if (!ok) return false;
+  const uint8_t *dts = NULL;
+  uint32_t dn = 0;
+  if (dc) label_types(dc, &dts, &dn);
+  for (uint32_t i = 0; i < n; i++) {
+    x = 0;
+    vw_read_u32(&targets, &x);            /* read successfully above */
     const ctrl *c = label_at(v, x, &ok);
     if (!ok) return false;
-    if (!c) return true;
+    if (!c || !dc) continue;
     const uint8_t *ts;
-    uint32_t n;
-    label_types(c, &ts, &n);
-    if (op == 0x0c) {
-      if (!pop_vals(v, ts, n)) return false;
-      set_unreachable(v);
-      return true;
-    }
-    return pop_expect(v, VW_I32) && pop_vals(v, ts, n) && push_vals(v, ts, n);
+    uint32_t tn;
+    label_types(c, &ts, &tn);
+    if (tn != dn && !mismatch(v)) return false;
+    if (!peek_vals(v, ts, tn)) return false;
   }
-  case 0x0e: {                                     /* br_table */
-    uint32_t n, dflt;
-    RD(vw_read_u32(r, &n));
-    /* the default label decides the arity, but comes last: skip the
-    ** targets once to find it, then check them */
-    vw_reader targets = *r;
-    for (uint32_t i = 0; i < n; i++) RD(vw_read_u32(r, &x));
-    RD(vw_read_u32(r, &dflt));
-    if (!pop_expect(v, VW_I32)) return false;
-    const ctrl *dc = label_at(v, dflt, &ok);
-    if (!ok) return false;
-    const uint8_t *dts = NULL;
-    uint32_t dn = 0;
-    if (dc) label_types(dc, &dts, &dn);
-    for (uint32_t i = 0; i < n; i++) {
-      x = 0;
-      vw_read_u32(&targets, &x);          /* read successfully above */
-      const ctrl *c = label_at(v, x, &ok);
-      if (!ok) return false;
-      if (!c || !dc) continue;
-      const uint8_t *ts;
-      uint32_t tn;
-      label_types(c, &ts, &tn);
-      if (tn != dn && !mismatch(v)) return false;
-      if (!peek_vals(v, ts, tn)) return false;
-    }
-    if (dc && !pop_vals(v, dts, dn)) return false;
+  if (dc && !pop_vals(v, dts, dn)) return false;
+  set_unreachable(v);
+  return true;
+}
+
+/* unreachable, br, br_if, br_table, return */
+static bool branch(body *b, uint8_t op) {
+  val *v = b->v;
+  uint32_t x;
+  bool ok;
+  if (op == WASM_UNREACHABLE) {
     set_unreachable(v);
     return true;
   }
-  case 0x0f:                                       /* return */
+  if (op == WASM_BR_TABLE) return br_table(b);
+  if (op == WASM_RETURN) {
     if (b->ft && !pop_vals(v, b->ft->results, b->ft->nresults)) return false;
     set_unreachable(v);
     return true;
-  case 0x10: {                                     /* call */
-    RD(vw_read_u32(r, &x));
+  }
+  if (!vw_read_u32(&b->r, &x)) return false;
+  const ctrl *c = label_at(v, x, &ok);
+  if (!ok) return false;
+  if (!c) return true;
+  const uint8_t *ts;
+  uint32_t n;
+  label_types(c, &ts, &n);
+  if (op == WASM_BR) {
+    if (!pop_vals(v, ts, n)) return false;
+    set_unreachable(v);
+    return true;
+  }
+  return pop_expect(v, VW_I32) && pop_vals(v, ts, n) && push_vals(v, ts, n);
+}
+
+/* call x, call_indirect y x */
+static bool call(body *b, uint8_t op) {
+  val *v = b->v;
+  const vw_module *m = v->m;
+  uint32_t x, y;
+  bool ok;
+  if (op == WASM_CALL) {
+    if (!vw_read_u32(&b->r, &x)) return false;
     const vw_functype *t = func_type_at(m, x);
     if (!t) return invalid(v, "unknown function %u", x);
     return pop_vals(v, t->params, t->nparams) &&
            push_vals(v, t->results, t->nresults);
   }
-  case 0x11: {                                     /* call_indirect y x */
-    uint32_t y;
-    RD(vw_read_u32(r, &y));
-    RD(vw_read_u32(r, &x));
-    const vw_tabletype *tt = table_at(b, x, &ok);
-    if (!ok) return false;
-    if (tt && tt->elemtype != VW_FUNCREF && !mismatch(v)) return false;
-    const vw_functype *t = type_at(m, y);
-    if (!t) return invalid(v, "unknown type %u", y);
-    return pop_expect(v, VW_I32) && pop_vals(v, t->params, t->nparams) &&
-           push_vals(v, t->results, t->nresults);
-  }
-  case 0x1a: {                                     /* drop */
-    uint8_t t;
-    return pop(v, &t);
-  }
-  case 0x1b: {                                     /* select */
-    uint8_t t1, t2;
+  if (!vw_read_u32(&b->r, &y) || !vw_read_u32(&b->r, &x)) return false;
+  const vw_tabletype *tt = table_at(b, x, &ok);
+  if (!ok) return false;
+  if (tt && tt->elemtype != VW_FUNCREF && !mismatch(v)) return false;
+  const vw_functype *t = type_at(m, y);
+  if (!t) return invalid(v, "unknown type %u", y);
+  return pop_expect(v, VW_I32) && pop_vals(v, t->params, t->nparams) &&
+         push_vals(v, t->results, t->nresults);
+}
+
+/* drop, select, select t* */
+static bool parametric(body *b, uint8_t op) {
+  val *v = b->v;
+  vw_reader *r = &b->r;
+  uint8_t t1, t2;
+  if (op == WASM_DROP) return pop(v, &t1);
+  if (op == WASM_SELECT) {
     if (!pop_expect(v, VW_I32) || !pop(v, &t1) || !pop(v, &t2)) return false;
     /* without a type immediate only numeric and vector operands */
     if (vw_is_ref_type(t1) || vw_is_ref_type(t2)) return mismatch(v);
     if (t1 != t2 && t1 != UNK && t2 != UNK) return mismatch(v);
     return push(v, t1 == UNK ? t2 : t1);
   }
-  case 0x1c: {                                     /* select t* */
-    uint32_t n;
-    uint8_t t = UNK, tk;
-    RD(vw_read_u32(r, &n));
-    for (uint32_t i = 0; i < n; i++) {
-      RD(vw_read_u8(r, &tk));
-      if (!vw_is_val_type(tk)) {
-        r->p--;
-        RD(vw_reader_fail(r, "malformed value type"));
-      }
-      t = tk;
+  uint32_t n;
+  uint8_t t = UNK, tk;
+  if (!vw_read_u32(r, &n)) return false;
+  for (uint32_t i = 0; i < n; i++) {
+    if (!vw_read_u8(r, &tk)) return false;
+    if (!vw_is_val_type(tk)) {
+      r->p--;
+      return vw_reader_fail(r, "malformed value type");
     }
-    if (n != 1) return invalid(v, "invalid result arity");
-    return pop_expect(v, VW_I32) && pop_expect(v, t) && pop_expect(v, t) &&
-           push(v, t);
+    t = tk;
   }
-  case 0x20:                                       /* local.get */
-  case 0x21:                                       /* local.set */
-  case 0x22: {                                     /* local.tee */
-    RD(vw_read_u32(r, &x));
+  if (n != 1) return invalid(v, "invalid result arity");
+  return pop_expect(v, VW_I32) && pop_expect(v, t) && pop_expect(v, t) &&
+         push(v, t);
+}
+
+/* local.get/set/tee, global.get/set */
+static bool variable(body *b, uint8_t op) {
+  val *v = b->v;
+  uint32_t x;
+  bool ok;
+  if (!vw_read_u32(&b->r, &x)) return false;
+  if (op <= WASM_LOCAL_TEE) {
     uint8_t t = local_type(b, x, &ok);
     if (!ok) return false;
-    if (op == 0x20) return push(v, t);
+    if (op == WASM_LOCAL_GET) return push(v, t);
     if (!pop_expect(v, t)) return false;
-    return op == 0x21 || push(v, t);
+    return op == WASM_LOCAL_SET || push(v, t);
   }
-  case 0x23:                                       /* global.get */
-  case 0x24: {                                     /* global.set */
-    RD(vw_read_u32(r, &x));
-    const vw_globaltype *g = global_at(b, x, &ok);
-    if (!ok) return false;
-    if (!g) return true;
-    if (op == 0x23) return push(v, g->type);
-    if (!g->mut) return invalid(v, "global is immutable");
-    return pop_expect(v, g->type);
-  }
-  case 0x25:                                       /* table.get */
-  case 0x26: {                                     /* table.set */
-    RD(vw_read_u32(r, &x));
-    const vw_tabletype *t = table_at(b, x, &ok);
-    if (!ok) return false;
-    uint8_t et = t ? t->elemtype : UNK;
-    if (op == 0x25) return pop_expect(v, VW_I32) && push(v, et);
-    return pop_expect(v, et) && pop_expect(v, VW_I32);
-  }
-  case 0x3f:                                       /* memory.size */
-  case 0x40:                                       /* memory.grow */
-    if (!zero_byte(b)) return false;
-    if (m->nmems == 0 && !invalid(v, "unknown memory 0")) return false;
-    if (op == 0x40 && !pop_expect(v, VW_I32)) return false;
-    return push(v, VW_I32);
-  case 0x41: { int32_t c; RD(vw_read_s32(r, &c)); return push(v, VW_I32); }
-  case 0x42: { int64_t c; RD(vw_read_s64(r, &c)); return push(v, VW_I64); }
-  case 0x43: { uint32_t c; RD(vw_read_f32(r, &c)); return push(v, VW_F32); }
-  case 0x44: { uint64_t c; RD(vw_read_f64(r, &c)); return push(v, VW_F64); }
-  case 0xd0: {                                     /* ref.null t */
-    uint8_t t;
-    RD(vw_read_u8(r, &t));
+  const vw_globaltype *g = global_at(b, x, &ok);
+  if (!ok) return false;
+  if (!g) return true;
+  if (op == WASM_GLOBAL_GET) return push(v, g->type);
+  if (!g->mut) return invalid(v, "global is immutable");
+  return pop_expect(v, g->type);
+}
+
+/* table.get, table.set, ref.null, ref.is_null, ref.func */
+static bool table_ref(body *b, uint8_t op) {
+  val *v = b->v;
+  vw_reader *r = &b->r;
+  uint32_t x;
+  uint8_t t;
+  bool ok;
+  if (op == WASM_REF_NULL) {
+    if (!vw_read_u8(r, &t)) return false;
     if (!vw_is_ref_type(t)) {
       r->p--;
-      RD(vw_reader_fail(r, "malformed reference type"));
+      return vw_reader_fail(r, "malformed reference type");
     }
     return push(v, t);
   }
-  case 0xd1: {                                     /* ref.is_null */
-    uint8_t t;
+  if (op == WASM_REF_IS_NULL) {
     if (!pop(v, &t)) return false;
     if (t != UNK && !vw_is_ref_type(t)) return mismatch(v);
     return push(v, VW_I32);
   }
-  case 0xd2:                                       /* ref.func */
-    RD(vw_read_u32(r, &x));
-    if (x >= m->nfuncs) return invalid(v, "unknown function %u", x);
+  if (!vw_read_u32(r, &x)) return false;
+  if (op == WASM_REF_FUNC) {
+    if (x >= v->m->nfuncs) return invalid(v, "unknown function %u", x);
     if (!v->syn && !has_ref(v, x))
       return invalid(v, "undeclared function reference");
     return push(v, VW_FUNCREF);
-  case 0xfc:
-    return prefix_fc(b);
-  case 0xfd:
-    return prefix_fd(b);
-  default:
-    break;
   }
-  if (op >= 0x28 && op <= 0x3e) {                  /* loads and stores */
-    unsigned k = op - 0x28;
-    if (!memarg(b, mem_align[k])) return false;
-    if (op <= 0x35) return pop_expect(v, VW_I32) && push(v, mem_type[k]);
-    return pop_expect(v, mem_type[k]) && pop_expect(v, VW_I32);
+  const vw_tabletype *tt = table_at(b, x, &ok);
+  if (!ok) return false;
+  uint8_t et = tt ? tt->elemtype : UNK;
+  if (op == WASM_TABLE_GET) return pop_expect(v, VW_I32) && push(v, et);
+  return pop_expect(v, et) && pop_expect(v, VW_I32);
+}
+
+/* loads, stores, memory.size, memory.grow */
+static bool memory(body *b, uint8_t op) {
+  val *v = b->v;
+  if (op == WASM_MEMORY_SIZE || op == WASM_MEMORY_GROW) {
+    if (!zero_byte(b)) return false;
+    if (v->m->nmems == 0 && !invalid(v, "unknown memory 0")) return false;
+    if (op == WASM_MEMORY_GROW && !pop_expect(v, VW_I32)) return false;
+    return push(v, VW_I32);
   }
-  if (op >= 0x45 && op <= 0xc4) {                  /* numeric */
-    uint8_t a, bt, res;
-    numeric_sig(op, &a, &bt, &res);
-    if (bt != UNK && !pop_expect(v, bt)) return false;
-    return pop_expect(v, a) && push(v, res);
+  unsigned k = op - WASM_I32_LOAD;
+  if (!memarg(b, mem_align[k])) return false;
+  if (op <= WASM_I64_LOAD32_U)
+    return pop_expect(v, VW_I32) && push(v, mem_type[k]);
+  return pop_expect(v, mem_type[k]) && pop_expect(v, VW_I32);
+}
+
+/* the constants and the numeric instructions */
+static bool numeric(body *b, uint8_t op) {
+  val *v = b->v;
+  vw_reader *r = &b->r;
+  switch (op) {               /* the immediates are only read */
+  case WASM_I32_CONST: case WASM_I64_CONST: {
+    int64_t k;
+    return vw_read_sleb(r, op == WASM_I32_CONST ? 32 : 64, &k) &&
+           push(v, op == WASM_I32_CONST ? VW_I32 : VW_I64);
   }
-  return malformed(v, v->at, "illegal opcode");
-#undef RD
+  case WASM_F32_CONST: case WASM_F64_CONST: {
+    const uint8_t *bits;
+    return vw_read_bytes(r, op == WASM_F32_CONST ? 4 : 8, &bits) &&
+           push(v, op == WASM_F32_CONST ? VW_F32 : VW_F64);
+  }
+  }
+  uint8_t a, bt, res;
+  numeric_sig(op, &a, &bt, &res);
+  if (bt != UNK && !pop_expect(v, bt)) return false;
+  return pop_expect(v, a) && push(v, res);
+}
+
+/* Validates one instruction; sets *done at the body's final `end`.
+** Returns false when it fails: a decoding error is left in the reader (the
+** caller reports it), any other error is already in v->err. */
+static bool instr(body *b, uint8_t op, bool *done) {
+  switch (op) {
+  case WASM_NOP: return true;
+  case WASM_BLOCK: case WASM_LOOP: case WASM_IF: case WASM_ELSE: case WASM_END:
+    return control(b, op, done);
+  case WASM_UNREACHABLE: case WASM_BR: case WASM_BR_IF: case WASM_BR_TABLE:
+  case WASM_RETURN:
+    return branch(b, op);
+  case WASM_CALL: case WASM_CALL_INDIRECT: return call(b, op);
+  case WASM_DROP: case WASM_SELECT: case WASM_SELECT_T:
+    return parametric(b, op);
+  case WASM_LOCAL_GET ... WASM_GLOBAL_SET: return variable(b, op);
+  case WASM_TABLE_GET: case WASM_TABLE_SET: case WASM_REF_NULL:
+  case WASM_REF_IS_NULL: case WASM_REF_FUNC:
+    return table_ref(b, op);
+  case WASM_I32_LOAD ... WASM_MEMORY_GROW: return memory(b, op);
+  case WASM_I32_CONST ... WASM_I64_EXTEND32_S: return numeric(b, op);
+  case WASM_PREFIX_FC: return prefix_fc(b);
+  case WASM_PREFIX_FD: return prefix_fd(b);
+  default: return malformed(b->v, b->v->at, "illegal opcode");
+  }
 }
 
 /* Validates the body of defined function `i`. */
@@ -1050,9 +1145,9 @@ vw_status vw_validate(const vw_module *m, vw_error *err) {
       }
     }
   }
-  vw_free(v.vals);
-  vw_free(v.ctrls);
-  vw_free(v.refs);
+  vw_free(&m->alloc, v.vals);
+  vw_free(&m->alloc, v.ctrls);
+  vw_free(&m->alloc, v.refs);
   if (st != VW_OK && err) *err = local;
   return st;
 }

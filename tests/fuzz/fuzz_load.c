@@ -69,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     armed = 1;
   }
   vw_error err;
-  vw_module *m = vw_module_new(data, size, &err);
+  vw_module *m = vw_module_new(data, size, NULL, &err);
   if (!m) return 0;
   /* small caps: the fuzzer should find bugs, not exhaust the machine */
   vw_config cfg = {.max_call_depth = 500, .value_stack_slots = 1 << 16,

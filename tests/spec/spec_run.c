@@ -360,19 +360,6 @@ static int parse_value(const cJSON *j, int expected, value *v, char *why,
   return PV_OK;
 }
 
-static const char *type_name(uint8_t t) {
-  switch (t) {
-  case VW_I32: return "i32";
-  case VW_I64: return "i64";
-  case VW_F32: return "f32";
-  case VW_F64: return "f64";
-  case VW_V128: return "v128";
-  case VW_FUNCREF: return "funcref";
-  case VW_EXTERNREF: return "externref";
-  }
-  return "?";
-}
-
 /* Does the raw result `got` of type t match the expectation? */
 static int value_matches1(const value *want, vw_raw got);
 static int value_matches_v(const value *want, const vw_raw *got) {
@@ -408,21 +395,21 @@ static int value_matches1(const value *want, vw_raw got) {
 static void format_value(uint8_t t, vw_raw v, char *buf, size_t len) {
   switch (t) {
   case VW_I32: case VW_F32:
-    snprintf(buf, len, "%s:0x%08" PRIx64, type_name(t), v);
+    snprintf(buf, len, "%s:0x%08" PRIx64, vw_valtype_name(t), v);
     break;
   case VW_I64: case VW_F64:
-    snprintf(buf, len, "%s:0x%016" PRIx64, type_name(t), v);
+    snprintf(buf, len, "%s:0x%016" PRIx64, vw_valtype_name(t), v);
     break;
   default:
-    snprintf(buf, len, "%s:0x%" PRIx64, type_name(t), v);
+    snprintf(buf, len, "%s:0x%" PRIx64, vw_valtype_name(t), v);
   }
 }
 
 static void format_expected(const value *w, char *buf, size_t len) {
   switch (w->match) {
-  case V_NONNULL: snprintf(buf, len, "%s:non-null", type_name(w->type)); break;
-  case V_NAN_CANONICAL: snprintf(buf, len, "%s:nan:canonical", type_name(w->type)); break;
-  case V_NAN_ARITHMETIC: snprintf(buf, len, "%s:nan:arithmetic", type_name(w->type)); break;
+  case V_NONNULL: snprintf(buf, len, "%s:non-null", vw_valtype_name(w->type)); break;
+  case V_NAN_CANONICAL: snprintf(buf, len, "%s:nan:canonical", vw_valtype_name(w->type)); break;
+  case V_NAN_ARITHMETIC: snprintf(buf, len, "%s:nan:arithmetic", vw_valtype_name(w->type)); break;
   default: format_value(w->type, w->bits, buf, len);
   }
 }
@@ -533,7 +520,7 @@ static vw_module *load_module(runner *r, const cJSON *cmd, vw_error *err,
     return NULL;
   }
   free(path);
-  vw_module *m = vw_module_new(bytes, len, err);
+  vw_module *m = vw_module_new(bytes, len, NULL, err);
   free(bytes);
   return m;
 }
@@ -700,7 +687,7 @@ static int do_action(runner *r, const cJSON *cmd, outcome *o, char *why,
     value v;
     if (parse_value(it, 0, &v, why, whylen) != PV_OK) { free(argv); outcome_free(o); return ACT_BROKEN; }
     if (v.type != ft.params[i]) {
-      snprintf(why, whylen, "argument %u is %s, \"%s\" expects %s", i, type_name(v.type), field, type_name(ft.params[i]));
+      snprintf(why, whylen, "argument %u is %s, \"%s\" expects %s", i, vw_valtype_name(v.type), field, vw_valtype_name(ft.params[i]));
       free(argv); outcome_free(o);
       return ACT_BROKEN;
     }
@@ -763,7 +750,7 @@ static void cmd_assert_return(runner *r, const cJSON *cmd, int line) {
       }
       if (w.type != o.types[i]) {
         report_fail(r, line, type, "result %u is %s, script expects %s", i,
-                    type_name(o.types[i]), type_name(w.type));
+                    vw_valtype_name(o.types[i]), vw_valtype_name(w.type));
         ok = 0;
         break;
       }

@@ -423,7 +423,7 @@ static void run_case(void) {
   }
   vw_error err;
   memset(&err, 0, sizeof err);
-  vw_module *m = vw_module_new(bytes, len, &err);
+  vw_module *m = vw_module_new(bytes, len, NULL, &err);
   free(bytes);
   vw_store *s = m ? vw_store_new(NULL) : NULL;
   vw_instance *inst = s ? vw_instantiate(s, m, NULL, NULL, &err) : NULL;

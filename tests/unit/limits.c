@@ -158,7 +158,7 @@ static void many_instances(void) {
 int main(int argc, char **argv) {
   check_init(argc, argv, "limits");
   vw_error err;
-  m = vw_module_new(module_bytes, sizeof module_bytes, &err);
+  m = vw_module_new(module_bytes, sizeof module_bytes, NULL, &err);
   if (!m) {
     check_fail(__FILE__, __LINE__, "module does not load: %s", err.msg);
     return check_end();

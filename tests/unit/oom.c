@@ -108,20 +108,25 @@ static int resolve(void *ud, const char *module, const char *name,
   return 0;
 }
 
+static const vw_allocator counting = {t_malloc, t_realloc, t_free, NULL};
+
 /* One full round: load, link, instantiate, call.  Returns 1 if it completed
 ** with the right answer, 0 if an allocation failure stopped it (cleanly,
-** or with a failed check for anything but running out of memory). */
+** or with a failed check for anything but running out of memory).  The
+** module and the store both allocate through `counting`. */
 static int round_trip(void) {
   static const uint8_t i32[] = {VW_I32};
   vw_functype_info ft = {1, 1, i32, i32};
   vw_error err;
-  vw_module *m = vw_module_new(module_bytes, sizeof module_bytes, &err);
+  vw_module *m = vw_module_new(module_bytes, sizeof module_bytes, &counting,
+                               &err);
   if (!m) {
     CHECKF(err.status == VW_ERR_NOMEM, "load failed unexpectedly: %s", err.msg);
     return 0;
   }
   int done = 0;
-  vw_store *s = vw_store_new(NULL);
+  vw_config cfg = {.allocator = &counting};
+  vw_store *s = vw_store_new(&cfg);
   if (!s) goto out;
   twice_fn = vw_func_new_host(s, &ft, twice, NULL);
   if (!twice_fn) goto out;
@@ -180,10 +185,7 @@ static void every_failure_point(void) {
 
 int main(int argc, char **argv) {
   check_init(argc, argv, "oom");
-  vw_allocator a = {t_malloc, t_realloc, t_free, NULL};
-  vw_set_allocator(&a);
   RUN(normal_round);
   RUN(every_failure_point);
-  vw_set_allocator(NULL);
   return check_end();
 }

@@ -111,7 +111,7 @@ static void teardown(void) {
 
 /* opens path beneath the box; returns 0 or the WASI errno */
 static int try_open(const char *path, int flags, int follow) {
-  int fd = wasi_open_beneath(boxfd, path, flags, 0644, follow);
+  int fd = wasi_open_beneath(NULL, boxfd, path, flags, 0644, follow);
   if (fd >= 0) { close(fd); return 0; }
   return -fd;
 }
@@ -159,26 +159,26 @@ static void resolver_cases(const char *mode) {
   char *buf;
   const char *name;
   int slash;
-  int e = wasi_resolve(boxfd, "d/f.txt", 0, &parent, &buf, &name, &slash);
+  int e = wasi_resolve(NULL, boxfd, "d/f.txt", 0, &parent, &buf, &name, &slash);
   CHECKF(e == 0 && strcmp(name, "f.txt") == 0 && !slash,
         "%s: resolve d/f.txt: %d", mode, e);
-  if (!e) { close(parent); vw_free(buf); }
-  e = wasi_resolve(boxfd, "okdir/", 0, &parent, &buf, &name, &slash);
+  if (!e) { close(parent); vw_free(NULL, buf); }
+  e = wasi_resolve(NULL, boxfd, "okdir/", 0, &parent, &buf, &name, &slash);
   CHECKF(e == 0 && slash, "%s: resolve okdir/: %d", mode, e);
-  if (!e) { close(parent); vw_free(buf); }
-  e = wasi_resolve(boxfd, "up", 1, &parent, &buf, &name, &slash);
+  if (!e) { close(parent); vw_free(NULL, buf); }
+  e = wasi_resolve(NULL, boxfd, "up", 1, &parent, &buf, &name, &slash);
   CHECKF(e == W_ENOTCAPABLE, "%s: resolve up (follow): %d", mode, e);
-  e = wasi_resolve(boxfd, "up", 0, &parent, &buf, &name, &slash);
+  e = wasi_resolve(NULL, boxfd, "up", 0, &parent, &buf, &name, &slash);
   CHECKF(e == 0 && strcmp(name, "up") == 0, "%s: resolve up (nofollow): %d",
         mode, e);
-  if (!e) { close(parent); vw_free(buf); }
-  e = wasi_resolve(boxfd, "dirup/outside_secret", 0, &parent, &buf, &name,
+  if (!e) { close(parent); vw_free(NULL, buf); }
+  e = wasi_resolve(NULL, boxfd, "dirup/outside_secret", 0, &parent, &buf, &name,
                    &slash);
   CHECKF(e == W_ENOTCAPABLE, "%s: resolve dirup/outside_secret: %d", mode, e);
-  e = wasi_resolve(boxfd, "d/..", 0, &parent, &buf, &name, &slash);
+  e = wasi_resolve(NULL, boxfd, "d/..", 0, &parent, &buf, &name, &slash);
   CHECKF(e == 0 && strcmp(name, ".") == 0, "%s: resolve d/..: %d", mode, e);
-  if (!e) { close(parent); vw_free(buf); }
-  e = wasi_resolve(boxfd, "d/../..", 0, &parent, &buf, &name, &slash);
+  if (!e) { close(parent); vw_free(NULL, buf); }
+  e = wasi_resolve(NULL, boxfd, "d/../..", 0, &parent, &buf, &name, &slash);
   CHECKF(e == W_ENOTCAPABLE, "%s: resolve d/../..: %d", mode, e);
 }
 
@@ -222,7 +222,7 @@ static void race(const char *mode, void *(*fn)(void *), const char *path,
   REQUIREF(pthread_create(&t, NULL, fn, NULL) == 0, "%s: no thread", label);
   int escaped = 0, inside = 0;
   for (int i = 0; i < 20000; i++) {
-    int fd = wasi_open_beneath(boxfd, path, O_RDONLY, 0, 1);
+    int fd = wasi_open_beneath(NULL, boxfd, path, O_RDONLY, 0, 1);
     if (fd >= 0) {
       char buf[16] = {0};
       if (read(fd, buf, sizeof buf - 1) > 0 && strcmp(buf, "secret\n") == 0)
@@ -258,7 +258,6 @@ static void t_free(void *p, void *ud) { (void)ud; free(p); }
 ** turn: the result is NULL / ENOMEM, and ASan's leak check sees nothing. */
 static void out_of_memory(void) {
   vw_allocator a = { t_malloc, t_realloc, t_free, NULL };
-  vw_set_allocator(&a);
   char boxp[128];
   snprintf(boxp, sizeof boxp, "%s/box", root);
   vwasi_preopen pre = { boxp, "/sandbox" };
@@ -267,6 +266,7 @@ static void out_of_memory(void) {
   memset(&cfg, 0, sizeof cfg);
   cfg.argc = 2; cfg.argv = argv; cfg.envc = 1; cfg.envp = envp;
   cfg.npreopens = 1; cfg.preopens = &pre;
+  cfg.allocator = &a;
   cfg.stdio[0] = 0; cfg.stdio[1] = 1; cfg.stdio[2] = 2;
   int ok = 0;
   for (fail_at = 0; fail_at < 200 && !ok; fail_at++) {
@@ -286,16 +286,15 @@ static void out_of_memory(void) {
       char *buf;
       const char *name;
       int slash;
-      int e = wasi_resolve(boxfd, "okdir/../d/back", 1, &parent, &buf, &name,
-                           &slash);
-      if (e == 0) { ok = 1; close(parent); vw_free(buf); }
+      int e = wasi_resolve(&a, boxfd, "okdir/../d/back", 1, &parent, &buf,
+                           &name, &slash);
+      if (e == 0) { ok = 1; close(parent); vw_free(&a, buf); }
       else CHECKF(e == W_ENOMEM, "oom %d (mode %d): errno %d", fail_at, mode, e);
     }
     CHECKF(ok, "wasi_resolve never succeeded (mode %d)", mode);
   }
   vwasi__no_openat2 = 0;
   fail_at = -1;
-  vw_set_allocator(NULL);
 }
 
 /* ---- sockets ----------------------------------------------------------------- */
@@ -368,7 +367,7 @@ static void sockets(void) {
   vwasi *w = vwasi_new(&cfg, eb, sizeof eb);
   CHECKF(w != NULL, "vwasi_new: %s", eb);
   vw_error err;
-  vw_module *m = vw_module_new(sock_module, sizeof sock_module, &err);
+  vw_module *m = vw_module_new(sock_module, sizeof sock_module, NULL, &err);
   CHECKF(m != NULL, "module: %s", err.msg);
   vw_store *s = vw_store_new(NULL);
   if (!w || !m || !s) return;

@@ -28,8 +28,6 @@ vw_module *cli_load_module(const char *path);
 /* Prints an engine error about FILE on one line to stderr. */
 void cli_report_error(const char *path, const vw_error *err);
 
-const char *cli_valtype_name(uint8_t t);
-
 int cli_validate(int argc, char **argv);
 int cli_inspect(int argc, char **argv);
 

@@ -75,36 +75,31 @@ vw_module *cli_load_module(const char *path) {
   if (!bytes) return NULL;
   vw_error err;
   memset(&err, 0, sizeof err);
-  vw_module *m = vw_module_new(bytes, len, &err);
+  vw_module *m = vw_module_new(bytes, len, NULL, &err);
   free(bytes);   /* the engine keeps its own copy */
   if (!m) cli_report_error(path, &err);
   return m;
 }
 
-const char *cli_valtype_name(uint8_t t) {
-  switch (t) {
-  case VW_I32: return "i32";
-  case VW_I64: return "i64";
-  case VW_F32: return "f32";
-  case VW_F64: return "f64";
-  case VW_V128: return "v128";
-  case VW_FUNCREF: return "funcref";
-  case VW_EXTERNREF: return "externref";
-  default: return "?";
+/* The arguments of a command that takes one FILE.wasm: -1 when they are
+** that, else the exit status after printing the help (--help, -h) or the
+** usage line. */
+static int file_command_args(int argc, char **argv, const char *command,
+                             const char *help) {
+  if (argc == 1 && argv[0][0] != '-') return -1;
+  if (argc == 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
+    printf("usage: vyoma %s FILE.wasm\n%s", command, help);
+    return 0;
   }
+  fprintf(stderr, "usage: vyoma %s FILE.wasm\n", command);
+  return VYOMA_EXIT_USAGE;
 }
 
 int cli_validate(int argc, char **argv) {
-  if (argc != 1 || argv[0][0] == '-') {
-    if (argc == 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
-      printf("usage: vyoma validate FILE.wasm\n"
-             "Decodes and validates the module; prints \"ok\" (exit 0) or the\n"
-             "error as `vyoma: FILE: offset 0xNN: message` (exit 1).\n");
-      return 0;
-    }
-    fprintf(stderr, "usage: vyoma validate FILE.wasm\n");
-    return VYOMA_EXIT_USAGE;
-  }
+  int st = file_command_args(argc, argv, "validate",
+      "Decodes and validates the module; prints \"ok\" (exit 0) or the\n"
+      "error as `vyoma: FILE: offset 0xNN: message` (exit 1).\n");
+  if (st >= 0) return st;
   vw_module *m = cli_load_module(argv[0]);
   if (!m) return VYOMA_EXIT_FAIL;
   vw_module_free(m);
@@ -115,10 +110,10 @@ int cli_validate(int argc, char **argv) {
 static void print_functype(const vw_functype_info *ft) {
   printf("(");
   for (uint32_t i = 0; i < ft->nparams; i++)
-    printf("%s%s", i ? ", " : "", cli_valtype_name(ft->params[i]));
+    printf("%s%s", i ? ", " : "", vw_valtype_name(ft->params[i]));
   printf(") -> (");
   for (uint32_t i = 0; i < ft->nresults; i++)
-    printf("%s%s", i ? ", " : "", cli_valtype_name(ft->results[i]));
+    printf("%s%s", i ? ", " : "", vw_valtype_name(ft->results[i]));
   printf(")");
 }
 
@@ -140,44 +135,39 @@ static void print_extern(const vw_extern_info *x, int is_import) {
   switch (x->kind) {
   case VW_EXTERN_FUNC: print_functype(&x->func); break;
   case VW_EXTERN_TABLE:
-    printf("%s ", cli_valtype_name(x->valtype));
+    printf("%s ", vw_valtype_name(x->valtype));
     print_limits(x, "elements");
     break;
   case VW_EXTERN_MEMORY: print_limits(x, "pages"); break;
   case VW_EXTERN_GLOBAL:
-    printf("%s%s", x->mut ? "mut " : "", cli_valtype_name(x->valtype));
+    printf("%s%s", x->mut ? "mut " : "", vw_valtype_name(x->valtype));
     break;
   }
   printf("\n");
 }
 
-int cli_inspect(int argc, char **argv) {
-  if (argc != 1 || argv[0][0] == '-') {
-    if (argc == 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
-      printf("usage: vyoma inspect FILE.wasm\n"
-             "Prints the module's imports and exports with their types.\n");
-      return 0;
-    }
-    fprintf(stderr, "usage: vyoma inspect FILE.wasm\n");
-    return VYOMA_EXIT_USAGE;
+/* A heading, then the n imports or exports that `get` describes. */
+static void print_externs(const vw_module *m, const char *heading, uint32_t n,
+                          void (*get)(const vw_module *, uint32_t,
+                                      vw_extern_info *),
+                          int is_import) {
+  printf("%s (%u):\n", heading, n);
+  for (uint32_t i = 0; i < n; i++) {
+    vw_extern_info x;
+    memset(&x, 0, sizeof x);
+    get(m, i, &x);
+    print_extern(&x, is_import);
   }
+}
+
+int cli_inspect(int argc, char **argv) {
+  int st = file_command_args(argc, argv, "inspect",
+      "Prints the module's imports and exports with their types.\n");
+  if (st >= 0) return st;
   vw_module *m = cli_load_module(argv[0]);
   if (!m) return VYOMA_EXIT_FAIL;
-  uint32_t ni = vw_module_import_count(m), ne = vw_module_export_count(m);
-  printf("imports (%u):\n", ni);
-  for (uint32_t i = 0; i < ni; i++) {
-    vw_extern_info x;
-    memset(&x, 0, sizeof x);
-    vw_module_import(m, i, &x);
-    print_extern(&x, 1);
-  }
-  printf("exports (%u):\n", ne);
-  for (uint32_t i = 0; i < ne; i++) {
-    vw_extern_info x;
-    memset(&x, 0, sizeof x);
-    vw_module_export(m, i, &x);
-    print_extern(&x, 0);
-  }
+  print_externs(m, "imports", vw_module_import_count(m), vw_module_import, 1);
+  print_externs(m, "exports", vw_module_export_count(m), vw_module_export, 0);
   vw_module_free(m);
   return 0;
 }

@@ -275,8 +275,8 @@ static void print_value(uint8_t type, vw_raw v) {
     break;
   }
   default:
-    if (v) printf("%s(0x%llx)\n", cli_valtype_name(type), (unsigned long long)v);
-    else printf("%s(null)\n", cli_valtype_name(type));
+    if (v) printf("%s(0x%llx)\n", vw_valtype_name(type), (unsigned long long)v);
+    else printf("%s(null)\n", vw_valtype_name(type));
     break;
   }
 }
@@ -315,7 +315,7 @@ static int invoke(const char *path, vw_store *s, vw_instance *inst,
   for (uint32_t i = 0; i < ft.nparams; i++) {
     if (parse_value(argv[i], ft.params[i], &args[i]) != 0) {
       fprintf(stderr, "vyoma: argument %u of `%s`: `%s` is not a valid %s\n",
-              i + 1, name, argv[i], cli_valtype_name(ft.params[i]));
+              i + 1, name, argv[i], vw_valtype_name(ft.params[i]));
       free(args);
       return VYOMA_EXIT_USAGE;
     }
