@@ -147,9 +147,11 @@ static int do_shutdown(const request *rq, sbuf *body, char *err, size_t errlen) 
 static int do_lifecycle(const request *rq, sbuf *body, char *err,
                         size_t errlen) {
   (void)body;
-  /* an operator's answer waits for a kill or stop to take effect */
-  return app_command(rq->name, rq->cmd->event, rq->via == VIA_CONTROL, err,
-                     errlen);
+  /* an operator's kill or stop is answered once the app is gone; a start
+  ** or restart at once */
+  app_event ev = rq->cmd->event;
+  bool wait = rq->via == VIA_CONTROL && (ev == EV_KILL || ev == EV_STOP);
+  return app_command(rq->name, ev, wait, err, errlen);
 }
 
 static int do_logs(const request *rq, sbuf *body, char *err, size_t errlen) {
