@@ -380,10 +380,10 @@ static int do_lifecycle(mctx *x, const toml_value *t) {
       /* in the order of vy_restart */
       static const char *const policies[] = { "never", "on-failure", "always",
                                               NULL };
-      int i;
-      if (vy_ck_choice(&x->ck, v, k, "restart policy", policies, &i) != 0)
+      int policy;
+      if (vy_ck_choice(&x->ck, v, k, "restart policy", policies, &policy) != 0)
         return -1;
-      m->restart = (vy_restart)i;
+      m->restart = (vy_restart)policy;
       rc = 0;
     } else if (is(&ky, "max_restarts")) {
       int64_t n;
