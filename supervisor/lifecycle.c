@@ -241,76 +241,79 @@ static int act_reap(app *a, app_event ev, app_effects *fx) {
 }
 
 /* ---- the table --------------------------------------------------------------
-** An empty cell: the event means nothing in that state and is ignored. */
+** One block per state; in it a line per event that means something there:
+** the action, and the state it leads to.  A refused event (-1: a command's
+** error) leaves the state as it was; an action that returns 1 leads
+** elsewhere by design, as it says (a stop without a grace period: cancelled
+** at once; a reap the policy does not restart: down).  An event without a
+** line is ignored in that state. */
 typedef struct transition {
   lc_action run;
   lc_state next;
 } transition;
 
-#define T(action, state) { action, state }
 static const transition table[LC_NSTATES][EV_NEVENTS] = {
   [LC_INVALID] = {
-    [EV_START]        = T(refuse_invalid,   LC_INVALID),
-    [EV_RESTART]      = T(refuse_invalid,   LC_INVALID),
-    [EV_STOP]         = T(refuse_down,      LC_INVALID),
-    [EV_KILL]         = T(refuse_down,      LC_INVALID),
+    [EV_START]        = { refuse_invalid,   LC_INVALID },
+    [EV_RESTART]      = { refuse_invalid,   LC_INVALID },
+    [EV_STOP]         = { refuse_down,      LC_INVALID },
+    [EV_KILL]         = { refuse_down,      LC_INVALID },
   },
   [LC_DOWN] = {
-    [EV_START]        = T(act_start,        LC_RUNNING),
-    [EV_RESTART]      = T(act_start,        LC_RUNNING),
-    [EV_STOP]         = T(refuse_down,      LC_DOWN),
-    [EV_KILL]         = T(refuse_down,      LC_DOWN),
+    [EV_START]        = { act_start,        LC_RUNNING },
+    [EV_RESTART]      = { act_start,        LC_RUNNING },
+    [EV_STOP]         = { refuse_down,      LC_DOWN },
+    [EV_KILL]         = { refuse_down,      LC_DOWN },
   },
   [LC_WAITING] = {
-    [EV_START]        = T(act_start,        LC_RUNNING),
-    [EV_RESTART]      = T(act_start,        LC_RUNNING),
-    [EV_STOP]         = T(act_call_off,     LC_DOWN),
-    [EV_KILL]         = T(act_call_off,     LC_DOWN),
-    [EV_SHUTDOWN]     = T(act_call_off,     LC_DOWN),
-    [EV_BACKOFF_DUE]  = T(act_restart_due,  LC_RUNNING),
+    [EV_START]        = { act_start,        LC_RUNNING },
+    [EV_RESTART]      = { act_start,        LC_RUNNING },
+    [EV_STOP]         = { act_call_off,     LC_DOWN },
+    [EV_KILL]         = { act_call_off,     LC_DOWN },
+    [EV_SHUTDOWN]     = { act_call_off,     LC_DOWN },
+    [EV_BACKOFF_DUE]  = { act_restart_due,  LC_RUNNING },
   },
   [LC_RUNNING] = {
-    [EV_START]        = T(refuse_running,   LC_RUNNING),
-    [EV_RESTART]      = T(act_cancel,       LC_CANCELLED),
-    [EV_STOP]         = T(act_ask_stop,     LC_STOPPING),
-    [EV_KILL]         = T(act_cancel,       LC_CANCELLED),
-    [EV_SHUTDOWN]     = T(act_ask_shutdown, LC_RUNNING),
-    [EV_SHUTDOWN_NOW] = T(act_cancel,       LC_CANCELLED),
-    [EV_WATCHDOG]     = T(act_watchdog,     LC_CANCELLED),
-    [EV_EXITED]       = T(act_end,          LC_ENDED),
-    [EV_CRASHED]      = T(act_end,          LC_ENDED),
+    [EV_START]        = { refuse_running,   LC_RUNNING },
+    [EV_RESTART]      = { act_cancel,       LC_CANCELLED },
+    [EV_STOP]         = { act_ask_stop,     LC_STOPPING },
+    [EV_KILL]         = { act_cancel,       LC_CANCELLED },
+    [EV_SHUTDOWN]     = { act_ask_shutdown, LC_RUNNING },
+    [EV_SHUTDOWN_NOW] = { act_cancel,       LC_CANCELLED },
+    [EV_WATCHDOG]     = { act_watchdog,     LC_CANCELLED },
+    [EV_EXITED]       = { act_end,          LC_ENDED },
+    [EV_CRASHED]      = { act_end,          LC_ENDED },
   },
   [LC_STOPPING] = {
-    [EV_START]        = T(refuse_running,   LC_STOPPING),
-    [EV_RESTART]      = T(act_cancel,       LC_CANCELLED),
-    [EV_STOP]         = T(act_cancel,       LC_CANCELLED),  /* again: now */
-    [EV_KILL]         = T(act_cancel,       LC_CANCELLED),
-    [EV_SHUTDOWN]     = T(act_ask_shutdown, LC_STOPPING),
-    [EV_SHUTDOWN_NOW] = T(act_cancel,       LC_CANCELLED),
-    [EV_GRACE_OVER]   = T(act_cancel,       LC_CANCELLED),
-    [EV_EXITED]       = T(act_end,          LC_ENDED),
-    [EV_CRASHED]      = T(act_end,          LC_ENDED),
+    [EV_START]        = { refuse_running,   LC_STOPPING },
+    [EV_RESTART]      = { act_cancel,       LC_CANCELLED },
+    [EV_STOP]         = { act_cancel,       LC_CANCELLED },  /* again: now */
+    [EV_KILL]         = { act_cancel,       LC_CANCELLED },
+    [EV_SHUTDOWN]     = { act_ask_shutdown, LC_STOPPING },
+    [EV_SHUTDOWN_NOW] = { act_cancel,       LC_CANCELLED },
+    [EV_GRACE_OVER]   = { act_cancel,       LC_CANCELLED },
+    [EV_EXITED]       = { act_end,          LC_ENDED },
+    [EV_CRASHED]      = { act_end,          LC_ENDED },
   },
   [LC_CANCELLED] = {
-    [EV_START]        = T(refuse_running,   LC_CANCELLED),
-    [EV_RESTART]      = T(act_cancel,       LC_CANCELLED),
-    [EV_STOP]         = T(act_cancel,       LC_CANCELLED),
-    [EV_KILL]         = T(act_cancel,       LC_CANCELLED),
-    [EV_SHUTDOWN]     = T(act_ask_shutdown, LC_CANCELLED),
-    [EV_SHUTDOWN_NOW] = T(act_cancel,       LC_CANCELLED),
-    [EV_UNWINDING]    = T(act_cancel,       LC_CANCELLED),
-    [EV_EXITED]       = T(act_end,          LC_ENDED),
-    [EV_CRASHED]      = T(act_end,          LC_ENDED),
+    [EV_START]        = { refuse_running,   LC_CANCELLED },
+    [EV_RESTART]      = { act_cancel,       LC_CANCELLED },
+    [EV_STOP]         = { act_cancel,       LC_CANCELLED },
+    [EV_KILL]         = { act_cancel,       LC_CANCELLED },
+    [EV_SHUTDOWN]     = { act_ask_shutdown, LC_CANCELLED },
+    [EV_SHUTDOWN_NOW] = { act_cancel,       LC_CANCELLED },
+    [EV_UNWINDING]    = { act_cancel,       LC_CANCELLED },
+    [EV_EXITED]       = { act_end,          LC_ENDED },
+    [EV_CRASHED]      = { act_end,          LC_ENDED },
   },
   [LC_ENDED] = {
-    [EV_START]        = T(act_start,        LC_RUNNING),   /* joins first */
-    [EV_RESTART]      = T(act_start,        LC_RUNNING),
-    [EV_STOP]         = T(refuse_down,      LC_ENDED),
-    [EV_KILL]         = T(refuse_down,      LC_ENDED),
-    [EV_REAPED]       = T(act_reap,         LC_WAITING),
+    [EV_START]        = { act_start,        LC_RUNNING },   /* joins first */
+    [EV_RESTART]      = { act_start,        LC_RUNNING },
+    [EV_STOP]         = { refuse_down,      LC_ENDED },
+    [EV_KILL]         = { refuse_down,      LC_ENDED },
+    [EV_REAPED]       = { act_reap,         LC_WAITING },
   },
 };
-#undef T
 
 static const char *const event_names[EV_NEVENTS] = {
   "start", "stop", "kill", "restart", "shutdown", "shutdown-now", "exited",
