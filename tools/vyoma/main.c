@@ -87,31 +87,6 @@ static void install_signals(void) {
 }
 
 /* ---- help ----------------------------------------------------------------- */
-static void usage_main(FILE *out) {
-  fprintf(out,
-    "vyoma " VYOMA_VERSION " - run and examine VyomaOS WebAssembly apps\n"
-    "\n"
-    "usage: vyoma <command> [options]\n"
-    "\n"
-    "commands:\n"
-    "  run [options] [--] APP.wasm [ARGS...]  run a WASI command module\n"
-    "  validate APP.wasm                      decode and validate; print \"ok\"\n"
-    "  inspect APP.wasm                       list imports and exports with types\n"
-    "\n"
-    "  vyoma APP.wasm ARGS...  is short for  vyoma run APP.wasm ARGS...\n"
-    "\n"
-    "options:\n"
-    "  -h, --help       this help (`vyoma run --help` for run's options)\n"
-    "  -V, --version    print the version\n"
-    "\n"
-    "exit status:\n"
-    "  N    the app's exit code (proc_exit(N), or 0 when _start returns)\n"
-    "  1    the module could not be read, decoded, validated or linked\n"
-    "  2    bad command line\n"
-    "  134  the app trapped (message and wasm backtrace on stderr)\n"
-    "  130, 143  stopped by SIGINT, SIGTERM\n");
-}
-
 /* ---- option values ------------------------------------------------------ */
 
 /* "16MiB", "512k", "1G", "65536" -> bytes.  Returns 0 on success. */
@@ -590,21 +565,78 @@ static int cmd_run(int argc, char **argv) {
   return rc;
 }
 
+/* ---- vyoma's own options: one row each, parsed and printed from here;
+** each is also a command word (`vyoma help run`). --------------------- */
+typedef struct main_option {
+  const char *name, *short_name, *word;   /* "--help", "-h", "help"   */
+  int (*run)(int argc, char **argv);       /* the exit status          */
+  const char *help;
+} main_option;
+
+static int show_help(int argc, char **argv);
+static int show_version(int argc, char **argv);
+
+static const main_option main_options[] = {
+  { "--help", "-h", "help", show_help,
+    "this help (`vyoma run --help` for run's options)" },
+  { "--version", "-V", "version", show_version, "print the version" },
+};
+#define NMAIN_OPTIONS (sizeof main_options / sizeof main_options[0])
+
+static void usage_main(FILE *out) {
+  fprintf(out,
+    "vyoma " VYOMA_VERSION " - run and examine VyomaOS WebAssembly apps\n"
+    "\n"
+    "usage: vyoma <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run [options] [--] APP.wasm [ARGS...]  run a WASI command module\n"
+    "  validate APP.wasm                      decode and validate; print \"ok\"\n"
+    "  inspect APP.wasm                       list imports and exports with types\n"
+    "\n"
+    "  vyoma APP.wasm ARGS...  is short for  vyoma run APP.wasm ARGS...\n"
+    "\n"
+    "options:\n");
+  for (size_t i = 0; i < NMAIN_OPTIONS; i++) {
+    char left[64];
+    snprintf(left, sizeof left, "%s, %s", main_options[i].short_name,
+             main_options[i].name);
+    fprintf(out, "  %-16s %s\n", left, main_options[i].help);
+  }
+  fprintf(out,
+    "\n"
+    "exit status:\n"
+    "  N    the app's exit code (proc_exit(N), or 0 when _start returns)\n"
+    "  1    the module could not be read, decoded, validated or linked\n"
+    "  2    bad command line\n"
+    "  134  the app trapped (message and wasm backtrace on stderr)\n"
+    "  130, 143  stopped by SIGINT, SIGTERM\n");
+}
+
+static int show_help(int argc, char **argv) {
+  if (argc > 2 && !strcmp(argv[2], "run")) usage_run(stdout);
+  else usage_main(stdout);
+  return 0;
+}
+
+static int show_version(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  printf("vyoma " VYOMA_VERSION "\n");
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     usage_main(stderr);
     return VYOMA_EXIT_USAGE;
   }
   const char *cmd = argv[1];
-  if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
-    if (argc > 2 && !strcmp(argv[2], "run")) usage_run(stdout);
-    else usage_main(stdout);
-    return 0;
-  }
-  if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version") ||
-      !strcmp(cmd, "version")) {
-    printf("vyoma " VYOMA_VERSION "\n");
-    return 0;
+  for (size_t i = 0; i < NMAIN_OPTIONS; i++) {
+    const main_option *o = &main_options[i];
+    if (!strcmp(cmd, o->name) || !strcmp(cmd, o->short_name) ||
+        !strcmp(cmd, o->word))
+      return o->run(argc, argv);
   }
   if (!strcmp(cmd, "run")) return cmd_run(argc - 2, argv + 2);
   if (!strcmp(cmd, "validate")) return cli_validate(argc - 2, argv + 2);
