@@ -23,9 +23,9 @@
 ** own lock, which comes after sup.lock: the broker is called with sup.lock
 ** held only to add an endpoint (app_register_locked, so that an app and
 ** its endpoint appear in one step), every other call is made with sup.lock
-** released, and the broker never takes sup.lock and calls the @sys
-** handler with its own lock released.  So the only order is sup.lock, then
-** the broker's lock, and no cycle exists.
+** released.  The broker never takes sup.lock: it calls the @sys handler
+** (which does) with its own lock released.  So the only order is sup.lock,
+** then the broker's lock, and no cycle exists.
 */
 #ifndef VYOMAD_H
 #define VYOMAD_H
