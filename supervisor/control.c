@@ -2,7 +2,8 @@
 ** control.c — the control socket server (the contract is control.h):
 ** DIR/run/vyoma/control.sock, a Unix stream socket only its owner can use
 ** (0600), one request line per connection, "ok" or "error MESSAGE", a body,
-** close.
+** close.  What a request line means is commands.c's; this file owns the
+** socket, the connections, their replies and the `logs` stream.
 **
 ** An acceptor thread waits on the listening socket and a stop pipe; each
 ** connection gets a short-lived thread of its own, so a slow client or a
@@ -37,29 +38,20 @@ static pthread_mutex_t clients_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t clients_cv = PTHREAD_COND_INITIALIZER;
 static int nclients;
 
-static bool send_all(int fd, const char *p, size_t n) {
-  while (n) {
-    ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    p += w;
-    n -= (size_t)w;
-  }
-  return true;
+bool control_send(int fd, const void *p, size_t n) {
+  return vy_control_send_all(fd, p, n);
 }
 
-static void reply(int fd, const char *status, const sbuf *body) {
-  send_all(fd, status, strlen(status));
-  send_all(fd, "\n", 1);
-  if (body && body->p) send_all(fd, body->p, body->len);
+void control_reply(int fd, const char *status, const sbuf *body) {
+  control_send(fd, status, strlen(status));
+  control_send(fd, "\n", 1);
+  if (body && body->p) control_send(fd, body->p, body->len);
 }
 
-static void reply_err(int fd, const char *msg) {
+void control_reply_err(int fd, const char *msg) {
   char line[600];
   snprintf(line, sizeof line, "error %s", msg);
-  reply(fd, line, NULL);
+  control_reply(fd, line, NULL);
 }
 
 /* Reads the request line (up to "\n") with a deadline.  0 or -1. */
@@ -91,45 +83,23 @@ static int read_request(int fd, char *buf, size_t cap) {
   return -1;                       /* longer than the protocol allows */
 }
 
-static void app_state_body(sbuf *b, const char *name, bool json) {
-  pthread_mutex_lock(&S.lock);
-  app *a = app_find(name);
-  const char *st = a ? state_name(a->state) : "unknown";
-  if (json) {
-    sb_printf(b, "{\"name\":");
-    sb_json_str(b, name);
-    sb_printf(b, ",\"state\":\"%s\"}\n", st);
-  } else {
-    sb_printf(b, "%s %s\n", name, st);
-  }
-  pthread_mutex_unlock(&S.lock);
-}
-
-static bool valid_name(const char *s) {
-  if (!*s || strlen(s) > 63) return false;
-  for (; *s; s++)
-    if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
-      return false;
-  return true;
-}
-
 /* logs NAME [-f]: the log file's tail, then (with -f) what is appended, until
 ** the client hangs up or the supervisor stops */
-static void do_logs(int fd, const char *name, bool follow, bool json) {
+void control_logs(int fd, const char *name, bool follow, bool json) {
   char path[4200];
   snprintf(path, sizeof path, "%s/run/vyoma/logs/%s.log", S.root, name);
   pthread_mutex_lock(&S.lock);
   bool known = app_find(name) != NULL;
   pthread_mutex_unlock(&S.lock);
-  if (!known) { reply_err(fd, "no-such-app"); return; }
+  if (!known) { control_reply_err(fd, "no-such-app"); return; }
   int lf = open(path, O_RDONLY | O_CLOEXEC);
-  if (lf < 0) { reply_err(fd, "no-log"); return; }
+  if (lf < 0) { control_reply_err(fd, "no-log"); return; }
   struct stat st;
   off_t pos = 0;
   if (fstat(lf, &st) == 0 && st.st_size > (off_t)LOG_TAIL_BYTES)
     pos = st.st_size - (off_t)LOG_TAIL_BYTES;
   char *buf = malloc(65536);
-  if (!buf) { close(lf); reply_err(fd, "out-of-memory"); return; }
+  if (!buf) { close(lf); control_reply_err(fd, "out-of-memory"); return; }
   sbuf body = { 0 };
   if (json && !follow) {
     /* {"name":..,"lines":[..]} from the whole tail */
@@ -152,18 +122,18 @@ static void do_logs(int fd, const char *name, bool follow, bool json) {
     }
     sb_printf(&body, "]}\n");
     sb_free(&all);
-    if (body.oom) reply_err(fd, "out-of-memory");
-    else reply(fd, "ok", &body);
+    if (body.oom) control_reply_err(fd, "out-of-memory");
+    else control_reply(fd, "ok", &body);
     sb_free(&body);
     free(buf);
     close(lf);
     return;
   }
-  reply(fd, "ok", NULL);
+  control_reply(fd, "ok", NULL);
   for (;;) {
     ssize_t r;
     while ((r = pread(lf, buf, 65536, pos)) > 0) {
-      if (!send_all(fd, buf, (size_t)r)) goto out;
+      if (!control_send(fd, buf, (size_t)r)) goto out;
       pos += r;
     }
     if (!follow) break;
@@ -179,111 +149,10 @@ out:
 static void handle(int fd) {
   char line[VY_CONTROL_MAX_LINE + 2];
   if (read_request(fd, line, sizeof line) != 0) {
-    reply_err(fd, "bad-request");
+    control_reply_err(fd, "bad-request");
     return;
   }
-  /* words: COMMAND [ARG...] [--json]; for send, everything after NAME */
-  char *cmd = line, *rest = strchr(line, ' ');
-  if (rest) *rest++ = 0;
-  bool json = false;
-  if (strcmp(cmd, "send") != 0 && rest) {
-    size_t l = strlen(rest);
-    if (!strcmp(rest, "--json")) { json = true; rest = NULL; }
-    else if (l > 7 && !strcmp(rest + l - 7, " --json")) {
-      json = true;
-      rest[l - 7] = 0;
-    }
-  }
-  char arg[VY_CONTROL_MAX_LINE + 2] = "";
-  char *extra = NULL;
-  if (rest) {
-    snprintf(arg, sizeof arg, "%s", rest);
-    extra = strchr(arg, ' ');
-    if (extra) *extra++ = 0;
-  }
-  char err[256];
-  sbuf body = { 0 };
-
-  if (!strcmp(cmd, "ps") || !strcmp(cmd, "metrics") ||
-      !strcmp(cmd, "heartbeat") || !strcmp(cmd, "shutdown")) {
-    if (rest && !json) { reply_err(fd, "usage"); return; }
-    if (!strcmp(cmd, "ps")) report_ps(&body, json);
-    else if (!strcmp(cmd, "metrics")) {
-      if (json) report_heartbeat(&body);
-      else report_metrics(&body);
-      if (json) sb_printf(&body, "\n");
-    } else if (!strcmp(cmd, "heartbeat")) {
-      report_heartbeat(&body);
-      sb_printf(&body, "\n");
-    } else {
-      vlog("shutdown requested over the control socket");
-      atomic_store(&S.shutdown, 1);
-      if (json) sb_printf(&body, "{\"shutdown\":true}\n");
-    }
-    if (body.oom) reply_err(fd, "out-of-memory");
-    else reply(fd, "ok", &body);
-    sb_free(&body);
-    return;
-  }
-  if (!strcmp(cmd, "kill") || !strcmp(cmd, "stop") || !strcmp(cmd, "start") ||
-      !strcmp(cmd, "restart")) {
-    if (!arg[0] || extra || !valid_name(arg)) { reply_err(fd, "usage"); return; }
-    int r;
-    if (!strcmp(cmd, "kill")) r = cmd_kill(arg, true, err, sizeof err);
-    else if (!strcmp(cmd, "stop")) r = cmd_stop(arg, true, err, sizeof err);
-    else if (!strcmp(cmd, "start")) r = cmd_start(arg, err, sizeof err);
-    else r = cmd_restart(arg, err, sizeof err);
-    if (r) { reply_err(fd, err); return; }
-    app_state_body(&body, arg, json);
-    reply(fd, "ok", &body);
-    sb_free(&body);
-    return;
-  }
-  if (!strcmp(cmd, "layout")) {
-    if (!arg[0] || extra) { reply_err(fd, "usage"); return; }
-    if (screen_layout(arg, err, sizeof err) != 0) { reply_err(fd, err); return; }
-    reply(fd, "ok", NULL);
-    return;
-  }
-  if (!strcmp(cmd, "screenshot")) {
-    if (rest) { reply_err(fd, "usage"); return; }
-    uint8_t *png = NULL;
-    size_t plen = 0;
-    if (screen_shot(&png, &plen, err, sizeof err) != 0) {
-      reply_err(fd, err);
-      return;
-    }
-    reply(fd, "ok", NULL);
-    send_all(fd, (const char *)png, plen);
-    free(png);
-    return;
-  }
-  if (!strcmp(cmd, "logs")) {
-    bool follow = false;
-    if (extra && !strcmp(extra, "-f")) follow = true;
-    else if (extra) { reply_err(fd, "usage"); return; }
-    if (!arg[0] || !valid_name(arg)) { reply_err(fd, "usage"); return; }
-    do_logs(fd, arg, follow, json);
-    return;
-  }
-  if (!strcmp(cmd, "send")) {
-    if (!arg[0] || !extra || !valid_name(arg)) { reply_err(fd, "usage"); return; }
-    if (vy_broker_inject(S.broker, arg, rest + strlen(arg) + 1) != 0) {
-      pthread_mutex_lock(&S.lock);
-      bool known = app_find(arg) != NULL;
-      pthread_mutex_unlock(&S.lock);
-      snprintf(err, sizeof err, "%s %.64s", known ? "not-delivered" : "no-such-app",
-               arg);
-      reply_err(fd, err);
-      return;
-    }
-    sb_printf(&body, "sent %s\n", arg);
-    reply(fd, "ok", &body);
-    sb_free(&body);
-    return;
-  }
-  snprintf(err, sizeof err, "unknown-command %.64s", cmd);
-  reply_err(fd, err);
+  command_control(fd, line);
 }
 
 static void *client_thread(void *arg) {
@@ -321,7 +190,7 @@ static void *acceptor_thread(void *arg) {
     pthread_attr_init(&at);
     pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
     if (pthread_create(&t, &at, client_thread, (void *)(intptr_t)fd) != 0) {
-      reply_err(fd, "busy");
+      control_reply_err(fd, "busy");
       close(fd);
       pthread_mutex_lock(&clients_mu);
       nclients--;

@@ -32,12 +32,34 @@
 ** `ps --json` body: {"apps":[{"name":..,"state":..,"uptime_s":..,
 **   "restarts":..,"cpu_ms":..,"memory":..,"msgs_in":..,"msgs_out":..}]}
 ** States: starting, running, waiting (backing off before a restart),
-** exited, crashed, killed, failed, stopped.
+** exited, crashed, killed, failed, stopped, invalid (its manifest did not
+** load; `logs NAME` says why).
 */
 #ifndef VY_CONTROL_H
 #define VY_CONTROL_H
 
 #define VY_CONTROL_SOCKET "run/vyoma/control.sock"   /* under the root */
-#define VY_CONTROL_MAX_LINE 4096
+#define VY_CONTROL_MAX_LINE 4096                    /* a request line */
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+/* Sends all of p on a connected socket, again after a signal; false on an
+** error (also a peer that has gone: never SIGPIPE).  Both ends use it. */
+static inline bool vy_control_send_all(int fd, const void *p, size_t n) {
+  const char *c = p;
+  while (n) {
+    ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    c += w;
+    n -= (size_t)w;
+  }
+  return true;
+}
 
 #endif

@@ -44,7 +44,7 @@ static void usage(FILE *f) {
         "line)\n"
         "  --grace MS      how long apps get to exit at shutdown before they "
         "are\n"
-        "                  killed (default 500)\n"
+        "                  killed (default 500, at most 600000)\n"
         "  --no-tty        leave a terminal on stdin alone (no raw mode, no\n"
         "                  keyboard routing to apps)\n"
         "  --console-logs all|focused\n"
@@ -199,25 +199,11 @@ static void wait_apps(int ms) {
 }
 
 /* Orderly shutdown: apps are asked to stop ("@sys: shutdown" on their
-** stdin), given the grace period, then killed. */
+** stdin), given the grace period, then cancelled. */
 static bool shutdown_apps(int grace_ms) {
-  char names[256][64];
-  size_t n = 0;
-  pthread_mutex_lock(&S.lock);
-  for (size_t i = 0; i < S.napps; i++) {
-    app *a = S.apps[i];
-    if (a->state == ST_WAITING) a->state = ST_STOPPED;
-    if (a->thread_live && !a->thread_done && n < 256)
-      snprintf(names[n++], sizeof names[0], "%s", a->name);
-  }
-  pthread_mutex_unlock(&S.lock);
-  for (size_t i = 0; i < n; i++) vy_broker_inject(S.broker, names[i], "shutdown");
-  if (n) wait_apps(grace_ms);
-  pthread_mutex_lock(&S.lock);
-  for (size_t i = 0; i < S.napps; i++)
-    app_cancel_locked(S.apps[i], STOP_SHUTDOWN);
-  pthread_mutex_unlock(&S.lock);
-  for (size_t i = 0; i < S.napps; i++) vy_broker_wake(S.broker, S.apps[i]->name);
+  apps_event_all(EV_SHUTDOWN);
+  if (!all_done()) wait_apps(grace_ms);
+  apps_event_all(EV_SHUTDOWN_NOW);
   wait_apps(2000);
   bool done = all_done();
   if (!done) vlog("some apps did not stop; leaving them behind");
@@ -231,7 +217,31 @@ static int fatal(void) {
   return 1;
 }
 
-int main(int argc, char **argv) {
+#define GRACE_MAX_MS 600000     /* ten minutes: longer is a typo */
+
+/* the command line */
+typedef struct options {
+  const char *root, *profile, *console_logs;
+  int grace_ms;
+  bool no_tty;
+} options;
+
+/* --grace MS: a whole number of milliseconds, 0 to GRACE_MAX_MS */
+static int parse_grace(const char *v, int *out) {
+  char *end;
+  errno = 0;
+  long ms = strtol(v, &end, 10);
+  if (!*v || *end || errno || ms < 0 || ms > GRACE_MAX_MS) {
+    fprintf(stderr, "vyomad: --grace: expected milliseconds from 0 to %d, "
+            "not '%s'\n", GRACE_MAX_MS, v);
+    return -1;
+  }
+  *out = (int)ms;
+  return 0;
+}
+
+/* -1: go on; else the exit status (after --help, --version, a bad line) */
+static int parse_options(int argc, char **argv, options *o) {
   static const struct option opts[] = {
     { "root", required_argument, NULL, 'r' },
     { "profile", required_argument, NULL, 'p' },
@@ -242,73 +252,53 @@ int main(int argc, char **argv) {
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
   };
-  const char *root = NULL, *profile = NULL;
-  int grace_ms = 500, c;
-  bool no_tty = false;
-  const char *console_logs = NULL;
+  memset(o, 0, sizeof *o);
+  o->grace_ms = 500;
+  int c;
   while ((c = getopt_long(argc, argv, "r:p:g:hV", opts, NULL)) != -1) {
     switch (c) {
-    case 'r': root = optarg; break;
-    case 'p': profile = optarg; break;
-    case 'g': grace_ms = atoi(optarg); break;
-    case 'T': no_tty = true; break;
-    case 'C': console_logs = optarg; break;
+    case 'r': o->root = optarg; break;
+    case 'p': o->profile = optarg; break;
+    case 'g': if (parse_grace(optarg, &o->grace_ms) != 0) return 2; break;
+    case 'T': o->no_tty = true; break;
+    case 'C': o->console_logs = optarg; break;
     case 'h': usage(stdout); return 0;
     case 'V': printf("vyomad %s\n", VYOMAD_VERSION); return 0;
     default: usage(stderr); return 2;
     }
   }
   if (optind < argc) { usage(stderr); return 2; }
-  S.pid1 = getpid() == 1;
-  if (console_logs && strcmp(console_logs, "all") != 0 &&
-      strcmp(console_logs, "focused") != 0) {
+  if (o->console_logs && strcmp(o->console_logs, "all") != 0 &&
+      strcmp(o->console_logs, "focused") != 0) {
     fprintf(stderr, "vyomad: --console-logs: expected all or focused, not "
-            "'%s'\n", console_logs);
+            "'%s'\n", o->console_logs);
     return 2;
   }
-  char cmdline_profile[64], cmdline_console[16];
-  if (S.pid1) {
-    pid1_setup();
-    if (!root) root = "/";
-    if (!profile && pid1_cmdline("vyoma.profile", cmdline_profile,
-                                 sizeof cmdline_profile) == 0)
-      profile = cmdline_profile;
-    if (!console_logs && pid1_cmdline("vyoma.console", cmdline_console,
-                                      sizeof cmdline_console) == 0)
-      console_logs = cmdline_console;
-  }
-  S.console_all = console_logs ? strcmp(console_logs, "focused") != 0 :
-                  no_tty || !isatty(STDIN_FILENO);
-  if (!root) {
-    fputs("vyomad: --root DIR is required\n", stderr);
-    usage(stderr);
-    return 2;
-  }
-  if (!profile) profile = DEFAULT_PROFILE;
-  S.grace_ms = grace_ms < 0 ? 0 : grace_ms;
-  /* lines of different threads must not mix: line-buffered stderr */
-  setvbuf(stderr, NULL, _IOLBF, 0);
-  S.root = strcmp(root, "/") == 0 ? strdup("") : strdup(root);
-  S.profile_name = strdup(profile);
-  if (!S.root || !S.profile_name) { fputs("vyomad: out of memory\n", stderr); return fatal(); }
-  S.boot_ms = now_ms();
-  atomic_init(&S.shutdown, 0);
-  pthread_mutex_init(&S.lock, NULL);
-  pthread_cond_init(&S.cond, NULL);
-  vlog("vyomad %s starting: root %s, profile %s%s", VYOMAD_VERSION,
-       S.root[0] ? S.root : "/", profile, S.pid1 ? ", PID 1" : "");
-  if (mkdirs(S.root[0] ? S.root : "/", "run/vyoma/logs") != 0)
-    vlog("cannot create %s/run/vyoma/logs: %s", S.root, strerror(errno));
+  return -1;
+}
 
-  /* the profile */
+/* As PID 1: the mounts, and what the kernel command line says where the
+** command line does not.  The buffers hold those values. */
+static void pid1_options(options *o, char *profile, size_t plen,
+                         char *console, size_t clen) {
+  pid1_setup();
+  if (!o->root) o->root = "/";
+  if (!o->profile && pid1_cmdline("vyoma.profile", profile, plen) == 0)
+    o->profile = profile;
+  if (!o->console_logs && pid1_cmdline("vyoma.console", console, clen) == 0)
+    o->console_logs = console;
+}
+
+/* DIR/profiles/NAME.toml, or the built-in defaults; false: no memory */
+static bool load_profile(const char *name, bool *loaded) {
   char path[4096], err[512];
-  snprintf(path, sizeof path, "%s/profiles/%s.toml", S.root, profile);
-  bool profile_loaded = vy_profile_load(path, &S.profile, err, sizeof err) == 0;
-  if (!profile_loaded) {
+  snprintf(path, sizeof path, "%s/profiles/%s.toml", S.root, name);
+  *loaded = vy_profile_load(path, &S.profile, err, sizeof err) == 0;
+  if (!*loaded) {
     vlog("profile: %s; using built-in defaults", err);
-    if (!profile_defaults(&S.profile, profile)) {
+    if (!profile_defaults(&S.profile, name)) {
       vlog("out of memory");
-      return fatal();
+      return false;
     }
   }
   if (S.profile.runtime && strcmp(S.profile.runtime, "interp") != 0)
@@ -318,26 +308,27 @@ int main(int argc, char **argv) {
   S.budget.limit = S.profile.memory_budget;
   vlog("profile %s: memory budget %llu bytes for all apps", S.profile.name,
        (unsigned long long)S.profile.memory_budget);
+  return true;
+}
 
-  /* Signals belong to this thread: blocked before any thread exists, so
-  ** every thread inherits the mask, and taken here with sigtimedwait. */
+/* Signals belong to the main thread: blocked before any thread exists, so
+** every thread inherits the mask, and taken in the main loop with
+** sigtimedwait. */
+static void block_signals(sigset_t *set) {
   signal(SIGPIPE, SIG_IGN);
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGUSR1);
-  sigaddset(&set, SIGCHLD);
-  sigaddset(&set, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &set, NULL);
+  sigemptyset(set);
+  sigaddset(set, SIGTERM);
+  sigaddset(set, SIGINT);
+  sigaddset(set, SIGUSR1);
+  sigaddset(set, SIGCHLD);
+  sigaddset(set, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, set, NULL);
+}
 
-  S.broker = vy_broker_new(sys_handler, NULL);
-  if (!S.broker) { vlog("out of memory"); return fatal(); }
-  load_apps();
-  screen_start();
-  if (control_start() != 0) vlog("no control socket: vyctl cannot reach us");
-
+/* every app the profile starts; returns how many started */
+static size_t start_apps(void) {
   size_t nstart = 0;
+  char err[256];
   pthread_mutex_lock(&S.lock);
   /* every endpoint first: an app may send to another in its first line */
   for (size_t i = 0; i < S.napps; i++) {
@@ -350,21 +341,20 @@ int main(int argc, char **argv) {
     app *a = S.apps[i];
     if (!a->have_manifest) continue;
     if (!vy_profile_starts(&S.profile, a->name, a->m.autostart)) continue;
-    if (app_start_locked(a) == 0) nstart++;
+    app_effects fx = { .err = err, .errlen = sizeof err };
+    if (app_event_locked(a, EV_START, &fx) == 0) nstart++;
   }
   pthread_mutex_unlock(&S.lock);
-  /* CLOCK_BOOTTIME is the kernel's uptime: how long a boot took to here */
-  struct timespec bt;
-  clock_gettime(CLOCK_BOOTTIME, &bt);
-  vlog("%zu apps, %zu started (%.2f s after kernel start)", S.napps, nstart,
-       (double)bt.tv_sec + (double)bt.tv_nsec / 1e9);
-  if (!no_tty) console_start();
+  return nstart;
+}
 
+/* until a signal or the shutdown command: the tick and the heartbeat */
+static void main_loop(const sigset_t *set) {
   int64_t next_hb = now_ms() + (S.profile.heartbeat_ms ? S.profile.heartbeat_ms : 10000);
   while (!atomic_load(&S.shutdown)) {
     struct timespec ts = { 0, TICK_MS * 1000000L };
     siginfo_t si;
-    int sig = sigtimedwait(&set, &si, &ts);
+    int sig = sigtimedwait(set, &si, &ts);
     if (sig == SIGTERM || sig == SIGINT || sig == SIGUSR1) {
       vlog("signal %d: shutting down", sig);
       atomic_store(&S.shutdown, 1);
@@ -377,12 +367,26 @@ int main(int argc, char **argv) {
       next_hb = now_ms() + S.profile.heartbeat_ms;
     }
   }
+}
 
-  vlog("stopping apps (grace %d ms)", grace_ms);
-  console_stop();
-  bool clean = shutdown_apps(grace_ms);
-  control_stop();
-  screen_stop();
+/* the supervisor's own state, before any thread; false: no memory */
+static bool init_sup(const options *o) {
+  S.grace_ms = o->grace_ms;
+  /* lines of different threads must not mix: line-buffered stderr */
+  setvbuf(stderr, NULL, _IOLBF, 0);
+  S.root = strcmp(o->root, "/") == 0 ? strdup("") : strdup(o->root);
+  S.profile_name = strdup(o->profile);
+  if (!S.root || !S.profile_name) return false;
+  S.boot_ms = now_ms();
+  atomic_init(&S.shutdown, 0);
+  pthread_mutex_init(&S.lock, NULL);
+  pthread_cond_init(&S.cond, NULL);
+  return true;
+}
+
+/* Everything stopped: frees what is no longer used (only when every app
+** thread is gone: threads left behind may still read it). */
+static void finish(bool clean, bool profile_loaded) {
   if (clean) {
     for (size_t i = 0; i < S.napps; i++) app_free(S.apps[i]);
     free(S.apps);
@@ -393,9 +397,55 @@ int main(int argc, char **argv) {
   vlog("stopped");
   if (S.pid1) pid1_poweroff();
   if (clean) {
-    /* threads left behind may still read these */
     free(S.root);
     free(S.profile_name);
   }
+}
+
+int main(int argc, char **argv) {
+  options o;
+  int rc = parse_options(argc, argv, &o);
+  if (rc >= 0) return rc;
+  S.pid1 = getpid() == 1;
+  char cmdline_profile[64], cmdline_console[16];
+  if (S.pid1)
+    pid1_options(&o, cmdline_profile, sizeof cmdline_profile,
+                 cmdline_console, sizeof cmdline_console);
+  S.console_all = o.console_logs ? strcmp(o.console_logs, "focused") != 0 :
+                  o.no_tty || !isatty(STDIN_FILENO);
+  if (!o.root) {
+    fputs("vyomad: --root DIR is required\n", stderr);
+    usage(stderr);
+    return 2;
+  }
+  if (!o.profile) o.profile = DEFAULT_PROFILE;
+  if (!init_sup(&o)) { fputs("vyomad: out of memory\n", stderr); return fatal(); }
+  vlog("vyomad %s starting: root %s, profile %s%s", VYOMAD_VERSION,
+       S.root[0] ? S.root : "/", o.profile, S.pid1 ? ", PID 1" : "");
+  if (mkdirs(S.root[0] ? S.root : "/", "run/vyoma/logs") != 0)
+    vlog("cannot create %s/run/vyoma/logs: %s", S.root, strerror(errno));
+  bool profile_loaded;
+  if (!load_profile(o.profile, &profile_loaded)) return fatal();
+  sigset_t set;
+  block_signals(&set);
+  S.broker = vy_broker_new(sys_handler, NULL);
+  if (!S.broker) { vlog("out of memory"); return fatal(); }
+  load_apps();
+  screen_start();
+  if (control_start() != 0) vlog("no control socket: vyctl cannot reach us");
+  size_t nstart = start_apps();
+  /* CLOCK_BOOTTIME is the kernel's uptime: how long a boot took to here */
+  struct timespec bt;
+  clock_gettime(CLOCK_BOOTTIME, &bt);
+  vlog("%zu apps, %zu started (%.2f s after kernel start)", S.napps, nstart,
+       (double)bt.tv_sec + (double)bt.tv_nsec / 1e9);
+  if (!o.no_tty) console_start();
+  main_loop(&set);
+  vlog("stopping apps (grace %d ms)", o.grace_ms);
+  console_stop();
+  bool clean = shutdown_apps(o.grace_ms);
+  control_stop();
+  screen_stop();
+  finish(clean, profile_loaded);
   return 0;
 }

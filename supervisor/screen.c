@@ -138,7 +138,8 @@ static void notify_sizes(void) {
     snprintf(names[n++], sizeof names[0], "%s", a->name);
   }
   pthread_mutex_unlock(&S.lock);
-  /* the broker is never called with sup.lock held (vyomad.h) */
+  /* with sup.lock released, as every broker call but adding an endpoint
+  ** (vyomad.h) */
   for (size_t i = 0; i < n; i++) {
     char msg[64];
     snprintf(msg, sizeof msg, "window %d %d", sizes[i][0], sizes[i][1]);

@@ -3,10 +3,15 @@
 ** interface: operators speak supervisor/control.h over the socket).
 **
 **   main.c     command line, profile and app loading, signals, the main
-**              loop (restarts, watchdog, heartbeat), orderly shutdown
-**   app.c      the app table and each app's thread and lifecycle
+**              loop (its tick, the heartbeat), orderly shutdown
+**   app.c      the app table, and each app's stdio while it runs
+**   run.c      one run of an app: its thread and its WASI world
+**   lifecycle.c  the states × events table: starts, stops, restart
+**              policies with backoff, kill, grace, watchdog
+**   commands.c the verbs of the control socket and of @sys, one table
 **   control.c  the control socket server (control.h)
 **   report.c   ps / heartbeat / metrics formatting
+**   sbuf.c     the growing string of answers (sbuf.h)
 **   console.c  the TTY input router on a terminal stdin (input/tty.h)
 **   pid1.c     what only PID 1 does (mounts, reaping, power-off)
 **   log.c      timestamped logging to stderr and per-app log files
@@ -15,8 +20,12 @@
 **
 ** Locking: one supervisor mutex (sup.lock) guards the app table and every
 ** app's state fields; app threads take it only briefly.  The broker has its
-** own locks and is never called with sup.lock held, so no lock order cycle
-** exists between the two.
+** own lock, which comes after sup.lock: the broker is called with sup.lock
+** held only to add an endpoint (app_register_locked, so that an app and
+** its endpoint appear in one step), every other call is made with sup.lock
+** released.  The broker never takes sup.lock: it calls the @sys handler
+** (which does) with its own lock released.  So the only order is sup.lock,
+** then the broker's lock, and no cycle exists.
 */
 #ifndef VYOMAD_H
 #define VYOMAD_H
@@ -35,6 +44,7 @@
 #include "../profile/profile.h"
 #include "../runtime/vw.h"
 #include "../wasi/vwasi.h"
+#include "sbuf.h"
 
 #define VYOMAD_VERSION "0.1.0"
 
@@ -70,7 +80,8 @@ typedef struct app {
   pthread_t thread;
   app_stop stop;            /* set by kill/stop/restart/watchdog          */
   int64_t stop_deadline_ms; /* STOP_STOP: cancelled at this time unless the
-                               app has exited by itself                    */
+                               app has exited by itself; 0 once the grace
+                               is over (or there was none)                 */
   vw_store *store;          /* while running: for vw_interrupt            */
   vwasi *wasi;              /* while running: for vwasi_cancel            */
   vw_memory *mem;           /* while running: memory 0, for its size      */
@@ -142,48 +153,83 @@ void app_log_line(app *a, const char *line, size_t len);
 void log_stamp(char *buf, size_t len); /* "2026-11-25T17:50:01.123Z"     */
 
 /* ---- app.c ---------------------------------------------------------------- */
+#define BACKOFF_MIN_MS 100u     /* the first restart delay */
 const char *state_name(app_state s);
 app *app_find(const char *name);       /* caller holds sup.lock          */
 /* Loads DIR/apps/NAME/vyoma.toml into a new table entry (bad manifest:
 ** logged, entry in ST_INVALID).  Returns the entry or NULL (no memory). */
 app *app_load(const char *name);
 void app_free(app *a);                 /* thread already joined          */
+/* Keyboard bytes (or end of input) for app a's stdin; wakes its reader.
+** 0, or -1 when the app's keyboard buffer is full (64 KiB). */
+int app_keyboard(app *a, const char *data, size_t len, bool eof);
+/* a run's stdio (its thread): the hooks into its WASI config (-1: no
+** memory), what is left of unfinished output lines, and the end */
+int app_stdio_open(app *a, vwasi_config *wc);
+void app_stdio_flush(app *a);
+void app_stdio_close(app *a);
+
+/* ---- run.c ---------------------------------------------------------------- */
 /* adds the app's broker endpoint if it has none; caller holds sup.lock */
 int app_register_locked(app *a);
-/* starts a run now; caller holds sup.lock.  0 or -1 (logged). */
+/* starts a run now (joining a finished thread first); caller holds
+** sup.lock.  0 or -1 (logged, state crashed). */
 int app_start_locked(app *a);
-/* cancels a running app for `why`; caller holds sup.lock.  Never blocks. */
-void app_cancel_locked(app *a, app_stop why);
-/* joins finished threads and applies restart policies, due restarts, the
-** watchdog and re-interrupts; called by the main loop about every 20 ms */
-void apps_tick(void);
 /* CPU and memory figures (caller holds sup.lock) */
 uint64_t app_cpu_ns(app *a);
 uint64_t app_mem_bytes(app *a);
 
-/* Keyboard bytes (or end of input) for app a's stdin; wakes its reader.
-** 0, or -1 when the app's keyboard buffer is full (64 KiB). */
-int app_keyboard(app *a, const char *data, size_t len, bool eof);
+/* ---- lifecycle.c ---------------------------------------------------------- */
+typedef enum app_event {
+  EV_START,          /* an operator's start (or the supervisor's first)   */
+  EV_STOP,           /* stop: "@sys: stop", then the grace period          */
+  EV_KILL,           /* kill: cancelled at once, not restarted             */
+  EV_RESTART,        /* restart: cancelled, then started again             */
+  EV_SHUTDOWN,       /* the supervisor stops: "@sys: shutdown" first ...   */
+  EV_SHUTDOWN_NOW,   /* ... and cancelled when the grace is over           */
+  EV_EXITED,         /* the run ended: the app exited (any code)           */
+  EV_CRASHED,        /* the run ended: a trap, or it could not be set up   */
+  EV_GRACE_OVER,     /* tick: a stop's grace period has passed             */
+  EV_WATCHDOG,       /* tick: no output line for heartbeat_ms              */
+  EV_BACKOFF_DUE,    /* tick: the restart delay has passed                 */
+  EV_UNWINDING,      /* tick: a cancelled thread still runs: cancel again  */
+  EV_REAPED,         /* tick: its finished thread is joined                */
+  EV_NEVENTS
+} app_event;
 
-/* The commands shared by vyctl and @sys.  0, or -1 with a message. */
-int cmd_kill(const char *name, bool wait, char *err, size_t errlen);
-int cmd_stop(const char *name, bool wait, char *err, size_t errlen);
-int cmd_start(const char *name, char *err, size_t errlen);
-int cmd_restart(const char *name, char *err, size_t errlen);
-/* the broker's vy_sys_handler */
+/* What an event asks of the broker (done once sup.lock is released) and
+** how long a waiting command may wait for the thread; err for refusals. */
+typedef struct app_effects {
+  const char *inject;       /* a line for the app's stdin ("@sys: " ...)  */
+  bool wake;                /* wake its stdin wait                         */
+  int wait_ms;              /* 0: no thread to wait for                    */
+  char *err;
+  size_t errlen;
+} app_effects;
+
+/* Event ev for app a by the lifecycle table; caller holds sup.lock and then
+** calls app_effects_apply without it.  0, or -1 refused (fx->err). */
+int app_event_locked(app *a, app_event ev, app_effects *fx);
+void app_effects_apply(const app *a, const app_effects *fx);
+/* Event ev for the app called name, effects included; with wait, returns
+** once its thread has finished (kill, stop).  0, or -1 with a message:
+** "no-such-app NAME", "not-running NAME", "timeout NAME", ... */
+int app_command(const char *name, app_event ev, bool wait, char *err,
+                size_t errlen);
+/* the event for every app (the shutdown) */
+void apps_event_all(app_event ev);
+/* the main loop's tick, about every 20 ms: joins finished threads,
+** restarts by policy after the backoff, grace periods, the watchdog */
+void apps_tick(void);
+
+/* ---- commands.c ----------------------------------------------------------- */
+/* one request line of the control socket, answered on fd */
+void command_control(int fd, char *line);
+/* the broker's vy_sys_handler: "@sys: COMMAND" from an app granted "sys" */
 void sys_handler(void *ud, const char *from, const char *cmd, char *reply,
                  size_t replylen);
 
 /* ---- report.c ------------------------------------------------------------- */
-/* a growing string */
-typedef struct sbuf {
-  char *p;
-  size_t len, cap;
-  bool oom;
-} sbuf;
-void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sb_json_str(sbuf *b, const char *s);
-void sb_free(sbuf *b);
 void report_ps(sbuf *b, bool json);
 /* the @sys answers: "ps NAME=STATE ..." or, with figures,
 ** "stats NAME=STATE,CPU_MS,MEM_BYTES ..." */
@@ -194,6 +240,12 @@ void report_metrics(sbuf *b);          /* Prometheus text                */
 /* ---- control.c ------------------------------------------------------------ */
 int control_start(void);               /* binds the socket, starts thread */
 void control_stop(void);               /* stops it, removes the socket    */
+/* answers on a connection (commands.c): the whole of p; "STATUS\n" and
+** the body; "error MSG\n"; logs NAME [-f] [--json] streamed */
+bool control_send(int fd, const void *p, size_t n);
+void control_reply(int fd, const char *status, const sbuf *body);
+void control_reply_err(int fd, const char *msg);
+void control_logs(int fd, const char *name, bool follow, bool json);
 
 /* ---- console.c ------------------------------------------------------------ */
 /* The TTY input router when stdin is a terminal (input/tty.h): raw mode,

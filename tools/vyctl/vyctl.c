@@ -11,6 +11,8 @@
 ** supervisor cannot be reached (no socket, refused, no reply in time).
 */
 #include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -56,29 +58,117 @@ static const command commands[] = {
   {"layout", 1, 1, "layout tiled|stacked  how windows are arranged on the screen"},
 };
 
+/* The options before the command, one row each: the table parses them and
+** prints them in --help.  Where each goes is a field of `settings`. */
+typedef struct settings {
+  const char *socket, *root;
+  bool json, help;
+  long timeout_ms;
+} settings;
+
+typedef enum opt_kind { OPT_FLAG, OPT_TEXT, OPT_MS } opt_kind;
+
+typedef struct option {
+  const char *name, *short_name;   /* "--root"; "-h" or NULL             */
+  const char *arg;                 /* its argument's name, NULL: none    */
+  opt_kind kind;
+  size_t field;                    /* offsetof(settings, ...)            */
+  bool after_command;              /* also accepted after the command    */
+  const char *help;
+} option;
+
+static const option options[] = {
+  { "--socket", NULL, "PATH", OPT_TEXT, offsetof(settings, socket), false,
+    "control socket (default $VYOMA_SOCKET, else " DEFAULT_SOCKET ")" },
+  { "--root", NULL, "DIR", OPT_TEXT, offsetof(settings, root), false,
+    "a supervisor started with --root DIR: DIR/" VY_CONTROL_SOCKET },
+  { "--json", NULL, NULL, OPT_FLAG, offsetof(settings, json), true,
+    "machine-readable output" },
+  { "--timeout", NULL, "MS", OPT_MS, offsetof(settings, timeout_ms), false,
+    "give up waiting for a reply after MS ms (default 30000; 0 = never; "
+    "logs -f never times out)" },
+  { "--help", "-h", NULL, OPT_FLAG, offsetof(settings, help), false,
+    "this text" },
+};
+#define NOPTIONS (sizeof options / sizeof options[0])
+
 static void usage(FILE *f) {
   fputs("usage: vyctl [--socket PATH | --root DIR] [--json] [--timeout MS] "
         "COMMAND [ARG...]\n\ncommands:\n", f);
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     fprintf(f, "  %s\n", commands[i].usage);
-  fputs("\noptions:\n"
-        "  --socket PATH   control socket (default $VYOMA_SOCKET, else "
-        DEFAULT_SOCKET ")\n"
-        "  --root DIR      a supervisor started with --root DIR: "
-        "DIR/" VY_CONTROL_SOCKET "\n"
-        "  --json          machine-readable output\n"
-        "  --timeout MS    give up waiting for a reply after MS ms "
-        "(default 30000; 0 = never; logs -f never times out)\n"
-        "  -h, --help      this text\n"
-        "\nexit status: 0 ok, 1 the supervisor answered with an error, "
+  fputs("\noptions:\n", f);
+  for (size_t i = 0; i < NOPTIONS; i++) {
+    const option *o = &options[i];
+    char left[64];
+    if (o->short_name) snprintf(left, sizeof left, "%s, %s", o->short_name, o->name);
+    else snprintf(left, sizeof left, "%s%s%s", o->name, o->arg ? " " : "",
+                  o->arg ? o->arg : "");
+    fprintf(f, "  %-15s %s\n", left, o->help);
+  }
+  fputs("\nexit status: 0 ok, 1 the supervisor answered with an error, "
         "2 usage, 3 supervisor not reachable\n", f);
 }
 
-static int usage_error(const char *fmt, const char *arg) {
+__attribute__((format(printf, 1, 2)))
+static int usage_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
   fputs("vyctl: ", stderr);
-  fprintf(stderr, fmt, arg);
+  vfprintf(stderr, fmt, ap);
   fputs("\n(try vyctl --help)\n", stderr);
+  va_end(ap);
   return EXIT_USAGE;
+}
+
+static const option *find_option(const char *arg) {
+  for (size_t i = 0; i < NOPTIONS; i++)
+    if (!strcmp(options[i].name, arg) ||
+        (options[i].short_name && !strcmp(options[i].short_name, arg)))
+      return &options[i];
+  return NULL;
+}
+
+/* Applies option o (its value v, if it takes one) to st.  0 or EXIT_USAGE. */
+static int set_option(settings *st, const option *o, const char *v) {
+  char *field = (char *)st + o->field;
+  switch (o->kind) {
+  case OPT_FLAG: *(bool *)field = true; return 0;
+  case OPT_TEXT: *(const char **)field = v; return 0;
+  case OPT_MS: {
+    char *end;
+    errno = 0;
+    long ms = strtol(v, &end, 10);
+    if (!*v || *end || errno || ms < 0)
+      return usage_error("bad %s: %s", o->name, v);
+    *(long *)field = ms;
+    return 0;
+  }
+  }
+  return EXIT_USAGE;
+}
+
+/* The options before the command; *i is then the command's index.
+** -1 to go on, else the exit status. */
+static int parse_options(int argc, char **argv, settings *st, int *i) {
+  for (; *i < argc && argv[*i][0] == '-'; ++*i) {
+    const char *a = argv[*i];
+    const option *o = find_option(a);
+    if (!o) return usage_error("unknown option %s", a);
+    const char *v = NULL;
+    if (o->arg) {
+      if (*i + 1 >= argc) return usage_error("%s needs an argument", a);
+      v = argv[++*i];
+    }
+    if (set_option(st, o, v) != 0) return EXIT_USAGE;
+    if (st->help) {
+      usage(stdout);
+      return EXIT_OK;
+    }
+  }
+  if (st->socket && st->root)
+    return usage_error("%s", "--socket and --root exclude each other");
+  return -1;
 }
 
 static const command *find_command(const char *name) {
@@ -100,20 +190,6 @@ static bool append(char *buf, size_t cap, size_t *len, const char *s) {
   memcpy(buf + *len, s, n);
   *len += n;
   buf[*len] = 0;
-  return true;
-}
-
-/* Writes all of buf; false on error (EPIPE included: SIGPIPE is ignored). */
-static bool write_all(int fd, const char *buf, size_t len) {
-  while (len) {
-    ssize_t w = write(fd, buf, len);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    buf += w;
-    len -= (size_t)w;
-  }
   return true;
 }
 
@@ -187,262 +263,292 @@ static void json_string(FILE *f, const char *s, size_t n) {
   fputc('"', f);
 }
 
-int main(int argc, char **argv) {
-  const char *sock = getenv("VYOMA_SOCKET");
-  const char *root = NULL, *sockopt = NULL;
-  bool json = false, follow = false;
-  long timeout_ms = DEFAULT_TIMEOUT_MS;
-  int i = 1;
+/* one call of the supervisor: what the command line asks, and its request */
+typedef struct call {
+  settings st;
+  const command *cmd;
+  bool follow;              /* logs -f */
+  const char *words[8];     /* the command's arguments */
+  size_t nwords;
+  int msg_start;            /* send: argv index of the message, else -1 */
+  const char *shot_path;    /* screenshot: the file to write */
+  char req[VY_CONTROL_MAX_LINE + 1];
+  size_t len;
+  char pathbuf[4096];
+  const char *path;         /* the socket */
+} call;
 
-  /* global options, before the command */
-  for (; i < argc && argv[i][0] == '-'; i++) {
+/* The command's words.  --json and (for logs) -f are accepted after the
+** command too, except inside send's message, which is taken verbatim.
+** -1 to go on, else the exit status. */
+static int parse_words(int argc, char **argv, int i, call *c) {
+  bool is_send = !strcmp(c->cmd->name, "send");
+  c->msg_start = -1;
+  for (; i < argc; i++) {
     const char *a = argv[i];
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      usage(stdout);
-      return EXIT_OK;
-    } else if (!strcmp(a, "--json")) {
-      json = true;
-    } else if (!strcmp(a, "--socket") || !strcmp(a, "--root") ||
-               !strcmp(a, "--timeout")) {
-      if (i + 1 >= argc) return usage_error("%s needs an argument", a);
-      const char *v = argv[++i];
-      if (!strcmp(a, "--socket")) sockopt = v;
-      else if (!strcmp(a, "--root")) root = v;
-      else {
-        char *end;
-        errno = 0;
-        timeout_ms = strtol(v, &end, 10);
-        if (!*v || *end || errno || timeout_ms < 0)
-          return usage_error("bad --timeout: %s", v);
-      }
-    } else {
+    if (is_send && c->nwords == 1) {
+      c->msg_start = i;
+      break;
+    }
+    const option *o = find_option(a);
+    if (o && o->after_command) {
+      set_option(&c->st, o, NULL);
+    } else if (!strcmp(a, "-f") && !strcmp(c->cmd->name, "logs")) {
+      c->follow = true;
+    } else if (a[0] == '-' && a[1]) {
       return usage_error("unknown option %s", a);
+    } else {
+      if (c->nwords == sizeof c->words / sizeof c->words[0])
+        return usage_error("too many arguments for %s", c->cmd->name);
+      c->words[c->nwords++] = a;
     }
   }
-  if (sockopt && root)
-    return usage_error("%s", "--socket and --root exclude each other");
+  int nargs = (int)c->nwords + (c->msg_start >= 0 ? argc - c->msg_start : 0);
+  if (nargs < c->cmd->min_args ||
+      (c->cmd->max_args >= 0 && nargs > c->cmd->max_args)) {
+    fprintf(stderr, "vyctl: usage: vyctl %s\n", c->cmd->usage);
+    return EXIT_USAGE;
+  }
+  return -1;
+}
+
+/* The request line, per control.h: words joined by single spaces.
+** -1 to go on, else the exit status. */
+static int build_request(int argc, char **argv, call *c) {
+  size_t cap = sizeof c->req;
+  c->req[0] = 0;
+  bool fits = append(c->req, cap, &c->len, c->cmd->name);
+  /* screenshot's FILE is ours to write, not part of the request */
+  if (!strcmp(c->cmd->name, "screenshot")) {
+    c->shot_path = c->words[0];
+    c->nwords = 0;
+  }
+  for (size_t w = 0; w < c->nwords && fits; w++) {
+    /* a name with a space or line break would change the request's shape */
+    if (strpbrk(c->words[w], " \t\r\n") || !c->words[w][0])
+      return usage_error("bad app name '%s'", c->words[w]);
+    fits = append(c->req, cap, &c->len, " ") &&
+           append(c->req, cap, &c->len, c->words[w]);
+  }
+  for (int m = c->msg_start; m >= 0 && m < argc && fits; m++) {
+    if (strpbrk(argv[m], "\r\n"))
+      return usage_error("%s", "a message must be one line");
+    fits = append(c->req, cap, &c->len, " ") &&
+           append(c->req, cap, &c->len, argv[m]);
+  }
+  if (c->follow && fits) fits = append(c->req, cap, &c->len, " -f");
+  /* send's message cannot carry --json: it would become part of it */
+  bool send_cmd = !strcmp(c->cmd->name, "send");
+  if (c->st.json && !send_cmd && fits) fits = append(c->req, cap, &c->len, " --json");
+  if (fits) fits = append(c->req, cap, &c->len, "\n");
+  if (!fits)
+    return usage_error("request longer than %d bytes", VY_CONTROL_MAX_LINE);
+  return -1;
+}
+
+/* Which socket: --socket, --root DIR, $VYOMA_SOCKET, the default. */
+static int find_socket(call *c) {
+  const char *env = getenv("VYOMA_SOCKET");
+  c->path = env && *env ? env : DEFAULT_SOCKET;
+  if (c->st.socket) c->path = c->st.socket;
+  if (c->st.root) {
+    int n = snprintf(c->pathbuf, sizeof c->pathbuf, "%s/%s", c->st.root,
+                     VY_CONTROL_SOCKET);
+    if (n < 0 || (size_t)n >= sizeof c->pathbuf)
+      return usage_error("%s", "--root path too long");
+    c->path = c->pathbuf;
+  }
+  return -1;
+}
+
+/* the reply being read: a buffer of it and how far it is taken */
+typedef struct reply {
+  int fd;
+  long long deadline;       /* -1: none */
+  char buf[8192];
+  size_t len, pos;
+  char first[VY_CONTROL_MAX_LINE + 1];
+} reply;
+
+/* First line: "ok" or "error MESSAGE".  Collected whole before the body
+** is copied, so that where the body goes (stdout or stderr) is known.
+** -1 to go on, else the exit status. */
+static int read_first_line(call *c, reply *r) {
+  size_t flen = 0;
+  bool have_first = false;
+  while (!have_first) {
+    ssize_t n = read_some(r->fd, r->buf, sizeof r->buf, r->deadline);
+    if (n == -2) {
+      fprintf(stderr, "vyctl: no reply from vyomad at %s within %ld ms\n",
+              c->path, c->st.timeout_ms);
+      return EXIT_UNREACHABLE;
+    }
+    if (n < 0) {
+      fprintf(stderr, "vyctl: reading from %s: %s\n", c->path, strerror(errno));
+      return EXIT_UNREACHABLE;
+    }
+    if (n == 0) {
+      fprintf(stderr, "vyctl: vyomad at %s closed the connection without "
+              "a reply\n", c->path);
+      return EXIT_UNREACHABLE;
+    }
+    r->len = (size_t)n;
+    for (r->pos = 0; r->pos < r->len; r->pos++) {
+      if (r->buf[r->pos] == '\n') {
+        have_first = true;
+        r->pos++;
+        break;
+      }
+      if (flen < sizeof r->first - 1) r->first[flen++] = r->buf[r->pos];
+    }
+  }
+  r->first[flen] = 0;
+  if (flen && r->first[flen - 1] == '\r') r->first[--flen] = 0;
+  return -1;
+}
+
+/* growing copy of a body (send --json wraps the server's text reply) */
+typedef struct held {
+  char *p;
+  size_t len, cap;
+} held;
+
+static bool hold(held *h, const char *p, size_t n) {
+  if (h->len + n > h->cap) {
+    size_t nc = (h->len + n) * 2 + 64;
+    char *np = realloc(h->p, nc);
+    if (!np) return false;
+    h->p = np;
+    h->cap = nc;
+  }
+  memcpy(h->p + h->len, p, n);
+  h->len += n;
+  return true;
+}
+
+/* The body, to out or (wrap) into h, until the server closes.  The status. */
+static int copy_body(call *c, reply *r, FILE *out, held *h, int status) {
+  bool wrap = h != NULL;
+  if (c->follow) r->deadline = -1;
+  for (;;) {
+    if (r->pos < r->len) {
+      size_t n = r->len - r->pos;
+      if (wrap) {
+        if (!hold(h, r->buf + r->pos, n)) {
+          fputs("vyctl: out of memory\n", stderr);
+          return EXIT_ERR;
+        }
+      } else if (fwrite(r->buf + r->pos, 1, n, out) != n || fflush(out) != 0) {
+        /* our reader went away (logs -f | head): a normal end */
+        return status;
+      }
+    }
+    ssize_t n = read_some(r->fd, r->buf, sizeof r->buf, r->deadline);
+    if (n == 0) return status;
+    if (n == -2) {
+      fprintf(stderr, "vyctl: reply from vyomad at %s cut short after "
+              "%ld ms\n", c->path, c->st.timeout_ms);
+      return EXIT_UNREACHABLE;
+    }
+    if (n < 0) {
+      fprintf(stderr, "vyctl: reading from %s: %s\n", c->path, strerror(errno));
+      return EXIT_UNREACHABLE;
+    }
+    r->len = (size_t)n;
+    r->pos = 0;
+  }
+}
+
+/* A screenshot's file, written aside and renamed so no half file is left.
+** The status. */
+static int finish_shot(call *c, FILE *out, const char *tmp, int status) {
+  bool good = fclose(out) == 0 && status == EXIT_OK;
+  if (good && rename(tmp, c->shot_path) != 0) {
+    fprintf(stderr, "vyctl: screenshot: %s: %s\n", c->shot_path, strerror(errno));
+    good = false;
+  }
+  if (good) return status;
+  unlink(tmp);
+  return status == EXIT_OK ? EXIT_ERR : status;
+}
+
+/* The reply: the body to stdout after ok, to stderr after an error; a
+** screenshot to its file.  The exit status. */
+static int answer(call *c, reply *r) {
+  int rc = read_first_line(c, r);
+  if (rc >= 0) return rc;
+  bool ok = !strcmp(r->first, "ok");
+  bool is_err = !strncmp(r->first, "error", 5) &&
+                (r->first[5] == ' ' || !r->first[5]);
+  if (!ok && !is_err) {
+    fprintf(stderr, "vyctl: unexpected reply from vyomad: %s\n", r->first);
+    return EXIT_ERR;
+  }
+  FILE *out = ok ? stdout : stderr;
+  char shot_tmp[4200] = "";
+  if (ok && c->shot_path && strcmp(c->shot_path, "-") != 0) {
+    snprintf(shot_tmp, sizeof shot_tmp, "%s.tmp", c->shot_path);
+    if (!(out = fopen(shot_tmp, "wb"))) {
+      fprintf(stderr, "vyctl: screenshot: %s: %s\n", shot_tmp, strerror(errno));
+      return EXIT_ERR;
+    }
+  }
+  if (is_err)
+    fprintf(stderr, "vyctl: %s: %s\n", c->cmd->name,
+            r->first[5] ? r->first + 6 : "(no message)");
+  held h = { 0 };
+  bool wrap = ok && c->st.json && !strcmp(c->cmd->name, "send");
+  int status = copy_body(c, r, out, wrap ? &h : NULL, ok ? EXIT_OK : EXIT_ERR);
+  if (wrap && status == EXIT_OK) {
+    while (h.len && h.p[h.len - 1] == '\n') h.len--;
+    fputs("{\"ok\":true,\"reply\":", stdout);
+    json_string(stdout, h.p ? h.p : "", h.len);
+    fputs("}\n", stdout);
+  }
+  free(h.p);
+  if (shot_tmp[0]) {
+    close(r->fd);
+    r->fd = -1;
+    if ((status = finish_shot(c, out, shot_tmp, status)) != EXIT_OK)
+      return status;
+  }
+  if (fflush(stdout) != 0 && status == EXIT_OK && !c->follow) status = EXIT_ERR;
+  return status;
+}
+
+int main(int argc, char **argv) {
+  static call c;
+  c.st.timeout_ms = DEFAULT_TIMEOUT_MS;
+  int i = 1;
+  int rc = parse_options(argc, argv, &c.st, &i);
+  if (rc >= 0) return rc;
   if (i >= argc) {
     usage(stderr);
     return EXIT_USAGE;
   }
-  const command *cmd = find_command(argv[i]);
-  if (!cmd) return usage_error("unknown command %s", argv[i]);
-  i++;
-
-  /* The command's words.  --json and (for logs) -f are accepted after the
-  ** command too, except inside send's message, which is taken verbatim. */
-  const char *words[8];
-  size_t nwords = 0;
-  int msg_start = -1;
-  for (; i < argc; i++) {
-    const char *a = argv[i];
-    bool is_send = !strcmp(cmd->name, "send");
-    if (is_send && nwords == 1) {
-      msg_start = i;
-      break;
-    }
-    if (!strcmp(a, "--json")) {
-      json = true;
-    } else if (!strcmp(a, "-f") && !strcmp(cmd->name, "logs")) {
-      follow = true;
-    } else if (a[0] == '-' && a[1]) {
-      return usage_error("unknown option %s", a);
-    } else {
-      if (nwords == sizeof words / sizeof words[0])
-        return usage_error("too many arguments for %s", cmd->name);
-      words[nwords++] = a;
-    }
-  }
-  int nargs = (int)nwords + (msg_start >= 0 ? argc - msg_start : 0);
-  if (nargs < cmd->min_args || (cmd->max_args >= 0 && nargs > cmd->max_args)) {
-    fprintf(stderr, "vyctl: usage: vyctl %s\n", cmd->usage);
-    return EXIT_USAGE;
-  }
-
-  /* The request line, per control.h: words joined by single spaces. */
-  char req[VY_CONTROL_MAX_LINE + 1];
-  size_t len = 0;
-  req[0] = 0;
-  bool fits = append(req, sizeof req, &len, cmd->name);
-  /* screenshot's FILE is ours to write, not part of the request */
-  bool shot = !strcmp(cmd->name, "screenshot");
-  const char *shot_path = shot ? words[0] : NULL;
-  if (shot) nwords = 0;
-  for (size_t w = 0; w < nwords && fits; w++) {
-    /* a name with a space or line break would change the request's shape */
-    if (strpbrk(words[w], " \t\r\n") || !words[w][0])
-      return usage_error("bad app name '%s'", words[w]);
-    fits = append(req, sizeof req, &len, " ") &&
-           append(req, sizeof req, &len, words[w]);
-  }
-  if (msg_start >= 0) {
-    for (int m = msg_start; m < argc && fits; m++) {
-      if (strpbrk(argv[m], "\r\n"))
-        return usage_error("%s", "a message must be one line");
-      fits = append(req, sizeof req, &len, " ") &&
-             append(req, sizeof req, &len, argv[m]);
-    }
-  }
-  if (follow && fits) fits = append(req, sizeof req, &len, " -f");
-  bool send_cmd = !strcmp(cmd->name, "send");
-  if (json && !send_cmd && fits) fits = append(req, sizeof req, &len, " --json");
-  if (fits) fits = append(req, sizeof req, &len, "\n");
-  if (!fits)
-    return usage_error("request longer than %s bytes", "4096");
-
-  /* Which socket: --socket, --root DIR, $VYOMA_SOCKET, the default. */
-  char pathbuf[4096];
-  const char *path = sock && *sock ? sock : DEFAULT_SOCKET;
-  if (sockopt) path = sockopt;
-  if (root) {
-    int n = snprintf(pathbuf, sizeof pathbuf, "%s/%s", root, VY_CONTROL_SOCKET);
-    if (n < 0 || (size_t)n >= sizeof pathbuf)
-      return usage_error("%s", "--root path too long");
-    path = pathbuf;
-  }
+  if (!(c.cmd = find_command(argv[i])))
+    return usage_error("unknown command %s", argv[i]);
+  if ((rc = parse_words(argc, argv, i + 1, &c)) >= 0) return rc;
+  if ((rc = build_request(argc, argv, &c)) >= 0) return rc;
+  if ((rc = find_socket(&c)) >= 0) return rc;
 
   /* A supervisor that closes early must not kill us with SIGPIPE: we want
   ** to report it.  With logs -f, the reader of our stdout going away (a
   ** pager quitting) ends the stream through the failed write instead. */
   signal(SIGPIPE, SIG_IGN);
-
-  int fd = connect_socket(path);
-  if (fd < 0) return EXIT_UNREACHABLE;
-  if (!write_all(fd, req, len)) {
-    fprintf(stderr, "vyctl: cannot reach vyomad at %s: write: %s\n", path,
+  static reply r;
+  r.fd = connect_socket(c.path);
+  if (r.fd < 0) return EXIT_UNREACHABLE;
+  if (!vy_control_send_all(r.fd, c.req, c.len)) {
+    fprintf(stderr, "vyctl: cannot reach vyomad at %s: write: %s\n", c.path,
             strerror(errno));
-    close(fd);
+    close(r.fd);
     return EXIT_UNREACHABLE;
   }
   /* No half-close after the request: the server takes end of stream from
   ** us as "the client has gone", which would end a logs -f stream. */
-
-  long long deadline = timeout_ms > 0 ? now_ms() + timeout_ms : -1;
-  /* First line: "ok" or "error MESSAGE".  Collected whole before the body
-  ** is copied, so that where the body goes (stdout or stderr) is known. */
-  char first[VY_CONTROL_MAX_LINE + 1];
-  size_t flen = 0;
-  char buf[8192];
-  size_t blen = 0, bpos = 0;
-  bool have_first = false;
-  while (!have_first) {
-    ssize_t n = read_some(fd, buf, sizeof buf, deadline);
-    if (n == -2) {
-      fprintf(stderr, "vyctl: no reply from vyomad at %s within %ld ms\n",
-              path, timeout_ms);
-      close(fd);
-      return EXIT_UNREACHABLE;
-    }
-    if (n < 0) {
-      fprintf(stderr, "vyctl: reading from %s: %s\n", path, strerror(errno));
-      close(fd);
-      return EXIT_UNREACHABLE;
-    }
-    if (n == 0) {
-      fprintf(stderr, "vyctl: vyomad at %s closed the connection without "
-              "a reply\n", path);
-      close(fd);
-      return EXIT_UNREACHABLE;
-    }
-    blen = (size_t)n;
-    for (bpos = 0; bpos < blen; bpos++) {
-      if (buf[bpos] == '\n') {
-        have_first = true;
-        bpos++;
-        break;
-      }
-      if (flen < sizeof first - 1) first[flen++] = buf[bpos];
-    }
-  }
-  first[flen] = 0;
-  if (flen && first[flen - 1] == '\r') first[--flen] = 0;
-
-  bool ok = !strcmp(first, "ok");
-  bool is_err = !strncmp(first, "error", 5) && (first[5] == ' ' || !first[5]);
-  if (!ok && !is_err) {
-    fprintf(stderr, "vyctl: unexpected reply from vyomad: %s\n", first);
-    close(fd);
-    return EXIT_ERR;
-  }
-  /* The body: to stdout after ok, to stderr after an error; a screenshot
-  ** to its file, written aside and renamed so no half file is left. */
-  FILE *out = ok ? stdout : stderr;
-  char shot_tmp[4200] = "";
-  if (ok && shot && strcmp(shot_path, "-") != 0) {
-    snprintf(shot_tmp, sizeof shot_tmp, "%s.tmp", shot_path);
-    if (!(out = fopen(shot_tmp, "wb"))) {
-      fprintf(stderr, "vyctl: screenshot: %s: %s\n", shot_tmp, strerror(errno));
-      close(fd);
-      return EXIT_ERR;
-    }
-  }
-  if (is_err) {
-    const char *msg = first[5] ? first + 6 : "(no message)";
-    fprintf(stderr, "vyctl: %s: %s\n", cmd->name, msg);
-  }
-  /* send --json: the server's text reply wrapped into one JSON object */
-  char *sendbody = NULL;
-  size_t sendlen = 0, sendcap = 0;
-  bool wrap = ok && json && send_cmd;
-  int status = ok ? EXIT_OK : EXIT_ERR;
-  if (follow) deadline = -1;
-  for (;;) {
-    if (bpos < blen) {
-      size_t n = blen - bpos;
-      if (wrap) {
-        if (sendlen + n > sendcap) {
-          size_t nc = (sendlen + n) * 2 + 64;
-          char *p = realloc(sendbody, nc);
-          if (!p) {
-            fputs("vyctl: out of memory\n", stderr);
-            status = EXIT_ERR;
-            break;
-          }
-          sendbody = p;
-          sendcap = nc;
-        }
-        memcpy(sendbody + sendlen, buf + bpos, n);
-        sendlen += n;
-      } else if (fwrite(buf + bpos, 1, n, out) != n || fflush(out) != 0) {
-        /* our reader went away (logs -f | head): a normal end */
-        break;
-      }
-    }
-    ssize_t n = read_some(fd, buf, sizeof buf, deadline);
-    if (n == 0) break;
-    if (n == -2) {
-      fprintf(stderr, "vyctl: reply from vyomad at %s cut short after "
-              "%ld ms\n", path, timeout_ms);
-      status = EXIT_UNREACHABLE;
-      break;
-    }
-    if (n < 0) {
-      fprintf(stderr, "vyctl: reading from %s: %s\n", path, strerror(errno));
-      status = EXIT_UNREACHABLE;
-      break;
-    }
-    blen = (size_t)n;
-    bpos = 0;
-  }
-  if (wrap && status == EXIT_OK) {
-    while (sendlen && (sendbody[sendlen - 1] == '\n')) sendlen--;
-    fputs("{\"ok\":true,\"reply\":", stdout);
-    json_string(stdout, sendbody ? sendbody : "", sendlen);
-    fputs("}\n", stdout);
-  }
-  free(sendbody);
-  close(fd);
-  if (shot_tmp[0]) {
-    bool good = fclose(out) == 0 && status == EXIT_OK;
-    if (good && rename(shot_tmp, shot_path) != 0) {
-      fprintf(stderr, "vyctl: screenshot: %s: %s\n", shot_path, strerror(errno));
-      good = false;
-    }
-    if (!good) {
-      unlink(shot_tmp);
-      return status == EXIT_OK ? EXIT_ERR : status;
-    }
-  }
-  if (fflush(stdout) != 0 && status == EXIT_OK && !follow) status = EXIT_ERR;
-  return status;
+  r.deadline = c.st.timeout_ms > 0 ? now_ms() + c.st.timeout_ms : -1;
+  rc = answer(&c, &r);
+  if (r.fd >= 0) close(r.fd);
+  return rc;
 }

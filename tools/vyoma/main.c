@@ -87,61 +87,6 @@ static void install_signals(void) {
 }
 
 /* ---- help ----------------------------------------------------------------- */
-static void usage_main(FILE *out) {
-  fprintf(out,
-    "vyoma " VYOMA_VERSION " - run and examine VyomaOS WebAssembly apps\n"
-    "\n"
-    "usage: vyoma <command> [options]\n"
-    "\n"
-    "commands:\n"
-    "  run [options] [--] APP.wasm [ARGS...]  run a WASI command module\n"
-    "  validate APP.wasm                      decode and validate; print \"ok\"\n"
-    "  inspect APP.wasm                       list imports and exports with types\n"
-    "\n"
-    "  vyoma APP.wasm ARGS...  is short for  vyoma run APP.wasm ARGS...\n"
-    "\n"
-    "options:\n"
-    "  -h, --help       this help (`vyoma run --help` for run's options)\n"
-    "  -V, --version    print the version\n"
-    "\n"
-    "exit status:\n"
-    "  N    the app's exit code (proc_exit(N), or 0 when _start returns)\n"
-    "  1    the module could not be read, decoded, validated or linked\n"
-    "  2    bad command line\n"
-    "  134  the app trapped (message and wasm backtrace on stderr)\n"
-    "  130, 143  stopped by SIGINT, SIGTERM\n");
-}
-
-static void usage_run(FILE *out) {
-  fprintf(out,
-    "usage: vyoma run [options] [--] APP.wasm [ARGS...]\n"
-    "\n"
-    "Runs a WASI preview 1 command (its _start export).  The app sees\n"
-    "argv[0] = the module's file name, then ARGS; only the environment,\n"
-    "directories and memory granted below exist for it.\n"
-    "\n"
-    "options:\n"
-    "  --dir HOST[::GUEST]   preopen host directory HOST as GUEST (default: the\n"
-    "                        same path as HOST); may be repeated\n"
-    "  --env K=V             set environment variable K for the app; --env K\n"
-    "                        passes the host's value of K; may be repeated\n"
-    "  --max-memory SIZE     cap each linear memory, e.g. 16MiB, 512KiB, 1GiB\n"
-    "                        (plain number = bytes; K/M/G mean KiB/MiB/GiB)\n"
-    "  --invoke NAME         call export NAME instead of _start; ARGS are its\n"
-    "                        parameters (integers or floats); results are\n"
-    "                        printed one per line\n"
-    "  -h, --help            this help\n"
-    "\n"
-    "exit status:\n"
-    "  N    the app's exit code (proc_exit(N), or 0 when _start returns)\n"
-    "  1    the module could not be read, decoded, validated or linked,\n"
-    "       or a --dir does not exist\n"
-    "  2    bad command line\n"
-    "  134  the app trapped: `error: wasm trap: <reason>` and a wasm\n"
-    "       backtrace (innermost frame first) are printed on stderr\n"
-    "  130, 143  stopped by SIGINT, SIGTERM (the running code is interrupted)\n");
-}
-
 /* ---- option values ------------------------------------------------------ */
 
 /* "16MiB", "512k", "1G", "65536" -> bytes.  Returns 0 on success. */
@@ -360,20 +305,245 @@ static int oom(void) {
   return VYOMA_EXIT_FAIL;
 }
 
-/* Takes the value of an option given as `--opt VALUE` or `--opt=VALUE`. */
-static const char *opt_value(const char *opt, int argc, char **argv, int *i) {
-  size_t n = strlen(opt);
-  if (argv[*i][n] == '=') return argv[*i] + n + 1;
-  if (*i + 1 >= argc) {
-    fprintf(stderr, "vyoma run: %s needs a value (see vyoma run --help)\n", opt);
-    return NULL;
+/* ---- run's options: one row each, parsed and printed in --help from the
+** table; each row's setter says where its value goes. ------------------ */
+/* 0, or the exit status: VYOMA_EXIT_USAGE (after a message), or
+** VYOMA_EXIT_FAIL (no memory) */
+typedef int (*opt_setter)(run_opts *o, const char *v);
+
+static int set_dir(run_opts *o, const char *v) {
+  char *d = strdup(v);
+  if (!d) return oom();
+  o->dirbufs[o->ndirs] = d;
+  char *sep = strstr(d, "::");
+  if (sep) { *sep = 0; o->dirs[o->ndirs].guest_path = sep + 2; }
+  else o->dirs[o->ndirs].guest_path = d;
+  o->dirs[o->ndirs].host_path = d;
+  o->ndirs++;
+  if (!*d || !*o->dirs[o->ndirs - 1].guest_path) {
+    fprintf(stderr, "vyoma run: --dir %s: empty path\n", v);
+    return VYOMA_EXIT_USAGE;
   }
-  return argv[++*i];
+  return 0;
 }
 
-static int is_opt(const char *arg, const char *opt) {
-  size_t n = strlen(opt);
-  return !strncmp(arg, opt, n) && (arg[n] == 0 || arg[n] == '=');
+static int set_env(run_opts *o, const char *v) {
+  if (!*v || *v == '=') {
+    fprintf(stderr, "vyoma run: --env %s: expected K=V\n", v);
+    return VYOMA_EXIT_USAGE;
+  }
+  if (strchr(v, '=')) {
+    o->envs[o->nenvs++] = v;
+    return 0;
+  }
+  /* --env K: pass the host's value through, if there is one */
+  const char *hv = getenv(v);
+  if (!hv) return 0;
+  size_t n = strlen(v) + strlen(hv) + 2;
+  char *kv = malloc(n);
+  if (!kv) return oom();
+  snprintf(kv, n, "%s=%s", v, hv);
+  o->envbufs[o->nenvs] = kv;
+  o->envs[o->nenvs++] = kv;
+  return 0;
+}
+
+static int set_max_memory(run_opts *o, const char *v) {
+  if (parse_size(v, &o->max_memory) != 0 || o->max_memory == 0) {
+    fprintf(stderr, "vyoma run: --max-memory %s: expected a size like "
+                    "16MiB\n", v);
+    return VYOMA_EXIT_USAGE;
+  }
+  return 0;
+}
+
+static int set_invoke(run_opts *o, const char *v) {
+  o->invoke = v;
+  return 0;
+}
+
+typedef struct run_option {
+  const char *name, *short_name;  /* "--dir"; "-h" or NULL               */
+  const char *arg;                /* its value's name; NULL: no value    */
+  opt_setter set;                 /* NULL: --help                        */
+  const char *help;               /* lines after the first start with \n */
+} run_option;
+
+static const run_option run_options[] = {
+  { "--dir", NULL, "HOST[::GUEST]", set_dir,
+    "preopen host directory HOST as GUEST (default: the\n"
+    "same path as HOST); may be repeated" },
+  { "--env", NULL, "K=V", set_env,
+    "set environment variable K for the app; --env K\n"
+    "passes the host's value of K; may be repeated" },
+  { "--max-memory", NULL, "SIZE", set_max_memory,
+    "cap each linear memory, e.g. 16MiB, 512KiB, 1GiB\n"
+    "(plain number = bytes; K/M/G mean KiB/MiB/GiB)" },
+  { "--invoke", NULL, "NAME", set_invoke,
+    "call export NAME instead of _start; ARGS are its\n"
+    "parameters (integers or floats); results are\n"
+    "printed one per line" },
+  { "--help", "-h", NULL, NULL, "this help" },
+};
+#define NRUN_OPTIONS (sizeof run_options / sizeof run_options[0])
+
+static void usage_run(FILE *out) {
+  fprintf(out,
+    "usage: vyoma run [options] [--] APP.wasm [ARGS...]\n"
+    "\n"
+    "Runs a WASI preview 1 command (its _start export).  The app sees\n"
+    "argv[0] = the module's file name, then ARGS; only the environment,\n"
+    "directories and memory granted below exist for it.\n"
+    "\n"
+    "options:\n");
+  for (size_t i = 0; i < NRUN_OPTIONS; i++) {
+    const run_option *r = &run_options[i];
+    char left[64];
+    if (r->short_name) snprintf(left, sizeof left, "%s, %s", r->short_name, r->name);
+    else snprintf(left, sizeof left, "%s %s", r->name, r->arg);
+    fprintf(out, "  %-21s ", left);
+    for (const char *h = r->help; *h; h++) {
+      fputc(*h, out);
+      if (*h == '\n') fprintf(out, "%24s", "");
+    }
+    fputc('\n', out);
+  }
+  fprintf(out,
+    "\n"
+    "exit status:\n"
+    "  N    the app's exit code (proc_exit(N), or 0 when _start returns)\n"
+    "  1    the module could not be read, decoded, validated or linked,\n"
+    "       or a --dir does not exist\n"
+    "  2    bad command line\n"
+    "  134  the app trapped: `error: wasm trap: <reason>` and a wasm\n"
+    "       backtrace (innermost frame first) are printed on stderr\n"
+    "  130, 143  stopped by SIGINT, SIGTERM (the running code is interrupted)\n");
+}
+
+/* the row for argument a: `--opt`, `--opt=VALUE` for options with a value */
+static const run_option *find_run_option(const char *a) {
+  for (size_t i = 0; i < NRUN_OPTIONS; i++) {
+    const run_option *r = &run_options[i];
+    size_t n = strlen(r->name);
+    if (!strcmp(a, r->name) || (r->short_name && !strcmp(a, r->short_name)))
+      return r;
+    if (r->arg && !strncmp(a, r->name, n) && a[n] == '=') return r;
+  }
+  return NULL;
+}
+
+/* run's options; *i is then the module's index.  -1 to go on, else the
+** exit status (0 after --help). */
+static int parse_run_options(int argc, char **argv, run_opts *o, int *i) {
+  for (; *i < argc; ++*i) {
+    const char *a = argv[*i];
+    if (!strcmp(a, "--")) { ++*i; break; }
+    if (a[0] != '-' || !strcmp(a, "-")) break;
+    const run_option *r = find_run_option(a);
+    if (!r) {
+      fprintf(stderr, "vyoma run: unknown option %s (see vyoma run --help)\n",
+              a);
+      return VYOMA_EXIT_USAGE;
+    }
+    if (!r->set) {
+      usage_run(stdout);
+      return 0;
+    }
+    /* `--opt VALUE` or `--opt=VALUE` */
+    size_t n = strlen(r->name);
+    const char *v = a[n] == '=' ? a + n + 1 : NULL;
+    if (!v && *i + 1 >= argc) {
+      fprintf(stderr, "vyoma run: %s needs a value (see vyoma run --help)\n",
+              r->name);
+      return VYOMA_EXIT_USAGE;
+    }
+    if (!v) v = argv[++*i];
+    int rc = r->set(o, v);
+    if (rc) return rc;
+  }
+  if (*i >= argc) {
+    fprintf(stderr, "vyoma run: no module given (see vyoma run --help)\n");
+    return VYOMA_EXIT_USAGE;
+  }
+  return -1;
+}
+
+/* Instantiates and runs module m in store s (WASI world w): _start, or
+** --invoke's export.  The exit status. */
+static int run_instance(const char *path, const run_opts *o, vw_module *m,
+                        vw_store *s, vwasi *w, int app_argc, char **app_argv) {
+  g_path = path;
+  install_signals();
+  g_running_store = s;
+  if (g_signal) vw_interrupt(s);   /* a signal before we published s */
+
+  int rc;
+  vw_error err;
+  memset(&err, 0, sizeof err);
+  vw_instance *inst = vw_instantiate(s, m, vwasi_resolve, w, &err);
+  if (!inst) {
+    rc = exit_for_error(path, &err);
+  } else if (o->invoke) {
+    rc = invoke(path, s, inst, o->invoke, app_argc - 1, app_argv + 1);
+  } else {
+    int code = 0;
+    memset(&err, 0, sizeof err);
+    vw_status st = vwasi_run(w, s, inst, &code, &err);
+    rc = st == VW_OK ? code : exit_for_error(path, &err);
+  }
+  g_running_store = NULL;
+  alarm(0);
+  fflush(stdout);
+  return rc;
+}
+
+/* The module at path with the app's own argv: its WASI world and store,
+** then the run.  The exit status. */
+static int run_module(const char *path, const run_opts *o, int app_argc,
+                      char **app_argv) {
+  vw_module *m = cli_load_module(path);
+  if (!m) return VYOMA_EXIT_FAIL;
+  /* argv[0] is the base name only, as wasmtime does: the app should not
+  ** learn where on the host it lives. */
+  const char **wargv = calloc((size_t)app_argc + 1, sizeof *wargv);
+  if (!wargv) { vw_module_free(m); return oom(); }
+  wargv[0] = base_name(path);
+  for (int k = 1; k < app_argc; k++) wargv[k] = app_argv[k];
+
+  vwasi_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  cfg.argc = o->invoke ? 1 : app_argc;
+  cfg.argv = wargv;
+  cfg.envc = o->nenvs;
+  cfg.envp = o->envs;
+  cfg.npreopens = o->ndirs;
+  cfg.preopens = o->dirs;
+  cfg.stdio[0] = 0;
+  cfg.stdio[1] = 1;
+  cfg.stdio[2] = 2;
+
+  int rc = VYOMA_EXIT_FAIL;
+  char errbuf[256] = "";
+  vw_store *s = NULL;
+  vwasi *w = vwasi_new(&cfg, errbuf, sizeof errbuf);
+  if (!w) {
+    fprintf(stderr, "vyoma: %s\n", errbuf[0] ? errbuf : "cannot set up WASI");
+  } else {
+    vw_config vcfg;
+    memset(&vcfg, 0, sizeof vcfg);
+    vcfg.max_memory_bytes = o->max_memory;
+    if (!(s = vw_store_new(&vcfg))) {
+      rc = oom();
+    } else {
+      vwasi_bind_store(w, s);
+      rc = run_instance(path, o, m, s, w, app_argc, app_argv);
+    }
+  }
+  vw_store_free(s);
+  vwasi_free(w);
+  vw_module_free(m);
+  free(wargv);
+  return rc;
 }
 
 static int cmd_run(int argc, char **argv) {
@@ -388,152 +558,72 @@ static int cmd_run(int argc, char **argv) {
     free_opts(&o);
     return oom();
   }
-  int i = 0, rc;
-  for (; i < argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "--")) { i++; break; }
-    if (a[0] != '-' || !strcmp(a, "-")) break;
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      usage_run(stdout);
-      free_opts(&o);
-      return 0;
-    }
-    const char *v;
-    if (is_opt(a, "--dir")) {
-      if (!(v = opt_value("--dir", argc, argv, &i))) goto usage;
-      char *d = strdup(v);
-      if (!d) { free_opts(&o); return oom(); }
-      o.dirbufs[o.ndirs] = d;
-      char *sep = strstr(d, "::");
-      if (sep) { *sep = 0; o.dirs[o.ndirs].guest_path = sep + 2; }
-      else o.dirs[o.ndirs].guest_path = d;
-      o.dirs[o.ndirs].host_path = d;
-      o.ndirs++;
-      if (!*d || !*o.dirs[o.ndirs - 1].guest_path) {
-        fprintf(stderr, "vyoma run: --dir %s: empty path\n", v);
-        goto usage;
-      }
-    } else if (is_opt(a, "--env")) {
-      if (!(v = opt_value("--env", argc, argv, &i))) goto usage;
-      if (!*v || *v == '=') {
-        fprintf(stderr, "vyoma run: --env %s: expected K=V\n", v);
-        goto usage;
-      }
-      if (strchr(v, '=')) {
-        o.envs[o.nenvs++] = v;
-      } else {
-        /* --env K: pass the host's value through, if there is one */
-        const char *hv = getenv(v);
-        if (!hv) continue;
-        size_t n = strlen(v) + strlen(hv) + 2;
-        char *kv = malloc(n);
-        if (!kv) { free_opts(&o); return oom(); }
-        snprintf(kv, n, "%s=%s", v, hv);
-        o.envbufs[o.nenvs] = kv;
-        o.envs[o.nenvs++] = kv;
-      }
-    } else if (is_opt(a, "--max-memory")) {
-      if (!(v = opt_value("--max-memory", argc, argv, &i))) goto usage;
-      if (parse_size(v, &o.max_memory) != 0 || o.max_memory == 0) {
-        fprintf(stderr, "vyoma run: --max-memory %s: expected a size like "
-                        "16MiB\n", v);
-        goto usage;
-      }
-    } else if (is_opt(a, "--invoke")) {
-      if (!(v = opt_value("--invoke", argc, argv, &i))) goto usage;
-      o.invoke = v;
-    } else {
-      fprintf(stderr, "vyoma run: unknown option %s (see vyoma run --help)\n",
-              a);
-      goto usage;
-    }
-  }
-  if (i >= argc) {
-    fprintf(stderr, "vyoma run: no module given (see vyoma run --help)\n");
-    goto usage;
-  }
-
-  const char *path = argv[i];
-  int app_argc = argc - i;
-  char **app_argv = argv + i;
-
-  vw_module *m = cli_load_module(path);
-  if (!m) { free_opts(&o); return VYOMA_EXIT_FAIL; }
-
-  /* argv[0] is the base name only, as wasmtime does: the app should not
-  ** learn where on the host it lives. */
-  const char **wargv = calloc((size_t)app_argc + 1, sizeof *wargv);
-  if (!wargv) { vw_module_free(m); free_opts(&o); return oom(); }
-  wargv[0] = base_name(path);
-  for (int k = 1; k < app_argc; k++) wargv[k] = app_argv[k];
-
-  vwasi_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.argc = o.invoke ? 1 : app_argc;
-  cfg.argv = wargv;
-  cfg.envc = o.nenvs;
-  cfg.envp = o.envs;
-  cfg.npreopens = o.ndirs;
-  cfg.preopens = o.dirs;
-  cfg.stdio[0] = 0;
-  cfg.stdio[1] = 1;
-  cfg.stdio[2] = 2;
-
-  char errbuf[256] = "";
-  vwasi *w = vwasi_new(&cfg, errbuf, sizeof errbuf);
-  if (!w) {
-    fprintf(stderr, "vyoma: %s\n", errbuf[0] ? errbuf : "cannot set up WASI");
-    free(wargv);
-    vw_module_free(m);
-    free_opts(&o);
-    return VYOMA_EXIT_FAIL;
-  }
-
-  vw_config vcfg;
-  memset(&vcfg, 0, sizeof vcfg);
-  vcfg.max_memory_bytes = o.max_memory;
-  vw_store *s = vw_store_new(&vcfg);
-  if (!s) {
-    vwasi_free(w);
-    free(wargv);
-    vw_module_free(m);
-    free_opts(&o);
-    return oom();
-  }
-  vwasi_bind_store(w, s);
-
-  g_path = path;
-  install_signals();
-  g_running_store = s;
-  if (g_signal) vw_interrupt(s);   /* a signal before we published s */
-
-  vw_error err;
-  memset(&err, 0, sizeof err);
-  vw_instance *inst = vw_instantiate(s, m, vwasi_resolve, w, &err);
-  if (!inst) {
-    rc = exit_for_error(path, &err);
-  } else if (o.invoke) {
-    rc = invoke(path, s, inst, o.invoke, app_argc - 1, app_argv + 1);
-  } else {
-    int code = 0;
-    memset(&err, 0, sizeof err);
-    vw_status st = vwasi_run(w, s, inst, &code, &err);
-    rc = st == VW_OK ? code : exit_for_error(path, &err);
-  }
-  g_running_store = NULL;
-  alarm(0);
-  fflush(stdout);
-
-  vw_store_free(s);
-  vwasi_free(w);
-  vw_module_free(m);
-  free(wargv);
+  int i = 0;
+  int rc = parse_run_options(argc, argv, &o, &i);
+  if (rc < 0) rc = run_module(argv[i], &o, argc - i, argv + i);
   free_opts(&o);
   return rc;
+}
 
-usage:
-  free_opts(&o);
-  return VYOMA_EXIT_USAGE;
+/* ---- vyoma's own options: one row each, parsed and printed from here;
+** each is also a command word (`vyoma help run`). --------------------- */
+typedef struct main_option {
+  const char *name, *short_name, *word;   /* "--help", "-h", "help"   */
+  int (*run)(int argc, char **argv);       /* the exit status          */
+  const char *help;
+} main_option;
+
+static int show_help(int argc, char **argv);
+static int show_version(int argc, char **argv);
+
+static const main_option main_options[] = {
+  { "--help", "-h", "help", show_help,
+    "this help (`vyoma run --help` for run's options)" },
+  { "--version", "-V", "version", show_version, "print the version" },
+};
+#define NMAIN_OPTIONS (sizeof main_options / sizeof main_options[0])
+
+static void usage_main(FILE *out) {
+  fprintf(out,
+    "vyoma " VYOMA_VERSION " - run and examine VyomaOS WebAssembly apps\n"
+    "\n"
+    "usage: vyoma <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run [options] [--] APP.wasm [ARGS...]  run a WASI command module\n"
+    "  validate APP.wasm                      decode and validate; print \"ok\"\n"
+    "  inspect APP.wasm                       list imports and exports with types\n"
+    "\n"
+    "  vyoma APP.wasm ARGS...  is short for  vyoma run APP.wasm ARGS...\n"
+    "\n"
+    "options:\n");
+  for (size_t i = 0; i < NMAIN_OPTIONS; i++) {
+    char left[64];
+    snprintf(left, sizeof left, "%s, %s", main_options[i].short_name,
+             main_options[i].name);
+    fprintf(out, "  %-16s %s\n", left, main_options[i].help);
+  }
+  fprintf(out,
+    "\n"
+    "exit status:\n"
+    "  N    the app's exit code (proc_exit(N), or 0 when _start returns)\n"
+    "  1    the module could not be read, decoded, validated or linked\n"
+    "  2    bad command line\n"
+    "  134  the app trapped (message and wasm backtrace on stderr)\n"
+    "  130, 143  stopped by SIGINT, SIGTERM\n");
+}
+
+static int show_help(int argc, char **argv) {
+  if (argc > 2 && !strcmp(argv[2], "run")) usage_run(stdout);
+  else usage_main(stdout);
+  return 0;
+}
+
+static int show_version(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  printf("vyoma " VYOMA_VERSION "\n");
+  return 0;
 }
 
 int main(int argc, char **argv) {
@@ -542,15 +632,11 @@ int main(int argc, char **argv) {
     return VYOMA_EXIT_USAGE;
   }
   const char *cmd = argv[1];
-  if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
-    if (argc > 2 && !strcmp(argv[2], "run")) usage_run(stdout);
-    else usage_main(stdout);
-    return 0;
-  }
-  if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version") ||
-      !strcmp(cmd, "version")) {
-    printf("vyoma " VYOMA_VERSION "\n");
-    return 0;
+  for (size_t i = 0; i < NMAIN_OPTIONS; i++) {
+    const main_option *o = &main_options[i];
+    if (!strcmp(cmd, o->name) || !strcmp(cmd, o->short_name) ||
+        !strcmp(cmd, o->word))
+      return o->run(argc, argv);
   }
   if (!strcmp(cmd, "run")) return cmd_run(argc - 2, argv + 2);
   if (!strcmp(cmd, "validate")) return cli_validate(argc - 2, argv + 2);
