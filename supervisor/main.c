@@ -68,28 +68,6 @@ static int mkdirs(const char *root, const char *rel) {
   return mkdir(path, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* Built-in settings for when the profile file is missing or bad: the
-** supervisor still runs every autostart app. */
-static bool profile_defaults(vy_profile *p, const char *name) {
-  memset(p, 0, sizeof *p);
-  p->name = strdup(name);
-  p->runtime = strdup("interp");
-  p->apps.items = calloc(1, sizeof *p->apps.items);
-  if (p->apps.items) p->apps.items[0] = strdup("*");
-  p->apps.n = 1;
-  p->memory_budget = 512ull << 20;
-  p->app_memory_default = 16ull << 20;
-  p->heartbeat_ms = 10000;
-  return p->name && p->runtime && p->apps.items && p->apps.items[0];
-}
-
-static void profile_defaults_free(vy_profile *p) {
-  free(p->name);
-  free(p->runtime);
-  if (p->apps.items) free(p->apps.items[0]);
-  free(p->apps.items);
-}
-
 /* robotics-rt: real-time scheduling and locked memory, when allowed.  App
 ** threads created afterwards inherit the policy (the pthread default). */
 static void apply_sched(const vy_profile *p) {
@@ -290,13 +268,12 @@ static void pid1_options(options *o, char *profile, size_t plen,
 }
 
 /* DIR/profiles/NAME.toml, or the built-in defaults; false: no memory */
-static bool load_profile(const char *name, bool *loaded) {
+static bool load_profile(const char *name) {
   char path[4096], err[512];
   snprintf(path, sizeof path, "%s/profiles/%s.toml", S.root, name);
-  *loaded = vy_profile_load(path, &S.profile, err, sizeof err) == 0;
-  if (!*loaded) {
+  if (vy_profile_load(path, &S.profile, err, sizeof err) != 0) {
     vlog("profile: %s; using built-in defaults", err);
-    if (!profile_defaults(&S.profile, name)) {
+    if (vy_profile_defaults(&S.profile, name) != 0) {
       vlog("out of memory");
       return false;
     }
@@ -386,13 +363,12 @@ static bool init_sup(const options *o) {
 
 /* Everything stopped: frees what is no longer used (only when every app
 ** thread is gone: threads left behind may still read it). */
-static void finish(bool clean, bool profile_loaded) {
+static void finish(bool clean) {
   if (clean) {
     for (size_t i = 0; i < S.napps; i++) app_free(S.apps[i]);
     free(S.apps);
     vy_broker_free(S.broker);
-    if (profile_loaded) vy_profile_free(&S.profile);
-    else profile_defaults_free(&S.profile);
+    vy_profile_free(&S.profile);
   }
   vlog("stopped");
   if (S.pid1) pid1_poweroff();
@@ -424,8 +400,7 @@ int main(int argc, char **argv) {
        S.root[0] ? S.root : "/", o.profile, S.pid1 ? ", PID 1" : "");
   if (mkdirs(S.root[0] ? S.root : "/", "run/vyoma/logs") != 0)
     vlog("cannot create %s/run/vyoma/logs: %s", S.root, strerror(errno));
-  bool profile_loaded;
-  if (!load_profile(o.profile, &profile_loaded)) return fatal();
+  if (!load_profile(o.profile)) return fatal();
   sigset_t set;
   block_signals(&set);
   S.broker = vy_broker_new(sys_handler, NULL);
@@ -446,6 +421,6 @@ int main(int argc, char **argv) {
   bool clean = shutdown_apps(o.grace_ms);
   control_stop();
   screen_stop();
-  finish(clean, profile_loaded);
+  finish(clean);
   return 0;
 }
