@@ -148,199 +148,234 @@ static void put_event(wasi_call *c, uint64_t p, const psub *s,
   }
 }
 
-static int poll_oneoff(wasi_call *c, const vw_raw *a) {
-  uint64_t in = A32(0), out = A32(1), neventsp = A32(3);
-  uint32_t n = A32(2);
-  if (n == 0) return W_EINVAL;
-  if (!wm_ok(c, in, (uint64_t)n * 48) || !wm_ok(c, out, (uint64_t)n * 32) ||
-      !wm_ok(c, neventsp, 4))
-    return W_EFAULT;
-  psub *subs = vw_calloc(&c->w->alloc, n, sizeof *subs);
-  /* one more slot: the cancel pipe, always polled last */
-  struct pollfd *pfds = vw_calloc(&c->w->alloc, (size_t)n + 1, sizeof *pfds);
-  if (!subs || !pfds) {
-    vw_free(&c->w->alloc, subs);
-    vw_free(&c->w->alloc, pfds);
-    return W_ENOMEM;
+/* The subscriptions of one call and the descriptors they poll. */
+typedef struct pollset {
+  psub *subs;
+  uint32_t n;
+  struct pollfd *pfds;      /* npfd host descriptors, then the cancel pipe */
+  int npfd, nhook, immediate;
+} pollset;
+
+/* an event that is there at once (an error, or always ready) */
+static void ready_now(pollset *ps, psub *s, uint16_t error) {
+  s->error = error;
+  s->ready = 1;
+  ps->immediate++;
+}
+
+static void read_clock_sub(wasi_call *c, uint64_t p, pollset *ps, psub *s) {
+  uint32_t id = wm_ld32(c, p + 16);
+  uint64_t timeout = wm_ld64(c, p + 24);
+  uint16_t fl = (uint16_t)(c->mem[p + 40] | c->mem[p + 41] << 8);
+  if (id > 1) {
+    /* the cputime clocks cannot be slept on */
+    ready_now(ps, s, id <= 3 ? W_ENOTSUP : W_EINVAL);
+    return;
   }
-  int npfd = 0, nclock = 0, nhook = 0, immediate = 0, e = 0;
-  for (uint32_t i = 0; i < n; i++) {
+  s->clock = id == 0 ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+  if (fl & 1) {
+    s->deadline = timeout;              /* subclockflags ABSTIME */
+  } else {
+    uint64_t now = now_ns(s->clock);
+    s->deadline = timeout > UINT64_MAX - now ? UINT64_MAX : now + timeout;
+  }
+}
+
+static void read_fd_sub(wasi_call *c, uint64_t p, pollset *ps, psub *s) {
+  wasi_fd *f;
+  int fe = wasi_fd_get(c->w, wm_ld32(c, p + 16), R_POLL_FD_READWRITE, &f);
+  if (fe) {
+    ready_now(ps, s, (uint16_t)fe);
+    return;
+  }
+  if (f->hook == 2) {                   /* stdin from the read hook */
+    if (s->type == EV_FD_WRITE) ready_now(ps, s, W_EBADF);
+    else if (!c->w->wait_hook || c->w->wait_hook(c->w->read_ud, 0))
+      ready_now(ps, s, 0);              /* cannot tell: say readable */
+    else {
+      s->hookin = 1;
+      ps->nhook++;
+    }
+    return;
+  }
+  if (f->host < 0) {                    /* hooked stdio: always ready */
+    ready_now(ps, s, s->type == EV_FD_READ ? W_EBADF : 0);
+    return;
+  }
+  struct stat st;
+  if (fstat(f->host, &st) == 0 && S_ISREG(st.st_mode)) s->regular = 1;
+  s->host = f->host;
+  s->pfd = ps->npfd;
+  ps->pfds[ps->npfd].fd = f->host;
+  ps->pfds[ps->npfd].events = s->type == EV_FD_READ ? POLLIN : POLLOUT;
+  ps->npfd++;
+}
+
+/* Reads the n subscriptions at `in`; W_EINVAL for an unknown type. */
+static int read_subs(wasi_call *c, uint64_t in, pollset *ps) {
+  for (uint32_t i = 0; i < ps->n; i++) {
     uint64_t p = in + 48ull * i;
-    psub *s = &subs[i];
+    psub *s = &ps->subs[i];
     s->userdata = wm_ld64(c, p);
     s->type = c->mem[p + 8];
     s->pfd = -1;
-    if (s->type == EV_CLOCK) {
-      uint32_t id = wm_ld32(c, p + 16);
-      uint64_t timeout = wm_ld64(c, p + 24);
-      uint16_t fl = (uint16_t)(c->mem[p + 40] | c->mem[p + 41] << 8);
-      if (id > 1) {
-        /* the cputime clocks cannot be slept on */
-        s->error = id <= 3 ? W_ENOTSUP : W_EINVAL;
-        s->ready = 1;
-        immediate++;
-        continue;
-      }
-      s->clock = id == 0 ? CLOCK_REALTIME : CLOCK_MONOTONIC;
-      if (fl & 1) {
-        s->deadline = timeout;              /* subclockflags ABSTIME */
-      } else {
-        uint64_t now = now_ns(s->clock);
-        s->deadline = timeout > UINT64_MAX - now ? UINT64_MAX : now + timeout;
-      }
-      nclock++;
-    } else if (s->type == EV_FD_READ || s->type == EV_FD_WRITE) {
-      wasi_fd *f;
-      int fe = wasi_fd_get(c->w, wm_ld32(c, p + 16), R_POLL_FD_READWRITE, &f);
-      if (fe) {
-        s->error = (uint16_t)fe;
-        s->ready = 1;
-        immediate++;
-        continue;
-      }
-      if (f->hook == 2) {                   /* stdin from the read hook */
-        if (s->type == EV_FD_WRITE) {
-          s->error = W_EBADF;
-          s->ready = 1;
-          immediate++;
-        } else if (!c->w->wait_hook || c->w->wait_hook(c->w->read_ud, 0)) {
-          s->ready = 1;                     /* cannot tell: say readable */
-          immediate++;
-        } else {
-          s->hookin = 1;
-          nhook++;
-        }
-        continue;
-      }
-      if (f->host < 0) {                    /* hooked stdio: always ready */
-        if (s->type == EV_FD_READ) s->error = W_EBADF;
-        s->ready = 1;
-        immediate++;
-        continue;
-      }
+    if (s->type == EV_CLOCK) read_clock_sub(c, p, ps, s);
+    else if (s->type == EV_FD_READ || s->type == EV_FD_WRITE)
+      read_fd_sub(c, p, ps, s);
+    else return W_EINVAL;
+  }
+  return 0;
+}
+
+/* the clock subscription that expires first, or -1 */
+static int earliest_clock(const pollset *ps) {
+  int first = -1;
+  for (uint32_t i = 0; i < ps->n; i++) {
+    const psub *s = &ps->subs[i];
+    if (s->type != EV_CLOCK || s->ready) continue;
+    if (first < 0) { first = (int)i; continue; }
+    /* compare as remaining time, since clocks may differ */
+    const psub *f = &ps->subs[first];
+    uint64_t ri = s->deadline - now_ns(s->clock);
+    uint64_t rf = f->deadline - now_ns(f->clock);
+    if ((int64_t)ri < (int64_t)rf) first = (int)i;
+  }
+  return first;
+}
+
+/* stdin through the embedder's wait: marks its subscriptions ready if it
+** has input within ms (0: now); whether it had */
+static bool hooked_stdin_ready(wasi_call *c, pollset *ps, int ms) {
+  if (!c->w->wait_hook(c->w->read_ud, ms)) return false;
+  for (uint32_t i = 0; i < ps->n; i++)
+    if (ps->subs[i].hookin) ps->subs[i].ready = 1;
+  return true;
+}
+
+/* One wait of at most rem ns (UINT64_MAX: no limit) on the descriptors,
+** the cancel pipe and hooked stdin; 1 if something is ready, 0 if not,
+** else a WASI error. */
+static int wait_once(wasi_call *c, pollset *ps, uint64_t rem) {
+  if (ps->nhook && ps->npfd == 0) {
+    /* stdin and clocks only: the embedder's wait is the whole wait */
+    int ms = -1;
+    if (rem != UINT64_MAX) {
+      uint64_t m = (rem + 999999) / 1000000;
+      ms = m > 1000000000ull ? 1000000000 : (int)m;
+    }
+    return hooked_stdin_ready(c, ps, ms);
+  }
+  /* With stdin and host descriptors both, poll the descriptors in
+  ** slices of 10 ms and look at stdin between them. */
+  if (ps->nhook && rem > 10000000ull) rem = 10000000ull;
+  struct timespec ts, *tsp = NULL;
+  if (rem != UINT64_MAX) {
+    if (rem / 1000000000ull > (uint64_t)INT64_MAX / 2)
+      rem = (uint64_t)INT64_MAX / 2 * 1000000000ull;
+    ts.tv_sec = (time_t)(rem / 1000000000ull);
+    ts.tv_nsec = (long)(rem % 1000000000ull);
+    tsp = &ts;
+  }
+  if (ppoll(ps->pfds, (nfds_t)ps->npfd + 1, tsp, NULL) < 0)
+    return errno == EINTR ? 0 : -W_ERRNO();
+  int any = 0;
+  for (int i = 0; i < ps->npfd; i++)
+    if (ps->pfds[i].revents) any = 1;
+  if (ps->nhook && hooked_stdin_ready(c, ps, 0)) any = 1;
+  return any;
+}
+
+/* Blocks until a subscription fires, the earliest clock expires, or the
+** app is killed.  Every wait includes the cancel pipe (vwasi_cancel), so
+** a kill ends a sleep at once; the loop re-checks the deadline after each
+** wake because the timeout runs on the monotonic clock while a deadline
+** may be on the realtime one. */
+static int wait_events(wasi_call *c, pollset *ps) {
+  int first = earliest_clock(ps);
+  ps->pfds[ps->npfd].fd = c->w->cancel_rd;
+  ps->pfds[ps->npfd].events = POLLIN;
+  for (;;) {
+    if (vwasi_cancelled(c->w)) {
+      vw_host_trap(c->hc, "killed");
+      return W_TRAP;
+    }
+    uint64_t rem = UINT64_MAX;
+    if (first >= 0) {
+      const psub *f = &ps->subs[first];
+      uint64_t now = now_ns(f->clock);
+      rem = f->deadline > now ? f->deadline - now : 0;
+      if (rem == 0) return 0;
+    }
+    int r = wait_once(c, ps, rem);
+    if (r < 0) return -r;
+    if (r > 0) return 0;
+  }
+}
+
+/* Whether s fired, and the bytes and flags its event reports. */
+static bool fired(const pollset *ps, psub *s, uint64_t *nbytes,
+                  uint16_t *flags) {
+  *nbytes = 0;
+  *flags = 0;
+  if (s->type == EV_CLOCK) return s->ready || now_ns(s->clock) >= s->deadline;
+  if (s->hookin) {
+    *nbytes = 1;              /* at least one byte; the hook knows no more */
+    return s->ready;
+  }
+  if (s->ready) return true;
+  short rev = ps->pfds[s->pfd].revents;
+  if (!rev) return false;
+  if (rev & POLLNVAL) s->error = W_EBADF;
+  if (rev & POLLHUP) *flags |= 1;        /* eventrwflags HANGUP */
+  if (s->type == EV_FD_READ && !s->error) {
+    if (s->regular) {
       struct stat st;
-      if (fstat(f->host, &st) == 0 && S_ISREG(st.st_mode)) s->regular = 1;
-      s->host = f->host;
-      s->pfd = npfd;
-      pfds[npfd].fd = f->host;
-      pfds[npfd].events = s->type == EV_FD_READ ? POLLIN : POLLOUT;
-      npfd++;
+      off_t pos = lseek(s->host, 0, SEEK_CUR);
+      if (fstat(s->host, &st) == 0 && pos >= 0 && st.st_size > pos)
+        *nbytes = (uint64_t)(st.st_size - pos);
     } else {
-      e = W_EINVAL;
+      int avail = 0;
+      if (ioctl(s->host, FIONREAD, &avail) == 0 && avail > 0)
+        *nbytes = (uint64_t)avail;
+    }
+  }
+  return true;
+}
+
+static int poll_oneoff(wasi_call *c, const vw_raw *a) {
+  uint64_t in = A32(0), out = A32(1), neventsp = A32(3);
+  pollset ps = { .n = A32(2) };
+  if (ps.n == 0) return W_EINVAL;
+  if (!wm_ok(c, in, (uint64_t)ps.n * 48) ||
+      !wm_ok(c, out, (uint64_t)ps.n * 32) || !wm_ok(c, neventsp, 4))
+    return W_EFAULT;
+  ps.subs = vw_calloc(&c->w->alloc, ps.n, sizeof *ps.subs);
+  /* one more slot: the cancel pipe, always polled last */
+  ps.pfds = vw_calloc(&c->w->alloc, (size_t)ps.n + 1, sizeof *ps.pfds);
+  int e = W_ENOMEM;
+  if (!ps.subs || !ps.pfds) goto done;
+  if ((e = read_subs(c, in, &ps))) goto done;
+  if (!ps.immediate) {
+    if ((e = wait_events(c, &ps))) goto done;
+  } else if (ps.npfd) {
+    struct timespec zero = { 0, 0 };
+    if (ppoll(ps.pfds, (nfds_t)ps.npfd, &zero, NULL) < 0) {
+      e = W_ERRNO();
       goto done;
     }
   }
-
-  if (!immediate) {
-    /* the earliest deadline decides how long to wait */
-    int first = -1;
-    for (uint32_t i = 0; i < n; i++) {
-      if (subs[i].type != EV_CLOCK || subs[i].ready) continue;
-      if (first < 0) { first = (int)i; continue; }
-      /* compare as remaining time, since clocks may differ */
-      uint64_t ri = subs[i].deadline - now_ns(subs[i].clock);
-      uint64_t rf = subs[first].deadline - now_ns(subs[first].clock);
-      if ((int64_t)ri < (int64_t)rf) first = (int)i;
-    }
-    /* Every wait includes the cancel pipe (vwasi_cancel), so a kill ends
-    ** a sleep at once; the loop re-checks the deadline after each wake
-    ** because the timeout runs on the monotonic clock while a deadline
-    ** may be on the realtime one. */
-    pfds[npfd].fd = c->w->cancel_rd;
-    pfds[npfd].events = POLLIN;
-    for (;;) {
-      if (vwasi_cancelled(c->w)) {
-        vw_host_trap(c->hc, "killed");
-        e = W_TRAP;
-        goto done;
-      }
-      uint64_t rem = UINT64_MAX;
-      if (first >= 0) {
-        uint64_t now = now_ns(subs[first].clock);
-        rem = subs[first].deadline > now ? subs[first].deadline - now : 0;
-        if (rem == 0) break;
-      }
-      if (nhook && npfd == 0) {
-        /* stdin and clocks only: the embedder's wait is the whole wait */
-        int ms = -1;
-        if (rem != UINT64_MAX) {
-          uint64_t m = (rem + 999999) / 1000000;
-          ms = m > 1000000000ull ? 1000000000 : (int)m;
-        }
-        if (c->w->wait_hook(c->w->read_ud, ms)) {
-          for (uint32_t i = 0; i < n; i++)
-            if (subs[i].hookin) subs[i].ready = 1;
-          break;
-        }
-        continue;
-      }
-      /* With stdin and host descriptors both, poll the descriptors in
-      ** slices of 10 ms and look at stdin between them. */
-      if (nhook && rem > 10000000ull) rem = 10000000ull;
-      struct timespec ts, *tsp = NULL;
-      if (rem != UINT64_MAX) {
-        if (rem / 1000000000ull > (uint64_t)INT64_MAX / 2)
-          rem = (uint64_t)INT64_MAX / 2 * 1000000000ull;
-        ts.tv_sec = (time_t)(rem / 1000000000ull);
-        ts.tv_nsec = (long)(rem % 1000000000ull);
-        tsp = &ts;
-      }
-      int r = ppoll(pfds, (nfds_t)npfd + 1, tsp, NULL);
-      if (r < 0) {
-        if (errno == EINTR) continue;
-        e = W_ERRNO();
-        goto done;
-      }
-      int any = 0;
-      for (int i = 0; i < npfd; i++)
-        if (pfds[i].revents) any = 1;
-      if (nhook && c->w->wait_hook(c->w->read_ud, 0)) {
-        for (uint32_t i = 0; i < n; i++)
-          if (subs[i].hookin) subs[i].ready = 1;
-        any = 1;
-      }
-      if (any) break;
-    }
-  } else if (npfd) {
-    struct timespec zero = { 0, 0 };
-    if (ppoll(pfds, (nfds_t)npfd, &zero, NULL) < 0) { e = W_ERRNO(); goto done; }
-  }
-
   uint32_t nev = 0;
-  for (uint32_t i = 0; i < n; i++) {
-    psub *s = &subs[i];
-    uint64_t nbytes = 0;
-    uint16_t flags = 0;
-    if (s->type == EV_CLOCK) {
-      if (!s->ready && now_ns(s->clock) < s->deadline) continue;
-    } else if (s->hookin) {
-      if (!s->ready) continue;
-      nbytes = 1;             /* at least one byte; the hook knows no more */
-    } else if (!s->ready) {
-      short rev = pfds[s->pfd].revents;
-      if (!rev) continue;
-      if (rev & POLLNVAL) s->error = W_EBADF;
-      if (rev & POLLHUP) flags |= 1;        /* eventrwflags HANGUP */
-      if (s->type == EV_FD_READ && !s->error) {
-        if (s->regular) {
-          struct stat st;
-          off_t pos = lseek(s->host, 0, SEEK_CUR);
-          if (fstat(s->host, &st) == 0 && pos >= 0 && st.st_size > pos)
-            nbytes = (uint64_t)(st.st_size - pos);
-        } else {
-          int avail = 0;
-          if (ioctl(s->host, FIONREAD, &avail) == 0 && avail > 0)
-            nbytes = (uint64_t)avail;
-        }
-      }
-    }
-    put_event(c, out + 32ull * nev, s, nbytes, flags);
+  for (uint32_t i = 0; i < ps.n; i++) {
+    uint64_t nbytes;
+    uint16_t flags;
+    if (!fired(&ps, &ps.subs[i], &nbytes, &flags)) continue;
+    put_event(c, out + 32ull * nev, &ps.subs[i], nbytes, flags);
     nev++;
   }
   wm_st32(c, neventsp, nev);
 done:
-  vw_free(&c->w->alloc, subs);
-  vw_free(&c->w->alloc, pfds);
+  vw_free(&c->w->alloc, ps.subs);
+  vw_free(&c->w->alloc, ps.pfds);
   return e;
 }
 
