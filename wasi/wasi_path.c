@@ -88,123 +88,150 @@ static long read_link(int dir, const char *name, char *buf) {
   return n;
 }
 
+/* The state of one walk: the directories descended into (stk[0..depth),
+** ours to close; dirfd below them is the caller's), what is left of the
+** path, and the symlinks followed so far. */
+typedef struct walk {
+  const vw_allocator *a;
+  int dirfd, flags, follow;
+  unsigned mode;
+  int *stk;
+  uint32_t depth, cap;
+  int links;
+  char *lnk;                /* WASI_PATH_MAX + 1 bytes for readlink */
+  char *rest;               /* heap: the path still to walk */
+} walk;
+
+#define WALK_ON INT_MIN     /* a step's "keep walking" (results are fds or
+                               -(WASI errno)) */
+
+static int walk_top(const walk *w) {
+  return w->depth ? w->stk[w->depth - 1] : w->dirfd;
+}
+
+/* the walk ends in directory dir: open it as asked */
+static int open_dir_end(const walk *w, int dir) {
+  int fd = openat(dir, ".", w->flags | O_CLOEXEC, w->mode);
+  return fd < 0 ? -W_ERRNO() : fd;
+}
+
+/* Follows a symlink whose target (n bytes) is in w->lnk: the walk goes on
+** at target + "/" + tail. */
+static int walk_splice(walk *w, long n, const char *tail) {
+  if (n < 0) return (int)n;
+  if (++w->links > WASI_SYMLOOP_MAX) return -W_ELOOP;
+  int r = path_splice(w->a, &w->rest, w->lnk, (size_t)n, tail);
+  return r ? -r : WALK_ON;
+}
+
+/* The last component, without a trailing slash: opened with the caller's
+** flags, never following a symlink by the kernel; a symlink is followed
+** here (when asked) by splicing its target into the walk. */
+static int walk_last(walk *w, const char *comp) {
+  int top = walk_top(w);
+  int fd = openat(top, comp, w->flags | O_NOFOLLOW | O_CLOEXEC, w->mode);
+  int err = errno;
+  if (fd >= 0) {
+    struct stat st;
+    if (!(w->flags & O_PATH) || !w->follow || fstat(fd, &st) != 0 ||
+        !S_ISLNK(st.st_mode))
+      return fd;
+    close(fd);                               /* an O_PATH symlink: follow */
+  } else if (!w->follow || (w->flags & (O_CREAT | O_EXCL)) ==
+                               (O_CREAT | O_EXCL)) {
+    /* O_CREAT|O_EXCL never follows a final symlink: EEXIST stands */
+    return -wasi_errno(err);
+  }
+  long n = read_link(top, comp, w->lnk);
+  if (n == -W_EINVAL)                        /* not a symlink after all */
+    return fd >= 0 ? -W_EIO : -wasi_errno(err);
+  int r = walk_splice(w, n, "");
+  if (r != WALK_ON) return r;
+  /* a trailing "/" from the splice would demand a directory: drop it */
+  size_t rl = strlen(w->rest);
+  while (rl > 1 && w->rest[rl - 1] == '/') w->rest[--rl] = 0;
+  return WALK_ON;
+}
+
+/* An intermediate component (or a final one with a trailing slash, which
+** POSIX resolves as a directory, following symlinks): descend into it. */
+static int walk_into(walk *w, const char *comp, int last) {
+  int fd = openat(walk_top(w), comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return -W_ERRNO();
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    int e = -W_ERRNO();
+    close(fd);
+    return e;
+  }
+  if (S_ISLNK(st.st_mode)) {
+    long n = read_link(fd, "", w->lnk);      /* the link we hold, no race */
+    close(fd);
+    if (n < 0) return (int)n;
+    char *tail = vw_strndup(w->a, w->rest, strlen(w->rest));
+    if (!tail) return -W_ENOMEM;
+    /* keep the slash that made this component a directory lookup */
+    int r = walk_splice(w, n, last ? "." : tail);
+    vw_free(w->a, tail);
+    return r;
+  }
+  if (!S_ISDIR(st.st_mode)) { close(fd); return -W_ENOTDIR; }
+  if (w->depth == w->cap) {
+    uint32_t nc = w->cap ? w->cap * 2 : 16;
+    int *ns = vw_realloc(w->a, w->stk, nc * sizeof *ns);
+    if (!ns) { close(fd); return -W_ENOMEM; }
+    w->stk = ns;
+    w->cap = nc;
+  }
+  w->stk[w->depth++] = fd;
+  return last ? open_dir_end(w, fd) : WALK_ON;
+}
+
+/* One step: takes the next component off w->rest and acts on it. */
+static int walk_step(walk *w) {
+  char *p = w->rest;
+  while (*p == '/') p++;
+  if (*p == 0) return open_dir_end(w, walk_top(w));  /* ended in a dir */
+  char *end = p;
+  while (*end && *end != '/') end++;
+  char *q = end;
+  while (*q == '/') q++;
+  int last = *q == 0, slash = *end == '/';
+  /* copy the component out; `rest` may be replaced below */
+  char comp[NAME_MAX + 1];
+  size_t clen = (size_t)(end - p);
+  if (clen > NAME_MAX) return -W_ENAMETOOLONG;
+  memcpy(comp, p, clen);
+  comp[clen] = 0;
+  memmove(w->rest, q, strlen(q) + 1);        /* rest = what follows */
+  if (strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0) {
+    if (comp[1] == '.') {
+      if (w->depth == 0) return -W_ENOTCAPABLE;
+      close(w->stk[--w->depth]);
+    }
+    return last ? open_dir_end(w, walk_top(w)) : WALK_ON;
+  }
+  if (last && !slash) return walk_last(w, comp);
+  return walk_into(w, comp, last);
+}
+
 static int walk_open(const vw_allocator *a, int dirfd, const char *path,
                      int flags, unsigned mode, int follow) {
   if (path[0] == '/') return -W_ENOTCAPABLE;
   if (path[0] == 0) return -W_ENOENT;
-  int *stk = NULL;
-  uint32_t depth = 0, cap = 0;    /* stk[0..depth) are ours to close */
-  int links = 0, result = -W_EIO;
-  char *lnk = vw_malloc(a, WASI_PATH_MAX + 1);
-  char *rest = vw_strndup(a, path, strlen(path));
-  if (!lnk || !rest) { result = -W_ENOMEM; goto done; }
-
-  for (;;) {
-    int top = depth ? stk[depth - 1] : dirfd;
-    char *p = rest;
-    while (*p == '/') p++;
-    if (*p == 0) {                          /* the path ended in a directory */
-      result = openat(top, ".", flags | O_CLOEXEC, mode);
-      if (result < 0) result = -W_ERRNO();
-      goto done;
-    }
-    char *end = p;
-    while (*end && *end != '/') end++;
-    char *q = end;
-    while (*q == '/') q++;
-    int last = *q == 0, slash = *end == '/';
-    /* copy the component out; `rest` may be replaced below */
-    char comp[NAME_MAX + 1];
-    size_t clen = (size_t)(end - p);
-    if (clen > NAME_MAX) { result = -W_ENAMETOOLONG; goto done; }
-    memcpy(comp, p, clen);
-    comp[clen] = 0;
-    memmove(rest, q, strlen(q) + 1);        /* rest = what follows */
-
-    if (strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0) {
-      if (comp[1] == '.') {
-        if (depth == 0) { result = -W_ENOTCAPABLE; goto done; }
-        close(stk[--depth]);
-      }
-      if (last) {
-        top = depth ? stk[depth - 1] : dirfd;
-        result = openat(top, ".", flags | O_CLOEXEC, mode);
-        if (result < 0) result = -W_ERRNO();
-        goto done;
-      }
-      continue;
-    }
-    if (last && !slash) {
-      int fl = flags | O_NOFOLLOW | O_CLOEXEC;
-      int fd = openat(top, comp, fl, mode);
-      int err = errno;
-      if (fd >= 0) {
-        struct stat st;
-        if (!(flags & O_PATH) || !follow || fstat(fd, &st) != 0 ||
-            !S_ISLNK(st.st_mode)) {
-          result = fd;
-          goto done;
-        }
-        close(fd);                           /* an O_PATH symlink: follow */
-      } else if (!follow || (flags & (O_CREAT | O_EXCL)) ==
-                              (O_CREAT | O_EXCL)) {
-        /* O_CREAT|O_EXCL never follows a final symlink: EEXIST stands */
-        result = -wasi_errno(err);
-        goto done;
-      }
-      long n = read_link(top, comp, lnk);
-      if (n == -W_EINVAL) {                  /* not a symlink after all */
-        result = fd >= 0 ? -W_EIO : -wasi_errno(err);
-        goto done;
-      }
-      if (n < 0) { result = (int)n; goto done; }
-      if (++links > WASI_SYMLOOP_MAX) { result = -W_ELOOP; goto done; }
-      int r = path_splice(a, &rest, lnk, (size_t)n, "");
-      if (r) { result = -r; goto done; }
-      /* a trailing "/" from the splice would demand a directory: drop it */
-      size_t rl = strlen(rest);
-      while (rl > 1 && rest[rl - 1] == '/') rest[--rl] = 0;
-      continue;
-    }
-    /* an intermediate component (or a final one with a trailing slash,
-    ** which POSIX resolves as a directory, following symlinks) */
-    int fd = openat(top, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) { result = -W_ERRNO(); goto done; }
-    struct stat st;
-    if (fstat(fd, &st) != 0) { result = -W_ERRNO(); close(fd); goto done; }
-    if (S_ISLNK(st.st_mode)) {
-      long n = read_link(fd, "", lnk);       /* the link we hold, no race */
-      close(fd);
-      if (n < 0) { result = (int)n; goto done; }
-      if (++links > WASI_SYMLOOP_MAX) { result = -W_ELOOP; goto done; }
-      char *tail = vw_strndup(a, rest, strlen(rest));
-      if (!tail) { result = -W_ENOMEM; goto done; }
-      /* keep the slash that made this component a directory lookup */
-      int r = path_splice(a, &rest, lnk, (size_t)n, last ? "." : tail);
-      vw_free(a, tail);
-      if (r) { result = -r; goto done; }
-      continue;
-    }
-    if (!S_ISDIR(st.st_mode)) { close(fd); result = -W_ENOTDIR; goto done; }
-    if (depth == cap) {
-      uint32_t nc = cap ? cap * 2 : 16;
-      int *ns = vw_realloc(a, stk, nc * sizeof *ns);
-      if (!ns) { close(fd); result = -W_ENOMEM; goto done; }
-      stk = ns;
-      cap = nc;
-    }
-    stk[depth++] = fd;
-    if (last) {
-      result = openat(fd, ".", flags | O_CLOEXEC, mode);
-      if (result < 0) result = -W_ERRNO();
-      goto done;
-    }
+  walk w = { .a = a, .dirfd = dirfd, .flags = flags, .follow = follow,
+             .mode = mode };
+  int result = -W_ENOMEM;
+  w.lnk = vw_malloc(a, WASI_PATH_MAX + 1);
+  w.rest = vw_strndup(a, path, strlen(path));
+  if (w.lnk && w.rest) {
+    do result = walk_step(&w);
+    while (result == WALK_ON);
   }
-done:
-  while (depth) close(stk[--depth]);
-  vw_free(a, stk);
-  vw_free(a, rest);
-  vw_free(a, lnk);
+  while (w.depth) close(w.stk[--w.depth]);
+  vw_free(a, w.stk);
+  vw_free(a, w.rest);
+  vw_free(a, w.lnk);
   return result;
 }
 
