@@ -191,6 +191,89 @@ int vwasi_cancelled(const vwasi *w) {
   return w && atomic_load(&((vwasi *)w)->cancelled);
 }
 
+/* Each step of vwasi_new below: 0, or -1 with the reason in errbuf. */
+static int step_fail(char *errbuf, size_t errlen, const char *what,
+                     const char *path, int err) {
+  if (err == ENOMEM) seterr(errbuf, errlen, "out of memory", NULL, 0);
+  else seterr(errbuf, errlen, what, path, err);
+  return -1;
+}
+
+/* descriptors 0-2: host descriptors (duplicated), hooks, or absent */
+static int setup_stdio(vwasi *w, const vwasi_config *cfg, char *errbuf,
+                       size_t errlen) {
+  for (int i = 0; i < 3; i++) {
+    wasi_fd *f = &w->fds[i];
+    /* 1: writes go to the write hook; 2: reads come from the read hook */
+    int hooked = i > 0 ? (cfg->write_hook ? 1 : 0) : (cfg->read_hook ? 2 : 0);
+    if (hooked == 2 && cfg->stdio[0] >= 0) hooked = 0;   /* host fd wins */
+    if (cfg->stdio[i] >= 0) {
+      f->host = fcntl(cfg->stdio[i], F_DUPFD_CLOEXEC, 0);
+      if (f->host < 0)
+        return step_fail(errbuf, errlen, "cannot duplicate stdio", NULL, errno);
+    } else if (!hooked) {
+      continue;                         /* closed: fd i does not exist */
+    }
+    f->kind = WK_STDIO;
+    f->hook = hooked;
+    f->filetype = FT_CHARACTER_DEVICE;
+    struct stat st;
+    if (f->host >= 0 && fstat(f->host, &st) == 0)
+      f->filetype = wasi_filetype_of_mode(st.st_mode);
+    f->rbase = f->filetype == FT_REGULAR_FILE ? R_REGULAR_BASE :
+               f->filetype == FT_DIRECTORY ? R_DIR_BASE : R_TTY_BASE;
+    f->rinh = 0;
+  }
+  return 0;
+}
+
+/* descriptors 3..: the preopened directories */
+static int setup_preopens(vwasi *w, const vwasi_config *cfg, char *errbuf,
+                          size_t errlen) {
+  for (size_t i = 0; i < cfg->npreopens; i++) {
+    const vwasi_preopen *p = &cfg->preopens[i];
+    wasi_fd *f = &w->fds[3 + i];
+    if (!p->host_path || !p->guest_path)
+      return step_fail(errbuf, errlen, "preopen without a path", NULL, 0);
+    int h = open(p->host_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (h < 0)
+      return step_fail(errbuf, errlen, "cannot preopen", p->host_path, errno);
+    f->kind = WK_DIR;
+    f->host = h;
+    f->filetype = FT_DIRECTORY;
+    /* wasmtime and node give preopens every right; what the app can do is
+    ** bounded by the directory it was given, not by a subset of rights */
+    f->rbase = R_ALL;
+    f->rinh = R_ALL;
+    f->preopen = vw_strndup(&w->alloc, p->guest_path, strlen(p->guest_path));
+    if (!f->preopen) return step_fail(errbuf, errlen, NULL, NULL, ENOMEM);
+  }
+  return 0;
+}
+
+/* the sockets handed over, after the preopens */
+static int setup_sockets(vwasi *w, const vwasi_config *cfg, char *errbuf,
+                         size_t errlen) {
+  for (size_t i = 0; i < cfg->nsockets; i++) {
+    wasi_fd *f = &w->fds[3 + cfg->npreopens + i];
+    int h = fcntl(cfg->sockets[i], F_DUPFD_CLOEXEC, 0);
+    if (h < 0)
+      return step_fail(errbuf, errlen, "cannot use socket", NULL, errno);
+    int type = 0;
+    socklen_t tl = sizeof type;
+    f->kind = WK_SOCKET;
+    f->host = h;
+    if (getsockopt(h, SOL_SOCKET, SO_TYPE, &type, &tl) != 0) {
+      seterr(errbuf, errlen, "not a socket", NULL, errno);
+      return -1;
+    }
+    f->filetype = type == SOCK_DGRAM ? FT_SOCKET_DGRAM : FT_SOCKET_STREAM;
+    f->rbase = R_SOCK_BASE;
+    f->rinh = R_SOCK_BASE;
+  }
+  return 0;
+}
+
 vwasi *vwasi_new(const vwasi_config *cfg, char *errbuf, size_t errlen) {
   vw_allocator a = vw_allocator_or_libc(cfg->allocator);
   vwasi *w = vw_calloc(&a, 1, sizeof *w);
@@ -214,88 +297,20 @@ vwasi *vwasi_new(const vwasi_config *cfg, char *errbuf, size_t errlen) {
   w->write_ud = cfg->write_ud;
   if (fd_reserve(w, 2 + (uint32_t)cfg->npreopens + (uint32_t)cfg->nsockets))
     goto nomem;
-
   w->read_hook = cfg->read_hook;
   w->wait_hook = cfg->wait_hook;
   w->read_ud = cfg->read_ud;
-  {
-    int p[2];
-    if (pipe2(p, O_CLOEXEC | O_NONBLOCK) != 0) {
-      seterr(errbuf, errlen, "cannot create the cancel pipe", NULL, errno);
-      goto fail;
-    }
-    w->cancel_rd = p[0];
-    w->cancel_wr = p[1];
+  int p[2];
+  if (pipe2(p, O_CLOEXEC | O_NONBLOCK) != 0) {
+    seterr(errbuf, errlen, "cannot create the cancel pipe", NULL, errno);
+    goto fail;
   }
-
-  for (int i = 0; i < 3; i++) {
-    wasi_fd *f = &w->fds[i];
-    /* 1: writes go to the write hook; 2: reads come from the read hook */
-    int hooked = i > 0 ? (cfg->write_hook ? 1 : 0) : (cfg->read_hook ? 2 : 0);
-    if (hooked == 2 && cfg->stdio[0] >= 0) hooked = 0;   /* host fd wins */
-    if (cfg->stdio[i] >= 0) {
-      f->host = fcntl(cfg->stdio[i], F_DUPFD_CLOEXEC, 0);
-      if (f->host < 0) {
-        if (errno == ENOMEM) goto nomem;
-        seterr(errbuf, errlen, "cannot duplicate stdio", NULL, errno);
-        goto fail;
-      }
-    } else if (!hooked) {
-      continue;                         /* closed: fd i does not exist */
-    }
-    f->kind = WK_STDIO;
-    f->hook = hooked;
-    f->filetype = FT_CHARACTER_DEVICE;
-    struct stat st;
-    if (f->host >= 0 && fstat(f->host, &st) == 0)
-      f->filetype = wasi_filetype_of_mode(st.st_mode);
-    f->rbase = f->filetype == FT_REGULAR_FILE ? R_REGULAR_BASE :
-               f->filetype == FT_DIRECTORY ? R_DIR_BASE : R_TTY_BASE;
-    f->rinh = 0;
-  }
-  for (size_t i = 0; i < cfg->npreopens; i++) {
-    const vwasi_preopen *p = &cfg->preopens[i];
-    wasi_fd *f = &w->fds[3 + i];
-    if (!p->host_path || !p->guest_path) {
-      seterr(errbuf, errlen, "preopen without a path", NULL, 0);
-      goto fail;
-    }
-    int h = open(p->host_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (h < 0) {
-      if (errno == ENOMEM) goto nomem;
-      seterr(errbuf, errlen, "cannot preopen", p->host_path, errno);
-      goto fail;
-    }
-    f->kind = WK_DIR;
-    f->host = h;
-    f->filetype = FT_DIRECTORY;
-    /* wasmtime and node give preopens every right; what the app can do is
-    ** bounded by the directory it was given, not by a subset of rights */
-    f->rbase = R_ALL;
-    f->rinh = R_ALL;
-    f->preopen = vw_strndup(&w->alloc, p->guest_path, strlen(p->guest_path));
-    if (!f->preopen) goto nomem;
-  }
-  for (size_t i = 0; i < cfg->nsockets; i++) {
-    wasi_fd *f = &w->fds[3 + cfg->npreopens + i];
-    int h = fcntl(cfg->sockets[i], F_DUPFD_CLOEXEC, 0);
-    if (h < 0) {
-      if (errno == ENOMEM) goto nomem;
-      seterr(errbuf, errlen, "cannot use socket", NULL, errno);
-      goto fail;
-    }
-    int type = 0;
-    socklen_t tl = sizeof type;
-    f->kind = WK_SOCKET;
-    f->host = h;
-    if (getsockopt(h, SOL_SOCKET, SO_TYPE, &type, &tl) != 0) {
-      seterr(errbuf, errlen, "not a socket", NULL, errno);
-      goto fail;
-    }
-    f->filetype = type == SOCK_DGRAM ? FT_SOCKET_DGRAM : FT_SOCKET_STREAM;
-    f->rbase = R_SOCK_BASE;
-    f->rinh = R_SOCK_BASE;
-  }
+  w->cancel_rd = p[0];
+  w->cancel_wr = p[1];
+  if (setup_stdio(w, cfg, errbuf, errlen) ||
+      setup_preopens(w, cfg, errbuf, errlen) ||
+      setup_sockets(w, cfg, errbuf, errlen))
+    goto fail;
   return w;
 nomem:
   seterr(errbuf, errlen, "out of memory", NULL, 0);

@@ -266,6 +266,25 @@ int vwasi_open_beneath(int dirfd, const char *path, int flags) {
 }
 
 /* ---- parent + name ------------------------------------------------------- */
+/* The symlink target lnk (ln bytes) is relative to the link's directory:
+** *buf becomes the target spliced in place of the last component (which
+** starts after cut, or is all of *buf when cut is NULL), without trailing
+** slashes.  0 or a WASI errno. */
+static int splice_last(const vw_allocator *a, char **buf, const char *cut,
+                       const char *lnk, size_t ln) {
+  size_t dl = cut ? (size_t)(cut - *buf) + 1 : 0;
+  if (dl + ln >= (size_t)WASI_PATH_MAX * 4) return W_ENAMETOOLONG;
+  char *nb = vw_malloc(a, dl + ln + 1);
+  if (!nb) return W_ENOMEM;
+  memcpy(nb, *buf, dl);
+  memcpy(nb + dl, lnk, ln + 1);
+  vw_free(a, *buf);
+  *buf = nb;
+  size_t n = strlen(nb);
+  while (n > 1 && nb[n - 1] == '/') nb[--n] = 0;
+  return 0;
+}
+
 int wasi_resolve(const vw_allocator *a, int dirfd, const char *path,
                  int follow, int *parent, char **bufp, const char **name,
                  int *slash) {
@@ -316,21 +335,8 @@ int wasi_resolve(const vw_allocator *a, int dirfd, const char *path,
     }
     if (ln < 0) { e = (int)-ln; goto fail; }
     if (++links > WASI_SYMLOOP_MAX) { e = W_ELOOP; goto fail; }
-    /* the target is relative to the link's directory: splice it in place of
-    ** the last component and resolve again from the start, beneath dirfd */
-    size_t dl = cut ? (size_t)(cut - buf) + 1 : 0;
-    if (dl + (size_t)ln >= (size_t)WASI_PATH_MAX * 4) {
-      e = W_ENAMETOOLONG;
-      goto fail;
-    }
-    char *nb = vw_malloc(a, dl + (size_t)ln + 1);
-    if (!nb) { e = W_ENOMEM; goto fail; }
-    memcpy(nb, buf, dl);
-    memcpy(nb + dl, lnk, (size_t)ln + 1);
-    vw_free(a, buf);
-    buf = nb;
-    n = strlen(buf);
-    while (n > 1 && buf[n - 1] == '/') buf[--n] = 0;
+    /* resolve again from the start, beneath dirfd */
+    if ((e = splice_last(a, &buf, cut, lnk, (size_t)ln))) goto fail;
     close(pfd);
     pfd = -1;
   }
