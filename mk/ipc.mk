@@ -1,41 +1,12 @@
 # mk/ipc.mk — the supervisor's support library libvysup.a: the IPC broker
 # (ipc/), heartbeat and metrics formatting (observability/) and the TTY
-# input router (input/), plus their unit tests (tests/ipc/*.c, run by
-# tests/ipc/run.sh).  New .c files in those folders join the library by
-# wildcard.  Objects come from the main Makefile's pattern rules.
-#
-#   build/lib/libvysup.a        build/asan/lib/libvysup.a
-#   build/bin/ipc-NAME          build/asan/bin/ipc-NAME   (tests/ipc/NAME.c)
+# input router (input/), plus their unit tests (tests/{ipc,input,observability}/
+# NAME.c -> build{,/asan}/bin/ipc-NAME, run by tests/ipc/run.sh).
 
-VYSUP_SRC  := $(wildcard ipc/*.c observability/*.c input/*.c)
-VYSUP_OBJ  := $(VYSUP_SRC:%.c=$(B)/obj/%.o)
-VYSUP_AOBJ := $(VYSUP_SRC:%.c=$(A)/obj/%.o)
-IPC_TEST_SRC  := $(wildcard tests/ipc/*.c)
-IPC_TESTS     := $(patsubst tests/ipc/%.c,ipc-%,$(IPC_TEST_SRC))
-IPC_TEST_OBJ  := $(IPC_TEST_SRC:%.c=$(B)/obj/%.o)
-IPC_TEST_AOBJ := $(IPC_TEST_SRC:%.c=$(A)/obj/%.o)
-
-$(B)/lib/libvysup.a: $(VYSUP_OBJ)
-	@mkdir -p $(@D)
-	rm -f $@ && $(AR) rcs $@ $^
-
-$(A)/lib/libvysup.a: $(VYSUP_AOBJ)
-	@mkdir -p $(@D)
-	rm -f $@ && $(AR) rcs $@ $^
-
-$(B)/bin/ipc-%: $(B)/obj/tests/ipc/%.o $(B)/lib/libvysup.a
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $^ -lpthread
-
-$(A)/bin/ipc-%: $(A)/obj/tests/ipc/%.o $(A)/lib/libvysup.a
-	@mkdir -p $(@D)
-	$(CC) $(ASANFLAGS) -o $@ $^ -lpthread
-
-all:  $(B)/lib/libvysup.a $(IPC_TESTS:%=$(B)/bin/%)
-asan: $(A)/lib/libvysup.a $(IPC_TESTS:%=$(A)/bin/%)
+LIBS      += vysup
+vysup_SRC := $(wildcard ipc/*.c observability/*.c input/*.c)
+$(call test_progs,ipc-,$(wildcard tests/ipc/*.c tests/input/*.c tests/observability/*.c),vysup)
 
 .PHONY: ipc-test
 ipc-test:
 	tests/ipc/run.sh
-
--include $(VYSUP_OBJ:.o=.d) $(VYSUP_AOBJ:.o=.d) $(IPC_TEST_OBJ:.o=.d) $(IPC_TEST_AOBJ:.o=.d)
