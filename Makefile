@@ -124,6 +124,9 @@ fuzz: $(B)/fuzz/fuzz_load
 clean:
 	rm -rf $(B)
 
+# A fragment's prerequisites may use $$(VAR) for what is known only once all
+# fragments are read (mk/supervisor.mk).
+.SECONDEXPANSION:
 -include $(sort $(wildcard mk/*.mk))
 
 # ---- the rules of both variants -------------------------------------------------

@@ -14,11 +14,10 @@ vyomad_LIBS := vydisplay vysup vyprofile vwasi vw
 vyomad: $(B)/bin/vyomad $(A)/bin/vyomad
 vyomad-static: $(B)/static/vyomad
 
-# Its libraries' sources, known once every fragment is read: hence the
-# second expansion ($$).
+# vyomad's and its libraries' sources, known once every fragment is read:
+# hence `=` and the second expansion ($$) of the prerequisites.
 MUSL_CC ?= musl-gcc
 VYOMAD_STATIC_SRC = $(vyomad_SRC) $(foreach l,$(vyomad_LIBS),$($(l)_SRC))
-.SECONDEXPANSION:
 $(B)/static/vyomad: $$(VYOMAD_STATIC_SRC) $$(call hdrs,$$(VYOMAD_STATIC_SRC))
 	@mkdir -p $(@D)
 	$(MUSL_CC) -static $(WARN) -O2 -idirafter /usr/include -idirafter /usr/include/x86_64-linux-gnu \
