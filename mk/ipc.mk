@@ -1,11 +1,12 @@
 # mk/ipc.mk — the supervisor's support library libvysup.a: the IPC broker
 # (ipc/), heartbeat and metrics formatting (observability/) and the TTY
-# input router (input/), plus their unit tests (tests/{ipc,input,observability}/
-# NAME.c -> build{,/asan}/bin/ipc-NAME, run by tests/ipc/run.sh).
+# input router (input/), plus their tests: tests/DIR/NAME.c ->
+# build{,/asan}/bin/DIR-NAME for DIR ipc, input and observability, each
+# folder run by its run.sh.
 
 LIBS      += vysup
 vysup_SRC := $(wildcard ipc/*.c observability/*.c input/*.c)
-$(call test_progs,ipc-,$(wildcard tests/ipc/*.c tests/input/*.c tests/observability/*.c),vysup)
+$(foreach d,ipc input observability,$(call test_progs,$(d)-,$(wildcard tests/$(d)/*.c),vysup))
 
 .PHONY: ipc-test
 ipc-test:
