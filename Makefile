@@ -1,60 +1,84 @@
-# Makefile — builds VyomaOS.  This file builds the WebAssembly engine
-# (runtime/ -> libvw.a), the WASI host (wasi/ -> libvwasi.a), the engine's
-# spec-test runner and unit tests, in a normal and a sanitizer variant, and
-# runs the tests.  Each other part (tools/, apps/, bench, later supervisor/
-# and the OS image) brings its own fragment mk/NAME.mk, included at the end,
-# which adds its outputs to `all` and `asan`.
+# Makefile — builds VyomaOS in a normal (build/) and an ASan + UBSan variant
+# (build/asan/).  Each library and program is declared once, here or in its
+# part's mk/NAME.mk; the VARIANT template makes its rules in both variants.
 #
-#   make                libraries, vw-spec, unit tests         (build/)
-#   make asan           the same with ASan + UBSan             (build/asan/)
-#   make test           both builds, every suite (tests/run.sh)
-#   make spec           the WebAssembly spec suite on the normal build
+#   make, make asan        everything, normal / sanitizer build
+#   make test              both builds, every suite (tests/run.sh; boots QEMU)
+#   make spec              the WebAssembly spec suite on the normal build
 #   make spec-update-expected   rewrite tests/spec/expected-failures.txt
-#   make run            boot VyomaOS in QEMU (make demo: sample apps on the host)
-#   make bench          benchmarks (none yet)
-#   make fuzz           libFuzzer target build/fuzz/fuzz_load (clang)
+#   make apps              the sample apps, build/apps/NAME/NAME.wasm
+#   make build             the OS image, build/image/ (make image-clean)
+#   make run, make boot    boot the image in QEMU (GUI=1: show the display)
+#   make demo              sample apps through `vyoma run` on the host
+#   make bench             benchmarks: bench-display, bench-supervisor and
+#                          bench/run.sh; make bench-boot: boot time, memory
+#   make fuzz | draw-fuzz | toml-fuzz | manifest-fuzz   libFuzzer (clang)
+#   make ipc-test | manifest-test | toml-test | wasi-tests   one part's tests
+#   make vyoma | vyctl | vyomad | vyomad-static   one program
 #   make clean
 #
 # Every target first makes sure the Debian packages are there
 # (scripts/deps.sh, a no-op taking milliseconds when they are).
 
-SHELL    := bash
-SHARED   ?= ../shared
-AR       ?= ar
-
+SHELL     := bash
+SHARED    ?= ../shared
 WARN      := -std=gnu11 -Wall -Wextra -Werror
 CFLAGS    ?= -O2 -g
 ASANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
+FUZZFLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
 DEPFLAGS  := -MMD -MP
-LIBS      := -lcjson -lm -lpthread
+LDLIBS    := -lm -lpthread
 
+# The variants: an output folder, compiler flags, the goal that builds it.
+VARIANTS := B A
 B := build
+B_FLAGS = $(CFLAGS)
+B_GOAL := all
 A := build/asan
+A_FLAGS = $(ASANFLAGS)
+A_GOAL := asan
 
-# Library sources are found by wildcard: a new .c file in these folders is
-# part of its library without touching this file.  The WASI host is a library
-# of its own so that the engine builds, and is tested, on its own.
-LIB_SRC  := $(wildcard runtime/*.c runtime/interp/*.c)
-WASI_SRC := $(wildcard wasi/*.c)
-UNIT_SRC := $(wildcard tests/unit/*.c)
-UNITS    := $(patsubst tests/unit/%.c,test-%,$(UNIT_SRC))
-SPEC_SRC := tests/spec/spec_run.c
+# ---- declarations --------------------------------------------------------------
+# library     LIBS += NAME; NAME_SRC (by wildcard: a new .c file joins without
+#             touching a makefile); NAME_CFLAGS for its objects, if any.
+#             -> build/lib/libNAME.a, build/asan/lib/libNAME.a
+# program     PROGS += NAME; NAME_SRC; NAME_LIBS (library names, in link
+#             order); NAME_LDLIBS besides LDLIBS.  -> build{,/asan}/bin/NAME.
+#             EXTRA_PROGS: the same, but not part of `all` and `asan`.
+# tests       $(call test_progs,PREFIX,SOURCES,LIBS): a program PREFIXNAME per
+#             NAME.c of SOURCES (a folder's wildcard), linked with LIBS.
+# fuzzer      FUZZERS += NAME; NAME_SRC, compiled whole with FUZZFLAGS;
+#             NAME_LIBS from the normal build; NAME_CFLAGS.  -> build/fuzz/NAME
+# The fragments mk/*.mk are read in name order, after these lines.
+LIBS        := vw vwasi
+PROGS       := vw-spec
+EXTRA_PROGS :=
+FUZZERS     := fuzz_load
 
-LIB_OBJ       := $(LIB_SRC:%.c=$(B)/obj/%.o)
-ASAN_LIB_OBJ  := $(LIB_SRC:%.c=$(A)/obj/%.o)
-WASI_OBJ      := $(WASI_SRC:%.c=$(B)/obj/%.o)
-ASAN_WASI_OBJ := $(WASI_SRC:%.c=$(A)/obj/%.o)
-ALL_OBJ      := $(LIB_OBJ) $(ASAN_LIB_OBJ) $(WASI_OBJ) $(ASAN_WASI_OBJ) \
-                $(patsubst %.c,$(B)/obj/%.o,$(SPEC_SRC) $(UNIT_SRC)) \
-                $(patsubst %.c,$(A)/obj/%.o,$(SPEC_SRC) $(UNIT_SRC))
+# The engine and, as a library of its own so that the engine builds and is
+# tested on its own, the WASI host.
+vw_SRC         := $(wildcard runtime/*.c runtime/interp/*.c)
+vwasi_SRC      := $(wildcard wasi/*.c)
+vw-spec_SRC    := tests/spec/spec_run.c
+vw-spec_LIBS   := vw
+vw-spec_LDLIBS := -lcjson
+fuzz_load_SRC  := tests/fuzz/fuzz_load.c $(vw_SRC)
+
+test_prog  = $(eval PROGS += $(1))$(eval $(1)_SRC := $(2))$(eval $(1)_LIBS := $(3))
+test_progs = $(foreach s,$(2),$(call test_prog,$(1)$(basename $(notdir $(s))),$(s),$(3)))
+# tests/unit/NAME.c -> test-NAME; wasi*.c test the WASI host
+$(call test_progs,test-,$(filter-out tests/unit/wasi%,$(wildcard tests/unit/*.c)),vw)
+$(call test_progs,test-,$(wildcard tests/unit/wasi*.c),vwasi vw)
+
+# $(call obj,VARIANT,SOURCES), $(call lib,VARIANT,LIBS), $(call hdrs,SOURCES):
+# objects, archives, and the headers in the sources' folders
+obj  = $(patsubst %.c,$($(1))/obj/%.o,$(2))
+lib  = $(patsubst %,$($(1))/lib/lib%.a,$(2))
+hdrs = $(wildcard $(addsuffix *.h,$(sort $(dir $(1)))))
 
 DEPS_OK := $(B)/.deps-ok
-
-.PHONY: all asan test spec spec-update-expected run demo bench fuzz clean deps
+.PHONY: all asan test spec spec-update-expected run demo fuzz clean deps
 .DEFAULT_GOAL := all
-
-all:  $(B)/lib/libvw.a $(B)/lib/libvwasi.a $(B)/bin/vw-spec $(UNITS:%=$(B)/bin/%)
-asan: $(A)/lib/libvw.a $(A)/lib/libvwasi.a $(A)/bin/vw-spec $(UNITS:%=$(A)/bin/%)
 
 # ---- packages ---------------------------------------------------------------
 # A stamp, so deps.sh runs once per build tree (and again if it changes).
@@ -72,62 +96,6 @@ ifeq ($(filter clean,$(MAKECMDGOALS))$(wildcard $(DEPS_OK)),)
   endif
 endif
 
-# ---- normal build: build/obj, build/lib, build/bin ---------------------------
-$(B)/obj/%.o: %.c | $(DEPS_OK)
-	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
-
-$(B)/lib/libvw.a: $(LIB_OBJ)
-	@mkdir -p $(@D)
-	rm -f $@ && $(AR) rcs $@ $^
-
-$(B)/lib/libvwasi.a: $(WASI_OBJ)
-	@mkdir -p $(@D)
-	rm -f $@ && $(AR) rcs $@ $^
-
-$(B)/bin/vw-spec: $(B)/obj/tests/spec/spec_run.o $(B)/lib/libvw.a
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
-
-$(B)/bin/test-%: $(B)/obj/tests/unit/%.o $(B)/lib/libvw.a
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
-
-# tests/unit/wasi*.c test the WASI host (which comes first: it uses libvw.a)
-$(B)/bin/test-wasi%: $(B)/obj/tests/unit/wasi%.o $(B)/lib/libvwasi.a $(B)/lib/libvw.a
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
-
-# ---- sanitizer build: build/asan/{obj,lib,bin} ------------------------------
-$(A)/obj/%.o: %.c | $(DEPS_OK)
-	@mkdir -p $(@D)
-	$(CC) $(WARN) $(ASANFLAGS) $(DEPFLAGS) -c $< -o $@
-
-$(A)/lib/libvw.a: $(ASAN_LIB_OBJ)
-	@mkdir -p $(@D)
-	rm -f $@ && $(AR) rcs $@ $^
-
-$(A)/lib/libvwasi.a: $(ASAN_WASI_OBJ)
-	@mkdir -p $(@D)
-	rm -f $@ && $(AR) rcs $@ $^
-
-$(A)/bin/vw-spec: $(A)/obj/tests/spec/spec_run.o $(A)/lib/libvw.a
-	@mkdir -p $(@D)
-	$(CC) $(ASANFLAGS) -o $@ $^ $(LIBS)
-
-$(A)/bin/test-%: $(A)/obj/tests/unit/%.o $(A)/lib/libvw.a
-	@mkdir -p $(@D)
-	$(CC) $(ASANFLAGS) -o $@ $^ $(LIBS)
-
-$(A)/bin/test-wasi%: $(A)/obj/tests/unit/wasi%.o $(A)/lib/libvwasi.a $(A)/lib/libvw.a
-	@mkdir -p $(@D)
-	$(CC) $(ASANFLAGS) -o $@ $^ $(LIBS)
-
-# Keep objects that only pattern rules name.
-.SECONDARY:
-
--include $(ALL_OBJ:.o=.d)
-
 # ---- test suites -------------------------------------------------------------
 # tests/run.sh builds both variants itself, so that a build failure is
 # reported as a failed test with the usual summary line.
@@ -141,35 +109,60 @@ spec-update-expected: $(B)/bin/vw-spec
 	SHARED="$(SHARED)" tests/spec/run.sh --update $<
 
 # ---- run ----------------------------------------------------------------------
-# `make run` boots VyomaOS: the image (kernel built once and cached, see
-# scripts/kernel.sh) in QEMU with the console on this terminal; the shell app
-# has focus, Ctrl-A switches apps, `poweroff` in the shell ends QEMU.
-# `make demo` runs sample apps through `vyoma run` on the host instead.
+# `make run` boots the image (mk/image.mk) in QEMU with the console on this
+# terminal: the shell app has focus, Ctrl-A switches apps, `poweroff` ends it.
 run: boot
 
-demo: build/bin/vyoma apps
-	build/bin/vyoma run build/apps/hello/hello.wasm
-	build/bin/vyoma run build/apps/clock/clock.wasm -n 3 -i 500
-	build/bin/vyoma run --dir build/apps::/apps build/apps/ls/ls.wasm /apps
-	echo "typed into echo" | build/bin/vyoma run build/apps/echo/echo.wasm
-
-# mk/bench.mk provides the real one once benchmarks exist.
-ifeq ($(wildcard mk/bench.mk),)
-bench: $(DEPS_OK)
-	@echo "no benchmarks yet"
-endif
-
-# ---- fuzzing (clang's libFuzzer; not part of `make test`) --------------------
-FUZZFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
-
-$(B)/fuzz/fuzz_load: tests/fuzz/fuzz_load.c $(LIB_SRC) $(wildcard runtime/*.h runtime/interp/*.h) | $(DEPS_OK)
-	@mkdir -p $(@D)
-	clang $(WARN) $(FUZZFLAGS) -o $@ $(filter %.c,$^) -lm -lpthread
+demo: $(B)/bin/vyoma apps
+	$(B)/bin/vyoma run $(B)/apps/hello/hello.wasm
+	$(B)/bin/vyoma run $(B)/apps/clock/clock.wasm -n 3 -i 500
+	$(B)/bin/vyoma run --dir $(B)/apps::/apps $(B)/apps/ls/ls.wasm /apps
+	echo "typed into echo" | $(B)/bin/vyoma run $(B)/apps/echo/echo.wasm
 
 fuzz: $(B)/fuzz/fuzz_load
 
 clean:
 	rm -rf $(B)
 
-# ---- fragments of other parts (mk/*.mk: vyoma CLI, apps, bench, ...) ------
--include $(wildcard mk/*.mk)
+# A fragment's prerequisites may use $$(VAR) for what is known only once all
+# fragments are read (mk/supervisor.mk).
+.SECONDEXPANSION:
+-include $(sort $(wildcard mk/*.mk))
+
+# ---- the rules of both variants -------------------------------------------------
+define VARIANT
+$($(1))/obj/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $$(@D)
+	$$(CC) $$(WARN) $$($(1)_FLAGS) $$(XCFLAGS) $$(DEPFLAGS) -c $$< -o $$@
+$($(1)_GOAL): $(call lib,$(1),$(LIBS)) $(PROGS:%=$($(1))/bin/%)
+$(foreach l,$(LIBS),$(eval $(call LIB,$(1),$(l))))
+$(foreach p,$(PROGS) $(EXTRA_PROGS),$(eval $(call PROG,$(1),$(p))))
+endef
+
+define LIB
+$(call lib,$(1),$(2)): $(call obj,$(1),$($(2)_SRC))
+	@mkdir -p $$(@D)
+	rm -f $$@ && $$(AR) rcs $$@ $$^
+$(if $($(2)_CFLAGS),$(call obj,$(1),$($(2)_SRC)): XCFLAGS := $($(2)_CFLAGS))
+endef
+
+define PROG
+$($(1))/bin/$(2): $(call obj,$(1),$($(2)_SRC)) $(call lib,$(1),$($(2)_LIBS))
+	@mkdir -p $$(@D)
+	$$(CC) $$($(1)_FLAGS) -o $$@ $$^ $($(2)_LDLIBS) $$(LDLIBS)
+endef
+
+# Fuzzers compile their sources whole, instrumented; headers are tracked
+# by folder.
+define FUZZER
+$(B)/fuzz/$(1): $($(1)_SRC) $(call hdrs,$($(1)_SRC)) $(call lib,B,$($(1)_LIBS)) | $(DEPS_OK)
+	@mkdir -p $$(@D)
+	clang $$(WARN) $$(FUZZFLAGS) $($(1)_CFLAGS) -o $$@ $$(filter %.c %.a,$$^) $$(LDLIBS)
+endef
+
+$(foreach v,$(VARIANTS),$(eval $(call VARIANT,$(v))))
+$(foreach f,$(FUZZERS),$(eval $(call FUZZER,$(f))))
+
+# header dependencies of every object
+ALL_SRC := $(sort $(foreach x,$(LIBS) $(PROGS) $(EXTRA_PROGS),$($(x)_SRC)))
+-include $(foreach v,$(VARIANTS),$(patsubst %.o,%.d,$(call obj,$(v),$(ALL_SRC))))

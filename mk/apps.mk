@@ -9,17 +9,20 @@ WASI_CFLAGS := --target=wasm32-wasi --sysroot=/usr -Oz -Wall -Wextra -Werror \
   -Isdk -Wl,--strip-all
 APP_NAMES := $(patsubst apps/%/main.c,%,$(wildcard apps/*/main.c))
 
-define vyoma_app_rules
-build/apps/$(1)/$(1).wasm: $$(wildcard apps/$(1)/*.c apps/$(1)/*.h) sdk/vyoma.h
+# $(call WASM_APP,FOLDER,OUT): FOLDER/*.c -> OUT/NAME.wasm, NAME the folder's
+# name (mk/vyctl.mk's test apps use it too)
+define WASM_APP
+$(2)/$(notdir $(1)).wasm: $$(wildcard $(1)/*.c $(1)/*.h) sdk/vyoma.h | $$(DEPS_OK)
 	@mkdir -p $$(@D)
-	$$(WASI_CC) $$(WASI_CFLAGS) -o $$@ $$(wildcard apps/$(1)/*.c)
-build/apps/$(1)/vyoma.toml: apps/$(1)/vyoma.toml
-	@mkdir -p $$(@D)
-	cp $$< $$@
+	$$(WASI_CC) $$(WASI_CFLAGS) -o $$@ $$(wildcard $(1)/*.c)
 endef
-$(foreach a,$(APP_NAMES),$(eval $(call vyoma_app_rules,$(a))))
+$(foreach a,$(APP_NAMES),$(eval $(call WASM_APP,apps/$(a),$(B)/apps/$(a))))
+
+$(B)/apps/%/vyoma.toml: apps/%/vyoma.toml
+	@mkdir -p $(@D)
+	cp $< $@
 
 .PHONY: apps
-apps: $(foreach a,$(APP_NAMES),build/apps/$(a)/$(a).wasm build/apps/$(a)/vyoma.toml)
+apps: $(foreach a,$(APP_NAMES),$(B)/apps/$(a)/$(a).wasm $(B)/apps/$(a)/vyoma.toml)
 
 all: apps

@@ -2,12 +2,11 @@
 # `vyoma run` and natively; prints figures (never pass/fail).  Not part of
 # `make test`.
 
-.PHONY: bench
-bench: build/bin/vyoma apps
+.PHONY: bench bench-boot
+bench: $(B)/bin/vyoma apps
 	bench/run.sh
 
 # `make bench-boot`: boot time (median of BOOT_RUNS boots) and the smallest
 # VM memory that boots with every app (bench/boot.sh).
-.PHONY: bench-boot
 bench-boot:
 	bench/boot.sh

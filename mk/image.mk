@@ -1,12 +1,8 @@
-# mk/image.mk — the VyomaOS image (issue 5): kernel, initramfs, data disk,
-# and booting it in QEMU.
-#
-#   make build   build/image/{bzImage,initramfs.cpio.gz,data.img}
-#   make boot    boot it in QEMU with the console on this terminal
-#                (make run); GUI=1 also opens a window showing the display.
-#                QEMU's own escape key is Ctrl-T (Ctrl-T x quits QEMU), so
-#                Ctrl-A reaches VyomaOS's focus switching.
-#
+# mk/image.mk — the VyomaOS image: kernel, initramfs, data disk, and QEMU.
+#   make build   build/image/{bzImage,initramfs.cpio.gz,data.img,cmdline}
+#   make boot    (make run) boot it in QEMU, the console on this terminal;
+#                GUI=1 also shows the display.  QEMU's escape key is Ctrl-T
+#                (Ctrl-T x quits), so Ctrl-A reaches VyomaOS's focus switching.
 # Not part of `all`: the first kernel build takes ~10 minutes (later ones are
 # a cache hit, see scripts/kernel.sh) and needs root for /dev/console in the
 # initramfs.  tests/boot/run.sh boots the image and powers it off.
