@@ -7,7 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct { const char *p, *end; long values, strings, depth_max; double sum; } parser;
+typedef struct {
+  const char *p, *end;
+  long values, strings, depth_max;
+  double sum;
+} parser;
 
 static void ws(parser *ps) {
   while (ps->p < ps->end &&
@@ -37,9 +41,13 @@ static int string(parser *ps) {
 static int number(parser *ps) {
   int neg = 0;
   double v = 0, scale = 1;
-  if (*ps->p == '-') { neg = 1; ps->p++; }
+  if (*ps->p == '-') {
+    neg = 1;
+    ps->p++;
+  }
   if (ps->p >= ps->end || *ps->p < '0' || *ps->p > '9') return -1;
-  while (ps->p < ps->end && *ps->p >= '0' && *ps->p <= '9') v = v * 10 + (*ps->p++ - '0');
+  while (ps->p < ps->end && *ps->p >= '0' && *ps->p <= '9')
+    v = v * 10 + (*ps->p++ - '0');
   if (ps->p < ps->end && *ps->p == '.') {
     ps->p++;
     while (ps->p < ps->end && *ps->p >= '0' && *ps->p <= '9') {
@@ -64,35 +72,55 @@ static int value(parser *ps, int depth) {
   if (depth > ps->depth_max) ps->depth_max = depth;
   ps->values++;
   switch (*ps->p) {
-  case '{':
-    ps->p++; ws(ps);
-    if (*ps->p == '}') { ps->p++; return 0; }
-    for (;;) {
+    case '{':
+      ps->p++;
       ws(ps);
-      if (string(ps)) return -1;
+      if (*ps->p == '}') {
+        ps->p++;
+        return 0;
+      }
+      for (;;) {
+        ws(ps);
+        if (string(ps)) return -1;
+        ws(ps);
+        if (*ps->p++ != ':') return -1;
+        if (value(ps, depth + 1)) return -1;
+        ws(ps);
+        if (*ps->p == ',') {
+          ps->p++;
+          continue;
+        }
+        if (*ps->p == '}') {
+          ps->p++;
+          return 0;
+        }
+        return -1;
+      }
+    case '[':
+      ps->p++;
       ws(ps);
-      if (*ps->p++ != ':') return -1;
-      if (value(ps, depth + 1)) return -1;
-      ws(ps);
-      if (*ps->p == ',') { ps->p++; continue; }
-      if (*ps->p == '}') { ps->p++; return 0; }
-      return -1;
-    }
-  case '[':
-    ps->p++; ws(ps);
-    if (*ps->p == ']') { ps->p++; return 0; }
-    for (;;) {
-      if (value(ps, depth + 1)) return -1;
-      ws(ps);
-      if (*ps->p == ',') { ps->p++; continue; }
-      if (*ps->p == ']') { ps->p++; return 0; }
-      return -1;
-    }
-  case '"': return string(ps);
-  case 't': return literal(ps, "true");
-  case 'f': return literal(ps, "false");
-  case 'n': return literal(ps, "null");
-  default: return number(ps);
+      if (*ps->p == ']') {
+        ps->p++;
+        return 0;
+      }
+      for (;;) {
+        if (value(ps, depth + 1)) return -1;
+        ws(ps);
+        if (*ps->p == ',') {
+          ps->p++;
+          continue;
+        }
+        if (*ps->p == ']') {
+          ps->p++;
+          return 0;
+        }
+        return -1;
+      }
+    case '"': return string(ps);
+    case 't': return literal(ps, "true");
+    case 'f': return literal(ps, "false");
+    case 'n': return literal(ps, "null");
+    default: return number(ps);
   }
 }
 
@@ -104,7 +132,8 @@ int main(int argc, char **argv) {
   if (!doc) return 1;
   len += (size_t)snprintf(doc + len, cap - len, "{\"records\": [\n");
   for (int i = 0; i < records; i++)
-    len += (size_t)snprintf(doc + len, cap - len,
+    len += (size_t)snprintf(
+        doc + len, cap - len,
         "  {\"id\": %d, \"name\": \"item \\\"%d\\\"\", \"price\": %d.%02d, "
         "\"tags\": [\"a\", \"b\\n\", \"\\u00e9\"], \"ok\": %s, \"next\": null,"
         " \"pos\": {\"x\": -%d, \"y\": %d}}%s\n",

@@ -7,7 +7,8 @@
 int main(int argc, char **argv) {
   int n = argc > 1 ? atoi(argv[1]) : 256;
   int reps = argc > 2 ? atoi(argv[2]) : 48;
-  double *a = malloc(sizeof(double) * n * n), *b = malloc(sizeof(double) * n * n),
+  double *a = malloc(sizeof(double) * n * n),
+         *b = malloc(sizeof(double) * n * n),
          *c = malloc(sizeof(double) * n * n);
   if (!a || !b || !c) return 1;
   for (int i = 0; i < n * n; i++) {
@@ -27,6 +28,8 @@ int main(int argc, char **argv) {
     for (int i = 0; i < n; i++) trace += c[i * n + i];
   }
   printf("matmul %dx%d x%d: trace sum %.6e\n", n, n, reps, trace);
-  free(a); free(b); free(c);
+  free(a);
+  free(b);
+  free(c);
   return 0;
 }

@@ -24,38 +24,38 @@
 
 #define MAX_DAMAGE 32
 #define MIN_CLIENT 16
-#define TITLE_PX 14
-#define CASCADE 32
+#define TITLE_PX   14
+#define CASCADE    32
 
 /* Colours.  tests/display/compositor.c checks these at computed places. */
-#define COL_DESKTOP 0xff1c2230u
+#define COL_DESKTOP      0xff1c2230u
 #define COL_BORDER_FOCUS 0xff3d9bffu
-#define COL_BORDER 0xff808080u
-#define COL_TITLE_FOCUS 0xff24466bu
-#define COL_TITLE 0xff3a3a3au
-#define COL_TEXT_FOCUS 0xffffffffu
-#define COL_TEXT 0xffc8c8c8u
-#define COL_CLIENT 0xff000000u   /* a client area before its first present */
+#define COL_BORDER       0xff808080u
+#define COL_TITLE_FOCUS  0xff24466bu
+#define COL_TITLE        0xff3a3a3au
+#define COL_TEXT_FOCUS   0xffffffffu
+#define COL_TEXT         0xffc8c8c8u
+#define COL_CLIENT       0xff000000u /* a client area before its first present */
 
 struct vc_window {
   vc_screen *s;
   char *title;
   bool is_bar;
   /* --- the app's thread only ------------------------------------------- */
-  vd_canvas canvas;                 /* the back surface the app draws on    */
-  uint32_t seen_gen;                /* generation canvas.surf is sized for  */
-  int64_t bud_sec;                  /* the monotonic second being counted   */
+  vd_canvas canvas;  /* the back surface the app draws on    */
+  uint32_t seen_gen; /* generation canvas.surf is sized for  */
+  int64_t bud_sec;   /* the monotonic second being counted   */
   uint32_t used_cmds;
   uint64_t used_px;
   /* --- any thread, atomics --------------------------------------------- */
-  uint32_t bud_cmds;                /* limits, per second                   */
+  uint32_t bud_cmds; /* limits, per second                   */
   uint64_t bud_px;
-  uint32_t gen;                     /* written under mu, read without       */
+  uint32_t gen; /* written under mu, read without       */
   /* --- under s->mu ----------------------------------------------------- */
-  vd_surface front;                 /* what the compositor shows            */
-  vd_rect frame;                    /* border + title + client, screen px   */
+  vd_surface front; /* what the compositor shows            */
+  vd_rect frame;    /* border + title + client, screen px   */
   vd_rect client;
-  int cw, ch;                       /* client size (the layout's)           */
+  int cw, ch; /* client size (the layout's)           */
 };
 
 struct vc_screen {
@@ -64,15 +64,15 @@ struct vc_screen {
   vd_backend *be;
   vf_font *font;
   vc_layout layout;
-  vc_window **wins;                 /* creation order (tiling order)        */
-  vc_window **zord;                 /* bottom to top                        */
+  vc_window **wins; /* creation order (tiling order)        */
+  vc_window **zord; /* bottom to top                        */
   int nwin, capwin;
   vc_window *focus, *bar;
   vd_rect damage[MAX_DAMAGE];
   int ndamage;
   bool woken;
   vc_stats st;
-  uint64_t budget_drops;            /* atomic: counted on app threads       */
+  uint64_t budget_drops; /* atomic: counted on app threads       */
 };
 
 /* ---- damage ------------------------------------------------------------- */
@@ -84,7 +84,7 @@ static bool overlaps(vd_rect a, vd_rect b) {
 /* Adds r (clipped to the screen), merging it with every rect it overlaps so
 ** no pixel is composed twice; past MAX_DAMAGE rects, their union. */
 static void damage_add(vc_screen *s, vd_rect r) {
-  vd_rect all = {0, 0, s->be->screen.w, s->be->screen.h};
+  vd_rect all = { 0, 0, s->be->screen.w, s->be->screen.h };
   int i;
   r = vd_rect_intersect(r, all);
   if (vd_rect_empty(r)) return;
@@ -92,7 +92,7 @@ static void damage_add(vc_screen *s, vd_rect r) {
     if (overlaps(s->damage[i], r)) {
       r = vd_rect_union(r, s->damage[i]);
       s->damage[i] = s->damage[--s->ndamage];
-      i = -1;                       /* the grown rect may meet earlier ones */
+      i = -1; /* the grown rect may meet earlier ones */
     }
   }
   if (s->ndamage == MAX_DAMAGE) {
@@ -104,7 +104,7 @@ static void damage_add(vc_screen *s, vd_rect r) {
 }
 
 static void damage_all(vc_screen *s) {
-  vd_rect all = {0, 0, s->be->screen.w, s->be->screen.h};
+  vd_rect all = { 0, 0, s->be->screen.w, s->be->screen.h };
   damage_add(s, all);
 }
 
@@ -118,17 +118,17 @@ static void place(vc_window *w, vd_rect tile) {
   if (w->is_bar) {
     cw = tile.w < MIN_CLIENT ? MIN_CLIENT : tile.w;
     ch = tile.h < MIN_CLIENT ? MIN_CLIENT : tile.h;
-    w->client = (vd_rect){tile.x, tile.y, cw, ch};
+    w->client = (vd_rect){ tile.x, tile.y, cw, ch };
     w->frame = w->client;
   } else {
     cw = tile.w - 2 * VC_BORDER;
     ch = tile.h - 2 * VC_BORDER - VC_TITLE_H;
     if (cw < MIN_CLIENT) cw = MIN_CLIENT;
     if (ch < MIN_CLIENT) ch = MIN_CLIENT;
-    w->client = (vd_rect){tile.x + VC_BORDER, tile.y + VC_BORDER + VC_TITLE_H,
-                          cw, ch};
-    w->frame = (vd_rect){tile.x, tile.y, cw + 2 * VC_BORDER,
-                         ch + 2 * VC_BORDER + VC_TITLE_H};
+    w->client = (vd_rect){ tile.x + VC_BORDER, tile.y + VC_BORDER + VC_TITLE_H,
+                           cw, ch };
+    w->frame = (vd_rect){ tile.x, tile.y, cw + 2 * VC_BORDER,
+                          ch + 2 * VC_BORDER + VC_TITLE_H };
   }
   if (cw != w->cw || ch != w->ch) {
     /* The front is ours to resize (under mu); on failure the old one stays
@@ -142,11 +142,11 @@ static void place(vc_window *w, vd_rect tile) {
 
 static void relayout(vc_screen *s) {
   int W = s->be->screen.w, H = s->be->screen.h;
-  vd_rect area = {0, 0, W, H};
+  vd_rect area = { 0, 0, W, H };
   int i, n = 0, k = 0;
   for (i = 0; i < s->nwin; i++) n += !s->wins[i]->is_bar;
   if (s->bar) {
-    place(s->bar, (vd_rect){0, 0, W, VC_BAR_H});
+    place(s->bar, (vd_rect){ 0, 0, W, VC_BAR_H });
     area.y = VC_BAR_H;
     area.h = H - VC_BAR_H;
   }
@@ -183,8 +183,8 @@ static void relayout(vc_screen *s) {
       if (w->is_bar) continue;
       off = k++ * CASCADE;
       /* Cascade, wrapping back to the corner before leaving the area. */
-      place(w, (vd_rect){area.x + (mx > 0 ? off % (mx + 1) : 0),
-                         area.y + (my > 0 ? off % (my + 1) : 0), sw, sh});
+      place(w, (vd_rect){ area.x + (mx > 0 ? off % (mx + 1) : 0),
+                          area.y + (my > 0 ? off % (my + 1) : 0), sw, sh });
     }
   }
 }
@@ -206,7 +206,7 @@ vc_screen *vc_screen_new(vd_backend *backend, vf_font *font) {
   pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
   pthread_cond_init(&s->cond, &ca);
   pthread_condattr_destroy(&ca);
-  damage_all(s);                    /* the desktop has never been drawn    */
+  damage_all(s); /* the desktop has never been drawn    */
   return s;
 }
 
@@ -265,8 +265,8 @@ vc_window *vc_window_new(vc_screen *s, const char *title, int dirfd,
   w->bud_sec = -1;
   /* Allocated before the lock so that layout never fails to give a new
   ** window a front surface. */
-  if (!w->title || vd_surface_init(&w->front, MIN_CLIENT, MIN_CLIENT,
-                                   COL_CLIENT) != VD_OK) {
+  if (!w->title ||
+      vd_surface_init(&w->front, MIN_CLIENT, MIN_CLIENT, COL_CLIENT) != VD_OK) {
     free(w->title);
     free(w);
     return NULL;
@@ -291,7 +291,7 @@ vc_window *vc_window_new(vc_screen *s, const char *title, int dirfd,
     }
     s->capwin = cap;
   }
-  if ((flags & VC_WIN_BAR) && !s->bar) {   /* one bar; others are windows */
+  if ((flags & VC_WIN_BAR) && !s->bar) { /* one bar; others are windows */
     w->is_bar = true;
     s->bar = w;
   }
@@ -329,7 +329,7 @@ void vc_window_free(vc_window *w) {
   if (s->focus == w) s->focus = NULL;
   if (s->bar == w) s->bar = NULL;
   relayout(s);
-  damage_all(s);                    /* its area, and every moved window    */
+  damage_all(s); /* its area, and every moved window    */
   pthread_mutex_unlock(&s->mu);
   vd_canvas_free(&w->canvas);
   vd_surface_free(&w->front);
@@ -374,13 +374,14 @@ static bool is_present(const char *line, size_t len) {
 static void publish(vc_window *w) {
   vc_screen *s = w->s;
   vd_rect d = w->canvas.dirty;
-  w->canvas.dirty = (vd_rect){0, 0, 0, 0};
+  w->canvas.dirty = (vd_rect){ 0, 0, 0, 0 };
   pthread_mutex_lock(&s->mu);
   s->st.presents++;
   if (!vd_rect_empty(d)) {
     vd_blit(&w->front, d, d.x, d.y, &w->canvas.surf, d, false);
-    damage_add(s, vd_rect_intersect(
-        (vd_rect){w->client.x + d.x, w->client.y + d.y, d.w, d.h}, w->client));
+    damage_add(s, vd_rect_intersect((vd_rect){ w->client.x + d.x,
+                                               w->client.y + d.y, d.w, d.h },
+                                    w->client));
   }
   pthread_mutex_unlock(&s->mu);
 }
@@ -402,7 +403,7 @@ int vc_window_draw(vc_window *w, const char *line, size_t len, char *err,
     if (vd_surface_resize(&w->canvas.surf, cw, ch, COL_CLIENT) == VD_OK) {
       w->seen_gen = g;
       /* the front was resized apart: show the whole canvas again */
-      w->canvas.dirty = (vd_rect){0, 0, cw, ch};
+      w->canvas.dirty = (vd_rect){ 0, 0, cw, ch };
     }
   }
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -437,7 +438,7 @@ void vc_focus(vc_screen *s, vc_window *w) {
   bool changed;
   int i;
   pthread_mutex_lock(&s->mu);
-  if (w && w->is_bar) w = NULL;     /* the bar has no chrome to highlight  */
+  if (w && w->is_bar) w = NULL; /* the bar has no chrome to highlight  */
   changed = s->focus != w;
   if (changed && s->focus) damage_add(s, s->focus->frame);
   s->focus = w;
@@ -468,12 +469,14 @@ static void draw_window(vc_screen *s, vc_window *w, vd_rect r) {
   if (!w->is_bar) {
     vd_color bc = foc ? COL_BORDER_FOCUS : COL_BORDER;
     /* Strips, not the whole frame: the client is opaque and drawn next. */
-    vd_fill(scr, r, (vd_rect){f.x, f.y, f.w, VC_BORDER}, bc);
-    vd_fill(scr, r, (vd_rect){f.x, f.y + f.h - VC_BORDER, f.w, VC_BORDER}, bc);
-    vd_fill(scr, r, (vd_rect){f.x, f.y, VC_BORDER, f.h}, bc);
-    vd_fill(scr, r, (vd_rect){f.x + f.w - VC_BORDER, f.y, VC_BORDER, f.h}, bc);
-    t = (vd_rect){f.x + VC_BORDER, f.y + VC_BORDER, f.w - 2 * VC_BORDER,
-                  VC_TITLE_H};
+    vd_fill(scr, r, (vd_rect){ f.x, f.y, f.w, VC_BORDER }, bc);
+    vd_fill(scr, r, (vd_rect){ f.x, f.y + f.h - VC_BORDER, f.w, VC_BORDER },
+            bc);
+    vd_fill(scr, r, (vd_rect){ f.x, f.y, VC_BORDER, f.h }, bc);
+    vd_fill(scr, r, (vd_rect){ f.x + f.w - VC_BORDER, f.y, VC_BORDER, f.h },
+            bc);
+    t = (vd_rect){ f.x + VC_BORDER, f.y + VC_BORDER, f.w - 2 * VC_BORDER,
+                   VC_TITLE_H };
     tc = vd_rect_intersect(r, t);
     if (!vd_rect_empty(tc)) {
       vd_fill(scr, tc, t, foc ? COL_TITLE_FOCUS : COL_TITLE);
@@ -488,7 +491,7 @@ static void draw_window(vc_screen *s, vc_window *w, vd_rect r) {
   if (w->front.w < w->client.w || w->front.h < w->client.h)
     vd_fill(scr, c, w->client, COL_CLIENT);
   vd_blit(scr, c, w->client.x, w->client.y, &w->front,
-          (vd_rect){0, 0, w->front.w, w->front.h}, false);
+          (vd_rect){ 0, 0, w->front.w, w->front.h }, false);
 }
 
 static bool contains(vd_rect outer, vd_rect in) {

@@ -34,20 +34,20 @@
 #include "../display/vd.h"
 #include "../font/vf.h"
 
-#define VC_TITLE_H 22                 /* title bar height, px                */
-#define VC_BORDER 2                   /* border width, px                    */
-#define VC_BAR_H 28                   /* the status bar's height             */
-#define VC_GAP 4                      /* gap between tiles                   */
+#define VC_TITLE_H 22 /* title bar height, px                */
+#define VC_BORDER  2  /* border width, px                    */
+#define VC_BAR_H   28 /* the status bar's height             */
+#define VC_GAP     4  /* gap between tiles                   */
 
 /* default budget, per window and second: enough for a full-screen window
 ** cleared, filled and redrawn 60 times a second (1920x1080 is 2 Mpixel),
 ** small enough that a flooding app spends a bounded share of a core */
 #define VC_BUDGET_COMMANDS 20000
-#define VC_BUDGET_PIXELS (256u << 20)
+#define VC_BUDGET_PIXELS   (256u << 20)
 
 typedef enum vc_layout { VC_TILED, VC_STACKED } vc_layout;
 
-enum { VC_WIN_BAR = 1 };              /* vc_window_new flags                 */
+enum { VC_WIN_BAR = 1 }; /* vc_window_new flags                 */
 
 /* extra vc_window_draw() result besides VD_DRAW_DONE/PRESENT and VD_E* */
 enum { VC_DRAW_BUDGET = -100 };
@@ -57,7 +57,7 @@ typedef struct vc_window vc_window;
 
 /* Takes ownership of backend and font (closed by vc_screen_free). */
 vc_screen *vc_screen_new(vd_backend *backend, vf_font *font);
-void vc_screen_free(vc_screen *s);      /* all windows must be gone          */
+void vc_screen_free(vc_screen *s); /* all windows must be gone          */
 int vc_screen_size(vc_screen *s, int *w, int *h);
 void vc_set_layout(vc_screen *s, vc_layout l);
 vc_layout vc_get_layout(vc_screen *s);
@@ -67,7 +67,7 @@ vc_layout vc_get_layout(vc_screen *s);
 ** client surface resized (content kept where it fits).  NULL on no memory. */
 vc_window *vc_window_new(vc_screen *s, const char *title, int dirfd,
                          unsigned flags);
-void vc_window_free(vc_window *w);      /* removes it and damages its area   */
+void vc_window_free(vc_window *w); /* removes it and damages its area   */
 /* Client area size in pixels (what the app can draw on). */
 void vc_window_size(vc_window *w, int *cw, int *ch);
 /* Bumped each time the client area size changes; the supervisor compares it
@@ -99,10 +99,10 @@ int vc_screenshot(vc_screen *s, uint8_t **png, size_t *len);
 
 /* Figures for the heartbeat and benchmarks. */
 typedef struct vc_stats {
-  uint64_t frames;                      /* vc_compose calls that drew       */
-  uint64_t pixels;                      /* pixels composed in total         */
-  uint64_t presents;                    /* app presents                     */
-  uint64_t budget_drops;                /* commands refused by the budget   */
+  uint64_t frames;       /* vc_compose calls that drew       */
+  uint64_t pixels;       /* pixels composed in total         */
+  uint64_t presents;     /* app presents                     */
+  uint64_t budget_drops; /* commands refused by the budget   */
 } vc_stats;
 vc_stats vc_get_stats(vc_screen *s);
 

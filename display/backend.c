@@ -25,7 +25,9 @@ vd_backend *vd_backend_open(const char *kind, int w, int h, char *err,
   if (!strcmp(kind, "drm")) return vd_backend_drm(err, errlen);
   if (!strcmp(kind, "fbdev")) return vd_backend_fbdev(err, errlen);
   if (!strcmp(kind, "headless")) return vd_backend_headless(w, h, err, errlen);
-  snprintf(err, errlen, "unknown display backend \"%s\" (auto, drm, fbdev, "
-           "headless)", kind);
+  snprintf(err, errlen,
+           "unknown display backend \"%s\" (auto, drm, fbdev, "
+           "headless)",
+           kind);
   return NULL;
 }

@@ -16,16 +16,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_TOKENS 8
-#define INT_LIMIT 1000000
+#define MAX_TOKENS      8
+#define INT_LIMIT       1000000
 #define IMG_MAX_ENTRIES 32
-#define IMG_MAX_PIXELS ((16u << 20) / 4)    /* 16 MiB of pixels            */
+#define IMG_MAX_PIXELS  ((16u << 20) / 4) /* 16 MiB of pixels            */
 #define TEXT_DEFAULT_PX 16
 
 typedef struct img_entry {
-  char *path;                 /* NUL-terminated key                       */
+  char *path; /* NUL-terminated key                       */
   vd_surface surf;
-  uint64_t used;              /* clock value of the last use             */
+  uint64_t used; /* clock value of the last use             */
 } img_entry;
 
 /* The decoded images of one canvas, made on its first `image` command. */
@@ -38,8 +38,7 @@ struct vd_image_cache {
 
 /* ---- canvas -------------------------------------------------------------- */
 
-void vd_canvas_init(vd_canvas *c, struct vf_font *font, int dirfd)
-{
+void vd_canvas_init(vd_canvas *c, struct vf_font *font, int dirfd) {
   if (!c) return;
   memset(c, 0, sizeof *c);
   c->font = font;
@@ -47,8 +46,7 @@ void vd_canvas_init(vd_canvas *c, struct vf_font *font, int dirfd)
   c->last_cost = 1;
 }
 
-static void cache_clear(struct vd_image_cache *ic)
-{
+static void cache_clear(struct vd_image_cache *ic) {
   for (int i = 0; i < ic->n; i++) {
     free(ic->e[i].path);
     vd_surface_free(&ic->e[i].surf);
@@ -57,8 +55,7 @@ static void cache_clear(struct vd_image_cache *ic)
   ic->pixels = 0;
 }
 
-void vd_canvas_free(vd_canvas *c)
-{
+void vd_canvas_free(vd_canvas *c) {
   if (!c) return;
   vd_surface_free(&c->surf);
   if (c->images) {
@@ -68,8 +65,7 @@ void vd_canvas_free(vd_canvas *c)
   }
 }
 
-uint64_t vd_canvas_last_cost(const vd_canvas *c)
-{
+uint64_t vd_canvas_last_cost(const vd_canvas *c) {
   return c && c->last_cost ? c->last_cost : 1;
 }
 
@@ -82,8 +78,7 @@ typedef struct ctx {
   uint64_t cost;
 } ctx;
 
-static int fail(ctx *x, int code, const char *fmt, ...)
-{
+static int fail(ctx *x, int code, const char *fmt, ...) {
   if (x->err && x->errlen) {
     va_list ap;
     va_start(ap, fmt);
@@ -96,15 +91,18 @@ static int fail(ctx *x, int code, const char *fmt, ...)
 /* Quotes untrusted bytes for an error message: at most 40 of them, anything
 ** but printable ASCII (and the quote and backslash) as '?', so the message
 ** stays one line. */
-static const char *show(char buf[48], const char *s, size_t n)
-{
+static const char *show(char buf[48], const char *s, size_t n) {
   size_t k = 0;
   for (size_t i = 0; i < n && k < 40; i++) {
     unsigned char ch = (unsigned char)s[i];
-    buf[k++] = (ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\') ? (char)ch
-                                                                      : '?';
+    buf[k++] =
+        (ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\') ? (char)ch : '?';
   }
-  if (n > 40) { buf[k++] = '.'; buf[k++] = '.'; buf[k++] = '.'; }
+  if (n > 40) {
+    buf[k++] = '.';
+    buf[k++] = '.';
+    buf[k++] = '.';
+  }
   buf[k] = 0;
   return buf;
 }
@@ -112,48 +110,56 @@ static const char *show(char buf[48], const char *s, size_t n)
 /* ---- tokens -------------------------------------------------------------- */
 
 typedef struct token {
-  const char *s;              /* bare: into the line; quoted: into qbuf   */
+  const char *s; /* bare: into the line; quoted: into qbuf   */
   size_t n;
   bool quoted;
 } token;
 
 /* Splits line into tokens.  Quoted strings are unescaped into qbuf (at
 ** least len bytes).  Returns the token count, or -1 after fail(). */
-static int tokenize(ctx *x, const char *line, size_t len, token *t,
-                    int maxt, char *qbuf, int *rc)
-{
+static int tokenize(ctx *x, const char *line, size_t len, token *t, int maxt,
+                    char *qbuf, int *rc) {
   size_t i = 0, q = 0;
   int n = 0;
   for (;;) {
     while (i < len && line[i] == ' ') i++;
     if (i >= len) break;
-    if (n == maxt) { *rc = fail(x, VD_EINVAL, "too many arguments"); return -1; }
+    if (n == maxt) {
+      *rc = fail(x, VD_EINVAL, "too many arguments");
+      return -1;
+    }
     if (line[i] == '"') {
       size_t start = q;
       i++;
       bool closed = false;
       while (i < len) {
         char ch = line[i++];
-        if (ch == '"') { closed = true; break; }
+        if (ch == '"') {
+          closed = true;
+          break;
+        }
         if (ch == '\\') {
           if (i >= len) break;
           char e = line[i++];
           switch (e) {
-          case '"': ch = '"'; break;
-          case '\\': ch = '\\'; break;
-          case 'n': ch = '\n'; break;
-          case 't': ch = '\t'; break;
-          case 'r': ch = '\r'; break;
-          default: {
-            char b[48];
-            *rc = fail(x, VD_EINVAL, "bad escape \"\\%s\"", show(b, &e, 1));
-            return -1;
-          }
+            case '"': ch = '"'; break;
+            case '\\': ch = '\\'; break;
+            case 'n': ch = '\n'; break;
+            case 't': ch = '\t'; break;
+            case 'r': ch = '\r'; break;
+            default: {
+              char b[48];
+              *rc = fail(x, VD_EINVAL, "bad escape \"\\%s\"", show(b, &e, 1));
+              return -1;
+            }
           }
         }
         qbuf[q++] = ch;
       }
-      if (!closed) { *rc = fail(x, VD_EINVAL, "unterminated string"); return -1; }
+      if (!closed) {
+        *rc = fail(x, VD_EINVAL, "unterminated string");
+        return -1;
+      }
       if (i < len && line[i] != ' ') {
         *rc = fail(x, VD_EINVAL, "no space after a closing quote");
         return -1;
@@ -173,19 +179,20 @@ static int tokenize(ctx *x, const char *line, size_t len, token *t,
   return n;
 }
 
-static bool tok_is(const token *t, const char *word)
-{
+static bool tok_is(const token *t, const char *word) {
   size_t n = strlen(word);
   return !t->quoted && t->n == n && memcmp(t->s, word, n) == 0;
 }
 
 /* A decimal integer, optional '-', |v| <= INT_LIMIT. */
-static bool parse_int(const token *t, int *out)
-{
+static bool parse_int(const token *t, int *out) {
   if (t->quoted || t->n == 0) return false;
   size_t i = 0;
   bool neg = false;
-  if (t->s[0] == '-') { neg = true; i = 1; }
+  if (t->s[0] == '-') {
+    neg = true;
+    i = 1;
+  }
   if (i >= t->n) return false;
   long v = 0;
   for (; i < t->n; i++) {
@@ -199,8 +206,7 @@ static bool parse_int(const token *t, int *out)
 }
 
 /* Integers t[0..n) into v; on error fills err naming the op. */
-static int ints(ctx *x, const char *op, const token *t, int n, int *v)
-{
+static int ints(ctx *x, const char *op, const token *t, int n, int *v) {
   for (int i = 0; i < n; i++) {
     if (!parse_int(&t[i], &v[i])) {
       char b[48];
@@ -211,8 +217,7 @@ static int ints(ctx *x, const char *op, const token *t, int n, int *v)
   return 0;
 }
 
-static int colour(ctx *x, const token *t, vd_color *out)
-{
+static int colour(ctx *x, const token *t, vd_color *out) {
   if (t->quoted || vd_parse_color(t->s, t->n, out) != 0) {
     char b[48];
     return fail(x, VD_EINVAL, "bad colour \"%s\"", show(b, t->s, t->n));
@@ -224,14 +229,16 @@ static int colour(ctx *x, const token *t, vd_color *out)
 
 /* A command touched the box [x0,x1) x [y0,y1): its part inside the surface
 ** is the command's cost (at least 1) and joins the canvas's dirty rect. */
-static void touched(ctx *x, int64_t x0, int64_t y0, int64_t x1, int64_t y1)
-{
+static void touched(ctx *x, int64_t x0, int64_t y0, int64_t x1, int64_t y1) {
   vd_canvas *c = x->c;
   if (x0 < 0) x0 = 0;
   if (y0 < 0) y0 = 0;
   if (x1 > c->surf.w) x1 = c->surf.w;
   if (y1 > c->surf.h) y1 = c->surf.h;
-  if (x1 <= x0 || y1 <= y0) { x->cost = 1; return; }
+  if (x1 <= x0 || y1 <= y0) {
+    x->cost = 1;
+    return;
+  }
   x->cost = (uint64_t)(x1 - x0) * (uint64_t)(y1 - y0);
   vd_rect r = { (int)x0, (int)y0, (int)(x1 - x0), (int)(y1 - y0) };
   c->dirty = vd_rect_empty(c->dirty) ? r : vd_rect_union(c->dirty, r);
@@ -239,22 +246,19 @@ static void touched(ctx *x, int64_t x0, int64_t y0, int64_t x1, int64_t y1)
 
 /* ---- images -------------------------------------------------------------- */
 
-static struct vd_image_cache *cache(vd_canvas *c)
-{
+static struct vd_image_cache *cache(vd_canvas *c) {
   if (!c->images) c->images = calloc(1, sizeof *c->images);
   return c->images;
 }
 
-static void cache_drop(struct vd_image_cache *ic, int i)
-{
+static void cache_drop(struct vd_image_cache *ic, int i) {
   ic->pixels -= (size_t)ic->e[i].surf.w * (size_t)ic->e[i].surf.h;
   free(ic->e[i].path);
   vd_surface_free(&ic->e[i].surf);
   ic->e[i] = ic->e[--ic->n];
 }
 
-static int op_image(ctx *x, const token *t, int nt)
-{
+static int op_image(ctx *x, const token *t, int nt) {
   vd_canvas *c = x->c;
   int v[2];
   if (nt != 3 || t[2].quoted == false)
@@ -267,7 +271,7 @@ static int op_image(ctx *x, const token *t, int nt)
   char b[48];
   const char *p = t[2].s;
   size_t pn = t[2].n;
-  if (pn == 0 || memchr(p, 0, pn))  /* no file has an empty or NUL name */
+  if (pn == 0 || memchr(p, 0, pn)) /* no file has an empty or NUL name */
     return fail(x, VD_ENOENT, "image \"%s\": not found", show(b, p, pn));
   ic->clock++;
   vd_surface *img = NULL, tmp = { 0 };
@@ -285,7 +289,7 @@ static int op_image(ctx *x, const token *t, int nt)
     rc = vd_png_load(c->dirfd, key, &tmp);
     if (rc) {
       free(key);
-      const char *why = rc == VD_ENOENT ? "not found"
+      const char *why = rc == VD_ENOENT   ? "not found"
                         : rc == VD_EACCES ? "escapes the app folder"
                         : rc == VD_ENOMEM ? "out of memory"
                                           : "not a PNG";
@@ -308,9 +312,9 @@ static int op_image(ctx *x, const token *t, int nt)
       ic->pixels += px;
       img = &e->surf;
       key = NULL;
-      memset(&tmp, 0, sizeof tmp);   /* the cache owns the pixels now */
+      memset(&tmp, 0, sizeof tmp); /* the cache owns the pixels now */
     } else {
-      img = &tmp;   /* too big to keep: draw once, then free */
+      img = &tmp; /* too big to keep: draw once, then free */
     }
     free(key);
   }
@@ -326,21 +330,18 @@ static int op_image(ctx *x, const token *t, int nt)
 
 /* Each op takes the arguments after its name; `all` is the whole window,
 ** the clip of every primitive. */
-static vd_rect whole_window(const vd_surface *s)
-{
+static vd_rect whole_window(const vd_surface *s) {
   vd_rect all = { 0, 0, s->w, s->h };
   return all;
 }
 
-static int op_present(ctx *x, const token *a, int na)
-{
+static int op_present(ctx *x, const token *a, int na) {
   (void)a;
   if (na != 0) return fail(x, VD_EINVAL, "present: expected no arguments");
   return VD_DRAW_PRESENT;
 }
 
-static int op_clear(ctx *x, const token *a, int na)
-{
+static int op_clear(ctx *x, const token *a, int na) {
   vd_surface *s = &x->c->surf;
   vd_color col;
   int rc;
@@ -351,8 +352,7 @@ static int op_clear(ctx *x, const token *a, int na)
   return VD_DRAW_DONE;
 }
 
-static int rect_or_fill(ctx *x, const token *a, int na, bool fill)
-{
+static int rect_or_fill(ctx *x, const token *a, int na, bool fill) {
   vd_surface *s = &x->c->surf;
   const char *op = fill ? "fill" : "rect";
   int v[4], rc;
@@ -361,25 +361,24 @@ static int rect_or_fill(ctx *x, const token *a, int na, bool fill)
     return fail(x, VD_EINVAL, "%s: expected 4 integers and a colour", op);
   if ((rc = ints(x, op, a, 4, v)) || (rc = colour(x, &a[4], &col))) return rc;
   vd_rect r = { v[0], v[1], v[2], v[3] };
-  if (fill) vd_fill(s, whole_window(s), r, col);
-  else vd_outline(s, whole_window(s), r, col);
+  if (fill)
+    vd_fill(s, whole_window(s), r, col);
+  else
+    vd_outline(s, whole_window(s), r, col);
   if (v[2] > 0 && v[3] > 0)
     touched(x, v[0], v[1], (int64_t)v[0] + v[2], (int64_t)v[1] + v[3]);
   return VD_DRAW_DONE;
 }
 
-static int op_rect(ctx *x, const token *a, int na)
-{
+static int op_rect(ctx *x, const token *a, int na) {
   return rect_or_fill(x, a, na, false);
 }
 
-static int op_fill(ctx *x, const token *a, int na)
-{
+static int op_fill(ctx *x, const token *a, int na) {
   return rect_or_fill(x, a, na, true);
 }
 
-static int op_line(ctx *x, const token *a, int na)
-{
+static int op_line(ctx *x, const token *a, int na) {
   vd_surface *s = &x->c->surf;
   int v[4], rc;
   vd_color col;
@@ -394,8 +393,7 @@ static int op_line(ctx *x, const token *a, int na)
   return VD_DRAW_DONE;
 }
 
-static int op_circle(ctx *x, const token *a, int na)
-{
+static int op_circle(ctx *x, const token *a, int na) {
   vd_surface *s = &x->c->surf;
   int v[3], rc;
   vd_color col;
@@ -404,15 +402,15 @@ static int op_circle(ctx *x, const token *a, int na)
                 "circle: expected 3 integers, a colour and optional \"fill\"");
   if ((rc = ints(x, "circle", a, 3, v)) || (rc = colour(x, &a[3], &col)))
     return rc;
-  if (v[2] < 0) return fail(x, VD_EINVAL, "circle: radius must not be negative");
+  if (v[2] < 0)
+    return fail(x, VD_EINVAL, "circle: radius must not be negative");
   vd_circle(s, whole_window(s), v[0], v[1], v[2], col, na == 5);
   touched(x, (int64_t)v[0] - v[2], (int64_t)v[1] - v[2],
           (int64_t)v[0] + v[2] + 1, (int64_t)v[1] + v[2] + 1);
   return VD_DRAW_DONE;
 }
 
-static int op_text(ctx *x, const token *a, int na)
-{
+static int op_text(ctx *x, const token *a, int na) {
   vd_canvas *c = x->c;
   vd_surface *s = &c->surf;
   int v[2], rc;
@@ -432,8 +430,8 @@ static int op_text(ctx *x, const token *a, int na)
                   VF_MAX_PX);
   }
   if (!c->font) return fail(x, VD_EINVAL, "text: no font");
-  int w = vf_draw(c->font, s, whole_window(s), v[0], v[1], px, col, a[3].s,
-                  a[3].n);
+  int w =
+      vf_draw(c->font, s, whole_window(s), v[0], v[1], px, col, a[3].s, a[3].n);
   int lines = 1;
   for (size_t i = 0; i < a[3].n; i++) lines += a[3].s[i] == '\n';
   /* glyph ink may reach a little past the advance box (negative left
@@ -452,8 +450,7 @@ static const struct {
   { "text", op_text },       { "image", op_image },
 };
 
-static int exec_tokens(ctx *x, const token *t, int nt)
-{
+static int exec_tokens(ctx *x, const token *t, int nt) {
   char b[48];
   for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
     if (tok_is(t, ops[i].name)) return ops[i].run(x, t + 1, nt - 1);
@@ -461,8 +458,7 @@ static int exec_tokens(ctx *x, const token *t, int nt)
 }
 
 int vd_canvas_exec(vd_canvas *c, const char *line, size_t len, char *err,
-                   size_t errlen)
-{
+                   size_t errlen) {
   if (err && errlen) err[0] = 0;
   if (!c) return VD_EINVAL;
   ctx x = { c, err, errlen, 1 };
@@ -484,7 +480,8 @@ int vd_canvas_exec(vd_canvas *c, const char *line, size_t len, char *err,
     rc = fail(&x, VD_ENOMEM, "out of memory");
   } else {
     int nt = tokenize(&x, line, len, t, MAX_TOKENS, qbuf, &rc);
-    if (nt == 0) rc = fail(&x, VD_EINVAL, "empty command");
+    if (nt == 0)
+      rc = fail(&x, VD_EINVAL, "empty command");
     else if (nt > 0) {
       if (t[0].quoted) {
         char b[48];
@@ -495,8 +492,10 @@ int vd_canvas_exec(vd_canvas *c, const char *line, size_t len, char *err,
     }
     if (qbuf != small) free(qbuf);
   }
-  if (rc < 0) c->errors++;
-  else if (rc == VD_DRAW_PRESENT) c->presents++;
+  if (rc < 0)
+    c->errors++;
+  else if (rc == VD_DRAW_PRESENT)
+    c->presents++;
   c->last_cost = rc < 0 ? 1 : x.cost;
   return rc;
 }

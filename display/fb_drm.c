@@ -37,20 +37,20 @@ typedef struct drm_buf {
   uint32_t handle, fb_id, pitch;
   uint64_t size;
   uint8_t *map;
-  vd_surface view;                  /* the mapping as a surface, to blit to */
+  vd_surface view; /* the mapping as a surface, to blit to */
 } drm_buf;
 
 typedef struct drm_backend {
-  vd_backend b;                     /* first: the vd_backend* is ours       */
+  vd_backend b; /* first: the vd_backend* is ours       */
   int fd;
   uint32_t crtc_id, conn_id;
   struct drm_mode_modeinfo mode;
   drm_buf buf[2];
-  int shown;                        /* index of the buffer being scanned out */
-  bool single;                      /* PAGE_FLIP refused: one buffer + DIRTYFB */
-  bool pending;                     /* a flip whose event has not come      */
-  vd_rect prev[DRM_MAX_DAMAGE];     /* last frame's damage: the back buffer */
-  int nprev;                        /* lacks it                             */
+  int shown;                    /* index of the buffer being scanned out */
+  bool single;                  /* PAGE_FLIP refused: one buffer + DIRTYFB */
+  bool pending;                 /* a flip whose event has not come      */
+  vd_rect prev[DRM_MAX_DAMAGE]; /* last frame's damage: the back buffer */
+  int nprev;                    /* lacks it                             */
 } drm_backend;
 
 /* ioctl restarted on EINTR/EAGAIN, as libdrm's drmIoctl does. */
@@ -71,12 +71,12 @@ static bool wait_flip(drm_backend *d) {
   char buf[1024];
   clock_gettime(CLOCK_MONOTONIC, &t0);
   while (d->pending) {
-    struct pollfd p = {d->fd, POLLIN, 0};
+    struct pollfd p = { d->fd, POLLIN, 0 };
     long ms;
     ssize_t n, off;
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    ms = 100 - ((t1.tv_sec - t0.tv_sec) * 1000 +
-                (t1.tv_nsec - t0.tv_nsec) / 1000000);
+    ms = 100 -
+         ((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
     if (ms <= 0) return false;
     if (poll(&p, 1, (int)ms) <= 0) continue;
     n = read(d->fd, buf, sizeof buf);
@@ -96,7 +96,7 @@ static bool wait_flip(drm_backend *d) {
 static void dirty(drm_backend *d, const vd_rect *damage, int n) {
   struct drm_clip_rect clips[DRM_MAX_DAMAGE];
   struct drm_mode_fb_dirty_cmd cmd;
-  vd_rect all = {0, 0, d->b.screen.w, d->b.screen.h};
+  vd_rect all = { 0, 0, d->b.screen.w, d->b.screen.h };
   int i, k = 0;
   for (i = 0; i < n && k < DRM_MAX_DAMAGE; i++) {
     vd_rect r = vd_rect_intersect(damage[i], all);
@@ -107,7 +107,7 @@ static void dirty(drm_backend *d, const vd_rect *damage, int n) {
     clips[k].y2 = (unsigned short)(r.y + r.h);
     k++;
   }
-  if (i < n) {                      /* too many: one clip for everything   */
+  if (i < n) { /* too many: one clip for everything   */
     clips[0].x1 = clips[0].y1 = 0;
     clips[0].x2 = (unsigned short)all.w;
     clips[0].y2 = (unsigned short)all.h;
@@ -124,7 +124,7 @@ static void dirty(drm_backend *d, const vd_rect *damage, int n) {
 static int drm_present(vd_backend *vb, const vd_rect *damage, int n) {
   drm_backend *d = (drm_backend *)vb;
   struct drm_mode_crtc_page_flip flip;
-  vd_rect all = {0, 0, vb->screen.w, vb->screen.h};
+  vd_rect all = { 0, 0, vb->screen.w, vb->screen.h };
   int i, back, rc, nd = 0;
   for (i = 0; i < n; i++)
     if (!vd_rect_empty(vd_rect_intersect(damage[i], all))) nd++;
@@ -192,7 +192,7 @@ static void free_buf(drm_backend *d, drm_buf *b) {
     (void)xioctl(d->fd, DRM_IOCTL_MODE_RMFB, &id);
   }
   if (b->handle) {
-    struct drm_mode_destroy_dumb dd = {.handle = b->handle};
+    struct drm_mode_destroy_dumb dd = { .handle = b->handle };
     (void)xioctl(d->fd, DRM_IOCTL_MODE_DESTROY_DUMB, &dd);
   }
   memset(b, 0, sizeof *b);
@@ -254,7 +254,7 @@ static int make_buf(drm_backend *d, drm_buf *b, char *err, size_t errlen) {
     return VD_EIO;
   }
   b->map = m;
-  memset(b->map, 0, (size_t)b->size);  /* black, like the screen surface  */
+  memset(b->map, 0, (size_t)b->size); /* black, like the screen surface  */
   vd_surface_wrap(&b->view, (uint32_t *)(void *)m, (int)cd.width,
                   (int)cd.height, (int)(cd.pitch / 4));
   return VD_OK;
@@ -293,7 +293,8 @@ static bool try_connector(drm_backend *d, uint32_t conn_id,
   memset(&gc, 0, sizeof gc);
   gc.connector_id = conn_id;
   if (xioctl(d->fd, DRM_IOCTL_MODE_GETCONNECTOR, &gc) < 0) return false;
-  if (gc.connection != 1 || gc.count_modes == 0) return false; /* 1: connected */
+  if (gc.connection != 1 || gc.count_modes == 0)
+    return false; /* 1: connected */
   uint32_t nmodes = gc.count_modes, crtc = 0;
   struct drm_mode_modeinfo *modes = calloc(nmodes, sizeof *modes);
   uint32_t *cencs = calloc(gc.count_encoders + 1, sizeof *cencs);

@@ -25,18 +25,18 @@
 #define FBDEV_PATH "/dev/fb0"
 
 typedef struct fbdev_backend {
-  vd_backend b;                     /* first: the vd_backend* is ours       */
+  vd_backend b; /* first: the vd_backend* is ours       */
   int fd;
-  uint8_t *map;                     /* the mapped framebuffer memory        */
+  uint8_t *map; /* the mapped framebuffer memory        */
   size_t map_len;
-  size_t offset;                    /* byte offset of the visible page      */
-  vd_surface view;                  /* the visible page as a surface        */
-  int tty;                          /* /dev/tty0 in KD_GRAPHICS, or -1      */
+  size_t offset;   /* byte offset of the visible page      */
+  vd_surface view; /* the visible page as a surface        */
+  int tty;         /* /dev/tty0 in KD_GRAPHICS, or -1      */
 } fbdev_backend;
 
 static int fbdev_present(vd_backend *vb, const vd_rect *damage, int n) {
   fbdev_backend *f = (fbdev_backend *)vb;
-  vd_rect all = {0, 0, vb->screen.w, vb->screen.h};
+  vd_rect all = { 0, 0, vb->screen.w, vb->screen.h };
   bool any = false;
   for (int i = 0; i < n; i++) {
     if (vd_rect_empty(vd_rect_intersect(damage[i], all))) continue;
@@ -140,6 +140,6 @@ vd_backend *vd_backend_fbdev(char *err, size_t errlen) {
   f->b.close = fbdev_close;
   return &f->b;
 fail:
-  fbdev_close(&f->b);   /* unmaps and closes what was opened so far */
+  fbdev_close(&f->b); /* unmaps and closes what was opened so far */
   return NULL;
 }

@@ -15,7 +15,10 @@ static int headless_present(vd_backend *b, const vd_rect *damage, int n) {
   /* Count a frame only when some rectangle is non-empty: an empty present
   ** showed nothing new. */
   for (i = 0; i < n; i++) {
-    if (!vd_rect_empty(damage[i])) { b->frames++; break; }
+    if (!vd_rect_empty(damage[i])) {
+      b->frames++;
+      break;
+    }
   }
   return VD_OK;
 }
@@ -42,8 +45,8 @@ vd_backend *vd_backend_headless(int w, int h, char *err, size_t errlen) {
   }
   rc = vd_surface_init(&b->screen, w, h, 0xff000000u);
   if (rc != VD_OK) {
-    snprintf(err, errlen, "headless: cannot allocate a %dx%d screen (%d)", w,
-             h, rc);
+    snprintf(err, errlen, "headless: cannot allocate a %dx%d screen (%d)", w, h,
+             rc);
     free(b);
     return NULL;
   }

@@ -18,13 +18,13 @@
 #include "../wasi/vwasi.h"
 
 #define PNG_MAX_FILE (16u << 20)
-#define PNG_MAX_DIM 4096
+#define PNG_MAX_DIM  4096
 /* decoding needs the pixels twice (stb's buffer, then ours), outside any
 ** app's memory budget: 4 Mpixel is 32 MiB at the peak */
 #define PNG_MAX_PIXELS (4u << 20)
 
 /* stb's asserts guard its own invariants; library code must not abort */
-#define STBI_ASSERT(x) ((void)0)
+#define STBI_ASSERT(x)  ((void)0)
 #define STBIW_ASSERT(x) ((void)0)
 #define STB_IMAGE_IMPLEMENTATION
 #define STB_IMAGE_STATIC
@@ -45,22 +45,28 @@
 #include <stb/stb_image_write.h>
 #pragma GCC diagnostic pop
 
-static const uint8_t png_sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a,
-                                    '\n' };
+static const uint8_t png_sig[8] = {
+  0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
+};
 
 /* Reads the whole file, refusing more than PNG_MAX_FILE bytes. */
-static int read_all(int fd, uint8_t **out, size_t *len)
-{
+static int read_all(int fd, uint8_t **out, size_t *len) {
   size_t cap = 64 << 10, n = 0;
   uint8_t *buf = malloc(cap);
   if (!buf) return VD_ENOMEM;
   for (;;) {
     if (n == cap) {
-      if (cap > PNG_MAX_FILE) { free(buf); return VD_EINVAL; }
+      if (cap > PNG_MAX_FILE) {
+        free(buf);
+        return VD_EINVAL;
+      }
       size_t ncap = cap * 2;
       if (ncap > PNG_MAX_FILE + 1) ncap = PNG_MAX_FILE + 1;
       uint8_t *nb = realloc(buf, ncap);
-      if (!nb) { free(buf); return VD_ENOMEM; }
+      if (!nb) {
+        free(buf);
+        return VD_ENOMEM;
+      }
       buf = nb;
       cap = ncap;
     }
@@ -72,15 +78,17 @@ static int read_all(int fd, uint8_t **out, size_t *len)
     }
     if (r == 0) break;
     n += (size_t)r;
-    if (n > PNG_MAX_FILE) { free(buf); return VD_EINVAL; }
+    if (n > PNG_MAX_FILE) {
+      free(buf);
+      return VD_EINVAL;
+    }
   }
   *out = buf;
   *len = n;
   return VD_OK;
 }
 
-static int decode(const uint8_t *data, size_t len, vd_surface *out)
-{
+static int decode(const uint8_t *data, size_t len, vd_surface *out) {
   if (len < sizeof png_sig || memcmp(data, png_sig, sizeof png_sig) != 0)
     return VD_EINVAL;
   if (len > INT_MAX) return VD_EINVAL;
@@ -91,12 +99,18 @@ static int decode(const uint8_t *data, size_t len, vd_surface *out)
       (size_t)w * (size_t)h > PNG_MAX_PIXELS)
     return VD_EINVAL;
   int dw, dh;
-  unsigned char *rgba = stbi_load_from_memory(data, (int)len, &dw, &dh, &comp,
-                                              4);
+  unsigned char *rgba =
+      stbi_load_from_memory(data, (int)len, &dw, &dh, &comp, 4);
   if (!rgba) return VD_EINVAL;
-  if (dw != w || dh != h) { stbi_image_free(rgba); return VD_EINVAL; }
+  if (dw != w || dh != h) {
+    stbi_image_free(rgba);
+    return VD_EINVAL;
+  }
   int rc = vd_surface_init(out, w, h, 0);
-  if (rc) { stbi_image_free(rgba); return rc; }
+  if (rc) {
+    stbi_image_free(rgba);
+    return rc;
+  }
   size_t n = (size_t)w * (size_t)h;
   for (size_t i = 0; i < n; i++) {
     const unsigned char *p = rgba + 4 * i;
@@ -107,8 +121,7 @@ static int decode(const uint8_t *data, size_t len, vd_surface *out)
   return VD_OK;
 }
 
-int vd_png_load(int dirfd, const char *rel, vd_surface *out)
-{
+int vd_png_load(int dirfd, const char *rel, vd_surface *out) {
   if (!out) return VD_EINVAL;
   memset(out, 0, sizeof *out);
   if (!rel || !rel[0] || rel[0] == '/') return VD_EACCES;
@@ -123,7 +136,7 @@ int vd_png_load(int dirfd, const char *rel, vd_surface *out)
   struct stat st;
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     close(fd);
-    return VD_EINVAL;   /* a folder, FIFO or device is not a PNG */
+    return VD_EINVAL; /* a folder, FIFO or device is not a PNG */
   }
   uint8_t *data = NULL;
   size_t len = 0;
@@ -137,10 +150,13 @@ int vd_png_load(int dirfd, const char *rel, vd_surface *out)
 
 /* ---- encoding ------------------------------------------------------------ */
 
-typedef struct sink { uint8_t *buf; size_t len, cap; bool failed; } sink;
+typedef struct sink {
+  uint8_t *buf;
+  size_t len, cap;
+  bool failed;
+} sink;
 
-static void sink_write(void *ctx, void *data, int size)
-{
+static void sink_write(void *ctx, void *data, int size) {
   sink *k = ctx;
   if (k->failed || size <= 0) return;
   size_t need = k->len + (size_t)size;
@@ -148,7 +164,10 @@ static void sink_write(void *ctx, void *data, int size)
     size_t ncap = k->cap ? k->cap : 4096;
     while (ncap < need) ncap *= 2;
     uint8_t *nb = realloc(k->buf, ncap);
-    if (!nb) { k->failed = true; return; }
+    if (!nb) {
+      k->failed = true;
+      return;
+    }
     k->buf = nb;
     k->cap = ncap;
   }
@@ -156,8 +175,7 @@ static void sink_write(void *ctx, void *data, int size)
   k->len = need;
 }
 
-int vd_png_encode(const vd_surface *s, uint8_t **png, size_t *len)
-{
+int vd_png_encode(const vd_surface *s, uint8_t **png, size_t *len) {
   if (!s || !png || !len || !s->px || s->w <= 0 || s->h <= 0 ||
       s->stride < s->w)
     return VD_EINVAL;
@@ -174,14 +192,17 @@ int vd_png_encode(const vd_surface *s, uint8_t **png, size_t *len)
       o[4 * x] = (unsigned char)(v >> 16);
       o[4 * x + 1] = (unsigned char)(v >> 8);
       o[4 * x + 2] = (unsigned char)v;
-      o[4 * x + 3] = 0xff;  /* what is shown is opaque */
+      o[4 * x + 3] = 0xff; /* what is shown is opaque */
     }
   }
   sink k = { 0 };
-  int ok = stbi_write_png_to_func(sink_write, &k, s->w, s->h, 4, rgba,
-                                  s->w * 4);
+  int ok =
+      stbi_write_png_to_func(sink_write, &k, s->w, s->h, 4, rgba, s->w * 4);
   free(rgba);
-  if (!ok || k.failed) { free(k.buf); return ok ? VD_ENOMEM : VD_EIO; }
+  if (!ok || k.failed) {
+    free(k.buf);
+    return ok ? VD_ENOMEM : VD_EIO;
+  }
   *png = k.buf;
   *len = k.len;
   return VD_OK;

@@ -19,21 +19,21 @@
 #define VD_MAX_DIM 16384
 
 /* A half-open box [x0,x1) x [y0,y1) in 64-bit coordinates. */
-typedef struct box { int64_t x0, y0, x1, y1; } box;
+typedef struct box {
+  int64_t x0, y0, x1, y1;
+} box;
 
 static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
 
-static box box_of(vd_rect r)
-{
+static box box_of(vd_rect r) {
   box b = { r.x, r.y, (int64_t)r.x + r.w, (int64_t)r.y + r.h };
   return b;
 }
 
 static bool box_empty(box b) { return b.x1 <= b.x0 || b.y1 <= b.y0; }
 
-static box box_and(box a, box b)
-{
+static box box_and(box a, box b) {
   box r = { max64(a.x0, b.x0), max64(a.y0, b.y0), min64(a.x1, b.x1),
             min64(a.y1, b.y1) };
   return r;
@@ -41,8 +41,7 @@ static box box_and(box a, box b)
 
 /* The pixels a primitive may touch: the clip inside the surface.  Empty when
 ** the surface has no memory (a canvas that was never given one). */
-static box drawable(const vd_surface *s, vd_rect clip)
-{
+static box drawable(const vd_surface *s, vd_rect clip) {
   box none = { 0, 0, 0, 0 };
   if (!s || !s->px || s->w <= 0 || s->h <= 0 || s->stride < s->w) return none;
   box sb = { 0, 0, s->w, s->h };
@@ -50,15 +49,13 @@ static box drawable(const vd_surface *s, vd_rect clip)
   return box_and(sb, box_of(clip));
 }
 
-static int clamp_int(int64_t v)
-{
+static int clamp_int(int64_t v) {
   return v < INT_MIN ? INT_MIN : v > INT_MAX ? INT_MAX : (int)v;
 }
 
 /* ---- rectangles ---------------------------------------------------------- */
 
-vd_rect vd_rect_intersect(vd_rect a, vd_rect b)
-{
+vd_rect vd_rect_intersect(vd_rect a, vd_rect b) {
   vd_rect none = { 0, 0, 0, 0 };
   if (vd_rect_empty(a) || vd_rect_empty(b)) return none;
   box r = box_and(box_of(a), box_of(b));
@@ -69,8 +66,7 @@ vd_rect vd_rect_intersect(vd_rect a, vd_rect b)
   return o;
 }
 
-vd_rect vd_rect_union(vd_rect a, vd_rect b)
-{
+vd_rect vd_rect_union(vd_rect a, vd_rect b) {
   if (vd_rect_empty(a)) return b;
   if (vd_rect_empty(b)) return a;
   box x = box_of(a), y = box_of(b);
@@ -85,14 +81,15 @@ bool vd_rect_empty(vd_rect r) { return r.w <= 0 || r.h <= 0; }
 
 /* ---- surfaces ------------------------------------------------------------ */
 
-static void fill_words(uint32_t *p, size_t n, vd_color c)
-{
-  if (c == 0) { memset(p, 0, n * sizeof *p); return; }
+static void fill_words(uint32_t *p, size_t n, vd_color c) {
+  if (c == 0) {
+    memset(p, 0, n * sizeof *p);
+    return;
+  }
   for (size_t i = 0; i < n; i++) p[i] = c;
 }
 
-int vd_surface_init(vd_surface *s, int w, int h, vd_color fill)
-{
+int vd_surface_init(vd_surface *s, int w, int h, vd_color fill) {
   if (!s) return VD_EINVAL;
   memset(s, 0, sizeof *s);
   if (w < 1 || h < 1 || w > VD_MAX_DIM || h > VD_MAX_DIM) return VD_EINVAL;
@@ -109,11 +106,10 @@ int vd_surface_init(vd_surface *s, int w, int h, vd_color fill)
   return VD_OK;
 }
 
-void vd_surface_wrap(vd_surface *s, uint32_t *px, int w, int h, int stride)
-{
+void vd_surface_wrap(vd_surface *s, uint32_t *px, int w, int h, int stride) {
   if (!s) return;
   memset(s, 0, sizeof *s);
-  if (!px || w <= 0 || h <= 0 || stride < w) return;  /* an empty surface */
+  if (!px || w <= 0 || h <= 0 || stride < w) return; /* an empty surface */
   s->px = px;
   s->w = w;
   s->h = h;
@@ -121,15 +117,13 @@ void vd_surface_wrap(vd_surface *s, uint32_t *px, int w, int h, int stride)
   s->owned = false;
 }
 
-void vd_surface_free(vd_surface *s)
-{
+void vd_surface_free(vd_surface *s) {
   if (!s) return;
   if (s->owned) free(s->px);
   memset(s, 0, sizeof *s);
 }
 
-int vd_surface_resize(vd_surface *s, int w, int h, vd_color fill)
-{
+int vd_surface_resize(vd_surface *s, int w, int h, vd_color fill) {
   if (!s) return VD_EINVAL;
   if (w < 1 || h < 1 || w > VD_MAX_DIM || h > VD_MAX_DIM) return VD_EINVAL;
   if (s->px && s->w == w && s->h == h) return VD_OK;
@@ -151,14 +145,13 @@ int vd_surface_resize(vd_surface *s, int w, int h, vd_color fill)
 /* ---- blending ------------------------------------------------------------ */
 
 /* Straight-alpha "over" of colour c (its RGB) at alpha a (0..255) onto d. */
-static inline uint32_t blend(uint32_t d, uint32_t c, unsigned a)
-{
+static inline uint32_t blend(uint32_t d, uint32_t c, unsigned a) {
   if (a >= 255) return c | 0xff000000u;
   if (a == 0) return d;
   unsigned da = d >> 24;
   unsigned sr = (c >> 16) & 0xff, sg = (c >> 8) & 0xff, sb = c & 0xff;
   unsigned dr = (d >> 16) & 0xff, dg = (d >> 8) & 0xff, db = d & 0xff;
-  if (da == 255) {  /* the usual case: an opaque window */
+  if (da == 255) { /* the usual case: an opaque window */
     unsigned na = 255 - a;
     dr = (sr * a + dr * na + 127) / 255;
     dg = (sg * a + dg * na + 127) / 255;
@@ -167,9 +160,9 @@ static inline uint32_t blend(uint32_t d, uint32_t c, unsigned a)
   }
   /* general case: out_a = a + da(1-a); out_c = (s a + d da (1-a)) / out_a,
   ** in units of 255*255 to stay in integers */
-  unsigned dw = da * (255 - a);             /* d's weight, x255          */
-  unsigned sw = a * 255;                    /* s's weight, x255          */
-  unsigned oa = sw + dw;                    /* out alpha x255, > 0       */
+  unsigned dw = da * (255 - a); /* d's weight, x255          */
+  unsigned sw = a * 255;        /* s's weight, x255          */
+  unsigned oa = sw + dw;        /* out alpha x255, > 0       */
   dr = (sr * sw + dr * dw + oa / 2) / oa;
   dg = (sg * sw + dg * dw + oa / 2) / oa;
   db = (sb * sw + db * dw + oa / 2) / oa;
@@ -177,8 +170,7 @@ static inline uint32_t blend(uint32_t d, uint32_t c, unsigned a)
   return (uint32_t)outa << 24 | dr << 16 | dg << 8 | db;
 }
 
-static void fill_box(vd_surface *s, box d, box r, vd_color c)
-{
+static void fill_box(vd_surface *s, box d, box r, vd_color c) {
   unsigned a = c >> 24;
   if (a == 0) return;
   box b = box_and(d, r);
@@ -195,8 +187,7 @@ static void fill_box(vd_surface *s, box d, box r, vd_color c)
 }
 
 static inline void plot(vd_surface *s, box d, int64_t x, int64_t y,
-                        vd_color c)
-{
+                        vd_color c) {
   if (x < d.x0 || x >= d.x1 || y < d.y0 || y >= d.y1) return;
   uint32_t *p = s->px + (size_t)y * (size_t)s->stride + (size_t)x;
   *p = blend(*p, c, c >> 24);
@@ -204,14 +195,12 @@ static inline void plot(vd_surface *s, box d, int64_t x, int64_t y,
 
 /* ---- primitives ---------------------------------------------------------- */
 
-void vd_fill(vd_surface *s, vd_rect clip, vd_rect r, vd_color c)
-{
+void vd_fill(vd_surface *s, vd_rect clip, vd_rect r, vd_color c) {
   if (vd_rect_empty(r)) return;
   fill_box(s, drawable(s, clip), box_of(r), c);
 }
 
-void vd_outline(vd_surface *s, vd_rect clip, vd_rect r, vd_color c)
-{
+void vd_outline(vd_surface *s, vd_rect clip, vd_rect r, vd_color c) {
   if (vd_rect_empty(r)) return;
   box d = drawable(s, clip);
   if (box_empty(d)) return;
@@ -234,16 +223,14 @@ void vd_outline(vd_surface *s, vd_rect clip, vd_rect r, vd_color c)
 }
 
 /* floor(n / d) for d > 0 */
-static __int128 floordiv(__int128 n, __int128 d)
-{
+static __int128 floordiv(__int128 n, __int128 d) {
   __int128 q = n / d;
   if ((n % d != 0) && (n < 0)) q--;
   return q;
 }
 
 void vd_line(vd_surface *s, vd_rect clip, int x1, int y1, int x2, int y2,
-             vd_color c)
-{
+             vd_color c) {
   box d = drawable(s, clip);
   if (box_empty(d) || (c >> 24) == 0) return;
   int64_t dx = (int64_t)x2 - x1, dy = (int64_t)y2 - y1;
@@ -258,11 +245,16 @@ void vd_line(vd_surface *s, vd_rect clip, int x1, int y1, int x2, int y2,
   int64_t dm = steep ? ady : adx, dn = steep ? adx : ady;
   int64_t sm = (steep ? dy : dx) < 0 ? -1 : 1;
   int64_t sn = (steep ? dx : dy) < 0 ? -1 : 1;
-  int64_t lo = steep ? d.y0 : d.x0, hi = steep ? d.y1 : d.x1;  /* [lo,hi) */
+  int64_t lo = steep ? d.y0 : d.x0, hi = steep ? d.y1 : d.x1; /* [lo,hi) */
   /* the steps i in [0, dm] with m1 + i*sm in [lo, hi) */
   int64_t i0, i1;
-  if (sm > 0) { i0 = lo - m1; i1 = hi - 1 - m1; }
-  else        { i0 = m1 - (hi - 1); i1 = m1 - lo; }
+  if (sm > 0) {
+    i0 = lo - m1;
+    i1 = hi - 1 - m1;
+  } else {
+    i0 = m1 - (hi - 1);
+    i1 = m1 - lo;
+  }
   if (i0 < 0) i0 = 0;
   if (i1 > dm) i1 = dm;
   for (int64_t i = i0; i <= i1; i++) {
@@ -270,14 +262,15 @@ void vd_line(vd_surface *s, vd_rect clip, int x1, int y1, int x2, int y2,
     if (dm > 0)
       off = (int64_t)floordiv((__int128)2 * i * dn + dm, (__int128)2 * dm);
     int64_t m = m1 + i * sm, n = n1 + sn * off;
-    if (steep) plot(s, d, n, m, c);
-    else plot(s, d, m, n, c);
+    if (steep)
+      plot(s, d, n, m, c);
+    else
+      plot(s, d, m, n, c);
   }
 }
 
 /* floor(sqrt(v)) exactly, for v < 2^63 */
-static int64_t isqrt64(int64_t v)
-{
+static int64_t isqrt64(int64_t v) {
   if (v <= 0) return v == 0 ? 0 : -1;
   int64_t x = (int64_t)sqrt((double)v);
   while (x > 0 && (__int128)x * x > v) x--;
@@ -288,19 +281,18 @@ static int64_t isqrt64(int64_t v)
 /* Half-width of the disc's row at vertical offset dy, -1 when the row is
 ** outside.  A pixel is inside when dx^2 + dy^2 <= r^2 + r, the midpoint
 ** algorithm's criterion (a circle of radius r + 1/2 around pixel centres). */
-static int64_t half_width(int64_t r, int64_t dy)
-{
+static int64_t half_width(int64_t r, int64_t dy) {
   if (dy < -r || dy > r) return -1;
   return isqrt64(r * r + r - dy * dy);
 }
 
-void vd_circle(vd_surface *s, vd_rect clip, int cx, int cy, int r,
-               vd_color c, bool filled)
-{
+void vd_circle(vd_surface *s, vd_rect clip, int cx, int cy, int r, vd_color c,
+               bool filled) {
   box d = drawable(s, clip);
   if (box_empty(d) || r < 0 || (c >> 24) == 0) return;
   int64_t R = r;
-  int64_t ylo = max64((int64_t)cy - R, d.y0), yhi = min64((int64_t)cy + R, d.y1 - 1);
+  int64_t ylo = max64((int64_t)cy - R, d.y0),
+          yhi = min64((int64_t)cy + R, d.y1 - 1);
   /* Row by row over the visible rows only, so a huge radius costs no more
   ** than the clip's height.  The outline is the disc's boundary: pixels of
   ** the disc with a 4-neighbour outside it (the same thin, 8-connected ring
@@ -315,11 +307,11 @@ void vd_circle(vd_surface *s, vd_rect clip, int cx, int cy, int r,
       continue;
     }
     int64_t up = half_width(R, dy - 1), dn = half_width(R, dy + 1);
-    int64_t inner = (up < dn ? up : dn) + 1;   /* first |dx| on the ring */
+    int64_t inner = (up < dn ? up : dn) + 1; /* first |dx| on the ring */
     if (inner > hw) inner = hw;
     box right = { (int64_t)cx + inner, y, (int64_t)cx + hw + 1, y + 1 };
     fill_box(s, d, right, c);
-    if (inner == 0) inner = 1;                 /* dx = 0 drawn once       */
+    if (inner == 0) inner = 1; /* dx = 0 drawn once       */
     if (inner <= hw) {
       box left = { (int64_t)cx - hw, y, (int64_t)cx - inner + 1, y + 1 };
       fill_box(s, d, left, c);
@@ -327,9 +319,8 @@ void vd_circle(vd_surface *s, vd_rect clip, int cx, int cy, int r,
   }
 }
 
-void vd_blit(vd_surface *dst, vd_rect clip, int x, int y,
-             const vd_surface *src, vd_rect src_rect, bool blend_on)
-{
+void vd_blit(vd_surface *dst, vd_rect clip, int x, int y, const vd_surface *src,
+             vd_rect src_rect, bool blend_on) {
   box d = drawable(dst, clip);
   if (box_empty(d) || !src || !src->px || src->w <= 0 || src->h <= 0 ||
       src->stride < src->w || vd_rect_empty(src_rect))
@@ -350,8 +341,8 @@ void vd_blit(vd_surface *dst, vd_rect clip, int x, int y,
   for (int64_t k = 0; k < rows; k++) {
     int64_t yy = backwards ? b.y1 - 1 - k : b.y0 + k;
     uint32_t *dp = dst->px + (size_t)yy * (size_t)dst->stride + (size_t)b.x0;
-    const uint32_t *sp = src->px + (size_t)(yy - oy) * (size_t)src->stride +
-                         (size_t)(b.x0 - ox);
+    const uint32_t *sp =
+        src->px + (size_t)(yy - oy) * (size_t)src->stride + (size_t)(b.x0 - ox);
     if (!blend_on) {
       memmove(dp, sp, n * sizeof *dp);
     } else {
@@ -364,12 +355,10 @@ void vd_blit(vd_surface *dst, vd_rect clip, int x, int y,
 }
 
 void vd_mask(vd_surface *dst, vd_rect clip, int x, int y, const uint8_t *cov,
-             int w, int h, int stride, vd_color c)
-{
+             int w, int h, int stride, vd_color c) {
   box d = drawable(dst, clip);
   unsigned ca = c >> 24;
-  if (box_empty(d) || !cov || w <= 0 || h <= 0 || stride < w || ca == 0)
-    return;
+  if (box_empty(d) || !cov || w <= 0 || h <= 0 || stride < w || ca == 0) return;
   box mb = { x, y, (int64_t)x + w, (int64_t)y + h };
   box b = box_and(d, mb);
   if (box_empty(b)) return;
@@ -387,16 +376,14 @@ void vd_mask(vd_surface *dst, vd_rect clip, int x, int y, const uint8_t *cov,
 
 /* ---- colours ------------------------------------------------------------- */
 
-static int hexval(unsigned char ch)
-{
+static int hexval(unsigned char ch) {
   if (ch >= '0' && ch <= '9') return ch - '0';
   if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
   if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
   return -1;
 }
 
-int vd_parse_color(const char *s, size_t n, vd_color *out)
-{
+int vd_parse_color(const char *s, size_t n, vd_color *out) {
   if (!s || (n != 7 && n != 9) || s[0] != '#') return VD_EINVAL;
   uint32_t v = 0;
   for (size_t i = 1; i < n; i++) {
@@ -404,8 +391,10 @@ int vd_parse_color(const char *s, size_t n, vd_color *out)
     if (h < 0) return VD_EINVAL;
     v = v << 4 | (uint32_t)h;
   }
-  if (n == 7) v |= 0xff000000u;
-  else v = (v >> 8) | (v << 24);   /* rrggbbaa -> aarrggbb */
+  if (n == 7)
+    v |= 0xff000000u;
+  else
+    v = (v >> 8) | (v << 24); /* rrggbbaa -> aarrggbb */
   if (out) *out = v;
   return VD_OK;
 }

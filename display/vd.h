@@ -29,29 +29,31 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef uint32_t vd_color;          /* 0xAARRGGBB, straight alpha           */
+typedef uint32_t vd_color; /* 0xAARRGGBB, straight alpha           */
 
-typedef struct vd_rect { int x, y, w, h; } vd_rect;
+typedef struct vd_rect {
+  int x, y, w, h;
+} vd_rect;
 
 typedef struct vd_surface {
-  uint32_t *px;                     /* row-major pixels                     */
+  uint32_t *px; /* row-major pixels                     */
   int w, h;
-  int stride;                       /* pixels (not bytes) per row           */
-  bool owned;                       /* px was allocated by vd_surface_init  */
+  int stride; /* pixels (not bytes) per row           */
+  bool owned; /* px was allocated by vd_surface_init  */
 } vd_surface;
 
 enum {
   VD_OK = 0,
   VD_ENOMEM = -1,
-  VD_EINVAL = -2,                   /* bad argument / malformed input       */
-  VD_ENOENT = -3,                   /* file or device not found             */
-  VD_EACCES = -4,                   /* path escapes its folder              */
-  VD_EIO = -5                       /* device or decoder failure            */
+  VD_EINVAL = -2, /* bad argument / malformed input       */
+  VD_ENOENT = -3, /* file or device not found             */
+  VD_EACCES = -4, /* path escapes its folder              */
+  VD_EIO = -5     /* device or decoder failure            */
 };
 
 /* ---- rectangles (raster.c) ---------------------------------------------- */
-vd_rect vd_rect_intersect(vd_rect a, vd_rect b);   /* w or h 0 when empty   */
-vd_rect vd_rect_union(vd_rect a, vd_rect b);       /* bounding box          */
+vd_rect vd_rect_intersect(vd_rect a, vd_rect b); /* w or h 0 when empty   */
+vd_rect vd_rect_union(vd_rect a, vd_rect b);     /* bounding box          */
 bool vd_rect_empty(vd_rect r);
 
 /* ---- surfaces (raster.c) ------------------------------------------------ */
@@ -59,7 +61,7 @@ bool vd_rect_empty(vd_rect r);
 int vd_surface_init(vd_surface *s, int w, int h, vd_color fill);
 /* A view of memory the caller owns (a mapped framebuffer). */
 void vd_surface_wrap(vd_surface *s, uint32_t *px, int w, int h, int stride);
-void vd_surface_free(vd_surface *s);               /* only frees if owned   */
+void vd_surface_free(vd_surface *s); /* only frees if owned   */
 /* Resizes, keeping the top-left content that still fits; new area `fill`. */
 int vd_surface_resize(vd_surface *s, int w, int h, vd_color fill);
 
@@ -67,14 +69,14 @@ int vd_surface_resize(vd_surface *s, int w, int h, vd_color fill);
 ** `clip` is in surface coordinates; everything outside it (or outside the
 ** surface) is left untouched.  Alpha < 0xff blends over what is there. */
 void vd_fill(vd_surface *s, vd_rect clip, vd_rect r, vd_color c);
-void vd_outline(vd_surface *s, vd_rect clip, vd_rect r, vd_color c);  /* 1 px */
+void vd_outline(vd_surface *s, vd_rect clip, vd_rect r, vd_color c); /* 1 px */
 void vd_line(vd_surface *s, vd_rect clip, int x1, int y1, int x2, int y2,
-             vd_color c);                          /* Bresenham, both ends */
-void vd_circle(vd_surface *s, vd_rect clip, int cx, int cy, int r,
-               vd_color c, bool filled);
+             vd_color c); /* Bresenham, both ends */
+void vd_circle(vd_surface *s, vd_rect clip, int cx, int cy, int r, vd_color c,
+               bool filled);
 /* Copies src (its alpha honoured when blend) with its top-left at (x, y). */
-void vd_blit(vd_surface *dst, vd_rect clip, int x, int y,
-             const vd_surface *src, vd_rect src_rect, bool blend);
+void vd_blit(vd_surface *dst, vd_rect clip, int x, int y, const vd_surface *src,
+             vd_rect src_rect, bool blend);
 /* Paints colour c through an 8-bit coverage mask (glyphs): alpha = c's alpha
 ** times coverage/255. */
 void vd_mask(vd_surface *dst, vd_rect clip, int x, int y, const uint8_t *cov,
@@ -113,14 +115,14 @@ int vd_png_encode(const vd_surface *s, uint8_t **png, size_t *len);
 struct vf_font;
 
 typedef struct vd_canvas {
-  vd_surface surf;                  /* the back buffer the app draws into   */
-  struct vf_font *font;             /* NULL: text is an error               */
-  int dirfd;                        /* the app's folder for images; -1 none */
+  vd_surface surf;      /* the back buffer the app draws into   */
+  struct vf_font *font; /* NULL: text is an error               */
+  int dirfd;            /* the app's folder for images; -1 none */
   /* decoded images, by path, so a redraw each frame does not decode again */
   struct vd_image_cache *images;
   /* statistics */
   uint64_t commands, presents, errors;
-  uint64_t last_cost;               /* see vd_canvas_last_cost              */
+  uint64_t last_cost; /* see vd_canvas_last_cost              */
   /* what the commands since the last present may have changed (empty:
   ** nothing); whoever shows the canvas copies this much and resets it */
   vd_rect dirty;
@@ -129,8 +131,8 @@ typedef struct vd_canvas {
 enum { VD_DRAW_DONE = 0, VD_DRAW_PRESENT = 1 };
 
 void vd_canvas_init(vd_canvas *c, struct vf_font *font, int dirfd);
-void vd_canvas_free(vd_canvas *c);     /* the surface, cached images; not
-                                          the font or dirfd                 */
+void vd_canvas_free(vd_canvas *c); /* the surface, cached images; not
+                                      the font or dirfd                 */
 /* Executes one line (with or without the "VYOMA_DRAW " prefix; no newline).
 ** Returns VD_DRAW_DONE, VD_DRAW_PRESENT, or a negative VD_E* code with a
 ** one-line reason in err such as `bad colour "#12"` or `rect: expected 4
@@ -150,12 +152,12 @@ uint64_t vd_canvas_last_cost(const vd_canvas *c);
 ** fbdev: copies them into the mapping; headless: nothing). */
 typedef struct vd_backend vd_backend;
 struct vd_backend {
-  const char *name;                 /* "drm", "fbdev", "headless"           */
-  char device[64];                  /* "/dev/dri/card0", "/dev/fb0", ""     */
+  const char *name; /* "drm", "fbdev", "headless"           */
+  char device[64];  /* "/dev/dri/card0", "/dev/fb0", ""     */
   vd_surface screen;
   int (*present)(vd_backend *b, const vd_rect *damage, int n);
-  void (*close)(vd_backend *b);     /* frees b                              */
-  uint64_t frames;                  /* present() calls that showed a change */
+  void (*close)(vd_backend *b); /* frees b                              */
+  uint64_t frames;              /* present() calls that showed a change */
 };
 
 /* kind: "auto" (drm, then fbdev, then none), "drm", "fbdev", "headless".

@@ -33,18 +33,18 @@
 #pragma GCC diagnostic pop
 
 #define FONT_MAX_FILE (64u << 20)
-#define NBUCKETS 1024u
+#define NBUCKETS      1024u
 
 typedef struct glyph {
   uint32_t cp;
   int px;
-  int gi;                     /* glyph index in the font (0: .notdef)     */
-  float advance;              /* pixels                                   */
-  int xoff, yoff, w, h;       /* bitmap placement relative to pen/baseline */
-  uint8_t *bm;                /* w*h coverage, NULL when w or h is 0      */
-  size_t bytes;               /* what this entry counts against the cap  */
-  struct glyph *hnext;        /* hash chain                               */
-  struct glyph *prev, *next;  /* LRU list: head = most recently used      */
+  int gi;                    /* glyph index in the font (0: .notdef)     */
+  float advance;             /* pixels                                   */
+  int xoff, yoff, w, h;      /* bitmap placement relative to pen/baseline */
+  uint8_t *bm;               /* w*h coverage, NULL when w or h is 0      */
+  size_t bytes;              /* what this entry counts against the cap  */
+  struct glyph *hnext;       /* hash chain                               */
+  struct glyph *prev, *next; /* LRU list: head = most recently used      */
 } glyph;
 
 struct vf_font {
@@ -52,30 +52,31 @@ struct vf_font {
   size_t len;
   stbtt_fontinfo info;
   int ascent, descent;
-  pthread_mutex_t lock;       /* guards everything below                  */
+  pthread_mutex_t lock; /* guards everything below                  */
   glyph *buckets[NBUCKETS];
   glyph *head, *tail;
   vf_stats st;
 };
 
 static void seterr(char *err, size_t errlen, const char *fmt, const char *a,
-                   const char *b)
-{
+                   const char *b) {
   if (err && errlen) snprintf(err, errlen, fmt, a, b);
 }
 
-vf_font *vf_open(const char *path, char *err, size_t errlen)
-{
+vf_font *vf_open(const char *path, char *err, size_t errlen) {
   if (err && errlen) err[0] = 0;
-  if (!path) { seterr(err, errlen, "%s%s", "no font path", ""); return NULL; }
+  if (!path) {
+    seterr(err, errlen, "%s%s", "no font path", "");
+    return NULL;
+  }
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     seterr(err, errlen, "%s: %s", path, strerror(errno));
     return NULL;
   }
   struct stat stbuf;
-  if (fstat(fd, &stbuf) != 0 || !S_ISREG(stbuf.st_mode) ||
-      stbuf.st_size <= 0 || (uint64_t)stbuf.st_size > FONT_MAX_FILE) {
+  if (fstat(fd, &stbuf) != 0 || !S_ISREG(stbuf.st_mode) || stbuf.st_size <= 0 ||
+      (uint64_t)stbuf.st_size > FONT_MAX_FILE) {
     close(fd);
     seterr(err, errlen, "%s: %s", path, "not a font file of sane size");
     return NULL;
@@ -126,8 +127,7 @@ vf_font *vf_open(const char *path, char *err, size_t errlen)
   return f;
 }
 
-void vf_close(vf_font *f)
-{
+void vf_close(vf_font *f) {
   if (!f) return;
   for (glyph *g = f->head, *n; g; g = n) {
     n = g->next;
@@ -139,8 +139,7 @@ void vf_close(vf_font *f)
   free(f);
 }
 
-vf_stats vf_get_stats(vf_font *f)
-{
+vf_stats vf_get_stats(vf_font *f) {
   vf_stats s = { 0 };
   if (!f) return s;
   pthread_mutex_lock(&f->lock);
@@ -155,29 +154,44 @@ vf_stats vf_get_stats(vf_font *f)
 ** Invalid input yields U+FFFD and consumes the longest valid prefix of a
 ** sequence (at least one byte): overlongs, surrogates and > U+10FFFF are
 ** invalid, and nothing at or past s[n] is read. */
-static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
+static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp) {
   unsigned c = s[0];
-  if (c < 0x80) { *cp = c; return 1; }
+  if (c < 0x80) {
+    *cp = c;
+    return 1;
+  }
   int need;
   uint32_t v;
-  unsigned lo = 0x80, hi = 0xbf;   /* range of the second byte */
-  if (c >= 0xc2 && c <= 0xdf) { need = 1; v = c & 0x1f; }
-  else if (c >= 0xe0 && c <= 0xef) {
-    need = 2; v = c & 0x0f;
-    if (c == 0xe0) lo = 0xa0;      /* overlong */
-    if (c == 0xed) hi = 0x9f;      /* surrogates */
+  unsigned lo = 0x80, hi = 0xbf; /* range of the second byte */
+  if (c >= 0xc2 && c <= 0xdf) {
+    need = 1;
+    v = c & 0x1f;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    need = 2;
+    v = c & 0x0f;
+    if (c == 0xe0) lo = 0xa0; /* overlong */
+    if (c == 0xed) hi = 0x9f; /* surrogates */
   } else if (c >= 0xf0 && c <= 0xf4) {
-    need = 3; v = c & 0x07;
-    if (c == 0xf0) lo = 0x90;      /* overlong */
-    if (c == 0xf4) hi = 0x8f;      /* > U+10FFFF */
-  } else { *cp = 0xfffd; return 1; }
+    need = 3;
+    v = c & 0x07;
+    if (c == 0xf0) lo = 0x90; /* overlong */
+    if (c == 0xf4) hi = 0x8f; /* > U+10FFFF */
+  } else {
+    *cp = 0xfffd;
+    return 1;
+  }
   size_t i = 1;
   for (int k = 0; k < need; k++, i++) {
-    if (i >= n) { *cp = 0xfffd; return i; }
+    if (i >= n) {
+      *cp = 0xfffd;
+      return i;
+    }
     unsigned b = s[i];
     unsigned l = k == 0 ? lo : 0x80, h = k == 0 ? hi : 0xbf;
-    if (b < l || b > h) { *cp = 0xfffd; return i; }
+    if (b < l || b > h) {
+      *cp = 0xfffd;
+      return i;
+    }
     v = v << 6 | (b & 0x3f);
   }
   *cp = v;
@@ -186,29 +200,34 @@ static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 
 /* ---- glyph cache --------------------------------------------------------- */
 
-static unsigned hash(uint32_t cp, int px)
-{
+static unsigned hash(uint32_t cp, int px) {
   uint32_t h = cp * 2654435761u ^ (uint32_t)px * 40503u;
   return (h ^ h >> 15) % NBUCKETS;
 }
 
-static void lru_unlink(vf_font *f, glyph *g)
-{
-  if (g->prev) g->prev->next = g->next; else f->head = g->next;
-  if (g->next) g->next->prev = g->prev; else f->tail = g->prev;
+static void lru_unlink(vf_font *f, glyph *g) {
+  if (g->prev)
+    g->prev->next = g->next;
+  else
+    f->head = g->next;
+  if (g->next)
+    g->next->prev = g->prev;
+  else
+    f->tail = g->prev;
   g->prev = g->next = NULL;
 }
 
-static void lru_push(vf_font *f, glyph *g)
-{
+static void lru_push(vf_font *f, glyph *g) {
   g->prev = NULL;
   g->next = f->head;
-  if (f->head) f->head->prev = g; else f->tail = g;
+  if (f->head)
+    f->head->prev = g;
+  else
+    f->tail = g;
   f->head = g;
 }
 
-static void evict(vf_font *f, glyph *g)
-{
+static void evict(vf_font *f, glyph *g) {
   lru_unlink(f, g);
   glyph **pp = &f->buckets[hash(g->cp, g->px)];
   while (*pp && *pp != g) pp = &(*pp)->hnext;
@@ -221,13 +240,15 @@ static void evict(vf_font *f, glyph *g)
 
 /* The glyph for (cp, px), rendered on a miss.  Caller holds f->lock.  NULL
 ** only when out of memory. */
-static glyph *lookup(vf_font *f, uint32_t cp, int px)
-{
+static glyph *lookup(vf_font *f, uint32_t cp, int px) {
   unsigned hb = hash(cp, px);
   for (glyph *g = f->buckets[hb]; g; g = g->hnext) {
     if (g->cp == cp && g->px == px) {
       f->st.hits++;
-      if (f->head != g) { lru_unlink(f, g); lru_push(f, g); }
+      if (f->head != g) {
+        lru_unlink(f, g);
+        lru_push(f, g);
+      }
       return g;
     }
   }
@@ -237,7 +258,7 @@ static glyph *lookup(vf_font *f, uint32_t cp, int px)
   float scale = stbtt_ScaleForPixelHeight(&f->info, (float)px);
   g->cp = cp;
   g->px = px;
-  g->gi = stbtt_FindGlyphIndex(&f->info, (int)cp);  /* 0: .notdef box */
+  g->gi = stbtt_FindGlyphIndex(&f->info, (int)cp); /* 0: .notdef box */
   int adv, lsb;
   stbtt_GetGlyphHMetrics(&f->info, g->gi, &adv, &lsb);
   g->advance = adv * scale;
@@ -254,11 +275,14 @@ static glyph *lookup(vf_font *f, uint32_t cp, int px)
   g->yoff = y0;
   if (g->w > 0 && g->h > 0 && g->w <= 4 * VF_MAX_PX && g->h <= 4 * VF_MAX_PX) {
     g->bm = calloc((size_t)g->w * (size_t)g->h, 1);
-    if (!g->bm) { free(g); return NULL; }
+    if (!g->bm) {
+      free(g);
+      return NULL;
+    }
     stbtt_MakeGlyphBitmapSubpixel(&f->info, g->bm, g->w, g->h, g->w, scale,
                                   scale, 0, shift, g->gi);
   } else {
-    g->w = g->h = 0;   /* a space, or an absurd box from a broken glyph */
+    g->w = g->h = 0; /* a space, or an absurd box from a broken glyph */
   }
   g->bytes = sizeof *g + (size_t)g->w * (size_t)g->h;
   g->hnext = f->buckets[hb];
@@ -274,8 +298,7 @@ static glyph *lookup(vf_font *f, uint32_t cp, int px)
 
 /* ---- layout -------------------------------------------------------------- */
 
-static int clamp_px(int px)
-{
+static int clamp_px(int px) {
   return px < VF_MIN_PX ? VF_MIN_PX : px > VF_MAX_PX ? VF_MAX_PX : px;
 }
 
@@ -283,13 +306,11 @@ static int clamp_px(int px)
 ** and the number of lines in *lines.  A line's width is its pen advance or
 ** its ink's right edge, whichever is further, so the measured box holds the
 ** ink. */
-static int layout(vf_font *f, vd_surface *s, vd_rect clip, int x, int y,
-                  int px, vd_color c, const char *utf8, size_t len,
-                  int *lines)
-{
+static int layout(vf_font *f, vd_surface *s, vd_rect clip, int x, int y, int px,
+                  vd_color c, const char *utf8, size_t len, int *lines) {
   px = clamp_px(px);
   float scale = stbtt_ScaleForPixelHeight(&f->info, (float)px);
-  int base = (int)floorf(f->ascent * scale);  /* the rest: lookup's shift */
+  int base = (int)floorf(f->ascent * scale); /* the rest: lookup's shift */
   const unsigned char *p = (const unsigned char *)utf8;
   size_t i = 0;
   int nlines = 1, widest = 0;
@@ -309,11 +330,14 @@ static int layout(vf_font *f, vd_surface *s, vd_rect clip, int x, int y,
       prev_gi = -1;
       continue;
     }
-    if (cp == '\r') continue;        /* a CRLF ends a line like LF       */
-    if (cp == '\t') cp = ' ';        /* no tab stops: a tab is a space   */
+    if (cp == '\r') continue; /* a CRLF ends a line like LF       */
+    if (cp == '\t') cp = ' '; /* no tab stops: a tab is a space   */
     pthread_mutex_lock(&f->lock);
     glyph *g = lookup(f, cp, px);
-    if (!g) { pthread_mutex_unlock(&f->lock); continue; }
+    if (!g) {
+      pthread_mutex_unlock(&f->lock);
+      continue;
+    }
     if (prev_gi >= 0)
       pen += stbtt_GetGlyphKernAdvance(&f->info, prev_gi, g->gi) * scale;
     int gx = (int)lroundf(pen);
@@ -337,15 +361,13 @@ static int layout(vf_font *f, vd_surface *s, vd_rect clip, int x, int y,
 }
 
 int vf_draw(vf_font *f, vd_surface *s, vd_rect clip, int x, int y, int px,
-            vd_color c, const char *utf8, size_t len)
-{
+            vd_color c, const char *utf8, size_t len) {
   if (!f || !s) return 0;
   return layout(f, s, clip, x, y, px, c, utf8, len, NULL);
 }
 
 void vf_measure(vf_font *f, int px, const char *utf8, size_t len, int *w,
-                int *h)
-{
+                int *h) {
   int lines = 1, width = 0;
   vd_rect none = { 0, 0, 0, 0 };
   if (f) width = layout(f, NULL, none, 0, 0, px, 0, utf8, len, &lines);

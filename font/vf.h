@@ -18,8 +18,8 @@
 #include "../display/vd.h"
 
 #define VF_CACHE_BYTES (4u << 20)
-#define VF_MIN_PX 4
-#define VF_MAX_PX 256
+#define VF_MIN_PX      4
+#define VF_MAX_PX      256
 
 typedef struct vf_font vf_font;
 
@@ -39,7 +39,9 @@ void vf_measure(vf_font *f, int px, const char *utf8, size_t len, int *w,
                 int *h);
 
 /* Cache statistics, for benchmarks and tests. */
-typedef struct vf_stats { uint64_t hits, misses, bytes, entries; } vf_stats;
+typedef struct vf_stats {
+  uint64_t hits, misses, bytes, entries;
+} vf_stats;
 vf_stats vf_get_stats(vf_font *f);
 
 #endif

@@ -16,8 +16,8 @@ enum { ST_NORMAL, ST_PREFIX, ST_ESC, ST_CSI, ST_SS3 };
 #define CTRL_D 0x04
 #define CTRL_H 0x08
 #define CTRL_U 0x15
-#define ESC 0x1b
-#define DEL 0x7f
+#define ESC    0x1b
+#define DEL    0x7f
 
 void vy_tty_init(vy_tty *t, int napps) {
   memset(t, 0, sizeof *t);
@@ -62,7 +62,7 @@ static int act(vy_tty_action *out, int n, vy_tty_act kind, int app,
 }
 
 static int focus_to(vy_tty *t, int i, vy_tty_action *out) {
-  if (i != t->focus) t->len = 0;    /* the half line was for the other app */
+  if (i != t->focus) t->len = 0; /* the half line was for the other app */
   t->focus = i;
   return act(out, 0, VY_TTY_FOCUS, i, NULL, 0);
 }
@@ -70,19 +70,17 @@ static int focus_to(vy_tty *t, int i, vy_tty_action *out) {
 static int prefix_key(vy_tty *t, unsigned char c, vy_tty_action *out) {
   int n = t->napps;
   switch (c) {
-  case 'n':
-    if (!n) return 0;
-    return focus_to(t, t->focus < 0 ? 0 : (t->focus + 1) % n, out);
-  case 'p':
-    if (!n) return 0;
-    return focus_to(t, t->focus <= 0 ? n - 1 : t->focus - 1, out);
-  case 'l':
-    return act(out, 0, VY_TTY_LIST, t->focus, NULL, 0);
-  case CTRL_A:
-    break;                           /* a literal Ctrl-A: falls to the line */
-  default:
-    if (c >= '1' && c <= '9' && c - '1' < n) return focus_to(t, c - '1', out);
-    return 0;
+    case 'n':
+      if (!n) return 0;
+      return focus_to(t, t->focus < 0 ? 0 : (t->focus + 1) % n, out);
+    case 'p':
+      if (!n) return 0;
+      return focus_to(t, t->focus <= 0 ? n - 1 : t->focus - 1, out);
+    case 'l': return act(out, 0, VY_TTY_LIST, t->focus, NULL, 0);
+    case CTRL_A: break; /* a literal Ctrl-A: falls to the line */
+    default:
+      if (c >= '1' && c <= '9' && c - '1' < n) return focus_to(t, c - '1', out);
+      return 0;
   }
   if (t->focus < 0) return 0;
   if (t->len >= VY_TTY_LINE_MAX) return act(out, 0, VY_TTY_ECHO, -1, "\a", 1);
@@ -92,7 +90,7 @@ static int prefix_key(vy_tty *t, unsigned char c, vy_tty_action *out) {
 
 static int enter(vy_tty *t, vy_tty_action *out) {
   int n = act(out, 0, VY_TTY_ECHO, -1, "\r\n", 2);
-  t->line[t->len++] = '\n';          /* line[] has room for it */
+  t->line[t->len++] = '\n'; /* line[] has room for it */
   n = act(out, n, VY_TTY_DELIVER, t->focus, t->line, t->len);
   t->len = 0;
   return n;
@@ -102,7 +100,8 @@ static int backspace(vy_tty *t, vy_tty_action *out) {
   if (!t->len) return 0;
   int w = 0;
   /* drop continuation bytes, then the byte that starts the character */
-  while (t->len && ((unsigned char)t->line[t->len - 1] & 0xc0) == 0x80) t->len--;
+  while (t->len && ((unsigned char)t->line[t->len - 1] & 0xc0) == 0x80)
+    t->len--;
   if (t->len) w = width((unsigned char)t->line[--t->len]);
   if (!w) return 0;
   return act(out, 0, VY_TTY_ECHO, -1, w == 2 ? "\b \b\b \b" : "\b \b",
@@ -111,7 +110,8 @@ static int backspace(vy_tty *t, vy_tty_action *out) {
 
 static int kill_line(vy_tty *t, vy_tty_action *out) {
   size_t w = 0;
-  for (size_t i = 0; i < t->len; i++) w += (size_t)width((unsigned char)t->line[i]);
+  for (size_t i = 0; i < t->len; i++)
+    w += (size_t)width((unsigned char)t->line[i]);
   t->len = 0;
   if (!w) return 0;
   /* back to where the line began, then erase to the end of the screen
@@ -126,47 +126,36 @@ int vy_tty_feed(vy_tty *t, unsigned char c,
   bool after_cr = t->last_cr;
   t->last_cr = false;
   switch (t->state) {
-  case ST_PREFIX:
-    t->state = ST_NORMAL;
-    return prefix_key(t, c, out);
-  case ST_ESC:
-    t->state = c == '[' ? ST_CSI : c == 'O' ? ST_SS3 : ST_NORMAL;
-    return 0;
-  case ST_CSI:
-    if (c >= 0x40 && c <= 0x7e) t->state = ST_NORMAL;
-    return 0;
-  case ST_SS3:
-    t->state = ST_NORMAL;
-    return 0;
-  default:
-    break;
+    case ST_PREFIX: t->state = ST_NORMAL; return prefix_key(t, c, out);
+    case ST_ESC:
+      t->state = c == '[' ? ST_CSI : c == 'O' ? ST_SS3 : ST_NORMAL;
+      return 0;
+    case ST_CSI:
+      if (c >= 0x40 && c <= 0x7e) t->state = ST_NORMAL;
+      return 0;
+    case ST_SS3: t->state = ST_NORMAL; return 0;
+    default: break;
   }
   switch (c) {
-  case CTRL_A: t->state = ST_PREFIX; return 0;
-  case ESC:    t->state = ST_ESC; return 0;
-  default:     break;
+    case CTRL_A: t->state = ST_PREFIX; return 0;
+    case ESC: t->state = ST_ESC; return 0;
+    default: break;
   }
-  if (t->focus < 0) return 0;        /* nobody to type to */
+  if (t->focus < 0) return 0; /* nobody to type to */
   switch (c) {
-  case '\r':
-    t->last_cr = true;
-    return enter(t, out);
-  case '\n':
-    return after_cr ? 0 : enter(t, out);
-  case DEL:
-  case CTRL_H:
-    return backspace(t, out);
-  case CTRL_U:
-    return kill_line(t, out);
-  case CTRL_D:
-    if (!t->len) return act(out, 0, VY_TTY_EOF, t->focus, NULL, 0);
-    {
-      int n = act(out, 0, VY_TTY_DELIVER, t->focus, t->line, t->len);
-      t->len = 0;
-      return n;
-    }
-  default:
-    break;
+    case '\r': t->last_cr = true; return enter(t, out);
+    case '\n': return after_cr ? 0 : enter(t, out);
+    case DEL:
+    case CTRL_H: return backspace(t, out);
+    case CTRL_U: return kill_line(t, out);
+    case CTRL_D:
+      if (!t->len) return act(out, 0, VY_TTY_EOF, t->focus, NULL, 0);
+      {
+        int n = act(out, 0, VY_TTY_DELIVER, t->focus, t->line, t->len);
+        t->len = 0;
+        return n;
+      }
+    default: break;
   }
   if (c < 0x20 && c != '\t') return 0;
   if (t->len >= VY_TTY_LINE_MAX) return act(out, 0, VY_TTY_ECHO, -1, "\a", 1);
@@ -191,9 +180,9 @@ int vy_tty_raw_enter(int fd, vy_tty_saved *s, bool keep_signals) {
   struct termios raw;
   if (tcgetattr(fd, &s->tio) != 0) return -1;
   raw = s->tio;
-  raw.c_iflag &= ~(tcflag_t)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR |
-                             IGNCR | ICRNL | IXON);
-  raw.c_oflag |= OPOST | ONLCR;      /* apps print "\n" and mean "\r\n" */
+  raw.c_iflag &= ~(tcflag_t)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR |
+                             ICRNL | IXON);
+  raw.c_oflag |= OPOST | ONLCR; /* apps print "\n" and mean "\r\n" */
   raw.c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON | IEXTEN);
   if (!keep_signals) raw.c_lflag &= ~(tcflag_t)ISIG;
   raw.c_cflag &= ~(tcflag_t)(CSIZE | PARENB);
@@ -212,7 +201,8 @@ int vy_tty_raw_enter(int fd, vy_tty_saved *s, bool keep_signals) {
 
 int vy_tty_raw_leave(vy_tty_saved *s) {
   if (!s->active) return 0;
-  if (at_exit_copy.active && at_exit_copy.fd == s->fd) at_exit_copy.active = false;
+  if (at_exit_copy.active && at_exit_copy.fd == s->fd)
+    at_exit_copy.active = false;
   s->active = false;
   return tcsetattr(s->fd, TCSANOW, &s->tio);
 }

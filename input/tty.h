@@ -34,15 +34,15 @@
 #include <stddef.h>
 #include <termios.h>
 
-#define VY_TTY_LINE_MAX 4095          /* bytes of a line, "\n" excluded */
+#define VY_TTY_LINE_MAX    4095 /* bytes of a line, "\n" excluded */
 #define VY_TTY_MAX_ACTIONS 3
 
 typedef enum vy_tty_act {
-  VY_TTY_ECHO,      /* write data/len to the console                        */
-  VY_TTY_DELIVER,   /* write data/len to app `app`'s stdin                  */
-  VY_TTY_EOF,       /* end of input for app `app` (Ctrl-D on an empty line) */
-  VY_TTY_FOCUS,     /* focus moved to app `app` (the caller announces it)   */
-  VY_TTY_LIST       /* show the list of apps                                */
+  VY_TTY_ECHO,    /* write data/len to the console                        */
+  VY_TTY_DELIVER, /* write data/len to app `app`'s stdin                  */
+  VY_TTY_EOF,     /* end of input for app `app` (Ctrl-D on an empty line) */
+  VY_TTY_FOCUS,   /* focus moved to app `app` (the caller announces it)   */
+  VY_TTY_LIST     /* show the list of apps                                */
 } vy_tty_act;
 
 typedef struct vy_tty_action {
@@ -53,12 +53,12 @@ typedef struct vy_tty_action {
 } vy_tty_action;
 
 typedef struct vy_tty {
-  int napps, focus;              /* focus -1: nobody */
-  int state;                     /* internal: normal, prefix, escape... */
-  bool last_cr;                  /* swallow the LF of a CR LF */
+  int napps, focus; /* focus -1: nobody */
+  int state;        /* internal: normal, prefix, escape... */
+  bool last_cr;     /* swallow the LF of a CR LF */
   size_t len;
   char line[VY_TTY_LINE_MAX + 1];
-  char scratch[2 * VY_TTY_LINE_MAX + 8];   /* echo text for Ctrl-U */
+  char scratch[2 * VY_TTY_LINE_MAX + 8]; /* echo text for Ctrl-U */
 } vy_tty;
 
 void vy_tty_init(vy_tty *t, int napps);

@@ -51,10 +51,10 @@
 #include <string.h>
 #include <time.h>
 
-#define NAME_MAX_LEN 32
-#define SYS_RESERVE 16
-#define MAX_QUEUE_CAP (1u << 20)     /* a sanity bound, not a budget */
-#define DRAW_PREFIX "VYOMA_DRAW "
+#define NAME_MAX_LEN    32
+#define SYS_RESERVE     16
+#define MAX_QUEUE_CAP   (1u << 20) /* a sanity bound, not a budget */
+#define DRAW_PREFIX     "VYOMA_DRAW "
 #define DRAW_PREFIX_LEN (sizeof DRAW_PREFIX - 1)
 
 /* One queued line; `off` is how much of it a reader has taken already. */
@@ -64,18 +64,18 @@ typedef struct vy_msg {
 } vy_msg;
 
 typedef struct endpoint {
-  struct endpoint *next;          /* hash chain */
+  struct endpoint *next; /* hash chain */
   uint32_t hash;
   char name[NAME_MAX_LEN + 1];
   bool grant_any, grant_sys;
-  char **grants;                  /* other granted names */
+  char **grants; /* other granted names */
   size_t ngrants;
-  double rate, tokens;            /* rate 0: unlimited */
+  double rate, tokens; /* rate 0: unlimited */
   uint64_t last_ns;
-  vy_msg **ring;                  /* cap + SYS_RESERVE slots */
+  vy_msg **ring; /* cap + SYS_RESERVE slots */
   size_t cap, slots, head, count;
   pthread_cond_t cond;
-  unsigned waiters;               /* readers blocked in recv */
+  unsigned waiters; /* readers blocked in recv */
   bool removed, wake;
   vy_ipc_stats st;
 } endpoint;
@@ -99,7 +99,10 @@ static uint64_t mono_ns(void *ud) {
 
 static uint32_t hash_name(const char *s) {
   uint32_t h = 2166136261u;
-  for (; *s; s++) { h ^= (unsigned char)*s; h *= 16777619u; }
+  for (; *s; s++) {
+    h ^= (unsigned char)*s;
+    h *= 16777619u;
+  }
   return h;
 }
 
@@ -177,8 +180,10 @@ static vy_msg *make_msg(const char *prefix, const char *body, size_t blen) {
   m->off = 0;
   char *p = m->data;
   *p++ = '@';
-  memcpy(p, prefix, plen); p += plen;
-  *p++ = ':'; *p++ = ' ';
+  memcpy(p, prefix, plen);
+  p += plen;
+  *p++ = ':';
+  *p++ = ' ';
   if (blen) memcpy(p, body, blen);
   p += blen;
   *p = '\n';
@@ -188,9 +193,15 @@ static vy_msg *make_msg(const char *prefix, const char *body, size_t blen) {
 /* Queues an @sys line for e, in its reserve if need be; counted in
 ** dropped_full when there is no room or no memory (see the top comment). */
 static void sys_line(endpoint *e, const char *body, size_t blen) {
-  if (e->count >= e->slots) { e->st.dropped_full++; return; }
+  if (e->count >= e->slots) {
+    e->st.dropped_full++;
+    return;
+  }
   vy_msg *m = make_msg("sys", body, blen);
-  if (!m) { e->st.dropped_full++; return; }
+  if (!m) {
+    e->st.dropped_full++;
+    return;
+  }
   push(e, m);
 }
 
@@ -279,7 +290,10 @@ static endpoint *new_endpoint(const char *name, const char *const *grants,
       cond_ok = true;
     pthread_condattr_destroy(&ca);
   }
-  if (!cond_ok) { free(e); return NULL; }
+  if (!cond_ok) {
+    free(e);
+    return NULL;
+  }
   snprintf(e->name, sizeof e->name, "%s", name);
   e->hash = hash_name(name);
   e->cap = cap ? cap : VY_IPC_QUEUE_DEFAULT;
@@ -290,8 +304,10 @@ static endpoint *new_endpoint(const char *name, const char *const *grants,
   for (size_t i = 0; i < ngrants; i++) {
     const char *g = grants[i];
     if (!g) continue;
-    if (strcmp(g, "*") == 0) e->grant_any = true;
-    else if (strcmp(g, "sys") == 0) e->grant_sys = true;
+    if (strcmp(g, "*") == 0)
+      e->grant_any = true;
+    else if (strcmp(g, "sys") == 0)
+      e->grant_sys = true;
     else {
       char *d = strdup(g);
       if (!d) goto fail;
@@ -299,7 +315,7 @@ static endpoint *new_endpoint(const char *name, const char *const *grants,
     }
   }
   e->rate = rate;
-  e->tokens = rate;                 /* a full bucket: burst = rate */
+  e->tokens = rate; /* a full bucket: burst = rate */
   return e;
 fail:
   destroy(e);
@@ -342,8 +358,10 @@ void vy_broker_remove(vy_broker *b, const char *name) {
     clear_queue(e);
     e->removed = true;
     /* a blocked reader frees it on its way out; see recv */
-    if (e->waiters) pthread_cond_broadcast(&e->cond);
-    else destroy(e);
+    if (e->waiters)
+      pthread_cond_broadcast(&e->cond);
+    else
+      destroy(e);
   }
   pthread_mutex_unlock(&b->mu);
 }
@@ -395,8 +413,10 @@ static void sys_command(vy_broker *b, const char *from, const char *cmd,
         while (s <= end) {
           const char *e = memchr(s, '\n', (size_t)(end - s));
           if (!e) e = end;
-          memcpy(p, "@sys: ", 6); p += 6;
-          memcpy(p, s, (size_t)(e - s)); p += e - s;
+          memcpy(p, "@sys: ", 6);
+          p += 6;
+          memcpy(p, s, (size_t)(e - s));
+          p += e - s;
           *p++ = '\n';
           s = e + 1;
         }
@@ -430,8 +450,7 @@ vy_line_kind vy_broker_route(vy_broker *b, const char *from, const char *line,
   const char *payload = line + p;
   size_t plen = len - p;
   /* both what the app wrote and what the target would read must fit */
-  if (len > VY_IPC_MAX_LINE ||
-      1 + strlen(from) + 2 + plen > VY_IPC_MAX_LINE) {
+  if (len > VY_IPC_MAX_LINE || 1 + strlen(from) + 2 + plen > VY_IPC_MAX_LINE) {
     answer(b, from, "too-long", target);
     return VY_LINE_IPC;
   }
@@ -494,7 +513,10 @@ int vy_broker_inject(vy_broker *b, const char *to, const char *msg) {
   endpoint *dst = find(b, to);
   if (dst && dst->count < dst->cap) {
     vy_msg *m = make_msg("sys", msg, mlen);
-    if (m) { push(dst, m); rc = 0; }
+    if (m) {
+      push(dst, m);
+      rc = 0;
+    }
   }
   pthread_mutex_unlock(&b->mu);
   return rc;
@@ -518,7 +540,7 @@ static ssize_t take(endpoint *e, char *buf, size_t cap) {
 
 ssize_t vy_broker_recv(vy_broker *b, const char *name, char *buf, size_t cap,
                        int timeout_ms) {
-  struct timespec deadline = {0, 0};
+  struct timespec deadline = { 0, 0 };
   if (timeout_ms > 0) {
     clock_gettime(CLOCK_MONOTONIC, &deadline);
     deadline.tv_sec += timeout_ms / 1000;
@@ -532,16 +554,30 @@ ssize_t vy_broker_recv(vy_broker *b, const char *name, char *buf, size_t cap,
   endpoint *e = find(b, name);
   ssize_t r = -1;
   if (!e) goto out;
-  if (!cap) { r = 0; goto out; }     /* nowhere to put a byte: never block */
+  if (!cap) {
+    r = 0;
+    goto out;
+  } /* nowhere to put a byte: never block */
   for (;;) {
-    if (e->count) { r = take(e, buf, cap); break; }
+    if (e->count) {
+      r = take(e, buf, cap);
+      break;
+    }
     /* a wake is sticky: one that comes before the reader blocks (kill
     ** racing a reader on its way into recv) is not lost */
-    if (e->wake) { e->wake = false; r = 0; break; }
-    if (timeout_ms == 0) { r = 0; break; }
+    if (e->wake) {
+      e->wake = false;
+      r = 0;
+      break;
+    }
+    if (timeout_ms == 0) {
+      r = 0;
+      break;
+    }
     e->waiters++;
-    int rc = timeout_ms < 0 ? pthread_cond_wait(&e->cond, &b->mu)
-                            : pthread_cond_timedwait(&e->cond, &b->mu, &deadline);
+    int rc = timeout_ms < 0
+                 ? pthread_cond_wait(&e->cond, &b->mu)
+                 : pthread_cond_timedwait(&e->cond, &b->mu, &deadline);
     e->waiters--;
     if (e->removed) {
       if (e->waiters == 0) destroy(e);

@@ -16,8 +16,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define VY_IPC_MAX_LINE 4096            /* bytes, newline excluded */
-#define VY_IPC_QUEUE_DEFAULT 256        /* messages per inbox */
+#define VY_IPC_MAX_LINE      4096 /* bytes, newline excluded */
+#define VY_IPC_QUEUE_DEFAULT 256  /* messages per inbox */
 
 typedef struct vy_broker vy_broker;
 
@@ -43,9 +43,9 @@ int vy_broker_add(vy_broker *b, const char *name, const char *const *grants,
 void vy_broker_remove(vy_broker *b, const char *name);
 
 typedef enum vy_line_kind {
-  VY_LINE_LOG,      /* not addressed: the caller keeps it as a log line  */
-  VY_LINE_IPC,      /* an "@target: payload" line, delivered or answered */
-  VY_LINE_DRAW      /* a "VYOMA_DRAW ..." line, for the display          */
+  VY_LINE_LOG, /* not addressed: the caller keeps it as a log line  */
+  VY_LINE_IPC, /* an "@target: payload" line, delivered or answered */
+  VY_LINE_DRAW /* a "VYOMA_DRAW ..." line, for the display          */
 } vy_line_kind;
 
 /* Classifies one output line of app `from` (without its newline) and, for
@@ -74,7 +74,7 @@ bool vy_broker_pending(vy_broker *b, const char *name);
 void vy_broker_wake(vy_broker *b, const char *name);
 
 typedef struct vy_ipc_stats {
-  uint64_t msgs_in, msgs_out;     /* delivered to / sent by the app */
+  uint64_t msgs_in, msgs_out; /* delivered to / sent by the app */
   uint64_t denied, rate_limited, dropped_full;
   size_t queued;
   /* added by the broker part: sends refused because the target's inbox was

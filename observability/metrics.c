@@ -29,7 +29,10 @@ static void put(out *o, const char *fmt, ...) {
 }
 
 static void putc_(out *o, char c) {
-  if (o->len + 1 < o->cap) { o->buf[o->len] = c; o->buf[o->len + 1] = '\0'; }
+  if (o->len + 1 < o->cap) {
+    o->buf[o->len] = c;
+    o->buf[o->len + 1] = '\0';
+  }
   o->len++;
 }
 
@@ -39,9 +42,13 @@ static void json_str(out *o, const char *s) {
   putc_(o, '"');
   for (; s && *s; s++) {
     unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\') { putc_(o, '\\'); putc_(o, (char)c); }
-    else if (c < 0x20 || c == 0x7f) put(o, "\\u%04x", c);
-    else putc_(o, (char)c);
+    if (c == '"' || c == '\\') {
+      putc_(o, '\\');
+      putc_(o, (char)c);
+    } else if (c < 0x20 || c == 0x7f)
+      put(o, "\\u%04x", c);
+    else
+      putc_(o, (char)c);
   }
   putc_(o, '"');
 }
@@ -50,9 +57,14 @@ static void json_str(out *o, const char *s) {
 static void prom_label(out *o, const char *s) {
   putc_(o, '"');
   for (; s && *s; s++) {
-    if (*s == '\\' || *s == '"') { putc_(o, '\\'); putc_(o, *s); }
-    else if (*s == '\n') { putc_(o, '\\'); putc_(o, 'n'); }
-    else putc_(o, *s);
+    if (*s == '\\' || *s == '"') {
+      putc_(o, '\\');
+      putc_(o, *s);
+    } else if (*s == '\n') {
+      putc_(o, '\\');
+      putc_(o, 'n');
+    } else
+      putc_(o, *s);
   }
   putc_(o, '"');
 }
@@ -68,7 +80,7 @@ static void terminate(out *o) {
 
 size_t vy_metrics_heartbeat(char *buf, size_t cap, const vy_sup_metrics *sup,
                             const vy_app_metrics *apps, size_t napps) {
-  out o = {buf, cap, 0};
+  out o = { buf, cap, 0 };
   terminate(&o);
   putc_(&o, '{');
   if (sup->time_ms) put(&o, "\"time_ms\":%" PRId64 ",", sup->time_ms);
@@ -88,9 +100,9 @@ size_t vy_metrics_heartbeat(char *buf, size_t cap, const vy_sup_metrics *sup,
     json_str(&o, a->state);
     put(&o, ",\"uptime_s\":");
     seconds(&o, a->uptime_ms);
-    put(&o, ",\"restarts\":%" PRIu32 ",\"cpu_ms\":%" PRIu64
-            ",\"memory\":%" PRIu64 ",\"msgs_in\":%" PRIu64
-            ",\"msgs_out\":%" PRIu64 "}",
+    put(&o,
+        ",\"restarts\":%" PRIu32 ",\"cpu_ms\":%" PRIu64 ",\"memory\":%" PRIu64
+        ",\"msgs_in\":%" PRIu64 ",\"msgs_out\":%" PRIu64 "}",
         a->restarts, a->cpu_ms, a->memory_bytes, a->msgs_in, a->msgs_out);
   }
   put(&o, "]}\n");
@@ -98,26 +110,23 @@ size_t vy_metrics_heartbeat(char *buf, size_t cap, const vy_sup_metrics *sup,
   return o.len;
 }
 
-typedef enum field {
-  F_UPTIME, F_RESTARTS, F_CPU, F_MEMORY, F_IN, F_OUT
-} field;
+typedef enum field { F_UPTIME, F_RESTARTS, F_CPU, F_MEMORY, F_IN, F_OUT } field;
 
 static const struct family {
   const char *name, *type, *help;
   field f;
 } families[] = {
-  {"vyoma_app_uptime_seconds", "gauge",
-   "Seconds since the app's current start (0 when not running).", F_UPTIME},
-  {"vyoma_app_restarts_total", "counter",
-   "Restarts of the app by the supervisor.", F_RESTARTS},
-  {"vyoma_app_cpu_seconds_total", "counter",
-   "CPU time used by the app.", F_CPU},
-  {"vyoma_app_memory_bytes", "gauge",
-   "Memory held by the app.", F_MEMORY},
-  {"vyoma_app_messages_in_total", "counter",
-   "IPC lines delivered to the app.", F_IN},
-  {"vyoma_app_messages_out_total", "counter",
-   "IPC lines sent by the app and accepted.", F_OUT},
+  { "vyoma_app_uptime_seconds", "gauge",
+    "Seconds since the app's current start (0 when not running).", F_UPTIME },
+  { "vyoma_app_restarts_total", "counter",
+    "Restarts of the app by the supervisor.", F_RESTARTS },
+  { "vyoma_app_cpu_seconds_total", "counter", "CPU time used by the app.",
+    F_CPU },
+  { "vyoma_app_memory_bytes", "gauge", "Memory held by the app.", F_MEMORY },
+  { "vyoma_app_messages_in_total", "counter", "IPC lines delivered to the app.",
+    F_IN },
+  { "vyoma_app_messages_out_total", "counter",
+    "IPC lines sent by the app and accepted.", F_OUT },
 };
 
 static void family_head(out *o, const char *name, const char *type,
@@ -127,7 +136,7 @@ static void family_head(out *o, const char *name, const char *type,
 
 size_t vy_metrics_prometheus(char *buf, size_t cap, const vy_sup_metrics *sup,
                              const vy_app_metrics *apps, size_t napps) {
-  out o = {buf, cap, 0};
+  out o = { buf, cap, 0 };
   terminate(&o);
   family_head(&o, "vyoma_uptime_seconds", "gauge",
               "Seconds since the supervisor started.");
@@ -148,8 +157,7 @@ size_t vy_metrics_prometheus(char *buf, size_t cap, const vy_sup_metrics *sup,
     put(&o, "vyoma_display_budget_drops_total %" PRIu64 "\n",
         sup->display_budget_drops);
   }
-  family_head(&o, "vyoma_app_state", "gauge",
-              "1 for the app's current state.");
+  family_head(&o, "vyoma_app_state", "gauge", "1 for the app's current state.");
   for (size_t i = 0; i < napps; i++) {
     put(&o, "vyoma_app_state{app=");
     prom_label(&o, apps[i].name);
@@ -166,23 +174,29 @@ size_t vy_metrics_prometheus(char *buf, size_t cap, const vy_sup_metrics *sup,
       prom_label(&o, a->name);
       put(&o, "} ");
       switch (f->f) {
-      case F_UPTIME: seconds(&o, a->uptime_ms); break;
-      case F_RESTARTS: put(&o, "%" PRIu32, a->restarts); break;
-      case F_CPU: seconds(&o, a->cpu_ms); break;
-      case F_MEMORY: put(&o, "%" PRIu64, a->memory_bytes); break;
-      case F_IN: put(&o, "%" PRIu64, a->msgs_in); break;
-      case F_OUT: put(&o, "%" PRIu64, a->msgs_out); break;
+        case F_UPTIME: seconds(&o, a->uptime_ms); break;
+        case F_RESTARTS: put(&o, "%" PRIu32, a->restarts); break;
+        case F_CPU: seconds(&o, a->cpu_ms); break;
+        case F_MEMORY: put(&o, "%" PRIu64, a->memory_bytes); break;
+        case F_IN: put(&o, "%" PRIu64, a->msgs_in); break;
+        case F_OUT: put(&o, "%" PRIu64, a->msgs_out); break;
       }
       putc_(&o, '\n');
     }
   }
-  family_head(&o, "vyoma_app_ipc_refused_total", "counter",
-              "IPC sends refused, by reason (dropped: replies lost to a full inbox).");
+  family_head(
+      &o, "vyoma_app_ipc_refused_total", "counter",
+      "IPC sends refused, by reason (dropped: replies lost to a full inbox).");
   for (size_t i = 0; i < napps; i++) {
     const vy_app_metrics *a = &apps[i];
-    const struct { const char *why; uint64_t v; } r[] = {
-      {"denied", a->ipc_denied}, {"rate-limited", a->ipc_rate_limited},
-      {"queue-full", a->ipc_queue_full}, {"dropped", a->ipc_dropped},
+    const struct {
+      const char *why;
+      uint64_t v;
+    } r[] = {
+      { "denied", a->ipc_denied },
+      { "rate-limited", a->ipc_rate_limited },
+      { "queue-full", a->ipc_queue_full },
+      { "dropped", a->ipc_dropped },
     };
     for (size_t k = 0; k < sizeof r / sizeof *r; k++) {
       put(&o, "vyoma_app_ipc_refused_total{app=");

@@ -43,10 +43,10 @@
 
 typedef struct vy_app_metrics {
   const char *name;
-  const char *state;        /* "running", "failed", ... (control.h) */
-  uint64_t uptime_ms;       /* since the app's current start; 0 if not running */
-  uint64_t cpu_ms;          /* CPU time of the app's thread(s) */
-  uint64_t memory_bytes;    /* linear memory (and engine overhead) */
+  const char *state;     /* "running", "failed", ... (control.h) */
+  uint64_t uptime_ms;    /* since the app's current start; 0 if not running */
+  uint64_t cpu_ms;       /* CPU time of the app's thread(s) */
+  uint64_t memory_bytes; /* linear memory (and engine overhead) */
   uint64_t msgs_in, msgs_out;
   uint32_t restarts;
   /* optional (0 when not filled), from vy_ipc_stats: sends refused as
@@ -56,9 +56,9 @@ typedef struct vy_app_metrics {
 } vy_app_metrics;
 
 typedef struct vy_sup_metrics {
-  uint64_t uptime_ms;       /* of the supervisor */
-  int64_t time_ms;          /* Unix time in ms; 0 = leave out */
-  const char *profile;      /* NULL = leave out */
+  uint64_t uptime_ms;  /* of the supervisor */
+  int64_t time_ms;     /* Unix time in ms; 0 = leave out */
+  const char *profile; /* NULL = leave out */
   /* the compositor's counters, when a display is open (Prometheus only) */
   bool display;
   uint64_t display_frames, display_pixels, display_budget_drops;

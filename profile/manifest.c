@@ -30,13 +30,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MANIFEST_MAX_BYTES (1u << 20)   /* a manifest is a few hundred bytes */
+#define MANIFEST_MAX_BYTES (1u << 20) /* a manifest is a few hundred bytes */
 
-/* ---- value checks (vy_check_fn: NULL = fine, else why not) ------------------------ */
+/* ---- value checks (vy_check_fn: NULL = fine, else why not) --------------- */
 
 static const char *check_name(const char *s) {
-  if (strcmp(s, "sys") == 0) return "\"sys\" is reserved (it is the supervisor's address)";
-  if (!vy_valid_name(s)) return "\"%s\" is not a valid app name ([a-z][a-z0-9-]{0,31})";
+  if (strcmp(s, "sys") == 0)
+    return "\"sys\" is reserved (it is the supervisor's address)";
+  if (!vy_valid_name(s))
+    return "\"%s\" is not a valid app name ([a-z][a-z0-9-]{0,31})";
   return NULL;
 }
 
@@ -53,13 +55,15 @@ static const char *check_module(const char *s) {
     if (*p == '/') p++;
   }
   size_t n = strlen(s);
-  if (s[n - 1] == '/' || strcmp(s, ".") == 0 || (n >= 2 && strcmp(s + n - 2, "/.") == 0))
+  if (s[n - 1] == '/' || strcmp(s, ".") == 0 ||
+      (n >= 2 && strcmp(s + n - 2, "/.") == 0))
     return "names a folder, not a module file";
   return NULL;
 }
 
 static const char *check_ipc(const char *s) {
-  if (strcmp(s, "*") == 0 || strcmp(s, "sys") == 0 || vy_valid_name(s)) return NULL;
+  if (strcmp(s, "*") == 0 || strcmp(s, "sys") == 0 || vy_valid_name(s))
+    return NULL;
   return "expected an app name ([a-z][a-z0-9-]{0,31}), \"*\" or \"sys\"";
 }
 
@@ -76,15 +80,17 @@ static int dec1023(const char **s, unsigned *out) {
 static const char *check_i2c(const char *s) {
   unsigned bus;
   const char *p = s;
-  if (dec1023(&p, &bus) != 0 || *p != ':' || p[1] != '0' || (p[2] != 'x' && p[2] != 'X'))
+  if (dec1023(&p, &bus) != 0 || *p != ':' || p[1] != '0' ||
+      (p[2] != 'x' && p[2] != 'X'))
     return "expected \"BUS:0xADDR\" (e.g. \"1:0x48\"; bus 0..1023)";
   p += 3;
   unsigned addr = 0;
   int nd = 0;
   for (; *p; p++, nd++) {
-    int d = (*p >= '0' && *p <= '9') ? *p - '0'
-          : (*p >= 'a' && *p <= 'f') ? *p - 'a' + 10
-          : (*p >= 'A' && *p <= 'F') ? *p - 'A' + 10 : -1;
+    int d = (*p >= '0' && *p <= '9')   ? *p - '0'
+            : (*p >= 'a' && *p <= 'f') ? *p - 'a' + 10
+            : (*p >= 'A' && *p <= 'F') ? *p - 'A' + 10
+                                       : -1;
     if (d < 0 || nd >= 2)
       return "expected \"BUS:0xADDR\" with 1 or 2 hex digits (e.g. \"1:0x48\")";
     addr = addr * 16 + (unsigned)d;
@@ -107,7 +113,8 @@ static const char *check_uart(const char *s) {
     char ch = s[n];
     if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
           (ch >= '0' && ch <= '9') || ch == '_' || ch == '-'))
-      return "expected a device name such as \"ttyS1\" (letters, digits, '_', '-')";
+      return "expected a device name such as \"ttyS1\" (letters, digits, '_', "
+             "'-')";
   }
   if (n == 0 || n > 32) return "expected a device name of 1 to 32 characters";
   return NULL;
@@ -123,64 +130,69 @@ bad:
   return "expected \"DEV:CHANNEL\" or \"CHANNEL\" (e.g. \"0:3\"; each 0..1023)";
 }
 
-/* ---- the schema ------------------------------------------------------------------ */
+/* ---- the schema ---------------------------------------------------------- */
 
 #define M(member) VY_AT(vy_manifest, member)
 
 static const vy_key app_keys[] = {
-  {"name",    VY_STR,     M(name), .check = check_name},
-  {"version", VY_STR,     M(version), .dflt_text = ""},
-  {"module",  VY_STR,     M(module), .check = check_module},
-  {"args",    VY_STRLIST, M(args)},
-  {"env",     VY_STRMAP,  M(env), .what = "an environment variable name"},
+  { "name", VY_STR, M(name), .check = check_name },
+  { "version", VY_STR, M(version), .dflt_text = "" },
+  { "module", VY_STR, M(module), .check = check_module },
+  { "args", VY_STRLIST, M(args) },
+  { "env", VY_STRMAP, M(env), .what = "an environment variable name" },
 };
 
 static const vy_key capability_keys[] = {
-  {"filesystem", VY_BOOL,    M(filesystem)},
-  {"network",    VY_BOOL,    M(network)},
-  {"display",    VY_BOOL,    M(display)},
-  {"input",      VY_BOOL,    M(input)},
-  {"ipc",        VY_STRLIST, M(ipc), .check = check_ipc},
+  { "filesystem", VY_BOOL, M(filesystem) },
+  { "network", VY_BOOL, M(network) },
+  { "display", VY_BOOL, M(display) },
+  { "input", VY_BOOL, M(input) },
+  { "ipc", VY_STRLIST, M(ipc), .check = check_ipc },
   /* HAL grants, one row each */
-  {"gpio",       VY_INTLIST, M(gpio), .min = 0, .max = 1023,
-                             .count_offset = offsetof(vy_manifest, ngpio)},
-  {"i2c",        VY_STRLIST, M(i2c), .check = check_i2c},
-  {"spi",        VY_STRLIST, M(spi), .check = check_spi},
-  {"uart",       VY_STRLIST, M(uart), .check = check_uart},
-  {"adc",        VY_STRLIST, M(adc), .check = check_adc},
+  { "gpio", VY_INTLIST, M(gpio), .min = 0, .max = 1023,
+    .count_offset = offsetof(vy_manifest, ngpio) },
+  { "i2c", VY_STRLIST, M(i2c), .check = check_i2c },
+  { "spi", VY_STRLIST, M(spi), .check = check_spi },
+  { "uart", VY_STRLIST, M(uart), .check = check_uart },
+  { "adc", VY_STRLIST, M(adc), .check = check_adc },
 };
 
 static const vy_key resource_keys[] = {
   /* one wasm page at least; wasm32 cannot address more than 4 GiB */
-  {"memory",           VY_SIZE, M(memory_bytes), .min = 64 << 10, .max = 4ll << 30},
-  {"messages_per_sec", VY_INT,  M(messages_per_sec), .min = 1, .max = 1000000},
+  { "memory", VY_SIZE, M(memory_bytes), .min = 64 << 10, .max = 4ll << 30 },
+  { "messages_per_sec", VY_INT, M(messages_per_sec), .min = 1, .max = 1000000 },
 };
 
 /* in the order of vy_restart */
-static const char *const restart_policies[] = {"never", "on-failure", "always", NULL};
+static const char *const restart_policies[] = { "never", "on-failure", "always",
+                                                NULL };
 
 static const vy_key lifecycle_keys[] = {
-  {"restart",        VY_CHOICE,   M(restart), .choices = restart_policies,
-                                  .what = "restart policy", .dflt = VY_RESTART_ON_FAILURE},
-  {"max_restarts",   VY_INT,      M(max_restarts), .min = 0, .max = 1000000, .dflt = 5},
-  {"restart_window", VY_DURATION, M(restart_window_ms), .min = 1, .max = UINT32_MAX,
-                                  .dflt = 60000},
+  { "restart", VY_CHOICE, M(restart), .choices = restart_policies,
+    .what = "restart policy", .dflt = VY_RESTART_ON_FAILURE },
+  { "max_restarts", VY_INT, M(max_restarts), .min = 0, .max = 1000000,
+    .dflt = 5 },
+  { "restart_window", VY_DURATION, M(restart_window_ms), .min = 1,
+    .max = UINT32_MAX, .dflt = 60000 },
   /* a watchdog tighter than 10 ms would fire on scheduling noise; 0 = none */
-  {"heartbeat",      VY_DURATION, M(heartbeat_ms), .min = 10, .max = UINT32_MAX},
-  {"autostart",      VY_BOOL,     M(autostart), .dflt = true},
-  {"critical",       VY_BOOL,     M(critical)},
+  { "heartbeat", VY_DURATION, M(heartbeat_ms), .min = 10, .max = UINT32_MAX },
+  { "autostart", VY_BOOL, M(autostart), .dflt = true },
+  { "critical", VY_BOOL, M(critical) },
 };
 
-static const vy_table app_table = {VY_ROWS(app_keys), "unknown key", NULL};
-static const vy_table capability_table = {VY_ROWS(capability_keys), "unknown key", NULL};
-static const vy_table resource_table = {VY_ROWS(resource_keys), "unknown key", NULL};
-static const vy_table lifecycle_table = {VY_ROWS(lifecycle_keys), "unknown key", NULL};
+static const vy_table app_table = { VY_ROWS(app_keys), "unknown key", NULL };
+static const vy_table capability_table = { VY_ROWS(capability_keys),
+                                           "unknown key", NULL };
+static const vy_table resource_table = { VY_ROWS(resource_keys), "unknown key",
+                                         NULL };
+static const vy_table lifecycle_table = { VY_ROWS(lifecycle_keys),
+                                          "unknown key", NULL };
 
 static const vy_key manifest_keys[] = {
-  {"app",          VY_TABLE, .table = &app_table},
-  {"capabilities", VY_TABLE, .table = &capability_table},
-  {"resources",    VY_TABLE, .table = &resource_table},
-  {"lifecycle",    VY_TABLE, .table = &lifecycle_table},
+  { "app", VY_TABLE, .table = &app_table },
+  { "capabilities", VY_TABLE, .table = &capability_table },
+  { "resources", VY_TABLE, .table = &resource_table },
+  { "lifecycle", VY_TABLE, .table = &lifecycle_table },
 };
 
 static const vy_table manifest_table = {
@@ -188,7 +200,7 @@ static const vy_table manifest_table = {
   "unknown table (expected app, capabilities, resources or lifecycle)"
 };
 
-/* ---- what the rows cannot say ------------------------------------------------------ */
+/* ---- what the rows cannot say -------------------------------------------- */
 
 /* "dir" of a path: up to its last '/', "/" for files in the root, "." for
 ** a bare file name. */
@@ -218,11 +230,15 @@ static char *join(const char *dir, const char *file) {
 static int finish_manifest(vy_ck *c, const toml_value *root, void *obj) {
   vy_manifest *m = obj;
   const toml_value *app = toml_get(root, "app");
-  if (!app) return vy_ck_fail(c, 1, "app", "missing table [app] (with name and module)");
+  if (!app)
+    return vy_ck_fail(c, 1, "app",
+                      "missing table [app] (with name and module)");
   if (!m->name)
-    return vy_ck_fail(c, toml_line(app), "app.name", "missing (the app's name is required)");
+    return vy_ck_fail(c, toml_line(app), "app.name",
+                      "missing (the app's name is required)");
   if (!m->module)
-    return vy_ck_fail(c, toml_line(app), "app.module", "missing (the module path is required)");
+    return vy_ck_fail(c, toml_line(app), "app.module",
+                      "missing (the module path is required)");
   char *module = NULL;
   if (!(m->path = strdup(c->file)) || !(m->dir = dir_of(c->file)) ||
       !(module = join(m->dir, m->module)))
@@ -232,13 +248,11 @@ static int finish_manifest(vy_ck *c, const toml_value *root, void *obj) {
   return 0;
 }
 
-static void free_manifest(void *m) {
-  vy_manifest_free(m);
-}
+static void free_manifest(void *m) { vy_manifest_free(m); }
 
-static const vy_schema manifest_schema = {
-  &manifest_table, sizeof(vy_manifest), MANIFEST_MAX_BYTES, finish_manifest, free_manifest
-};
+static const vy_schema manifest_schema = { &manifest_table, sizeof(vy_manifest),
+                                           MANIFEST_MAX_BYTES, finish_manifest,
+                                           free_manifest };
 
 int vy_manifest_parse(const char *path, const char *text, size_t len,
                       vy_manifest *out, char *err, size_t errlen) {

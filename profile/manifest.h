@@ -13,29 +13,32 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "schema.h"   /* vy_strlist, vy_parse_size, vy_parse_duration */
+#include "schema.h" /* vy_strlist, vy_parse_size, vy_parse_duration */
 
 typedef enum vy_restart {
-  VY_RESTART_NEVER, VY_RESTART_ON_FAILURE, VY_RESTART_ALWAYS
+  VY_RESTART_NEVER,
+  VY_RESTART_ON_FAILURE,
+  VY_RESTART_ALWAYS
 } vy_restart;
 
 typedef struct vy_manifest {
-  char *path;                 /* the vyoma.toml it came from               */
-  char *dir;                  /* the app's folder                          */
+  char *path; /* the vyoma.toml it came from               */
+  char *dir;  /* the app's folder                          */
   /* [app] */
-  char *name;                 /* [a-z][a-z0-9-]{0,31}                      */
+  char *name; /* [a-z][a-z0-9-]{0,31}                      */
   char *version;
-  char *module;               /* absolute or relative-to-cwd path: dir/module */
-  vy_strlist args;            /* argv[1..] for the app                     */
-  vy_strlist env;             /* "KEY=VALUE"                               */
+  char *module;    /* absolute or relative-to-cwd path: dir/module */
+  vy_strlist args; /* argv[1..] for the app                     */
+  vy_strlist env;  /* "KEY=VALUE"                               */
   /* [capabilities] */
   bool filesystem, network, display, input;
-  vy_strlist ipc;             /* app names, "*" (any) or "sys"             */
-  uint32_t *gpio;  size_t ngpio;
-  vy_strlist i2c, spi, uart, adc;   /* "bus:addr" style grants, as written */
+  vy_strlist ipc; /* app names, "*" (any) or "sys"             */
+  uint32_t *gpio;
+  size_t ngpio;
+  vy_strlist i2c, spi, uart, adc; /* "bus:addr" style grants, as written */
   /* [resources] */
-  uint64_t memory_bytes;      /* 0 = profile default                       */
-  uint32_t messages_per_sec;  /* 0 = default (1000)                        */
+  uint64_t memory_bytes;     /* 0 = profile default                       */
+  uint32_t messages_per_sec; /* 0 = default (1000)                        */
   /* [lifecycle] */
   vy_restart restart;         /* default on-failure                        */
   uint32_t max_restarts;      /* default 5                                 */

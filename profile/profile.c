@@ -45,15 +45,15 @@
 
 /* clang says "AddressSanitizer" through __has_feature, gcc by a macro */
 #if defined(__has_feature)
-#  if __has_feature(address_sanitizer)
-#    define VY_HAS_ASAN 1
-#  endif
+#if __has_feature(address_sanitizer)
+#define VY_HAS_ASAN 1
+#endif
 #endif
 #ifndef VY_HAS_ASAN
-#  define VY_HAS_ASAN 0
+#define VY_HAS_ASAN 0
 #endif
 
-/* ---- value checks (vy_check_fn: NULL = fine, else why not) ------------------------ */
+/* ---- value checks (vy_check_fn: NULL = fine, else why not) --------------- */
 
 static const char *check_name(const char *s) {
   if (vy_valid_name(s)) return NULL;
@@ -76,37 +76,40 @@ static const char *check_apps_item(const char *s) {
   return "expected an app name ([a-z][a-z0-9-]{0,31}) or \"*\"";
 }
 
-/* ---- the schema: also the built-in settings (vy_profile_defaults) -------------- */
+/* ---- the schema: also the built-in settings (vy_profile_defaults) -------- */
 
 #define P(member) VY_AT(vy_profile, member)
 
-static const char *const backends[] = {"auto", "drm", "fbdev", "headless", NULL};
-static const char *const layouts[] = {"tiled", "stacked", NULL};   /* layout_stacked */
-static const char *const policies[] = {"other", "fifo", NULL};     /* vy_sched */
+static const char *const backends[] = { "auto", "drm", "fbdev", "headless",
+                                        NULL };
+static const char *const layouts[] = { "tiled", "stacked",
+                                       NULL }; /* layout_stacked */
+static const char *const policies[] = { "other", "fifo", NULL }; /* vy_sched */
 
 static const vy_key profile_keys[] = {
-  {"name",            VY_STR,         P(name), .check = check_name},
-  {"description",     VY_NOTE,        .offset = 0},   /* read, not kept */
-  {"runtime",         VY_STR,         P(runtime), .check = check_runtime,
-                                      .dflt_text = "interp"},
-  {"memory_budget",   VY_SIZE,        P(memory_budget), .min = 64 << 10, .max = 1ll << 40,
-                                      .dflt = 64ll << 20},
-  {"app_memory",      VY_SIZE,        P(app_memory_default), .min = 64 << 10,
-                                      .max = 4ll << 30, .dflt = 16ll << 20},
-  {"display",         VY_BOOL,        P(display)},
-  {"display_backend", VY_CHOICE_TEXT, P(display_backend), .choices = backends,
-                                      .what = "backend"},
-  {"layout",          VY_CHOICE,      P(layout_stacked), .choices = layouts, .what = "layout"},
-  {"console_app",     VY_TEXT,        P(console_app), .check = check_app},
-  {"status_bar",      VY_TEXT,        P(status_bar), .check = check_app},
-  {"heartbeat",       VY_DURATION,    P(heartbeat_ms), .min = 100, .max = 3600000,
-                                      .dflt = 10000},
-  {"sched",           VY_CHOICE,      P(sched), .choices = policies, .what = "policy",
-                                      .dflt = VY_SCHED_OTHER},
+  { "name", VY_STR, P(name), .check = check_name },
+  { "description", VY_NOTE, .offset = 0 }, /* read, not kept */
+  { "runtime", VY_STR, P(runtime), .check = check_runtime,
+    .dflt_text = "interp" },
+  { "memory_budget", VY_SIZE, P(memory_budget), .min = 64 << 10,
+    .max = 1ll << 40, .dflt = 64ll << 20 },
+  { "app_memory", VY_SIZE, P(app_memory_default), .min = 64 << 10,
+    .max = 4ll << 30, .dflt = 16ll << 20 },
+  { "display", VY_BOOL, P(display) },
+  { "display_backend", VY_CHOICE_TEXT, P(display_backend), .choices = backends,
+    .what = "backend" },
+  { "layout", VY_CHOICE, P(layout_stacked), .choices = layouts,
+    .what = "layout" },
+  { "console_app", VY_TEXT, P(console_app), .check = check_app },
+  { "status_bar", VY_TEXT, P(status_bar), .check = check_app },
+  { "heartbeat", VY_DURATION, P(heartbeat_ms), .min = 100, .max = 3600000,
+    .dflt = 10000 },
+  { "sched", VY_CHOICE, P(sched), .choices = policies, .what = "policy",
+    .dflt = VY_SCHED_OTHER },
   /* 50 with sched = "fifo" when not given: see finish_profile */
-  {"sched_priority",  VY_INT,         P(sched_priority), .min = 1, .max = 99},
-  {"mlockall",        VY_BOOL,        P(mlockall)},
-  {"apps",            VY_STRLIST,     P(apps), .check = check_apps_item, .dflt_text = "*"},
+  { "sched_priority", VY_INT, P(sched_priority), .min = 1, .max = 99 },
+  { "mlockall", VY_BOOL, P(mlockall) },
+  { "apps", VY_STRLIST, P(apps), .check = check_apps_item, .dflt_text = "*" },
 };
 
 static const vy_table profile_table = {
@@ -114,7 +117,7 @@ static const vy_table profile_table = {
   "unknown table (a profile has top-level keys only)"
 };
 
-/* ---- what the rows cannot say ------------------------------------------------------ */
+/* ---- what the rows cannot say -------------------------------------------- */
 
 /* The file's base name without ".toml": what `name` must say. */
 static void base_name(const char *path, char *out, size_t n) {
@@ -132,30 +135,33 @@ static int finish_profile(vy_ck *c, const toml_value *root, void *obj) {
   char base[64];
   base_name(c->file, base, sizeof base);
   if (!p->name)
-    return vy_ck_fail(c, 1, "name", "missing (the profile's name, \"%s\")", base);
+    return vy_ck_fail(c, 1, "name", "missing (the profile's name, \"%s\")",
+                      base);
   if (strcmp(p->name, base) != 0)
     return vy_ck_fail(c, toml_line(toml_get(root, "name")), "name",
-                      "\"%s\" does not match the file name \"%s.toml\"", p->name, base);
+                      "\"%s\" does not match the file name \"%s.toml\"",
+                      p->name, base);
   const toml_value *prio = toml_get(root, "sched_priority");
   if (prio && p->sched != VY_SCHED_FIFO)
-    return vy_ck_fail(c, toml_line(prio), "sched_priority", "only applies with sched = \"fifo\"");
+    return vy_ck_fail(c, toml_line(prio), "sched_priority",
+                      "only applies with sched = \"fifo\"");
   if (p->sched == VY_SCHED_FIFO && !prio) p->sched_priority = 50;
   if (p->app_memory_default > p->memory_budget)
     return vy_ck_fail(c, toml_line(toml_get(root, "app_memory")), "app_memory",
                       "larger than memory_budget");
   if (p->apps.n == 0)
-    return vy_ck_fail(c, toml_line(toml_get(root, "apps")), "apps", "empty: the profile "
-                      "would start nothing (use [\"*\"] for every autostart app)");
+    return vy_ck_fail(
+        c, toml_line(toml_get(root, "apps")), "apps",
+        "empty: the profile "
+        "would start nothing (use [\"*\"] for every autostart app)");
   return 0;
 }
 
-static void free_profile(void *p) {
-  vy_profile_free(p);
-}
+static void free_profile(void *p) { vy_profile_free(p); }
 
-static const vy_schema profile_schema = {
-  &profile_table, sizeof(vy_profile), PROFILE_MAX_BYTES, finish_profile, free_profile
-};
+static const vy_schema profile_schema = { &profile_table, sizeof(vy_profile),
+                                          PROFILE_MAX_BYTES, finish_profile,
+                                          free_profile };
 
 int vy_profile_load(const char *path, vy_profile *out, char *err,
                     size_t errlen) {
@@ -164,7 +170,8 @@ int vy_profile_load(const char *path, vy_profile *out, char *err,
 
 int vy_profile_defaults(vy_profile *p, const char *name) {
   memset(p, 0, sizeof *p);
-  if (vy_schema_defaults(&profile_table, p) != 0 || (name && !(p->name = strdup(name)))) {
+  if (vy_schema_defaults(&profile_table, p) != 0 ||
+      (name && !(p->name = strdup(name)))) {
     vy_profile_free(p);
     return -1;
   }
@@ -192,11 +199,11 @@ bool vy_profile_starts(const vy_profile *p, const char *name, bool autostart) {
 /* "EPERM" for the errors these calls give; strerror for the rest. */
 static const char *errno_name(int e) {
   switch (e) {
-  case EPERM: return "EPERM";
-  case ENOMEM: return "ENOMEM";
-  case EINVAL: return "EINVAL";
-  case EAGAIN: return "EAGAIN";
-  case ENOSYS: return "ENOSYS";
+    case EPERM: return "EPERM";
+    case ENOMEM: return "ENOMEM";
+    case EINVAL: return "EINVAL";
+    case EAGAIN: return "EAGAIN";
+    case ENOSYS: return "ENOSYS";
   }
   return "error";
 }
@@ -204,9 +211,9 @@ static const char *errno_name(int e) {
 /* Appends to msg at *off, never past msglen. */
 static void add(char *msg, size_t msglen, size_t *off, const char *fmt, ...)
 #if defined(__GNUC__)
-  __attribute__((format(printf, 4, 5)))
+    __attribute__((format(printf, 4, 5)))
 #endif
-  ;
+    ;
 static void add(char *msg, size_t msglen, size_t *off, const char *fmt, ...) {
   if (!msg || *off >= msglen) return;
   va_list ap;
@@ -259,7 +266,9 @@ int vy_profile_apply_sched(const vy_profile *p, char *msg, size_t msglen) {
       missed++;
       add(msg, msglen, &off, ", mlockall not applied: %s (%s%s)", strerror(e),
           errno_name(e),
-          e == EPERM || e == ENOMEM ? "; needs CAP_IPC_LOCK or a larger RLIMIT_MEMLOCK" : "");
+          e == EPERM || e == ENOMEM
+              ? "; needs CAP_IPC_LOCK or a larger RLIMIT_MEMLOCK"
+              : "");
     }
 #endif
   }

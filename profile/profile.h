@@ -9,26 +9,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "schema.h"   /* vy_strlist */
+#include "schema.h" /* vy_strlist */
 
 typedef enum vy_sched { VY_SCHED_OTHER, VY_SCHED_FIFO } vy_sched;
 
 typedef struct vy_profile {
-  char *name;                 /* desktop-full, mobile, server-headless,
-                                 iot-edge, robotics-rt, mcu-minimal       */
-  char *runtime;              /* engine adapter: "interp" (later "aot")    */
-  uint64_t memory_budget;     /* bytes for all apps together               */
-  uint64_t app_memory_default;/* cap for an app whose manifest sets none   */
+  char *name;                  /* desktop-full, mobile, server-headless,
+                                  iot-edge, robotics-rt, mcu-minimal       */
+  char *runtime;               /* engine adapter: "interp" (later "aot")    */
+  uint64_t memory_budget;      /* bytes for all apps together               */
+  uint64_t app_memory_default; /* cap for an app whose manifest sets none   */
   bool display;
-  char display_backend[16];   /* "auto", "drm", "fbdev" or "headless"      */
-  bool layout_stacked;        /* windows cascade instead of tiling         */
-  char console_app[33];       /* the app with the keyboard first ("" none) */
-  char status_bar[33];        /* the app drawn as the status bar ("" none) */
-  uint32_t heartbeat_ms;      /* heartbeat line interval                   */
+  char display_backend[16]; /* "auto", "drm", "fbdev" or "headless"      */
+  bool layout_stacked;      /* windows cascade instead of tiling         */
+  char console_app[33];     /* the app with the keyboard first ("" none) */
+  char status_bar[33];      /* the app drawn as the status bar ("" none) */
+  uint32_t heartbeat_ms;    /* heartbeat line interval                   */
   vy_sched sched;
-  int sched_priority;         /* SCHED_FIFO priority, 1..99                */
+  int sched_priority; /* SCHED_FIFO priority, 1..99                */
   bool mlockall;
-  vy_strlist apps;            /* apps to start; one item "*" = all autostart */
+  vy_strlist apps; /* apps to start; one item "*" = all autostart */
 } vy_profile;
 
 /* 0 on success; -1 with a one-line error "FILE:LINE: KEY: message" in err. */

@@ -17,13 +17,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- string lists ---------------------------------------------------------------- */
+/* ---- string lists -------------------------------------------------------- */
 
 int vy_strlist_push(vy_strlist *l, const char *s) {
   char *d = strdup(s);
   if (!d) return -1;
   char **n = realloc(l->items, (l->n + 1) * sizeof *n);
-  if (!n) { free(d); return -1; }
+  if (!n) {
+    free(d);
+    return -1;
+  }
   n[l->n++] = d;
   l->items = n;
   return 0;
@@ -36,7 +39,7 @@ void vy_strlist_free(vy_strlist *l) {
   l->n = 0;
 }
 
-/* ---- sizes, durations and names ---------------------------------------------------- */
+/* ---- sizes, durations and names ------------------------------------------ */
 
 int vy_parse_digits(const char **s, uint64_t *out) {
   const char *p = *s;
@@ -53,11 +56,21 @@ int vy_parse_digits(const char **s, uint64_t *out) {
 }
 
 int vy_parse_size(const char *s, uint64_t *bytes) {
-  static const struct { const char *unit; uint64_t mul; } units[] = {
-    {"", 1}, {"B", 1},
-    {"KiB", 1ull << 10}, {"MiB", 1ull << 20}, {"GiB", 1ull << 30}, {"TiB", 1ull << 40},
-    {"kB", 1000ull}, {"KB", 1000ull}, {"MB", 1000000ull}, {"GB", 1000000000ull},
-    {"TB", 1000000000000ull},
+  static const struct {
+    const char *unit;
+    uint64_t mul;
+  } units[] = {
+    { "", 1 },
+    { "B", 1 },
+    { "KiB", 1ull << 10 },
+    { "MiB", 1ull << 20 },
+    { "GiB", 1ull << 30 },
+    { "TiB", 1ull << 40 },
+    { "kB", 1000ull },
+    { "KB", 1000ull },
+    { "MB", 1000000ull },
+    { "GB", 1000000000ull },
+    { "TB", 1000000000000ull },
   };
   uint64_t n;
   if (!s || vy_parse_digits(&s, &n) != 0) return -1;
@@ -74,11 +87,18 @@ int vy_parse_size(const char *s, uint64_t *bytes) {
 ** most once ("1m30s", "1s500ms"); a bare number is refused because its unit
 ** would be a guess. */
 int vy_parse_duration(const char *s, uint32_t *ms) {
-  static const struct { const char *unit; size_t len; uint64_t mul; } units[] = {
-    {"h", 1, 3600000}, {"ms", 2, 1}, {"m", 1, 60000}, {"s", 1, 1000},
+  static const struct {
+    const char *unit;
+    size_t len;
+    uint64_t mul;
+  } units[] = {
+    { "h", 1, 3600000 },
+    { "ms", 2, 1 },
+    { "m", 1, 60000 },
+    { "s", 1, 1000 },
   };
   /* rank of each unit: parts must come in strictly falling order */
-  static const int rank[] = {4, 1, 3, 2};
+  static const int rank[] = { 4, 1, 3, 2 };
   if (!s || !*s) return -1;
   uint64_t total = 0;
   int last = 5;
@@ -110,13 +130,13 @@ bool vy_valid_name(const char *s) {
   return n <= 32;
 }
 
-/* ---- error lines --------------------------------------------------------------------- */
+/* ---- error lines --------------------------------------------------------- */
 
 /* A dotted key for messages: "prefix.key" (prefix may be NULL or "").
 ** Bytes of a key that cannot be printed plainly become '?', so a message
 ** is always one printable line. */
-static void dotted_key(char *out, size_t outlen, const char *prefix, const char *key,
-                       size_t keylen) {
+static void dotted_key(char *out, size_t outlen, const char *prefix,
+                       const char *key, size_t keylen) {
   if (outlen == 0) return;
   size_t n = 0;
   if (prefix && *prefix) {
@@ -125,7 +145,10 @@ static void dotted_key(char *out, size_t outlen, const char *prefix, const char 
     n = (size_t)k < outlen ? (size_t)k : outlen - 1;
   }
   /* an empty key is written '' as TOML would need it */
-  if (keylen == 0 && n + 2 < outlen) { out[n++] = '\''; out[n++] = '\''; }
+  if (keylen == 0 && n + 2 < outlen) {
+    out[n++] = '\'';
+    out[n++] = '\'';
+  }
   for (size_t i = 0; i < keylen && n + 1 < outlen; i++) {
     unsigned char ch = (unsigned char)key[i];
     /* UTF-8 passes through; control bytes and NUL would break the line */
@@ -144,7 +167,10 @@ static const char *quoted(char *buf, size_t n, const char *s) {
     buf[o++] = (ch < 0x20 || ch == 0x7f) ? '?' : (char)ch;
   }
   /* cut long strings visibly rather than silently */
-  if (*s && o + 3 < n) { memcpy(buf + o, "...", 3); o += 3; }
+  if (*s && o + 3 < n) {
+    memcpy(buf + o, "...", 3);
+    o += 3;
+  }
   buf[o] = 0;
   return buf;
 }
@@ -167,7 +193,8 @@ int vy_ck_fail(vy_ck *c, int line, const char *key, const char *fmt, ...) {
 int vy_ck_nomem(vy_ck *c) {
   if (c->failed) return -1;
   c->failed = true;
-  if (c->err && c->errlen) snprintf(c->err, c->errlen, "%s: out of memory", c->file);
+  if (c->err && c->errlen)
+    snprintf(c->err, c->errlen, "%s: out of memory", c->file);
   return -1;
 }
 
@@ -175,36 +202,39 @@ int vy_ck_nomem(vy_ck *c) {
 ** string". */
 static const char *type_name(const toml_value *v) {
   switch (toml_type_of(v)) {
-  case TOML_TABLE: return "table";
-  case TOML_ARRAY: return "array";
-  case TOML_STRING: return "string";
-  case TOML_INTEGER: return "integer";
-  case TOML_FLOAT: return "float";
-  case TOML_BOOL: return "boolean";
-  case TOML_DATETIME: return "date-time";
-  case TOML_DATETIME_LOCAL: return "local date-time";
-  case TOML_DATE_LOCAL: return "local date";
-  case TOML_TIME_LOCAL: return "local time";
+    case TOML_TABLE: return "table";
+    case TOML_ARRAY: return "array";
+    case TOML_STRING: return "string";
+    case TOML_INTEGER: return "integer";
+    case TOML_FLOAT: return "float";
+    case TOML_BOOL: return "boolean";
+    case TOML_DATETIME: return "date-time";
+    case TOML_DATETIME_LOCAL: return "local date-time";
+    case TOML_DATE_LOCAL: return "local date";
+    case TOML_TIME_LOCAL: return "local time";
   }
   return "nothing";
 }
 
 /* "expected WHAT, got TYPE" for v; returns -1. */
-static int wrong_type(vy_ck *c, const toml_value *v, const char *key, const char *what) {
-  return vy_ck_fail(c, toml_line(v), key, "expected %s, got %s", what, type_name(v));
+static int wrong_type(vy_ck *c, const toml_value *v, const char *key,
+                      const char *what) {
+  return vy_ck_fail(c, toml_line(v), key, "expected %s, got %s", what,
+                    type_name(v));
 }
 
 /* "bad WHAT "s" (want e.g. EXAMPLES)" for a string that does not parse. */
-static int bad_syntax(vy_ck *c, const toml_value *v, const char *key, const char *what,
-                      const char *s, const char *examples) {
+static int bad_syntax(vy_ck *c, const toml_value *v, const char *key,
+                      const char *what, const char *s, const char *examples) {
   char q[48];
   return vy_ck_fail(c, toml_line(v), key, "bad %s \"%s\" (want e.g. %s)", what,
                     quoted(q, sizeof q, s), examples);
 }
 
-/* ---- typed reads of one value: 0 and *out, or -1 with the error written ---------- */
+/* ---- typed reads of one value: 0 and *out, or -1 with the error written -- */
 
-static int read_bool(vy_ck *c, const toml_value *v, const char *key, bool *out) {
+static int read_bool(vy_ck *c, const toml_value *v, const char *key,
+                     bool *out) {
   int b;
   if (toml_bool(v, &b) != 0) return wrong_type(c, v, key, "a boolean");
   *out = b != 0;
@@ -212,7 +242,8 @@ static int read_bool(vy_ck *c, const toml_value *v, const char *key, bool *out) 
 }
 
 /* A string without NUL bytes, borrowed from the document. */
-static int read_strref(vy_ck *c, const toml_value *v, const char *key, const char **out) {
+static int read_strref(vy_ck *c, const toml_value *v, const char *key,
+                       const char **out) {
   const char *s;
   size_t len;
   if (toml_string(v, &s, &len) != 0) return wrong_type(c, v, key, "a string");
@@ -225,8 +256,8 @@ static int read_strref(vy_ck *c, const toml_value *v, const char *key, const cha
 
 /* A string that must be one of choices (NULL-terminated): *out is its
 ** index.  Otherwise "unknown WHAT "s" (a, b or c)". */
-static int read_choice(vy_ck *c, const toml_value *v, const char *key, const char *what,
-                       const char *const *choices, int *out) {
+static int read_choice(vy_ck *c, const toml_value *v, const char *key,
+                       const char *what, const char *const *choices, int *out) {
   const char *s;
   if (read_strref(c, v, key, &s) != 0) return -1;
   int n = 0;
@@ -239,7 +270,10 @@ static int read_choice(vy_ck *c, const toml_value *v, const char *key, const cha
   size_t len = 0;
   for (int i = 0; i < n && len < sizeof list; i++)
     len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
-                            i == 0 ? "" : i == n - 1 ? " or " : ", ", choices[i]);
+                            i == 0       ? ""
+                            : i == n - 1 ? " or "
+                                         : ", ",
+                            choices[i]);
   return vy_ck_fail(c, toml_line(v), key, "unknown %s \"%s\" (%s)", what,
                     quoted(q, sizeof q, s), list);
 }
@@ -257,15 +291,18 @@ static int read_int(vy_ck *c, const toml_value *v, const char *key, int64_t min,
 
 /* "16MiB" style, for messages about sizes. */
 static void fmt_size(char *out, size_t n, uint64_t b) {
-  static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
   int u = 0;
-  while (u < 4 && b >= 1024 && b % 1024 == 0) { b /= 1024; u++; }
+  while (u < 4 && b >= 1024 && b % 1024 == 0) {
+    b /= 1024;
+    u++;
+  }
   snprintf(out, n, "%llu%s", (unsigned long long)b, unit[u]);
 }
 
 /* A size: a string for vy_parse_size or an integer number of bytes. */
-static int read_size(vy_ck *c, const toml_value *v, const char *key, uint64_t min,
-                     uint64_t max, uint64_t *out) {
+static int read_size(vy_ck *c, const toml_value *v, const char *key,
+                     uint64_t min, uint64_t max, uint64_t *out) {
   uint64_t b;
   int64_t i;
   const char *s;
@@ -277,7 +314,8 @@ static int read_size(vy_ck *c, const toml_value *v, const char *key, uint64_t mi
   } else if (toml_type_of(v) == TOML_STRING) {
     if (read_strref(c, v, key, &s) != 0) return -1;
     if (vy_parse_size(s, &b) != 0)
-      return bad_syntax(c, v, key, "size", s, "\"16MiB\", \"512KiB\", \"4096\"");
+      return bad_syntax(c, v, key, "size", s,
+                        "\"16MiB\", \"512KiB\", \"4096\"");
   } else {
     return wrong_type(c, v, key, "a size string");
   }
@@ -292,22 +330,25 @@ static int read_size(vy_ck *c, const toml_value *v, const char *key, uint64_t mi
 }
 
 /* A duration string for vy_parse_duration, in min..max milliseconds. */
-static int read_duration(vy_ck *c, const toml_value *v, const char *key, int64_t min,
-                         int64_t max, uint32_t *out) {
+static int read_duration(vy_ck *c, const toml_value *v, const char *key,
+                         int64_t min, int64_t max, uint32_t *out) {
   const char *s;
   uint32_t ms;
-  if (toml_type_of(v) != TOML_STRING) return wrong_type(c, v, key, "a duration string");
+  if (toml_type_of(v) != TOML_STRING)
+    return wrong_type(c, v, key, "a duration string");
   if (read_strref(c, v, key, &s) != 0) return -1;
   if (vy_parse_duration(s, &ms) != 0)
-    return bad_syntax(c, v, key, "duration", s, "\"500ms\", \"60s\", \"2m\", \"1m30s\"");
+    return bad_syntax(c, v, key, "duration", s,
+                      "\"500ms\", \"60s\", \"2m\", \"1m30s\"");
   if (ms < min || ms > max)
-    return vy_ck_fail(c, toml_line(v), key, "duration out of range %lums..%lums",
-                      (unsigned long)min, (unsigned long)max);
+    return vy_ck_fail(c, toml_line(v), key,
+                      "duration out of range %lums..%lums", (unsigned long)min,
+                      (unsigned long)max);
   *out = ms;
   return 0;
 }
 
-/* ---- storing into the rows' fields ------------------------------------------------- */
+/* ---- storing into the rows' fields --------------------------------------- */
 
 /* v into an integer field of `size` bytes (bool, enum, int, uint32_t, ...);
 ** the row's limits have made sure it fits. */
@@ -317,21 +358,23 @@ static void store_int(void *field, size_t size, int64_t v) {
   uint16_t u16 = (uint16_t)u;
   uint32_t u32 = (uint32_t)u;
   switch (size) {
-  case 1: memcpy(field, &u8, 1); break;
-  case 2: memcpy(field, &u16, 2); break;
-  case 4: memcpy(field, &u32, 4); break;
-  default: memcpy(field, &u, sizeof u); break;
+    case 1: memcpy(field, &u8, 1); break;
+    case 2: memcpy(field, &u16, 2); break;
+    case 4: memcpy(field, &u32, 4); break;
+    default: memcpy(field, &u, sizeof u); break;
   }
 }
 
 static void store_choice(const vy_key *row, void *field, int index) {
-  if (row->kind == VY_CHOICE_TEXT) snprintf(field, row->size, "%s", row->choices[index]);
-  else store_int(field, row->size, index);
+  if (row->kind == VY_CHOICE_TEXT)
+    snprintf(field, row->size, "%s", row->choices[index]);
+  else
+    store_int(field, row->size, index);
 }
 
 /* A string's own check (vy_check_fn), as an error line if it fails. */
-static int check_string(vy_ck *c, const vy_key *row, const toml_value *v, const char *key,
-                        const char *s) {
+static int check_string(vy_ck *c, const vy_key *row, const toml_value *v,
+                        const char *key, const char *s) {
   const char *why = row->check ? row->check(s) : NULL;
   if (!why) return 0;
   char q[48];
@@ -344,28 +387,35 @@ int vy_schema_defaults(const vy_table *t, void *obj) {
     const vy_key *row = &t->keys[i];
     void *field = (char *)obj + row->offset;
     switch (row->kind) {
-    case VY_BOOL: *(bool *)field = row->dflt != 0; break;
-    case VY_INT: case VY_SIZE: case VY_DURATION: store_int(field, row->size, row->dflt); break;
-    case VY_CHOICE: case VY_CHOICE_TEXT: store_choice(row, field, (int)row->dflt); break;
-    case VY_STR:
-      if (row->dflt_text && !(*(char **)field = strdup(row->dflt_text))) return -1;
-      break;
-    case VY_TEXT:
-      if (row->dflt_text) snprintf(field, row->size, "%s", row->dflt_text);
-      break;
-    case VY_STRLIST:
-      if (row->dflt_text && vy_strlist_push(field, row->dflt_text) != 0) return -1;
-      break;
-    case VY_TABLE:
-      if (vy_schema_defaults(row->table, obj) != 0) return -1;
-      break;
-    case VY_NOTE: case VY_INTLIST: case VY_STRMAP: break;
+      case VY_BOOL: *(bool *)field = row->dflt != 0; break;
+      case VY_INT:
+      case VY_SIZE:
+      case VY_DURATION: store_int(field, row->size, row->dflt); break;
+      case VY_CHOICE:
+      case VY_CHOICE_TEXT: store_choice(row, field, (int)row->dflt); break;
+      case VY_STR:
+        if (row->dflt_text && !(*(char **)field = strdup(row->dflt_text)))
+          return -1;
+        break;
+      case VY_TEXT:
+        if (row->dflt_text) snprintf(field, row->size, "%s", row->dflt_text);
+        break;
+      case VY_STRLIST:
+        if (row->dflt_text && vy_strlist_push(field, row->dflt_text) != 0)
+          return -1;
+        break;
+      case VY_TABLE:
+        if (vy_schema_defaults(row->table, obj) != 0) return -1;
+        break;
+      case VY_NOTE:
+      case VY_INTLIST:
+      case VY_STRMAP: break;
     }
   }
   return 0;
 }
 
-/* ---- the loader ------------------------------------------------------------------------ */
+/* ---- the loader ---------------------------------------------------------- */
 
 /* One entry of a table: its key as written and, for messages, dotted. */
 typedef struct entry {
@@ -379,8 +429,8 @@ typedef struct entry {
 ** written, stopping at the first that fails. */
 typedef int (*entry_fn)(vy_ck *c, const vy_key *row, const entry *e, void *obj);
 
-static int each_entry(vy_ck *c, const vy_key *row, const toml_value *t, const char *prefix,
-                      entry_fn each, void *obj) {
+static int each_entry(vy_ck *c, const vy_key *row, const toml_value *t,
+                      const char *prefix, entry_fn each, void *obj) {
   if (toml_type_of(t) != TOML_TABLE) return wrong_type(c, t, prefix, "a table");
   for (size_t i = 0; i < toml_table_len(t); i++) {
     entry e;
@@ -392,15 +442,17 @@ static int each_entry(vy_ck *c, const vy_key *row, const toml_value *t, const ch
   return 0;
 }
 
-static int read_value(vy_ck *c, const vy_key *row, const toml_value *v, const char *key,
-                      void *obj);
+static int read_value(vy_ck *c, const vy_key *row, const toml_value *v,
+                      const char *key, void *obj);
 
 /* An entry of a VY_TABLE row's table: its own row reads it. */
-static int read_entry(vy_ck *c, const vy_key *parent, const entry *e, void *obj) {
+static int read_entry(vy_ck *c, const vy_key *parent, const entry *e,
+                      void *obj) {
   const vy_table *t = parent->table;
   /* keys may hold NUL bytes: compare lengths too */
   for (size_t r = 0; r < t->nkeys; r++)
-    if (strlen(t->keys[r].name) == e->len && memcmp(t->keys[r].name, e->name, e->len) == 0)
+    if (strlen(t->keys[r].name) == e->len &&
+        memcmp(t->keys[r].name, e->name, e->len) == 0)
       return read_value(c, &t->keys[r], e->v, e->key, obj);
   bool table = toml_type_of(e->v) == TOML_TABLE && t->unknown_table;
   return vy_ck_fail(c, toml_line(e->v), e->key, "%s",
@@ -408,10 +460,11 @@ static int read_entry(vy_ck *c, const vy_key *parent, const entry *e, void *obj)
 }
 
 /* A string of any string kind: checked, then kept as the kind says. */
-static int read_string(vy_ck *c, const vy_key *row, const toml_value *v, const char *key,
-                       void *field) {
+static int read_string(vy_ck *c, const vy_key *row, const toml_value *v,
+                       const char *key, void *field) {
   const char *s;
-  if (read_strref(c, v, key, &s) != 0 || check_string(c, row, v, key, s) != 0) return -1;
+  if (read_strref(c, v, key, &s) != 0 || check_string(c, row, v, key, s) != 0)
+    return -1;
   if (row->kind == VY_TEXT) {
     snprintf(field, row->size, "%s", s);
   } else if (row->kind == VY_STR) {
@@ -423,27 +476,30 @@ static int read_string(vy_ck *c, const vy_key *row, const toml_value *v, const c
   return 0;
 }
 
-static int read_strlist(vy_ck *c, const vy_key *row, const toml_value *v, const char *key,
-                        vy_strlist *out) {
-  if (toml_type_of(v) != TOML_ARRAY) return wrong_type(c, v, key, "an array of strings");
+static int read_strlist(vy_ck *c, const vy_key *row, const toml_value *v,
+                        const char *key, vy_strlist *out) {
+  if (toml_type_of(v) != TOML_ARRAY)
+    return wrong_type(c, v, key, "an array of strings");
   /* what the file says replaces the default */
   vy_strlist_free(out);
   for (size_t i = 0; i < toml_array_len(v); i++) {
     const toml_value *it = toml_array_at(v, i);
-    char ik[192];   /* a key of up to 159 bytes, "[", the index, "]" */
+    char ik[192]; /* a key of up to 159 bytes, "[", the index, "]" */
     snprintf(ik, sizeof ik, "%s[%zu]", key, i);
     const char *s;
-    if (read_strref(c, it, ik, &s) != 0 || check_string(c, row, it, ik, s) != 0) return -1;
+    if (read_strref(c, it, ik, &s) != 0 || check_string(c, row, it, ik, s) != 0)
+      return -1;
     if (vy_strlist_push(out, s) != 0) return vy_ck_nomem(c);
   }
   return 0;
 }
 
-static int read_intlist(vy_ck *c, const vy_key *row, const toml_value *v, const char *key,
-                        void *obj) {
+static int read_intlist(vy_ck *c, const vy_key *row, const toml_value *v,
+                        const char *key, void *obj) {
   uint32_t **items = (uint32_t **)((char *)obj + row->offset);
   size_t *count = (size_t *)((char *)obj + row->count_offset);
-  if (toml_type_of(v) != TOML_ARRAY) return wrong_type(c, v, key, "an array of integers");
+  if (toml_type_of(v) != TOML_ARRAY)
+    return wrong_type(c, v, key, "an array of integers");
   size_t n = toml_array_len(v);
   if (n) {
     uint32_t *g = realloc(*items, n * sizeof *g);
@@ -452,10 +508,11 @@ static int read_intlist(vy_ck *c, const vy_key *row, const toml_value *v, const 
     *count = 0;
   }
   for (size_t i = 0; i < n; i++) {
-    char ik[192];   /* a key of up to 159 bytes, "[", the index, "]" */
+    char ik[192]; /* a key of up to 159 bytes, "[", the index, "]" */
     int64_t x;
     snprintf(ik, sizeof ik, "%s[%zu]", key, i);
-    if (read_int(c, toml_array_at(v, i), ik, row->min, row->max, &x) != 0) return -1;
+    if (read_int(c, toml_array_at(v, i), ik, row->min, row->max, &x) != 0)
+      return -1;
     (*items)[(*count)++] = (uint32_t)x;
   }
   return 0;
@@ -463,10 +520,11 @@ static int read_intlist(vy_ck *c, const vy_key *row, const toml_value *v, const 
 
 /* An entry of a VY_STRMAP as a "KEY=VALUE" item: a key with '=' or NUL
 ** could not be told apart from its value. */
-static int read_map_entry(vy_ck *c, const vy_key *row, const entry *e, void *obj) {
+static int read_map_entry(vy_ck *c, const vy_key *row, const entry *e,
+                          void *obj) {
   if (e->len == 0 || memchr(e->name, '=', e->len) || memchr(e->name, 0, e->len))
-    return vy_ck_fail(c, toml_line(e->v), e->key, "%s must be non-empty, without '=' or NUL",
-                      row->what);
+    return vy_ck_fail(c, toml_line(e->v), e->key,
+                      "%s must be non-empty, without '=' or NUL", row->what);
   const char *val;
   if (read_strref(c, e->v, e->key, &val) != 0) return -1;
   size_t vl = strlen(val);
@@ -480,53 +538,58 @@ static int read_map_entry(vy_ck *c, const vy_key *row, const entry *e, void *obj
   return rc != 0 ? vy_ck_nomem(c) : 0;
 }
 
-static int read_value(vy_ck *c, const vy_key *row, const toml_value *v, const char *key,
-                      void *obj) {
+static int read_value(vy_ck *c, const vy_key *row, const toml_value *v,
+                      const char *key, void *obj) {
   void *field = (char *)obj + row->offset;
   int64_t i = 0;
   uint64_t b = 0;
   uint32_t ms = 0;
   int n = 0;
   switch (row->kind) {
-  case VY_BOOL: return read_bool(c, v, key, field);
-  case VY_INT:
-    if (read_int(c, v, key, row->min, row->max, &i) != 0) return -1;
-    store_int(field, row->size, i);
-    return 0;
-  case VY_SIZE:
-    if (read_size(c, v, key, (uint64_t)row->min, (uint64_t)row->max, &b) != 0) return -1;
-    store_int(field, row->size, (int64_t)b);
-    return 0;
-  case VY_DURATION:
-    if (read_duration(c, v, key, row->min, row->max, &ms) != 0) return -1;
-    store_int(field, row->size, ms);
-    return 0;
-  case VY_CHOICE: case VY_CHOICE_TEXT:
-    if (read_choice(c, v, key, row->what, row->choices, &n) != 0) return -1;
-    store_choice(row, field, n);
-    return 0;
-  case VY_STR: case VY_TEXT: case VY_NOTE: return read_string(c, row, v, key, field);
-  case VY_STRLIST: return read_strlist(c, row, v, key, field);
-  case VY_INTLIST: return read_intlist(c, row, v, key, obj);
-  case VY_STRMAP: return each_entry(c, row, v, key, read_map_entry, obj);
-  case VY_TABLE: return each_entry(c, row, v, key, read_entry, obj);
+    case VY_BOOL: return read_bool(c, v, key, field);
+    case VY_INT:
+      if (read_int(c, v, key, row->min, row->max, &i) != 0) return -1;
+      store_int(field, row->size, i);
+      return 0;
+    case VY_SIZE:
+      if (read_size(c, v, key, (uint64_t)row->min, (uint64_t)row->max, &b) != 0)
+        return -1;
+      store_int(field, row->size, (int64_t)b);
+      return 0;
+    case VY_DURATION:
+      if (read_duration(c, v, key, row->min, row->max, &ms) != 0) return -1;
+      store_int(field, row->size, ms);
+      return 0;
+    case VY_CHOICE:
+    case VY_CHOICE_TEXT:
+      if (read_choice(c, v, key, row->what, row->choices, &n) != 0) return -1;
+      store_choice(row, field, n);
+      return 0;
+    case VY_STR:
+    case VY_TEXT:
+    case VY_NOTE: return read_string(c, row, v, key, field);
+    case VY_STRLIST: return read_strlist(c, row, v, key, field);
+    case VY_INTLIST: return read_intlist(c, row, v, key, obj);
+    case VY_STRMAP: return each_entry(c, row, v, key, read_map_entry, obj);
+    case VY_TABLE: return each_entry(c, row, v, key, read_entry, obj);
   }
   return -1;
 }
 
-int vy_schema_parse(const vy_schema *s, const char *path, const char *text, size_t len,
-                    void *obj, char *err, size_t errlen) {
+int vy_schema_parse(const vy_schema *s, const char *path, const char *text,
+                    size_t len, void *obj, char *err, size_t errlen) {
   if (!path) path = "<input>";
   if (err && errlen) err[0] = 0;
   if (!obj) return -1;
   memset(obj, 0, s->obj_size);
-  vy_ck c = {path, err, errlen, false};
+  vy_ck c = { path, err, errlen, false };
   toml_doc *doc = NULL;
   int rc = vy_schema_defaults(s->root, obj) != 0 ? vy_ck_nomem(&c) : 0;
   /* the parser's message is already "FILE:LINE:COL: ..." or out of memory */
-  if (rc == 0 && toml_parse(text, len, path, &doc, err, errlen) != TOML_OK) rc = -1;
+  if (rc == 0 && toml_parse(text, len, path, &doc, err, errlen) != TOML_OK)
+    rc = -1;
   /* the whole document as the one row of a table without a name */
-  const vy_key top = {"", VY_TABLE, .table = s->root};
+  const vy_key top = { "", VY_TABLE, .table = s->root };
   if (rc == 0) rc = each_entry(&c, &top, toml_root(doc), NULL, read_entry, obj);
   if (rc == 0 && s->finish) rc = s->finish(&c, toml_root(doc), obj);
   toml_free(doc);
@@ -561,8 +624,10 @@ static char *read_config(const char *path, size_t max, size_t *len, char *err,
   if (bad || n > max) {
     free(buf);
     if (err && errlen) {
-      if (bad) snprintf(err, errlen, "%s: %s", path, strerror(eno ? eno : EIO));
-      else snprintf(err, errlen, "%s: too large (over %zu bytes)", path, max);
+      if (bad)
+        snprintf(err, errlen, "%s: %s", path, strerror(eno ? eno : EIO));
+      else
+        snprintf(err, errlen, "%s: too large (over %zu bytes)", path, max);
     }
     return NULL;
   }

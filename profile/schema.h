@@ -19,9 +19,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct toml_value toml_value;   /* toml/toml.h, for schema.c only */
+typedef struct toml_value toml_value; /* toml/toml.h, for schema.c only */
 
-/* ---- shared value syntax ------------------------------------------------------ */
+/* ---- shared value syntax ------------------------------------------------- */
 
 typedef struct vy_strlist {
   char **items;
@@ -42,13 +42,13 @@ int vy_parse_digits(const char **s, uint64_t *out);
 /* [a-z][a-z0-9-]{0,31} */
 bool vy_valid_name(const char *s);
 
-/* ---- error lines ------------------------------------------------------------------ */
+/* ---- error lines --------------------------------------------------------- */
 
 typedef struct vy_ck {
-  const char *file;    /* names the file in messages */
-  char *err;           /* the caller's buffer (may be NULL) */
+  const char *file; /* names the file in messages */
+  char *err;        /* the caller's buffer (may be NULL) */
   size_t errlen;
-  bool failed;         /* an error has been written; later ones are dropped */
+  bool failed; /* an error has been written; later ones are dropped */
 } vy_ck;
 
 /* "FILE:LINE: KEY: message"; always returns -1. */
@@ -59,22 +59,22 @@ int vy_ck_fail(vy_ck *c, int line, const char *key, const char *fmt, ...);
 /* "FILE: out of memory"; returns -1. */
 int vy_ck_nomem(vy_ck *c);
 
-/* ---- key rows ------------------------------------------------------------------- */
+/* ---- key rows ------------------------------------------------------------ */
 
 typedef enum vy_kind {
-  VY_BOOL,          /* bool                                               */
-  VY_INT,           /* integer min..max, into an integer field of `size`   */
-  VY_SIZE,          /* vy_parse_size string or integer bytes, min..max     */
-  VY_DURATION,      /* vy_parse_duration string, min..max ms, uint32_t     */
-  VY_CHOICE,        /* one of choices; its index into an integer field     */
-  VY_CHOICE_TEXT,   /* one of choices; its text into a char[size]          */
-  VY_STR,           /* string, malloc'd into a char *                      */
-  VY_TEXT,          /* string, copied into a char[size] (check must bound it) */
-  VY_NOTE,          /* string for people: checked, not kept                */
-  VY_STRLIST,       /* array of strings, into a vy_strlist                 */
-  VY_INTLIST,       /* array of integers min..max, into uint32_t * + count */
-  VY_STRMAP,        /* table of strings, into a vy_strlist of "KEY=VALUE"  */
-  VY_TABLE          /* a table of its own rows, into the same struct       */
+  VY_BOOL,        /* bool                                               */
+  VY_INT,         /* integer min..max, into an integer field of `size`   */
+  VY_SIZE,        /* vy_parse_size string or integer bytes, min..max     */
+  VY_DURATION,    /* vy_parse_duration string, min..max ms, uint32_t     */
+  VY_CHOICE,      /* one of choices; its index into an integer field     */
+  VY_CHOICE_TEXT, /* one of choices; its text into a char[size]          */
+  VY_STR,         /* string, malloc'd into a char *                      */
+  VY_TEXT,        /* string, copied into a char[size] (check must bound it) */
+  VY_NOTE,        /* string for people: checked, not kept                */
+  VY_STRLIST,     /* array of strings, into a vy_strlist                 */
+  VY_INTLIST,     /* array of integers min..max, into uint32_t * + count */
+  VY_STRMAP,      /* table of strings, into a vy_strlist of "KEY=VALUE"  */
+  VY_TABLE        /* a table of its own rows, into the same struct       */
 } vy_kind;
 
 /* A string value's check: NULL if s is fine, else the message, a printf
@@ -85,23 +85,24 @@ typedef const char *(*vy_check_fn)(const char *s);
 struct vy_table;
 
 typedef struct vy_key {
-  const char *name;              /* the key as written in the file        */
+  const char *name; /* the key as written in the file        */
   vy_kind kind;
-  size_t offset, size;           /* the field it fills: VY_AT             */
-  int64_t min, max;              /* INT, SIZE, DURATION, INTLIST items     */
-  int64_t dflt;                  /* BOOL, INT, SIZE, DURATION; CHOICE and
-                                    CHOICE_TEXT: the index                */
-  const char *dflt_text;         /* STR, TEXT; STRLIST: its one item      */
-  vy_check_fn check;             /* STR, TEXT, STRLIST                    */
-  const char *const *choices;    /* CHOICE, CHOICE_TEXT: NULL-terminated  */
-  const char *what;              /* CHOICE: "unknown WHAT"; STRMAP: what a
-                                    key is, "WHAT must be non-empty..."   */
-  size_t count_offset;           /* INTLIST: offsetof its size_t count    */
-  const struct vy_table *table;  /* TABLE                                 */
+  size_t offset, size;          /* the field it fills: VY_AT             */
+  int64_t min, max;             /* INT, SIZE, DURATION, INTLIST items     */
+  int64_t dflt;                 /* BOOL, INT, SIZE, DURATION; CHOICE and
+                                   CHOICE_TEXT: the index                */
+  const char *dflt_text;        /* STR, TEXT; STRLIST: its one item      */
+  vy_check_fn check;            /* STR, TEXT, STRLIST                    */
+  const char *const *choices;   /* CHOICE, CHOICE_TEXT: NULL-terminated  */
+  const char *what;             /* CHOICE: "unknown WHAT"; STRMAP: what a
+                                   key is, "WHAT must be non-empty..."   */
+  size_t count_offset;          /* INTLIST: offsetof its size_t count    */
+  const struct vy_table *table; /* TABLE                                 */
 } vy_key;
 
-/* The field a row fills, as designated initializers: VY_AT(vy_profile, display). */
-#define VY_AT(type, member) \
+/* The field a row fills, as designated initializers: VY_AT(vy_profile,
+ * display). */
+#define VY_AT(type, member)                                                    \
   .offset = offsetof(type, member), .size = sizeof(((type *)0)->member)
 
 /* A vy_table's keys and nkeys from an array of rows. */
@@ -110,19 +111,19 @@ typedef struct vy_key {
 typedef struct vy_table {
   const vy_key *keys;
   size_t nkeys;
-  const char *unknown_key;       /* the message for a key not in keys     */
-  const char *unknown_table;     /* the same for a table; NULL: unknown_key */
+  const char *unknown_key;   /* the message for a key not in keys     */
+  const char *unknown_table; /* the same for a table; NULL: unknown_key */
 } vy_table;
 
 /* A whole file: its top-level table and what the rows cannot say. */
 typedef struct vy_schema {
   const vy_table *root;
-  size_t obj_size;               /* sizeof the struct the rows fill       */
-  size_t max_bytes;              /* vy_schema_load refuses larger files   */
+  size_t obj_size;  /* sizeof the struct the rows fill       */
+  size_t max_bytes; /* vy_schema_load refuses larger files   */
   /* Rules across keys, once every key has been read: 0, or -1 after
   ** vy_ck_fail.  May be NULL. */
   int (*finish)(vy_ck *c, const toml_value *root, void *obj);
-  void (*free)(void *obj);       /* frees and zeroes obj                  */
+  void (*free)(void *obj); /* frees and zeroes obj                  */
 } vy_schema;
 
 /* Sets every row's default in obj (which the caller has zeroed),

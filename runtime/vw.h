@@ -33,23 +33,30 @@ extern "C" {
 typedef uint64_t vw_raw;
 
 typedef enum vw_valtype {
-  VW_I32 = 0x7f, VW_I64 = 0x7e, VW_F32 = 0x7d, VW_F64 = 0x7c,
-  VW_V128 = 0x7b, VW_FUNCREF = 0x70, VW_EXTERNREF = 0x6f
+  VW_I32 = 0x7f,
+  VW_I64 = 0x7e,
+  VW_F32 = 0x7d,
+  VW_F64 = 0x7c,
+  VW_V128 = 0x7b,
+  VW_FUNCREF = 0x70,
+  VW_EXTERNREF = 0x6f
 } vw_valtype;
 
 typedef enum vw_externkind {
-  VW_EXTERN_FUNC = 0, VW_EXTERN_TABLE = 1, VW_EXTERN_MEMORY = 2,
+  VW_EXTERN_FUNC = 0,
+  VW_EXTERN_TABLE = 1,
+  VW_EXTERN_MEMORY = 2,
   VW_EXTERN_GLOBAL = 3
 } vw_externkind;
 
 typedef enum vw_status {
   VW_OK = 0,
-  VW_ERR_NOMEM,       /* an allocation failed; nothing leaked              */
-  VW_ERR_MALFORMED,   /* binary decoding failed (offset is set)            */
-  VW_ERR_INVALID,     /* validation failed (offset is set)                 */
-  VW_ERR_UNLINKABLE,  /* an import is missing or has the wrong type        */
-  VW_ERR_TRAP,        /* execution trapped (trap says which)               */
-  VW_ERR_ARG          /* the embedder misused the API (wrong arity, ...)   */
+  VW_ERR_NOMEM,      /* an allocation failed; nothing leaked              */
+  VW_ERR_MALFORMED,  /* binary decoding failed (offset is set)            */
+  VW_ERR_INVALID,    /* validation failed (offset is set)                 */
+  VW_ERR_UNLINKABLE, /* an import is missing or has the wrong type        */
+  VW_ERR_TRAP,       /* execution trapped (trap says which)               */
+  VW_ERR_ARG         /* the embedder misused the API (wrong arity, ...)   */
 } vw_status;
 
 typedef enum vw_trap {
@@ -76,8 +83,8 @@ typedef struct vw_func vw_func;
 typedef struct vw_error {
   vw_status status;
   vw_trap trap;
-  int exit_code;             /* for VW_TRAP_EXIT                            */
-  size_t offset;             /* byte offset in the module, or VW_NO_OFFSET  */
+  int exit_code; /* for VW_TRAP_EXIT                            */
+  size_t offset; /* byte offset in the module, or VW_NO_OFFSET  */
   char msg[256];
   /* wasm backtrace on a trap, innermost first (functions of the store)   */
   const vw_func *trace[VW_TRACE_MAX];
@@ -112,20 +119,21 @@ typedef struct vw_module vw_module;
 ** alloc: the module's allocator, NULL for the C library's. */
 vw_module *vw_module_new(const uint8_t *bytes, size_t len,
                          const vw_allocator *alloc, vw_error *err);
-void vw_module_free(vw_module *m);   /* drops one reference */
+void vw_module_free(vw_module *m); /* drops one reference */
 
 typedef struct vw_functype_info {
   uint32_t nparams, nresults;
-  const uint8_t *params, *results;   /* vw_valtype bytes */
+  const uint8_t *params, *results; /* vw_valtype bytes */
 } vw_functype_info;
 
 typedef struct vw_extern_info {
-  const char *module;                /* imports only */
+  const char *module; /* imports only */
   const char *name;
   vw_externkind kind;
-  vw_functype_info func;             /* kind == FUNC                       */
-  uint8_t valtype, mut;              /* kind == GLOBAL; TABLE: elem type   */
-  uint32_t min, max; int has_max;    /* kind == TABLE or MEMORY            */
+  vw_functype_info func; /* kind == FUNC                       */
+  uint8_t valtype, mut;  /* kind == GLOBAL; TABLE: elem type   */
+  uint32_t min, max;
+  int has_max; /* kind == TABLE or MEMORY            */
 } vw_extern_info;
 
 uint32_t vw_module_import_count(const vw_module *m);
@@ -145,20 +153,20 @@ typedef struct vw_global vw_global;
 ** freed; growth that would exceed `limit` fails as memory.grow does (-1).
 ** The embedder owns it and must keep it alive longer than the stores. */
 typedef struct vw_budget {
-  _Atomic uint64_t used;      /* bytes of linear memory drawn now          */
-  uint64_t limit;             /* bytes; 0 = no limit                       */
+  _Atomic uint64_t used; /* bytes of linear memory drawn now          */
+  uint64_t limit;        /* bytes; 0 = no limit                       */
 } vw_budget;
 
 typedef struct vw_config {
-  uint32_t max_call_depth;    /* wasm frames; 0 = default (10000)          */
-  uint32_t value_stack_slots; /* 0 = default (512 Ki slots, 4 MiB)         */
-  uint64_t max_memory_bytes;  /* cap per linear memory; 0 = 4 GiB          */
-  uint32_t max_table_elems;   /* cap per table; 0 = 10,000,000             */
-  vw_budget *budget;          /* shared memory budget, or NULL             */
+  uint32_t max_call_depth;       /* wasm frames; 0 = default (10000)          */
+  uint32_t value_stack_slots;    /* 0 = default (512 Ki slots, 4 MiB)         */
+  uint64_t max_memory_bytes;     /* cap per linear memory; 0 = 4 GiB          */
+  uint32_t max_table_elems;      /* cap per table; 0 = 10,000,000             */
+  vw_budget *budget;             /* shared memory budget, or NULL             */
   const vw_allocator *allocator; /* the store's allocator; NULL = C library */
 } vw_config;
 
-vw_store *vw_store_new(const vw_config *cfg);   /* cfg may be NULL */
+vw_store *vw_store_new(const vw_config *cfg); /* cfg may be NULL */
 void vw_store_free(vw_store *s);
 
 /* Sets a flag that makes the running (or next) call trap with
@@ -170,7 +178,12 @@ void vw_interrupt(vw_store *s);
 
 typedef struct vw_extern {
   vw_externkind kind;
-  union { vw_func *func; vw_table *table; vw_memory *memory; vw_global *global; } of;
+  union {
+    vw_func *func;
+    vw_table *table;
+    vw_memory *memory;
+    vw_global *global;
+  } of;
 } vw_extern;
 
 /* Import resolution: called once per import, in order.  Returns 0 and fills
@@ -191,7 +204,7 @@ vw_memory *vw_instance_memory(vw_instance *inst, uint32_t idx); /* or NULL */
 const vw_module *vw_instance_module(const vw_instance *inst);
 
 /* ---- functions ----------------------------------------------------------- */
-typedef struct vw_host_call vw_host_call;  /* context of a host call */
+typedef struct vw_host_call vw_host_call; /* context of a host call */
 /* args/results are raw slots.  Return 0 to continue, nonzero to trap (after
 ** vw_host_trap or vw_host_exit said why). */
 typedef int (*vw_host_fn)(vw_host_call *call, void *ud, const vw_raw *args,
@@ -211,7 +224,7 @@ vw_status vw_call(vw_store *s, vw_func *f, const vw_raw *args, vw_raw *results,
 
 /* inside a host function */
 vw_store *vw_host_store(vw_host_call *c);
-vw_instance *vw_host_instance(vw_host_call *c);  /* the calling instance */
+vw_instance *vw_host_instance(vw_host_call *c); /* the calling instance */
 /* memory 0 of the calling instance; NULL if it has none */
 vw_memory *vw_host_memory(vw_host_call *c);
 int vw_host_trap(vw_host_call *c, const char *fmt, ...);
@@ -225,11 +238,11 @@ uint64_t vw_memory_size(const vw_memory *m); /* bytes */
 /* returns the old size in pages, or -1 */
 int64_t vw_memory_grow(vw_memory *m, uint32_t delta_pages);
 
-vw_table *vw_table_new(vw_store *s, vw_valtype elem, uint32_t min,
-                       uint32_t max, int has_max, vw_raw init);
+vw_table *vw_table_new(vw_store *s, vw_valtype elem, uint32_t min, uint32_t max,
+                       int has_max, vw_raw init);
 uint32_t vw_table_size(const vw_table *t);
-int vw_table_get(const vw_table *t, uint32_t i, vw_raw *out);  /* 0 ok */
-int vw_table_set(vw_table *t, uint32_t i, vw_raw v);           /* 0 ok */
+int vw_table_get(const vw_table *t, uint32_t i, vw_raw *out); /* 0 ok */
+int vw_table_set(vw_table *t, uint32_t i, vw_raw v);          /* 0 ok */
 
 vw_global *vw_global_new(vw_store *s, vw_valtype type, int mut, vw_raw v);
 vw_raw vw_global_get(const vw_global *g);

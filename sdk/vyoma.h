@@ -45,8 +45,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define VY_LINE_MAX 4096      /* the broker's line limit, newline included */
-#define VY_NAME_MAX 32        /* app names: [a-z][a-z0-9-]{0,31}           */
+#define VY_LINE_MAX 4096 /* the broker's line limit, newline included */
+#define VY_NAME_MAX 32   /* app names: [a-z][a-z0-9-]{0,31}           */
 
 /* ---- IPC ----------------------------------------------------------------- */
 
@@ -83,8 +83,8 @@ static inline int vy_send(const char *target, const char *fmt, ...) {
 }
 
 typedef struct vy_msg {
-  char sender[VY_NAME_MAX + 1];  /* "clock", "sys", ...                    */
-  const char *payload;           /* points into the parsed line            */
+  char sender[VY_NAME_MAX + 1]; /* "clock", "sys", ...                    */
+  const char *payload;          /* points into the parsed line            */
 } vy_msg;
 
 /* Parses a line read from stdin.  If it is an IPC message
@@ -152,9 +152,9 @@ static inline int vy_read_line(char *buf, size_t n) {
 
 typedef struct vy_lines {
   char buf[VY_LINE_MAX];
-  size_t len;      /* bytes buffered in buf                                */
-  int eof;         /* stdin ended (or failed): deliver what is left, then -1 */
-  int skip;        /* dropping the rest of an over-long line               */
+  size_t len; /* bytes buffered in buf                                */
+  int eof;    /* stdin ended (or failed): deliver what is left, then -1 */
+  int skip;   /* dropping the rest of an over-long line               */
 } vy_lines;
 
 static inline long long vy_now_ms(clockid_t clock) __attribute__((unused));
@@ -168,8 +168,8 @@ static inline long long vy_now_ms(clockid_t clock) {
 ** copies it, without its line ending, into out (cut at n-1 bytes).  Returns
 ** its length, VY_TIMEOUT if no whole line arrived in time, or -1 at end of
 ** input.  r must start zeroed. */
-static inline int vy_wait_line(vy_lines *r, char *out, size_t n,
-                               int timeout_ms) __attribute__((unused));
+static inline int vy_wait_line(vy_lines *r, char *out, size_t n, int timeout_ms)
+    __attribute__((unused));
 static inline int vy_wait_line(vy_lines *r, char *out, size_t n,
                                int timeout_ms) {
   long long deadline = vy_now_ms(CLOCK_MONOTONIC) + timeout_ms;
@@ -188,7 +188,7 @@ static inline int vy_wait_line(vy_lines *r, char *out, size_t n,
       memmove(r->buf, r->buf + used, r->len - used);
       r->len -= used;
       if (!skipped) return (int)len;
-      continue;                        /* the tail of an over-long line */
+      continue; /* the tail of an over-long line */
     }
     if (r->eof) return -1;
     int wait = -1;
@@ -197,13 +197,18 @@ static inline int vy_wait_line(vy_lines *r, char *out, size_t n,
       if (left <= 0) return VY_TIMEOUT;
       wait = left > 1000000 ? 1000000 : (int)left;
     }
-    struct pollfd p = {0, POLLIN, 0};
+    struct pollfd p = { 0, POLLIN, 0 };
     int k = poll(&p, 1, wait);
-    if (k < 0 && errno != EINTR) { r->eof = 1; continue; }
-    if (k <= 0) continue;              /* timeout or EINTR: check the clock */
+    if (k < 0 && errno != EINTR) {
+      r->eof = 1;
+      continue;
+    }
+    if (k <= 0) continue; /* timeout or EINTR: check the clock */
     ssize_t got = read(0, r->buf + r->len, sizeof r->buf - r->len);
-    if (got > 0) r->len += (size_t)got;
-    else if (got == 0 || (errno != EINTR && errno != EAGAIN)) r->eof = 1;
+    if (got > 0)
+      r->len += (size_t)got;
+    else if (got == 0 || (errno != EINTR && errno != EAGAIN))
+      r->eof = 1;
   }
 }
 
@@ -251,11 +256,17 @@ static inline void vy__quoted(const char *s) __attribute__((unused));
 static inline void vy__quoted(const char *s) {
   putchar('"');
   for (; *s; s++) {
-    if (*s == '"' || *s == '\\') { putchar('\\'); putchar(*s); }
-    else if (*s == '\n') fputs("\\n", stdout);
-    else if (*s == '\r') fputs("\\r", stdout);
-    else if (*s == '\t') fputs("\\t", stdout);
-    else putchar(*s);
+    if (*s == '"' || *s == '\\') {
+      putchar('\\');
+      putchar(*s);
+    } else if (*s == '\n')
+      fputs("\\n", stdout);
+    else if (*s == '\r')
+      fputs("\\r", stdout);
+    else if (*s == '\t')
+      fputs("\\t", stdout);
+    else
+      putchar(*s);
   }
   putchar('"');
 }

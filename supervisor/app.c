@@ -14,16 +14,15 @@
 
 #include "vyomad.h"
 
-#define STDIN_SLICE_MS 50       /* the stdin wait re-checks cancel this often */
+#define STDIN_SLICE_MS 50 /* the stdin wait re-checks cancel this often */
 
-static const char *const state_names[] = {
-  "starting", "running", "waiting", "exited", "crashed", "killed", "failed",
-  "stopped", "invalid"
-};
+static const char *const state_names[] = { "starting", "running", "waiting",
+                                           "exited",   "crashed", "killed",
+                                           "failed",   "stopped", "invalid" };
 
 const char *state_name(app_state s) {
-  return (unsigned)s < sizeof state_names / sizeof *state_names ?
-         state_names[s] : "unknown";
+  return (unsigned)s < sizeof state_names / sizeof *state_names ? state_names[s]
+                                                                : "unknown";
 }
 
 app *app_find(const char *name) {
@@ -94,7 +93,7 @@ void app_free(app *a) {
   free(a);
 }
 
-/* ---- the app's stdio hooks (on its own thread) ---------------------------- */
+/* ---- the app's stdio hooks (on its own thread) --------------------------- */
 static void handle_line(app *a, int fd, const char *line, size_t len) {
   atomic_store(&a->last_line_ms, now_ms());
   if (fd == 1) {
@@ -117,7 +116,7 @@ static void app_write(void *ud, int fd, const uint8_t *buf, size_t len) {
       lb->overlong = false;
       continue;
     }
-    if (lb->overlong) continue;          /* the rest of a cut line */
+    if (lb->overlong) continue; /* the rest of a cut line */
     lb->buf[lb->len++] = ch;
     if (lb->len == sizeof lb->buf) {
       /* One byte past the limit: hand it on as it is, so the broker answers
@@ -129,9 +128,7 @@ static void app_write(void *ud, int fd, const uint8_t *buf, size_t len) {
   }
 }
 
-static bool cancelled(app *a) {
-  return vwasi_cancelled(a->wasi);
-}
+static bool cancelled(app *a) { return vwasi_cancelled(a->wasi); }
 
 #define KBD_MAX 65536
 
@@ -210,8 +207,8 @@ static ssize_t app_read(void *ud, uint8_t *buf, size_t len) {
   app *a = ud;
   if (a->inoff >= a->inlen) {
     int r = fill_stdin(a, -1);
-    if (r < 0) return 0;                 /* no inbox: end of input */
-    if (r == 0) return -1;               /* cancelled: the host call traps */
+    if (r < 0) return 0;   /* no inbox: end of input */
+    if (r == 0) return -1; /* cancelled: the host call traps */
   }
   size_t n = a->inlen - a->inoff;
   if (n > len) n = len;
@@ -232,7 +229,6 @@ static int app_wait(void *ud, int timeout_ms) {
   /* end of input (-1) is readable too: the read returns 0 */
   return fill_stdin(a, timeout_ms) != 0;
 }
-
 
 int app_stdio_open(app *a, vwasi_config *wc) {
   a->inbuf = malloc(VY_IPC_MAX_LINE + 64);

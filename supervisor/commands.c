@@ -25,20 +25,20 @@ typedef enum channel { VIA_CONTROL, VIA_SYS } channel;
 
 /* how a verb answers on one channel */
 typedef enum answer {
-  ANS_NO,       /* the channel may not use the verb                      */
-  ANS_BODY,     /* control: "ok" then the body; @sys: the body is the reply */
-  ANS_STATE,    /* control: "ok" then "NAME STATE" (or its JSON)         */
-  ANS_ECHO,     /* @sys: "ok VERB" or "ok VERB NAME"                     */
-  ANS_OWN       /* control: the verb answers on the connection itself    */
+  ANS_NO,    /* the channel may not use the verb                      */
+  ANS_BODY,  /* control: "ok" then the body; @sys: the body is the reply */
+  ANS_STATE, /* control: "ok" then "NAME STATE" (or its JSON)         */
+  ANS_ECHO,  /* @sys: "ok VERB" or "ok VERB NAME"                     */
+  ANS_OWN    /* control: the verb answers on the connection itself    */
 } answer;
 
 /* what follows the verb */
 typedef enum arguments {
-  ARGS_NONE,    /* nothing (the control socket's --json aside)          */
-  ARGS_NAME,    /* an app's name                                        */
-  ARGS_WORD,    /* one word                                             */
-  ARGS_LOGS,    /* an app's name, then -f or nothing                    */
-  ARGS_SEND     /* an app's name, then a message: the rest of the line  */
+  ARGS_NONE, /* nothing (the control socket's --json aside)          */
+  ARGS_NAME, /* an app's name                                        */
+  ARGS_WORD, /* one word                                             */
+  ARGS_LOGS, /* an app's name, then -f or nothing                    */
+  ARGS_SEND  /* an app's name, then a message: the rest of the line  */
 } arguments;
 
 struct command;
@@ -46,11 +46,11 @@ struct command;
 typedef struct request {
   const struct command *cmd;
   channel via;
-  const char *name;         /* the argument; "" when there is none      */
-  const char *message;      /* send: the rest of the line               */
+  const char *name;    /* the argument; "" when there is none      */
+  const char *message; /* send: the rest of the line               */
   bool json, follow;
-  const char *from;         /* @sys: the sending app                    */
-  int fd;                   /* control: the connection                  */
+  const char *from; /* @sys: the sending app                    */
+  int fd;           /* control: the connection                  */
 } request;
 
 /* 0 with the body to answer with, or -1 with err */
@@ -60,36 +60,39 @@ typedef struct command {
   const char *verb;
   arguments args;
   verb_fn run;
-  app_event event;          /* for the lifecycle verbs                  */
+  app_event event; /* for the lifecycle verbs                  */
   answer control, sys;
 } command;
 
 static int do_ps(const request *rq, sbuf *body, char *err, size_t errlen);
 static int do_metrics(const request *rq, sbuf *body, char *err, size_t errlen);
-static int do_heartbeat(const request *rq, sbuf *body, char *err, size_t errlen);
+static int do_heartbeat(const request *rq, sbuf *body, char *err,
+                        size_t errlen);
 static int do_shutdown(const request *rq, sbuf *body, char *err, size_t errlen);
-static int do_lifecycle(const request *rq, sbuf *body, char *err, size_t errlen);
+static int do_lifecycle(const request *rq, sbuf *body, char *err,
+                        size_t errlen);
 static int do_logs(const request *rq, sbuf *body, char *err, size_t errlen);
 static int do_send(const request *rq, sbuf *body, char *err, size_t errlen);
-static int do_screenshot(const request *rq, sbuf *body, char *err, size_t errlen);
+static int do_screenshot(const request *rq, sbuf *body, char *err,
+                         size_t errlen);
 static int do_layout(const request *rq, sbuf *body, char *err, size_t errlen);
 
 #define NO_EVENT EV_NEVENTS
 static const command commands[] = {
   /* verb         follows     run            event       control    @sys */
-  { "ps",         ARGS_NONE,  do_ps,         NO_EVENT,   ANS_BODY,  ANS_BODY },
-  { "stats",      ARGS_NONE,  do_ps,         NO_EVENT,   ANS_NO,    ANS_BODY },
-  { "metrics",    ARGS_NONE,  do_metrics,    NO_EVENT,   ANS_BODY,  ANS_NO   },
-  { "heartbeat",  ARGS_NONE,  do_heartbeat,  NO_EVENT,   ANS_BODY,  ANS_NO   },
-  { "shutdown",   ARGS_NONE,  do_shutdown,   NO_EVENT,   ANS_BODY,  ANS_ECHO },
-  { "kill",       ARGS_NAME,  do_lifecycle,  EV_KILL,    ANS_STATE, ANS_ECHO },
-  { "stop",       ARGS_NAME,  do_lifecycle,  EV_STOP,    ANS_STATE, ANS_ECHO },
-  { "start",      ARGS_NAME,  do_lifecycle,  EV_START,   ANS_STATE, ANS_ECHO },
-  { "restart",    ARGS_NAME,  do_lifecycle,  EV_RESTART, ANS_STATE, ANS_ECHO },
-  { "logs",       ARGS_LOGS,  do_logs,       NO_EVENT,   ANS_OWN,   ANS_NO   },
-  { "send",       ARGS_SEND,  do_send,       NO_EVENT,   ANS_BODY,  ANS_NO   },
-  { "screenshot", ARGS_NONE,  do_screenshot, NO_EVENT,   ANS_OWN,   ANS_NO   },
-  { "layout",     ARGS_WORD,  do_layout,     NO_EVENT,   ANS_BODY,  ANS_NO   },
+  { "ps", ARGS_NONE, do_ps, NO_EVENT, ANS_BODY, ANS_BODY },
+  { "stats", ARGS_NONE, do_ps, NO_EVENT, ANS_NO, ANS_BODY },
+  { "metrics", ARGS_NONE, do_metrics, NO_EVENT, ANS_BODY, ANS_NO },
+  { "heartbeat", ARGS_NONE, do_heartbeat, NO_EVENT, ANS_BODY, ANS_NO },
+  { "shutdown", ARGS_NONE, do_shutdown, NO_EVENT, ANS_BODY, ANS_ECHO },
+  { "kill", ARGS_NAME, do_lifecycle, EV_KILL, ANS_STATE, ANS_ECHO },
+  { "stop", ARGS_NAME, do_lifecycle, EV_STOP, ANS_STATE, ANS_ECHO },
+  { "start", ARGS_NAME, do_lifecycle, EV_START, ANS_STATE, ANS_ECHO },
+  { "restart", ARGS_NAME, do_lifecycle, EV_RESTART, ANS_STATE, ANS_ECHO },
+  { "logs", ARGS_LOGS, do_logs, NO_EVENT, ANS_OWN, ANS_NO },
+  { "send", ARGS_SEND, do_send, NO_EVENT, ANS_BODY, ANS_NO },
+  { "screenshot", ARGS_NONE, do_screenshot, NO_EVENT, ANS_OWN, ANS_NO },
+  { "layout", ARGS_WORD, do_layout, NO_EVENT, ANS_BODY, ANS_NO },
 };
 
 static const command *find_command(const char *verb, channel via) {
@@ -101,13 +104,15 @@ static const command *find_command(const char *verb, channel via) {
   return NULL;
 }
 
-/* ---- the verbs ------------------------------------------------------------- */
+/* ---- the verbs ----------------------------------------------------------- */
 static int do_ps(const request *rq, sbuf *body, char *err, size_t errlen) {
   (void)err;
   (void)errlen;
   /* @sys stats: what sysmon draws, with CPU ms and memory bytes per app */
-  if (rq->via == VIA_SYS) report_sys_list(body, !strcmp(rq->cmd->verb, "stats"));
-  else report_ps(body, rq->json);
+  if (rq->via == VIA_SYS)
+    report_sys_list(body, !strcmp(rq->cmd->verb, "stats"));
+  else
+    report_ps(body, rq->json);
   return 0;
 }
 
@@ -133,14 +138,18 @@ static int do_heartbeat(const request *rq, sbuf *body, char *err,
   return 0;
 }
 
-static int do_shutdown(const request *rq, sbuf *body, char *err, size_t errlen) {
+static int do_shutdown(const request *rq, sbuf *body, char *err,
+                       size_t errlen) {
   (void)err;
   (void)errlen;
   /* the main loop sees the flag within a tick and stops everything */
-  if (rq->via == VIA_SYS) vlog("shutdown requested by app %s", rq->from);
-  else vlog("shutdown requested over the control socket");
+  if (rq->via == VIA_SYS)
+    vlog("shutdown requested by app %s", rq->from);
+  else
+    vlog("shutdown requested over the control socket");
   atomic_store(&S.shutdown, 1);
-  if (rq->via == VIA_CONTROL && rq->json) sb_printf(body, "{\"shutdown\":true}\n");
+  if (rq->via == VIA_CONTROL && rq->json)
+    sb_printf(body, "{\"shutdown\":true}\n");
   return 0;
 }
 
@@ -192,7 +201,7 @@ static int do_layout(const request *rq, sbuf *body, char *err, size_t errlen) {
   return screen_layout(rq->name, err, errlen);
 }
 
-/* ---- the control socket ------------------------------------------------------ */
+/* ---- the control socket -------------------------------------------------- */
 static bool valid_name(const char *s) {
   if (!*s || strlen(s) > 63) return false;
   for (; *s; s++)
@@ -205,20 +214,18 @@ static bool valid_name(const char *s) {
 static bool control_args(request *rq, const char *rest, char *arg) {
   char *extra = NULL;
   if (rest) {
-    strcpy(arg, rest);               /* arg is as large as the line */
+    strcpy(arg, rest); /* arg is as large as the line */
     if ((extra = strchr(arg, ' '))) *extra++ = 0;
   }
   rq->name = arg;
   switch (rq->cmd->args) {
-  case ARGS_NONE: return !rest;
-  case ARGS_NAME: return arg[0] && !extra && valid_name(arg);
-  case ARGS_WORD: return arg[0] && !extra;
-  case ARGS_LOGS:
-    rq->follow = extra && !strcmp(extra, "-f");
-    return (!extra || rq->follow) && valid_name(arg);
-  case ARGS_SEND:
-    rq->message = extra;
-    return extra && valid_name(arg);
+    case ARGS_NONE: return !rest;
+    case ARGS_NAME: return arg[0] && !extra && valid_name(arg);
+    case ARGS_WORD: return arg[0] && !extra;
+    case ARGS_LOGS:
+      rq->follow = extra && !strcmp(extra, "-f");
+      return (!extra || rq->follow) && valid_name(arg);
+    case ARGS_SEND: rq->message = extra; return extra && valid_name(arg);
   }
   return false;
 }
@@ -244,8 +251,10 @@ void command_control(int fd, char *line) {
   request rq = { .via = VIA_CONTROL, .fd = fd };
   if (strcmp(verb, "send") != 0 && rest) {
     size_t l = strlen(rest);
-    if (!strcmp(rest, "--json")) { rq.json = true; rest = NULL; }
-    else if (l > 7 && !strcmp(rest + l - 7, " --json")) {
+    if (!strcmp(rest, "--json")) {
+      rq.json = true;
+      rest = NULL;
+    } else if (l > 7 && !strcmp(rest + l - 7, " --json")) {
       rq.json = true;
       rest[l - 7] = 0;
     }
@@ -256,7 +265,10 @@ void command_control(int fd, char *line) {
     control_reply_err(fd, err);
     return;
   }
-  if (!control_args(&rq, rest, arg)) { control_reply_err(fd, "usage"); return; }
+  if (!control_args(&rq, rest, arg)) {
+    control_reply_err(fd, "usage");
+    return;
+  }
   sbuf body = { 0 };
   if (rq.cmd->run(&rq, &body, err, sizeof err) != 0) {
     control_reply_err(fd, err);
@@ -264,13 +276,15 @@ void command_control(int fd, char *line) {
     app_state_body(&body, rq.name, rq.json);
     control_reply(fd, "ok", &body);
   } else if (rq.cmd->control == ANS_BODY) {
-    if (body.oom) control_reply_err(fd, "out-of-memory");
-    else control_reply(fd, "ok", &body);
+    if (body.oom)
+      control_reply_err(fd, "out-of-memory");
+    else
+      control_reply(fd, "ok", &body);
   }
   sb_free(&body);
 }
 
-/* ---- @sys ---------------------------------------------------------------------- */
+/* ---- @sys ---------------------------------------------------------------- */
 void sys_handler(void *ud, const char *from, const char *line, char *reply,
                  size_t replylen) {
   (void)ud;
@@ -292,8 +306,10 @@ void sys_handler(void *ud, const char *from, const char *line, char *reply,
   if (rq.cmd->run(&rq, &body, err, sizeof err) != 0)
     snprintf(reply, replylen, "error %s", err);
   else if (rq.cmd->sys == ANS_BODY)
-    snprintf(reply, replylen, "%s", body.oom ? "error out-of-memory" :
-             body.p ? body.p : "");
+    snprintf(reply, replylen, "%s",
+             body.oom ? "error out-of-memory"
+             : body.p ? body.p
+                      : "");
   else if (n == 1)
     snprintf(reply, replylen, "ok %s", verb);
   else

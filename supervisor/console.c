@@ -33,11 +33,11 @@ static vy_tty_saved saved;
 static pthread_t thread;
 static bool running;
 static int stop_pipe[2] = { -1, -1 };
-static app **focusable;       /* apps with input = true, in table order */
+static app **focusable; /* apps with input = true, in table order */
 static int nfocusable;
-static bool have_tty;         /* stdin is a terminal in raw mode        */
+static bool have_tty; /* stdin is a terminal in raw mode        */
 #define MAX_KBD 8
-static int kbd_fds[MAX_KBD];  /* evdev keyboards                        */
+static int kbd_fds[MAX_KBD]; /* evdev keyboards                        */
 static int nkbd;
 static vy_evdev kbd_state;
 
@@ -46,7 +46,7 @@ static void out(const char *s, size_t n) {
     ssize_t w = write(STDERR_FILENO, s, n);
     if (w < 0) {
       if (errno == EINTR) continue;
-      return;                      /* the console is gone: nothing to do */
+      return; /* the console is gone: nothing to do */
     }
     s += w;
     n -= (size_t)w;
@@ -57,8 +57,9 @@ static void set_focus(int i) {
   app *a = i >= 0 && i < nfocusable ? focusable[i] : NULL;
   atomic_store(&S.focus, a);
   screen_focus(a);
-  if (a) vlog("console: keys go to %s (Ctrl-A n/p/1-9 to switch, l to list)",
-              a->name);
+  if (a)
+    vlog("console: keys go to %s (Ctrl-A n/p/1-9 to switch, l to list)",
+         a->name);
 }
 
 static void list_apps(void) {
@@ -68,8 +69,8 @@ static void list_apps(void) {
     const char *st = state_name(focusable[i]->state);
     pthread_mutex_unlock(&S.lock);
     char line[160];
-    int n = snprintf(line, sizeof line, "%c %d %s (%s)\r\n",
-                     i == f ? '*' : ' ', i + 1, focusable[i]->name, st);
+    int n = snprintf(line, sizeof line, "%c %d %s (%s)\r\n", i == f ? '*' : ' ',
+                     i + 1, focusable[i]->name, st);
     if (n > 0) out(line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
   }
 }
@@ -78,19 +79,19 @@ static void feed(unsigned char c) {
   vy_tty_action act[VY_TTY_MAX_ACTIONS];
   int k = vy_tty_feed(&tty, c, act);
   for (int j = 0; j < k; j++) {
-    app *a = act[j].app >= 0 && act[j].app < nfocusable ?
-             focusable[act[j].app] : NULL;
+    app *a = act[j].app >= 0 && act[j].app < nfocusable ? focusable[act[j].app]
+                                                        : NULL;
     switch (act[j].kind) {
-    case VY_TTY_ECHO: out(act[j].data, act[j].len); break;
-    case VY_TTY_DELIVER:
-      if (a && app_keyboard(a, act[j].data, act[j].len, false) != 0)
-        vlog("console: %s is not reading its input; line dropped", a->name);
-      break;
-    case VY_TTY_EOF:
-      if (a) app_keyboard(a, NULL, 0, true);
-      break;
-    case VY_TTY_FOCUS: set_focus(act[j].app); break;
-    case VY_TTY_LIST: list_apps(); break;
+      case VY_TTY_ECHO: out(act[j].data, act[j].len); break;
+      case VY_TTY_DELIVER:
+        if (a && app_keyboard(a, act[j].data, act[j].len, false) != 0)
+          vlog("console: %s is not reading its input; line dropped", a->name);
+        break;
+      case VY_TTY_EOF:
+        if (a) app_keyboard(a, NULL, 0, true);
+        break;
+      case VY_TTY_FOCUS: set_focus(act[j].app); break;
+      case VY_TTY_LIST: list_apps(); break;
     }
   }
 }
@@ -131,13 +132,13 @@ static void *console_thread(void *arg) {
       if (!read_keyboard(kbd_fds[i])) {
         vlog("console: keyboard %d went away", i);
         close(kbd_fds[i]);
-        kbd_fds[i] = -1;          /* poll ignores negative fds */
+        kbd_fds[i] = -1; /* poll ignores negative fds */
       }
     }
     if (!p[1].revents) continue;
     ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-    if (n <= 0) {                  /* the terminal hung up; keyboards stay */
+    if (n <= 0) { /* the terminal hung up; keyboards stay */
       have_tty = false;
       if (!nkbd) break;
       continue;
@@ -166,8 +167,9 @@ void console_start(void) {
     have_tty = false;
     if (!nkbd) goto fail;
   }
-  if (nkbd) vlog("console: %d keyboard%s on the graphical console", nkbd,
-                 nkbd > 1 ? "s" : "");
+  if (nkbd)
+    vlog("console: %d keyboard%s on the graphical console", nkbd,
+         nkbd > 1 ? "s" : "");
   vy_tty_init(&tty, nfocusable);
   for (int i = 0; i < nfocusable; i++)
     if (!strcmp(focusable[i]->name, S.profile.console_app))

@@ -25,9 +25,9 @@
 #include "control.h"
 #include "vyomad.h"
 
-#define CLIENT_TIMEOUT_MS 2000   /* to send the request line */
-#define FOLLOW_POLL_MS 100       /* logs -f looks for new lines this often */
-#define LOG_TAIL_BYTES (1u << 20)
+#define CLIENT_TIMEOUT_MS 2000 /* to send the request line */
+#define FOLLOW_POLL_MS    100  /* logs -f looks for new lines this often */
+#define LOG_TAIL_BYTES    (1u << 20)
 
 static int lfd = -1;
 static int stop_pipe[2] = { -1, -1 };
@@ -80,7 +80,7 @@ static int read_request(int fd, char *buf, size_t cap) {
     }
     n += (size_t)r;
   }
-  return -1;                       /* longer than the protocol allows */
+  return -1; /* longer than the protocol allows */
 }
 
 /* logs NAME [-f]: the log file's tail, then (with -f) what is appended, until
@@ -91,15 +91,25 @@ void control_logs(int fd, const char *name, bool follow, bool json) {
   pthread_mutex_lock(&S.lock);
   bool known = app_find(name) != NULL;
   pthread_mutex_unlock(&S.lock);
-  if (!known) { control_reply_err(fd, "no-such-app"); return; }
+  if (!known) {
+    control_reply_err(fd, "no-such-app");
+    return;
+  }
   int lf = open(path, O_RDONLY | O_CLOEXEC);
-  if (lf < 0) { control_reply_err(fd, "no-log"); return; }
+  if (lf < 0) {
+    control_reply_err(fd, "no-log");
+    return;
+  }
   struct stat st;
   off_t pos = 0;
   if (fstat(lf, &st) == 0 && st.st_size > (off_t)LOG_TAIL_BYTES)
     pos = st.st_size - (off_t)LOG_TAIL_BYTES;
   char *buf = malloc(65536);
-  if (!buf) { close(lf); control_reply_err(fd, "out-of-memory"); return; }
+  if (!buf) {
+    close(lf);
+    control_reply_err(fd, "out-of-memory");
+    return;
+  }
   sbuf body = { 0 };
   if (json && !follow) {
     /* {"name":..,"lines":[..]} from the whole tail */
@@ -122,8 +132,10 @@ void control_logs(int fd, const char *name, bool follow, bool json) {
     }
     sb_printf(&body, "]}\n");
     sb_free(&all);
-    if (body.oom) control_reply_err(fd, "out-of-memory");
-    else control_reply(fd, "ok", &body);
+    if (body.oom)
+      control_reply_err(fd, "out-of-memory");
+    else
+      control_reply(fd, "ok", &body);
     sb_free(&body);
     free(buf);
     close(lf);
@@ -139,7 +151,7 @@ void control_logs(int fd, const char *name, bool follow, bool json) {
     if (!follow) break;
     struct pollfd p[2] = { { fd, POLLIN, 0 }, { stop_pipe[0], POLLIN, 0 } };
     int pr = poll(p, 2, FOLLOW_POLL_MS);
-    if (pr > 0 && (p[1].revents || p[0].revents)) break;  /* hung up, or stop */
+    if (pr > 0 && (p[1].revents || p[0].revents)) break; /* hung up, or stop */
   }
 out:
   free(buf);
@@ -175,13 +187,13 @@ static void *acceptor_thread(void *arg) {
       if (errno == EINTR) continue;
       vlog("control: poll: %s", strerror(errno));
       struct timespec ts = { 0, 100000000L };
-      nanosleep(&ts, NULL);          /* do not spin on a persistent error */
+      nanosleep(&ts, NULL); /* do not spin on a persistent error */
       continue;
     }
     if (p[1].revents) break;
     if (!p[0].revents) continue;
     int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-    if (fd < 0) continue;            /* the client went away, or EMFILE */
+    if (fd < 0) continue; /* the client went away, or EMFILE */
     pthread_mutex_lock(&clients_mu);
     nclients++;
     pthread_mutex_unlock(&clients_mu);
@@ -205,8 +217,8 @@ int control_start(void) {
   struct sockaddr_un sa;
   memset(&sa, 0, sizeof sa);
   sa.sun_family = AF_UNIX;
-  int n = snprintf(sock_path, sizeof sock_path, "%s/%s", S.root,
-                   VY_CONTROL_SOCKET);
+  int n =
+      snprintf(sock_path, sizeof sock_path, "%s/%s", S.root, VY_CONTROL_SOCKET);
   if (n < 0 || (size_t)n >= sizeof sock_path) {
     vlog("control: socket path %s/%s too long", S.root, VY_CONTROL_SOCKET);
     sock_path[0] = 0;
@@ -222,7 +234,7 @@ int control_start(void) {
     vlog("control: socket: %s", strerror(errno));
     return -1;
   }
-  unlink(sock_path);                 /* a stale socket of an earlier run */
+  unlink(sock_path); /* a stale socket of an earlier run */
   /* created 0600 from the start: no window where others could connect */
   mode_t old = umask(0177);
   int b = bind(lfd, (struct sockaddr *)&sa, sizeof sa);
@@ -265,7 +277,7 @@ void control_stop(void) {
   if (lfd >= 0) close(lfd);
   lfd = -1;
   if (sock_path[0]) unlink(sock_path);
-  if (idle) {                        /* else a straggler still polls it */
+  if (idle) { /* else a straggler still polls it */
     for (int i = 0; i < 2; i++)
       if (stop_pipe[i] >= 0) close(stop_pipe[i]);
     stop_pipe[0] = stop_pipe[1] = -1;

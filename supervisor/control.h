@@ -38,8 +38,8 @@
 #ifndef VY_CONTROL_H
 #define VY_CONTROL_H
 
-#define VY_CONTROL_SOCKET "run/vyoma/control.sock"   /* under the root */
-#define VY_CONTROL_MAX_LINE 4096                    /* a request line */
+#define VY_CONTROL_SOCKET   "run/vyoma/control.sock" /* under the root */
+#define VY_CONTROL_MAX_LINE 4096                     /* a request line */
 
 #include <errno.h>
 #include <stdbool.h>

@@ -31,18 +31,19 @@
 #include "vyomad.h"
 
 #define BACKOFF_MAX_MS 30000u
-#define STABLE_RUN_MS 10000     /* a run this long resets the backoff */
-#define STOP_WAIT_MS 2000       /* a waiting kill/stop's patience beyond the grace */
+#define STABLE_RUN_MS  10000 /* a run this long resets the backoff */
+#define STOP_WAIT_MS   2000 /* a waiting kill/stop's patience beyond the grace \
+                             */
 
 typedef enum lc_state {
-  LC_INVALID,    /* the manifest did not load: nothing can start it       */
-  LC_DOWN,       /* no thread: stopped, exited, crashed, killed or failed  */
-  LC_WAITING,    /* backing off before a restart                           */
-  LC_RUNNING,    /* its thread runs (starting or running), no stop asked   */
-  LC_STOPPING,   /* asked to stop ("@sys: stop"), within its grace period  */
-  LC_CANCELLED,  /* being cancelled (kill, restart, watchdog, shutdown, the
-                    grace is over); its thread still unwinds               */
-  LC_ENDED,      /* its thread has finished and waits to be joined         */
+  LC_INVALID,   /* the manifest did not load: nothing can start it       */
+  LC_DOWN,      /* no thread: stopped, exited, crashed, killed or failed  */
+  LC_WAITING,   /* backing off before a restart                           */
+  LC_RUNNING,   /* its thread runs (starting or running), no stop asked   */
+  LC_STOPPING,  /* asked to stop ("@sys: stop"), within its grace period  */
+  LC_CANCELLED, /* being cancelled (kill, restart, watchdog, shutdown, the
+                   grace is over); its thread still unwinds               */
+  LC_ENDED,     /* its thread has finished and waits to be joined         */
   LC_NSTATES
 } lc_state;
 
@@ -122,11 +123,14 @@ static void poke(app *a) {
 /* Cancels the run.  A kill overrides an earlier reason; other reasons keep
 ** the first one (a restart of an app being stopped ends it stopped). */
 static int act_cancel(app *a, app_event ev, app_effects *fx) {
-  app_stop why = ev == EV_KILL ? STOP_KILL : ev == EV_RESTART ? STOP_RESTART :
-                 ev == EV_STOP ? STOP_STOP : ev == EV_WATCHDOG ? STOP_WATCHDOG :
-                 ev == EV_SHUTDOWN_NOW ? STOP_SHUTDOWN : a->stop;
+  app_stop why = ev == EV_KILL           ? STOP_KILL
+                 : ev == EV_RESTART      ? STOP_RESTART
+                 : ev == EV_STOP         ? STOP_STOP
+                 : ev == EV_WATCHDOG     ? STOP_WATCHDOG
+                 : ev == EV_SHUTDOWN_NOW ? STOP_SHUTDOWN
+                                         : a->stop;
   if (a->stop == STOP_NONE || why == STOP_KILL) a->stop = why;
-  a->stop_deadline_ms = 0;           /* no grace (left) */
+  a->stop_deadline_ms = 0; /* no grace (left) */
   poke(a);
   fx->wake = true;
   fx->wait_ms = STOP_WAIT_MS;
@@ -166,14 +170,16 @@ static int act_ask_shutdown(app *a, app_event ev, app_effects *fx) {
 static int act_end(app *a, app_event ev, app_effects *fx) {
   (void)fx;
   switch (a->stop) {
-  case STOP_KILL: a->state = ST_KILLED; break;
-  case STOP_STOP: case STOP_SHUTDOWN: case STOP_RESTART: a->state = ST_STOPPED; break;
-  case STOP_WATCHDOG:
-    a->state = ST_CRASHED;
-    snprintf(a->error, sizeof a->error, "no heartbeat for %u ms",
-             a->m.heartbeat_ms);
-    break;
-  case STOP_NONE: a->state = ev == EV_EXITED ? ST_EXITED : ST_CRASHED; break;
+    case STOP_KILL: a->state = ST_KILLED; break;
+    case STOP_STOP:
+    case STOP_SHUTDOWN:
+    case STOP_RESTART: a->state = ST_STOPPED; break;
+    case STOP_WATCHDOG:
+      a->state = ST_CRASHED;
+      snprintf(a->error, sizeof a->error, "no heartbeat for %u ms",
+               a->m.heartbeat_ms);
+      break;
+    case STOP_NONE: a->state = ev == EV_EXITED ? ST_EXITED : ST_CRASHED; break;
   }
   a->thread_done = true;
   pthread_cond_broadcast(&S.cond);
@@ -184,8 +190,8 @@ static int act_end(app *a, app_event ev, app_effects *fx) {
 ** its intensity limit (at most max_restarts within restart_window, then
 ** failed).  true: waiting to restart. */
 static bool apply_policy(app *a, int64_t now) {
-  bool failure = a->state == ST_CRASHED ||
-                 (a->state == ST_EXITED && a->exit_code != 0);
+  bool failure =
+      a->state == ST_CRASHED || (a->state == ST_EXITED && a->exit_code != 0);
   bool restart = a->m.restart == VY_RESTART_ALWAYS ||
                  (a->m.restart == VY_RESTART_ON_FAILURE && failure);
   if (!restart || atomic_load(&S.shutdown)) return false;
@@ -215,8 +221,8 @@ static bool apply_policy(app *a, int64_t now) {
   a->state = ST_WAITING;
   a->next_start_ms = now + a->backoff_ms;
   vlog("app %s restarts in %u ms", a->name, a->backoff_ms);
-  a->backoff_ms = a->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS :
-                  a->backoff_ms * 2;
+  a->backoff_ms =
+      a->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : a->backoff_ms * 2;
   return true;
 }
 
@@ -316,8 +322,9 @@ static const transition table[LC_NSTATES][EV_NEVENTS] = {
 };
 
 static const char *const event_names[EV_NEVENTS] = {
-  "start", "stop", "kill", "restart", "shutdown", "shutdown-now", "exited",
-  "crashed", "grace-over", "watchdog", "backoff-due", "unwinding", "reaped"
+  "start",        "stop",      "kill",    "restart",    "shutdown",
+  "shutdown-now", "exited",    "crashed", "grace-over", "watchdog",
+  "backoff-due",  "unwinding", "reaped"
 };
 
 int app_event_locked(app *a, app_event ev, app_effects *fx) {
@@ -325,7 +332,7 @@ int app_event_locked(app *a, app_event ev, app_effects *fx) {
   const transition *t = &table[from][ev];
   if (!t->run) return 0;
   int r = t->run(a, ev, fx);
-  if (r == 0 && state_of(a) != t->next)   /* the table and the code disagree */
+  if (r == 0 && state_of(a) != t->next) /* the table and the code disagree */
     vlog("app %s: lifecycle: %s in %s led to %s, not %s", a->name,
          event_names[ev], lc_names[from], lc_names[state_of(a)],
          lc_names[t->next]);
@@ -333,8 +340,10 @@ int app_event_locked(app *a, app_event ev, app_effects *fx) {
 }
 
 void app_effects_apply(const app *a, const app_effects *fx) {
-  if (fx->inject) vy_broker_inject(S.broker, a->name, fx->inject);
-  else if (fx->wake) vy_broker_wake(S.broker, a->name);
+  if (fx->inject)
+    vy_broker_inject(S.broker, a->name, fx->inject);
+  else if (fx->wake)
+    vy_broker_wake(S.broker, a->name);
 }
 
 /* waits up to ms for a's thread to finish; true if it has */
@@ -343,7 +352,10 @@ static bool wait_thread(app *a, int ms) {
   clock_gettime(CLOCK_REALTIME, &dl);
   dl.tv_sec += ms / 1000;
   dl.tv_nsec += (long)(ms % 1000) * 1000000L;
-  if (dl.tv_nsec >= 1000000000L) { dl.tv_sec++; dl.tv_nsec -= 1000000000L; }
+  if (dl.tv_nsec >= 1000000000L) {
+    dl.tv_sec++;
+    dl.tv_nsec -= 1000000000L;
+  }
   pthread_mutex_lock(&S.lock);
   while (!a->thread_done &&
          pthread_cond_timedwait(&S.cond, &S.lock, &dl) != ETIMEDOUT) {}
@@ -358,8 +370,10 @@ int app_command(const char *name, app_event ev, bool wait, char *err,
   pthread_mutex_lock(&S.lock);
   app *a = app_find(name);
   int r = -1;
-  if (!a) snprintf(err, errlen, "no-such-app %s", name);
-  else r = app_event_locked(a, ev, &fx);
+  if (!a)
+    snprintf(err, errlen, "no-such-app %s", name);
+  else
+    r = app_event_locked(a, ev, &fx);
   pthread_mutex_unlock(&S.lock);
   if (r != 0) return -1;
   app_effects_apply(a, &fx);
@@ -386,18 +400,20 @@ void apps_event_all(app_event ev) {
 /* what the tick has to say about a, or EV_NEVENTS: nothing */
 static app_event tick_event(const app *a, int64_t now) {
   switch (state_of(a)) {
-  case LC_ENDED: return EV_REAPED;
-  case LC_WAITING:
-    return now >= a->next_start_ms && !atomic_load(&S.shutdown) ?
-           EV_BACKOFF_DUE : EV_NEVENTS;
-  case LC_STOPPING:
-    return now >= a->stop_deadline_ms ? EV_GRACE_OVER : EV_NEVENTS;
-  case LC_CANCELLED: return EV_UNWINDING;
-  case LC_RUNNING:
-    return a->m.heartbeat_ms && a->state == ST_RUNNING &&
-           now - atomic_load(&a->last_line_ms) > a->m.heartbeat_ms ?
-           EV_WATCHDOG : EV_NEVENTS;
-  default: return EV_NEVENTS;
+    case LC_ENDED: return EV_REAPED;
+    case LC_WAITING:
+      return now >= a->next_start_ms && !atomic_load(&S.shutdown)
+                 ? EV_BACKOFF_DUE
+                 : EV_NEVENTS;
+    case LC_STOPPING:
+      return now >= a->stop_deadline_ms ? EV_GRACE_OVER : EV_NEVENTS;
+    case LC_CANCELLED: return EV_UNWINDING;
+    case LC_RUNNING:
+      return a->m.heartbeat_ms && a->state == ST_RUNNING &&
+                     now - atomic_load(&a->last_line_ms) > a->m.heartbeat_ms
+                 ? EV_WATCHDOG
+                 : EV_NEVENTS;
+    default: return EV_NEVENTS;
   }
 }
 

@@ -28,31 +28,32 @@
 
 sup S;
 
-#define TICK_MS 20
+#define TICK_MS         20
 #define DEFAULT_PROFILE "desktop-full"
 
 static void usage(FILE *f) {
-  fputs("usage: vyomad --root DIR [--profile NAME] [--grace MS] [--no-tty]\n"
-        "              [--console-logs all|focused]\n"
-        "       vyomad --help | --version\n"
-        "Supervises the WebAssembly apps under DIR/apps (see "
-        "supervisor/control.h).\n"
-        "  --root DIR      the system root (as PID 1: /)\n"
-        "  --profile NAME  DIR/profiles/NAME.toml (default " DEFAULT_PROFILE
-        ";\n"
-        "                  as PID 1: vyoma.profile=NAME on the kernel command "
-        "line)\n"
-        "  --grace MS      how long apps get to exit at shutdown before they "
-        "are\n"
-        "                  killed (default 500, at most 600000)\n"
-        "  --no-tty        leave a terminal on stdin alone (no raw mode, no\n"
-        "                  keyboard routing to apps)\n"
-        "  --console-logs all|focused\n"
-        "                  which apps' output the console shows: every app's\n"
-        "                  (default without a terminal) or only the focused\n"
-        "                  one's (default with one; as PID 1: vyoma.console=\n"
-        "                  on the kernel command line); all go to log files\n",
-        f);
+  fputs(
+      "usage: vyomad --root DIR [--profile NAME] [--grace MS] [--no-tty]\n"
+      "              [--console-logs all|focused]\n"
+      "       vyomad --help | --version\n"
+      "Supervises the WebAssembly apps under DIR/apps (see "
+      "supervisor/control.h).\n"
+      "  --root DIR      the system root (as PID 1: /)\n"
+      "  --profile NAME  DIR/profiles/NAME.toml (default " DEFAULT_PROFILE
+      ";\n"
+      "                  as PID 1: vyoma.profile=NAME on the kernel command "
+      "line)\n"
+      "  --grace MS      how long apps get to exit at shutdown before they "
+      "are\n"
+      "                  killed (default 500, at most 600000)\n"
+      "  --no-tty        leave a terminal on stdin alone (no raw mode, no\n"
+      "                  keyboard routing to apps)\n"
+      "  --console-logs all|focused\n"
+      "                  which apps' output the console shows: every app's\n"
+      "                  (default without a terminal) or only the focused\n"
+      "                  one's (default with one; as PID 1: vyoma.console=\n"
+      "                  on the kernel command line); all go to log files\n",
+      f);
 }
 
 static int mkdirs(const char *root, const char *rel) {
@@ -147,8 +148,8 @@ static void write_heartbeat(void) {
   /* written aside and renamed, so a reader never sees half a line */
   int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd >= 0) {
-    bool ok = write(fd, b.p, b.len) == (ssize_t)b.len &&
-              write(fd, "\n", 1) == 1;
+    bool ok =
+        write(fd, b.p, b.len) == (ssize_t)b.len && write(fd, "\n", 1) == 1;
     close(fd);
     if (!ok || rename(tmp, path) != 0) unlink(tmp);
   }
@@ -195,7 +196,7 @@ static int fatal(void) {
   return 1;
 }
 
-#define GRACE_MAX_MS 600000     /* ten minutes: longer is a typo */
+#define GRACE_MAX_MS 600000 /* ten minutes: longer is a typo */
 
 /* the command line */
 typedef struct options {
@@ -210,8 +211,10 @@ static int parse_grace(const char *v, int *out) {
   errno = 0;
   long ms = strtol(v, &end, 10);
   if (!*v || *end || errno || ms < 0 || ms > GRACE_MAX_MS) {
-    fprintf(stderr, "vyomad: --grace: expected milliseconds from 0 to %d, "
-            "not '%s'\n", GRACE_MAX_MS, v);
+    fprintf(stderr,
+            "vyomad: --grace: expected milliseconds from 0 to %d, "
+            "not '%s'\n",
+            GRACE_MAX_MS, v);
     return -1;
   }
   *out = (int)ms;
@@ -235,21 +238,28 @@ static int parse_options(int argc, char **argv, options *o) {
   int c;
   while ((c = getopt_long(argc, argv, "r:p:g:hV", opts, NULL)) != -1) {
     switch (c) {
-    case 'r': o->root = optarg; break;
-    case 'p': o->profile = optarg; break;
-    case 'g': if (parse_grace(optarg, &o->grace_ms) != 0) return 2; break;
-    case 'T': o->no_tty = true; break;
-    case 'C': o->console_logs = optarg; break;
-    case 'h': usage(stdout); return 0;
-    case 'V': printf("vyomad %s\n", VYOMAD_VERSION); return 0;
-    default: usage(stderr); return 2;
+      case 'r': o->root = optarg; break;
+      case 'p': o->profile = optarg; break;
+      case 'g':
+        if (parse_grace(optarg, &o->grace_ms) != 0) return 2;
+        break;
+      case 'T': o->no_tty = true; break;
+      case 'C': o->console_logs = optarg; break;
+      case 'h': usage(stdout); return 0;
+      case 'V': printf("vyomad %s\n", VYOMAD_VERSION); return 0;
+      default: usage(stderr); return 2;
     }
   }
-  if (optind < argc) { usage(stderr); return 2; }
+  if (optind < argc) {
+    usage(stderr);
+    return 2;
+  }
   if (o->console_logs && strcmp(o->console_logs, "all") != 0 &&
       strcmp(o->console_logs, "focused") != 0) {
-    fprintf(stderr, "vyomad: --console-logs: expected all or focused, not "
-            "'%s'\n", o->console_logs);
+    fprintf(stderr,
+            "vyomad: --console-logs: expected all or focused, not "
+            "'%s'\n",
+            o->console_logs);
     return 2;
   }
   return -1;
@@ -257,8 +267,8 @@ static int parse_options(int argc, char **argv, options *o) {
 
 /* As PID 1: the mounts, and what the kernel command line says where the
 ** command line does not.  The buffers hold those values. */
-static void pid1_options(options *o, char *profile, size_t plen,
-                         char *console, size_t clen) {
+static void pid1_options(options *o, char *profile, size_t plen, char *console,
+                         size_t clen) {
   pid1_setup();
   if (!o->root) o->root = "/";
   if (!o->profile && pid1_cmdline("vyoma.profile", profile, plen) == 0)
@@ -279,8 +289,8 @@ static bool load_profile(const char *name) {
     }
   }
   if (S.profile.runtime && strcmp(S.profile.runtime, "interp") != 0)
-    vlog("profile %s: runtime %s is not built in; using interp",
-         S.profile.name, S.profile.runtime);
+    vlog("profile %s: runtime %s is not built in; using interp", S.profile.name,
+         S.profile.runtime);
   apply_sched(&S.profile);
   S.budget.limit = S.profile.memory_budget;
   vlog("profile %s: memory budget %llu bytes for all apps", S.profile.name,
@@ -327,7 +337,8 @@ static size_t start_apps(void) {
 
 /* until a signal or the shutdown command: the tick and the heartbeat */
 static void main_loop(const sigset_t *set) {
-  int64_t next_hb = now_ms() + (S.profile.heartbeat_ms ? S.profile.heartbeat_ms : 10000);
+  int64_t next_hb =
+      now_ms() + (S.profile.heartbeat_ms ? S.profile.heartbeat_ms : 10000);
   while (!atomic_load(&S.shutdown)) {
     struct timespec ts = { 0, TICK_MS * 1000000L };
     siginfo_t si;
@@ -385,17 +396,20 @@ int main(int argc, char **argv) {
   S.pid1 = getpid() == 1;
   char cmdline_profile[64], cmdline_console[16];
   if (S.pid1)
-    pid1_options(&o, cmdline_profile, sizeof cmdline_profile,
-                 cmdline_console, sizeof cmdline_console);
-  S.console_all = o.console_logs ? strcmp(o.console_logs, "focused") != 0 :
-                  o.no_tty || !isatty(STDIN_FILENO);
+    pid1_options(&o, cmdline_profile, sizeof cmdline_profile, cmdline_console,
+                 sizeof cmdline_console);
+  S.console_all = o.console_logs ? strcmp(o.console_logs, "focused") != 0
+                                 : o.no_tty || !isatty(STDIN_FILENO);
   if (!o.root) {
     fputs("vyomad: --root DIR is required\n", stderr);
     usage(stderr);
     return 2;
   }
   if (!o.profile) o.profile = DEFAULT_PROFILE;
-  if (!init_sup(&o)) { fputs("vyomad: out of memory\n", stderr); return fatal(); }
+  if (!init_sup(&o)) {
+    fputs("vyomad: out of memory\n", stderr);
+    return fatal();
+  }
   vlog("vyomad %s starting: root %s, profile %s%s", VYOMAD_VERSION,
        S.root[0] ? S.root : "/", o.profile, S.pid1 ? ", PID 1" : "");
   if (mkdirs(S.root[0] ? S.root : "/", "run/vyoma/logs") != 0)
@@ -404,7 +418,10 @@ int main(int argc, char **argv) {
   sigset_t set;
   block_signals(&set);
   S.broker = vy_broker_new(sys_handler, NULL);
-  if (!S.broker) { vlog("out of memory"); return fatal(); }
+  if (!S.broker) {
+    vlog("out of memory");
+    return fatal();
+  }
   load_apps();
   screen_start();
   if (control_start() != 0) vlog("no control socket: vyctl cannot reach us");

@@ -65,33 +65,37 @@ static void free_snap(snap *s) {
 
 void report_ps(sbuf *b, bool json) {
   snap s;
-  if (take_snap(&s) != 0) { b->oom = true; return; }
+  if (take_snap(&s) != 0) {
+    b->oom = true;
+    return;
+  }
   if (json) {
     sb_printf(b, "{\"apps\":[");
     for (size_t i = 0; i < s.n; i++) {
       const vy_app_metrics *m = &s.m[i];
       sb_printf(b, "%s{\"name\":", i ? "," : "");
       sb_json_str(b, m->name);
-      sb_printf(b, ",\"state\":\"%s\",\"uptime_s\":%.3f,\"restarts\":%u,"
-                "\"cpu_ms\":%llu,\"memory\":%llu,\"msgs_in\":%llu,"
-                "\"msgs_out\":%llu}", m->state, (double)m->uptime_ms / 1000.0,
-                m->restarts, (unsigned long long)m->cpu_ms,
-                (unsigned long long)m->memory_bytes,
-                (unsigned long long)m->msgs_in,
-                (unsigned long long)m->msgs_out);
+      sb_printf(
+          b,
+          ",\"state\":\"%s\",\"uptime_s\":%.3f,\"restarts\":%u,"
+          "\"cpu_ms\":%llu,\"memory\":%llu,\"msgs_in\":%llu,"
+          "\"msgs_out\":%llu}",
+          m->state, (double)m->uptime_ms / 1000.0, m->restarts,
+          (unsigned long long)m->cpu_ms, (unsigned long long)m->memory_bytes,
+          (unsigned long long)m->msgs_in, (unsigned long long)m->msgs_out);
     }
     sb_printf(b, "]}\n");
   } else {
-    sb_printf(b, "NAME STATE UPTIME_S RESTARTS CPU_MS MEM_BYTES MSGS_IN "
+    sb_printf(b,
+              "NAME STATE UPTIME_S RESTARTS CPU_MS MEM_BYTES MSGS_IN "
               "MSGS_OUT\n");
     for (size_t i = 0; i < s.n; i++) {
       const vy_app_metrics *m = &s.m[i];
-      sb_printf(b, "%s %s %.1f %u %llu %llu %llu %llu\n", m->name, m->state,
-                (double)m->uptime_ms / 1000.0, m->restarts,
-                (unsigned long long)m->cpu_ms,
-                (unsigned long long)m->memory_bytes,
-                (unsigned long long)m->msgs_in,
-                (unsigned long long)m->msgs_out);
+      sb_printf(
+          b, "%s %s %.1f %u %llu %llu %llu %llu\n", m->name, m->state,
+          (double)m->uptime_ms / 1000.0, m->restarts,
+          (unsigned long long)m->cpu_ms, (unsigned long long)m->memory_bytes,
+          (unsigned long long)m->msgs_in, (unsigned long long)m->msgs_out);
     }
   }
   free_snap(&s);
@@ -99,7 +103,10 @@ void report_ps(sbuf *b, bool json) {
 
 void report_sys_list(sbuf *b, bool figures) {
   snap s;
-  if (take_snap(&s) != 0) { b->oom = true; return; }
+  if (take_snap(&s) != 0) {
+    b->oom = true;
+    return;
+  }
   sb_printf(b, "%s", figures ? "stats" : "ps");
   for (size_t i = 0; i < s.n; i++) {
     const vy_app_metrics *m = &s.m[i];
@@ -126,11 +133,15 @@ static void sup_metrics(vy_sup_metrics *sm) {
 
 void report_heartbeat(sbuf *b) {
   snap s;
-  if (take_snap(&s) != 0) { b->oom = true; return; }
+  if (take_snap(&s) != 0) {
+    b->oom = true;
+    return;
+  }
   vy_sup_metrics sm;
   sup_metrics(&sm);
   char *line = vy_metrics_heartbeat_alloc(&sm, s.m, s.n);
-  if (!line) b->oom = true;
+  if (!line)
+    b->oom = true;
   else {
     /* one line: the formatter ends it with a newline; drop it here */
     size_t l = strlen(line);
@@ -143,12 +154,17 @@ void report_heartbeat(sbuf *b) {
 
 void report_metrics(sbuf *b) {
   snap s;
-  if (take_snap(&s) != 0) { b->oom = true; return; }
+  if (take_snap(&s) != 0) {
+    b->oom = true;
+    return;
+  }
   vy_sup_metrics sm;
   sup_metrics(&sm);
   char *text = vy_metrics_prometheus_alloc(&sm, s.m, s.n);
-  if (!text) b->oom = true;
-  else sb_printf(b, "%s", text);
+  if (!text)
+    b->oom = true;
+  else
+    sb_printf(b, "%s", text);
   free(text);
   free_snap(&s);
 }

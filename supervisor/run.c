@@ -28,7 +28,12 @@ static int read_file(const char *path, uint8_t **out, size_t *len) {
     if (n == cap) {
       cap = cap ? cap * 2 : 65536;
       uint8_t *nb = realloc(buf, cap);
-      if (!nb) { free(buf); fclose(f); errno = ENOMEM; return -1; }
+      if (!nb) {
+        free(buf);
+        fclose(f);
+        errno = ENOMEM;
+        return -1;
+      }
       buf = nb;
     }
     size_t r = fread(buf + n, 1, cap - n, f);
@@ -37,7 +42,11 @@ static int read_file(const char *path, uint8_t **out, size_t *len) {
   }
   int bad = ferror(f);
   fclose(f);
-  if (bad) { free(buf); errno = EIO; return -1; }
+  if (bad) {
+    free(buf);
+    errno = EIO;
+    return -1;
+  }
   *out = buf;
   *len = n;
   return 0;
@@ -49,7 +58,10 @@ static int mkdir_p(const char *path) {
   for (char *s = p + 1; *s; s++) {
     if (*s != '/') continue;
     *s = 0;
-    if (mkdir(p, 0755) != 0 && errno != EEXIST) { free(p); return -1; }
+    if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+      free(p);
+      return -1;
+    }
     *s = '/';
   }
   int r = mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
@@ -66,10 +78,10 @@ static uint64_t thread_cpu_ns(clockid_t c) {
 /* what a run holds while it lives; run_* fill and free it */
 typedef struct run {
   app *a;
-  char err[512];            /* why it ended, if not well */
-  int code;                 /* its exit code */
-  bool exited;              /* it exited (else it trapped or never ran) */
-  bool endpoint;            /* it has a broker endpoint to remove */
+  char err[512]; /* why it ended, if not well */
+  int code;      /* its exit code */
+  bool exited;   /* it exited (else it trapped or never ran) */
+  bool endpoint; /* it has a broker endpoint to remove */
   vw_module *mod;
   vw_store *st;
   vwasi *w;
@@ -96,9 +108,9 @@ static int run_load(run *r) {
     return -1;
   }
   vw_config cfg = { 0 };
-  cfg.max_memory_bytes = m->memory_bytes ? m->memory_bytes :
-                         S.profile.app_memory_default;
-  cfg.budget = &S.budget;      /* all apps together stay within the profile */
+  cfg.max_memory_bytes =
+      m->memory_bytes ? m->memory_bytes : S.profile.app_memory_default;
+  cfg.budget = &S.budget; /* all apps together stay within the profile */
   if (!(r->st = vw_store_new(&cfg))) {
     snprintf(r->err, sizeof r->err, "out of memory");
     return -1;
@@ -112,7 +124,10 @@ static int run_wasi(run *r, vwasi_config *wc) {
   const vy_manifest *m = &a->m;
   /* argv[0] is the app's name; then the manifest's args, nothing else */
   r->argv = calloc(m->args.n + 2, sizeof *r->argv);
-  if (!r->argv) { snprintf(r->err, sizeof r->err, "out of memory"); return -1; }
+  if (!r->argv) {
+    snprintf(r->err, sizeof r->err, "out of memory");
+    return -1;
+  }
   r->argv[0] = a->name;
   for (size_t i = 0; i < m->args.n; i++) r->argv[i + 1] = m->args.items[i];
   wc->argc = (int)m->args.n + 1;
@@ -175,7 +190,8 @@ static void run_exec(run *r) {
     r->exited = true;
     if (r->code != 0) snprintf(r->err, sizeof r->err, "exit code %d", r->code);
   } else {
-    snprintf(r->err, sizeof r->err, "%s", e.msg[0] ? e.msg : vw_trap_name(e.trap));
+    snprintf(r->err, sizeof r->err, "%s",
+             e.msg[0] ? e.msg : vw_trap_name(e.trap));
   }
 }
 
@@ -262,7 +278,7 @@ int app_start_locked(app *a) {
   if (!a->have_manifest) return -1;
   if (a->thread_live) {
     if (!a->thread_done) return -1;
-    pthread_join(a->thread, NULL);     /* finished: returns at once */
+    pthread_join(a->thread, NULL); /* finished: returns at once */
     a->thread_live = false;
   }
   /* registered before the thread runs, so that messages sent to it by
@@ -306,7 +322,4 @@ uint64_t app_cpu_ns(app *a) {
   return a->cpu_ns_prev + cur;
 }
 
-uint64_t app_mem_bytes(app *a) {
-  return a->mem ? vw_memory_size(a->mem) : 0;
-}
-
+uint64_t app_mem_bytes(app *a) { return a->mem ? vw_memory_size(a->mem) : 0; }

@@ -17,12 +17,21 @@ void sb_printf(sbuf *b, const char *fmt, ...) {
     size_t room = b->cap - b->len;
     int n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? room : 0, fmt, ap);
     va_end(ap);
-    if (n < 0) { b->oom = true; return; }
-    if (b->p && (size_t)n < room) { b->len += (size_t)n; return; }
+    if (n < 0) {
+      b->oom = true;
+      return;
+    }
+    if (b->p && (size_t)n < room) {
+      b->len += (size_t)n;
+      return;
+    }
     size_t cap = b->cap ? b->cap : 256;
     while (cap < b->len + (size_t)n + 1) cap *= 2;
     char *np = realloc(b->p, cap);
-    if (!np) { b->oom = true; return; }
+    if (!np) {
+      b->oom = true;
+      return;
+    }
     b->p = np;
     b->cap = cap;
   }
@@ -32,9 +41,12 @@ void sb_json_str(sbuf *b, const char *s) {
   sb_printf(b, "\"");
   for (; *s; s++) {
     unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\') sb_printf(b, "\\%c", c);
-    else if (c < 0x20) sb_printf(b, "\\u%04x", c);
-    else sb_printf(b, "%c", c);
+    if (c == '"' || c == '\\')
+      sb_printf(b, "\\%c", c);
+    else if (c < 0x20)
+      sb_printf(b, "\\u%04x", c);
+    else
+      sb_printf(b, "%c", c);
   }
   sb_printf(b, "\"");
 }

@@ -11,13 +11,14 @@
 #include <stddef.h>
 
 typedef struct sbuf {
-  char *p;                  /* NUL-terminated once anything was appended */
+  char *p; /* NUL-terminated once anything was appended */
   size_t len, cap;
   bool oom;
 } sbuf;
 
-void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sb_json_str(sbuf *b, const char *s);    /* s as a JSON string literal */
-void sb_free(sbuf *b);                       /* and empty again */
+void sb_printf(sbuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void sb_json_str(sbuf *b, const char *s); /* s as a JSON string literal */
+void sb_free(sbuf *b);                    /* and empty again */
 
 #endif

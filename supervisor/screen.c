@@ -27,8 +27,8 @@
 #include "../chrome/vc.h"
 #include "vyomad.h"
 
-#define FRAME_MS 16                  /* compose at most ~60 times a second */
-#define ERR_PER_S 10                 /* draw error replies per app, per s  */
+#define FRAME_MS  16 /* compose at most ~60 times a second */
+#define ERR_PER_S 10 /* draw error replies per app, per s  */
 
 static vc_screen *scr;
 static pthread_t compositor;
@@ -69,8 +69,8 @@ static void *compositor_main(void *arg) {
 
 int screen_start(void) {
   if (!S.profile.display) return 0;
-  const char *kind = S.profile.display_backend[0] ?
-                     S.profile.display_backend : "auto";
+  const char *kind =
+      S.profile.display_backend[0] ? S.profile.display_backend : "auto";
   char err[512];
   vd_backend *b = vd_backend_open(kind, 0, 0, err, sizeof err);
   if (!b) {
@@ -160,7 +160,7 @@ void screen_app_open(app *a) {
   }
   pthread_mutex_lock(&S.lock);
   a->win = w;
-  a->win_gen = vc_window_generation(w) - 1;     /* it needs its first size */
+  a->win_gen = vc_window_generation(w) - 1; /* it needs its first size */
   a->draw_errs_s = 0;
   a->draw_errs = a->draw_errs_dropped = 0;
   bool focused = atomic_load(&S.focus) == a;
@@ -218,8 +218,8 @@ void screen_focus(app *a) {
 int screen_shot(uint8_t **png, size_t *len, char *err, size_t errlen) {
   if (!scr) {
     snprintf(err, errlen, "no display (profile %s%s)", S.profile.name,
-             S.profile.display ? ": no framebuffer could be opened" :
-                                 " has display = false");
+             S.profile.display ? ": no framebuffer could be opened"
+                               : " has display = false");
     return -1;
   }
   if (vc_screenshot(scr, png, len) != 0) {

@@ -49,13 +49,24 @@
 #define VYOMAD_VERSION "0.1.0"
 
 typedef enum app_state {
-  ST_STARTING, ST_RUNNING, ST_WAITING, ST_EXITED, ST_CRASHED, ST_KILLED,
-  ST_FAILED, ST_STOPPED, ST_INVALID   /* manifest did not load */
+  ST_STARTING,
+  ST_RUNNING,
+  ST_WAITING,
+  ST_EXITED,
+  ST_CRASHED,
+  ST_KILLED,
+  ST_FAILED,
+  ST_STOPPED,
+  ST_INVALID /* manifest did not load */
 } app_state;
 
 /* why an app's run is being cancelled */
 typedef enum app_stop {
-  STOP_NONE, STOP_KILL, STOP_STOP, STOP_RESTART, STOP_WATCHDOG,
+  STOP_NONE,
+  STOP_KILL,
+  STOP_STOP,
+  STOP_RESTART,
+  STOP_WATCHDOG,
   STOP_SHUTDOWN
 } app_stop;
 
@@ -63,20 +74,20 @@ typedef enum app_stop {
 typedef struct linebuf {
   char buf[VY_IPC_MAX_LINE + 1];
   size_t len;
-  bool overlong;            /* the current line passed the limit          */
+  bool overlong; /* the current line passed the limit          */
 } linebuf;
 
 typedef struct app {
-  char name[64];            /* folder name (manifest name once loaded)    */
-  char *dir;                /* DIR/apps/NAME                              */
+  char name[64]; /* folder name (manifest name once loaded)    */
+  char *dir;     /* DIR/apps/NAME                              */
   vy_manifest m;
   bool have_manifest;
-  char error[512];          /* manifest error, or the last run's failure  */
+  char error[512]; /* manifest error, or the last run's failure  */
 
   /* guarded by sup.lock */
   app_state state;
-  bool thread_live;         /* a thread exists and must be joined         */
-  bool thread_done;         /* it has finished (join is then immediate)   */
+  bool thread_live; /* a thread exists and must be joined         */
+  bool thread_done; /* it has finished (join is then immediate)   */
   pthread_t thread;
   app_stop stop;            /* set by kill/stop/restart/watchdog          */
   int64_t stop_deadline_ms; /* STOP_STOP: cancelled at this time unless the
@@ -87,33 +98,33 @@ typedef struct app {
   vw_memory *mem;           /* while running: memory 0, for its size      */
   clockid_t cpuclock;       /* the thread's CPU clock while it runs       */
   bool have_cpuclock;
-  uint64_t cpu_ns_prev;     /* CPU time of earlier runs                   */
-  uint64_t cpu_ns_last;     /* CPU time of the current/last run           */
-  uint64_t mem_last;        /* memory of the last run, once it ended      */
-  int64_t started_ms;       /* monotonic, when the current run began      */
-  int64_t next_start_ms;    /* ST_WAITING: when to start again            */
-  uint32_t backoff_ms;      /* next restart delay                         */
-  uint32_t restarts;        /* total restarts by policy or command        */
-  int64_t *restart_times;   /* ring of recent policy restarts (ms)        */
+  uint64_t cpu_ns_prev;   /* CPU time of earlier runs                   */
+  uint64_t cpu_ns_last;   /* CPU time of the current/last run           */
+  uint64_t mem_last;      /* memory of the last run, once it ended      */
+  int64_t started_ms;     /* monotonic, when the current run began      */
+  int64_t next_start_ms;  /* ST_WAITING: when to start again            */
+  uint32_t backoff_ms;    /* next restart delay                         */
+  uint32_t restarts;      /* total restarts by policy or command        */
+  int64_t *restart_times; /* ring of recent policy restarts (ms)        */
   uint32_t nrestart_times;
   int exit_code;
-  bool registered;          /* has a broker endpoint (removed by the thread
-                               at the end of its run)                      */
-  atomic_llong last_line_ms;/* watchdog: when the app last printed        */
+  bool registered;           /* has a broker endpoint (removed by the thread
+                                at the end of its run)                      */
+  atomic_llong last_line_ms; /* watchdog: when the app last printed        */
 
   /* the app thread's own (no lock needed) */
-  linebuf out[2];           /* stdout, stderr                             */
-  char *inbuf;              /* stdin: a line taken from the inbox ...     */
-  size_t inlen, inoff;      /* ... and how much of it was read            */
-  FILE *log;                /* DIR/run/vyoma/logs/NAME.log (own lock)     */
+  linebuf out[2];      /* stdout, stderr                             */
+  char *inbuf;         /* stdin: a line taken from the inbox ...     */
+  size_t inlen, inoff; /* ... and how much of it was read            */
+  FILE *log;           /* DIR/run/vyoma/logs/NAME.log (own lock)     */
 
   /* its window while it runs (screen.c); win and win_gen guarded by
   ** sup.lock, the rest the app thread's own */
   struct vc_window *win;
-  uint32_t win_gen;         /* the size generation the app was told       */
-  int win_dirfd;            /* its folder, for VYOMA_DRAW image           */
-  int64_t draw_errs_s;      /* draw error replies: this second ...        */
-  uint32_t draw_errs;       /* ... how many so far ...                    */
+  uint32_t win_gen;           /* the size generation the app was told       */
+  int win_dirfd;              /* its folder, for VYOMA_DRAW image           */
+  int64_t draw_errs_s;        /* draw error replies: this second ...        */
+  uint32_t draw_errs;         /* ... how many so far ...                    */
   uint64_t draw_errs_dropped; /* ... and those not answered (rate limit)  */
 
   /* keyboard input for its stdin (console.c), guarded by sup.lock */
@@ -123,43 +134,43 @@ typedef struct app {
 } app;
 
 typedef struct sup {
-  char *root;               /* --root                                     */
+  char *root; /* --root                                     */
   vy_profile profile;
-  vw_budget budget;          /* the profile's memory budget, shared by all
-                                apps' linear memories */
+  vw_budget budget; /* the profile's memory budget, shared by all
+                       apps' linear memories */
   char *profile_name;
   vy_broker *broker;
   pthread_mutex_t lock;
-  pthread_cond_t cond;      /* an app thread finished                     */
+  pthread_cond_t cond; /* an app thread finished                     */
   app **apps;
   size_t napps;
-  int64_t boot_ms;          /* monotonic at start                         */
-  atomic_int shutdown;      /* set by a signal or the shutdown command    */
-  _Atomic(app *) focus;     /* the app the console's keys go to, or NULL  */
+  int64_t boot_ms;      /* monotonic at start                         */
+  atomic_int shutdown;  /* set by a signal or the shutdown command    */
+  _Atomic(app *) focus; /* the app the console's keys go to, or NULL  */
   bool pid1;
-  bool console_all;         /* every app's lines on the console, not only
-                               the focused one's                          */
-  int grace_ms;             /* what stop and shutdown give apps to exit   */
+  bool console_all; /* every app's lines on the console, not only
+                       the focused one's                          */
+  int grace_ms;     /* what stop and shutdown give apps to exit   */
 } sup;
 
 extern sup S;
 
-/* ---- log.c ---------------------------------------------------------------- */
-int64_t now_ms(void);                  /* CLOCK_MONOTONIC in ms          */
+/* ---- log.c --------------------------------------------------------------- */
+int64_t now_ms(void); /* CLOCK_MONOTONIC in ms          */
 void vlog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* one line of an app's output: its log file, and the console prefixed with
 ** its name */
 void app_log_line(app *a, const char *line, size_t len);
 void log_stamp(char *buf, size_t len); /* "2026-11-25T17:50:01.123Z"     */
 
-/* ---- app.c ---------------------------------------------------------------- */
-#define BACKOFF_MIN_MS 100u     /* the first restart delay */
+/* ---- app.c --------------------------------------------------------------- */
+#define BACKOFF_MIN_MS 100u /* the first restart delay */
 const char *state_name(app_state s);
-app *app_find(const char *name);       /* caller holds sup.lock          */
+app *app_find(const char *name); /* caller holds sup.lock          */
 /* Loads DIR/apps/NAME/vyoma.toml into a new table entry (bad manifest:
 ** logged, entry in ST_INVALID).  Returns the entry or NULL (no memory). */
 app *app_load(const char *name);
-void app_free(app *a);                 /* thread already joined          */
+void app_free(app *a); /* thread already joined          */
 /* Keyboard bytes (or end of input) for app a's stdin; wakes its reader.
 ** 0, or -1 when the app's keyboard buffer is full (64 KiB). */
 int app_keyboard(app *a, const char *data, size_t len, bool eof);
@@ -169,7 +180,7 @@ int app_stdio_open(app *a, vwasi_config *wc);
 void app_stdio_flush(app *a);
 void app_stdio_close(app *a);
 
-/* ---- run.c ---------------------------------------------------------------- */
+/* ---- run.c --------------------------------------------------------------- */
 /* adds the app's broker endpoint if it has none; caller holds sup.lock */
 int app_register_locked(app *a);
 /* starts a run now (joining a finished thread first); caller holds
@@ -179,30 +190,30 @@ int app_start_locked(app *a);
 uint64_t app_cpu_ns(app *a);
 uint64_t app_mem_bytes(app *a);
 
-/* ---- lifecycle.c ---------------------------------------------------------- */
+/* ---- lifecycle.c --------------------------------------------------------- */
 typedef enum app_event {
-  EV_START,          /* an operator's start (or the supervisor's first)   */
-  EV_STOP,           /* stop: "@sys: stop", then the grace period          */
-  EV_KILL,           /* kill: cancelled at once, not restarted             */
-  EV_RESTART,        /* restart: cancelled, then started again             */
-  EV_SHUTDOWN,       /* the supervisor stops: "@sys: shutdown" first ...   */
-  EV_SHUTDOWN_NOW,   /* ... and cancelled when the grace is over           */
-  EV_EXITED,         /* the run ended: the app exited (any code)           */
-  EV_CRASHED,        /* the run ended: a trap, or it could not be set up   */
-  EV_GRACE_OVER,     /* tick: a stop's grace period has passed             */
-  EV_WATCHDOG,       /* tick: no output line for heartbeat_ms              */
-  EV_BACKOFF_DUE,    /* tick: the restart delay has passed                 */
-  EV_UNWINDING,      /* tick: a cancelled thread still runs: cancel again  */
-  EV_REAPED,         /* tick: its finished thread is joined                */
+  EV_START,        /* an operator's start (or the supervisor's first)   */
+  EV_STOP,         /* stop: "@sys: stop", then the grace period          */
+  EV_KILL,         /* kill: cancelled at once, not restarted             */
+  EV_RESTART,      /* restart: cancelled, then started again             */
+  EV_SHUTDOWN,     /* the supervisor stops: "@sys: shutdown" first ...   */
+  EV_SHUTDOWN_NOW, /* ... and cancelled when the grace is over           */
+  EV_EXITED,       /* the run ended: the app exited (any code)           */
+  EV_CRASHED,      /* the run ended: a trap, or it could not be set up   */
+  EV_GRACE_OVER,   /* tick: a stop's grace period has passed             */
+  EV_WATCHDOG,     /* tick: no output line for heartbeat_ms              */
+  EV_BACKOFF_DUE,  /* tick: the restart delay has passed                 */
+  EV_UNWINDING,    /* tick: a cancelled thread still runs: cancel again  */
+  EV_REAPED,       /* tick: its finished thread is joined                */
   EV_NEVENTS
 } app_event;
 
 /* What an event asks of the broker (done once sup.lock is released) and
 ** how long a waiting command may wait for the thread; err for refusals. */
 typedef struct app_effects {
-  const char *inject;       /* a line for the app's stdin ("@sys: " ...)  */
-  bool wake;                /* wake its stdin wait                         */
-  int wait_ms;              /* 0: no thread to wait for                    */
+  const char *inject; /* a line for the app's stdin ("@sys: " ...)  */
+  bool wake;          /* wake its stdin wait                         */
+  int wait_ms;        /* 0: no thread to wait for                    */
   char *err;
   size_t errlen;
 } app_effects;
@@ -222,24 +233,24 @@ void apps_event_all(app_event ev);
 ** restarts by policy after the backoff, grace periods, the watchdog */
 void apps_tick(void);
 
-/* ---- commands.c ----------------------------------------------------------- */
+/* ---- commands.c ---------------------------------------------------------- */
 /* one request line of the control socket, answered on fd */
 void command_control(int fd, char *line);
 /* the broker's vy_sys_handler: "@sys: COMMAND" from an app granted "sys" */
 void sys_handler(void *ud, const char *from, const char *cmd, char *reply,
                  size_t replylen);
 
-/* ---- report.c ------------------------------------------------------------- */
+/* ---- report.c ------------------------------------------------------------ */
 void report_ps(sbuf *b, bool json);
 /* the @sys answers: "ps NAME=STATE ..." or, with figures,
 ** "stats NAME=STATE,CPU_MS,MEM_BYTES ..." */
 void report_sys_list(sbuf *b, bool figures);
-void report_heartbeat(sbuf *b);        /* one JSON line, no newline      */
-void report_metrics(sbuf *b);          /* Prometheus text                */
+void report_heartbeat(sbuf *b); /* one JSON line, no newline      */
+void report_metrics(sbuf *b);   /* Prometheus text                */
 
-/* ---- control.c ------------------------------------------------------------ */
-int control_start(void);               /* binds the socket, starts thread */
-void control_stop(void);               /* stops it, removes the socket    */
+/* ---- control.c ----------------------------------------------------------- */
+int control_start(void); /* binds the socket, starts thread */
+void control_stop(void); /* stops it, removes the socket    */
 /* answers on a connection (commands.c): the whole of p; "STATUS\n" and
 ** the body; "error MSG\n"; logs NAME [-f] [--json] streamed */
 bool control_send(int fd, const void *p, size_t n);
@@ -247,32 +258,32 @@ void control_reply(int fd, const char *status, const sbuf *body);
 void control_reply_err(int fd, const char *msg);
 void control_logs(int fd, const char *name, bool follow, bool json);
 
-/* ---- console.c ------------------------------------------------------------ */
+/* ---- console.c ----------------------------------------------------------- */
 /* The TTY input router when stdin is a terminal (input/tty.h): raw mode,
 ** focus among the apps with input = true, Ctrl-A keys. */
 void console_start(void);
 void console_stop(void);
 
 /* ---- screen.c ------------------------------------------------------------ */
-int screen_start(void);                /* per profile; -1: no display     */
+int screen_start(void); /* per profile; -1: no display     */
 void screen_stop(void);
 bool screen_on(void);
-void screen_app_open(app *a);          /* app thread, before its code runs */
-void screen_app_close(app *a);         /* app thread, at the end of a run */
+void screen_app_open(app *a);  /* app thread, before its code runs */
+void screen_app_close(app *a); /* app thread, at the end of a run */
 /* A VYOMA_DRAW line of app a (its thread).  false: a has no window and
 ** the line is only a log line. */
 bool screen_app_draw(app *a, const char *line, size_t len);
-void screen_focus(app *a);             /* the console's focus, or NULL    */
+void screen_focus(app *a); /* the console's focus, or NULL    */
 /* the screen as PNG (malloc'd); -1 with a reason when there is none */
 int screen_shot(uint8_t **png, size_t *len, char *err, size_t errlen);
 void screen_stats(uint64_t *frames, uint64_t *pixels, uint64_t *drops);
 /* switches to layout "tiled" or "stacked"; -1 with a reason */
 int screen_layout(const char *name, char *err, size_t errlen);
 
-/* ---- pid1.c --------------------------------------------------------------- */
-void pid1_setup(void);                 /* mounts; only when getpid()==1   */
-void pid1_reap(void);                  /* collects zombies (SIGCHLD)      */
-void pid1_poweroff(void);              /* never returns                   */
+/* ---- pid1.c -------------------------------------------------------------- */
+void pid1_setup(void);    /* mounts; only when getpid()==1   */
+void pid1_reap(void);     /* collects zombies (SIGCHLD)      */
+void pid1_poweroff(void); /* never returns                   */
 /* the value of KEY=VALUE (e.g. vyoma.profile) on the kernel command line
 ** into buf; 0 if found and not empty */
 int pid1_cmdline(const char *key, char *buf, size_t len);

@@ -43,16 +43,16 @@
 static const char *check_prefix = "test";
 static const char *check_prog = "";
 static int check_passed, check_failed, check_skipped;
-static int check_case_failed;        /* failed checks in the running case */
-static int check_loose_failed;       /* failed checks outside any case   */
+static int check_case_failed;  /* failed checks in the running case */
+static int check_loose_failed; /* failed checks outside any case   */
 static bool check_in_case;
-static char check_why[512];          /* the first failure of the case   */
-static char check_skip_why[400];     /* why the running case skipped    */
+static char check_why[512];      /* the first failure of the case   */
+static char check_skip_why[400]; /* why the running case skipped    */
 
 /* a failed check: its line at once, and it counts against the running
 ** case (or the program) */
-static void check_vfail(const char *file, int line, const char *fmt,
-                        va_list ap) __attribute__((unused));
+static void check_vfail(const char *file, int line, const char *fmt, va_list ap)
+    __attribute__((unused));
 static void check_vfail(const char *file, int line, const char *fmt,
                         va_list ap) {
   char msg[512];
@@ -87,10 +87,10 @@ static bool check_eq_i(long long got, long long want, char *m, size_t n) {
   snprintf(m, n, "expected %lld, got %lld", want, got);
   return false;
 }
-static bool check_eq_u(unsigned long long got, unsigned long long want,
-                       char *m, size_t n) __attribute__((unused));
-static bool check_eq_u(unsigned long long got, unsigned long long want,
-                       char *m, size_t n) {
+static bool check_eq_u(unsigned long long got, unsigned long long want, char *m,
+                       size_t n) __attribute__((unused));
+static bool check_eq_u(unsigned long long got, unsigned long long want, char *m,
+                       size_t n) {
   if (got == want) return true;
   snprintf(m, n, "expected %llu (0x%llx), got %llu (0x%llx)", want, want, got,
            got);
@@ -115,7 +115,7 @@ static bool check_eq_s(const char *got, const char *want, char *m, size_t n) {
   return false;
 }
 
-#define CHECK_EQ_FN(x)                                                      \
+#define CHECK_EQ_FN(x)                                                         \
   _Generic((x),                                                             \
       char *: check_eq_s, const char *: check_eq_s,                         \
       float: check_eq_f, double: check_eq_f,                                \
@@ -123,26 +123,26 @@ static bool check_eq_s(const char *got, const char *want, char *m, size_t n) {
       unsigned int: check_eq_u, unsigned long: check_eq_u,                  \
       unsigned long long: check_eq_u, default: check_eq_i)
 
-#define EQ(got, want)                                                       \
-  do {                                                                      \
-    char check_m_[400];                                                     \
-    if (!CHECK_EQ_FN(got)((got), (want), check_m_, sizeof check_m_))        \
-      check_fail(__FILE__, __LINE__, "%s: %s", #got, check_m_);             \
+#define EQ(got, want)                                                          \
+  do {                                                                         \
+    char check_m_[400];                                                        \
+    if (!CHECK_EQ_FN(got)((got), (want), check_m_, sizeof check_m_))           \
+      check_fail(__FILE__, __LINE__, "%s: %s", #got, check_m_);                \
   } while (0)
 
-#define CHECKF(cond, ...)                                                   \
-  do {                                                                      \
-    if (!(cond)) check_fail(__FILE__, __LINE__, __VA_ARGS__);               \
+#define CHECKF(cond, ...)                                                      \
+  do {                                                                         \
+    if (!(cond)) check_fail(__FILE__, __LINE__, __VA_ARGS__);                  \
   } while (0)
 
 #define CHECK(cond) CHECKF(cond, "%s", #cond)
 
-#define REQUIREF(cond, ...)                                                 \
-  do {                                                                      \
-    if (!(cond)) {                                                          \
-      check_fail(__FILE__, __LINE__, __VA_ARGS__);                          \
-      return;                                                               \
-    }                                                                       \
+#define REQUIREF(cond, ...)                                                    \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
+      check_fail(__FILE__, __LINE__, __VA_ARGS__);                             \
+      return;                                                                  \
+    }                                                                          \
   } while (0)
 
 #define REQUIRE(cond) REQUIREF(cond, "%s", #cond)
@@ -168,12 +168,12 @@ static void check_report(const char *name) __attribute__((unused));
 static void check_report(const char *name) {
   check_in_case = false;
   if (check_case_failed) {
-    printf("FAIL %s%s%s/%s: %s\n", check_prefix, check_sep(), check_prog,
-           name, check_why);
+    printf("FAIL %s%s%s/%s: %s\n", check_prefix, check_sep(), check_prog, name,
+           check_why);
     check_failed++;
   } else if (check_skip_why[0]) {
-    printf("SKIP %s%s%s/%s: %s\n", check_prefix, check_sep(), check_prog,
-           name, check_skip_why);
+    printf("SKIP %s%s%s/%s: %s\n", check_prefix, check_sep(), check_prog, name,
+           check_skip_why);
     check_skipped++;
   } else {
     printf("PASS %s%s%s/%s\n", check_prefix, check_sep(), check_prog, name);
@@ -192,10 +192,10 @@ static void check_skip_case(const char *fmt, ...) {
   if (!check_skip_why[0])
     snprintf(check_skip_why, sizeof check_skip_why, "skipped");
 }
-#define SKIP(...)                                                           \
-  do {                                                                      \
-    check_skip_case(__VA_ARGS__);                                           \
-    return;                                                                 \
+#define SKIP(...)                                                              \
+  do {                                                                         \
+    check_skip_case(__VA_ARGS__);                                              \
+    return;                                                                    \
   } while (0)
 
 /* runs one case and prints its line */
@@ -223,7 +223,7 @@ static void check_case(const char *name, bool ok, const char *file, int line,
   }
   check_report(name);
 }
-#define CASE(name, cond, ...)                                               \
+#define CASE(name, cond, ...)                                                  \
   check_case((name), (cond), __FILE__, __LINE__, __VA_ARGS__)
 
 static void check_skip(const char *name, const char *fmt, ...)
@@ -252,8 +252,8 @@ static void check_init(int argc, char **argv, const char *prog) {
 static int check_end(void) __attribute__((unused));
 static int check_end(void) {
   if (check_loose_failed) {
-    printf("FAIL %s%s%s: %d check(s) outside any case failed\n",
-           check_prefix, check_sep(), check_prog, check_loose_failed);
+    printf("FAIL %s%s%s: %d check(s) outside any case failed\n", check_prefix,
+           check_sep(), check_prog, check_loose_failed);
     check_failed++;
   }
   printf("%s: %d cases passed, %d failed",

@@ -33,13 +33,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- nodes ---------------------------------------------------------------- */
+/* ---- nodes --------------------------------------------------------------- */
 
 #define F_IMPLICIT 0x01u
 #define F_HEADER   0x02u
 #define F_DOTTED   0x04u
 #define F_INLINE   0x08u
-#define F_AOT      0x10u   /* array made by [[...]]: may still be appended to */
+#define F_AOT      0x10u /* array made by [[...]]: may still be appended to */
 
 typedef struct toml_kv {
   const char *key;
@@ -49,19 +49,25 @@ typedef struct toml_kv {
 
 struct toml_value {
   toml_type type;
-  int line, col;         /* where it was defined: 1-based, col in characters */
+  int line, col; /* where it was defined: 1-based, col in characters */
   unsigned flags;
-  unsigned section;      /* DOTTED tables: the section that made them */
-  int depth;             /* containers: distance from the root */
+  unsigned section; /* DOTTED tables: the section that made them */
+  int depth;        /* containers: distance from the root */
   union {
     struct {
       toml_kv *items;
       size_t n, cap;
-      uint32_t *index;   /* open addressing, slot = item + 1; NULL if small */
+      uint32_t *index; /* open addressing, slot = item + 1; NULL if small */
       size_t icap;
     } tab;
-    struct { toml_value **items; size_t n, cap; } arr;
-    struct { const char *s; size_t len; } str;
+    struct {
+      toml_value **items;
+      size_t n, cap;
+    } arr;
+    struct {
+      const char *s;
+      size_t len;
+    } str;
     int64_t i;
     double f;
     int b;
@@ -69,7 +75,7 @@ struct toml_value {
   } u;
 };
 
-/* ---- arena ------------------------------------------------------------------ */
+/* ---- arena --------------------------------------------------------------- */
 
 typedef struct block {
   struct block *next;
@@ -89,7 +95,10 @@ struct toml_doc {
 
 static void *std_realloc(void *ud, void *ptr, size_t size) {
   (void)ud;
-  if (size == 0) { free(ptr); return NULL; }
+  if (size == 0) {
+    free(ptr);
+    return NULL;
+  }
   return realloc(ptr, size);
 }
 
@@ -105,25 +114,25 @@ static void arena_release(toml_alloc *a, block *b) {
   }
 }
 
-/* ---- parser state ------------------------------------------------------------ */
+/* ---- parser state -------------------------------------------------------- */
 
 typedef struct parser {
   const char *s;
   size_t n, pos;
   const char *fname;
-  size_t lpos;           /* position cache: s[0..lpos) holds lline - 1 */
-  int lline;             /* newlines, and lpos is at column lcol of its line */
+  size_t lpos; /* position cache: s[0..lpos) holds lline - 1 */
+  int lline;   /* newlines, and lpos is at column lcol of its line */
   int lcol;
   jmp_buf jb;
   char *err;
   size_t errsz;
   toml_doc *doc;
-  char *buf;             /* scratch for strings and numbers */
+  char *buf; /* scratch for strings and numbers */
   size_t blen, bcap;
-  unsigned section;      /* current section (see the notes at the top) */
+  unsigned section; /* current section (see the notes at the top) */
   unsigned nsections;
-  int nest;              /* recursion: arrays / inline tables being parsed */
-  int in_inline;         /* > 0 while inside an inline table */
+  int nest;      /* recursion: arrays / inline tables being parsed */
+  int in_inline; /* > 0 while inside an inline table */
 } parser;
 
 /* Move the position cache to byte offset pos: the 1-based line and column
@@ -138,8 +147,11 @@ static void seek_pos(parser *p, size_t pos) {
   int crossed = 0;
   for (size_t i = p->lpos; i > pos; i--) {
     unsigned char c = (unsigned char)p->s[i - 1];
-    if (c == '\n') { p->lline--; crossed = 1; }
-    else if ((c & 0xC0u) != 0x80u) p->lcol--;
+    if (c == '\n') {
+      p->lline--;
+      crossed = 1;
+    } else if ((c & 0xC0u) != 0x80u)
+      p->lcol--;
   }
   if (crossed) {
     size_t j = pos;
@@ -150,8 +162,11 @@ static void seek_pos(parser *p, size_t pos) {
   }
   for (size_t i = p->lpos; i < pos; i++) {
     unsigned char c = (unsigned char)p->s[i];
-    if (c == '\n') { p->lline++; p->lcol = 1; }
-    else if ((c & 0xC0u) != 0x80u) p->lcol++;
+    if (c == '\n') {
+      p->lline++;
+      p->lcol = 1;
+    } else if ((c & 0xC0u) != 0x80u)
+      p->lcol++;
   }
   p->lpos = pos;
 }
@@ -159,10 +174,12 @@ static void seek_pos(parser *p, size_t pos) {
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4), noreturn))
 #endif
-static void fail_at(parser *p, size_t pos, const char *fmt, ...) {
+static void
+fail_at(parser *p, size_t pos, const char *fmt, ...) {
   if (p->errsz > 0) {
     seek_pos(p, pos);
-    int k = snprintf(p->err, p->errsz, "%s:%d:%d: ", p->fname, p->lline, p->lcol);
+    int k =
+        snprintf(p->err, p->errsz, "%s:%d:%d: ", p->fname, p->lline, p->lcol);
     if (k >= 0 && (size_t)k < p->errsz) {
       va_list ap;
       va_start(ap, fmt);
@@ -178,7 +195,8 @@ static void fail_at(parser *p, size_t pos, const char *fmt, ...) {
 #if defined(__GNUC__)
 __attribute__((noreturn))
 #endif
-static void nomem(parser *p) {
+static void
+nomem(parser *p) {
   if (p->errsz > 0) snprintf(p->err, p->errsz, "%s: out of memory", p->fname);
   longjmp(p->jb, TOML_ERR_NOMEM);
 }
@@ -216,8 +234,8 @@ static void *arena_alloc(parser *p, size_t size) {
 }
 
 /* Grow an arena array of elements of size esz to hold at least need. */
-static void *arena_grow(parser *p, void *old, size_t n, size_t *cap,
-                        size_t esz, size_t need) {
+static void *arena_grow(parser *p, void *old, size_t n, size_t *cap, size_t esz,
+                        size_t need) {
   if (need <= *cap) return old;
   size_t nc = *cap ? *cap * 2 : 4;
   while (nc < need) nc *= 2;
@@ -261,7 +279,7 @@ static void buf_reserve(parser *p, size_t extra) {
 }
 
 static void buf_put(parser *p, const char *s, size_t len) {
-  if (len == 0) return;   /* the buffer may still be NULL */
+  if (len == 0) return; /* the buffer may still be NULL */
   buf_reserve(p, len);
   memcpy(p->buf + p->blen, s, len);
   p->blen += len;
@@ -275,29 +293,40 @@ static void buf_ch(parser *p, char c) {
 static void buf_utf8(parser *p, uint32_t c) {
   char t[4];
   size_t k;
-  if (c < 0x80) { t[0] = (char)c; k = 1; }
-  else if (c < 0x800) {
-    t[0] = (char)(0xC0 | (c >> 6)); t[1] = (char)(0x80 | (c & 0x3F)); k = 2;
+  if (c < 0x80) {
+    t[0] = (char)c;
+    k = 1;
+  } else if (c < 0x800) {
+    t[0] = (char)(0xC0 | (c >> 6));
+    t[1] = (char)(0x80 | (c & 0x3F));
+    k = 2;
   } else if (c < 0x10000) {
-    t[0] = (char)(0xE0 | (c >> 12)); t[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-    t[2] = (char)(0x80 | (c & 0x3F)); k = 3;
+    t[0] = (char)(0xE0 | (c >> 12));
+    t[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+    t[2] = (char)(0x80 | (c & 0x3F));
+    k = 3;
   } else {
-    t[0] = (char)(0xF0 | (c >> 18)); t[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-    t[2] = (char)(0x80 | ((c >> 6) & 0x3F)); t[3] = (char)(0x80 | (c & 0x3F));
+    t[0] = (char)(0xF0 | (c >> 18));
+    t[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+    t[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+    t[3] = (char)(0x80 | (c & 0x3F));
     k = 4;
   }
   buf_put(p, t, k);
 }
 
-/* ---- tables and arrays ---------------------------------------------------- */
+/* ---- tables and arrays --------------------------------------------------- */
 
 static uint32_t hash_key(const char *k, size_t len) {
-  uint32_t h = 2166136261u;          /* FNV-1a */
-  for (size_t i = 0; i < len; i++) { h ^= (unsigned char)k[i]; h *= 16777619u; }
+  uint32_t h = 2166136261u; /* FNV-1a */
+  for (size_t i = 0; i < len; i++) {
+    h ^= (unsigned char)k[i];
+    h *= 16777619u;
+  }
   return h;
 }
 
-#define INDEX_MIN 8   /* tables with fewer keys are searched linearly */
+#define INDEX_MIN 8 /* tables with fewer keys are searched linearly */
 
 static long table_find(const toml_value *t, const char *k, size_t len) {
   if (t->u.tab.index) {
@@ -313,7 +342,8 @@ static long table_find(const toml_value *t, const char *k, size_t len) {
   for (size_t i = 0; i < t->u.tab.n; i++) {
     const toml_kv *kv = &t->u.tab.items[i];
     /* len 0: k may be the still unallocated (NULL) scratch buffer */
-    if (kv->klen == len && (len == 0 || memcmp(kv->key, k, len) == 0)) return (long)i;
+    if (kv->klen == len && (len == 0 || memcmp(kv->key, k, len) == 0))
+      return (long)i;
   }
   return -1;
 }
@@ -332,8 +362,8 @@ static void table_add(parser *p, toml_value *t, const char *key, size_t klen,
                       toml_value *val) {
   size_t n = t->u.tab.n;
   if (n >= UINT32_MAX - 1) fail(p, "too many keys in one table");
-  t->u.tab.items = arena_grow(p, t->u.tab.items, n, &t->u.tab.cap,
-                              sizeof(toml_kv), n + 1);
+  t->u.tab.items =
+      arena_grow(p, t->u.tab.items, n, &t->u.tab.cap, sizeof(toml_kv), n + 1);
   t->u.tab.items[n].key = key;
   t->u.tab.items[n].klen = klen;
   t->u.tab.items[n].val = val;
@@ -361,7 +391,8 @@ static void array_push(parser *p, toml_value *a, toml_value *v) {
   a->u.arr.n = n + 1;
 }
 
-static toml_value *new_container(parser *p, toml_type t, size_t pos, int depth) {
+static toml_value *new_container(parser *p, toml_type t, size_t pos,
+                                 int depth) {
   if (depth > TOML_MAX_DEPTH)
     fail_at(p, pos, "nesting deeper than %d levels", TOML_MAX_DEPTH);
   toml_value *v = new_value(p, t, pos);
@@ -369,7 +400,7 @@ static toml_value *new_container(parser *p, toml_type t, size_t pos, int depth) 
   return v;
 }
 
-/* ---- characters ---------------------------------------------------------------- */
+/* ---- characters ---------------------------------------------------------- */
 
 static int at(parser *p, size_t off) {
   return p->pos + off < p->n ? (unsigned char)p->s[p->pos + off] : -1;
@@ -388,10 +419,13 @@ static int is_bare(int c) {
 }
 /* Control characters the spec forbids in strings and comments (tab is
 ** allowed; newlines are handled by the callers). */
-static int is_ctrl(int c) { return (c >= 0 && c < 0x20 && c != '\t') || c == 0x7F; }
+static int is_ctrl(int c) {
+  return (c >= 0 && c < 0x20 && c != '\t') || c == 0x7F;
+}
 
 static void skip_ws(parser *p) {
-  while (p->pos < p->n && (p->s[p->pos] == ' ' || p->s[p->pos] == '\t')) p->pos++;
+  while (p->pos < p->n && (p->s[p->pos] == ' ' || p->s[p->pos] == '\t'))
+    p->pos++;
 }
 
 /* At a newline (LF or CRLF)?  Returns its length, 0 if none. */
@@ -428,7 +462,10 @@ static void skip_ws_nl(parser *p) {
   for (;;) {
     skip_ws(p);
     int c = at(p, 0);
-    if (c == '#') { skip_comment(p); continue; }
+    if (c == '#') {
+      skip_comment(p);
+      continue;
+    }
     int k = newline_len(p);
     if (!k) return;
     p->pos += (size_t)k;
@@ -442,13 +479,26 @@ static void check_utf8(parser *p) {
   size_t i = 0, n = p->n;
   while (i < n) {
     unsigned c = s[i];
-    if (c < 0x80) { i++; continue; }
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
     size_t k;
     uint32_t cp, min;
-    if (c >= 0xC2 && c <= 0xDF) { k = 1; cp = c & 0x1F; min = 0x80; }
-    else if (c >= 0xE0 && c <= 0xEF) { k = 2; cp = c & 0x0F; min = 0x800; }
-    else if (c >= 0xF0 && c <= 0xF4) { k = 3; cp = c & 0x07; min = 0x10000; }
-    else fail_at(p, i, "invalid UTF-8 byte 0x%02X", c);
+    if (c >= 0xC2 && c <= 0xDF) {
+      k = 1;
+      cp = c & 0x1F;
+      min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      k = 2;
+      cp = c & 0x0F;
+      min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      k = 3;
+      cp = c & 0x07;
+      min = 0x10000;
+    } else
+      fail_at(p, i, "invalid UTF-8 byte 0x%02X", c);
     if (k >= n - i) fail_at(p, i, "truncated UTF-8 sequence");
     for (size_t j = 1; j <= k; j++) {
       if ((s[i + j] & 0xC0) != 0x80) fail_at(p, i, "invalid UTF-8 sequence");
@@ -460,7 +510,7 @@ static void check_utf8(parser *p) {
   }
 }
 
-/* ---- strings ------------------------------------------------------------------- */
+/* ---- strings ------------------------------------------------------------- */
 
 /* One escape after a backslash (p->pos at the backslash), into the buffer. */
 static void parse_escape(parser *p) {
@@ -468,31 +518,33 @@ static void parse_escape(parser *p) {
   int c = at(p, 1);
   p->pos += 2;
   switch (c) {
-  case 'b': buf_ch(p, '\b'); return;
-  case 't': buf_ch(p, '\t'); return;
-  case 'n': buf_ch(p, '\n'); return;
-  case 'f': buf_ch(p, '\f'); return;
-  case 'r': buf_ch(p, '\r'); return;
-  case '"': buf_ch(p, '"'); return;
-  case '\\': buf_ch(p, '\\'); return;
-  case 'u': case 'U': {
-    int nd = c == 'u' ? 4 : 8;
-    uint32_t cp = 0;
-    for (int i = 0; i < nd; i++) {
-      int h = at(p, 0);
-      if (!is_hex(h)) fail_at(p, start, "\\%c escape needs %d hex digits", c, nd);
-      cp = (cp << 4) | (uint32_t)hex_val(h);
-      p->pos++;
+    case 'b': buf_ch(p, '\b'); return;
+    case 't': buf_ch(p, '\t'); return;
+    case 'n': buf_ch(p, '\n'); return;
+    case 'f': buf_ch(p, '\f'); return;
+    case 'r': buf_ch(p, '\r'); return;
+    case '"': buf_ch(p, '"'); return;
+    case '\\': buf_ch(p, '\\'); return;
+    case 'u':
+    case 'U': {
+      int nd = c == 'u' ? 4 : 8;
+      uint32_t cp = 0;
+      for (int i = 0; i < nd; i++) {
+        int h = at(p, 0);
+        if (!is_hex(h))
+          fail_at(p, start, "\\%c escape needs %d hex digits", c, nd);
+        cp = (cp << 4) | (uint32_t)hex_val(h);
+        p->pos++;
+      }
+      if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        fail_at(p, start, "\\%c escape is not a Unicode scalar value", c);
+      buf_utf8(p, cp);
+      return;
     }
-    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      fail_at(p, start, "\\%c escape is not a Unicode scalar value", c);
-    buf_utf8(p, cp);
-    return;
-  }
-  default:
-    if (c < 0) fail_at(p, start, "unterminated string");
-    if (c >= 0x20 && c < 0x7F) fail_at(p, start, "invalid escape \\%c", c);
-    fail_at(p, start, "invalid escape in string");
+    default:
+      if (c < 0) fail_at(p, start, "unterminated string");
+      if (c >= 0x20 && c < 0x7F) fail_at(p, start, "invalid escape \\%c", c);
+      fail_at(p, start, "invalid escape in string");
   }
 }
 
@@ -506,7 +558,7 @@ static void parse_string(parser *p, int multi) {
   p->blen = 0;
   if (multi && at(p, 1) == q && at(p, 2) == q) {
     p->pos += 3;
-    int k = newline_len(p);     /* a newline right after the opener is trimmed */
+    int k = newline_len(p); /* a newline right after the opener is trimmed */
     p->pos += (size_t)k;
     for (;;) {
       if (p->pos >= p->n) fail_at(p, start, "unterminated multi-line string");
@@ -514,8 +566,13 @@ static void parse_string(parser *p, int multi) {
       if (c == q) {
         size_t run = 0;
         while (at(p, run) == q) run++;
-        if (run < 3) { for (size_t i = 0; i < run; i++) buf_ch(p, q); p->pos += run; continue; }
-        if (run > 5) fail(p, "too many quotes at the end of a multi-line string");
+        if (run < 3) {
+          for (size_t i = 0; i < run; i++) buf_ch(p, q);
+          p->pos += run;
+          continue;
+        }
+        if (run > 5)
+          fail(p, "too many quotes at the end of a multi-line string");
         for (size_t i = 3; i < run; i++) buf_ch(p, q);
         p->pos += run;
         return;
@@ -528,17 +585,28 @@ static void parse_string(parser *p, int multi) {
           p->pos += j;
           for (;;) {
             int d = at(p, 0);
-            if (d == ' ' || d == '\t' || d == '\n') p->pos++;
-            else if (d == '\r' && at(p, 1) == '\n') p->pos += 2;
-            else break;
+            if (d == ' ' || d == '\t' || d == '\n')
+              p->pos++;
+            else if (d == '\r' && at(p, 1) == '\n')
+              p->pos += 2;
+            else
+              break;
           }
           continue;
         }
         parse_escape(p);
         continue;
       }
-      if (c == '\n') { buf_ch(p, '\n'); p->pos++; continue; }
-      if (c == '\r' && at(p, 1) == '\n') { buf_ch(p, '\n'); p->pos += 2; continue; }
+      if (c == '\n') {
+        buf_ch(p, '\n');
+        p->pos++;
+        continue;
+      }
+      if (c == '\r' && at(p, 1) == '\n') {
+        buf_ch(p, '\n');
+        p->pos += 2;
+        continue;
+      }
       if (is_ctrl(c)) fail(p, "control character U+%04X in string", c);
       buf_ch(p, (char)c);
       p->pos++;
@@ -548,22 +616,32 @@ static void parse_string(parser *p, int multi) {
   for (;;) {
     if (p->pos >= p->n) fail_at(p, start, "unterminated string");
     int c = (unsigned char)p->s[p->pos];
-    if (c == q) { p->pos++; return; }
+    if (c == q) {
+      p->pos++;
+      return;
+    }
     if (c == '\n' || (c == '\r' && at(p, 1) == '\n'))
-      fail_at(p, start, "unterminated string (newline before the closing quote)");
-    if (basic && c == '\\') { parse_escape(p); continue; }
+      fail_at(p, start,
+              "unterminated string (newline before the closing quote)");
+    if (basic && c == '\\') {
+      parse_escape(p);
+      continue;
+    }
     if (is_ctrl(c)) fail(p, "control character U+%04X in string", c);
     buf_ch(p, (char)c);
     p->pos++;
   }
 }
 
-/* ---- keys ------------------------------------------------------------------------ */
+/* ---- keys ---------------------------------------------------------------- */
 
 /* One key part (bare or quoted) into the scratch buffer. */
 static void parse_key_part(parser *p) {
   int c = at(p, 0);
-  if (c == '"' || c == '\'') { parse_string(p, 0); return; }
+  if (c == '"' || c == '\'') {
+    parse_string(p, 0);
+    return;
+  }
   size_t s = p->pos;
   while (p->pos < p->n && is_bare((unsigned char)p->s[p->pos])) p->pos++;
   if (p->pos == s) {
@@ -577,8 +655,10 @@ static void parse_key_part(parser *p) {
 }
 
 static const char *kind_of(const toml_value *v) {
-  if (v->type == TOML_TABLE) return (v->flags & F_INLINE) ? "an inline table" : "a table";
-  if (v->type == TOML_ARRAY) return (v->flags & F_AOT) ? "an array of tables" : "an array";
+  if (v->type == TOML_TABLE)
+    return (v->flags & F_INLINE) ? "an inline table" : "a table";
+  if (v->type == TOML_ARRAY)
+    return (v->flags & F_AOT) ? "an array of tables" : "an array";
   return "a value";
 }
 
@@ -589,7 +669,11 @@ static const char *key_name(parser *p, char *out, size_t outsz) {
     unsigned char c = (unsigned char)p->buf[i];
     out[j++] = (c < 0x20 || c == 0x7F) ? '?' : (char)c;
   }
-  if (j + 4 >= outsz && p->blen > j) { out[j++] = '.'; out[j++] = '.'; out[j++] = '.'; }
+  if (j + 4 >= outsz && p->blen > j) {
+    out[j++] = '.';
+    out[j++] = '.';
+    out[j++] = '.';
+  }
   out[j] = 0;
   return out;
 }
@@ -610,7 +694,8 @@ static toml_value *dotted_step(parser *p, toml_value *t, size_t pos) {
   if (v->type == TOML_TABLE) {
     if ((v->flags & F_DOTTED) && v->section == p->section) return v;
     if ((v->flags & F_INLINE))
-      fail_at(p, pos, "key '%s': cannot add keys to an inline table", key_name(p, nm, sizeof nm));
+      fail_at(p, pos, "key '%s': cannot add keys to an inline table",
+              key_name(p, nm, sizeof nm));
     if (v->flags & F_IMPLICIT) {
       /* a parent made by a header below this table: the dotted key now
       ** defines it, so a later [header] of its own is a redefinition */
@@ -618,9 +703,11 @@ static toml_value *dotted_step(parser *p, toml_value *t, size_t pos) {
       v->section = p->section;
       return v;
     }
-    fail_at(p, pos, "key '%s': table already defined elsewhere", key_name(p, nm, sizeof nm));
+    fail_at(p, pos, "key '%s': table already defined elsewhere",
+            key_name(p, nm, sizeof nm));
   }
-  fail_at(p, pos, "key '%s' is already %s", key_name(p, nm, sizeof nm), kind_of(v));
+  fail_at(p, pos, "key '%s' is already %s", key_name(p, nm, sizeof nm),
+          kind_of(v));
 }
 
 /* Key part in the buffer, seen as a step of a [header] path in table t. */
@@ -636,13 +723,15 @@ static toml_value *header_step(parser *p, toml_value *t, size_t pos) {
   toml_value *v = t->u.tab.items[i].val;
   if (v->type == TOML_TABLE && !(v->flags & F_INLINE)) return v;
   if (v->type == TOML_ARRAY && (v->flags & F_AOT)) {
-    if (v->u.arr.n == 0) fail_at(p, pos, "internal error: empty array of tables");
+    if (v->u.arr.n == 0)
+      fail_at(p, pos, "internal error: empty array of tables");
     return v->u.arr.items[v->u.arr.n - 1];
   }
-  fail_at(p, pos, "key '%s' is already %s", key_name(p, nm, sizeof nm), kind_of(v));
+  fail_at(p, pos, "key '%s' is already %s", key_name(p, nm, sizeof nm),
+          kind_of(v));
 }
 
-/* ---- values ------------------------------------------------------------------------ */
+/* ---- values -------------------------------------------------------------- */
 
 static toml_value *parse_value(parser *p, int depth);
 
@@ -654,11 +743,17 @@ static size_t scan_digits(const char *s, size_t i, size_t end, int base) {
     if (i >= end) break;
     int c = (unsigned char)s[i];
     int ok = base == 16 ? is_hex(c) : (c >= '0' && c < '0' + base);
-    if (ok) { i++; continue; }
+    if (ok) {
+      i++;
+      continue;
+    }
     if (c == '_' && i > st && i + 1 < end) {
       int d = (unsigned char)s[i + 1];
       int ok2 = base == 16 ? is_hex(d) : (d >= '0' && d < '0' + base);
-      if (ok2) { i++; continue; }
+      if (ok2) {
+        i++;
+        continue;
+      }
     }
     if (c == '_') return (size_t)-1;
     break;
@@ -674,7 +769,9 @@ static toml_value *parse_prefixed(parser *p, size_t start, size_t i,
   size_t e = scan_digits(s, i + 2, end, base);
   if (e != end)
     fail_at(p, start, "invalid %s integer",
-            base == 16 ? "hexadecimal" : base == 8 ? "octal" : "binary");
+            base == 16  ? "hexadecimal"
+            : base == 8 ? "octal"
+                        : "binary");
   uint64_t u = 0;
   for (size_t j = i + 2; j < end; j++) {
     if (s[j] == '_') continue;
@@ -689,8 +786,8 @@ static toml_value *parse_prefixed(parser *p, size_t start, size_t i,
 }
 
 /* A decimal integer whose digits (already checked) are s[i..end). */
-static toml_value *parse_decimal(parser *p, size_t start, size_t i,
-                                 size_t end, int neg) {
+static toml_value *parse_decimal(parser *p, size_t start, size_t i, size_t end,
+                                 int neg) {
   const char *s = p->s;
   uint64_t u = 0, lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
   for (size_t k = i; k < end; k++) {
@@ -702,8 +799,10 @@ static toml_value *parse_decimal(parser *p, size_t start, size_t i,
   }
   toml_value *v = new_value(p, TOML_INTEGER, start);
   /* -(2^63) has no positive counterpart in int64_t */
-  if (neg) v->u.i = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u;
-  else v->u.i = (int64_t)u;
+  if (neg)
+    v->u.i = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u;
+  else
+    v->u.i = (int64_t)u;
   return v;
 }
 
@@ -728,32 +827,44 @@ static toml_value *parse_number(parser *p) {
   const char *s = p->s;
   while (end < p->n) {
     int c = (unsigned char)s[end];
-    if (is_bare(c) || c == '+' || c == '.') end++;
-    else break;
+    if (is_bare(c) || c == '+' || c == '.')
+      end++;
+    else
+      break;
   }
   size_t len = end - start;
   p->pos = end;
   if (len == 0) fail_at(p, start, "expected a value");
   size_t i = start;
   int neg = 0, sign = 0;
-  if (s[i] == '+' || s[i] == '-') { neg = s[i] == '-'; sign = 1; i++; }
+  if (s[i] == '+' || s[i] == '-') {
+    neg = s[i] == '-';
+    sign = 1;
+    i++;
+  }
   /* inf and nan */
-  if (end - i == 3 && (memcmp(s + i, "inf", 3) == 0 || memcmp(s + i, "nan", 3) == 0)) {
+  if (end - i == 3 &&
+      (memcmp(s + i, "inf", 3) == 0 || memcmp(s + i, "nan", 3) == 0)) {
     toml_value *v = new_value(p, TOML_FLOAT, start);
-    if (s[i] == 'i') v->u.f = neg ? -INFINITY : INFINITY;
-    else v->u.f = neg ? -NAN : NAN;
+    if (s[i] == 'i')
+      v->u.f = neg ? -INFINITY : INFINITY;
+    else
+      v->u.f = neg ? -NAN : NAN;
     return v;
   }
-  if (!sign && end - i >= 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'o' || s[i + 1] == 'b'))
+  if (!sign && end - i >= 2 && s[i] == '0' &&
+      (s[i + 1] == 'x' || s[i + 1] == 'o' || s[i + 1] == 'b'))
     return parse_prefixed(p, start, i, end);
   size_t ie = scan_digits(s, i, end, 10);
   if (ie == (size_t)-1) fail_at(p, start, "invalid number");
-  if (s[i] == '0' && ie - i > 1) fail_at(p, start, "leading zeros are not allowed");
+  if (s[i] == '0' && ie - i > 1)
+    fail_at(p, start, "leading zeros are not allowed");
   int is_float = 0;
   size_t j = ie;
   if (j < end && s[j] == '.') {
     j = scan_digits(s, j + 1, end, 10);
-    if (j == (size_t)-1) fail_at(p, start, "invalid float: digits must follow the '.'");
+    if (j == (size_t)-1)
+      fail_at(p, start, "invalid float: digits must follow the '.'");
     is_float = 1;
   }
   if (j < end && (s[j] == 'e' || s[j] == 'E')) {
@@ -781,7 +892,7 @@ static int digits(parser *p, int n) {
 }
 
 static int days_in(int y, int m) {
-  static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  static const int dm[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
   if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
   return dm[m - 1];
 }
@@ -789,10 +900,12 @@ static int days_in(int y, int m) {
 /* HH:MM:SS[.frac] into dt. */
 static void parse_time(parser *p, size_t start, toml_datetime *dt) {
   dt->hour = digits(p, 2);
-  if (dt->hour < 0 || at(p, 0) != ':') fail_at(p, start, "invalid time (want HH:MM:SS)");
+  if (dt->hour < 0 || at(p, 0) != ':')
+    fail_at(p, start, "invalid time (want HH:MM:SS)");
   p->pos++;
   dt->minute = digits(p, 2);
-  if (dt->minute < 0 || at(p, 0) != ':') fail_at(p, start, "invalid time (want HH:MM:SS)");
+  if (dt->minute < 0 || at(p, 0) != ':')
+    fail_at(p, start, "invalid time (want HH:MM:SS)");
   p->pos++;
   dt->second = digits(p, 2);
   if (dt->second < 0) fail_at(p, start, "invalid time (want HH:MM:SS)");
@@ -800,10 +913,14 @@ static void parse_time(parser *p, size_t start, toml_datetime *dt) {
     fail_at(p, start, "time out of range");
   if (at(p, 0) == '.') {
     p->pos++;
-    if (!is_digit(at(p, 0))) fail_at(p, start, "invalid time: digits must follow the '.'");
+    if (!is_digit(at(p, 0)))
+      fail_at(p, start, "invalid time: digits must follow the '.'");
     int ns = 0, nd = 0;
     while (is_digit(at(p, 0))) {
-      if (nd < 9) { ns = ns * 10 + (at(p, 0) - '0'); nd++; }
+      if (nd < 9) {
+        ns = ns * 10 + (at(p, 0) - '0');
+        nd++;
+      }
       p->pos++;
     }
     dt->frac_digits = nd;
@@ -822,20 +939,24 @@ static toml_value *parse_datetime(parser *p) {
     type = TOML_TIME_LOCAL;
   } else {
     dt.year = digits(p, 4);
-    if (dt.year < 0 || at(p, 0) != '-') fail_at(p, start, "invalid date (want YYYY-MM-DD)");
+    if (dt.year < 0 || at(p, 0) != '-')
+      fail_at(p, start, "invalid date (want YYYY-MM-DD)");
     p->pos++;
     dt.month = digits(p, 2);
-    if (dt.month < 0 || at(p, 0) != '-') fail_at(p, start, "invalid date (want YYYY-MM-DD)");
+    if (dt.month < 0 || at(p, 0) != '-')
+      fail_at(p, start, "invalid date (want YYYY-MM-DD)");
     p->pos++;
     dt.day = digits(p, 2);
     if (dt.day < 0) fail_at(p, start, "invalid date (want YYYY-MM-DD)");
-    if (dt.month < 1 || dt.month > 12 || dt.day < 1 || dt.day > days_in(dt.year, dt.month))
+    if (dt.month < 1 || dt.month > 12 || dt.day < 1 ||
+        dt.day > days_in(dt.year, dt.month))
       fail_at(p, start, "date out of range");
     type = TOML_DATE_LOCAL;
     int c = at(p, 0);
     /* a space separates date and time only if a time follows */
     if (c == 'T' || c == 't' ||
-        (c == ' ' && is_digit(at(p, 1)) && is_digit(at(p, 2)) && at(p, 3) == ':')) {
+        (c == ' ' && is_digit(at(p, 1)) && is_digit(at(p, 2)) &&
+         at(p, 3) == ':')) {
       p->pos++;
       parse_time(p, start, &dt);
       type = TOML_DATETIME_LOCAL;
@@ -846,7 +967,8 @@ static toml_value *parse_datetime(parser *p) {
       } else if (c == '+' || c == '-') {
         p->pos++;
         int oh = digits(p, 2);
-        if (oh < 0 || at(p, 0) != ':') fail_at(p, start, "invalid time offset (want +HH:MM)");
+        if (oh < 0 || at(p, 0) != ':')
+          fail_at(p, start, "invalid time offset (want +HH:MM)");
         p->pos++;
         int om = digits(p, 2);
         if (om < 0) fail_at(p, start, "invalid time offset (want +HH:MM)");
@@ -864,17 +986,27 @@ static toml_value *parse_datetime(parser *p) {
 static toml_value *parse_array(parser *p, int depth) {
   size_t start = p->pos;
   toml_value *a = new_container(p, TOML_ARRAY, start, depth);
-  if (++p->nest > TOML_MAX_DEPTH) fail(p, "nesting deeper than %d levels", TOML_MAX_DEPTH);
+  if (++p->nest > TOML_MAX_DEPTH)
+    fail(p, "nesting deeper than %d levels", TOML_MAX_DEPTH);
   p->pos++;
   for (;;) {
     skip_ws_nl(p);
-    if (at(p, 0) == ']') { p->pos++; break; }
+    if (at(p, 0) == ']') {
+      p->pos++;
+      break;
+    }
     if (p->pos >= p->n) fail_at(p, start, "unterminated array");
     array_push(p, a, parse_value(p, depth + 1));
     skip_ws_nl(p);
     int c = at(p, 0);
-    if (c == ',') { p->pos++; continue; }
-    if (c == ']') { p->pos++; break; }
+    if (c == ',') {
+      p->pos++;
+      continue;
+    }
+    if (c == ']') {
+      p->pos++;
+      break;
+    }
     if (c < 0) fail_at(p, start, "unterminated array");
     fail(p, "expected ',' or ']' in array");
   }
@@ -888,7 +1020,8 @@ static toml_value *parse_inline_table(parser *p, int depth) {
   size_t start = p->pos;
   toml_value *t = new_container(p, TOML_TABLE, start, depth);
   t->flags = F_INLINE;
-  if (++p->nest > TOML_MAX_DEPTH) fail(p, "nesting deeper than %d levels", TOML_MAX_DEPTH);
+  if (++p->nest > TOML_MAX_DEPTH)
+    fail(p, "nesting deeper than %d levels", TOML_MAX_DEPTH);
   /* a section of its own, so that dotted keys inside can extend each other
   ** but nothing can reopen them later */
   unsigned saved = p->section;
@@ -907,8 +1040,14 @@ static toml_value *parse_inline_table(parser *p, int depth) {
       parse_keyval(p, t);
       skip_ws(p);
       c = at(p, 0);
-      if (c == ',') { p->pos++; continue; }
-      if (c == '}') { p->pos++; break; }
+      if (c == ',') {
+        p->pos++;
+        continue;
+      }
+      if (c == '}') {
+        p->pos++;
+        break;
+      }
       if (c < 0) fail_at(p, start, "unterminated inline table");
       if (c == '\n' || c == '\r') fail(p, "newline inside an inline table");
       fail(p, "expected ',' or '}' in inline table");
@@ -924,34 +1063,37 @@ static toml_value *parse_inline_table(parser *p, int depth) {
 static toml_value *parse_value(parser *p, int depth) {
   int c = at(p, 0);
   switch (c) {
-  case '"': case '\'': {
-    size_t start = p->pos;
-    parse_string(p, 1);
-    toml_value *v = new_value(p, TOML_STRING, start);
-    v->u.str.s = arena_strdup(p, p->buf, p->blen);
-    v->u.str.len = p->blen;
-    return v;
-  }
-  case '[': return parse_array(p, depth);
-  case '{': return parse_inline_table(p, depth);
-  case 't': case 'f': {
-    size_t start = p->pos;
-    int b = c == 't';
-    size_t len = b ? 4 : 5;
-    if (p->n - p->pos < len || memcmp(p->s + p->pos, b ? "true" : "false", len) != 0 ||
-        (p->pos + len < p->n && is_bare((unsigned char)p->s[p->pos + len])))
-      fail(p, "invalid value (booleans are 'true' and 'false')");
-    p->pos += len;
-    toml_value *v = new_value(p, TOML_BOOL, start);
-    v->u.b = b;
-    return v;
-  }
-  default:
-    break;
+    case '"':
+    case '\'': {
+      size_t start = p->pos;
+      parse_string(p, 1);
+      toml_value *v = new_value(p, TOML_STRING, start);
+      v->u.str.s = arena_strdup(p, p->buf, p->blen);
+      v->u.str.len = p->blen;
+      return v;
+    }
+    case '[': return parse_array(p, depth);
+    case '{': return parse_inline_table(p, depth);
+    case 't':
+    case 'f': {
+      size_t start = p->pos;
+      int b = c == 't';
+      size_t len = b ? 4 : 5;
+      if (p->n - p->pos < len ||
+          memcmp(p->s + p->pos, b ? "true" : "false", len) != 0 ||
+          (p->pos + len < p->n && is_bare((unsigned char)p->s[p->pos + len])))
+        fail(p, "invalid value (booleans are 'true' and 'false')");
+      p->pos += len;
+      toml_value *v = new_value(p, TOML_BOOL, start);
+      v->u.b = b;
+      return v;
+    }
+    default: break;
   }
   if (c < 0 || c == '\n' || c == '\r' || c == '#') fail(p, "missing value");
   if (is_digit(c) && is_digit(at(p, 1)) &&
-      ((is_digit(at(p, 2)) && is_digit(at(p, 3)) && at(p, 4) == '-') || at(p, 2) == ':'))
+      ((is_digit(at(p, 2)) && is_digit(at(p, 3)) && at(p, 4) == '-') ||
+       at(p, 2) == ':'))
     return parse_datetime(p);
   if (is_digit(c) || c == '+' || c == '-' || c == 'i' || c == 'n')
     return parse_number(p);
@@ -972,7 +1114,8 @@ static void parse_keyval(parser *p, toml_value *t) {
       skip_ws(p);
       continue;
     }
-    if (at(p, 0) != '=') fail(p, "expected '=' after key '%s'", key_name(p, nm, sizeof nm));
+    if (at(p, 0) != '=')
+      fail(p, "expected '=' after key '%s'", key_name(p, nm, sizeof nm));
     long i = table_find(t, p->buf, p->blen);
     if (i >= 0)
       fail_at(p, kpos, "duplicate key '%s' (first defined on line %d)",
@@ -1017,7 +1160,8 @@ static toml_value *parse_header(parser *p, toml_value *root) {
         v->flags = F_AOT;
         table_add(p, t, arena_strdup(p, p->buf, p->blen), p->blen, v);
       } else if (v->type != TOML_ARRAY || !(v->flags & F_AOT)) {
-        fail_at(p, hpos, "key '%s' is already %s", key_name(p, nm, sizeof nm), kind_of(v));
+        fail_at(p, hpos, "key '%s' is already %s", key_name(p, nm, sizeof nm),
+                kind_of(v));
       }
       toml_value *nt = new_container(p, TOML_TABLE, hpos, v->depth + 1);
       nt->flags = F_HEADER;
@@ -1038,8 +1182,10 @@ static toml_value *parse_header(parser *p, toml_value *root) {
       return v;
     }
     if (v->type == TOML_TABLE && !(v->flags & F_INLINE))
-      fail_at(p, hpos, "table '%s' already defined (line %d)", key_name(p, nm, sizeof nm), v->line);
-    fail_at(p, hpos, "key '%s' is already %s", key_name(p, nm, sizeof nm), kind_of(v));
+      fail_at(p, hpos, "table '%s' already defined (line %d)",
+              key_name(p, nm, sizeof nm), v->line);
+    fail_at(p, hpos, "key '%s' is already %s", key_name(p, nm, sizeof nm),
+            kind_of(v));
   }
 }
 
@@ -1054,9 +1200,15 @@ static void parse_document(parser *p) {
     skip_ws(p);
     int c = at(p, 0);
     if (c < 0) break;
-    if (c == '#') { expect_eol(p, "comment"); continue; }
+    if (c == '#') {
+      expect_eol(p, "comment");
+      continue;
+    }
     int k = newline_len(p);
-    if (k) { p->pos += (size_t)k; continue; }
+    if (k) {
+      p->pos += (size_t)k;
+      continue;
+    }
     if (c == '[') {
       cur = parse_header(p, root);
       p->section = ++p->nsections;
@@ -1068,18 +1220,21 @@ static void parse_document(parser *p) {
   }
 }
 
-/* ---- public entry points ------------------------------------------------------ */
+/* ---- public entry points ------------------------------------------------- */
 
 int toml_parse_ex(const char *buf, size_t len, const char *filename,
-                  const toml_alloc *alloc, toml_doc **out, char *err, size_t errsz) {
-  static const toml_alloc std = {std_realloc, NULL};
+                  const toml_alloc *alloc, toml_doc **out, char *err,
+                  size_t errsz) {
+  static const toml_alloc std = { std_realloc, NULL };
   toml_alloc a = alloc && alloc->realloc ? *alloc : std;
   if (out) *out = NULL;
   if (err && errsz) err[0] = 0;
   if (!buf && len) return TOML_ERR_SYNTAX;
   toml_doc *doc = a.realloc(a.ud, NULL, sizeof *doc);
   if (!doc) {
-    if (err && errsz) snprintf(err, errsz, "%s: out of memory", filename ? filename : "<input>");
+    if (err && errsz)
+      snprintf(err, errsz, "%s: out of memory",
+               filename ? filename : "<input>");
     return TOML_ERR_NOMEM;
   }
   memset(doc, 0, sizeof *doc);
@@ -1108,8 +1263,10 @@ int toml_parse_ex(const char *buf, size_t len, const char *filename,
     toml_free(doc);
     return rc;
   }
-  if (out) *out = doc;
-  else toml_free(doc);
+  if (out)
+    *out = doc;
+  else
+    toml_free(doc);
   return TOML_OK;
 }
 
@@ -1125,11 +1282,15 @@ void toml_free(toml_doc *doc) {
   a.realloc(a.ud, doc, 0);
 }
 
-/* ---- accessors ----------------------------------------------------------------- */
+/* ---- accessors ----------------------------------------------------------- */
 
-const toml_value *toml_root(const toml_doc *doc) { return doc ? doc->root : NULL; }
+const toml_value *toml_root(const toml_doc *doc) {
+  return doc ? doc->root : NULL;
+}
 
-toml_type toml_type_of(const toml_value *v) { return v ? v->type : (toml_type)0; }
+toml_type toml_type_of(const toml_value *v) {
+  return v ? v->type : (toml_type)0;
+}
 
 int toml_line(const toml_value *v) { return v ? v->line : 0; }
 
@@ -1137,21 +1298,22 @@ int toml_col(const toml_value *v) { return v ? v->col : 0; }
 
 const char *toml_type_name(toml_type t) {
   switch (t) {
-  case TOML_TABLE: return "table";
-  case TOML_ARRAY: return "array";
-  case TOML_STRING: return "string";
-  case TOML_INTEGER: return "integer";
-  case TOML_FLOAT: return "float";
-  case TOML_BOOL: return "bool";
-  case TOML_DATETIME: return "datetime";
-  case TOML_DATETIME_LOCAL: return "datetime-local";
-  case TOML_DATE_LOCAL: return "date-local";
-  case TOML_TIME_LOCAL: return "time-local";
+    case TOML_TABLE: return "table";
+    case TOML_ARRAY: return "array";
+    case TOML_STRING: return "string";
+    case TOML_INTEGER: return "integer";
+    case TOML_FLOAT: return "float";
+    case TOML_BOOL: return "bool";
+    case TOML_DATETIME: return "datetime";
+    case TOML_DATETIME_LOCAL: return "datetime-local";
+    case TOML_DATE_LOCAL: return "date-local";
+    case TOML_TIME_LOCAL: return "time-local";
   }
   return "none";
 }
 
-const toml_value *toml_getn(const toml_value *t, const char *key, size_t keylen) {
+const toml_value *toml_getn(const toml_value *t, const char *key,
+                            size_t keylen) {
   if (!t || t->type != TOML_TABLE || (!key && keylen)) return NULL;
   long i = table_find(t, key ? key : "", keylen);
   return i < 0 ? NULL : t->u.tab.items[i].val;
@@ -1198,8 +1360,14 @@ int toml_int(const toml_value *v, int64_t *out) {
 
 int toml_float(const toml_value *v, double *out) {
   if (!v) return -1;
-  if (v->type == TOML_FLOAT) { if (out) *out = v->u.f; return 0; }
-  if (v->type == TOML_INTEGER) { if (out) *out = (double)v->u.i; return 0; }
+  if (v->type == TOML_FLOAT) {
+    if (out) *out = v->u.f;
+    return 0;
+  }
+  if (v->type == TOML_INTEGER) {
+    if (out) *out = (double)v->u.i;
+    return 0;
+  }
   return -1;
 }
 

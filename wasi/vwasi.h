@@ -8,7 +8,8 @@
 **
 **   vwasi_config cfg = {0};
 **   cfg.argv = argv; cfg.argc = argc;            // argv[0] is the app name
-**   cfg.preopens = (vwasi_preopen[]){{"/srv/data", "/data"}}; cfg.npreopens = 1;
+**   cfg.preopens = (vwasi_preopen[]){{"/srv/data", "/data"}}; cfg.npreopens =
+*1;
 **   cfg.stdio[0] = 0; cfg.stdio[1] = 1; cfg.stdio[2] = 2;
 **   vwasi *w = vwasi_new(&cfg, errbuf, sizeof errbuf);
 **   vw_instance *inst = vw_instantiate(store, mod, vwasi_resolve, w, &err);
@@ -27,26 +28,26 @@
 typedef struct vwasi vwasi;
 
 typedef struct vwasi_preopen {
-  const char *host_path;   /* directory on the host                        */
-  const char *guest_path;  /* name the app sees, e.g. "/data" or "."       */
+  const char *host_path;  /* directory on the host                        */
+  const char *guest_path; /* name the app sees, e.g. "/data" or "."       */
 } vwasi_preopen;
 
 typedef struct vwasi_config {
   int argc;
   const char *const *argv;
   int envc;
-  const char *const *envp;          /* "KEY=VALUE" strings                 */
+  const char *const *envp; /* "KEY=VALUE" strings                 */
   size_t npreopens;
   const vwasi_preopen *preopens;
-  int stdio[3];                     /* host fds for 0,1,2 (-1 = closed);
-                                       they are dup()ed, never closed     */
+  int stdio[3]; /* host fds for 0,1,2 (-1 = closed);
+                   they are dup()ed, never closed     */
   /* Optional hooks: when set, the app's writes to fd 1 / fd 2 go to these
   ** instead of stdio[1]/stdio[2] (the supervisor reads lines this way). */
   void (*write_hook)(void *ud, int fd, const uint8_t *buf, size_t len);
   void *write_ud;
-  size_t nsockets;                  /* pre-opened listening sockets (host
-                                       fds), handed to the app as fds after
-                                       the preopens; sock_accept works on them */
+  size_t nsockets; /* pre-opened listening sockets (host
+                      fds), handed to the app as fds after
+                      the preopens; sock_accept works on them */
   const int *sockets;
   /* Optional stdin hooks (the supervisor serves fd 0 from the app's IPC
   ** inbox this way).  With read_hook set, fd 0 is a character device whose
@@ -75,7 +76,7 @@ void vwasi_free(vwasi *w);
 ** wasm code: call vw_interrupt on the store as well.  Thread-safe and
 ** async-signal-safe; idempotent. */
 void vwasi_cancel(vwasi *w);
-int vwasi_cancelled(const vwasi *w);   /* nonzero once cancelled */
+int vwasi_cancelled(const vwasi *w); /* nonzero once cancelled */
 
 /* vw_resolver for "wasi_snapshot_preview1" imports; ud is the vwasi*.
 ** Host functions are created lazily in the store of the first call. */

@@ -26,9 +26,8 @@ struct wasi_binding {
   const wasi_fndesc *d;
 };
 
-static const wasi_fndesc *const groups[] = {
-  wasi_misc_fns, wasi_fd_fns, wasi_path_fns, wasi_sock_fns
-};
+static const wasi_fndesc *const groups[] = { wasi_misc_fns, wasi_fd_fns,
+                                             wasi_path_fns, wasi_sock_fns };
 #define NGROUPS (sizeof groups / sizeof groups[0])
 
 /* Number of host functions over all groups (each group ends with a NULL
@@ -59,13 +58,19 @@ int wasi_iovecs(wasi_call *c, uint32_t iovs, uint32_t n, struct iovec **out) {
   for (uint32_t i = 0; i < n; i++) {
     uint32_t buf = wm_ld32(c, (uint64_t)iovs + 8ull * i);
     uint32_t len = wm_ld32(c, (uint64_t)iovs + 8ull * i + 4);
-    if (!wm_ok(c, buf, len)) { vw_free(&c->w->alloc, v); return W_EFAULT; }
+    if (!wm_ok(c, buf, len)) {
+      vw_free(&c->w->alloc, v);
+      return W_EFAULT;
+    }
     total += len;
     v[i].iov_base = wm_ptr(c, buf);
     v[i].iov_len = len;
   }
   /* the result count is a u32 (size); a larger total cannot be reported */
-  if (total > UINT32_MAX) { vw_free(&c->w->alloc, v); return W_EINVAL; }
+  if (total > UINT32_MAX) {
+    vw_free(&c->w->alloc, v);
+    return W_EINVAL;
+  }
   *out = v;
   return 0;
 }
@@ -73,13 +78,13 @@ int wasi_iovecs(wasi_call *c, uint32_t iovs, uint32_t n, struct iovec **out) {
 /* ---- descriptor table ---------------------------------------------------- */
 uint8_t wasi_filetype_of_mode(unsigned mode) {
   switch (mode & S_IFMT) {
-  case S_IFREG: return FT_REGULAR_FILE;
-  case S_IFDIR: return FT_DIRECTORY;
-  case S_IFCHR: return FT_CHARACTER_DEVICE;
-  case S_IFBLK: return FT_BLOCK_DEVICE;
-  case S_IFLNK: return FT_SYMBOLIC_LINK;
-  case S_IFSOCK: return FT_SOCKET_STREAM;
-  default: return FT_UNKNOWN;          /* FIFOs, as wasmtime reports them */
+    case S_IFREG: return FT_REGULAR_FILE;
+    case S_IFDIR: return FT_DIRECTORY;
+    case S_IFCHR: return FT_CHARACTER_DEVICE;
+    case S_IFBLK: return FT_BLOCK_DEVICE;
+    case S_IFLNK: return FT_SYMBOLIC_LINK;
+    case S_IFSOCK: return FT_SOCKET_STREAM;
+    default: return FT_UNKNOWN; /* FIFOs, as wasmtime reports them */
   }
 }
 
@@ -118,8 +123,14 @@ int wasi_fd_insert(struct vwasi *w, int host, wasi_kind kind, uint8_t ft,
                    uint64_t rbase, uint64_t rinh, uint32_t *out) {
   uint32_t i = 0;
   while (i < w->nfds && w->fds[i].kind != WK_FREE) i++;
-  if (i >= WASI_MAX_FDS) { close(host); return W_EMFILE; }
-  if (fd_reserve(w, i)) { close(host); return W_ENOMEM; }
+  if (i >= WASI_MAX_FDS) {
+    close(host);
+    return W_EMFILE;
+  }
+  if (fd_reserve(w, i)) {
+    close(host);
+    return W_ENOMEM;
+  }
   wasi_fd *f = &w->fds[i];
   f->kind = kind;
   f->host = host;
@@ -171,7 +182,7 @@ void vwasi_free(vwasi *w) {
   vw_free(&w->alloc, w->bind);
   if (w->cancel_rd >= 0) close(w->cancel_rd);
   if (w->cancel_wr >= 0) close(w->cancel_wr);
-  vw_allocator a = w->alloc;         /* w itself is freed with it */
+  vw_allocator a = w->alloc; /* w itself is freed with it */
   vw_free(&a, w);
 }
 
@@ -194,8 +205,10 @@ int vwasi_cancelled(const vwasi *w) {
 /* Each step of vwasi_new below: 0, or -1 with the reason in errbuf. */
 static int step_fail(char *errbuf, size_t errlen, const char *what,
                      const char *path, int err) {
-  if (err == ENOMEM) seterr(errbuf, errlen, "out of memory", NULL, 0);
-  else seterr(errbuf, errlen, what, path, err);
+  if (err == ENOMEM)
+    seterr(errbuf, errlen, "out of memory", NULL, 0);
+  else
+    seterr(errbuf, errlen, what, path, err);
   return -1;
 }
 
@@ -206,13 +219,13 @@ static int setup_stdio(vwasi *w, const vwasi_config *cfg, char *errbuf,
     wasi_fd *f = &w->fds[i];
     /* 1: writes go to the write hook; 2: reads come from the read hook */
     int hooked = i > 0 ? (cfg->write_hook ? 1 : 0) : (cfg->read_hook ? 2 : 0);
-    if (hooked == 2 && cfg->stdio[0] >= 0) hooked = 0;   /* host fd wins */
+    if (hooked == 2 && cfg->stdio[0] >= 0) hooked = 0; /* host fd wins */
     if (cfg->stdio[i] >= 0) {
       f->host = fcntl(cfg->stdio[i], F_DUPFD_CLOEXEC, 0);
       if (f->host < 0)
         return step_fail(errbuf, errlen, "cannot duplicate stdio", NULL, errno);
     } else if (!hooked) {
-      continue;                         /* closed: fd i does not exist */
+      continue; /* closed: fd i does not exist */
     }
     f->kind = WK_STDIO;
     f->hook = hooked;
@@ -220,8 +233,9 @@ static int setup_stdio(vwasi *w, const vwasi_config *cfg, char *errbuf,
     struct stat st;
     if (f->host >= 0 && fstat(f->host, &st) == 0)
       f->filetype = wasi_filetype_of_mode(st.st_mode);
-    f->rbase = f->filetype == FT_REGULAR_FILE ? R_REGULAR_BASE :
-               f->filetype == FT_DIRECTORY ? R_DIR_BASE : R_TTY_BASE;
+    f->rbase = f->filetype == FT_REGULAR_FILE ? R_REGULAR_BASE
+               : f->filetype == FT_DIRECTORY  ? R_DIR_BASE
+                                              : R_TTY_BASE;
     f->rinh = 0;
   }
   return 0;
@@ -277,7 +291,10 @@ static int setup_sockets(vwasi *w, const vwasi_config *cfg, char *errbuf,
 vwasi *vwasi_new(const vwasi_config *cfg, char *errbuf, size_t errlen) {
   vw_allocator a = vw_allocator_or_libc(cfg->allocator);
   vwasi *w = vw_calloc(&a, 1, sizeof *w);
-  if (!w) { seterr(errbuf, errlen, "out of memory", NULL, 0); return NULL; }
+  if (!w) {
+    seterr(errbuf, errlen, "out of memory", NULL, 0);
+    return NULL;
+  }
   w->alloc = a;
   w->cancel_rd = w->cancel_wr = -1;
   atomic_init(&w->cancelled, 0);
@@ -387,13 +404,12 @@ vw_status vwasi_run(vwasi *w, vw_store *s, vw_instance *inst, int *exit_code,
   if (!err) err = &local;
   *exit_code = 0;
   const char *entry = NULL;
-  if (vw_instance_export(inst, "_start", &ex) == 0 &&
-      ex.kind == VW_EXTERN_FUNC)
+  if (vw_instance_export(inst, "_start", &ex) == 0 && ex.kind == VW_EXTERN_FUNC)
     entry = "_start";
   else if (vw_instance_export(inst, "_initialize", &ex) == 0 &&
            ex.kind == VW_EXTERN_FUNC)
     entry = "_initialize";
-  if (!entry) return VW_OK;    /* nothing to run: a bare library module */
+  if (!entry) return VW_OK; /* nothing to run: a bare library module */
   vw_functype_info ti;
   vw_func_type(ex.of.func, &ti);
   if (ti.nparams != 0 || ti.nresults != 0) {

@@ -17,13 +17,15 @@
 
 #include "wasi_int.h"
 
-static const struct { int host, wasi; } map[] = {
+static const struct {
+  int host, wasi;
+} map[] = {
   { E2BIG, W_E2BIG },
   { EACCES, W_EACCES },
   { EADDRINUSE, W_EADDRINUSE },
   { EADDRNOTAVAIL, W_EADDRNOTAVAIL },
   { EAFNOSUPPORT, W_EAFNOSUPPORT },
-  { EAGAIN, W_EAGAIN },   /* == EWOULDBLOCK on Linux */
+  { EAGAIN, W_EAGAIN }, /* == EWOULDBLOCK on Linux */
   { EALREADY, W_EALREADY },
   { EBADF, W_EBADF },
   { EBADMSG, W_EBADMSG },
@@ -75,7 +77,7 @@ static const struct { int host, wasi; } map[] = {
   { ENOTEMPTY, W_ENOTEMPTY },
   { ENOTRECOVERABLE, W_ENOTRECOVERABLE },
   { ENOTSOCK, W_ENOTSOCK },
-  { EOPNOTSUPP, W_ENOTSUP },   /* == ENOTSUP on Linux */
+  { EOPNOTSUPP, W_ENOTSUP }, /* == ENOTSUP on Linux */
   { ENOTTY, W_ENOTTY },
   { ENXIO, W_ENXIO },
   { EOVERFLOW, W_EOVERFLOW },

@@ -24,8 +24,8 @@ static int do_rw(wasi_call *c, const vw_raw *a, int write, int positional) {
   uint32_t fd = A32(0), iovs = A32(1), n = A32(2);
   uint64_t off = positional ? A64(3) : 0;
   uint32_t outp = positional ? A32(4) : A32(3);
-  uint64_t need = (write ? R_FD_WRITE : R_FD_READ) |
-                  (positional ? R_FD_SEEK : 0);
+  uint64_t need =
+      (write ? R_FD_WRITE : R_FD_READ) | (positional ? R_FD_SEEK : 0);
   wasi_fd *f;
   int e = wasi_fd_get(c->w, fd, need, &f);
   if (e) return e;
@@ -52,15 +52,14 @@ static int do_rw(wasi_call *c, const vw_raw *a, int write, int positional) {
           }
           return W_EIO;
         }
-        break;    /* one line per read, as a terminal gives */
+        break; /* one line per read, as a terminal gives */
       }
     }
   } else if (write && f->hook) {
     r = 0;
     for (uint32_t i = 0; i < n; i++) {
       if (v[i].iov_len)
-        c->w->write_hook(c->w->write_ud, (int)fd, v[i].iov_base,
-                         v[i].iov_len);
+        c->w->write_hook(c->w->write_ud, (int)fd, v[i].iov_base, v[i].iov_len);
       r += (ssize_t)v[i].iov_len;
     }
   } else if (f->host < 0) {
@@ -84,20 +83,25 @@ static int do_rw(wasi_call *c, const vw_raw *a, int write, int positional) {
 static int fd_read(wasi_call *c, const vw_raw *a) { return do_rw(c, a, 0, 0); }
 static int fd_write(wasi_call *c, const vw_raw *a) { return do_rw(c, a, 1, 0); }
 static int fd_pread(wasi_call *c, const vw_raw *a) { return do_rw(c, a, 0, 1); }
-static int fd_pwrite(wasi_call *c, const vw_raw *a) { return do_rw(c, a, 1, 1); }
+static int fd_pwrite(wasi_call *c, const vw_raw *a) {
+  return do_rw(c, a, 1, 1);
+}
 
 /* host fd of f, or EBADF for a hooked stdio descriptor without one */
-#define HOST_OR_BADF(f) do { if ((f)->host < 0) return W_EBADF; } while (0)
+#define HOST_OR_BADF(f)                                                        \
+  do {                                                                         \
+    if ((f)->host < 0) return W_EBADF;                                         \
+  } while (0)
 
 static int fd_seek(wasi_call *c, const vw_raw *a) {
   uint32_t fd = A32(0), whence = A32(2), outp = A32(3);
   int64_t off = (int64_t)A64(1);
   int hw;
   switch (whence) {
-  case 0: hw = SEEK_SET; break;
-  case 1: hw = SEEK_CUR; break;
-  case 2: hw = SEEK_END; break;
-  default: return W_EINVAL;
+    case 0: hw = SEEK_SET; break;
+    case 1: hw = SEEK_CUR; break;
+    case 2: hw = SEEK_END; break;
+    default: return W_EINVAL;
   }
   /* asking where we are is fd_tell's right; moving is fd_seek's */
   uint64_t need = (whence == 1 && off == 0) ? R_FD_TELL : R_FD_SEEK;
@@ -158,8 +162,10 @@ static int fd_fdstat_get(wasi_call *c, const vw_raw *a) {
     if (fl < 0) return W_ERRNO();
     if (fl & O_APPEND) flags |= FDF_APPEND;
     if (fl & O_NONBLOCK) flags |= FDF_NONBLOCK;
-    if ((fl & O_SYNC) == O_SYNC) flags |= FDF_SYNC;
-    else if (fl & O_DSYNC) flags |= FDF_DSYNC;
+    if ((fl & O_SYNC) == O_SYNC)
+      flags |= FDF_SYNC;
+    else if (fl & O_DSYNC)
+      flags |= FDF_DSYNC;
   }
   memset(wm_ptr(c, p), 0, 24);
   wm_st8(c, p, f->filetype);
@@ -206,7 +212,7 @@ static int fd_prestat_get(wasi_call *c, const vw_raw *a) {
   if (!f->preopen) return W_EBADF;
   uint64_t p = A32(1);
   if (!wm_ok(c, p, 8)) return W_EFAULT;
-  memset(wm_ptr(c, p), 0, 8);      /* tag 0 = directory, then padding */
+  memset(wm_ptr(c, p), 0, 8); /* tag 0 = directory, then padding */
   wm_st32(c, p + 4, (uint32_t)strlen(f->preopen));
   return 0;
 }
@@ -231,7 +237,7 @@ static int fd_filestat_get(wasi_call *c, const vw_raw *a) {
   if (e) return e;
   uint64_t p = A32(1);
   if (!wm_ok(c, p, 64)) return W_EFAULT;
-  if (f->host < 0) {                     /* a hook: a character device */
+  if (f->host < 0) { /* a hook: a character device */
     memset(wm_ptr(c, p), 0, 64);
     wm_st8(c, p + 16, f->filetype);
     return 0;
@@ -266,10 +272,9 @@ static int fd_filestat_set_times(wasi_call *c, const vw_raw *a) {
 }
 
 static int fd_advise(wasi_call *c, const vw_raw *a) {
-  static const int adv[] = {
-    POSIX_FADV_NORMAL, POSIX_FADV_SEQUENTIAL, POSIX_FADV_RANDOM,
-    POSIX_FADV_WILLNEED, POSIX_FADV_DONTNEED, POSIX_FADV_NOREUSE
-  };
+  static const int adv[] = { POSIX_FADV_NORMAL,   POSIX_FADV_SEQUENTIAL,
+                             POSIX_FADV_RANDOM,   POSIX_FADV_WILLNEED,
+                             POSIX_FADV_DONTNEED, POSIX_FADV_NOREUSE };
   wasi_fd *f;
   int e = wasi_fd_get(c->w, A32(0), R_FD_ADVISE, &f);
   if (e) return e;
@@ -313,19 +318,19 @@ static int fd_sync(wasi_call *c, const vw_raw *a) {
 /* ---- directories --------------------------------------------------------- */
 static uint8_t dtype(int dir, const char *name, unsigned char t) {
   switch (t) {
-  case DT_REG: return FT_REGULAR_FILE;
-  case DT_DIR: return FT_DIRECTORY;
-  case DT_LNK: return FT_SYMBOLIC_LINK;
-  case DT_CHR: return FT_CHARACTER_DEVICE;
-  case DT_BLK: return FT_BLOCK_DEVICE;
-  case DT_SOCK: return FT_SOCKET_STREAM;
-  case DT_FIFO: return FT_UNKNOWN;
-  default: {
-    /* some filesystems do not fill d_type: ask the inode */
-    struct stat st;
-    if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return FT_UNKNOWN;
-    return wasi_filetype_of_mode(st.st_mode);
-  }
+    case DT_REG: return FT_REGULAR_FILE;
+    case DT_DIR: return FT_DIRECTORY;
+    case DT_LNK: return FT_SYMBOLIC_LINK;
+    case DT_CHR: return FT_CHARACTER_DEVICE;
+    case DT_BLK: return FT_BLOCK_DEVICE;
+    case DT_SOCK: return FT_SOCKET_STREAM;
+    case DT_FIFO: return FT_UNKNOWN;
+    default: {
+      /* some filesystems do not fill d_type: ask the inode */
+      struct stat st;
+      if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return FT_UNKNOWN;
+      return wasi_filetype_of_mode(st.st_mode);
+    }
   }
 }
 
@@ -345,7 +350,10 @@ static int fd_readdir(wasi_call *c, const vw_raw *a) {
   uint32_t used = 0;
   while (used < blen) {
     long n = syscall(SYS_getdents64, f->host, d, DBUF);
-    if (n < 0) { e = W_ERRNO(); break; }
+    if (n < 0) {
+      e = W_ERRNO();
+      break;
+    }
     if (n == 0) break;
     for (long pos = 0; pos < n && used < blen;) {
       uint64_t ino;
@@ -356,7 +364,10 @@ static int fd_readdir(wasi_call *c, const vw_raw *a) {
       memcpy(&reclen, d + pos + 16, 2);
       unsigned char t = d[pos + 18];
       const char *name = (const char *)d + pos + 19;
-      if (reclen < 20) { e = W_EIO; break; }       /* corrupt record */
+      if (reclen < 20) {
+        e = W_EIO;
+        break;
+      } /* corrupt record */
       uint32_t nl = (uint32_t)strnlen(name, (size_t)reclen - 19);
       pos += reclen;
       uint8_t hdr[24];

@@ -15,35 +15,93 @@
 #include <string.h>
 
 #include "vwasi.h"
-#include "../runtime/interp/vw_internal.h"   /* vw_malloc & co. */
+#include "../runtime/interp/vw_internal.h" /* vw_malloc & co. */
 
 /* ---- ABI: errno ---------------------------------------------------------- */
 enum {
-  W_ESUCCESS = 0, W_E2BIG = 1, W_EACCES = 2, W_EADDRINUSE = 3,
-  W_EADDRNOTAVAIL = 4, W_EAFNOSUPPORT = 5, W_EAGAIN = 6, W_EALREADY = 7,
-  W_EBADF = 8, W_EBADMSG = 9, W_EBUSY = 10, W_ECANCELED = 11, W_ECHILD = 12,
-  W_ECONNABORTED = 13, W_ECONNREFUSED = 14, W_ECONNRESET = 15,
-  W_EDEADLK = 16, W_EDESTADDRREQ = 17, W_EDOM = 18, W_EDQUOT = 19,
-  W_EEXIST = 20, W_EFAULT = 21, W_EFBIG = 22, W_EHOSTUNREACH = 23,
-  W_EIDRM = 24, W_EILSEQ = 25, W_EINPROGRESS = 26, W_EINTR = 27,
-  W_EINVAL = 28, W_EIO = 29, W_EISCONN = 30, W_EISDIR = 31, W_ELOOP = 32,
-  W_EMFILE = 33, W_EMLINK = 34, W_EMSGSIZE = 35, W_EMULTIHOP = 36,
-  W_ENAMETOOLONG = 37, W_ENETDOWN = 38, W_ENETRESET = 39,
-  W_ENETUNREACH = 40, W_ENFILE = 41, W_ENOBUFS = 42, W_ENODEV = 43,
-  W_ENOENT = 44, W_ENOEXEC = 45, W_ENOLCK = 46, W_ENOLINK = 47,
-  W_ENOMEM = 48, W_ENOMSG = 49, W_ENOPROTOOPT = 50, W_ENOSPC = 51,
-  W_ENOSYS = 52, W_ENOTCONN = 53, W_ENOTDIR = 54, W_ENOTEMPTY = 55,
-  W_ENOTRECOVERABLE = 56, W_ENOTSOCK = 57, W_ENOTSUP = 58, W_ENOTTY = 59,
-  W_ENXIO = 60, W_EOVERFLOW = 61, W_EOWNERDEAD = 62, W_EPERM = 63,
-  W_EPIPE = 64, W_EPROTO = 65, W_EPROTONOSUPPORT = 66, W_EPROTOTYPE = 67,
-  W_ERANGE = 68, W_EROFS = 69, W_ESPIPE = 70, W_ESRCH = 71, W_ESTALE = 72,
-  W_ETIMEDOUT = 73, W_ETXTBSY = 74, W_EXDEV = 75, W_ENOTCAPABLE = 76
+  W_ESUCCESS = 0,
+  W_E2BIG = 1,
+  W_EACCES = 2,
+  W_EADDRINUSE = 3,
+  W_EADDRNOTAVAIL = 4,
+  W_EAFNOSUPPORT = 5,
+  W_EAGAIN = 6,
+  W_EALREADY = 7,
+  W_EBADF = 8,
+  W_EBADMSG = 9,
+  W_EBUSY = 10,
+  W_ECANCELED = 11,
+  W_ECHILD = 12,
+  W_ECONNABORTED = 13,
+  W_ECONNREFUSED = 14,
+  W_ECONNRESET = 15,
+  W_EDEADLK = 16,
+  W_EDESTADDRREQ = 17,
+  W_EDOM = 18,
+  W_EDQUOT = 19,
+  W_EEXIST = 20,
+  W_EFAULT = 21,
+  W_EFBIG = 22,
+  W_EHOSTUNREACH = 23,
+  W_EIDRM = 24,
+  W_EILSEQ = 25,
+  W_EINPROGRESS = 26,
+  W_EINTR = 27,
+  W_EINVAL = 28,
+  W_EIO = 29,
+  W_EISCONN = 30,
+  W_EISDIR = 31,
+  W_ELOOP = 32,
+  W_EMFILE = 33,
+  W_EMLINK = 34,
+  W_EMSGSIZE = 35,
+  W_EMULTIHOP = 36,
+  W_ENAMETOOLONG = 37,
+  W_ENETDOWN = 38,
+  W_ENETRESET = 39,
+  W_ENETUNREACH = 40,
+  W_ENFILE = 41,
+  W_ENOBUFS = 42,
+  W_ENODEV = 43,
+  W_ENOENT = 44,
+  W_ENOEXEC = 45,
+  W_ENOLCK = 46,
+  W_ENOLINK = 47,
+  W_ENOMEM = 48,
+  W_ENOMSG = 49,
+  W_ENOPROTOOPT = 50,
+  W_ENOSPC = 51,
+  W_ENOSYS = 52,
+  W_ENOTCONN = 53,
+  W_ENOTDIR = 54,
+  W_ENOTEMPTY = 55,
+  W_ENOTRECOVERABLE = 56,
+  W_ENOTSOCK = 57,
+  W_ENOTSUP = 58,
+  W_ENOTTY = 59,
+  W_ENXIO = 60,
+  W_EOVERFLOW = 61,
+  W_EOWNERDEAD = 62,
+  W_EPERM = 63,
+  W_EPIPE = 64,
+  W_EPROTO = 65,
+  W_EPROTONOSUPPORT = 66,
+  W_EPROTOTYPE = 67,
+  W_ERANGE = 68,
+  W_EROFS = 69,
+  W_ESPIPE = 70,
+  W_ESRCH = 71,
+  W_ESTALE = 72,
+  W_ETIMEDOUT = 73,
+  W_ETXTBSY = 74,
+  W_EXDEV = 75,
+  W_ENOTCAPABLE = 76
 };
 /* An implementation returns a WASI errno, or this to make the host
 ** function trap (proc_exit; vw_host_exit/vw_host_trap already said why). */
 #define W_TRAP (-1)
 
-/* ---- ABI: rights ---------------------------------------------------------- */
+/* ---- ABI: rights --------------------------------------------------------- */
 #define R_FD_DATASYNC             (1ull << 0)
 #define R_FD_READ                 (1ull << 1)
 #define R_FD_SEEK                 (1ull << 2)
@@ -79,51 +137,68 @@ enum {
 /* What makes sense on each kind of descriptor (as node's uvwasi and
 ** wasmtime narrow them): regular files get no path rights, directories no
 ** read/write, sockets and character devices neither seek nor path rights. */
-#define R_REGULAR_BASE (R_FD_DATASYNC | R_FD_READ | R_FD_SEEK | \
-  R_FD_FDSTAT_SET_FLAGS | R_FD_SYNC | R_FD_TELL | R_FD_WRITE | R_FD_ADVISE | \
-  R_FD_ALLOCATE | R_FD_FILESTAT_GET | R_FD_FILESTAT_SET_SIZE | \
-  R_FD_FILESTAT_SET_TIMES | R_POLL_FD_READWRITE)
-#define R_DIR_BASE (R_FD_FDSTAT_SET_FLAGS | R_FD_SYNC | R_FD_ADVISE | \
-  R_PATH_CREATE_DIRECTORY | R_PATH_CREATE_FILE | R_PATH_LINK_SOURCE | \
-  R_PATH_LINK_TARGET | R_PATH_OPEN | R_FD_READDIR | R_PATH_READLINK | \
-  R_PATH_RENAME_SOURCE | R_PATH_RENAME_TARGET | R_PATH_FILESTAT_GET | \
-  R_PATH_FILESTAT_SET_SIZE | R_PATH_FILESTAT_SET_TIMES | R_FD_FILESTAT_GET | \
-  R_FD_FILESTAT_SET_TIMES | R_PATH_SYMLINK | R_PATH_REMOVE_DIRECTORY | \
-  R_PATH_UNLINK_FILE | R_POLL_FD_READWRITE)
-#define R_TTY_BASE (R_FD_READ | R_FD_FDSTAT_SET_FLAGS | R_FD_WRITE | \
-  R_FD_FILESTAT_GET | R_POLL_FD_READWRITE)
-#define R_SOCK_BASE (R_FD_READ | R_FD_FDSTAT_SET_FLAGS | R_FD_WRITE | \
-  R_FD_FILESTAT_GET | R_POLL_FD_READWRITE | R_SOCK_SHUTDOWN | R_SOCK_ACCEPT)
+#define R_REGULAR_BASE                                                         \
+  (R_FD_DATASYNC | R_FD_READ | R_FD_SEEK | R_FD_FDSTAT_SET_FLAGS | R_FD_SYNC | \
+   R_FD_TELL | R_FD_WRITE | R_FD_ADVISE | R_FD_ALLOCATE | R_FD_FILESTAT_GET |  \
+   R_FD_FILESTAT_SET_SIZE | R_FD_FILESTAT_SET_TIMES | R_POLL_FD_READWRITE)
+#define R_DIR_BASE                                                             \
+  (R_FD_FDSTAT_SET_FLAGS | R_FD_SYNC | R_FD_ADVISE | R_PATH_CREATE_DIRECTORY | \
+   R_PATH_CREATE_FILE | R_PATH_LINK_SOURCE | R_PATH_LINK_TARGET |              \
+   R_PATH_OPEN | R_FD_READDIR | R_PATH_READLINK | R_PATH_RENAME_SOURCE |       \
+   R_PATH_RENAME_TARGET | R_PATH_FILESTAT_GET | R_PATH_FILESTAT_SET_SIZE |     \
+   R_PATH_FILESTAT_SET_TIMES | R_FD_FILESTAT_GET | R_FD_FILESTAT_SET_TIMES |   \
+   R_PATH_SYMLINK | R_PATH_REMOVE_DIRECTORY | R_PATH_UNLINK_FILE |             \
+   R_POLL_FD_READWRITE)
+#define R_TTY_BASE                                                             \
+  (R_FD_READ | R_FD_FDSTAT_SET_FLAGS | R_FD_WRITE | R_FD_FILESTAT_GET |        \
+   R_POLL_FD_READWRITE)
+#define R_SOCK_BASE                                                            \
+  (R_FD_READ | R_FD_FDSTAT_SET_FLAGS | R_FD_WRITE | R_FD_FILESTAT_GET |        \
+   R_POLL_FD_READWRITE | R_SOCK_SHUTDOWN | R_SOCK_ACCEPT)
 
-/* ---- ABI: enums and flags ------------------------------------------------- */
+/* ---- ABI: enums and flags ------------------------------------------------ */
 enum {
-  FT_UNKNOWN = 0, FT_BLOCK_DEVICE = 1, FT_CHARACTER_DEVICE = 2,
-  FT_DIRECTORY = 3, FT_REGULAR_FILE = 4, FT_SOCKET_DGRAM = 5,
-  FT_SOCKET_STREAM = 6, FT_SYMBOLIC_LINK = 7
+  FT_UNKNOWN = 0,
+  FT_BLOCK_DEVICE = 1,
+  FT_CHARACTER_DEVICE = 2,
+  FT_DIRECTORY = 3,
+  FT_REGULAR_FILE = 4,
+  FT_SOCKET_DGRAM = 5,
+  FT_SOCKET_STREAM = 6,
+  FT_SYMBOLIC_LINK = 7
 };
-enum { FDF_APPEND = 1, FDF_DSYNC = 2, FDF_NONBLOCK = 4, FDF_RSYNC = 8,
-       FDF_SYNC = 16 };
+enum {
+  FDF_APPEND = 1,
+  FDF_DSYNC = 2,
+  FDF_NONBLOCK = 4,
+  FDF_RSYNC = 8,
+  FDF_SYNC = 16
+};
 enum { OF_CREAT = 1, OF_DIRECTORY = 2, OF_EXCL = 4, OF_TRUNC = 8 };
 enum { LOOKUP_SYMLINK_FOLLOW = 1 };
 enum { FST_ATIM = 1, FST_ATIM_NOW = 2, FST_MTIM = 4, FST_MTIM_NOW = 8 };
 
 /* ---- the descriptor table ------------------------------------------------ */
 typedef enum wasi_kind {
-  WK_FREE = 0, WK_FILE, WK_DIR, WK_STDIO, WK_SOCKET
+  WK_FREE = 0,
+  WK_FILE,
+  WK_DIR,
+  WK_STDIO,
+  WK_SOCKET
 } wasi_kind;
 
 typedef struct wasi_fd {
   wasi_kind kind;
-  int host;                  /* host descriptor, or -1 (hooked stdio)     */
-  uint8_t filetype;          /* FT_*                                      */
-  int hook;                  /* writes go to cfg.write_hook (fd 1/2),
-                                reads to cfg.read_hook (fd 0)            */
-  uint64_t rbase, rinh;      /* rights                                    */
-  char *preopen;             /* guest name of a preopened directory       */
+  int host;             /* host descriptor, or -1 (hooked stdio)     */
+  uint8_t filetype;     /* FT_*                                      */
+  int hook;             /* writes go to cfg.write_hook (fd 1/2),
+                           reads to cfg.read_hook (fd 0)            */
+  uint64_t rbase, rinh; /* rights                                    */
+  char *preopen;        /* guest name of a preopened directory       */
 } wasi_fd;
 
-#define WASI_MAX_FDS 4096     /* beyond this, path_open says EMFILE        */
-#define WASI_PATH_MAX 4096    /* longer guest paths are ENAMETOOLONG       */
+#define WASI_MAX_FDS     4096 /* beyond this, path_open says EMFILE        */
+#define WASI_PATH_MAX    4096 /* longer guest paths are ENAMETOOLONG       */
 #define WASI_SYMLOOP_MAX 40   /* symlinks followed in one lookup (ELOOP)   */
 
 /* one bound host function; its user data */
@@ -131,7 +206,7 @@ struct vwasi;
 typedef struct wasi_call {
   struct vwasi *w;
   vw_host_call *hc;
-  uint8_t *mem;              /* memory 0 of the caller, or NULL           */
+  uint8_t *mem; /* memory 0 of the caller, or NULL           */
   uint64_t memsize;
 } wasi_call;
 
@@ -139,14 +214,14 @@ typedef int (*wasi_impl)(wasi_call *c, const vw_raw *a);
 
 typedef struct wasi_fndesc {
   const char *name;
-  const char *sig;           /* param types: i = i32, I = i64             */
-  int has_result;            /* 0 only for proc_exit                      */
+  const char *sig; /* param types: i = i32, I = i64             */
+  int has_result;  /* 0 only for proc_exit                      */
   wasi_impl impl;
 } wasi_fndesc;
 
 struct vwasi {
   int argc, envc;
-  char **argv, **envp;       /* owned copies                              */
+  char **argv, **envp; /* owned copies                              */
   void (*write_hook)(void *ud, int fd, const uint8_t *buf, size_t len);
   void *write_ud;
   wasi_fd *fds;
@@ -162,7 +237,7 @@ struct vwasi {
   ** poll_oneoff waits on with everything else, so a sleep ends at once */
   atomic_int cancelled;
   int cancel_rd, cancel_wr;
-  vw_allocator alloc;        /* vwasi_config.allocator (copied): all of it */
+  vw_allocator alloc; /* vwasi_config.allocator (copied): all of it */
 };
 
 /* descriptor lookup: checks the fd is open and has every right in need */
@@ -193,7 +268,8 @@ static inline void wm_st8(wasi_call *c, uint64_t off, uint8_t v) {
   c->mem[off] = v;
 }
 static inline void wm_st16(wasi_call *c, uint64_t off, uint16_t v) {
-  c->mem[off] = (uint8_t)v; c->mem[off + 1] = (uint8_t)(v >> 8);
+  c->mem[off] = (uint8_t)v;
+  c->mem[off + 1] = (uint8_t)(v >> 8);
 }
 static inline void wm_st32(wasi_call *c, uint64_t off, uint32_t v) {
   for (int i = 0; i < 4; i++) c->mem[off + i] = (uint8_t)(v >> (8 * i));
@@ -235,16 +311,14 @@ int wasi_open_beneath(const vw_allocator *a, int dirfd, const char *path,
 ** *buf the caller frees with a).  Trailing slashes are stripped from the
 ** name and reported in *slash.  follow: a final symlink is resolved first
 ** (again beneath dirfd).  Returns a WASI errno. */
-int wasi_resolve(const vw_allocator *a, int dirfd, const char *path,
-                 int follow, int *parent, char **buf, const char **name,
-                 int *slash);
+int wasi_resolve(const vw_allocator *a, int dirfd, const char *path, int follow,
+                 int *parent, char **buf, const char **name, int *slash);
 /* the 64-byte filestat layout at guest address p (checked by the caller) */
 struct stat;
 struct timespec;
 void wasi_put_filestat(wasi_call *c, uint64_t p, const struct stat *st);
 /* timestamps + fstflags -> utimensat times; EINVAL on conflicting flags */
-int wasi_times(uint64_t atim, uint64_t mtim, uint32_t fst,
-               struct timespec *ts);
+int wasi_times(uint64_t atim, uint64_t mtim, uint32_t fst, struct timespec *ts);
 /* test hook: nonzero forces the per-component walk instead of openat2 */
 extern int vwasi__no_openat2;
 

@@ -64,11 +64,11 @@ static int environ_get(wasi_call *c, const vw_raw *a) {
 /* ---- clocks and randomness ----------------------------------------------- */
 static int host_clock(uint32_t id, clockid_t *out) {
   switch (id) {
-  case 0: *out = CLOCK_REALTIME; return 0;
-  case 1: *out = CLOCK_MONOTONIC; return 0;
-  case 2: *out = CLOCK_PROCESS_CPUTIME_ID; return 0;
-  case 3: *out = CLOCK_THREAD_CPUTIME_ID; return 0;
-  default: return W_EINVAL;
+    case 0: *out = CLOCK_REALTIME; return 0;
+    case 1: *out = CLOCK_MONOTONIC; return 0;
+    case 2: *out = CLOCK_PROCESS_CPUTIME_ID; return 0;
+    case 3: *out = CLOCK_THREAD_CPUTIME_ID; return 0;
+    default: return W_EINVAL;
   }
 }
 
@@ -89,7 +89,7 @@ static int clock_res_get(wasi_call *c, const vw_raw *a) {
 
 static int clock_time_get(wasi_call *c, const vw_raw *a) {
   clockid_t id;
-  int e = host_clock(A32(0), &id);   /* A64(1), the precision, is a hint */
+  int e = host_clock(A32(0), &id); /* A64(1), the precision, is a hint */
   if (e) return e;
   if (!wm_ok(c, A32(2), 8)) return W_EFAULT;
   struct timespec t;
@@ -120,14 +120,14 @@ enum { EV_CLOCK = 0, EV_FD_READ = 1, EV_FD_WRITE = 2 };
 typedef struct psub {
   uint64_t userdata;
   uint8_t type;
-  uint16_t error;           /* immediate error event                    */
-  int ready;                /* immediately ready (hooked stdout, error) */
-  clockid_t clock;          /* clock subscriptions                      */
-  uint64_t deadline;        /* absolute, in ns of `clock`               */
-  int pfd;                  /* index into the pollfd array, or -1       */
-  int regular;              /* a regular file: always ready             */
+  uint16_t error;    /* immediate error event                    */
+  int ready;         /* immediately ready (hooked stdout, error) */
+  clockid_t clock;   /* clock subscriptions                      */
+  uint64_t deadline; /* absolute, in ns of `clock`               */
+  int pfd;           /* index into the pollfd array, or -1       */
+  int regular;       /* a regular file: always ready             */
   int host;
-  int hookin;               /* fd_read on stdin served by the read hook */
+  int hookin; /* fd_read on stdin served by the read hook */
 } psub;
 
 static uint64_t now_ns(clockid_t id) {
@@ -136,8 +136,8 @@ static uint64_t now_ns(clockid_t id) {
   return ts_ns(&t);
 }
 
-static void put_event(wasi_call *c, uint64_t p, const psub *s,
-                      uint64_t nbytes, uint16_t flags) {
+static void put_event(wasi_call *c, uint64_t p, const psub *s, uint64_t nbytes,
+                      uint16_t flags) {
   memset(wm_ptr(c, p), 0, 32);
   wm_st64(c, p, s->userdata);
   wm_st16(c, p + 8, s->error);
@@ -152,7 +152,7 @@ static void put_event(wasi_call *c, uint64_t p, const psub *s,
 typedef struct pollset {
   psub *subs;
   uint32_t n;
-  struct pollfd *pfds;      /* npfd host descriptors, then the cancel pipe */
+  struct pollfd *pfds; /* npfd host descriptors, then the cancel pipe */
   int npfd, nhook, immediate;
 } pollset;
 
@@ -174,7 +174,7 @@ static void read_clock_sub(wasi_call *c, uint64_t p, pollset *ps, psub *s) {
   }
   s->clock = id == 0 ? CLOCK_REALTIME : CLOCK_MONOTONIC;
   if (fl & 1) {
-    s->deadline = timeout;              /* subclockflags ABSTIME */
+    s->deadline = timeout; /* subclockflags ABSTIME */
   } else {
     uint64_t now = now_ns(s->clock);
     s->deadline = timeout > UINT64_MAX - now ? UINT64_MAX : now + timeout;
@@ -188,17 +188,18 @@ static void read_fd_sub(wasi_call *c, uint64_t p, pollset *ps, psub *s) {
     ready_now(ps, s, (uint16_t)fe);
     return;
   }
-  if (f->hook == 2) {                   /* stdin from the read hook */
-    if (s->type == EV_FD_WRITE) ready_now(ps, s, W_EBADF);
+  if (f->hook == 2) { /* stdin from the read hook */
+    if (s->type == EV_FD_WRITE)
+      ready_now(ps, s, W_EBADF);
     else if (!c->w->wait_hook || c->w->wait_hook(c->w->read_ud, 0))
-      ready_now(ps, s, 0);              /* cannot tell: say readable */
+      ready_now(ps, s, 0); /* cannot tell: say readable */
     else {
       s->hookin = 1;
       ps->nhook++;
     }
     return;
   }
-  if (f->host < 0) {                    /* hooked stdio: always ready */
+  if (f->host < 0) { /* hooked stdio: always ready */
     ready_now(ps, s, s->type == EV_FD_READ ? W_EBADF : 0);
     return;
   }
@@ -219,10 +220,12 @@ static int read_subs(wasi_call *c, uint64_t in, pollset *ps) {
     s->userdata = wm_ld64(c, p);
     s->type = c->mem[p + 8];
     s->pfd = -1;
-    if (s->type == EV_CLOCK) read_clock_sub(c, p, ps, s);
+    if (s->type == EV_CLOCK)
+      read_clock_sub(c, p, ps, s);
     else if (s->type == EV_FD_READ || s->type == EV_FD_WRITE)
       read_fd_sub(c, p, ps, s);
-    else return W_EINVAL;
+    else
+      return W_EINVAL;
   }
   return 0;
 }
@@ -233,7 +236,10 @@ static int earliest_clock(const pollset *ps) {
   for (uint32_t i = 0; i < ps->n; i++) {
     const psub *s = &ps->subs[i];
     if (s->type != EV_CLOCK || s->ready) continue;
-    if (first < 0) { first = (int)i; continue; }
+    if (first < 0) {
+      first = (int)i;
+      continue;
+    }
     /* compare as remaining time, since clocks may differ */
     const psub *f = &ps->subs[first];
     uint64_t ri = s->deadline - now_ns(s->clock);
@@ -319,14 +325,14 @@ static bool fired(const pollset *ps, psub *s, uint64_t *nbytes,
   *flags = 0;
   if (s->type == EV_CLOCK) return s->ready || now_ns(s->clock) >= s->deadline;
   if (s->hookin) {
-    *nbytes = 1;              /* at least one byte; the hook knows no more */
+    *nbytes = 1; /* at least one byte; the hook knows no more */
     return s->ready;
   }
   if (s->ready) return true;
   short rev = ps->pfds[s->pfd].revents;
   if (!rev) return false;
   if (rev & POLLNVAL) s->error = W_EBADF;
-  if (rev & POLLHUP) *flags |= 1;        /* eventrwflags HANGUP */
+  if (rev & POLLHUP) *flags |= 1; /* eventrwflags HANGUP */
   if (s->type == EV_FD_READ && !s->error) {
     if (s->regular) {
       struct stat st;

@@ -33,17 +33,17 @@
 #include "wasi_int.h"
 
 #ifndef SYS_openat2
-#define SYS_openat2 437            /* the same number on every architecture */
+#define SYS_openat2 437 /* the same number on every architecture */
 #endif
 #define RESOLVE_NO_MAGICLINKS_ 0x02
-#define RESOLVE_BENEATH_ 0x08
+#define RESOLVE_BENEATH_       0x08
 
-struct open_how_ {                 /* struct open_how of <linux/openat2.h> */
+struct open_how_ { /* struct open_how of <linux/openat2.h> */
   uint64_t flags, mode, resolve;
 };
 
 int vwasi__no_openat2;
-static int openat2_missing;        /* set after the first ENOSYS */
+static int openat2_missing; /* set after the first ENOSYS */
 
 /* ---- guest path strings -------------------------------------------------- */
 int wasi_path_copy(wasi_call *c, uint32_t ptr, uint32_t len, char **out) {
@@ -61,7 +61,8 @@ int wasi_path_copy(wasi_call *c, uint32_t ptr, uint32_t len, char **out) {
 }
 
 /* ---- the user-space walk (no openat2) ------------------------------------ */
-/* Replaces *rest (heap) with target + "/" + tail.  Returns 0 or a WASI errno. */
+/* Replaces *rest (heap) with target + "/" + tail.  Returns 0 or a WASI errno.
+ */
 static int path_splice(const vw_allocator *a, char **rest, const char *target,
                        size_t tlen, const char *tail) {
   size_t tl = strlen(tail);
@@ -98,12 +99,13 @@ typedef struct walk {
   int *stk;
   uint32_t depth, cap;
   int links;
-  char *lnk;                /* WASI_PATH_MAX + 1 bytes for readlink */
-  char *rest;               /* heap: the path still to walk */
+  char *lnk;  /* WASI_PATH_MAX + 1 bytes for readlink */
+  char *rest; /* heap: the path still to walk */
 } walk;
 
-#define WALK_ON INT_MIN     /* a step's "keep walking" (results are fds or
-                               -(WASI errno)) */
+#define WALK_ON                                                                \
+  INT_MIN /* a step's "keep walking" (results are fds or                       \
+             -(WASI errno)) */
 
 static int walk_top(const walk *w) {
   return w->depth ? w->stk[w->depth - 1] : w->dirfd;
@@ -136,14 +138,14 @@ static int walk_last(walk *w, const char *comp) {
     if (!(w->flags & O_PATH) || !w->follow || fstat(fd, &st) != 0 ||
         !S_ISLNK(st.st_mode))
       return fd;
-    close(fd);                               /* an O_PATH symlink: follow */
-  } else if (!w->follow || (w->flags & (O_CREAT | O_EXCL)) ==
-                               (O_CREAT | O_EXCL)) {
+    close(fd); /* an O_PATH symlink: follow */
+  } else if (!w->follow ||
+             (w->flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) {
     /* O_CREAT|O_EXCL never follows a final symlink: EEXIST stands */
     return -wasi_errno(err);
   }
   long n = read_link(top, comp, w->lnk);
-  if (n == -W_EINVAL)                        /* not a symlink after all */
+  if (n == -W_EINVAL) /* not a symlink after all */
     return fd >= 0 ? -W_EIO : -wasi_errno(err);
   int r = walk_splice(w, n, "");
   if (r != WALK_ON) return r;
@@ -165,7 +167,7 @@ static int walk_into(walk *w, const char *comp, int last) {
     return e;
   }
   if (S_ISLNK(st.st_mode)) {
-    long n = read_link(fd, "", w->lnk);      /* the link we hold, no race */
+    long n = read_link(fd, "", w->lnk); /* the link we hold, no race */
     close(fd);
     if (n < 0) return (int)n;
     char *tail = vw_strndup(w->a, w->rest, strlen(w->rest));
@@ -175,11 +177,17 @@ static int walk_into(walk *w, const char *comp, int last) {
     vw_free(w->a, tail);
     return r;
   }
-  if (!S_ISDIR(st.st_mode)) { close(fd); return -W_ENOTDIR; }
+  if (!S_ISDIR(st.st_mode)) {
+    close(fd);
+    return -W_ENOTDIR;
+  }
   if (w->depth == w->cap) {
     uint32_t nc = w->cap ? w->cap * 2 : 16;
     int *ns = vw_realloc(w->a, w->stk, nc * sizeof *ns);
-    if (!ns) { close(fd); return -W_ENOMEM; }
+    if (!ns) {
+      close(fd);
+      return -W_ENOMEM;
+    }
     w->stk = ns;
     w->cap = nc;
   }
@@ -191,7 +199,7 @@ static int walk_into(walk *w, const char *comp, int last) {
 static int walk_step(walk *w) {
   char *p = w->rest;
   while (*p == '/') p++;
-  if (*p == 0) return open_dir_end(w, walk_top(w));  /* ended in a dir */
+  if (*p == 0) return open_dir_end(w, walk_top(w)); /* ended in a dir */
   char *end = p;
   while (*end && *end != '/') end++;
   char *q = end;
@@ -203,7 +211,7 @@ static int walk_step(walk *w) {
   if (clen > NAME_MAX) return -W_ENAMETOOLONG;
   memcpy(comp, p, clen);
   comp[clen] = 0;
-  memmove(w->rest, q, strlen(q) + 1);        /* rest = what follows */
+  memmove(w->rest, q, strlen(q) + 1); /* rest = what follows */
   if (strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0) {
     if (comp[1] == '.') {
       if (w->depth == 0) return -W_ENOTCAPABLE;
@@ -219,8 +227,9 @@ static int walk_open(const vw_allocator *a, int dirfd, const char *path,
                      int flags, unsigned mode, int follow) {
   if (path[0] == '/') return -W_ENOTCAPABLE;
   if (path[0] == 0) return -W_ENOENT;
-  walk w = { .a = a, .dirfd = dirfd, .flags = flags, .follow = follow,
-             .mode = mode };
+  walk w = {
+    .a = a, .dirfd = dirfd, .flags = flags, .follow = follow, .mode = mode
+  };
   int result = -W_ENOMEM;
   w.lnk = vw_malloc(a, WASI_PATH_MAX + 1);
   w.rest = vw_strndup(a, path, strlen(path));
@@ -250,7 +259,7 @@ int wasi_open_beneath(const vw_allocator *a, int dirfd, const char *path,
       if ((errno == EAGAIN || errno == EINTR) && tries < 64) continue;
       break;
     }
-    if (errno == EXDEV) return -W_ENOTCAPABLE;       /* an escape */
+    if (errno == EXDEV) return -W_ENOTCAPABLE; /* an escape */
     if (errno != ENOSYS) return -W_ERRNO();
     openat2_missing = 1;
   }
@@ -285,9 +294,8 @@ static int splice_last(const vw_allocator *a, char **buf, const char *cut,
   return 0;
 }
 
-int wasi_resolve(const vw_allocator *a, int dirfd, const char *path,
-                 int follow, int *parent, char **bufp, const char **name,
-                 int *slash) {
+int wasi_resolve(const vw_allocator *a, int dirfd, const char *path, int follow,
+                 int *parent, char **bufp, const char **name, int *slash) {
   *parent = -1;
   *bufp = NULL;
   *slash = 0;
@@ -296,10 +304,16 @@ int wasi_resolve(const vw_allocator *a, int dirfd, const char *path,
   char *buf = vw_strndup(a, path, strlen(path));
   char *lnk = vw_malloc(a, WASI_PATH_MAX + 1);
   int e = 0, links = 0, pfd = -1;
-  if (!buf || !lnk) { e = W_ENOMEM; goto fail; }
+  if (!buf || !lnk) {
+    e = W_ENOMEM;
+    goto fail;
+  }
   size_t n = strlen(buf);
-  while (n > 1 && buf[n - 1] == '/') { buf[--n] = 0; *slash = 1; }
-  if (*slash) follow = 1;          /* "link/" names the link's target */
+  while (n > 1 && buf[n - 1] == '/') {
+    buf[--n] = 0;
+    *slash = 1;
+  }
+  if (*slash) follow = 1; /* "link/" names the link's target */
 
   for (;;) {
     char *cut = strrchr(buf, '/');
@@ -312,12 +326,20 @@ int wasi_resolve(const vw_allocator *a, int dirfd, const char *path,
     }
     pfd = wasi_open_beneath(a, dirfd, dir, O_PATH | O_DIRECTORY, 0, 1);
     if (cut) *cut = '/';
-    if (pfd < 0) { e = -pfd; pfd = -1; goto fail; }
+    if (pfd < 0) {
+      e = -pfd;
+      pfd = -1;
+      goto fail;
+    }
     if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
       /* act on the directory itself; opening it checks it stays inside */
       close(pfd);
       pfd = wasi_open_beneath(a, dirfd, buf, O_PATH | O_DIRECTORY, 0, 1);
-      if (pfd < 0) { e = -pfd; pfd = -1; goto fail; }
+      if (pfd < 0) {
+        e = -pfd;
+        pfd = -1;
+        goto fail;
+      }
       *bufp = buf;
       *name = ".";
       *parent = pfd;
@@ -329,12 +351,18 @@ int wasi_resolve(const vw_allocator *a, int dirfd, const char *path,
       break;
     }
     long ln = read_link(pfd, base, lnk);
-    if (ln == -W_EINVAL || ln == -W_ENOENT) {   /* not a symlink, or absent */
+    if (ln == -W_EINVAL || ln == -W_ENOENT) { /* not a symlink, or absent */
       *name = base;
       break;
     }
-    if (ln < 0) { e = (int)-ln; goto fail; }
-    if (++links > WASI_SYMLOOP_MAX) { e = W_ELOOP; goto fail; }
+    if (ln < 0) {
+      e = (int)-ln;
+      goto fail;
+    }
+    if (++links > WASI_SYMLOOP_MAX) {
+      e = W_ELOOP;
+      goto fail;
+    }
     /* resolve again from the start, beneath dirfd */
     if ((e = splice_last(a, &buf, cut, lnk, (size_t)ln))) goto fail;
     close(pfd);
@@ -362,7 +390,7 @@ fail:
 /* ---- helpers of the path functions --------------------------------------- */
 typedef struct resolved {
   int parent;
-  const vw_allocator *a;             /* buf's */
+  const vw_allocator *a; /* buf's */
   char *buf;
   const char *name;
   int slash;
@@ -400,12 +428,15 @@ static void put_filestat(wasi_call *c, uint64_t p, const struct stat *st) {
   memset(wm_ptr(c, p + 17), 0, 7);
   wm_st64(c, p + 24, (uint64_t)st->st_nlink);
   wm_st64(c, p + 32, (uint64_t)st->st_size);
-  wm_st64(c, p + 40, (uint64_t)st->st_atim.tv_sec * 1000000000ull +
-                     (uint64_t)st->st_atim.tv_nsec);
-  wm_st64(c, p + 48, (uint64_t)st->st_mtim.tv_sec * 1000000000ull +
-                     (uint64_t)st->st_mtim.tv_nsec);
-  wm_st64(c, p + 56, (uint64_t)st->st_ctim.tv_sec * 1000000000ull +
-                     (uint64_t)st->st_ctim.tv_nsec);
+  wm_st64(c, p + 40,
+          (uint64_t)st->st_atim.tv_sec * 1000000000ull +
+              (uint64_t)st->st_atim.tv_nsec);
+  wm_st64(c, p + 48,
+          (uint64_t)st->st_mtim.tv_sec * 1000000000ull +
+              (uint64_t)st->st_mtim.tv_nsec);
+  wm_st64(c, p + 56,
+          (uint64_t)st->st_ctim.tv_sec * 1000000000ull +
+              (uint64_t)st->st_ctim.tv_nsec);
 }
 
 void wasi_put_filestat(wasi_call *c, uint64_t p, const struct stat *st) {
@@ -421,14 +452,18 @@ int wasi_times(uint64_t atim, uint64_t mtim, uint32_t fst,
   ts[0].tv_nsec = (long)(atim % 1000000000ull);
   ts[1].tv_sec = (time_t)(mtim / 1000000000ull);
   ts[1].tv_nsec = (long)(mtim % 1000000000ull);
-  if (fst & FST_ATIM_NOW) ts[0].tv_nsec = UTIME_NOW;
-  else if (!(fst & FST_ATIM)) ts[0].tv_nsec = UTIME_OMIT;
-  if (fst & FST_MTIM_NOW) ts[1].tv_nsec = UTIME_NOW;
-  else if (!(fst & FST_MTIM)) ts[1].tv_nsec = UTIME_OMIT;
+  if (fst & FST_ATIM_NOW)
+    ts[0].tv_nsec = UTIME_NOW;
+  else if (!(fst & FST_ATIM))
+    ts[0].tv_nsec = UTIME_OMIT;
+  if (fst & FST_MTIM_NOW)
+    ts[1].tv_nsec = UTIME_NOW;
+  else if (!(fst & FST_MTIM))
+    ts[1].tv_nsec = UTIME_OMIT;
   return 0;
 }
 
-/* ---- path_* --------------------------------------------------------------- */
+/* ---- path_* -------------------------------------------------------------- */
 static int path_create_directory(wasi_call *c, const vw_raw *a) {
   resolved r;
   int e = res_get(c, A32(0), R_PATH_CREATE_DIRECTORY, A32(1), A32(2), 0, &r);
@@ -485,8 +520,8 @@ static int link_or_rename(wasi_call *c, const path_arg *from,
   n.parent = -1;
   n.a = NULL;
   n.buf = NULL;
-  int e = res_get(c, from->fd, from->need, from->ptr, from->len, from->follow,
-                  &o);
+  int e =
+      res_get(c, from->fd, from->need, from->ptr, from->len, from->follow, &o);
   if (!e) e = res_get(c, to->fd, to->need, to->ptr, to->len, to->follow, &n);
   if (!e && (link ? linkat(o.parent, o.name, n.parent, n.name, 0)
                   : renameat(o.parent, o.name, n.parent, n.name)) != 0)
@@ -525,9 +560,12 @@ static int path_open(wasi_call *c, const vw_raw *a) {
   int wr = (rbase & (R_FD_DATASYNC | R_FD_WRITE | R_FD_ALLOCATE |
                      R_FD_FILESTAT_SET_SIZE)) != 0;
   int flags = O_NOCTTY;
-  if (oflags & OF_DIRECTORY) flags |= O_RDONLY | O_DIRECTORY;
-  else if (wr) flags |= rd ? O_RDWR : O_WRONLY;
-  else flags |= O_RDONLY;
+  if (oflags & OF_DIRECTORY)
+    flags |= O_RDONLY | O_DIRECTORY;
+  else if (wr)
+    flags |= rd ? O_RDWR : O_WRONLY;
+  else
+    flags |= O_RDONLY;
   if (oflags & OF_CREAT) flags |= O_CREAT;
   if (oflags & OF_EXCL) flags |= O_EXCL;
   if (oflags & OF_TRUNC) flags |= O_TRUNC;

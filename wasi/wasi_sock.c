@@ -91,7 +91,7 @@ static int sock_send(wasi_call *c, const vw_raw *a) {
   wasi_fd *f;
   int e = sock_get(c, A32(0), R_FD_WRITE, &f);
   if (e) return e;
-  if (A32(3) != 0) return W_EINVAL;        /* siflags: none are defined */
+  if (A32(3) != 0) return W_EINVAL; /* siflags: none are defined */
   if (!wm_ok(c, outp, 4)) return W_EFAULT;
   int fl = MSG_NOSIGNAL;
   uint32_t done;
@@ -106,19 +106,18 @@ static int sock_shutdown(wasi_call *c, const vw_raw *a) {
   if (e) return e;
   int how;
   switch (A32(1)) {
-  case SD_RD: how = SHUT_RD; break;
-  case SD_WR: how = SHUT_WR; break;
-  case SD_RD | SD_WR: how = SHUT_RDWR; break;
-  default: return W_EINVAL;
+    case SD_RD: how = SHUT_RD; break;
+    case SD_WR: how = SHUT_WR; break;
+    case SD_RD | SD_WR: how = SHUT_RDWR; break;
+    default: return W_EINVAL;
   }
   if (shutdown(f->host, how) != 0) return W_ERRNO();
   return 0;
 }
 
-const wasi_fndesc wasi_sock_fns[] = {
-  { "sock_accept", "iii", 1, sock_accept },
-  { "sock_recv", "iiiiii", 1, sock_recv },
-  { "sock_send", "iiiii", 1, sock_send },
-  { "sock_shutdown", "ii", 1, sock_shutdown },
-  { NULL, NULL, 0, NULL }
-};
+const wasi_fndesc wasi_sock_fns[] = { { "sock_accept", "iii", 1, sock_accept },
+                                      { "sock_recv", "iiiiii", 1, sock_recv },
+                                      { "sock_send", "iiiii", 1, sock_send },
+                                      { "sock_shutdown", "ii", 1,
+                                        sock_shutdown },
+                                      { NULL, NULL, 0, NULL } };

@@ -21,13 +21,16 @@
 
 #include "vyoma.h"
 
-#define PS_MS 2000
-#define NOTE_MS 4000
+#define PS_MS    2000
+#define NOTE_MS  4000
 #define MAX_APPS 64
 
-static struct { char name[VY_NAME_MAX + 1]; int running; } apps[MAX_APPS];
+static struct {
+  char name[VY_NAME_MAX + 1];
+  int running;
+} apps[MAX_APPS];
 static int napps;
-static char note[160];           /* the launcher's message, "" when none */
+static char note[160]; /* the launcher's message, "" when none */
 static long long note_until;
 static int note_err;
 static int win_w = 320, win_h = 240;
@@ -62,7 +65,7 @@ static void update(char *list) {
 static void draw(void) {
   int h = win_h < 28 ? win_h : 28, size = h > 24 ? 16 : h - 8;
   if (size < 8) size = 8;
-  int ty = (h - size) / 2, adv = size * 55 / 100;  /* a glyph, roughly */
+  int ty = (h - size) / 2, adv = size * 55 / 100; /* a glyph, roughly */
   vy_draw_clear("#000000");
   vy_draw_fill(0, 0, win_w, h, "#1c2430");
   time_t t = time(NULL);
@@ -82,7 +85,7 @@ static void draw(void) {
   int x = 6;
   for (int i = 0; i < napps; i++) {
     int w = (int)strlen(apps[i].name) * adv;
-    if (x + w > right) break;          /* no room: the clock matters more */
+    if (x + w > right) break; /* no room: the clock matters more */
     vy_draw_text_size(x, ty, apps[i].running ? "#80d0ff" : "#5a6470", size,
                       apps[i].name);
     x += w + 2 * adv;
@@ -146,14 +149,14 @@ int main(void) {
       draw();
     } else if (!strncmp(m.payload, "ps", 2) &&
                (m.payload[2] == ' ' || !m.payload[2])) {
-      update(line + (m.payload - line) + 2);   /* payload is in line */
+      update(line + (m.payload - line) + 2); /* payload is in line */
       draw();
     } else if (!strncmp(m.payload, "error draw", 10)) {
       fprintf(stderr, "bar: %s\n", m.payload);
     } else if (!strncmp(m.payload, "ok", 2) ||
                !strncmp(m.payload, "error", 5)) {
       set_note(m.payload[0] == 'e', m.payload);
-      vy_send("sys", "ps");            /* show the change now, not in 2 s */
+      vy_send("sys", "ps"); /* show the change now, not in 2 s */
       next_ps = vy_now_ms(CLOCK_MONOTONIC) + PS_MS;
       draw();
     } else if (!strcmp(m.payload, "shutdown")) {

@@ -58,7 +58,7 @@ int main(int argc, char **argv) {
     printf("\n");
     fflush(stdout);
     if (count != 0 && tick == count) break;
-    struct timespec ts = {interval / 1000, (interval % 1000) * 1000000L};
+    struct timespec ts = { interval / 1000, (interval % 1000) * 1000000L };
     nanosleep(&ts, NULL);
   }
   return 0;

@@ -36,12 +36,13 @@ int main(void) {
       continue;
     }
     long seq = s ? strtol(s + 4, NULL, 10) : 0;
-    if (seq > last_seq + 1 && last_seq > 0) missed += (unsigned long)(seq - last_seq - 1);
+    if (seq > last_seq + 1 && last_seq > 0)
+      missed += (unsigned long)(seq - last_seq - 1);
     if (seq > 0) last_seq = seq;
     sum += temp;
     n++;
-    printf("consumer: seq=%ld temp=%.1f avg=%.2f n=%lu missed=%lu\n", seq,
-           temp, sum / (double)n, n, missed);
+    printf("consumer: seq=%ld temp=%.1f avg=%.2f n=%lu missed=%lu\n", seq, temp,
+           sum / (double)n, n, missed);
     fflush(stdout);
   }
   printf("consumer: done: n=%lu avg=%.2f missed=%lu\n", n,

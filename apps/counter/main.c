@@ -29,10 +29,14 @@ static void draw(void) {
 
 /* Applies a command; returns 1 if it was one. */
 static int apply(const char *cmd) {
-  if (!strcmp(cmd, "+") || !strcmp(cmd, "inc")) count++;
-  else if (!strcmp(cmd, "-") || !strcmp(cmd, "dec")) count--;
-  else if (!strcmp(cmd, "0") || !strcmp(cmd, "reset")) count = 0;
-  else return 0;
+  if (!strcmp(cmd, "+") || !strcmp(cmd, "inc"))
+    count++;
+  else if (!strcmp(cmd, "-") || !strcmp(cmd, "dec"))
+    count--;
+  else if (!strcmp(cmd, "0") || !strcmp(cmd, "reset"))
+    count = 0;
+  else
+    return 0;
   return 1;
 }
 

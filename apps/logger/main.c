@@ -40,10 +40,9 @@ int main(void) {
     vy_msg m;
     int ipc = vy_parse(line, &m);
     if (ipc && !strcmp(m.sender, "sys") && !strcmp(m.payload, "shutdown"))
-      break;                           /* the supervisor asks us to stop */
+      break; /* the supervisor asks us to stop */
     timestamp(ts, sizeof ts);
-    int r = ipc
-                ? fprintf(f, "%s %s: %s\n", ts, m.sender, m.payload)
+    int r = ipc ? fprintf(f, "%s %s: %s\n", ts, m.sender, m.payload)
                 : fprintf(f, "%s tty: %s\n", ts, line);
     /* flushed per line: a kill must not lose what was already received */
     if (r < 0 || fflush(f) != 0) {

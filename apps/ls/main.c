@@ -35,8 +35,10 @@ static void show(const char *dir, const char *name) {
   }
   char path[4096];
   struct stat st;
-  if (dir) snprintf(path, sizeof path, "%s/%s", dir, name);
-  else snprintf(path, sizeof path, "%s", name);
+  if (dir)
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+  else
+    snprintf(path, sizeof path, "%s", name);
   if (lstat(path, &st) != 0) {
     printf("? %10s %s\n", "?", name);
     return;
@@ -69,10 +71,16 @@ static int list(const char *path, int heading) {
     if (n == cap) {
       cap = cap ? cap * 2 : 32;
       char **nn = realloc(names, cap * sizeof *names);
-      if (!nn) { rc = 1; break; }
+      if (!nn) {
+        rc = 1;
+        break;
+      }
       names = nn;
     }
-    if (!(names[n] = strdup(e->d_name))) { rc = 1; break; }
+    if (!(names[n] = strdup(e->d_name))) {
+      rc = 1;
+      break;
+    }
     n++;
   }
   closedir(d);
@@ -91,8 +99,10 @@ int main(int argc, char **argv) {
   int first = 1;
   for (; first < argc && argv[first][0] == '-' && argv[first][1]; first++) {
     for (const char *p = argv[first] + 1; *p; p++) {
-      if (*p == 'l') opt_long = 1;
-      else if (*p == 'a') opt_all = 1;
+      if (*p == 'l')
+        opt_long = 1;
+      else if (*p == 'a')
+        opt_all = 1;
       else {
         fprintf(stderr, "usage: ls [-l] [-a] [PATH...]\n");
         return 2;

@@ -23,7 +23,7 @@ static int make(const char *path, int parents) {
     char parent[4096];
     snprintf(parent, sizeof parent, "%s", path);
     char *slash = strrchr(parent, '/');
-    while (slash && slash > parent && slash[1] == 0) {  /* trailing slashes */
+    while (slash && slash > parent && slash[1] == 0) { /* trailing slashes */
       *slash = 0;
       slash = strrchr(parent, '/');
     }
@@ -38,7 +38,10 @@ static int make(const char *path, int parents) {
 
 int main(int argc, char **argv) {
   int parents = 0, i = 1, rc = 0;
-  if (i < argc && !strcmp(argv[i], "-p")) { parents = 1; i++; }
+  if (i < argc && !strcmp(argv[i], "-p")) {
+    parents = 1;
+    i++;
+  }
   if (i == argc) {
     fprintf(stderr, "usage: mkdir [-p] DIR...\n");
     return 2;

@@ -19,9 +19,9 @@
 
 #include "vyoma.h"
 
-#define PATH "/data/notes.txt"
+#define PATH      "/data/notes.txt"
 #define MAX_LINES 256
-#define LINE_LEN 160
+#define LINE_LEN  160
 
 static char doc[MAX_LINES][LINE_LEN];
 static int nlines;
@@ -40,7 +40,7 @@ static void append(const char *s) {
 
 static void load(void) {
   FILE *f = fopen(PATH, "r");
-  if (!f) return;                      /* nothing saved yet: a new document */
+  if (!f) return; /* nothing saved yet: a new document */
   char buf[VY_LINE_MAX];
   while (nlines < MAX_LINES && fgets(buf, sizeof buf, f)) {
     size_t n = strlen(buf);
@@ -49,7 +49,8 @@ static void load(void) {
     append(buf);
     /* lines longer than buf: drop the rest rather than split them */
     int c;
-    if (!whole) while ((c = fgetc(f)) != EOF && c != '\n') {}
+    if (!whole)
+      while ((c = fgetc(f)) != EOF && c != '\n') {}
   }
   fclose(f);
   snprintf(status, sizeof status, "loaded %d lines from " PATH, nlines);
@@ -58,8 +59,7 @@ static void load(void) {
 static void save(void) {
   FILE *f = fopen(PATH, "w");
   int ok = f != NULL;
-  for (int i = 0; ok && i < nlines; i++)
-    ok = fprintf(f, "%s\n", doc[i]) >= 0;
+  for (int i = 0; ok && i < nlines; i++) ok = fprintf(f, "%s\n", doc[i]) >= 0;
   if (f && fclose(f) != 0) ok = 0;
   if (ok) {
     snprintf(status, sizeof status, "saved %d line%s to " PATH, nlines,
@@ -76,7 +76,7 @@ static void save(void) {
 
 static void draw(void) {
   int size = 16, row = 18, pad = 6;
-  int rows = (win_h - 2 * row - pad) / row;   /* room above the status */
+  int rows = (win_h - 2 * row - pad) / row; /* room above the status */
   if (rows < 1) rows = 1;
   /* the cursor line takes one row; show the end of a long document */
   int first = nlines + 1 > rows ? nlines + 1 - rows : 0;
@@ -84,7 +84,7 @@ static void draw(void) {
   int y = pad;
   for (int i = first; i < nlines; i++, y += row)
     vy_draw_text_size(pad, y, "#303030", size, doc[i]);
-  vy_draw_fill(pad, y + 1, 2, size - 2, "#268bd2");   /* the cursor */
+  vy_draw_fill(pad, y + 1, 2, size - 2, "#268bd2"); /* the cursor */
   int sy = win_h - row - 2;
   vy_draw_fill(0, sy - 2, win_w, row + 4, status_err ? "#dc322f" : "#eee8d5");
   vy_draw_text_size(pad, sy, status_err ? "#ffffff" : "#586e75", size - 2,
@@ -122,10 +122,12 @@ int main(void) {
       command(line);
       draw();
     } else if (!strcmp(m.sender, "sys")) {
-      if (vy_parse_window(&m, &win_w, &win_h)) draw();
+      if (vy_parse_window(&m, &win_w, &win_h))
+        draw();
       else if (!strncmp(m.payload, "error", 5))
         fprintf(stderr, "notes: %s\n", m.payload);
-      else if (!strcmp(m.payload, "shutdown")) break;
+      else if (!strcmp(m.payload, "shutdown"))
+        break;
     }
   }
   return 0;

@@ -28,7 +28,7 @@
 
 #include "vyoma.h"
 
-#define RING 1024          /* send times of the pings in flight */
+#define RING        1024   /* send times of the pings in flight */
 #define MAX_SAMPLES 200000 /* round trips kept for the percentiles */
 
 static int64_t now_us(void) {
@@ -38,8 +38,10 @@ static int64_t now_us(void) {
 }
 
 static int usage(void) {
-  fputs("usage: ping [-n COUNT] [-i INTERVAL_MS] [-w WINDOW] [-t TARGET] "
-        "[-T TIMEOUT_MS] [-d DELAY_MS] [-q]\n", stderr);
+  fputs(
+      "usage: ping [-n COUNT] [-i INTERVAL_MS] [-w WINDOW] [-t TARGET] "
+      "[-T TIMEOUT_MS] [-d DELAY_MS] [-q]\n",
+      stderr);
   return 2;
 }
 
@@ -59,7 +61,7 @@ static int next_line(char *line, size_t cap) {
   char *nl = memchr(inbuf, '\n', inlen);
   if (!nl) {
     if (inlen < sizeof inbuf) return 0;
-    nl = inbuf + inlen - 1;          /* full without newline: cut it */
+    nl = inbuf + inlen - 1; /* full without newline: cut it */
   }
   size_t n = (size_t)(nl - inbuf);
   size_t c = n < cap - 1 ? n : cap - 1;
@@ -90,13 +92,19 @@ typedef struct pinger {
 } pinger;
 
 static int parse_args(int argc, char **argv, opts *o) {
-  *o = (opts){ .count = 10, .interval = 1000, .window = 1, .timeout = 2000,
+  *o = (opts){ .count = 10,
+               .interval = 1000,
+               .window = 1,
+               .timeout = 2000,
                .target = "pong" };
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
-    long *v = !strcmp(a, "-n") ? &o->count : !strcmp(a, "-i") ? &o->interval
-            : !strcmp(a, "-w") ? &o->window : !strcmp(a, "-T") ? &o->timeout
-            : !strcmp(a, "-d") ? &o->delay : NULL;
+    long *v = !strcmp(a, "-n")   ? &o->count
+              : !strcmp(a, "-i") ? &o->interval
+              : !strcmp(a, "-w") ? &o->window
+              : !strcmp(a, "-T") ? &o->timeout
+              : !strcmp(a, "-d") ? &o->delay
+                                 : NULL;
     if (v && i + 1 < argc) {
       if (vy_parse_count(argv[++i], v)) return -1;
     } else if (!strcmp(a, "-t") && i + 1 < argc) {
@@ -153,9 +161,9 @@ static int expire_and_wait_ms(pinger *p) {
 /* One line from stdin, received at time t. */
 static void handle_line(pinger *p, char *line, int64_t t) {
   vy_msg m;
-  if (!vy_parse(line, &m)) return;            /* keyboard input: ignored */
+  if (!vy_parse(line, &m)) return; /* keyboard input: ignored */
   if (!strcmp(m.sender, "sys") && !strcmp(m.payload, "shutdown")) {
-    p->eof = 1;                               /* asked to stop: summarize */
+    p->eof = 1; /* asked to stop: summarize */
     return;
   }
   if (!strcmp(m.sender, "sys") && !strncmp(m.payload, "error", 5)) {
@@ -169,8 +177,8 @@ static void handle_line(pinger *p, char *line, int64_t t) {
   if (strcmp(m.sender, p->o.target) || strncmp(m.payload, "pong ", 5)) return;
   char *end;
   long seq = strtol(m.payload + 5, &end, 10);
-  if (seq <= p->settled || seq > p->sent) return;   /* late or bogus */
-  p->lost += seq - p->settled - 1;                  /* skipped ones are lost */
+  if (seq <= p->settled || seq > p->sent) return; /* late or bogus */
+  p->lost += seq - p->settled - 1;                /* skipped ones are lost */
   p->settled = seq;
   p->received++;
   int64_t rtt = t - p->sent_at[seq % RING];
@@ -201,14 +209,15 @@ static void summary(pinger *p, int64_t elapsed) {
   qsort(p->samples, n, sizeof *p->samples, cmp_i64);
   long long mn = n ? p->samples[0] : 0, mx = n ? p->samples[n - 1] : 0;
   long long med = n ? p->samples[n / 2] : 0;
-  long long p99 = n ? p->samples[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1]
-                    : 0;
-  p->lost += p->sent - p->settled;   /* still in flight at end of input */
-  printf("ping: sent=%ld received=%ld lost=%ld min_us=%lld median_us=%lld "
-         "p99_us=%lld max_us=%lld elapsed_ms=%lld rate_per_s=%lld\n",
-         p->sent, p->received, p->lost, mn, med, p99, mx,
-         (long long)(elapsed / 1000),
-         elapsed > 0 ? (long long)(p->received * 1000000LL / elapsed) : 0);
+  long long p99 =
+      n ? p->samples[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1] : 0;
+  p->lost += p->sent - p->settled; /* still in flight at end of input */
+  printf(
+      "ping: sent=%ld received=%ld lost=%ld min_us=%lld median_us=%lld "
+      "p99_us=%lld max_us=%lld elapsed_ms=%lld rate_per_s=%lld\n",
+      p->sent, p->received, p->lost, mn, med, p99, mx,
+      (long long)(elapsed / 1000),
+      elapsed > 0 ? (long long)(p->received * 1000000LL / elapsed) : 0);
   fflush(stdout);
 }
 
@@ -223,7 +232,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   if (p.o.delay > 0) {
-    struct timespec ts = {p.o.delay / 1000, (p.o.delay % 1000) * 1000000L};
+    struct timespec ts = { p.o.delay / 1000, (p.o.delay % 1000) * 1000000L };
     nanosleep(&ts, NULL);
   }
   int64_t start = now_us();
@@ -234,7 +243,7 @@ int main(int argc, char **argv) {
       free(p.samples);
       return 1;
     }
-    struct pollfd pfd = {.fd = 0, .events = POLLIN};
+    struct pollfd pfd = { .fd = 0, .events = POLLIN };
     int r = poll(&pfd, 1, expire_and_wait_ms(&p));
     if (r < 0 && errno != EINTR) {
       perror("ping: poll");

@@ -68,8 +68,10 @@ int main(int argc, char **argv) {
   int i = 1, rc = 0;
   for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
     for (const char *p = argv[i] + 1; *p; p++) {
-      if (*p == 'r' || *p == 'R') opt_r = 1;
-      else if (*p == 'f') opt_f = 1;
+      if (*p == 'r' || *p == 'R')
+        opt_r = 1;
+      else if (*p == 'f')
+        opt_f = 1;
       else {
         fprintf(stderr, "usage: rm [-r] [-f] PATH...\n");
         return 2;

@@ -53,7 +53,7 @@ static int drain(void) {
     len -= used;
     memmove(buf, nl + 1, len);
   }
-  if (len == sizeof buf) len = 0;       /* an overlong line: dropped */
+  if (len == sizeof buf) len = 0; /* an overlong line: dropped */
   fflush(stdout);
   return 1;
 }
@@ -84,7 +84,7 @@ int main(int argc, char **argv) {
     for (;;) {
       int64_t left = next - now_ms();
       if (left <= 0) break;
-      struct pollfd p = {.fd = 0, .events = POLLIN};
+      struct pollfd p = { .fd = 0, .events = POLLIN };
       int r = poll(&p, 1, (int)left);
       if (r > 0 && !drain()) return 0;
       if (r < 0 && errno != EINTR) return 1;

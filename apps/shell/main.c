@@ -4,7 +4,8 @@
 ** editing) and turns them into IPC lines on stdout:
 **   ps | kill NAME | restart NAME | start NAME | stop NAME  ->  "@sys: ..."
 **   send NAME MSG                                           ->  "@NAME: MSG"
-**   poweroff                                                ->  "@sys: shutdown"
+**   poweroff                                                ->  "@sys:
+*shutdown"
 **   help
 ** Replies come back on the same stdin as "@sender: text" lines; they are
 ** printed as "[sender] text".  Never echoed with their "@": a line
@@ -21,15 +22,16 @@
 #include "vyoma.h"
 
 static void help(void) {
-  puts("commands:\n"
-       "  ps                 list apps\n"
-       "  kill NAME          kill an app (no restart)\n"
-       "  restart NAME       restart an app\n"
-       "  start NAME         start an app\n"
-       "  stop NAME          stop an app gracefully\n"
-       "  send NAME MSG      send MSG to app NAME (as @NAME: MSG)\n"
-       "  poweroff           shut VyomaOS down\n"
-       "  help               this text");
+  puts(
+      "commands:\n"
+      "  ps                 list apps\n"
+      "  kill NAME          kill an app (no restart)\n"
+      "  restart NAME       restart an app\n"
+      "  start NAME         start an app\n"
+      "  stop NAME          stop an app gracefully\n"
+      "  send NAME MSG      send MSG to app NAME (as @NAME: MSG)\n"
+      "  poweroff           shut VyomaOS down\n"
+      "  help               this text");
 }
 
 /* true if s is a plausible app name (the broker checks it for real) */

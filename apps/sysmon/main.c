@@ -20,18 +20,18 @@
 #include "vyoma.h"
 
 #define PERIOD_MS 1000
-#define MAX_APPS 64
+#define MAX_APPS  64
 
 typedef struct app {
   char name[VY_NAME_MAX + 1];
   char state[16];
   unsigned long long cpu_ms, mem;
-  int pct;                      /* CPU share of the last interval, 0..100 */
+  int pct; /* CPU share of the last interval, 0..100 */
 } app;
 
 static app apps[MAX_APPS], prev[MAX_APPS];
 static int napps, nprev;
-static long long last_ms = -1;  /* when the previous answer arrived */
+static long long last_ms = -1; /* when the previous answer arrived */
 static int win_w = 320, win_h = 240;
 
 /* Parses "NAME=STATE,CPU,MEM" into *a; 0 on success. */
@@ -97,13 +97,13 @@ static void draw(void) {
   for (int i = 0; i < napps; i++) {
     const app *a = &apps[i];
     int y = row * (i + 1) + 2;
-    if (y + row > win_h) break;        /* the rest would be off the window */
+    if (y + row > win_h) break; /* the rest would be off the window */
     int on = !strcmp(a->state, "running");
     vy_draw_text_size(pad, y, on ? "#e8e8e8" : "#808080", size, a->name);
     vy_draw_text_size(pad + name_w, y, on ? "#80e080" : "#808080", size,
                       a->state);
     int cw = bar_w * a->pct / 100;
-    if (a->pct > 0 && cw == 0) cw = 1;       /* busy, if only a little */
+    if (a->pct > 0 && cw == 0) cw = 1; /* busy, if only a little */
     int mw = (int)((unsigned long long)bar_w * a->mem / max_mem);
     if (cw > 0) vy_draw_fill(cpu_x, y + 2, cw, row - 6, "#40c040");
     vy_draw_rect(cpu_x, y + 2, bar_w, row - 6, "#506070");
@@ -142,7 +142,7 @@ int main(void) {
       draw();
     } else if (!strncmp(m.payload, "stats", 5) &&
                (m.payload[5] == ' ' || !m.payload[5])) {
-      update(line + (m.payload - line) + 5);   /* payload is in line */
+      update(line + (m.payload - line) + 5); /* payload is in line */
       draw();
     } else if (!strncmp(m.payload, "error", 5)) {
       fprintf(stderr, "sysmon: %s\n", m.payload);

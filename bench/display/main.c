@@ -19,9 +19,9 @@
 
 #include "../../chrome/vc.h"
 
-#define FONT "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-#define RUNS 3
-#define RUN_SECONDS 0.7             /* 3 runs: about 2 s per figure */
+#define FONT        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+#define RUNS        3
+#define RUN_SECONDS 0.7 /* 3 runs: about 2 s per figure */
 
 static double now(void) {
   struct timespec t;
@@ -71,7 +71,7 @@ static double run_compositor(int n, double *mpx) {
     w[i] = vc_window_new(s, line, -1, 0);
     vc_window_set_budget(w[i], 0xffffffffu, ~0ull);
   }
-  vc_compose(s);                    /* the first full-screen frame */
+  vc_compose(s); /* the first full-screen frame */
   t0 = now();
   do {
     for (i = 0; i < n; i++) {
@@ -105,18 +105,18 @@ static double run_compositor(int n, double *mpx) {
 ** and drawing rather than memory bandwidth) */
 static double run_draw(int first) {
   static const char *mix[] = {
-      "VYOMA_DRAW clear #101010",
-      "VYOMA_DRAW fill 10 10 200 100 #336699",
-      "VYOMA_DRAW rect 5 5 300 200 #ffffff",
-      "VYOMA_DRAW line 0 0 400 300 #ff0000",
-      "VYOMA_DRAW circle 150 120 40 #00ff00",
-      "VYOMA_DRAW circle 250 120 30 #0000ff80 fill",
-      "VYOMA_DRAW text 20 40 #ffffff \"Hello, VyomaOS\" 16",
-      "VYOMA_DRAW fill 300 200 50 50 #ffcc0080",
-      "VYOMA_DRAW line 400 0 0 300 #00ffff",
-      "VYOMA_DRAW text 20 80 #ffff00 \"42 commands\" 24",
-      "VYOMA_DRAW rect 100 100 60 60 #ff00ff",
-      "VYOMA_DRAW present",
+    "VYOMA_DRAW clear #101010",
+    "VYOMA_DRAW fill 10 10 200 100 #336699",
+    "VYOMA_DRAW rect 5 5 300 200 #ffffff",
+    "VYOMA_DRAW line 0 0 400 300 #ff0000",
+    "VYOMA_DRAW circle 150 120 40 #00ff00",
+    "VYOMA_DRAW circle 250 120 30 #0000ff80 fill",
+    "VYOMA_DRAW text 20 40 #ffffff \"Hello, VyomaOS\" 16",
+    "VYOMA_DRAW fill 300 200 50 50 #ffcc0080",
+    "VYOMA_DRAW line 400 0 0 300 #00ffff",
+    "VYOMA_DRAW text 20 80 #ffff00 \"42 commands\" 24",
+    "VYOMA_DRAW rect 100 100 60 60 #ff00ff",
+    "VYOMA_DRAW present",
   };
   const int nmix = (int)(sizeof mix / sizeof *mix);
   vc_screen *s = screen();
@@ -137,21 +137,22 @@ static double run_draw(int first) {
 }
 
 int main(void) {
-  static const int ns[] = {1, 4, 16};
+  static const int ns[] = { 1, 4, 16 };
   double fps[RUNS], mpx[RUNS], cps[RUNS];
   int k, r;
   for (k = 0; k < 3; k++) {
     for (r = 0; r < RUNS; r++) fps[r] = run_compositor(ns[k], &mpx[r]);
-    printf("compositor: %d windows: %.1f frames/s (%.1f Mpixel/s)"
-           "   [median of %d runs: %.1f %.1f %.1f frames/s]\n",
-           ns[k], median(fps), median(mpx), RUNS, fps[0], fps[1], fps[2]);
+    printf(
+        "compositor: %d windows: %.1f frames/s (%.1f Mpixel/s)"
+        "   [median of %d runs: %.1f %.1f %.1f frames/s]\n",
+        ns[k], median(fps), median(mpx), RUNS, fps[0], fps[1], fps[2]);
     fflush(stdout);
   }
   for (k = 0; k < 2; k++) {
     for (r = 0; r < RUNS; r++) cps[r] = run_draw(k);
     printf("draw: %.0f commands/s, %s   [median of %d runs: %.0f %.0f %.0f]\n",
-           median(cps), k ? "small commands only" :
-           "full-window frames (clear ... present)",
+           median(cps),
+           k ? "small commands only" : "full-window frames (clear ... present)",
            RUNS, cps[0], cps[1], cps[2]);
   }
   return 0;

@@ -20,21 +20,25 @@
 
 static void dump_list(const char *key, const vy_strlist *l) {
   printf("  %s = [", key);
-  for (size_t i = 0; i < l->n; i++) printf("%s\"%s\"", i ? ", " : "", l->items[i]);
+  for (size_t i = 0; i < l->n; i++)
+    printf("%s\"%s\"", i ? ", " : "", l->items[i]);
   printf("]\n");
 }
 
 static void dump_manifest(const vy_manifest *m) {
-  static const char *const restart[] = {"never", "on-failure", "always"};
-  printf("  name = \"%s\"\n  version = \"%s\"\n  dir = \"%s\"\n  module = \"%s\"\n",
-         m->name, m->version, m->dir, m->module);
+  static const char *const restart[] = { "never", "on-failure", "always" };
+  printf(
+      "  name = \"%s\"\n  version = \"%s\"\n  dir = \"%s\"\n  module = "
+      "\"%s\"\n",
+      m->name, m->version, m->dir, m->module);
   dump_list("args", &m->args);
   dump_list("env", &m->env);
   printf("  filesystem = %d\n  network = %d\n  display = %d\n  input = %d\n",
          m->filesystem, m->network, m->display, m->input);
   dump_list("ipc", &m->ipc);
   printf("  gpio = [");
-  for (size_t i = 0; i < m->ngpio; i++) printf("%s%" PRIu32, i ? ", " : "", m->gpio[i]);
+  for (size_t i = 0; i < m->ngpio; i++)
+    printf("%s%" PRIu32, i ? ", " : "", m->gpio[i]);
   printf("]\n");
   dump_list("i2c", &m->i2c);
   dump_list("spi", &m->spi);
@@ -42,18 +46,21 @@ static void dump_manifest(const vy_manifest *m) {
   dump_list("adc", &m->adc);
   printf("  memory_bytes = %" PRIu64 "\n  messages_per_sec = %" PRIu32 "\n",
          m->memory_bytes, m->messages_per_sec);
-  printf("  restart = %s\n  max_restarts = %" PRIu32 "\n  restart_window_ms = %" PRIu32
-         "\n  heartbeat_ms = %" PRIu32 "\n  autostart = %d\n  critical = %d\n",
-         restart[m->restart], m->max_restarts, m->restart_window_ms, m->heartbeat_ms,
-         m->autostart, m->critical);
+  printf("  restart = %s\n  max_restarts = %" PRIu32
+         "\n  restart_window_ms = %" PRIu32 "\n  heartbeat_ms = %" PRIu32
+         "\n  autostart = %d\n  critical = %d\n",
+         restart[m->restart], m->max_restarts, m->restart_window_ms,
+         m->heartbeat_ms, m->autostart, m->critical);
 }
 
 static void dump_profile(const vy_profile *p) {
   printf("  name = \"%s\"\n  runtime = \"%s\"\n  memory_budget = %" PRIu64
-         "\n  app_memory_default = %" PRIu64 "\n  display = %d\n  heartbeat_ms = %" PRIu32
+         "\n  app_memory_default = %" PRIu64
+         "\n  display = %d\n  heartbeat_ms = %" PRIu32
          "\n  sched = %s\n  sched_priority = %d\n  mlockall = %d\n",
-         p->name, p->runtime, p->memory_budget, p->app_memory_default, p->display,
-         p->heartbeat_ms, p->sched == VY_SCHED_FIFO ? "fifo" : "other", p->sched_priority,
+         p->name, p->runtime, p->memory_budget, p->app_memory_default,
+         p->display, p->heartbeat_ms,
+         p->sched == VY_SCHED_FIFO ? "fifo" : "other", p->sched_priority,
          p->mlockall);
   dump_list("apps", &p->apps);
 }
@@ -71,7 +78,10 @@ static int in_profiles(const char *path) {
 ** line; 0 if ok. */
 static int check_file(const char *f, bool as_profile, bool dump) {
   char err[512];
-  union { vy_profile p; vy_manifest m; } u;
+  union {
+    vy_profile p;
+    vy_manifest m;
+  } u;
   int rc = as_profile ? vy_profile_load(f, &u.p, err, sizeof err)
                       : vy_manifest_load(f, &u.m, err, sizeof err);
   if (rc != 0) {
@@ -92,11 +102,15 @@ static int check_file(const char *f, bool as_profile, bool dump) {
 int main(int argc, char **argv) {
   int profile = 0, dump = 0, nfiles = 0, bad = 0;
   for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--profile") == 0) profile = 1;
-    else if (strcmp(argv[i], "--dump") == 0) dump = 1;
+    if (strcmp(argv[i], "--profile") == 0)
+      profile = 1;
+    else if (strcmp(argv[i], "--dump") == 0)
+      dump = 1;
     else if (argv[i][0] == '-' && argv[i][1]) {
-      fprintf(stderr, "vyoma-manifest: unknown option %s\n"
-                      "usage: vyoma-manifest [--profile] [--dump] FILE...\n", argv[i]);
+      fprintf(stderr,
+              "vyoma-manifest: unknown option %s\n"
+              "usage: vyoma-manifest [--profile] [--dump] FILE...\n",
+              argv[i]);
       return 2;
     } else {
       nfiles++;

@@ -12,16 +12,21 @@
 
 #include "vw_internal.h"
 
-static void *libc_malloc(size_t n, void *ud) { (void)ud; return malloc(n); }
+static void *libc_malloc(size_t n, void *ud) {
+  (void)ud;
+  return malloc(n);
+}
 static void *libc_realloc(void *p, size_t n, void *ud) {
   (void)ud;
   return realloc(p, n);
 }
-static void libc_free(void *p, void *ud) { (void)ud; free(p); }
+static void libc_free(void *p, void *ud) {
+  (void)ud;
+  free(p);
+}
 
-static const vw_allocator libc_allocator = {
-  libc_malloc, libc_realloc, libc_free, NULL
-};
+static const vw_allocator libc_allocator = { libc_malloc, libc_realloc,
+                                             libc_free, NULL };
 
 vw_allocator vw_allocator_or_libc(const vw_allocator *a) {
   return a ? *a : libc_allocator;

@@ -30,18 +30,20 @@
 #include "vw_internal.h"
 
 typedef union vw_cell {
-  const void *h;                     /* handler address */
+  const void *h; /* handler address */
   uint64_t u;
-  int64_t i;                         /* branch offsets */
-  struct { uint32_t a, b; } s;       /* two slot indexes / small operands */
+  int64_t i; /* branch offsets */
+  struct {
+    uint32_t a, b;
+  } s; /* two slot indexes / small operands */
 } vw_cell;
 
 typedef struct vw_code {
-  uint32_t nparam_slots;             /* parameters */
-  uint32_t nlocal_slots;             /* locals zeroed on entry (they come
-                                     ** first; see scan_locals) */
+  uint32_t nparam_slots; /* parameters */
+  uint32_t nlocal_slots; /* locals zeroed on entry (they come
+                         ** first; see scan_locals) */
   uint32_t nresult_slots;
-  uint32_t frame_slots;              /* params + locals + deepest temps */
+  uint32_t frame_slots; /* params + locals + deepest temps */
   size_t ncells;
   vw_cell cells[];
 } vw_code;
@@ -52,6 +54,8 @@ typedef struct vw_code {
 #define VW_T_F32 VW_F32
 #define VW_T_F64 VW_F64
 
+/* The operator lists are tables, one row per line: kept as written. */
+/* clang-format off */
 /* Integer comparisons: value forms (ss, si) and fused compare-and-branch
 ** forms (br_*), plus the inverse comparison for `if` (branch when false).
 ** X(name, wasm opcode, operand type, expression over a and b, inverse) */
@@ -526,6 +530,8 @@ enum vw_opcode {
   VW_SIMD_OPS(VW_E_SIMD)
   VW_OP_COUNT
 };
+
+/* clang-format on */
 
 /* vw_exec.c: the handler address of each op (indexed by enum vw_opcode). */
 const void *const *vw_exec_handlers(void);

@@ -48,25 +48,25 @@ enum { V_TEMP, V_LOCAL, V_CONST };
 
 typedef struct vval {
   uint8_t kind, type;
-  uint32_t home;                     /* its stack slot */
-  uint32_t slot;                     /* where it is now (TEMP, LOCAL) */
-  uint64_t k;                        /* CONST value */
+  uint32_t home; /* its stack slot */
+  uint32_t slot; /* where it is now (TEMP, LOCAL) */
+  uint64_t k;    /* CONST value */
 } vval;
 
 enum { C_BLOCK, C_LOOP, C_IF, C_FUNC };
 
 typedef struct ctl {
   uint8_t kind;
-  uint8_t single;                    /* result type of a one-result block */
-  uint32_t height;                   /* slot height below the params */
-  uint32_t nvals;                    /* operand-stack entries below them */
+  uint8_t single;  /* result type of a one-result block */
+  uint32_t height; /* slot height below the params */
+  uint32_t nvals;  /* operand-stack entries below them */
   uint32_t np, nr;
-  const uint8_t *params, *results;   /* NULL results: use `single` */
-  uint32_t label_slots;              /* slots a branch to it carries */
-  uint32_t label_count;              /* values a branch to it carries */
-  size_t loop_pos;                   /* loops: the first instruction */
-  uint32_t fix_end;                  /* forward branches to the end */
-  uint32_t fix_else;                 /* if: the branch to the else part */
+  const uint8_t *params, *results; /* NULL results: use `single` */
+  uint32_t label_slots;            /* slots a branch to it carries */
+  uint32_t label_count;            /* values a branch to it carries */
+  size_t loop_pos;                 /* loops: the first instruction */
+  uint32_t fix_end;                /* forward branches to the end */
+  uint32_t fix_else;               /* if: the branch to the else part */
 } ctl;
 
 /* The compare instruction that may fuse with a following br_if / if. */
@@ -74,6 +74,8 @@ typedef struct cmpinfo {
   uint16_t op, op_si, br, br_si, ibr, ibr_si;
 } cmpinfo;
 
+/* The opcode tables, one row per line: kept as written. */
+/* clang-format off */
 #define CMP_ENTRY(name, opc, T, expr, inv)                                \
   { VW_OP_##name, VW_OP_##name##_si, VW_OP_br_##name,                     \
     VW_OP_br_##name##_si, VW_OP_br_##inv, VW_OP_br_##inv##_si },
@@ -132,37 +134,43 @@ static const meminfo *mem_op(uint8_t opc) {
   return opc <= WASM_I64_STORE32 && tab[opc].kind ? &tab[opc] : NULL;
 }
 
-/* ---- the compiler state --------------------------------------------------- */
+/* clang-format on */
+/* ---- the compiler state -------------------------------------------------- */
 typedef struct comp {
   const vw_module *m;
   const vw_functype *ft;
   vw_reader r;
-  const void *const *H;              /* handler addresses */
+  const void *const *H; /* handler addresses */
 
-  vw_cell *code; size_t ncode, capcode;
-  vval *vs; uint32_t nvs, capvs;
-  ctl *cs; uint32_t ncs, capcs;
-  uint8_t *ltype; uint32_t *lslot; uint32_t nlocals;
+  vw_cell *code;
+  size_t ncode, capcode;
+  vval *vs;
+  uint32_t nvs, capvs;
+  ctl *cs;
+  uint32_t ncs, capcs;
+  uint8_t *ltype;
+  uint32_t *lslot;
+  uint32_t nlocals;
   uint32_t nparams;
   /* Declared locals start zeroed.  Until the first loop opens, code runs
   ** only forwards, so a local not yet written in program order still holds
   ** zero and `i32.const 0; local.set x` (clang's habit) can be dropped. */
   uint8_t *lwritten;
   bool zero_known;
-  uint8_t *needz;                    /* locals zeroed on entry: scan_locals */
+  uint8_t *needz; /* locals zeroed on entry: scan_locals */
 
-  uint32_t h, maxh;                  /* slot height now, and deepest */
+  uint32_t h, maxh; /* slot height now, and deepest */
   bool oom, dead;
-  uint32_t dead_depth;               /* blocks opened inside dead code */
-  size_t last_val;                   /* last value op, its dst patchable */
-  int last_op;                       /* the op emitted last */
-  size_t last_pos;                   /* where it starts; NONE after a join */
-  int prev_op;                       /* the op before it */
-  size_t prev_pos;                   /* NONE: a join point lies between */
-  uint32_t ltop;                     /* slots >= ltop are temporaries */
-  int last_cmp;                      /* it is a fusable compare: cmps index */
-  size_t and_pos;                    /* CMP_ANDZ: where the and starts */
-  vw_cell dummy;                     /* written instead of code after OOM */
+  uint32_t dead_depth; /* blocks opened inside dead code */
+  size_t last_val;     /* last value op, its dst patchable */
+  int last_op;         /* the op emitted last */
+  size_t last_pos;     /* where it starts; NONE after a join */
+  int prev_op;         /* the op before it */
+  size_t prev_pos;     /* NONE: a join point lies between */
+  uint32_t ltop;       /* slots >= ltop are temporaries */
+  int last_cmp;        /* it is a fusable compare: cmps index */
+  size_t and_pos;      /* CMP_ANDZ: where the and starts */
+  vw_cell dummy;       /* written instead of code after OOM */
 } comp;
 
 static bool grow(const vw_allocator *a, void **p, uint32_t *cap, uint32_t need,
@@ -171,7 +179,10 @@ static bool grow(const vw_allocator *a, void **p, uint32_t *cap, uint32_t need,
   uint32_t n = *cap ? *cap * 2 : 16;
   while (n < need) n *= 2;
   void *q = vw_realloc(a, *p, (size_t)n * elem);
-  if (!q) { *oom = true; return false; }
+  if (!q) {
+    *oom = true;
+    return false;
+  }
   *p = q;
   *cap = n;
   return true;
@@ -185,7 +196,10 @@ static void put(comp *c, vw_cell v) {
   if (c->ncode == c->capcode) {
     size_t n = c->capcode ? c->capcode * 2 : 256;
     vw_cell *q = vw_realloc(&c->m->alloc, c->code, n * sizeof *q);
-    if (!q) { c->oom = true; return; }
+    if (!q) {
+      c->oom = true;
+      return;
+    }
     c->code = q;
     c->capcode = n;
   }
@@ -225,9 +239,9 @@ static void bind(comp *c, uint32_t *chain) {
     *chain = next;
   }
   *chain = 0;
-  c->last_val = NONE;                /* a join point: no patching across */
+  c->last_val = NONE; /* a join point: no patching across */
   c->last_cmp = -1;
-  c->last_pos = NONE;                /* nor pairing */
+  c->last_pos = NONE; /* nor pairing */
 }
 
 /* Superinstruction pairs: if the instruction just emitted is a `first` op
@@ -242,12 +256,13 @@ static size_t pair_with_last(comp *c, int first, size_t len, int pair) {
   c->last_val = NONE;
   c->last_cmp = -1;
   c->last_op = pair;
-  c->last_pos = NONE;                /* pairs only, no chains */
+  c->last_pos = NONE; /* pairs only, no chains */
   return p;
 }
 
 /* ---- the operand-stack model ------------------------------------------- */
-static vval *push(comp *c, uint8_t kind, uint8_t type, uint32_t slot, uint64_t k) {
+static vval *push(comp *c, uint8_t kind, uint8_t type, uint32_t slot,
+                  uint64_t k) {
   if (!grow(&c->m->alloc, (void **)&c->vs, &c->capvs, c->nvs + 1, sizeof *c->vs,
             &c->oom))
     return NULL;
@@ -264,7 +279,7 @@ static vval *push(comp *c, uint8_t kind, uint8_t type, uint32_t slot, uint64_t k
 static void push_temp(comp *c, uint8_t type) { push(c, V_TEMP, type, 0, 0); }
 
 static vval pop(comp *c) {
-  vval v = c->vs[--c->nvs];          /* validated: never underflows */
+  vval v = c->vs[--c->nvs]; /* validated: never underflows */
   c->h = v.home;
   return v;
 }
@@ -275,13 +290,13 @@ static size_t emit_store_to(comp *c, const vval *v, uint32_t dst) {
   bool wide = v->type == VW_V128;
   size_t pos = c->ncode, p;
   if (v->kind == V_CONST) {
-    emit_h(c, VW_OP_const);          /* v128 constants are never lazy */
+    emit_h(c, VW_OP_const); /* v128 constants are never lazy */
     emit_ab(c, dst, 0);
     emit_u(c, v->k);
   } else if (v->slot != dst) {
     /* runs of moves (rotating locals, arguments) go two per dispatch */
     if (!wide && (p = pair_with_last(c, VW_OP_mov, 2, VW_OP_mov_mov)) != NONE) {
-      emit_ab(c, dst, v->slot);      /* [h][d1, s1][d2, s2] */
+      emit_ab(c, dst, v->slot); /* [h][d1, s1][d2, s2] */
       return p + 1;
     }
     emit_h(c, wide ? VW_OP_mov2 : VW_OP_mov);
@@ -336,7 +351,8 @@ static void move_values(comp *c, uint32_t first, uint32_t n, uint32_t dst) {
   /* copy the conflicting locals to their homes, then move from there */
   for (uint32_t i = 0; i < n; i++) {
     const vval *v = &c->vs[first + i];
-    if (v->kind == V_LOCAL && v->slot < dst + total) emit_store_to(c, v, v->home);
+    if (v->kind == V_LOCAL && v->slot < dst + total)
+      emit_store_to(c, v, v->home);
   }
   for (uint32_t i = 0, d = dst; i < n; i++) {
     vval tmp = c->vs[first + i];
@@ -353,13 +369,15 @@ static void materialize_refs(comp *c, uint32_t slot) {
       materialize(c, &c->vs[i]);
 }
 
-/* ---- control frames -------------------------------------------------------- */
+/* ---- control frames ------------------------------------------------------ */
 static uint8_t ctl_param(const ctl *C, uint32_t i) { return C->params[i]; }
 static uint8_t ctl_result(const ctl *C, uint32_t i) {
   return C->results ? C->results[i] : C->single;
 }
 
-static ctl *label(comp *c, uint32_t depth) { return &c->cs[c->ncs - 1 - depth]; }
+static ctl *label(comp *c, uint32_t depth) {
+  return &c->cs[c->ncs - 1 - depth];
+}
 
 static bool read_blocktype(comp *c, ctl *C) {
   C->np = C->nr = 0;
@@ -367,15 +385,25 @@ static bool read_blocktype(comp *c, ctl *C) {
   C->single = 0;
   if (c->r.p >= c->r.end) return vw_reader_fail(&c->r, "unexpected end");
   uint8_t b = *c->r.p;
-  if (b == WASM_BLOCKTYPE_EMPTY) { c->r.p++; return true; }
-  if (vw_is_val_type(b)) { c->r.p++; C->nr = 1; C->single = b; return true; }
+  if (b == WASM_BLOCKTYPE_EMPTY) {
+    c->r.p++;
+    return true;
+  }
+  if (vw_is_val_type(b)) {
+    c->r.p++;
+    C->nr = 1;
+    C->single = b;
+    return true;
+  }
   int64_t idx;
   if (!vw_read_s33(&c->r, &idx)) return false;
   if (idx < 0 || (uint64_t)idx >= c->m->ntypes)
     return vw_reader_fail(&c->r, "unknown type");
   const vw_functype *t = &c->m->types[idx];
-  C->np = t->nparams; C->params = t->params;
-  C->nr = t->nresults; C->results = t->results;
+  C->np = t->nparams;
+  C->params = t->params;
+  C->nr = t->nresults;
+  C->results = t->results;
   return true;
 }
 
@@ -399,7 +427,7 @@ static ctl *open_ctl(comp *c, uint8_t kind, const ctl *bt) {
   C->fix_end = C->fix_else = 0;
   c->last_val = NONE;
   c->last_cmp = -1;
-  c->last_pos = NONE;                /* loops: a join point */
+  c->last_pos = NONE; /* loops: a join point */
   return C;
 }
 
@@ -412,10 +440,12 @@ static void reset_stack(comp *c, const ctl *C, bool results) {
     push_temp(c, results ? ctl_result(C, i) : ctl_param(C, i));
 }
 
-/* ---- branches ----------------------------------------------------------------- */
+/* ---- branches ------------------------------------------------------------ */
 static void emit_target(comp *c, ctl *L, size_t instr) {
-  if (L->kind == C_LOOP) emit_u(c, (uint64_t)((int64_t)L->loop_pos - (int64_t)instr));
-  else emit_fix(c, &L->fix_end, instr);
+  if (L->kind == C_LOOP)
+    emit_u(c, (uint64_t)((int64_t)L->loop_pos - (int64_t)instr));
+  else
+    emit_fix(c, &L->fix_end, instr);
 }
 
 /* Moves the function's results to slots 0.. and returns. */
@@ -445,7 +475,10 @@ static bool values_in_place(comp *c, const ctl *L) {
 
 /* Unconditional branch to L (model unchanged). */
 static void emit_br(comp *c, ctl *L) {
-  if (L->kind == C_FUNC) { emit_return(c); return; }
+  if (L->kind == C_FUNC) {
+    emit_return(c);
+    return;
+  }
   move_values(c, c->nvs - L->label_count, L->label_count, L->height);
   size_t pos = emit_h(c, VW_OP_jmp);
   emit_target(c, L, pos);
@@ -453,9 +486,9 @@ static void emit_br(comp *c, ctl *L) {
 
 /* A popped branch condition: either a slot or a fused compare. */
 typedef struct cond {
-  int cmp;                            /* cmps index, CMP_*, or -1 */
+  int cmp; /* cmps index, CMP_*, or -1 */
   bool si;
-  bool addk;                          /* unsigned range check: a + k2 vs imm */
+  bool addk; /* unsigned range check: a + k2 vs imm */
   uint32_t k2;
   uint32_t a, b;
   uint64_t imm;
@@ -471,19 +504,23 @@ static cond take_cond(comp *c) {
     vw_cell c1 = *at(c, pos + 1), c2 = *at(c, pos + 2);
     k.cmp = c->last_cmp;
     if (k.cmp == CMP_AND || k.cmp == CMP_ANDZ) {
-      k.a = c1.s.b;                     /* test bits of a against the mask */
+      k.a = c1.s.b; /* test bits of a against the mask */
       k.imm = c2.u;
     } else if (k.cmp == CMP_EQZ) {
       k.a = c1.s.b;
     } else {
       k.si = at(c, pos)->h == c->H[cmps[k.cmp].op_si];
       k.a = c1.s.b;
-      if (k.si) k.imm = c2.u; else k.b = c2.s.a;
+      if (k.si)
+        k.imm = c2.u;
+      else
+        k.b = c2.s.a;
       /* `x + k2 <u n` (clang's range check): fold in the add just before,
       ** if its result is a temporary read only here */
       size_t ap = c->prev_pos;
       int op = cmps[k.cmp].op;
-      if (k.si && ap != NONE && ap + 3 == pos && c->prev_op == VW_OP_i32_add_si &&
+      if (k.si && ap != NONE && ap + 3 == pos &&
+          c->prev_op == VW_OP_i32_add_si &&
           (op == VW_OP_i32_lt_u || op == VW_OP_i32_gt_u ||
            op == VW_OP_i32_le_u || op == VW_OP_i32_ge_u) &&
           at(c, ap + 1)->s.a == k.a && k.a >= c->ltop) {
@@ -517,12 +554,12 @@ static void emit_cond_branch(comp *c, const cond *k, bool when, ctl *L,
     emit_ab(c, k->a, 0);
   } else {
     const cmpinfo *ci = &cmps[k->cmp];
-    if (k->addk) {                   /* [h][a,-][k2, imm][offset] */
+    if (k->addk) { /* [h][a,-][k2, imm][offset] */
       int br = when ? ci->br_si : ci->ibr_si;
-      pos = emit_h(c, br == VW_OP_br_i32_lt_u_si ? VW_OP_br_lt_u_add
-                    : br == VW_OP_br_i32_gt_u_si ? VW_OP_br_gt_u_add
-                    : br == VW_OP_br_i32_le_u_si ? VW_OP_br_le_u_add
-                    : VW_OP_br_ge_u_add);
+      pos = emit_h(c, br == VW_OP_br_i32_lt_u_si   ? VW_OP_br_lt_u_add
+                      : br == VW_OP_br_i32_gt_u_si ? VW_OP_br_gt_u_add
+                      : br == VW_OP_br_i32_le_u_si ? VW_OP_br_le_u_add
+                                                   : VW_OP_br_ge_u_add);
       emit_ab(c, k->a, 0);
       emit_ab(c, k->k2, (uint32_t)k->imm);
     } else if (k->si) {
@@ -534,11 +571,13 @@ static void emit_cond_branch(comp *c, const cond *k, bool when, ctl *L,
       emit_ab(c, k->a, k->b);
     }
   }
-  if (L) emit_target(c, L, pos);
-  else emit_fix(c, chain, pos);
+  if (L)
+    emit_target(c, L, pos);
+  else
+    emit_fix(c, chain, pos);
 }
 
-/* ---- instruction groups ----------------------------------------------------- */
+/* ---- instruction groups -------------------------------------------------- */
 /* Dependent pairs: `i32.add; i32.add` (a + b + c), `f64.mul; f64.mul`
 ** ((p * q) * r, still rounded twice) and `i32.rotl k; i32.xor` (the mixing
 ** step of hashes): when an operand of this add/mul/xor is the temporary
@@ -547,21 +586,27 @@ static void emit_cond_branch(comp *c, const cond *k, bool when, ctl *L,
 static size_t fuse_dep(comp *c, int op, const vval *a, const vval *b,
                        uint32_t sa, uint32_t sb, uint32_t dst) {
   int f = op == VW_OP_i32_add && c->last_op == VW_OP_i32_add ? VW_OP_i32_add3
-        : op == VW_OP_i32_xor && c->last_op == VW_OP_i32_rotl_si ? VW_OP_i32_xor_rotl
-        : op == VW_OP_f64_mul && c->last_op == VW_OP_f64_mul ? VW_OP_f64_mul3
-        : -1;
+          : op == VW_OP_i32_xor && c->last_op == VW_OP_i32_rotl_si
+              ? VW_OP_i32_xor_rotl
+          : op == VW_OP_f64_mul && c->last_op == VW_OP_f64_mul ? VW_OP_f64_mul3
+                                                               : -1;
   if (f < 0 || c->last_val == NONE) return NONE;
   size_t pos = c->last_val;
   vw_cell c1 = *at(c, pos + 1), c2 = *at(c, pos + 2);
   uint32_t t = c1.s.a, other;
-  if (a->kind == V_TEMP && a->home == t) other = sb;
-  else if (b->kind == V_TEMP && b->home == t) other = sa;
-  else return NONE;
+  if (a->kind == V_TEMP && a->home == t)
+    other = sb;
+  else if (b->kind == V_TEMP && b->home == t)
+    other = sa;
+  else
+    return NONE;
   if (!c->oom) c->ncode = pos;
   emit_h(c, f);
   emit_ab(c, dst, c1.s.b);
-  if (f != VW_OP_i32_xor_rotl) emit_ab(c, c2.s.a, other); /* [h][d, p][q, r] */
-  else emit_ab(c, other, (uint32_t)c2.u & 31);            /* [h][d, x][y, k] */
+  if (f != VW_OP_i32_xor_rotl)
+    emit_ab(c, c2.s.a, other); /* [h][d, p][q, r] */
+  else
+    emit_ab(c, other, (uint32_t)c2.u & 31); /* [h][d, x][y, k] */
   return pos;
 }
 
@@ -576,15 +621,21 @@ static size_t fuse_load(comp *c, int op, const vval *a, const vval *b,
   size_t pos = c->last_val;
   vw_cell c1 = *at(c, pos + 1), c2 = *at(c, pos + 2);
   uint32_t t = c1.s.a, other;
-  bool mem_first;                      /* the loaded value is the left operand */
-  if (b->kind == V_TEMP && b->home == t) { other = sa; mem_first = false; }
-  else if (a->kind == V_TEMP && a->home == t) { other = sb; mem_first = true; }
-  else return NONE;
-  int f = op == VW_OP_f64_add ? VW_OP_f64_add_m
-        : op == VW_OP_f64_mul ? VW_OP_f64_mul_m
-        : mem_first ? VW_OP_f64_subr_m : VW_OP_f64_sub_m;
+  bool mem_first; /* the loaded value is the left operand */
+  if (b->kind == V_TEMP && b->home == t) {
+    other = sa;
+    mem_first = false;
+  } else if (a->kind == V_TEMP && a->home == t) {
+    other = sb;
+    mem_first = true;
+  } else
+    return NONE;
+  int f = op == VW_OP_f64_add   ? VW_OP_f64_add_m
+          : op == VW_OP_f64_mul ? VW_OP_f64_mul_m
+          : mem_first           ? VW_OP_f64_subr_m
+                                : VW_OP_f64_sub_m;
   if (!c->oom) c->ncode = pos;
-  emit_h(c, f);                        /* [h][dst, x][addr, offset] */
+  emit_h(c, f); /* [h][dst, x][addr, offset] */
   emit_ab(c, dst, other);
   emit_ab(c, c1.s.b, (uint32_t)c2.u);
   return pos;
@@ -596,15 +647,16 @@ static void do_binary(comp *c, const numinfo *ni) {
   bool has_si = ni->kind == N_BINI || ni->kind == N_CMP || ni->kind == N_BIN;
   size_t pos;
   if (ni->is && !ni->comm && a.kind == V_CONST && b.kind != V_CONST) {
-    uint32_t sb = in_slot(c, &b);      /* the _is form follows _si */
+    uint32_t sb = in_slot(c, &b); /* the _is form follows _si */
     pos = emit_h(c, ni->op_si + 1);
     emit_ab(c, dst, sb);
     emit_u(c, a.k);
   } else if (has_si && b.kind == V_CONST) {
     uint32_t sa = in_slot(c, &a);
     size_t p = ni->op_si == VW_OP_i32_add_si
-      ? pair_with_last(c, VW_OP_i32_add_si, 3, VW_OP_i32_add_si2) : NONE;
-    if (p != NONE) {                 /* [h][d1, a1][k1][d2, a2][k2] */
+                   ? pair_with_last(c, VW_OP_i32_add_si, 3, VW_OP_i32_add_si2)
+                   : NONE;
+    if (p != NONE) { /* [h][d1, a1][k1][d2, a2][k2] */
       emit_ab(c, dst, sa);
       emit_u(c, b.k);
       push_temp(c, ni->rtype);
@@ -630,7 +682,7 @@ static void do_binary(comp *c, const numinfo *ni) {
       at(c, pos + 2)->s.a = dst;
       emit_ab(c, sa, sb);
       push_temp(c, ni->rtype);
-      c->last_val = pos + 1;           /* d2 is patchable like a dst */
+      c->last_val = pos + 1; /* d2 is patchable like a dst */
       return;
     }
     if (pos == NONE) {
@@ -665,9 +717,9 @@ static void do_local_set(comp *c, uint32_t x, bool tee) {
   vval v = pop(c);
   uint32_t ls = c->lslot[x];
   uint8_t t = c->ltype[x];
-  if (c->zero_known && c->needz[x] && !c->lwritten[x] &&
-      v.kind == V_CONST && v.k == 0) {
-    c->last_val = NONE;                 /* it is zero already */
+  if (c->zero_known && c->needz[x] && !c->lwritten[x] && v.kind == V_CONST &&
+      v.k == 0) {
+    c->last_val = NONE; /* it is zero already */
     c->last_cmp = -1;
     if (tee) push(c, V_LOCAL, t, ls, 0);
     return;
@@ -676,7 +728,7 @@ static void do_local_set(comp *c, uint32_t x, bool tee) {
   materialize_refs(c, ls);
   if (v.kind == V_TEMP && t != VW_V128 && c->last_val != NONE &&
       at(c, c->last_val + 1)->s.a == v.home) {
-    at(c, c->last_val + 1)->s.a = ls;   /* compute straight into the local */
+    at(c, c->last_val + 1)->s.a = ls; /* compute straight into the local */
   } else {
     emit_store_to(c, &v, ls);
   }
@@ -685,7 +737,9 @@ static void do_local_set(comp *c, uint32_t x, bool tee) {
   if (tee) push(c, V_LOCAL, t, ls, 0);
 }
 
-typedef struct addr { uint32_t form, a, b, k; } addr;
+typedef struct addr {
+  uint32_t form, a, b, k;
+} addr;
 
 /* A memory address operand.  Form 0 is the slot a (+ offset).  When the
 ** address was computed by the instruction just emitted, an i32.add, that
@@ -713,7 +767,8 @@ static addr take_addr(comp *c, vval *v, bool scaled) {
       /* the shift before the add, if it made one of its operands: that
       ** operand must be a temporary, read by the add only */
       size_t sp = c->prev_pos;
-      if (scaled && c->prev_op == VW_OP_i32_shl_si && sp != NONE && sp + 3 == pos) {
+      if (scaled && c->prev_op == VW_OP_i32_shl_si && sp != NONE &&
+          sp + 3 == pos) {
         vw_cell s1 = *at(c, sp + 1), s2 = *at(c, sp + 2);
         uint32_t t = s1.s.a;
         if (t >= c->ltop && ad.form == 1 && (ad.a == t) != (ad.b == t)) {
@@ -739,9 +794,12 @@ static addr take_addr(comp *c, vval *v, bool scaled) {
 }
 
 static void emit_addr_tail(comp *c, const addr *ad, uint32_t offset) {
-  if (ad->form == 3) emit_u(c, (uint64_t)ad->b + offset);
-  else if (ad->form) emit_ab(c, ad->b, offset);
-  else emit_u(c, offset);
+  if (ad->form == 3)
+    emit_u(c, (uint64_t)ad->b + offset);
+  else if (ad->form)
+    emit_ab(c, ad->b, offset);
+  else
+    emit_u(c, offset);
   if (ad->form >= 4) emit_u(c, ad->k);
 }
 
@@ -769,77 +827,105 @@ static bool skip_imm(comp *c, uint8_t op) {
   int64_t s;
   const uint8_t *b;
   switch (op) {
-  case WASM_BR: case WASM_BR_IF: case WASM_CALL: case WASM_LOCAL_GET:
-  case WASM_LOCAL_SET: case WASM_LOCAL_TEE: case WASM_GLOBAL_GET:
-  case WASM_GLOBAL_SET: case WASM_TABLE_GET: case WASM_TABLE_SET:
-  case WASM_REF_FUNC:
-    return vw_read_u32(r, &x);
-  case WASM_CALL_INDIRECT:
-    return vw_read_u32(r, &x) && vw_read_u32(r, &x);
-  case WASM_BR_TABLE: {
-    uint32_t n;
-    if (!vw_read_u32(r, &n)) return false;
-    for (uint64_t i = 0; i <= n; i++)
-      if (!vw_read_u32(r, &x)) return false;
-    return true;
-  }
-  case WASM_SELECT_T: {
-    uint32_t n;
-    if (!vw_read_u32(r, &n)) return false;
-    return vw_read_bytes(r, n, &b);
-  }
-  case WASM_MEMORY_SIZE: case WASM_MEMORY_GROW: case WASM_REF_NULL:
-    return vw_read_bytes(r, 1, &b);
-  case WASM_I32_CONST: return vw_read_sleb(r, 32, &s);
-  case WASM_I64_CONST: return vw_read_sleb(r, 64, &s);
-  case WASM_F32_CONST: return vw_read_bytes(r, 4, &b);
-  case WASM_F64_CONST: return vw_read_bytes(r, 8, &b);
-  case WASM_PREFIX_FC:
-    if (!vw_read_u32(r, &x)) return false;
-    switch (x) {
-    case WASM_FC_MEMORY_INIT:
-      return vw_read_u32(r, &x) && vw_read_bytes(r, 1, &b);
-    case WASM_FC_DATA_DROP: case WASM_FC_ELEM_DROP: case WASM_FC_TABLE_GROW:
-    case WASM_FC_TABLE_SIZE: case WASM_FC_TABLE_FILL:
-      return vw_read_u32(r, &x);
-    case WASM_FC_MEMORY_COPY: return vw_read_bytes(r, 2, &b);
-    case WASM_FC_MEMORY_FILL: return vw_read_bytes(r, 1, &b);
-    case WASM_FC_TABLE_INIT: case WASM_FC_TABLE_COPY:
-      return vw_read_u32(r, &x) && vw_read_u32(r, &x);
-    default: return true;
+    case WASM_BR:
+    case WASM_BR_IF:
+    case WASM_CALL:
+    case WASM_LOCAL_GET:
+    case WASM_LOCAL_SET:
+    case WASM_LOCAL_TEE:
+    case WASM_GLOBAL_GET:
+    case WASM_GLOBAL_SET:
+    case WASM_TABLE_GET:
+    case WASM_TABLE_SET:
+    case WASM_REF_FUNC: return vw_read_u32(r, &x);
+    case WASM_CALL_INDIRECT: return vw_read_u32(r, &x) && vw_read_u32(r, &x);
+    case WASM_BR_TABLE: {
+      uint32_t n;
+      if (!vw_read_u32(r, &n)) return false;
+      for (uint64_t i = 0; i <= n; i++)
+        if (!vw_read_u32(r, &x)) return false;
+      return true;
     }
-  case WASM_PREFIX_FD:
-    if (!vw_read_u32(r, &x)) return false;
-    if (x <= WASM_FD_V128_STORE || x == WASM_FD_V128_LOAD32_ZERO ||
-        x == WASM_FD_V128_LOAD64_ZERO)
-      return vw_read_uleb(r, 32, &u) && vw_read_uleb(r, 32, &u);
-    if (x >= WASM_FD_V128_LOAD8_LANE && x <= WASM_FD_V128_STORE64_LANE)
-      return vw_read_uleb(r, 32, &u) && vw_read_uleb(r, 32, &u) &&
-             vw_read_bytes(r, 1, &b);
-    if (x == WASM_FD_V128_CONST || x == WASM_FD_I8X16_SHUFFLE)
-      return vw_read_bytes(r, 16, &b);
-    if (x >= WASM_FD_I8X16_EXTRACT_LANE_S && x <= WASM_FD_F64X2_REPLACE_LANE)
-      return vw_read_bytes(r, 1, &b);
-    return true;
-  default:
-    if (op >= WASM_I32_LOAD && op <= WASM_I64_STORE32)
-      return vw_read_u32(r, &x) && vw_read_u32(r, &x);
-    return true;
+    case WASM_SELECT_T: {
+      uint32_t n;
+      if (!vw_read_u32(r, &n)) return false;
+      return vw_read_bytes(r, n, &b);
+    }
+    case WASM_MEMORY_SIZE:
+    case WASM_MEMORY_GROW:
+    case WASM_REF_NULL: return vw_read_bytes(r, 1, &b);
+    case WASM_I32_CONST: return vw_read_sleb(r, 32, &s);
+    case WASM_I64_CONST: return vw_read_sleb(r, 64, &s);
+    case WASM_F32_CONST: return vw_read_bytes(r, 4, &b);
+    case WASM_F64_CONST: return vw_read_bytes(r, 8, &b);
+    case WASM_PREFIX_FC:
+      if (!vw_read_u32(r, &x)) return false;
+      switch (x) {
+        case WASM_FC_MEMORY_INIT:
+          return vw_read_u32(r, &x) && vw_read_bytes(r, 1, &b);
+        case WASM_FC_DATA_DROP:
+        case WASM_FC_ELEM_DROP:
+        case WASM_FC_TABLE_GROW:
+        case WASM_FC_TABLE_SIZE:
+        case WASM_FC_TABLE_FILL: return vw_read_u32(r, &x);
+        case WASM_FC_MEMORY_COPY: return vw_read_bytes(r, 2, &b);
+        case WASM_FC_MEMORY_FILL: return vw_read_bytes(r, 1, &b);
+        case WASM_FC_TABLE_INIT:
+        case WASM_FC_TABLE_COPY:
+          return vw_read_u32(r, &x) && vw_read_u32(r, &x);
+        default: return true;
+      }
+    case WASM_PREFIX_FD:
+      if (!vw_read_u32(r, &x)) return false;
+      if (x <= WASM_FD_V128_STORE || x == WASM_FD_V128_LOAD32_ZERO ||
+          x == WASM_FD_V128_LOAD64_ZERO)
+        return vw_read_uleb(r, 32, &u) && vw_read_uleb(r, 32, &u);
+      if (x >= WASM_FD_V128_LOAD8_LANE && x <= WASM_FD_V128_STORE64_LANE)
+        return vw_read_uleb(r, 32, &u) && vw_read_uleb(r, 32, &u) &&
+               vw_read_bytes(r, 1, &b);
+      if (x == WASM_FD_V128_CONST || x == WASM_FD_I8X16_SHUFFLE)
+        return vw_read_bytes(r, 16, &b);
+      if (x >= WASM_FD_I8X16_EXTRACT_LANE_S && x <= WASM_FD_F64X2_REPLACE_LANE)
+        return vw_read_bytes(r, 1, &b);
+      return true;
+    default:
+      if (op >= WASM_I32_LOAD && op <= WASM_I64_STORE32)
+        return vw_read_u32(r, &x) && vw_read_u32(r, &x);
+      return true;
   }
 }
 
-/* ---- SIMD ------------------------------------------------------------------ */
-enum { SH_NONE, SH_UN, SH_BIN, SH_TER, SH_TEST, SH_SHIFT, SH_SPLAT,
-       SH_EXTRACT, SH_REPLACE, SH_LOAD, SH_STORE, SH_LLANE, SH_SLANE, SH_SHUF };
-typedef struct simdinfo { uint8_t shape, stype; uint16_t op; } simdinfo;
+/* ---- SIMD ---------------------------------------------------------------- */
+enum {
+  SH_NONE,
+  SH_UN,
+  SH_BIN,
+  SH_TER,
+  SH_TEST,
+  SH_SHIFT,
+  SH_SPLAT,
+  SH_EXTRACT,
+  SH_REPLACE,
+  SH_LOAD,
+  SH_STORE,
+  SH_LLANE,
+  SH_SLANE,
+  SH_SHUF
+};
+typedef struct simdinfo {
+  uint8_t shape, stype;
+  uint16_t op;
+} simdinfo;
+/* clang-format off */
 #define T_SIMD(name, sub, shape, st, body) [sub] = { SH_##shape, VW_T_##st, VW_OP_simd_##name },
 static const simdinfo simdtab[256] = { VW_SIMD_OPS(T_SIMD) };
+/* clang-format on */
 
 /* The immediates of a SIMD instruction, as far as it has them. */
 typedef struct simdimm {
-  uint32_t offset;                   /* memory offset (alignment: unused) */
+  uint32_t offset; /* memory offset (alignment: unused) */
   uint8_t lane;
-  const uint8_t *bytes;              /* shuffle: the 16 lane indices */
+  const uint8_t *bytes; /* shuffle: the 16 lane indices */
 } simdimm;
 
 /* Emits a SIMD op in the uniform layout [h][D, A][B, C][imm]. */
@@ -872,16 +958,18 @@ static bool simd_read_imm(comp *c, const simdinfo *si, simdimm *im) {
   vw_reader *r = &c->r;
   uint32_t align;
   switch (si->shape) {
-  case SH_LOAD: case SH_STORE: case SH_LLANE: case SH_SLANE:
-    if (!vw_read_u32(r, &align) || !vw_read_u32(r, &im->offset)) return false;
-    if ((si->shape == SH_LLANE || si->shape == SH_SLANE) &&
-        !vw_read_u8(r, &im->lane))
-      return false;
-    return true;
-  case SH_EXTRACT: case SH_REPLACE:
-    return vw_read_u8(r, &im->lane);
-  case SH_SHUF:
-    return vw_read_bytes(r, 16, &im->bytes);
+    case SH_LOAD:
+    case SH_STORE:
+    case SH_LLANE:
+    case SH_SLANE:
+      if (!vw_read_u32(r, &align) || !vw_read_u32(r, &im->offset)) return false;
+      if ((si->shape == SH_LLANE || si->shape == SH_SLANE) &&
+          !vw_read_u8(r, &im->lane))
+        return false;
+      return true;
+    case SH_EXTRACT:
+    case SH_REPLACE: return vw_read_u8(r, &im->lane);
+    case SH_SHUF: return vw_read_bytes(r, 16, &im->bytes);
   }
   return true;
 }
@@ -893,8 +981,9 @@ static void simd_unary(comp *c, const simdinfo *si, const simdimm *im) {
   uint32_t sx = in_slot(c, &x);
   size_t pos = emit_simd(c, si->op, dst, sx, 0, 0,
                          si->shape == SH_LOAD ? im->offset : im->lane);
-  uint8_t rt = si->shape == SH_TEST ? VW_I32
-             : si->shape == SH_EXTRACT ? si->stype : VW_V128;
+  uint8_t rt = si->shape == SH_TEST      ? VW_I32
+               : si->shape == SH_EXTRACT ? si->stype
+                                         : VW_V128;
   push_temp(c, rt);
   if (rt != VW_V128) c->last_val = pos;
 }
@@ -923,33 +1012,34 @@ static void simd_other(comp *c, const simdinfo *si, const simdimm *im) {
   vval x, y, z;
   uint32_t dst, sx, sy, sz;
   switch (si->shape) {
-  case SH_TER:
-    z = pop(c);
-    y = pop(c);
-    x = pop(c);
-    dst = c->h;
-    sx = in_slot(c, &x);
-    sy = in_slot(c, &y);
-    sz = in_slot(c, &z);
-    emit_simd(c, si->op, dst, sx, sy, sz, 0);
-    push_temp(c, VW_V128);
-    return;
-  case SH_STORE: case SH_SLANE:                  /* [h][addr, v][-, lane][offset] */
-    y = pop(c);
-    x = pop(c);
-    sy = in_slot(c, &y);
-    sx = in_slot(c, &x);
-    emit_simd(c, si->op, sx, sy, 0, im->lane, im->offset);
-    return;
-  case SH_LLANE:                                 /* [h][dst, addr][v, lane][offset] */
-    y = pop(c);
-    x = pop(c);
-    dst = c->h;
-    sy = in_slot(c, &y);
-    sx = in_slot(c, &x);
-    emit_simd(c, si->op, dst, sx, sy, im->lane, im->offset);
-    push_temp(c, VW_V128);
-    return;
+    case SH_TER:
+      z = pop(c);
+      y = pop(c);
+      x = pop(c);
+      dst = c->h;
+      sx = in_slot(c, &x);
+      sy = in_slot(c, &y);
+      sz = in_slot(c, &z);
+      emit_simd(c, si->op, dst, sx, sy, sz, 0);
+      push_temp(c, VW_V128);
+      return;
+    case SH_STORE:
+    case SH_SLANE: /* [h][addr, v][-, lane][offset] */
+      y = pop(c);
+      x = pop(c);
+      sy = in_slot(c, &y);
+      sx = in_slot(c, &x);
+      emit_simd(c, si->op, sx, sy, 0, im->lane, im->offset);
+      return;
+    case SH_LLANE: /* [h][dst, addr][v, lane][offset] */
+      y = pop(c);
+      x = pop(c);
+      dst = c->h;
+      sy = in_slot(c, &y);
+      sx = in_slot(c, &x);
+      emit_simd(c, si->op, dst, sx, sy, im->lane, im->offset);
+      push_temp(c, VW_V128);
+      return;
   }
 }
 
@@ -964,15 +1054,19 @@ static bool do_simd(comp *c) {
   simdimm im = { 0, 0, zero16 };
   if (!simd_read_imm(c, si, &im)) return false;
   switch (si->shape) {
-  case SH_UN: case SH_TEST: case SH_SPLAT: case SH_EXTRACT: case SH_LOAD:
-    simd_unary(c, si, &im);
-    return true;
-  case SH_BIN: case SH_SHIFT: case SH_REPLACE: case SH_SHUF:
-    simd_binary(c, si, &im);
-    return true;
-  case SH_TER: case SH_STORE: case SH_SLANE: case SH_LLANE:
-    simd_other(c, si, &im);
-    return true;
+    case SH_UN:
+    case SH_TEST:
+    case SH_SPLAT:
+    case SH_EXTRACT:
+    case SH_LOAD: simd_unary(c, si, &im); return true;
+    case SH_BIN:
+    case SH_SHIFT:
+    case SH_REPLACE:
+    case SH_SHUF: simd_binary(c, si, &im); return true;
+    case SH_TER:
+    case SH_STORE:
+    case SH_SLANE:
+    case SH_LLANE: simd_other(c, si, &im); return true;
   }
   return vw_reader_fail(r, "illegal opcode");
 }
@@ -995,7 +1089,10 @@ static bool skip_dead(comp *c, uint8_t op, bool *ok) {
     c->dead_depth++;
     return true;
   }
-  if (op == WASM_END && c->dead_depth > 0) { c->dead_depth--; return true; }
+  if (op == WASM_END && c->dead_depth > 0) {
+    c->dead_depth--;
+    return true;
+  }
   if (op == WASM_ELSE && c->dead_depth > 0) return true;
   if (op != WASM_END && op != WASM_ELSE) {
     *ok = skip_imm(c, op);
@@ -1010,7 +1107,7 @@ static bool tr_block(comp *c, uint8_t op) {
   if (!read_blocktype(c, &bt)) return false;
   if (op != WASM_IF) {
     open_ctl(c, op == WASM_BLOCK ? C_BLOCK : C_LOOP, &bt);
-    if (op == WASM_LOOP) c->zero_known = false;  /* a back edge may follow */
+    if (op == WASM_LOOP) c->zero_known = false; /* a back edge may follow */
     return true;
   }
   cond k = take_cond(c);
@@ -1046,7 +1143,7 @@ static void tr_end(comp *c) {
     return;
   }
   if (!c->dead) materialize_results(c, C);
-  bind(c, &C->fix_else);                         /* if without else */
+  bind(c, &C->fix_else); /* if without else */
   bind(c, &C->fix_end);
   reset_stack(c, C, true);
   c->ncs--;
@@ -1085,7 +1182,10 @@ static bool tr_br_table(comp *c) {
   size_t table = c->ncode;
   for (uint64_t i = 0; i <= n; i++) emit_u(c, 0);
   size_t *stub = vw_calloc(&c->m->alloc, c->ncs, sizeof *stub);
-  if (!stub) { c->oom = true; return true; }
+  if (!stub) {
+    c->oom = true;
+    return true;
+  }
   vw_reader lr;
   vw_reader_init(&lr, r->base, labels, r->end);
   for (uint64_t i = 0; i <= n; i++) {
@@ -1118,25 +1218,24 @@ static bool tr_br_table(comp *c) {
 static bool tr_branch(comp *c, uint8_t op) {
   uint32_t x;
   switch (op) {
-  case WASM_UNREACHABLE:
-    emit_h(c, VW_OP_unreachable);
-    c->dead = true;
-    return true;
-  case WASM_BR:
-    if (!vw_read_u32(&c->r, &x)) return false;
-    emit_br(c, label(c, x));
-    c->dead = true;
-    return true;
-  case WASM_BR_IF:
-    if (!vw_read_u32(&c->r, &x)) return false;
-    tr_br_if(c, x);
-    return true;
-  case WASM_BR_TABLE:
-    return tr_br_table(c);
-  default:                                       /* return */
-    emit_return(c);
-    c->dead = true;
-    return true;
+    case WASM_UNREACHABLE:
+      emit_h(c, VW_OP_unreachable);
+      c->dead = true;
+      return true;
+    case WASM_BR:
+      if (!vw_read_u32(&c->r, &x)) return false;
+      emit_br(c, label(c, x));
+      c->dead = true;
+      return true;
+    case WASM_BR_IF:
+      if (!vw_read_u32(&c->r, &x)) return false;
+      tr_br_if(c, x);
+      return true;
+    case WASM_BR_TABLE: return tr_br_table(c);
+    default: /* return */
+      emit_return(c);
+      c->dead = true;
+      return true;
   }
 }
 
@@ -1148,7 +1247,7 @@ static bool tr_call(comp *c, uint8_t op) {
     if (!vw_read_u32(&c->r, &x)) return false;
     const vw_functype *t = &c->m->types[c->m->func_type[x]];
     uint32_t base = call_args(c, t);
-    if (x >= c->m->nfunc_imports) {              /* defined in this module */
+    if (x >= c->m->nfunc_imports) { /* defined in this module */
       emit_h(c, VW_OP_call_def);
       emit_ab(c, x, base);
       emit_u(c, (uint64_t)(uintptr_t)&c->m->funcs[x - c->m->nfunc_imports]);
@@ -1166,7 +1265,8 @@ static bool tr_call(comp *c, uint8_t op) {
   /* a constant index goes just above the arguments */
   if (idx.kind == V_CONST) {
     idx.home = base;
-    for (uint32_t i = 0; i < t->nparams; i++) idx.home += vw_slots(t->params[i]);
+    for (uint32_t i = 0; i < t->nparams; i++)
+      idx.home += vw_slots(t->params[i]);
   }
   uint32_t si = in_slot(c, &idx);
   emit_h(c, VW_OP_call_indirect);
@@ -1204,14 +1304,14 @@ static bool tr_variable(comp *c, uint8_t op) {
     push(c, V_LOCAL, c->ltype[x], c->lslot[x], 0);
   } else if (op == WASM_LOCAL_SET || op == WASM_LOCAL_TEE) {
     do_local_set(c, x, op == WASM_LOCAL_TEE);
-  } else if (op == WASM_GLOBAL_GET) {            /* [h][dst, x] */
+  } else if (op == WASM_GLOBAL_GET) { /* [h][dst, x] */
     uint8_t t = c->m->globals[x].type;
     uint32_t dst = c->h;
     size_t pos = emit_h(c, t == VW_V128 ? VW_OP_global_get2 : VW_OP_global_get);
     emit_ab(c, dst, x);
     push_temp(c, t);
     if (t != VW_V128) c->last_val = pos;
-  } else {                                       /* global.set [h][v, x] */
+  } else { /* global.set [h][v, x] */
     vval v = pop(c);
     uint32_t sv = in_slot(c, &v);
     emit_h(c, v.type == VW_V128 ? VW_OP_global_set2 : VW_OP_global_set);
@@ -1233,10 +1333,9 @@ static void emit_value_op(comp *c, int op, uint32_t dst, uint32_t a,
 /* table.get, table.set, ref.null, ref.is_null, ref.func */
 static bool tr_table_ref(comp *c, uint8_t op) {
   uint32_t x = 0;
-  if (op != WASM_REF_IS_NULL && op != WASM_REF_NULL &&
-      !vw_read_u32(&c->r, &x))
+  if (op != WASM_REF_IS_NULL && op != WASM_REF_NULL && !vw_read_u32(&c->r, &x))
     return false;
-  if (op == WASM_TABLE_GET) {                    /* [h][dst, i][x, -] */
+  if (op == WASM_TABLE_GET) { /* [h][dst, i][x, -] */
     vval i = pop(c);
     uint32_t dst = c->h, si = in_slot(c, &i);
     size_t pos = emit_h(c, VW_OP_table_get);
@@ -1244,7 +1343,7 @@ static bool tr_table_ref(comp *c, uint8_t op) {
     emit_ab(c, x, 0);
     push_temp(c, c->m->tables[x].elemtype);
     c->last_val = pos;
-  } else if (op == WASM_TABLE_SET) {             /* [h][i, v][x, -] */
+  } else if (op == WASM_TABLE_SET) { /* [h][i, v][x, -] */
     vval v = pop(c), i = pop(c);
     uint32_t sv = in_slot(c, &v), si = in_slot(c, &i);
     emit_h(c, VW_OP_table_set);
@@ -1258,7 +1357,7 @@ static bool tr_table_ref(comp *c, uint8_t op) {
     vval a = pop(c);
     uint32_t dst = c->h, sa = in_slot(c, &a);
     emit_value_op(c, VW_OP_ref_is_null, dst, sa, VW_I32);
-  } else {                                       /* ref.func */
+  } else { /* ref.func */
     emit_value_op(c, VW_OP_ref_func, c->h, x, VW_FUNCREF);
   }
   return true;
@@ -1276,8 +1375,8 @@ static bool tr_memory_size_grow(comp *c, uint8_t op) {
   } else {
     dst = c->h;
   }
-  emit_value_op(c, op == WASM_MEMORY_SIZE ? VW_OP_memory_size
-                                          : VW_OP_memory_grow,
+  emit_value_op(c,
+                op == WASM_MEMORY_SIZE ? VW_OP_memory_size : VW_OP_memory_grow,
                 dst, sa, VW_I32);
   return true;
 }
@@ -1289,22 +1388,22 @@ static bool tr_const(comp *c, uint8_t op) {
   uint32_t f32;
   uint64_t f64;
   switch (op) {
-  case WASM_I32_CONST:
-    if (!vw_read_sleb(r, 32, &s)) return false;
-    push(c, V_CONST, VW_I32, 0, (uint32_t)s);
-    return true;
-  case WASM_I64_CONST:
-    if (!vw_read_sleb(r, 64, &s)) return false;
-    push(c, V_CONST, VW_I64, 0, (uint64_t)s);
-    return true;
-  case WASM_F32_CONST:
-    if (!vw_read_f32(r, &f32)) return false;
-    push(c, V_CONST, VW_F32, 0, f32);
-    return true;
-  default:
-    if (!vw_read_f64(r, &f64)) return false;
-    push(c, V_CONST, VW_F64, 0, f64);
-    return true;
+    case WASM_I32_CONST:
+      if (!vw_read_sleb(r, 32, &s)) return false;
+      push(c, V_CONST, VW_I32, 0, (uint32_t)s);
+      return true;
+    case WASM_I64_CONST:
+      if (!vw_read_sleb(r, 64, &s)) return false;
+      push(c, V_CONST, VW_I64, 0, (uint64_t)s);
+      return true;
+    case WASM_F32_CONST:
+      if (!vw_read_f32(r, &f32)) return false;
+      push(c, V_CONST, VW_F32, 0, f32);
+      return true;
+    default:
+      if (!vw_read_f64(r, &f64)) return false;
+      push(c, V_CONST, VW_F64, 0, f64);
+      return true;
   }
 }
 
@@ -1317,33 +1416,43 @@ static bool tr_bulk3(comp *c, uint32_t x) {
   uint32_t seg = 0, t1 = 0, t2 = 0;
   bool ok;
   switch (x) {
-  case WASM_FC_MEMORY_INIT:
-    ok = vw_read_u32(r, &seg) && vw_read_bytes(r, 1, &b);
-    break;
-  case WASM_FC_MEMORY_COPY: ok = vw_read_bytes(r, 2, &b); break;
-  case WASM_FC_MEMORY_FILL: ok = vw_read_bytes(r, 1, &b); break;
-  case WASM_FC_TABLE_INIT: ok = vw_read_u32(r, &seg) && vw_read_u32(r, &t1); break;
-  case WASM_FC_TABLE_COPY: ok = vw_read_u32(r, &t1) && vw_read_u32(r, &t2); break;
-  default: ok = vw_read_u32(r, &t1); break;    /* table.fill */
+    case WASM_FC_MEMORY_INIT:
+      ok = vw_read_u32(r, &seg) && vw_read_bytes(r, 1, &b);
+      break;
+    case WASM_FC_MEMORY_COPY: ok = vw_read_bytes(r, 2, &b); break;
+    case WASM_FC_MEMORY_FILL: ok = vw_read_bytes(r, 1, &b); break;
+    case WASM_FC_TABLE_INIT:
+      ok = vw_read_u32(r, &seg) && vw_read_u32(r, &t1);
+      break;
+    case WASM_FC_TABLE_COPY:
+      ok = vw_read_u32(r, &t1) && vw_read_u32(r, &t2);
+      break;
+    default: ok = vw_read_u32(r, &t1); break; /* table.fill */
   }
   if (!ok) return false;
   vval n = pop(c), s = pop(c), d = pop(c);
   uint32_t sn = in_slot(c, &n), ss = in_slot(c, &s), sd = in_slot(c, &d);
-  static const uint16_t ops[] = {
-    [WASM_FC_MEMORY_INIT] = VW_OP_memory_init,
-    [WASM_FC_MEMORY_COPY] = VW_OP_memory_copy,
-    [WASM_FC_MEMORY_FILL] = VW_OP_memory_fill,
-    [WASM_FC_TABLE_INIT] = VW_OP_table_init,
-    [WASM_FC_TABLE_COPY] = VW_OP_table_copy,
-    [WASM_FC_TABLE_FILL] = VW_OP_table_fill };
+  static const uint16_t ops[] = { [WASM_FC_MEMORY_INIT] = VW_OP_memory_init,
+                                  [WASM_FC_MEMORY_COPY] = VW_OP_memory_copy,
+                                  [WASM_FC_MEMORY_FILL] = VW_OP_memory_fill,
+                                  [WASM_FC_TABLE_INIT] = VW_OP_table_init,
+                                  [WASM_FC_TABLE_COPY] = VW_OP_table_copy,
+                                  [WASM_FC_TABLE_FILL] = VW_OP_table_fill };
   emit_h(c, ops[x]);
   emit_ab(c, sd, ss);
   switch (x) {
-  case WASM_FC_MEMORY_INIT: emit_ab(c, sn, seg); break;
-  case WASM_FC_MEMORY_COPY: case WASM_FC_MEMORY_FILL: emit_ab(c, sn, 0); break;
-  case WASM_FC_TABLE_INIT: emit_ab(c, sn, t1); emit_ab(c, seg, 0); break;
-  case WASM_FC_TABLE_COPY: emit_ab(c, sn, t1); emit_ab(c, t2, 0); break;
-  case WASM_FC_TABLE_FILL: emit_ab(c, sn, t1); break;
+    case WASM_FC_MEMORY_INIT: emit_ab(c, sn, seg); break;
+    case WASM_FC_MEMORY_COPY:
+    case WASM_FC_MEMORY_FILL: emit_ab(c, sn, 0); break;
+    case WASM_FC_TABLE_INIT:
+      emit_ab(c, sn, t1);
+      emit_ab(c, seg, 0);
+      break;
+    case WASM_FC_TABLE_COPY:
+      emit_ab(c, sn, t1);
+      emit_ab(c, t2, 0);
+      break;
+    case WASM_FC_TABLE_FILL: emit_ab(c, sn, t1); break;
   }
   return true;
 }
@@ -1354,35 +1463,38 @@ static bool tr_prefix_fc(comp *c) {
   uint32_t x, z;
   if (!vw_read_u32(r, &x)) return false;
   switch (x) {
-  case WASM_FC_I32_TRUNC_SAT_F32_S ... WASM_FC_I64_TRUNC_SAT_F64_U:
-    do_unary(c, &numtab[0x100 + x], 0);
-    return true;
-  case WASM_FC_MEMORY_INIT: case WASM_FC_MEMORY_COPY: case WASM_FC_MEMORY_FILL:
-  case WASM_FC_TABLE_INIT: case WASM_FC_TABLE_COPY: case WASM_FC_TABLE_FILL:
-    return tr_bulk3(c, x);
-  case WASM_FC_DATA_DROP: case WASM_FC_ELEM_DROP:
-    if (!vw_read_u32(r, &z)) return false;
-    emit_h(c, x == WASM_FC_DATA_DROP ? VW_OP_data_drop : VW_OP_elem_drop);
-    emit_ab(c, z, 0);
-    return true;
-  case WASM_FC_TABLE_GROW: {                     /* [h][dst, init][n, table] */
-    if (!vw_read_u32(r, &z)) return false;
-    vval n = pop(c), init = pop(c);
-    uint32_t dst = c->h;
-    uint32_t sn = in_slot(c, &n), sv = in_slot(c, &init);
-    size_t pos = emit_h(c, VW_OP_table_grow);
-    emit_ab(c, dst, sv);
-    emit_ab(c, sn, z);
-    push_temp(c, VW_I32);
-    c->last_val = pos;
-    return true;
-  }
-  case WASM_FC_TABLE_SIZE:                       /* [h][dst, table] */
-    if (!vw_read_u32(r, &z)) return false;
-    emit_value_op(c, VW_OP_table_size, c->h, z, VW_I32);
-    return true;
-  default:
-    return false;
+    case WASM_FC_I32_TRUNC_SAT_F32_S ... WASM_FC_I64_TRUNC_SAT_F64_U:
+      do_unary(c, &numtab[0x100 + x], 0);
+      return true;
+    case WASM_FC_MEMORY_INIT:
+    case WASM_FC_MEMORY_COPY:
+    case WASM_FC_MEMORY_FILL:
+    case WASM_FC_TABLE_INIT:
+    case WASM_FC_TABLE_COPY:
+    case WASM_FC_TABLE_FILL: return tr_bulk3(c, x);
+    case WASM_FC_DATA_DROP:
+    case WASM_FC_ELEM_DROP:
+      if (!vw_read_u32(r, &z)) return false;
+      emit_h(c, x == WASM_FC_DATA_DROP ? VW_OP_data_drop : VW_OP_elem_drop);
+      emit_ab(c, z, 0);
+      return true;
+    case WASM_FC_TABLE_GROW: { /* [h][dst, init][n, table] */
+      if (!vw_read_u32(r, &z)) return false;
+      vval n = pop(c), init = pop(c);
+      uint32_t dst = c->h;
+      uint32_t sn = in_slot(c, &n), sv = in_slot(c, &init);
+      size_t pos = emit_h(c, VW_OP_table_grow);
+      emit_ab(c, dst, sv);
+      emit_ab(c, sn, z);
+      push_temp(c, VW_I32);
+      c->last_val = pos;
+      return true;
+    }
+    case WASM_FC_TABLE_SIZE: /* [h][dst, table] */
+      if (!vw_read_u32(r, &z)) return false;
+      emit_value_op(c, VW_OP_table_size, c->h, z, VW_I32);
+      return true;
+    default: return false;
   }
 }
 
@@ -1430,7 +1542,7 @@ static void tr_store(comp *c, const meminfo *mi, uint32_t offset) {
     size_t pos = c->last_val;
     vw_cell c1 = *at(c, pos + 1), c2 = *at(c, pos + 2);
     if (!c->oom) c->ncode = pos;
-    emit_h(c, VW_OP_i32_store_addk);            /* [h][addr, y][k][offset] */
+    emit_h(c, VW_OP_i32_store_addk); /* [h][addr, y][k][offset] */
     emit_ab(c, a.slot, c1.s.b);
     emit_u(c, c2.u);
     emit_u(c, offset);
@@ -1438,8 +1550,10 @@ static void tr_store(comp *c, const meminfo *mi, uint32_t offset) {
   }
   /* a fused address add must be the instruction just before */
   addr ad = { 0, 0, 0, 0 };
-  if (v.kind == V_LOCAL || a.kind == V_CONST) ad = take_addr(c, &a, false);
-  else ad.a = in_slot(c, &a);
+  if (v.kind == V_LOCAL || a.kind == V_CONST)
+    ad = take_addr(c, &a, false);
+  else
+    ad.a = in_slot(c, &a);
   uint32_t sv = in_slot(c, &v);
   emit_h(c, mi->op + ad.form);
   emit_ab(c, ad.a, sv);
@@ -1453,16 +1567,20 @@ static int tr_memory_numeric(comp *c, uint8_t op) {
     uint32_t align, offset;
     if (!vw_read_u32(&c->r, &align) || !vw_read_u32(&c->r, &offset))
       return STEP_BAD;
-    if (mi->kind == 1) tr_load(c, mi, offset);
-    else tr_store(c, mi, offset);
+    if (mi->kind == 1)
+      tr_load(c, mi, offset);
+    else
+      tr_store(c, mi, offset);
     return STEP_OK;
   }
   const numinfo *ni = &numtab[op];
   switch (ni->kind) {
-  case N_CMP: case N_BINI: case N_BIN: do_binary(c, ni); return STEP_OK;
-  case N_UN: do_unary(c, ni, op); return STEP_OK;
-  case N_RETYPE: c->vs[c->nvs - 1].type = ni->rtype; return STEP_OK;
-  default: return STEP_UNSUPPORTED;
+    case N_CMP:
+    case N_BINI:
+    case N_BIN: do_binary(c, ni); return STEP_OK;
+    case N_UN: do_unary(c, ni, op); return STEP_OK;
+    case N_RETYPE: c->vs[c->nvs - 1].type = ni->rtype; return STEP_OK;
+    default: return STEP_UNSUPPORTED;
   }
 }
 
@@ -1470,35 +1588,41 @@ static int tr_memory_numeric(comp *c, uint8_t op) {
 static int translate_instr(comp *c, uint8_t op) {
   bool ok;
   switch (op) {
-  case WASM_NOP: return STEP_OK;
-  case WASM_BLOCK: case WASM_LOOP: case WASM_IF: ok = tr_block(c, op); break;
-  case WASM_ELSE: tr_else(c); return STEP_OK;
-  case WASM_END: tr_end(c); return STEP_OK;
-  case WASM_UNREACHABLE: case WASM_BR: case WASM_BR_IF: case WASM_BR_TABLE:
-  case WASM_RETURN:
-    ok = tr_branch(c, op);
-    break;
-  case WASM_CALL: case WASM_CALL_INDIRECT: ok = tr_call(c, op); break;
-  case WASM_DROP: pop(c); return STEP_OK;
-  case WASM_SELECT: case WASM_SELECT_T: ok = tr_select(c, op); break;
-  case WASM_LOCAL_GET: case WASM_LOCAL_SET: case WASM_LOCAL_TEE:
-  case WASM_GLOBAL_GET: case WASM_GLOBAL_SET:
-    ok = tr_variable(c, op);
-    break;
-  case WASM_TABLE_GET: case WASM_TABLE_SET: case WASM_REF_NULL:
-  case WASM_REF_IS_NULL: case WASM_REF_FUNC:
-    ok = tr_table_ref(c, op);
-    break;
-  case WASM_MEMORY_SIZE: case WASM_MEMORY_GROW:
-    ok = tr_memory_size_grow(c, op);
-    break;
-  case WASM_I32_CONST: case WASM_I64_CONST: case WASM_F32_CONST:
-  case WASM_F64_CONST:
-    ok = tr_const(c, op);
-    break;
-  case WASM_PREFIX_FC: ok = tr_prefix_fc(c); break;
-  case WASM_PREFIX_FD: ok = do_simd(c); break;
-  default: return tr_memory_numeric(c, op);
+    case WASM_NOP: return STEP_OK;
+    case WASM_BLOCK:
+    case WASM_LOOP:
+    case WASM_IF: ok = tr_block(c, op); break;
+    case WASM_ELSE: tr_else(c); return STEP_OK;
+    case WASM_END: tr_end(c); return STEP_OK;
+    case WASM_UNREACHABLE:
+    case WASM_BR:
+    case WASM_BR_IF:
+    case WASM_BR_TABLE:
+    case WASM_RETURN: ok = tr_branch(c, op); break;
+    case WASM_CALL:
+    case WASM_CALL_INDIRECT: ok = tr_call(c, op); break;
+    case WASM_DROP: pop(c); return STEP_OK;
+    case WASM_SELECT:
+    case WASM_SELECT_T: ok = tr_select(c, op); break;
+    case WASM_LOCAL_GET:
+    case WASM_LOCAL_SET:
+    case WASM_LOCAL_TEE:
+    case WASM_GLOBAL_GET:
+    case WASM_GLOBAL_SET: ok = tr_variable(c, op); break;
+    case WASM_TABLE_GET:
+    case WASM_TABLE_SET:
+    case WASM_REF_NULL:
+    case WASM_REF_IS_NULL:
+    case WASM_REF_FUNC: ok = tr_table_ref(c, op); break;
+    case WASM_MEMORY_SIZE:
+    case WASM_MEMORY_GROW: ok = tr_memory_size_grow(c, op); break;
+    case WASM_I32_CONST:
+    case WASM_I64_CONST:
+    case WASM_F32_CONST:
+    case WASM_F64_CONST: ok = tr_const(c, op); break;
+    case WASM_PREFIX_FC: ok = tr_prefix_fc(c); break;
+    case WASM_PREFIX_FD: ok = do_simd(c); break;
+    default: return tr_memory_numeric(c, op);
   }
   return ok ? STEP_OK : STEP_BAD;
 }
@@ -1541,50 +1665,58 @@ bad:
 ** decoding surprise every local is zeroed. */
 static void scan_locals(comp *c) {
   vw_reader saved = c->r;
-  uint8_t *seen = c->lwritten;       /* borrowed: all zero before and after */
+  uint8_t *seen = c->lwritten; /* borrowed: all zero before and after */
   uint32_t depth = 1;
   bool prev_zero = false, ok = true;
   while (ok && depth > 0) {
     uint8_t op;
     uint32_t x;
     bool zero = false;
-    if (!vw_read_u8(&c->r, &op)) { ok = false; break; }
+    if (!vw_read_u8(&c->r, &op)) {
+      ok = false;
+      break;
+    }
     switch (op) {
-    case WASM_BLOCK: case WASM_LOOP: case WASM_IF: {
-      ctl bt;
-      ok = read_blocktype(c, &bt);
-      depth++;
-      break;
-    }
-    case WASM_END:
-      depth--;
-      break;
-    case WASM_LOCAL_GET: case WASM_LOCAL_SET: case WASM_LOCAL_TEE:
-      if (!vw_read_u32(&c->r, &x) || x >= c->nlocals) { ok = false; break; }
-      if (!seen[x] && x >= c->nparams) {
-        seen[x] = 1;
-        c->needz[x] = op == WASM_LOCAL_GET || depth > 1 || prev_zero;
+      case WASM_BLOCK:
+      case WASM_LOOP:
+      case WASM_IF: {
+        ctl bt;
+        ok = read_blocktype(c, &bt);
+        depth++;
+        break;
       }
-      break;
-    case WASM_I32_CONST: case WASM_I64_CONST: {
-      int64_t v;
-      ok = vw_read_sleb(&c->r, op == WASM_I32_CONST ? 32 : 64, &v);
-      zero = v == 0;
-      break;
-    }
-    case WASM_F32_CONST: case WASM_F64_CONST: {
-      const uint8_t *b;
-      ok = vw_read_bytes(&c->r, op == WASM_F32_CONST ? 4 : 8, &b);
-      if (ok) {
-        uint64_t bits = 0;
-        memcpy(&bits, b, op == WASM_F32_CONST ? 4 : 8);
-        zero = bits == 0;
+      case WASM_END: depth--; break;
+      case WASM_LOCAL_GET:
+      case WASM_LOCAL_SET:
+      case WASM_LOCAL_TEE:
+        if (!vw_read_u32(&c->r, &x) || x >= c->nlocals) {
+          ok = false;
+          break;
+        }
+        if (!seen[x] && x >= c->nparams) {
+          seen[x] = 1;
+          c->needz[x] = op == WASM_LOCAL_GET || depth > 1 || prev_zero;
+        }
+        break;
+      case WASM_I32_CONST:
+      case WASM_I64_CONST: {
+        int64_t v;
+        ok = vw_read_sleb(&c->r, op == WASM_I32_CONST ? 32 : 64, &v);
+        zero = v == 0;
+        break;
       }
-      break;
-    }
-    default:
-      ok = skip_imm(c, op);
-      break;
+      case WASM_F32_CONST:
+      case WASM_F64_CONST: {
+        const uint8_t *b;
+        ok = vw_read_bytes(&c->r, op == WASM_F32_CONST ? 4 : 8, &b);
+        if (ok) {
+          uint64_t bits = 0;
+          memcpy(&bits, b, op == WASM_F32_CONST ? 4 : 8);
+          zero = bits == 0;
+        }
+        break;
+      }
+      default: ok = skip_imm(c, op); break;
     }
     prev_zero = zero;
   }
@@ -1593,8 +1725,8 @@ static void scan_locals(comp *c) {
   c->r = saved;
 }
 
-static vw_status compile_one(const vw_module *m, vw_funcdef *fd, const void *const *H,
-                             vw_error *err) {
+static vw_status compile_one(const vw_module *m, vw_funcdef *fd,
+                             const void *const *H, vw_error *err) {
   comp c;
   memset(&c, 0, sizeof c);
   c.m = m;
@@ -1610,13 +1742,15 @@ static vw_status compile_one(const vw_module *m, vw_funcdef *fd, const void *con
   uint32_t np = c.ft->nparams;
   c.nlocals = np + fd->nlocals;
   c.ltype = vw_malloc(&m->alloc, c.nlocals ? c.nlocals : 1);
-  c.lslot =
-      vw_calloc(&m->alloc, c.nlocals ? c.nlocals : 1, sizeof *c.lslot);
+  c.lslot = vw_calloc(&m->alloc, c.nlocals ? c.nlocals : 1, sizeof *c.lslot);
   c.lwritten = vw_calloc(&m->alloc, c.nlocals ? c.nlocals : 1, 1);
   c.needz = vw_calloc(&m->alloc, c.nlocals ? c.nlocals : 1, 1);
   c.nparams = np;
   c.zero_known = true;
-  if (!c.ltype || !c.lslot || !c.lwritten || !c.needz) { st = VW_ERR_NOMEM; goto out; }
+  if (!c.ltype || !c.lslot || !c.lwritten || !c.needz) {
+    st = VW_ERR_NOMEM;
+    goto out;
+  }
   scan_locals(&c);
   /* slots: the parameters, then the locals to zero, then the others */
   uint32_t slot = 0, pslots = 0, zslots = 0;
@@ -1638,16 +1772,23 @@ static vw_status compile_one(const vw_module *m, vw_funcdef *fd, const void *con
   memset(&fn, 0, sizeof fn);
   fn.nr = c.ft->nresults;
   fn.results = c.ft->results;
-  if (!open_ctl(&c, C_FUNC, &fn)) { st = VW_ERR_NOMEM; goto out; }
+  if (!open_ctl(&c, C_FUNC, &fn)) {
+    st = VW_ERR_NOMEM;
+    goto out;
+  }
 
   st = translate(&c, err);
   if (st != VW_OK) goto out;
 
   uint32_t rslots = 0;
-  for (uint32_t i = 0; i < c.ft->nresults; i++) rslots += vw_slots(c.ft->results[i]);
+  for (uint32_t i = 0; i < c.ft->nresults; i++)
+    rslots += vw_slots(c.ft->results[i]);
   vw_code *code =
       vw_malloc(&m->alloc, sizeof *code + c.ncode * sizeof(vw_cell));
-  if (!code) { st = VW_ERR_NOMEM; goto out; }
+  if (!code) {
+    st = VW_ERR_NOMEM;
+    goto out;
+  }
   code->nparam_slots = pslots;
   code->nlocal_slots = zslots;
   code->nresult_slots = rslots;
@@ -1657,7 +1798,8 @@ static vw_status compile_one(const vw_module *m, vw_funcdef *fd, const void *con
   fd->code = code;
 
 out:
-  if (st == VW_ERR_NOMEM) vw_fail(err, VW_ERR_NOMEM, VW_NO_OFFSET, "out of memory");
+  if (st == VW_ERR_NOMEM)
+    vw_fail(err, VW_ERR_NOMEM, VW_NO_OFFSET, "out of memory");
   vw_free(&m->alloc, c.code);
   vw_free(&m->alloc, c.vs);
   vw_free(&m->alloc, c.cs);

@@ -32,23 +32,34 @@
 
 /* Section ids of the binary format. */
 enum {
-  SEC_CUSTOM = 0, SEC_TYPE, SEC_IMPORT, SEC_FUNCTION, SEC_TABLE, SEC_MEMORY,
-  SEC_GLOBAL, SEC_EXPORT, SEC_START, SEC_ELEMENT, SEC_CODE, SEC_DATA,
-  SEC_DATACOUNT, SEC_LAST = SEC_DATACOUNT
+  SEC_CUSTOM = 0,
+  SEC_TYPE,
+  SEC_IMPORT,
+  SEC_FUNCTION,
+  SEC_TABLE,
+  SEC_MEMORY,
+  SEC_GLOBAL,
+  SEC_EXPORT,
+  SEC_START,
+  SEC_ELEMENT,
+  SEC_CODE,
+  SEC_DATA,
+  SEC_DATACOUNT,
+  SEC_LAST = SEC_DATACOUNT
 };
 
 /* Position of each known section in the required order; the data count
 ** section sits between element and code. */
 static const uint8_t section_rank[SEC_LAST + 1] = {
-  [SEC_CUSTOM] = 0, [SEC_TYPE] = 1, [SEC_IMPORT] = 2, [SEC_FUNCTION] = 3,
-  [SEC_TABLE] = 4, [SEC_MEMORY] = 5, [SEC_GLOBAL] = 6, [SEC_EXPORT] = 7,
-  [SEC_START] = 8, [SEC_ELEMENT] = 9, [SEC_DATACOUNT] = 10, [SEC_CODE] = 11,
+  [SEC_CUSTOM] = 0, [SEC_TYPE] = 1,    [SEC_IMPORT] = 2,     [SEC_FUNCTION] = 3,
+  [SEC_TABLE] = 4,  [SEC_MEMORY] = 5,  [SEC_GLOBAL] = 6,     [SEC_EXPORT] = 7,
+  [SEC_START] = 8,  [SEC_ELEMENT] = 9, [SEC_DATACOUNT] = 10, [SEC_CODE] = 11,
   [SEC_DATA] = 12,
 };
 
 typedef struct dec {
   vw_module *m;
-  const vw_allocator *a;      /* the module's */
+  const vw_allocator *a; /* the module's */
   vw_error *err;
   /* Running out of bytes is "unexpected end" in the header, custom sections
   ** and element segments, and "unexpected end of section or function"
@@ -59,13 +70,13 @@ typedef struct dec {
   uint32_t nimp[4];
   /* whether each index space has been built (see build_space) */
   uint8_t built[4];
-  uint32_t ndefs_func;        /* entries of the function section */
+  uint32_t ndefs_func; /* entries of the function section */
   uint8_t has_code;
-  const uint8_t *names;       /* payload of the first "name" section */
+  const uint8_t *names; /* payload of the first "name" section */
   size_t names_len;
 } dec;
 
-/* ---- error helpers -------------------------------------------------------- */
+/* ---- error helpers ------------------------------------------------------- */
 
 /* Turns the cursor's recorded error into a MALFORMED status, with the
 ** spec's wording for running out of bytes (see dec.plain_eof). */
@@ -84,8 +95,15 @@ static vw_status nomem(dec *d) {
   return vw_fail(d->err, VW_ERR_NOMEM, VW_NO_OFFSET, "out of memory");
 }
 
-#define TRY(x) do { vw_status st_ = (x); if (st_ != VW_OK) return st_; } while (0)
-#define RD(x) do { if (!(x)) return rfail(d, r); } while (0)
+#define TRY(x)                                                                 \
+  do {                                                                         \
+    vw_status st_ = (x);                                                       \
+    if (st_ != VW_OK) return st_;                                              \
+  } while (0)
+#define RD(x)                                                                  \
+  do {                                                                         \
+    if (!(x)) return rfail(d, r);                                              \
+  } while (0)
 
 static size_t remaining(const vw_reader *r) { return (size_t)(r->end - r->p); }
 
@@ -103,7 +121,7 @@ static vw_status read_len(dec *d, vw_reader *r, uint32_t *out) {
   return VW_OK;
 }
 
-/* ---- small types ---------------------------------------------------------- */
+/* ---- small types --------------------------------------------------------- */
 
 /* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF,
 ** no truncated sequences. */
@@ -111,13 +129,26 @@ static bool utf8_valid(const uint8_t *s, size_t n) {
   size_t i = 0;
   while (i < n) {
     uint8_t c = s[i];
-    if (c < 0x80) { i++; continue; }
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
     size_t len;
     uint32_t cp, min;
-    if ((c & 0xe0) == 0xc0)      { len = 2; cp = c & 0x1f; min = 0x80; }
-    else if ((c & 0xf0) == 0xe0) { len = 3; cp = c & 0x0f; min = 0x800; }
-    else if ((c & 0xf8) == 0xf0) { len = 4; cp = c & 0x07; min = 0x10000; }
-    else return false;
+    if ((c & 0xe0) == 0xc0) {
+      len = 2;
+      cp = c & 0x1f;
+      min = 0x80;
+    } else if ((c & 0xf0) == 0xe0) {
+      len = 3;
+      cp = c & 0x0f;
+      min = 0x800;
+    } else if ((c & 0xf8) == 0xf0) {
+      len = 4;
+      cp = c & 0x07;
+      min = 0x10000;
+    } else
+      return false;
     if (n - i < len) return false;
     for (size_t k = 1; k < len; k++) {
       if ((s[i + k] & 0xc0) != 0x80) return false;
@@ -194,22 +225,21 @@ static vw_status read_globaltype(dec *d, vw_reader *r, vw_globaltype *g) {
   return VW_OK;
 }
 
-/* ---- constant expressions ------------------------------------------------- */
+/* ---- constant expressions ------------------------------------------------ */
 
 /* Whether b is an opcode of WebAssembly 2.0 at all (prefixes included);
 ** anything else in an expression is malformed rather than invalid. */
 static bool opcode_exists(uint8_t b) {
   switch (b) {
-  case WASM_UNREACHABLE ... WASM_ELSE:
-  case WASM_END ... WASM_CALL_INDIRECT:
-  case WASM_DROP ... WASM_SELECT_T:
-  case WASM_LOCAL_GET ... WASM_TABLE_SET:
-  case WASM_I32_LOAD ... WASM_I64_EXTEND32_S:
-  case WASM_REF_NULL ... WASM_REF_FUNC:
-  case WASM_PREFIX_FC: case WASM_PREFIX_FD:
-    return true;
-  default:
-    return false;
+    case WASM_UNREACHABLE ... WASM_ELSE:
+    case WASM_END ... WASM_CALL_INDIRECT:
+    case WASM_DROP ... WASM_SELECT_T:
+    case WASM_LOCAL_GET ... WASM_TABLE_SET:
+    case WASM_I32_LOAD ... WASM_I64_EXTEND32_S:
+    case WASM_REF_NULL ... WASM_REF_FUNC:
+    case WASM_PREFIX_FC:
+    case WASM_PREFIX_FD: return true;
+    default: return false;
   }
 }
 
@@ -222,54 +252,50 @@ static vw_status not_const(dec *d, size_t off, uint8_t op) {
 /* Reads the immediate of constant instruction `op` into c.  Returns
 ** VW_ERR_INVALID for an instruction that is not constant (or malformed for
 ** one that does not exist). */
-static vw_status read_const_instr(dec *d, vw_reader *r, uint8_t op,
-                                  size_t off, vw_constexpr *c) {
+static vw_status read_const_instr(dec *d, vw_reader *r, uint8_t op, size_t off,
+                                  vw_constexpr *c) {
   c->op = op;
   switch (op) {
-  case VW_CONST_I32: {
-    int32_t v;
-    RD(vw_read_s32(r, &v));
-    c->value = (uint32_t)v;            /* raw slots hold i32 zero-extended */
-    return VW_OK;
-  }
-  case VW_CONST_I64: {
-    int64_t v;
-    RD(vw_read_s64(r, &v));
-    c->value = (uint64_t)v;
-    return VW_OK;
-  }
-  case VW_CONST_F32: {
-    uint32_t bits;
-    RD(vw_read_f32(r, &bits));
-    c->value = bits;
-    return VW_OK;
-  }
-  case VW_CONST_F64:
-    RD(vw_read_f64(r, &c->value));
-    return VW_OK;
-  case VW_CONST_GLOBAL_GET:
-  case VW_CONST_REF_FUNC: {
-    uint32_t idx;
-    RD(vw_read_u32(r, &idx));
-    c->value = idx;
-    return VW_OK;
-  }
-  case VW_CONST_REF_NULL:
-    return read_reftype(d, r, &c->reftype);
-  case VW_CONST_V128: {
-    uint32_t sub;
-    const uint8_t *b;
-    RD(vw_read_u32(r, &sub));
-    if (sub != WASM_FD_V128_CONST)
-      return vw_fail(d->err, VW_ERR_INVALID, off,
-                     "constant expression required");
-    RD(vw_read_bytes(r, 16, &b));
-    memcpy(&c->value, b, 8);           /* little-endian lanes, low half first */
-    memcpy(&c->value_hi, b + 8, 8);
-    return VW_OK;
-  }
-  default:
-    return not_const(d, off, op);
+    case VW_CONST_I32: {
+      int32_t v;
+      RD(vw_read_s32(r, &v));
+      c->value = (uint32_t)v; /* raw slots hold i32 zero-extended */
+      return VW_OK;
+    }
+    case VW_CONST_I64: {
+      int64_t v;
+      RD(vw_read_s64(r, &v));
+      c->value = (uint64_t)v;
+      return VW_OK;
+    }
+    case VW_CONST_F32: {
+      uint32_t bits;
+      RD(vw_read_f32(r, &bits));
+      c->value = bits;
+      return VW_OK;
+    }
+    case VW_CONST_F64: RD(vw_read_f64(r, &c->value)); return VW_OK;
+    case VW_CONST_GLOBAL_GET:
+    case VW_CONST_REF_FUNC: {
+      uint32_t idx;
+      RD(vw_read_u32(r, &idx));
+      c->value = idx;
+      return VW_OK;
+    }
+    case VW_CONST_REF_NULL: return read_reftype(d, r, &c->reftype);
+    case VW_CONST_V128: {
+      uint32_t sub;
+      const uint8_t *b;
+      RD(vw_read_u32(r, &sub));
+      if (sub != WASM_FD_V128_CONST)
+        return vw_fail(d->err, VW_ERR_INVALID, off,
+                       "constant expression required");
+      RD(vw_read_bytes(r, 16, &b));
+      memcpy(&c->value, b, 8); /* little-endian lanes, low half first */
+      memcpy(&c->value_hi, b + 8, 8);
+      return VW_OK;
+    }
+    default: return not_const(d, off, op);
   }
 }
 
@@ -296,7 +322,7 @@ static vw_status read_const(dec *d, vw_reader *r, vw_constexpr *c) {
   }
 }
 
-/* ---- index spaces --------------------------------------------------------- */
+/* ---- index spaces -------------------------------------------------------- */
 
 /* Allocates the index space of one kind (imports first, then ndefs
 ** definitions) and copies the imported entries into it.  Called by the
@@ -314,26 +340,34 @@ static vw_status build_space(dec *d, int kind, uint32_t ndefs) {
   uint32_t *nimports, *count;
   size_t in_import;
   switch (kind) {
-  case VW_EXTERN_FUNC:
-    space = (void **)&m->func_type; size = sizeof *m->func_type;
-    nimports = &m->nfunc_imports; count = &m->nfuncs;
-    in_import = offsetof(vw_import, type_idx);
-    break;
-  case VW_EXTERN_TABLE:
-    space = (void **)&m->tables; size = sizeof *m->tables;
-    nimports = &m->ntable_imports; count = &m->ntables;
-    in_import = offsetof(vw_import, table);
-    break;
-  case VW_EXTERN_MEMORY:
-    space = (void **)&m->mems; size = sizeof *m->mems;
-    nimports = &m->nmem_imports; count = &m->nmems;
-    in_import = offsetof(vw_import, mem);
-    break;
-  default:
-    space = (void **)&m->globals; size = sizeof *m->globals;
-    nimports = &m->nglobal_imports; count = &m->nglobals;
-    in_import = offsetof(vw_import, global);
-    break;
+    case VW_EXTERN_FUNC:
+      space = (void **)&m->func_type;
+      size = sizeof *m->func_type;
+      nimports = &m->nfunc_imports;
+      count = &m->nfuncs;
+      in_import = offsetof(vw_import, type_idx);
+      break;
+    case VW_EXTERN_TABLE:
+      space = (void **)&m->tables;
+      size = sizeof *m->tables;
+      nimports = &m->ntable_imports;
+      count = &m->ntables;
+      in_import = offsetof(vw_import, table);
+      break;
+    case VW_EXTERN_MEMORY:
+      space = (void **)&m->mems;
+      size = sizeof *m->mems;
+      nimports = &m->nmem_imports;
+      count = &m->nmems;
+      in_import = offsetof(vw_import, mem);
+      break;
+    default:
+      space = (void **)&m->globals;
+      size = sizeof *m->globals;
+      nimports = &m->nglobal_imports;
+      count = &m->nglobals;
+      in_import = offsetof(vw_import, global);
+      break;
   }
   uint8_t *entries = vw_calloc(d->a, total, size);
   if (!entries) return nomem(d);
@@ -348,7 +382,7 @@ static vw_status build_space(dec *d, int kind, uint32_t ndefs) {
   return VW_OK;
 }
 
-/* ---- sections --------------------------------------------------------------- */
+/* ---- sections ------------------------------------------------------------ */
 
 static vw_status sec_type(dec *d, vw_reader *r) {
   vw_module *m = d->m;
@@ -363,15 +397,22 @@ static vw_status sec_type(dec *d, vw_reader *r) {
     uint8_t form;
     RD(vw_read_u8(r, &form));
     if (form != 0x60)
-      return malformed(d, off, (form & 0x80) ? "integer representation too long"
-                                             : "malformed function type");
+      return malformed(d, off,
+                       (form & 0x80) ? "integer representation too long"
+                                     : "malformed function type");
     uint32_t np, nr;
     const uint8_t *pb, *rb;
     TRY(read_len(d, r, &np));
-    for (uint32_t j = 0; j < np; j++) { uint8_t vt; TRY(read_valtype(d, r, &vt)); }
+    for (uint32_t j = 0; j < np; j++) {
+      uint8_t vt;
+      TRY(read_valtype(d, r, &vt));
+    }
     pb = r->p - np;
     TRY(read_len(d, r, &nr));
-    for (uint32_t j = 0; j < nr; j++) { uint8_t vt; TRY(read_valtype(d, r, &vt)); }
+    for (uint32_t j = 0; j < nr; j++) {
+      uint8_t vt;
+      TRY(read_valtype(d, r, &vt));
+    }
     rb = r->p - nr;
     /* params and results share one allocation; params owns it */
     t->params = vw_malloc(d->a, (size_t)np + nr);
@@ -399,11 +440,11 @@ static vw_status sec_import(dec *d, vw_reader *r) {
     size_t off = vw_reader_offset(r);
     RD(vw_read_u8(r, &im->kind));
     switch (im->kind) {
-    case VW_EXTERN_FUNC: RD(vw_read_u32(r, &im->type_idx)); break;
-    case VW_EXTERN_TABLE: TRY(read_tabletype(d, r, &im->table)); break;
-    case VW_EXTERN_MEMORY: TRY(read_limits(d, r, &im->mem)); break;
-    case VW_EXTERN_GLOBAL: TRY(read_globaltype(d, r, &im->global)); break;
-    default: return malformed(d, off, "malformed import kind");
+      case VW_EXTERN_FUNC: RD(vw_read_u32(r, &im->type_idx)); break;
+      case VW_EXTERN_TABLE: TRY(read_tabletype(d, r, &im->table)); break;
+      case VW_EXTERN_MEMORY: TRY(read_limits(d, r, &im->mem)); break;
+      case VW_EXTERN_GLOBAL: TRY(read_globaltype(d, r, &im->global)); break;
+      default: return malformed(d, off, "malformed import kind");
     }
     d->nimp[im->kind]++;
   }
@@ -495,7 +536,7 @@ static vw_status read_elem(dec *d, vw_reader *r, vw_elem *e) {
     if (flags & 2) RD(vw_read_u32(r, &e->table));
     TRY(read_const(d, r, &e->offset));
   }
-  if (flags & 3) {                     /* encodings with an explicit kind */
+  if (flags & 3) { /* encodings with an explicit kind */
     if (exprs) {
       TRY(read_reftype(d, r, &e->elemtype));
     } else {
@@ -585,9 +626,9 @@ static vw_status read_body(dec *d, vw_reader *sec, vw_funcdef *f, bool last) {
   f->body_len = remaining(r);
   f->body_offset = vw_reader_offset(r);
   if (f->body_len == 0 || f->body[f->body_len - 1] != WASM_END)
-    return malformed(d, (size_t)(r->end - r->base),
-                     last ? "unexpected end of section or function"
-                          : "END opcode expected");
+    return malformed(
+        d, (size_t)(r->end - r->base),
+        last ? "unexpected end of section or function" : "END opcode expected");
   return VW_OK;
 }
 
@@ -643,11 +684,11 @@ static vw_status sec_custom(dec *d, vw_reader *r) {
     d->names = r->p;
     d->names_len = remaining(r);
   }
-  r->p = r->end;                       /* the payload is not ours to check */
+  r->p = r->end; /* the payload is not ours to check */
   return VW_OK;
 }
 
-/* ---- the "name" section ----------------------------------------------------- */
+/* ---- the "name" section -------------------------------------------------- */
 
 /* Parses the function-names subsection into m->func_names.  Returns VW_OK
 ** with nothing stored if the section is malformed in any way (the spec
@@ -704,23 +745,23 @@ ignore:
   return VW_OK;
 }
 
-/* ---- the module ------------------------------------------------------------- */
+/* ---- the module ---------------------------------------------------------- */
 
 static vw_status decode_section(dec *d, uint8_t id, vw_reader *r) {
   switch (id) {
-  case SEC_CUSTOM: return sec_custom(d, r);
-  case SEC_TYPE: return sec_type(d, r);
-  case SEC_IMPORT: return sec_import(d, r);
-  case SEC_FUNCTION: return sec_function(d, r);
-  case SEC_TABLE: return sec_table_or_memory(d, r, VW_EXTERN_TABLE);
-  case SEC_MEMORY: return sec_table_or_memory(d, r, VW_EXTERN_MEMORY);
-  case SEC_GLOBAL: return sec_global(d, r);
-  case SEC_EXPORT: return sec_export(d, r);
-  case SEC_START: return sec_start(d, r);
-  case SEC_ELEMENT: return sec_element(d, r);
-  case SEC_CODE: return sec_code(d, r);
-  case SEC_DATA: return sec_data(d, r);
-  case SEC_DATACOUNT: return sec_datacount(d, r);
+    case SEC_CUSTOM: return sec_custom(d, r);
+    case SEC_TYPE: return sec_type(d, r);
+    case SEC_IMPORT: return sec_import(d, r);
+    case SEC_FUNCTION: return sec_function(d, r);
+    case SEC_TABLE: return sec_table_or_memory(d, r, VW_EXTERN_TABLE);
+    case SEC_MEMORY: return sec_table_or_memory(d, r, VW_EXTERN_MEMORY);
+    case SEC_GLOBAL: return sec_global(d, r);
+    case SEC_EXPORT: return sec_export(d, r);
+    case SEC_START: return sec_start(d, r);
+    case SEC_ELEMENT: return sec_element(d, r);
+    case SEC_CODE: return sec_code(d, r);
+    case SEC_DATA: return sec_data(d, r);
+    case SEC_DATACOUNT: return sec_datacount(d, r);
   }
   return VW_OK;
 }
@@ -783,7 +824,7 @@ static vw_status decode_module(dec *d) {
 }
 
 vw_status vw_decode(vw_module *m, vw_error *err) {
-  vw_module_wipe(m);   /* a clean slate apart from what the caller set */
+  vw_module_wipe(m); /* a clean slate apart from what the caller set */
 
   dec d;
   memset(&d, 0, sizeof d);

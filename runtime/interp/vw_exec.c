@@ -22,20 +22,20 @@
 #include "vw_code.h"
 #include "vw_float.h"
 
-#define MAX_NESTING 200   /* host → wasm re-entries; bounds the C stack */
+#define MAX_NESTING 200 /* host → wasm re-entries; bounds the C stack */
 
 typedef struct vw_frame {
-  const vw_cell *pc;                 /* where the caller resumes */
-  vw_raw *fp;                        /* the caller's frame */
-  vw_func *func;                     /* the caller */
+  const vw_cell *pc; /* where the caller resumes */
+  vw_raw *fp;        /* the caller's frame */
+  vw_func *func;     /* the caller */
 } vw_frame;
 
 struct vw_exec_state {
-  vw_raw *stack, *send;              /* the value stack */
-  vw_raw *top;                       /* first slot free for a new entry */
-  vw_frame *frames, *fend;           /* the call-frame stack */
-  vw_frame *ftop;                    /* first frame free for a new entry */
-  uint32_t nest;                     /* active vw_exec entries */
+  vw_raw *stack, *send;    /* the value stack */
+  vw_raw *top;             /* first slot free for a new entry */
+  vw_frame *frames, *fend; /* the call-frame stack */
+  vw_frame *ftop;          /* first frame free for a new entry */
+  uint32_t nest;           /* active vw_exec entries */
 };
 
 void vw_exec_state_free(vw_store *s, struct vw_exec_state *e) {
@@ -49,7 +49,8 @@ static struct vw_exec_state *exec_state(vw_store *s) {
   if (s->exec) return s->exec;
   struct vw_exec_state *e = vw_calloc(&s->alloc, 1, sizeof *e);
   if (!e) return NULL;
-  size_t nslots = s->cfg.value_stack_slots ? s->cfg.value_stack_slots : 512u * 1024u;
+  size_t nslots =
+      s->cfg.value_stack_slots ? s->cfg.value_stack_slots : 512u * 1024u;
   size_t nframes = s->cfg.max_call_depth ? s->cfg.max_call_depth : 10000u;
   e->stack = vw_malloc(&s->alloc, nslots * sizeof(vw_raw));
   e->frames = vw_malloc(&s->alloc, nframes * sizeof(vw_frame));
@@ -72,15 +73,30 @@ static uint32_t type_slots(const uint8_t *t, uint32_t n) {
 }
 
 typedef union v128 {
-  int8_t i8[16]; uint8_t u8[16]; int16_t i16[8]; uint16_t u16[8];
-  int32_t i32[4]; uint32_t u32[4]; int64_t i64[2]; uint64_t u64[2];
-  float f32[4]; double f64[2];
+  int8_t i8[16];
+  uint8_t u8[16];
+  int16_t i16[8];
+  uint16_t u16[8];
+  int32_t i32[4];
+  uint32_t u32[4];
+  int64_t i64[2];
+  uint64_t u64[2];
+  float f32[4];
+  double f64[2];
 } v128;
 
-static inline int8_t vw_sat_s8(int v) { return v < -128 ? -128 : v > 127 ? 127 : (int8_t)v; }
-static inline uint8_t vw_sat_u8(int v) { return v < 0 ? 0 : v > 255 ? 255 : (uint8_t)v; }
-static inline int16_t vw_sat_s16(int v) { return v < -32768 ? -32768 : v > 32767 ? 32767 : (int16_t)v; }
-static inline uint16_t vw_sat_u16(int v) { return v < 0 ? 0 : v > 65535 ? 65535 : (uint16_t)v; }
+static inline int8_t vw_sat_s8(int v) {
+  return v < -128 ? -128 : v > 127 ? 127 : (int8_t)v;
+}
+static inline uint8_t vw_sat_u8(int v) {
+  return v < 0 ? 0 : v > 255 ? 255 : (uint8_t)v;
+}
+static inline int16_t vw_sat_s16(int v) {
+  return v < -32768 ? -32768 : v > 32767 ? 32767 : (int16_t)v;
+}
+static inline uint16_t vw_sat_u16(int v) {
+  return v < 0 ? 0 : v > 65535 ? 65535 : (uint16_t)v;
+}
 
 /* ---- value access ------------------------------------------------------- */
 typedef uint32_t ct_I32;
@@ -96,6 +112,9 @@ typedef double ct_F64;
 #define WR_F32(v) ((vw_raw)vw_f32_bits(v))
 #define WR_F64(v) ((vw_raw)vw_f64_bits(v))
 
+/* The interpreter loop is laid out by hand (labels, handler macros, one
+** operand comment per op), so the formatter leaves it alone. */
+/* clang-format off */
 /* Runs f (a wasm function) whose frame is already set up at fp.  Called
 ** with s == NULL it only returns the handler table, through *table.
 ** no-tree-loop-distribute-patterns: keep the short loops that zero a
@@ -825,6 +844,7 @@ done:
   return VW_OK;
 }
 
+/* clang-format on */
 const void *const *vw_exec_handlers(void) {
   const void *const *t = NULL;
   run(NULL, NULL, NULL, NULL, NULL, &t);

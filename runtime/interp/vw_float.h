@@ -16,10 +16,26 @@
 #include <stdint.h>
 #include <string.h>
 
-static inline float vw_f32_from_bits(uint32_t b) { float f; memcpy(&f, &b, 4); return f; }
-static inline uint32_t vw_f32_bits(float f) { uint32_t b; memcpy(&b, &f, 4); return b; }
-static inline double vw_f64_from_bits(uint64_t b) { double d; memcpy(&d, &b, 8); return d; }
-static inline uint64_t vw_f64_bits(double d) { uint64_t b; memcpy(&b, &d, 8); return b; }
+static inline float vw_f32_from_bits(uint32_t b) {
+  float f;
+  memcpy(&f, &b, 4);
+  return f;
+}
+static inline uint32_t vw_f32_bits(float f) {
+  uint32_t b;
+  memcpy(&b, &f, 4);
+  return b;
+}
+static inline double vw_f64_from_bits(uint64_t b) {
+  double d;
+  memcpy(&d, &b, 8);
+  return d;
+}
+static inline uint64_t vw_f64_bits(double d) {
+  uint64_t b;
+  memcpy(&b, &d, 8);
+  return b;
+}
 
 #define VW_F32_CANON_NAN 0x7fc00000u
 #define VW_F64_CANON_NAN 0x7ff8000000000000ull
@@ -58,8 +74,12 @@ static inline float vw_f32_ceil(float a) { return a != a ? a + a : ceilf(a); }
 static inline float vw_f32_floor(float a) { return a != a ? a + a : floorf(a); }
 static inline float vw_f32_trunc(float a) { return a != a ? a + a : truncf(a); }
 static inline double vw_f64_ceil(double a) { return a != a ? a + a : ceil(a); }
-static inline double vw_f64_floor(double a) { return a != a ? a + a : floor(a); }
-static inline double vw_f64_trunc(double a) { return a != a ? a + a : trunc(a); }
+static inline double vw_f64_floor(double a) {
+  return a != a ? a + a : floor(a);
+}
+static inline double vw_f64_trunc(double a) {
+  return a != a ? a + a : trunc(a);
+}
 
 /* ---- bit-level operations: never canonicalise NaN payloads ------------ */
 static inline uint32_t vw_f32_abs_bits(uint32_t a) { return a & 0x7fffffffu; }
@@ -67,8 +87,12 @@ static inline uint32_t vw_f32_neg_bits(uint32_t a) { return a ^ 0x80000000u; }
 static inline uint32_t vw_f32_copysign_bits(uint32_t a, uint32_t b) {
   return (a & 0x7fffffffu) | (b & 0x80000000u);
 }
-static inline uint64_t vw_f64_abs_bits(uint64_t a) { return a & 0x7fffffffffffffffull; }
-static inline uint64_t vw_f64_neg_bits(uint64_t a) { return a ^ 0x8000000000000000ull; }
+static inline uint64_t vw_f64_abs_bits(uint64_t a) {
+  return a & 0x7fffffffffffffffull;
+}
+static inline uint64_t vw_f64_neg_bits(uint64_t a) {
+  return a ^ 0x8000000000000000ull;
+}
 static inline uint64_t vw_f64_copysign_bits(uint64_t a, uint64_t b) {
   return (a & 0x7fffffffffffffffull) | (b & 0x8000000000000000ull);
 }
@@ -78,36 +102,70 @@ static inline uint64_t vw_f64_copysign_bits(uint64_t a, uint64_t b) {
 ** truncated value does not fit (integer overflow).  The bounds are the
 ** exact first unrepresentable values: e.g. for i32_s from f64, any x with
 ** -2147483649 < x < 2147483648 truncates into range. */
-#define VW_TRUNC_BODY(lo, hi, T)                 \
-  if (x != x) return 1;                          \
-  if (!(x > (lo) && x < (hi))) return 2;         \
-  *out = (T)x;                                   \
+#define VW_TRUNC_BODY(lo, hi, T)                                               \
+  if (x != x) return 1;                                                        \
+  if (!(x > (lo) && x < (hi))) return 2;                                       \
+  *out = (T)x;                                                                 \
   return 0;
 
-static inline int vw_trunc_f32_i32s(float x, int32_t *out) { VW_TRUNC_BODY(-2147483904.0f, 2147483648.0f, int32_t) }
-static inline int vw_trunc_f32_i32u(float x, uint32_t *out) { VW_TRUNC_BODY(-1.0f, 4294967296.0f, uint32_t) }
-static inline int vw_trunc_f64_i32s(double x, int32_t *out) { VW_TRUNC_BODY(-2147483649.0, 2147483648.0, int32_t) }
-static inline int vw_trunc_f64_i32u(double x, uint32_t *out) { VW_TRUNC_BODY(-1.0, 4294967296.0, uint32_t) }
-static inline int vw_trunc_f32_i64s(float x, int64_t *out) { VW_TRUNC_BODY(-9223373136366403584.0f, 9223372036854775808.0f, int64_t) }
-static inline int vw_trunc_f32_i64u(float x, uint64_t *out) { VW_TRUNC_BODY(-1.0f, 18446744073709551616.0f, uint64_t) }
-static inline int vw_trunc_f64_i64s(double x, int64_t *out) { VW_TRUNC_BODY(-9223372036854777856.0, 9223372036854775808.0, int64_t) }
-static inline int vw_trunc_f64_i64u(double x, uint64_t *out) { VW_TRUNC_BODY(-1.0, 18446744073709551616.0, uint64_t) }
+static inline int vw_trunc_f32_i32s(float x, int32_t *out) {
+  VW_TRUNC_BODY(-2147483904.0f, 2147483648.0f, int32_t)
+}
+static inline int vw_trunc_f32_i32u(float x, uint32_t *out) {
+  VW_TRUNC_BODY(-1.0f, 4294967296.0f, uint32_t)
+}
+static inline int vw_trunc_f64_i32s(double x, int32_t *out) {
+  VW_TRUNC_BODY(-2147483649.0, 2147483648.0, int32_t)
+}
+static inline int vw_trunc_f64_i32u(double x, uint32_t *out) {
+  VW_TRUNC_BODY(-1.0, 4294967296.0, uint32_t)
+}
+static inline int vw_trunc_f32_i64s(float x, int64_t *out) {
+  VW_TRUNC_BODY(-9223373136366403584.0f, 9223372036854775808.0f, int64_t)
+}
+static inline int vw_trunc_f32_i64u(float x, uint64_t *out) {
+  VW_TRUNC_BODY(-1.0f, 18446744073709551616.0f, uint64_t)
+}
+static inline int vw_trunc_f64_i64s(double x, int64_t *out) {
+  VW_TRUNC_BODY(-9223372036854777856.0, 9223372036854775808.0, int64_t)
+}
+static inline int vw_trunc_f64_i64u(double x, uint64_t *out) {
+  VW_TRUNC_BODY(-1.0, 18446744073709551616.0, uint64_t)
+}
 
 /* ---- saturating truncation: NaN → 0, out of range → the nearest bound -- */
-#define VW_SAT_BODY(lo, hi, T, TMIN, TMAX)       \
-  if (x != x) return 0;                          \
-  if (!(x > (lo))) return TMIN;                  \
-  if (!(x < (hi))) return TMAX;                  \
+#define VW_SAT_BODY(lo, hi, T, TMIN, TMAX)                                     \
+  if (x != x) return 0;                                                        \
+  if (!(x > (lo))) return TMIN;                                                \
+  if (!(x < (hi))) return TMAX;                                                \
   return (T)x;
 
-static inline int32_t vw_sat_f32_i32s(float x) { VW_SAT_BODY(-2147483904.0f, 2147483648.0f, int32_t, INT32_MIN, INT32_MAX) }
-static inline uint32_t vw_sat_f32_i32u(float x) { VW_SAT_BODY(-1.0f, 4294967296.0f, uint32_t, 0, UINT32_MAX) }
-static inline int32_t vw_sat_f64_i32s(double x) { VW_SAT_BODY(-2147483649.0, 2147483648.0, int32_t, INT32_MIN, INT32_MAX) }
-static inline uint32_t vw_sat_f64_i32u(double x) { VW_SAT_BODY(-1.0, 4294967296.0, uint32_t, 0, UINT32_MAX) }
-static inline int64_t vw_sat_f32_i64s(float x) { VW_SAT_BODY(-9223373136366403584.0f, 9223372036854775808.0f, int64_t, INT64_MIN, INT64_MAX) }
-static inline uint64_t vw_sat_f32_i64u(float x) { VW_SAT_BODY(-1.0f, 18446744073709551616.0f, uint64_t, 0, UINT64_MAX) }
-static inline int64_t vw_sat_f64_i64s(double x) { VW_SAT_BODY(-9223372036854777856.0, 9223372036854775808.0, int64_t, INT64_MIN, INT64_MAX) }
-static inline uint64_t vw_sat_f64_i64u(double x) { VW_SAT_BODY(-1.0, 18446744073709551616.0, uint64_t, 0, UINT64_MAX) }
+static inline int32_t vw_sat_f32_i32s(float x) {
+  VW_SAT_BODY(-2147483904.0f, 2147483648.0f, int32_t, INT32_MIN, INT32_MAX)
+}
+static inline uint32_t vw_sat_f32_i32u(float x) {
+  VW_SAT_BODY(-1.0f, 4294967296.0f, uint32_t, 0, UINT32_MAX)
+}
+static inline int32_t vw_sat_f64_i32s(double x) {
+  VW_SAT_BODY(-2147483649.0, 2147483648.0, int32_t, INT32_MIN, INT32_MAX)
+}
+static inline uint32_t vw_sat_f64_i32u(double x) {
+  VW_SAT_BODY(-1.0, 4294967296.0, uint32_t, 0, UINT32_MAX)
+}
+static inline int64_t vw_sat_f32_i64s(float x) {
+  VW_SAT_BODY(-9223373136366403584.0f, 9223372036854775808.0f, int64_t,
+              INT64_MIN, INT64_MAX)
+}
+static inline uint64_t vw_sat_f32_i64u(float x) {
+  VW_SAT_BODY(-1.0f, 18446744073709551616.0f, uint64_t, 0, UINT64_MAX)
+}
+static inline int64_t vw_sat_f64_i64s(double x) {
+  VW_SAT_BODY(-9223372036854777856.0, 9223372036854775808.0, int64_t, INT64_MIN,
+              INT64_MAX)
+}
+static inline uint64_t vw_sat_f64_i64u(double x) {
+  VW_SAT_BODY(-1.0, 18446744073709551616.0, uint64_t, 0, UINT64_MAX)
+}
 
 /* ---- integer to float ----------------------------------------------------
 ** GCC converts 64-bit integers straight to float with one correctly

@@ -14,7 +14,7 @@
 
 static void instance_destroy(vw_store *s, vw_object *o) {
   vw_instance *inst = (vw_instance *)o;
-  vw_free(&s->alloc, inst->funcs);   /* the defined vw_funcs follow the array */
+  vw_free(&s->alloc, inst->funcs); /* the defined vw_funcs follow the array */
   vw_free(&s->alloc, inst->tables);
   vw_free(&s->alloc, inst->mems);
   vw_free(&s->alloc, inst->globals);
@@ -25,21 +25,27 @@ static void instance_destroy(vw_store *s, vw_object *o) {
   vw_free(&s->alloc, inst);
 }
 
-void vw_eval_const(const vw_instance *inst, const vw_constexpr *c,
-                   vw_raw *out, vw_raw *out_hi) {
+void vw_eval_const(const vw_instance *inst, const vw_constexpr *c, vw_raw *out,
+                   vw_raw *out_hi) {
   vw_raw lo = 0, hi = 0;
   switch (c->op) {
-  case VW_CONST_I32:
-  case VW_CONST_F32: lo = (uint32_t)c->value; break;
-  case VW_CONST_I64:
-  case VW_CONST_F64: lo = c->value; break;
-  case VW_CONST_V128: lo = c->value; hi = c->value_hi; break;
-  case VW_CONST_GLOBAL_GET:
-    lo = inst->globals[c->value]->val;
-    hi = inst->globals[c->value]->val_hi;
-    break;
-  case VW_CONST_REF_FUNC: lo = (vw_raw)(uintptr_t)inst->funcs[c->value]; break;
-  case VW_CONST_REF_NULL: default: break;
+    case VW_CONST_I32:
+    case VW_CONST_F32: lo = (uint32_t)c->value; break;
+    case VW_CONST_I64:
+    case VW_CONST_F64: lo = c->value; break;
+    case VW_CONST_V128:
+      lo = c->value;
+      hi = c->value_hi;
+      break;
+    case VW_CONST_GLOBAL_GET:
+      lo = inst->globals[c->value]->val;
+      hi = inst->globals[c->value]->val_hi;
+      break;
+    case VW_CONST_REF_FUNC:
+      lo = (vw_raw)(uintptr_t)inst->funcs[c->value];
+      break;
+    case VW_CONST_REF_NULL:
+    default: break;
   }
   *out = lo;
   if (out_hi) *out_hi = hi;
@@ -57,26 +63,27 @@ static bool import_matches(const vw_module *m, const vw_import *im,
                            const vw_extern *ext) {
   if ((uint8_t)ext->kind != im->kind || !ext->of.func) return false;
   switch (ext->kind) {
-  case VW_EXTERN_FUNC:
-    return vw_functype_equal(ext->of.func->type, &m->types[im->type_idx]);
-  case VW_EXTERN_TABLE: {
-    const vw_table *t = ext->of.table;
-    return t->elemtype == im->table.elemtype &&
-           limits_match(t->size, t->has_max, t->max, &im->table.lim);
-  }
-  case VW_EXTERN_MEMORY: {
-    const vw_memory *mem = ext->of.memory;
-    return limits_match(mem->pages, mem->has_max, mem->decl_max, &im->mem);
-  }
-  case VW_EXTERN_GLOBAL:
-    return ext->of.global->type == im->global.type &&
-           ext->of.global->mut == im->global.mut;
+    case VW_EXTERN_FUNC:
+      return vw_functype_equal(ext->of.func->type, &m->types[im->type_idx]);
+    case VW_EXTERN_TABLE: {
+      const vw_table *t = ext->of.table;
+      return t->elemtype == im->table.elemtype &&
+             limits_match(t->size, t->has_max, t->max, &im->table.lim);
+    }
+    case VW_EXTERN_MEMORY: {
+      const vw_memory *mem = ext->of.memory;
+      return limits_match(mem->pages, mem->has_max, mem->decl_max, &im->mem);
+    }
+    case VW_EXTERN_GLOBAL:
+      return ext->of.global->type == im->global.type &&
+             ext->of.global->mut == im->global.mut;
   }
   return false;
 }
 
 static const char *kind_name(uint8_t kind) {
-  static const char *const names[] = {"function", "table", "memory", "global"};
+  static const char *const names[] = { "function", "table", "memory",
+                                       "global" };
   return kind < 4 ? names[kind] : "extern";
 }
 
@@ -88,20 +95,20 @@ static vw_status link_imports(vw_instance *inst, vw_resolver resolve, void *ud,
     const vw_import *im = &m->imports[i];
     vw_extern ext;
     memset(&ext, 0, sizeof ext);
-    if (!resolve || resolve(ud, im->module, im->name,
-                            (vw_externkind)im->kind, &ext) != 0)
+    if (!resolve ||
+        resolve(ud, im->module, im->name, (vw_externkind)im->kind, &ext) != 0)
       return vw_fail(err, VW_ERR_UNLINKABLE, VW_NO_OFFSET,
-                     "unknown import \"%s\" \"%s\" (%s)", im->module,
-                     im->name, kind_name(im->kind));
+                     "unknown import \"%s\" \"%s\" (%s)", im->module, im->name,
+                     kind_name(im->kind));
     if (!import_matches(m, im, &ext))
       return vw_fail(err, VW_ERR_UNLINKABLE, VW_NO_OFFSET,
                      "incompatible import type for \"%s\" \"%s\" (%s)",
                      im->module, im->name, kind_name(im->kind));
     switch (im->kind) {
-    case VW_EXTERN_FUNC: inst->funcs[nf++] = ext.of.func; break;
-    case VW_EXTERN_TABLE: inst->tables[nt++] = ext.of.table; break;
-    case VW_EXTERN_MEMORY: inst->mems[nm++] = ext.of.memory; break;
-    case VW_EXTERN_GLOBAL: inst->globals[ng++] = ext.of.global; break;
+      case VW_EXTERN_FUNC: inst->funcs[nf++] = ext.of.func; break;
+      case VW_EXTERN_TABLE: inst->tables[nt++] = ext.of.table; break;
+      case VW_EXTERN_MEMORY: inst->mems[nm++] = ext.of.memory; break;
+      case VW_EXTERN_GLOBAL: inst->globals[ng++] = ext.of.global; break;
     }
   }
   return VW_OK;
@@ -161,8 +168,9 @@ static vw_status define_objects(vw_instance *inst, vw_error *err) {
       if (b && b->limit && used + (uint64_t)l->min * VW_PAGE_SIZE > b->limit)
         return vw_fail(err, VW_ERR_UNLINKABLE, VW_NO_OFFSET,
                        "memory %u: %u pages exceed the shared memory budget "
-                       "(%llu of %llu bytes in use)", i, l->min,
-                       (unsigned long long)used, (unsigned long long)b->limit);
+                       "(%llu of %llu bytes in use)",
+                       i, l->min, (unsigned long long)used,
+                       (unsigned long long)b->limit);
       return nomem(err);
     }
   }
@@ -213,7 +221,10 @@ vw_instance *vw_instantiate(vw_store *s, vw_module *m, vw_resolver resolve,
                             void *ud, vw_error *err) {
   vw_error_clear(err);
   vw_instance *inst = vw_calloc(&s->alloc, 1, sizeof *inst);
-  if (!inst) { nomem(err); return NULL; }
+  if (!inst) {
+    nomem(err);
+    return NULL;
+  }
   inst->store = s;
   inst->module = m;
   m->refs++;
@@ -257,10 +268,10 @@ int vw_instance_export_n(vw_instance *inst, const char *name, size_t len,
     if (e->name_len != len || memcmp(e->name, name, len) != 0) continue;
     out->kind = (vw_externkind)e->kind;
     switch (e->kind) {
-    case VW_EXTERN_FUNC: out->of.func = inst->funcs[e->index]; break;
-    case VW_EXTERN_TABLE: out->of.table = inst->tables[e->index]; break;
-    case VW_EXTERN_MEMORY: out->of.memory = inst->mems[e->index]; break;
-    case VW_EXTERN_GLOBAL: out->of.global = inst->globals[e->index]; break;
+      case VW_EXTERN_FUNC: out->of.func = inst->funcs[e->index]; break;
+      case VW_EXTERN_TABLE: out->of.table = inst->tables[e->index]; break;
+      case VW_EXTERN_MEMORY: out->of.memory = inst->mems[e->index]; break;
+      case VW_EXTERN_GLOBAL: out->of.global = inst->globals[e->index]; break;
     }
     return 0;
   }
@@ -275,7 +286,7 @@ const vw_module *vw_instance_module(const vw_instance *inst) {
   return inst->module;
 }
 
-/* ---- functions ------------------------------------------------------------ */
+/* ---- functions ----------------------------------------------------------- */
 void vw_func_type(const vw_func *f, vw_functype_info *out) {
   out->nparams = f->type->nparams;
   out->nresults = f->type->nresults;
@@ -283,7 +294,9 @@ void vw_func_type(const vw_func *f, vw_functype_info *out) {
   out->results = f->type->results;
 }
 
-uint32_t vw_func_index(const vw_func *f) { return f->inst ? f->index : UINT32_MAX; }
+uint32_t vw_func_index(const vw_func *f) {
+  return f->inst ? f->index : UINT32_MAX;
+}
 
 const char *vw_func_name(const vw_func *f) {
   if (!f->inst) return NULL;

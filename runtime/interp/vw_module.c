@@ -13,7 +13,10 @@ vw_module *vw_module_new(const uint8_t *bytes, size_t len,
   vw_error_clear(err);
   vw_allocator a = vw_allocator_or_libc(alloc);
   vw_module *m = vw_calloc(&a, 1, sizeof *m);
-  if (!m) { vw_fail(err, VW_ERR_NOMEM, VW_NO_OFFSET, "out of memory"); return NULL; }
+  if (!m) {
+    vw_fail(err, VW_ERR_NOMEM, VW_NO_OFFSET, "out of memory");
+    return NULL;
+  }
   m->alloc = a;
   m->refs = 1;
   m->bytes = vw_malloc(&a, len);
@@ -86,7 +89,7 @@ void vw_module_clear(vw_module *m) {
 void vw_module_free(vw_module *m) {
   if (!m || --m->refs > 0) return;
   vw_module_clear(m);
-  vw_allocator a = m->alloc;        /* m itself is freed with it */
+  vw_allocator a = m->alloc; /* m itself is freed with it */
   vw_free(&a, m->bytes);
   vw_free(&a, m);
 }
@@ -106,24 +109,24 @@ static void describe(const vw_module *m, vw_externkind kind, uint32_t index,
                      vw_extern_info *out) {
   out->kind = kind;
   switch (kind) {
-  case VW_EXTERN_FUNC:
-    functype_info(&m->types[m->func_type[index]], &out->func);
-    break;
-  case VW_EXTERN_TABLE:
-    out->valtype = m->tables[index].elemtype;
-    out->min = m->tables[index].lim.min;
-    out->max = m->tables[index].lim.max;
-    out->has_max = m->tables[index].lim.has_max;
-    break;
-  case VW_EXTERN_MEMORY:
-    out->min = m->mems[index].min;
-    out->max = m->mems[index].max;
-    out->has_max = m->mems[index].has_max;
-    break;
-  case VW_EXTERN_GLOBAL:
-    out->valtype = m->globals[index].type;
-    out->mut = m->globals[index].mut;
-    break;
+    case VW_EXTERN_FUNC:
+      functype_info(&m->types[m->func_type[index]], &out->func);
+      break;
+    case VW_EXTERN_TABLE:
+      out->valtype = m->tables[index].elemtype;
+      out->min = m->tables[index].lim.min;
+      out->max = m->tables[index].lim.max;
+      out->has_max = m->tables[index].lim.has_max;
+      break;
+    case VW_EXTERN_MEMORY:
+      out->min = m->mems[index].min;
+      out->max = m->mems[index].max;
+      out->has_max = m->mems[index].has_max;
+      break;
+    case VW_EXTERN_GLOBAL:
+      out->valtype = m->globals[index].type;
+      out->mut = m->globals[index].mut;
+      break;
   }
 }
 
@@ -146,13 +149,13 @@ void vw_module_export(const vw_module *m, uint32_t i, vw_extern_info *out) {
 
 const char *vw_valtype_name(uint8_t t) {
   switch (t) {
-  case VW_I32: return "i32";
-  case VW_I64: return "i64";
-  case VW_F32: return "f32";
-  case VW_F64: return "f64";
-  case VW_V128: return "v128";
-  case VW_FUNCREF: return "funcref";
-  case VW_EXTERNREF: return "externref";
-  default: return "?";
+    case VW_I32: return "i32";
+    case VW_I64: return "i64";
+    case VW_F32: return "f32";
+    case VW_F64: return "f64";
+    case VW_V128: return "v128";
+    case VW_FUNCREF: return "funcref";
+    case VW_EXTERNREF: return "externref";
+    default: return "?";
   }
 }

@@ -17,14 +17,18 @@
 
 typedef struct vw_reader {
   const uint8_t *p, *end;
-  const uint8_t *base;    /* start of the whole module, for offsets */
-  const char *error;      /* first error, static text; NULL if none */
+  const uint8_t *base; /* start of the whole module, for offsets */
+  const char *error;   /* first error, static text; NULL if none */
   size_t error_offset;
 } vw_reader;
 
 static inline void vw_reader_init(vw_reader *r, const uint8_t *base,
                                   const uint8_t *p, const uint8_t *end) {
-  r->base = base; r->p = p; r->end = end; r->error = NULL; r->error_offset = 0;
+  r->base = base;
+  r->p = p;
+  r->end = end;
+  r->error = NULL;
+  r->error_offset = 0;
 }
 
 static inline size_t vw_reader_offset(const vw_reader *r) {
@@ -32,7 +36,10 @@ static inline size_t vw_reader_offset(const vw_reader *r) {
 }
 
 static inline bool vw_reader_fail(vw_reader *r, const char *msg) {
-  if (!r->error) { r->error = msg; r->error_offset = vw_reader_offset(r); }
+  if (!r->error) {
+    r->error = msg;
+    r->error_offset = vw_reader_offset(r);
+  }
   return false;
 }
 
@@ -62,7 +69,7 @@ static inline bool vw_read_uleb(vw_reader *r, unsigned bits, uint64_t *out) {
     if (i == maxbytes - 1) {
       /* last permitted byte: no continuation, unused high bits zero */
       if (b & 0x80) return vw_reader_fail(r, "integer representation too long");
-      unsigned used = bits - shift;                 /* bits left to fill */
+      unsigned used = bits - shift; /* bits left to fill */
       if (used < 7 && (b >> used) != 0)
         return vw_reader_fail(r, "integer too large");
       result |= (uint64_t)b << shift;
@@ -88,9 +95,9 @@ static inline bool vw_read_sleb(vw_reader *r, unsigned bits, int64_t *out) {
     if (i == maxbytes - 1) {
       if (b & 0x80) return vw_reader_fail(r, "integer representation too long");
       /* the unused bits must all equal the sign bit of the value */
-      unsigned used = bits - shift;                 /* 1..7 */
+      unsigned used = bits - shift; /* 1..7 */
       if (used < 7) {
-        uint8_t rest = (uint8_t)(b & 0x7f) >> (used - 1);  /* sign + unused */
+        uint8_t rest = (uint8_t)(b & 0x7f) >> (used - 1); /* sign + unused */
         uint8_t ones = (uint8_t)(0x7f >> (used - 1));
         if (rest != 0 && rest != ones)
           return vw_reader_fail(r, "integer too large");
@@ -133,7 +140,7 @@ static inline bool vw_read_s64(vw_reader *r, int64_t *out) {
 static inline bool vw_read_f32(vw_reader *r, uint32_t *bits) {
   const uint8_t *b;
   if (!vw_read_bytes(r, 4, &b)) return false;
-  memcpy(bits, b, 4);            /* wasm is little-endian, as is x86/arm */
+  memcpy(bits, b, 4); /* wasm is little-endian, as is x86/arm */
   return true;
 }
 

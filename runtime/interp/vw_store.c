@@ -11,7 +11,7 @@
 
 #include "vw_internal.h"
 
-#define DEFAULT_CALL_DEPTH 10000u
+#define DEFAULT_CALL_DEPTH  10000u
 #define DEFAULT_STACK_SLOTS (512u * 1024u)
 
 vw_store *vw_store_new(const vw_config *cfg) {
@@ -20,7 +20,7 @@ vw_store *vw_store_new(const vw_config *cfg) {
   if (!s) return NULL;
   s->alloc = a;
   if (cfg) s->cfg = *cfg;
-  s->cfg.allocator = &s->alloc;      /* not the caller's, which may go */
+  s->cfg.allocator = &s->alloc; /* not the caller's, which may go */
   if (!s->cfg.max_call_depth) s->cfg.max_call_depth = DEFAULT_CALL_DEPTH;
   if (!s->cfg.value_stack_slots) s->cfg.value_stack_slots = DEFAULT_STACK_SLOTS;
   if (!s->cfg.max_memory_bytes ||
@@ -43,13 +43,11 @@ void vw_store_free(vw_store *s) {
   for (uint32_t i = 0; i < s->nsigs; i++) vw_free(&s->alloc, s->sigs[i]);
   vw_free(&s->alloc, s->sigs);
   vw_exec_state_free(s, s->exec);
-  vw_allocator a = s->alloc;         /* s itself is freed with it */
+  vw_allocator a = s->alloc; /* s itself is freed with it */
   vw_free(&a, s);
 }
 
-void vw_interrupt(vw_store *s) {
-  atomic_store(&s->interrupt, 1);
-}
+void vw_interrupt(vw_store *s) { atomic_store(&s->interrupt, 1); }
 
 void vw_store_adopt(vw_store *s, vw_object *o,
                     void (*destroy)(vw_store *, vw_object *)) {
@@ -119,7 +117,10 @@ vw_memory *vw_memory_new(vw_store *s, uint32_t min_pages, uint32_t max_pages,
   vw_memory *m = vw_calloc(&s->alloc, 1, sizeof *m);
   if (!m) return NULL;
   m->size = (uint64_t)min_pages * VW_PAGE_SIZE;
-  if (m->size > SIZE_MAX) { vw_free(&s->alloc, m); return NULL; }
+  if (m->size > SIZE_MAX) {
+    vw_free(&s->alloc, m);
+    return NULL;
+  }
   if (!budget_take(s->cfg.budget, m->size)) {
     vw_free(&s->alloc, m);
     return NULL;
@@ -180,7 +181,10 @@ static vw_table *table_create(vw_store *s, uint8_t elem, uint32_t min,
   vw_table *t = vw_calloc(&s->alloc, 1, sizeof *t);
   if (!t) return NULL;
   t->elems = vw_calloc(&s->alloc, min ? min : 1, sizeof *t->elems);
-  if (!t->elems) { vw_free(&s->alloc, t); return NULL; }
+  if (!t->elems) {
+    vw_free(&s->alloc, t);
+    return NULL;
+  }
   t->alloc = &s->alloc;
   for (uint32_t i = 0; i < min; i++) t->elems[i] = init;
   t->size = min;
@@ -191,8 +195,8 @@ static vw_table *table_create(vw_store *s, uint8_t elem, uint32_t min,
   return t;
 }
 
-vw_table *vw_table_new(vw_store *s, vw_valtype elem, uint32_t min,
-                       uint32_t max, int has_max, vw_raw init) {
+vw_table *vw_table_new(vw_store *s, vw_valtype elem, uint32_t min, uint32_t max,
+                       int has_max, vw_raw init) {
   if (!vw_is_ref_type((uint8_t)elem) || (has_max && max < min)) return NULL;
   return table_create(s, (uint8_t)elem, min, max, has_max, init);
 }
@@ -255,14 +259,18 @@ vw_func *vw_func_new_host(vw_store *s, const vw_functype_info *type,
   if (!f) return NULL;
   uint8_t *types = (uint8_t *)(f + 1);
   if (type->nparams) memcpy(types, type->params, type->nparams);
-  if (type->nresults) memcpy(types + type->nparams, type->results, type->nresults);
+  if (type->nresults)
+    memcpy(types + type->nparams, type->results, type->nresults);
   f->host_type.nparams = type->nparams;
   f->host_type.nresults = type->nresults;
   f->host_type.params = types;
   f->host_type.results = types + type->nparams;
   f->type = &f->host_type;
   f->sig = vw_store_sig(s, f->type);
-  if (f->sig == UINT32_MAX) { vw_free(&s->alloc, f); return NULL; }
+  if (f->sig == UINT32_MAX) {
+    vw_free(&s->alloc, f);
+    return NULL;
+  }
   f->host = fn;
   f->host_ud = ud;
   f->index = UINT32_MAX;

@@ -30,36 +30,37 @@
 #define UNK 0
 
 /* frame kinds: the opcode that opened it, or FUNC for the body itself */
-#define OP_FUNC 0x00
+#define OP_FUNC  0x00
 #define OP_BLOCK WASM_BLOCK
-#define OP_LOOP WASM_LOOP
-#define OP_IF WASM_IF
-#define OP_ELSE WASM_ELSE
+#define OP_LOOP  WASM_LOOP
+#define OP_IF    WASM_IF
+#define OP_ELSE  WASM_ELSE
 
 typedef struct ctrl {
-  const uint8_t *in, *out;     /* start types (params), end types (results) */
+  const uint8_t *in, *out; /* start types (params), end types (results) */
   uint32_t nin, nout;
-  size_t height;               /* operand stack height at entry */
+  size_t height; /* operand stack height at entry */
   uint8_t op;
-  uint8_t unreachable;         /* rest of the block is stack-polymorphic */
+  uint8_t unreachable; /* rest of the block is stack-polymorphic */
 } ctrl;
 
 typedef struct val {
   const vw_module *m;
   vw_error *err;
-  bool syn;                    /* syntax-only rescan: no type rules */
-  uint8_t *vals;               /* operand stack of value types */
+  bool syn;      /* syntax-only rescan: no type rules */
+  uint8_t *vals; /* operand stack of value types */
   size_t nvals, capvals;
-  ctrl *ctrls;                 /* control stack */
+  ctrl *ctrls; /* control stack */
   size_t nctrls, capctrls;
-  uint8_t *refs;               /* bitmap of C.refs over the function space */
-  size_t at;                   /* file offset of the current instruction */
+  uint8_t *refs; /* bitmap of C.refs over the function space */
+  size_t at;     /* file offset of the current instruction */
 } val;
 
 /* Storage for one-value block types: a pointer to one of these bytes
 ** serves as a one-element result list that lives as long as the program. */
-static const uint8_t valtype_bytes[] = {VW_I32, VW_I64, VW_F32, VW_F64,
-                                        VW_V128, VW_FUNCREF, VW_EXTERNREF};
+static const uint8_t valtype_bytes[] = { VW_I32,      VW_I64,  VW_F32,
+                                         VW_F64,      VW_V128, VW_FUNCREF,
+                                         VW_EXTERNREF };
 
 static const uint8_t *valtype_list(uint8_t t) {
   for (size_t i = 0; i < sizeof valtype_bytes; i++)
@@ -156,7 +157,7 @@ static bool peek_vals(val *v, const uint8_t *ts, uint32_t n) {
   for (uint32_t i = 0; i < n; i++) {
     uint8_t want = ts[n - 1 - i];
     if (i >= avail) {
-      if (c->unreachable) return true;   /* the rest are Unknown */
+      if (c->unreachable) return true; /* the rest are Unknown */
       return mismatch(v);
     }
     uint8_t t = v->vals[v->nvals - 1 - i];
@@ -206,8 +207,13 @@ static void set_unreachable(val *v) {
 
 /* Types a branch to frame c carries: a loop's label is its start. */
 static void label_types(const ctrl *c, const uint8_t **ts, uint32_t *n) {
-  if (c->op == OP_LOOP) { *ts = c->in; *n = c->nin; }
-  else { *ts = c->out; *n = c->nout; }
+  if (c->op == OP_LOOP) {
+    *ts = c->in;
+    *n = c->nin;
+  } else {
+    *ts = c->out;
+    *n = c->nout;
+  }
 }
 
 /* The frame of branch depth `depth`, or NULL (error set unless syn). */
@@ -259,26 +265,25 @@ static vw_status check_const(val *v, const vw_constexpr *c, uint8_t want) {
   const vw_module *m = v->m;
   uint8_t t;
   switch (c->op) {
-  case VW_CONST_I32: t = VW_I32; break;
-  case VW_CONST_I64: t = VW_I64; break;
-  case VW_CONST_F32: t = VW_F32; break;
-  case VW_CONST_F64: t = VW_F64; break;
-  case VW_CONST_V128: t = VW_V128; break;
-  case VW_CONST_REF_NULL: t = c->reftype; break;
-  case VW_CONST_REF_FUNC:
-    if (c->value >= m->nfuncs)
-      return fail_at(v, c->offset, "unknown function %u", (unsigned)c->value);
-    t = VW_FUNCREF;
-    break;
-  case VW_CONST_GLOBAL_GET:
-    if (c->value >= m->nglobal_imports)
-      return fail_at(v, c->offset, "unknown global %u", (unsigned)c->value);
-    if (m->globals[c->value].mut)
-      return fail_at(v, c->offset, "constant expression required");
-    t = m->globals[c->value].type;
-    break;
-  default:
-    return fail_at(v, c->offset, "constant expression required");
+    case VW_CONST_I32: t = VW_I32; break;
+    case VW_CONST_I64: t = VW_I64; break;
+    case VW_CONST_F32: t = VW_F32; break;
+    case VW_CONST_F64: t = VW_F64; break;
+    case VW_CONST_V128: t = VW_V128; break;
+    case VW_CONST_REF_NULL: t = c->reftype; break;
+    case VW_CONST_REF_FUNC:
+      if (c->value >= m->nfuncs)
+        return fail_at(v, c->offset, "unknown function %u", (unsigned)c->value);
+      t = VW_FUNCREF;
+      break;
+    case VW_CONST_GLOBAL_GET:
+      if (c->value >= m->nglobal_imports)
+        return fail_at(v, c->offset, "unknown global %u", (unsigned)c->value);
+      if (m->globals[c->value].mut)
+        return fail_at(v, c->offset, "constant expression required");
+      t = m->globals[c->value].type;
+      break;
+    default: return fail_at(v, c->offset, "constant expression required");
   }
   if (t != want) return fail_at(v, c->offset, "type mismatch");
   return VW_OK;
@@ -309,30 +314,28 @@ static vw_status check_exports(val *v) {
   for (uint32_t i = 0; i < m->nexports; i++) {
     const vw_export *e = &m->exports[i];
     switch (e->kind) {
-    case VW_EXTERN_FUNC:
-      if (e->index >= m->nfuncs)
-        return fail_at(v, VW_NO_OFFSET, "unknown function %u", e->index);
-      break;
-    case VW_EXTERN_TABLE:
-      if (e->index >= m->ntables)
-        return fail_at(v, VW_NO_OFFSET, "unknown table %u", e->index);
-      break;
-    case VW_EXTERN_MEMORY:
-      if (e->index >= m->nmems)
-        return fail_at(v, VW_NO_OFFSET, "unknown memory %u", e->index);
-      break;
-    case VW_EXTERN_GLOBAL:
-      if (e->index >= m->nglobals)
-        return fail_at(v, VW_NO_OFFSET, "unknown global %u", e->index);
-      break;
-    default:
-      return fail_at(v, VW_NO_OFFSET, "malformed export kind");
+      case VW_EXTERN_FUNC:
+        if (e->index >= m->nfuncs)
+          return fail_at(v, VW_NO_OFFSET, "unknown function %u", e->index);
+        break;
+      case VW_EXTERN_TABLE:
+        if (e->index >= m->ntables)
+          return fail_at(v, VW_NO_OFFSET, "unknown table %u", e->index);
+        break;
+      case VW_EXTERN_MEMORY:
+        if (e->index >= m->nmems)
+          return fail_at(v, VW_NO_OFFSET, "unknown memory %u", e->index);
+        break;
+      case VW_EXTERN_GLOBAL:
+        if (e->index >= m->nglobals)
+          return fail_at(v, VW_NO_OFFSET, "unknown global %u", e->index);
+        break;
+      default: return fail_at(v, VW_NO_OFFSET, "malformed export kind");
     }
   }
   if (m->nexports < 2) return VW_OK;
   /* sort pointers to the exports by name: duplicates end up adjacent */
-  const vw_export **sorted =
-      vw_calloc(&m->alloc, m->nexports, sizeof *sorted);
+  const vw_export **sorted = vw_calloc(&m->alloc, m->nexports, sizeof *sorted);
   if (!sorted)
     return vw_fail(v->err, VW_ERR_NOMEM, VW_NO_OFFSET, "out of memory");
   for (uint32_t i = 0; i < m->nexports; i++) sorted[i] = &m->exports[i];
@@ -358,8 +361,7 @@ static vw_status check_module(val *v) {
                           m->globals[m->nglobal_imports + i].type)))
       return st;
   for (uint32_t i = 0; i < m->ntables; i++)
-    if ((st = check_limits(v, &m->tables[i].lim, UINT32_MAX, NULL)))
-      return st;
+    if ((st = check_limits(v, &m->tables[i].lim, UINT32_MAX, NULL))) return st;
   for (uint32_t i = 0; i < m->nmems; i++)
     if ((st = check_limits(v, &m->mems[i], VW_MAX_PAGES,
                            "memory size must be at most 65536 pages (4GiB)")))
@@ -398,7 +400,8 @@ static vw_status check_module(val *v) {
 static vw_status collect_refs(val *v) {
   const vw_module *m = v->m;
   v->refs = vw_calloc(&v->m->alloc, (size_t)m->nfuncs / 8 + 1, 1);
-  if (!v->refs) return vw_fail(v->err, VW_ERR_NOMEM, VW_NO_OFFSET, "out of memory");
+  if (!v->refs)
+    return vw_fail(v->err, VW_ERR_NOMEM, VW_NO_OFFSET, "out of memory");
   for (uint32_t i = 0; i < m->nglobals - m->nglobal_imports; i++)
     add_ref(v, &m->global_init[i]);
   for (uint32_t i = 0; i < m->nelems; i++) {
@@ -423,35 +426,50 @@ static vw_status collect_refs(val *v) {
 static void numeric_sig(uint8_t op, uint8_t *a, uint8_t *b, uint8_t *r) {
   /* conversions 0xa7..0xc4: {operand, result} */
   static const uint8_t conv[30][2] = {
-    {VW_I64, VW_I32},                                       /* a7 wrap */
-    {VW_F32, VW_I32}, {VW_F32, VW_I32}, {VW_F64, VW_I32}, {VW_F64, VW_I32},
-    {VW_I32, VW_I64}, {VW_I32, VW_I64},                     /* ac ad */
-    {VW_F32, VW_I64}, {VW_F32, VW_I64}, {VW_F64, VW_I64}, {VW_F64, VW_I64},
-    {VW_I32, VW_F32}, {VW_I32, VW_F32}, {VW_I64, VW_F32}, {VW_I64, VW_F32},
-    {VW_F64, VW_F32},                                       /* b6 demote */
-    {VW_I32, VW_F64}, {VW_I32, VW_F64}, {VW_I64, VW_F64}, {VW_I64, VW_F64},
-    {VW_F32, VW_F64},                                       /* bb promote */
-    {VW_F32, VW_I32}, {VW_F64, VW_I64}, {VW_I32, VW_F32}, {VW_I64, VW_F64},
-    {VW_I32, VW_I32}, {VW_I32, VW_I32},                     /* c0 c1 */
-    {VW_I64, VW_I64}, {VW_I64, VW_I64}, {VW_I64, VW_I64},   /* c2..c4 */
+    { VW_I64, VW_I32 }, /* a7 wrap */
+    { VW_F32, VW_I32 }, { VW_F32, VW_I32 }, { VW_F64, VW_I32 },
+    { VW_F64, VW_I32 }, { VW_I32, VW_I64 }, { VW_I32, VW_I64 }, /* ac ad */
+    { VW_F32, VW_I64 }, { VW_F32, VW_I64 }, { VW_F64, VW_I64 },
+    { VW_F64, VW_I64 }, { VW_I32, VW_F32 }, { VW_I32, VW_F32 },
+    { VW_I64, VW_F32 }, { VW_I64, VW_F32 }, { VW_F64, VW_F32 }, /* b6 demote */
+    { VW_I32, VW_F64 }, { VW_I32, VW_F64 }, { VW_I64, VW_F64 },
+    { VW_I64, VW_F64 }, { VW_F32, VW_F64 }, /* bb promote */
+    { VW_F32, VW_I32 }, { VW_F64, VW_I64 }, { VW_I32, VW_F32 },
+    { VW_I64, VW_F64 }, { VW_I32, VW_I32 }, { VW_I32, VW_I32 }, /* c0 c1 */
+    { VW_I64, VW_I64 }, { VW_I64, VW_I64 }, { VW_I64, VW_I64 }, /* c2..c4 */
   };
-#define UN(t, res) (*a = (t), *b = UNK, *r = (res))
+#define UN(t, res)  (*a = (t), *b = UNK, *r = (res))
 #define BIN(t, res) (*a = (t), *b = (t), *r = (res))
-  if (op == WASM_I32_EQZ) UN(VW_I32, VW_I32);
-  else if (op <= WASM_I32_GE_U) BIN(VW_I32, VW_I32);
-  else if (op == WASM_I64_EQZ) UN(VW_I64, VW_I32);
-  else if (op <= WASM_I64_GE_U) BIN(VW_I64, VW_I32);
-  else if (op <= WASM_F32_GE) BIN(VW_F32, VW_I32);
-  else if (op <= WASM_F64_GE) BIN(VW_F64, VW_I32);
-  else if (op <= WASM_I32_POPCNT) UN(VW_I32, VW_I32);
-  else if (op <= WASM_I32_ROTR) BIN(VW_I32, VW_I32);
-  else if (op <= WASM_I64_POPCNT) UN(VW_I64, VW_I64);
-  else if (op <= WASM_I64_ROTR) BIN(VW_I64, VW_I64);
-  else if (op <= WASM_F32_SQRT) UN(VW_F32, VW_F32);
-  else if (op <= WASM_F32_COPYSIGN) BIN(VW_F32, VW_F32);
-  else if (op <= WASM_F64_SQRT) UN(VW_F64, VW_F64);
-  else if (op <= WASM_F64_COPYSIGN) BIN(VW_F64, VW_F64);
-  else UN(conv[op - WASM_I32_WRAP_I64][0], conv[op - WASM_I32_WRAP_I64][1]);
+  if (op == WASM_I32_EQZ)
+    UN(VW_I32, VW_I32);
+  else if (op <= WASM_I32_GE_U)
+    BIN(VW_I32, VW_I32);
+  else if (op == WASM_I64_EQZ)
+    UN(VW_I64, VW_I32);
+  else if (op <= WASM_I64_GE_U)
+    BIN(VW_I64, VW_I32);
+  else if (op <= WASM_F32_GE)
+    BIN(VW_F32, VW_I32);
+  else if (op <= WASM_F64_GE)
+    BIN(VW_F64, VW_I32);
+  else if (op <= WASM_I32_POPCNT)
+    UN(VW_I32, VW_I32);
+  else if (op <= WASM_I32_ROTR)
+    BIN(VW_I32, VW_I32);
+  else if (op <= WASM_I64_POPCNT)
+    UN(VW_I64, VW_I64);
+  else if (op <= WASM_I64_ROTR)
+    BIN(VW_I64, VW_I64);
+  else if (op <= WASM_F32_SQRT)
+    UN(VW_F32, VW_F32);
+  else if (op <= WASM_F32_COPYSIGN)
+    BIN(VW_F32, VW_F32);
+  else if (op <= WASM_F64_SQRT)
+    UN(VW_F64, VW_F64);
+  else if (op <= WASM_F64_COPYSIGN)
+    BIN(VW_F64, VW_F64);
+  else
+    UN(conv[op - WASM_I32_WRAP_I64][0], conv[op - WASM_I32_WRAP_I64][1]);
 #undef UN
 #undef BIN
 }
@@ -459,13 +477,13 @@ static void numeric_sig(uint8_t op, uint8_t *a, uint8_t *b, uint8_t *r) {
 /* Natural alignment (log2 bytes) and value type of loads 0x28..0x35 and
 ** stores 0x36..0x3e. */
 static const uint8_t mem_align[] = {
-  2, 3, 2, 3, 0, 0, 1, 1, 0, 0, 1, 1, 2, 2,     /* loads */
-  2, 3, 2, 3, 0, 1, 0, 1, 2,                    /* stores */
+  2, 3, 2, 3, 0, 0, 1, 1, 0, 0, 1, 1, 2, 2, /* loads */
+  2, 3, 2, 3, 0, 1, 0, 1, 2,                /* stores */
 };
 static const uint8_t mem_type[] = {
   VW_I32, VW_I64, VW_F32, VW_F64, VW_I32, VW_I32, VW_I32, VW_I32,
-  VW_I64, VW_I64, VW_I64, VW_I64, VW_I64, VW_I64,
-  VW_I32, VW_I64, VW_F32, VW_F64, VW_I32, VW_I32, VW_I64, VW_I64, VW_I64,
+  VW_I64, VW_I64, VW_I64, VW_I64, VW_I64, VW_I64, VW_I32, VW_I64,
+  VW_F32, VW_F64, VW_I32, VW_I32, VW_I64, VW_I64, VW_I64,
 };
 
 typedef struct body {
@@ -478,62 +496,83 @@ typedef struct body {
 static bool memarg(body *b, unsigned natural);
 
 /* Shapes of the regular SIMD instructions. */
-enum { SIMD_ILLEGAL, SIMD_SPECIAL, SIMD_UNARY, SIMD_BINARY, SIMD_TERNARY,
-       SIMD_TEST, SIMD_SHIFT };
+enum {
+  SIMD_ILLEGAL,
+  SIMD_SPECIAL,
+  SIMD_UNARY,
+  SIMD_BINARY,
+  SIMD_TERNARY,
+  SIMD_TEST,
+  SIMD_SHIFT
+};
 
 static int simd_shape(uint32_t sub) {
   switch (sub) {
-  case WASM_FD_V128_LOAD ... WASM_FD_I8X16_SHUFFLE:
-  case WASM_FD_I8X16_SPLAT ... WASM_FD_F64X2_REPLACE_LANE:
-  case WASM_FD_V128_LOAD8_LANE ... WASM_FD_V128_LOAD64_ZERO:
-    return SIMD_SPECIAL;
-  case WASM_FD_V128_NOT:
-  case WASM_FD_F32X4_DEMOTE_F64X2_ZERO ... WASM_FD_I8X16_POPCNT:
-  case WASM_FD_F32X4_CEIL ... WASM_FD_F32X4_NEAREST: case WASM_FD_F64X2_CEIL:
-  case WASM_FD_F64X2_FLOOR: case WASM_FD_F64X2_TRUNC:
-  case WASM_FD_I16X8_EXTADD_PAIRWISE_I8X16_S ... WASM_FD_I16X8_NEG:
-  case WASM_FD_I16X8_EXTEND_LOW_I8X16_S ... WASM_FD_I16X8_EXTEND_HIGH_I8X16_U:
-  case WASM_FD_F64X2_NEAREST: case WASM_FD_I32X4_ABS: case WASM_FD_I32X4_NEG:
-  case WASM_FD_I32X4_EXTEND_LOW_I16X8_S ... WASM_FD_I32X4_EXTEND_HIGH_I16X8_U:
-  case WASM_FD_I64X2_ABS: case WASM_FD_I64X2_NEG:
-  case WASM_FD_I64X2_EXTEND_LOW_I32X4_S ... WASM_FD_I64X2_EXTEND_HIGH_I32X4_U:
-  case WASM_FD_F32X4_ABS: case WASM_FD_F32X4_NEG: case WASM_FD_F32X4_SQRT:
-  case WASM_FD_F64X2_ABS: case WASM_FD_F64X2_NEG: case WASM_FD_F64X2_SQRT:
-  case WASM_FD_I32X4_TRUNC_SAT_F32X4_S ... WASM_FD_F64X2_CONVERT_LOW_I32X4_U:
-    return SIMD_UNARY;
-  case WASM_FD_I8X16_SWIZZLE: case WASM_FD_I8X16_EQ ... WASM_FD_F64X2_GE:
-  case WASM_FD_V128_AND ... WASM_FD_V128_XOR:
-  case WASM_FD_I8X16_NARROW_I16X8_S: case WASM_FD_I8X16_NARROW_I16X8_U:
-  case WASM_FD_I8X16_ADD ... WASM_FD_I8X16_SUB_SAT_U:
-  case WASM_FD_I8X16_MIN_S ... WASM_FD_I8X16_MAX_U: case WASM_FD_I8X16_AVGR_U:
-  case WASM_FD_I16X8_Q15MULR_SAT_S: case WASM_FD_I16X8_NARROW_I32X4_S:
-  case WASM_FD_I16X8_NARROW_I32X4_U:
-  case WASM_FD_I16X8_ADD ... WASM_FD_I16X8_SUB_SAT_U:
-  case WASM_FD_I16X8_MUL ... WASM_FD_I16X8_MAX_U:
-  case WASM_FD_I16X8_AVGR_U ... WASM_FD_I16X8_EXTMUL_HIGH_I8X16_U:
-  case WASM_FD_I32X4_ADD: case WASM_FD_I32X4_SUB:
-  case WASM_FD_I32X4_MUL ... WASM_FD_I32X4_DOT_I16X8_S:
-  case WASM_FD_I32X4_EXTMUL_LOW_I16X8_S ... WASM_FD_I32X4_EXTMUL_HIGH_I16X8_U:
-  case WASM_FD_I64X2_ADD: case WASM_FD_I64X2_SUB:
-  case WASM_FD_I64X2_MUL ... WASM_FD_I64X2_EXTMUL_HIGH_I32X4_U:
-  case WASM_FD_F32X4_ADD ... WASM_FD_F32X4_PMAX:
-  case WASM_FD_F64X2_ADD ... WASM_FD_F64X2_PMAX:
-    return SIMD_BINARY;
-  case WASM_FD_V128_BITSELECT:
-    return SIMD_TERNARY;
-  case WASM_FD_V128_ANY_TRUE: case WASM_FD_I8X16_ALL_TRUE:
-  case WASM_FD_I8X16_BITMASK: case WASM_FD_I16X8_ALL_TRUE:
-  case WASM_FD_I16X8_BITMASK: case WASM_FD_I32X4_ALL_TRUE:
-  case WASM_FD_I32X4_BITMASK: case WASM_FD_I64X2_ALL_TRUE:
-  case WASM_FD_I64X2_BITMASK:
-    return SIMD_TEST;
-  case WASM_FD_I8X16_SHL ... WASM_FD_I8X16_SHR_U:
-  case WASM_FD_I16X8_SHL ... WASM_FD_I16X8_SHR_U:
-  case WASM_FD_I32X4_SHL ... WASM_FD_I32X4_SHR_U:
-  case WASM_FD_I64X2_SHL ... WASM_FD_I64X2_SHR_U:
-    return SIMD_SHIFT;
-  default:
-    return SIMD_ILLEGAL;
+    case WASM_FD_V128_LOAD ... WASM_FD_I8X16_SHUFFLE:
+    case WASM_FD_I8X16_SPLAT ... WASM_FD_F64X2_REPLACE_LANE:
+    case WASM_FD_V128_LOAD8_LANE ... WASM_FD_V128_LOAD64_ZERO:
+      return SIMD_SPECIAL;
+    case WASM_FD_V128_NOT:
+    case WASM_FD_F32X4_DEMOTE_F64X2_ZERO ... WASM_FD_I8X16_POPCNT:
+    case WASM_FD_F32X4_CEIL ... WASM_FD_F32X4_NEAREST:
+    case WASM_FD_F64X2_CEIL:
+    case WASM_FD_F64X2_FLOOR:
+    case WASM_FD_F64X2_TRUNC:
+    case WASM_FD_I16X8_EXTADD_PAIRWISE_I8X16_S ... WASM_FD_I16X8_NEG:
+    case WASM_FD_I16X8_EXTEND_LOW_I8X16_S ... WASM_FD_I16X8_EXTEND_HIGH_I8X16_U:
+    case WASM_FD_F64X2_NEAREST:
+    case WASM_FD_I32X4_ABS:
+    case WASM_FD_I32X4_NEG:
+    case WASM_FD_I32X4_EXTEND_LOW_I16X8_S ... WASM_FD_I32X4_EXTEND_HIGH_I16X8_U:
+    case WASM_FD_I64X2_ABS:
+    case WASM_FD_I64X2_NEG:
+    case WASM_FD_I64X2_EXTEND_LOW_I32X4_S ... WASM_FD_I64X2_EXTEND_HIGH_I32X4_U:
+    case WASM_FD_F32X4_ABS:
+    case WASM_FD_F32X4_NEG:
+    case WASM_FD_F32X4_SQRT:
+    case WASM_FD_F64X2_ABS:
+    case WASM_FD_F64X2_NEG:
+    case WASM_FD_F64X2_SQRT:
+    case WASM_FD_I32X4_TRUNC_SAT_F32X4_S ... WASM_FD_F64X2_CONVERT_LOW_I32X4_U:
+      return SIMD_UNARY;
+    case WASM_FD_I8X16_SWIZZLE:
+    case WASM_FD_I8X16_EQ ... WASM_FD_F64X2_GE:
+    case WASM_FD_V128_AND ... WASM_FD_V128_XOR:
+    case WASM_FD_I8X16_NARROW_I16X8_S:
+    case WASM_FD_I8X16_NARROW_I16X8_U:
+    case WASM_FD_I8X16_ADD ... WASM_FD_I8X16_SUB_SAT_U:
+    case WASM_FD_I8X16_MIN_S ... WASM_FD_I8X16_MAX_U:
+    case WASM_FD_I8X16_AVGR_U:
+    case WASM_FD_I16X8_Q15MULR_SAT_S:
+    case WASM_FD_I16X8_NARROW_I32X4_S:
+    case WASM_FD_I16X8_NARROW_I32X4_U:
+    case WASM_FD_I16X8_ADD ... WASM_FD_I16X8_SUB_SAT_U:
+    case WASM_FD_I16X8_MUL ... WASM_FD_I16X8_MAX_U:
+    case WASM_FD_I16X8_AVGR_U ... WASM_FD_I16X8_EXTMUL_HIGH_I8X16_U:
+    case WASM_FD_I32X4_ADD:
+    case WASM_FD_I32X4_SUB:
+    case WASM_FD_I32X4_MUL ... WASM_FD_I32X4_DOT_I16X8_S:
+    case WASM_FD_I32X4_EXTMUL_LOW_I16X8_S ... WASM_FD_I32X4_EXTMUL_HIGH_I16X8_U:
+    case WASM_FD_I64X2_ADD:
+    case WASM_FD_I64X2_SUB:
+    case WASM_FD_I64X2_MUL ... WASM_FD_I64X2_EXTMUL_HIGH_I32X4_U:
+    case WASM_FD_F32X4_ADD ... WASM_FD_F32X4_PMAX:
+    case WASM_FD_F64X2_ADD ... WASM_FD_F64X2_PMAX: return SIMD_BINARY;
+    case WASM_FD_V128_BITSELECT: return SIMD_TERNARY;
+    case WASM_FD_V128_ANY_TRUE:
+    case WASM_FD_I8X16_ALL_TRUE:
+    case WASM_FD_I8X16_BITMASK:
+    case WASM_FD_I16X8_ALL_TRUE:
+    case WASM_FD_I16X8_BITMASK:
+    case WASM_FD_I32X4_ALL_TRUE:
+    case WASM_FD_I32X4_BITMASK:
+    case WASM_FD_I64X2_ALL_TRUE:
+    case WASM_FD_I64X2_BITMASK: return SIMD_TEST;
+    case WASM_FD_I8X16_SHL ... WASM_FD_I8X16_SHR_U:
+    case WASM_FD_I16X8_SHL ... WASM_FD_I16X8_SHR_U:
+    case WASM_FD_I32X4_SHL ... WASM_FD_I32X4_SHR_U:
+    case WASM_FD_I64X2_SHL ... WASM_FD_I64X2_SHR_U: return SIMD_SHIFT;
+    default: return SIMD_ILLEGAL;
   }
 }
 
@@ -549,13 +588,13 @@ static bool lane(body *b, unsigned lanes) {
 static bool simd_lanes(body *b, uint32_t sub) {
   val *v = b->v;
   /* lanes of extract/replace, and their scalar type */
-  static const uint8_t lane_count[14] = {16, 16, 16, 8, 8, 8, 4, 4, 2, 2,
-                                         4, 4, 2, 2};
-  static const uint8_t lane_type[14] = {
-    VW_I32, VW_I32, VW_I32, VW_I32, VW_I32, VW_I32, VW_I32, VW_I32,
-    VW_I64, VW_I64, VW_F32, VW_F32, VW_F64, VW_F64};
-  static const uint8_t splat_type[6] = {VW_I32, VW_I32, VW_I32, VW_I64,
-                                        VW_F32, VW_F64};
+  static const uint8_t lane_count[14] = { 16, 16, 16, 8, 8, 8, 4,
+                                          4,  2,  2,  4, 4, 2, 2 };
+  static const uint8_t lane_type[14] = { VW_I32, VW_I32, VW_I32, VW_I32, VW_I32,
+                                         VW_I32, VW_I32, VW_I32, VW_I64, VW_I64,
+                                         VW_F32, VW_F32, VW_F64, VW_F64 };
+  static const uint8_t splat_type[6] = { VW_I32, VW_I32, VW_I32,
+                                         VW_I64, VW_F32, VW_F64 };
   if (sub <= WASM_FD_F64X2_SPLAT)
     return pop_expect(v, splat_type[sub - WASM_FD_I8X16_SPLAT]) &&
            push(v, VW_V128);
@@ -575,7 +614,7 @@ static bool simd_lanes(body *b, uint32_t sub) {
 static bool simd_special(body *b, uint32_t sub) {
   val *v = b->v;
   /* natural alignment (log2) of the plain loads v128.load..load64_splat */
-  static const uint8_t load_align[11] = {4, 3, 3, 3, 3, 3, 3, 0, 1, 2, 3};
+  static const uint8_t load_align[11] = { 4, 3, 3, 3, 3, 3, 3, 0, 1, 2, 3 };
   if (sub <= WASM_FD_V128_LOAD64_SPLAT) {
     if (!memarg(b, load_align[sub])) return false;
     return pop_expect(v, VW_I32) && push(v, VW_V128);
@@ -602,7 +641,7 @@ static bool simd_special(body *b, uint32_t sub) {
   if (sub >= WASM_FD_I8X16_SPLAT && sub <= WASM_FD_F64X2_REPLACE_LANE)
     return simd_lanes(b, sub);
   if (sub >= WASM_FD_V128_LOAD8_LANE && sub <= WASM_FD_V128_STORE64_LANE) {
-    unsigned sz = (sub - WASM_FD_V128_LOAD8_LANE) & 3;   /* log2 bytes */
+    unsigned sz = (sub - WASM_FD_V128_LOAD8_LANE) & 3; /* log2 bytes */
     if (!memarg(b, sz)) return false;
     if (!lane(b, 16u >> sz)) return false;
     if (sub <= WASM_FD_V128_LOAD64_LANE)
@@ -621,21 +660,19 @@ static bool prefix_fd(body *b) {
   uint32_t sub;
   if (!vw_read_u32(&b->r, &sub)) return false;
   switch (simd_shape(sub)) {
-  case SIMD_UNARY:
-    return pop_expect(v, VW_V128) && push(v, VW_V128);
-  case SIMD_BINARY:
-    return pop_expect(v, VW_V128) && pop_expect(v, VW_V128) && push(v, VW_V128);
-  case SIMD_TERNARY:
-    return pop_expect(v, VW_V128) && pop_expect(v, VW_V128) &&
-           pop_expect(v, VW_V128) && push(v, VW_V128);
-  case SIMD_TEST:
-    return pop_expect(v, VW_V128) && push(v, VW_I32);
-  case SIMD_SHIFT:
-    return pop_expect(v, VW_I32) && pop_expect(v, VW_V128) && push(v, VW_V128);
-  case SIMD_SPECIAL:
-    return simd_special(b, sub);
-  default:
-    return malformed(v, v->at, "illegal opcode");
+    case SIMD_UNARY: return pop_expect(v, VW_V128) && push(v, VW_V128);
+    case SIMD_BINARY:
+      return pop_expect(v, VW_V128) && pop_expect(v, VW_V128) &&
+             push(v, VW_V128);
+    case SIMD_TERNARY:
+      return pop_expect(v, VW_V128) && pop_expect(v, VW_V128) &&
+             pop_expect(v, VW_V128) && push(v, VW_V128);
+    case SIMD_TEST: return pop_expect(v, VW_V128) && push(v, VW_I32);
+    case SIMD_SHIFT:
+      return pop_expect(v, VW_I32) && pop_expect(v, VW_V128) &&
+             push(v, VW_V128);
+    case SIMD_SPECIAL: return simd_special(b, sub);
+    default: return malformed(v, v->at, "illegal opcode");
   }
 }
 
@@ -644,8 +681,7 @@ static bool prefix_fd(body *b) {
 static bool memarg(body *b, unsigned natural) {
   val *v = b->v;
   uint32_t align, offset;
-  if (!vw_read_u32(&b->r, &align) || !vw_read_u32(&b->r, &offset))
-    return false;
+  if (!vw_read_u32(&b->r, &align) || !vw_read_u32(&b->r, &offset)) return false;
   if (align > natural &&
       !invalid(v, "alignment must not be larger than natural"))
     return false;
@@ -661,7 +697,10 @@ static bool blocktype(body *b, const uint8_t **in, uint32_t *nin,
   *nin = *nout = 0;
   if (b->r.p >= b->r.end) return vw_reader_fail(&b->r, "unexpected end");
   uint8_t first = *b->r.p;
-  if (first == WASM_BLOCKTYPE_EMPTY) { b->r.p++; return true; }
+  if (first == WASM_BLOCKTYPE_EMPTY) {
+    b->r.p++;
+    return true;
+  }
   if (vw_is_val_type(first)) {
     b->r.p++;
     *out = valtype_list(first);
@@ -673,13 +712,16 @@ static bool blocktype(body *b, const uint8_t **in, uint32_t *nin,
   int64_t x;
   if (!vw_read_s33(&b->r, &x)) return false;
   if (x < 0) {
-    b->r.p = start;    /* point the error at the block type */
+    b->r.p = start; /* point the error at the block type */
     return vw_reader_fail(&b->r, "malformed value type");
   }
   const vw_functype *t = type_at(v->m, (uint32_t)x);
-  if (x > UINT32_MAX || !t) return invalid(v, "unknown type %lld", (long long)x);
-  *in = t->params; *nin = t->nparams;
-  *out = t->results; *nout = t->nresults;
+  if (x > UINT32_MAX || !t)
+    return invalid(v, "unknown type %lld", (long long)x);
+  *in = t->params;
+  *nin = t->nparams;
+  *out = t->results;
+  *nout = t->nresults;
   return true;
 }
 
@@ -803,19 +845,18 @@ static bool prefix_fc(body *b) {
   uint32_t sub;
   if (!vw_read_u32(&b->r, &sub)) return false;
   switch (sub) {
-  case WASM_FC_I32_TRUNC_SAT_F32_S ... WASM_FC_I64_TRUNC_SAT_F64_U: {
-    static const uint8_t from[8] = {VW_F32, VW_F32, VW_F64, VW_F64,
-                                    VW_F32, VW_F32, VW_F64, VW_F64};
-    return pop_expect(v, from[sub]) &&
-           push(v, sub <= WASM_FC_I32_TRUNC_SAT_F64_U ? VW_I32 : VW_I64);
-  }
-  case WASM_FC_MEMORY_INIT: case WASM_FC_DATA_DROP: case WASM_FC_MEMORY_COPY:
-  case WASM_FC_MEMORY_FILL:
-    return bulk_memory(b, sub);
-  case WASM_FC_TABLE_INIT ... WASM_FC_TABLE_FILL:
-    return table_op(b, sub);
-  default:
-    return malformed(v, v->at, "illegal opcode");
+    case WASM_FC_I32_TRUNC_SAT_F32_S ... WASM_FC_I64_TRUNC_SAT_F64_U: {
+      static const uint8_t from[8] = { VW_F32, VW_F32, VW_F64, VW_F64,
+                                       VW_F32, VW_F32, VW_F64, VW_F64 };
+      return pop_expect(v, from[sub]) &&
+             push(v, sub <= WASM_FC_I32_TRUNC_SAT_F64_U ? VW_I32 : VW_I64);
+    }
+    case WASM_FC_MEMORY_INIT:
+    case WASM_FC_DATA_DROP:
+    case WASM_FC_MEMORY_COPY:
+    case WASM_FC_MEMORY_FILL: return bulk_memory(b, sub);
+    case WASM_FC_TABLE_INIT ... WASM_FC_TABLE_FILL: return table_op(b, sub);
+    default: return malformed(v, v->at, "illegal opcode");
   }
 }
 
@@ -836,7 +877,10 @@ static bool control(body *b, uint8_t op, bool *done) {
     if (c.op == OP_IF && !v->syn &&
         (c.nin != c.nout || (c.nin && memcmp(c.in, c.out, c.nin))))
       return mismatch(v);
-    if (v->nctrls == 0) { *done = true; return true; }
+    if (v->nctrls == 0) {
+      *done = true;
+      return true;
+    }
     return push_vals(v, c.out, c.nout);
   }
   const uint8_t *in, *out;
@@ -866,7 +910,7 @@ static bool br_table(body *b) {
   if (dc) label_types(dc, &dts, &dn);
   for (uint32_t i = 0; i < n; i++) {
     x = 0;
-    vw_read_u32(&targets, &x);            /* read successfully above */
+    vw_read_u32(&targets, &x); /* read successfully above */
     const ctrl *c = label_at(v, x, &ok);
     if (!ok) return false;
     if (!c || !dc) continue;
@@ -1038,17 +1082,19 @@ static bool memory(body *b, uint8_t op) {
 static bool numeric(body *b, uint8_t op) {
   val *v = b->v;
   vw_reader *r = &b->r;
-  switch (op) {               /* the immediates are only read */
-  case WASM_I32_CONST: case WASM_I64_CONST: {
-    int64_t k;
-    return vw_read_sleb(r, op == WASM_I32_CONST ? 32 : 64, &k) &&
-           push(v, op == WASM_I32_CONST ? VW_I32 : VW_I64);
-  }
-  case WASM_F32_CONST: case WASM_F64_CONST: {
-    const uint8_t *bits;
-    return vw_read_bytes(r, op == WASM_F32_CONST ? 4 : 8, &bits) &&
-           push(v, op == WASM_F32_CONST ? VW_F32 : VW_F64);
-  }
+  switch (op) { /* the immediates are only read */
+    case WASM_I32_CONST:
+    case WASM_I64_CONST: {
+      int64_t k;
+      return vw_read_sleb(r, op == WASM_I32_CONST ? 32 : 64, &k) &&
+             push(v, op == WASM_I32_CONST ? VW_I32 : VW_I64);
+    }
+    case WASM_F32_CONST:
+    case WASM_F64_CONST: {
+      const uint8_t *bits;
+      return vw_read_bytes(r, op == WASM_F32_CONST ? 4 : 8, &bits) &&
+             push(v, op == WASM_F32_CONST ? VW_F32 : VW_F64);
+    }
   }
   uint8_t a, bt, res;
   numeric_sig(op, &a, &bt, &res);
@@ -1061,24 +1107,33 @@ static bool numeric(body *b, uint8_t op) {
 ** caller reports it), any other error is already in v->err. */
 static bool instr(body *b, uint8_t op, bool *done) {
   switch (op) {
-  case WASM_NOP: return true;
-  case WASM_BLOCK: case WASM_LOOP: case WASM_IF: case WASM_ELSE: case WASM_END:
-    return control(b, op, done);
-  case WASM_UNREACHABLE: case WASM_BR: case WASM_BR_IF: case WASM_BR_TABLE:
-  case WASM_RETURN:
-    return branch(b, op);
-  case WASM_CALL: case WASM_CALL_INDIRECT: return call(b, op);
-  case WASM_DROP: case WASM_SELECT: case WASM_SELECT_T:
-    return parametric(b, op);
-  case WASM_LOCAL_GET ... WASM_GLOBAL_SET: return variable(b, op);
-  case WASM_TABLE_GET: case WASM_TABLE_SET: case WASM_REF_NULL:
-  case WASM_REF_IS_NULL: case WASM_REF_FUNC:
-    return table_ref(b, op);
-  case WASM_I32_LOAD ... WASM_MEMORY_GROW: return memory(b, op);
-  case WASM_I32_CONST ... WASM_I64_EXTEND32_S: return numeric(b, op);
-  case WASM_PREFIX_FC: return prefix_fc(b);
-  case WASM_PREFIX_FD: return prefix_fd(b);
-  default: return malformed(b->v, b->v->at, "illegal opcode");
+    case WASM_NOP: return true;
+    case WASM_BLOCK:
+    case WASM_LOOP:
+    case WASM_IF:
+    case WASM_ELSE:
+    case WASM_END: return control(b, op, done);
+    case WASM_UNREACHABLE:
+    case WASM_BR:
+    case WASM_BR_IF:
+    case WASM_BR_TABLE:
+    case WASM_RETURN: return branch(b, op);
+    case WASM_CALL:
+    case WASM_CALL_INDIRECT: return call(b, op);
+    case WASM_DROP:
+    case WASM_SELECT:
+    case WASM_SELECT_T: return parametric(b, op);
+    case WASM_LOCAL_GET ... WASM_GLOBAL_SET: return variable(b, op);
+    case WASM_TABLE_GET:
+    case WASM_TABLE_SET:
+    case WASM_REF_NULL:
+    case WASM_REF_IS_NULL:
+    case WASM_REF_FUNC: return table_ref(b, op);
+    case WASM_I32_LOAD ... WASM_MEMORY_GROW: return memory(b, op);
+    case WASM_I32_CONST ... WASM_I64_EXTEND32_S: return numeric(b, op);
+    case WASM_PREFIX_FC: return prefix_fc(b);
+    case WASM_PREFIX_FD: return prefix_fd(b);
+    default: return malformed(b->v, b->v->at, "illegal opcode");
   }
 }
 

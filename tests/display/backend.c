@@ -29,15 +29,15 @@ static bool any_drm(void) {
 static void test_headless(void) {
   char err[256] = "";
   vd_backend *b = vd_backend_open("headless", 64, 48, err, sizeof err);
-  vd_rect r[2] = {{0, 0, 10, 10}, {60, 40, 10, 10}};
-  vd_rect none = {5, 5, 0, 3};
+  vd_rect r[2] = { { 0, 0, 10, 10 }, { 60, 40, 10, 10 } };
+  vd_rect none = { 5, 5, 0, 3 };
   bool ok;
   if (!b) {
     CASE("headless", false, "open failed: %s", err);
     return;
   }
-  ok = !strcmp(b->name, "headless") && b->screen.w == 64 &&
-       b->screen.h == 48 && b->screen.px != NULL && b->frames == 0;
+  ok = !strcmp(b->name, "headless") && b->screen.w == 64 && b->screen.h == 48 &&
+       b->screen.px != NULL && b->frames == 0;
   if (!ok) {
     CASE("headless", false, "name %s size %dx%d frames %llu", b->name,
          b->screen.w, b->screen.h, (unsigned long long)b->frames);

@@ -22,19 +22,22 @@
 #include "../../chrome/vc.h"
 #include "../check.h"
 
-#define COL_DESKTOP 0xff1c2230u
+#define COL_DESKTOP      0xff1c2230u
 #define COL_BORDER_FOCUS 0xff3d9bffu
-#define COL_BORDER 0xff808080u
-#define COL_TITLE_FOCUS 0xff24466bu
-#define COL_TITLE 0xff3a3a3au
-#define FONT "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+#define COL_BORDER       0xff808080u
+#define COL_TITLE_FOCUS  0xff24466bu
+#define COL_TITLE        0xff3a3a3au
+#define FONT             "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
-typedef struct env { vd_backend *be; vc_screen *s; } env;
+typedef struct env {
+  vd_backend *be;
+  vc_screen *s;
+} env;
 
 /* A headless w x h screen; when there is none, the case `name` fails. */
 static bool env_open(env *e, int w, int h, const char *name) {
   char err[256];
-  vf_font *f = vf_open(FONT, err, sizeof err);  /* NULL: titles not drawn */
+  vf_font *f = vf_open(FONT, err, sizeof err); /* NULL: titles not drawn */
   e->be = vd_backend_headless(w, h, err, sizeof err);
   if (!e->be) {
     if (f) vf_close(f);
@@ -84,8 +87,8 @@ static vd_rect tile(int W, int H, int n, int k) {
 }
 
 static vd_rect client_of(vd_rect f) {
-  return (vd_rect){f.x + VC_BORDER, f.y + VC_BORDER + VC_TITLE_H,
-                   f.w - 2 * VC_BORDER, f.h - 2 * VC_BORDER - VC_TITLE_H};
+  return (vd_rect){ f.x + VC_BORDER, f.y + VC_BORDER + VC_TITLE_H,
+                    f.w - 2 * VC_BORDER, f.h - 2 * VC_BORDER - VC_TITLE_H };
 }
 
 static void test_one_window(void) {
@@ -98,66 +101,69 @@ static void test_one_window(void) {
   if (!env_open(&e, 320, 240, "one-window")) return;
   w = vc_window_new(e.s, "Hello", -1, 0);
   vc_window_size(w, &cw, &ch);
-  CASE("one-window-size", cw == c.w && ch == c.h && c.w == 308 &&
-         c.h == 206, "client %dx%d, expected %dx%d", cw, ch, c.w, c.h);
+  CASE("one-window-size", cw == c.w && ch == c.h && c.w == 308 && c.h == 206,
+       "client %dx%d, expected %dx%d", cw, ch, c.w, c.h);
   ok = draw(w, "VYOMA_DRAW clear #102030") == VD_DRAW_DONE &&
        draw(w, "VYOMA_DRAW fill 10 10 50 40 #ff0000") == VD_DRAW_DONE &&
        draw(w, "VYOMA_DRAW present") == VD_DRAW_PRESENT;
   n = vc_compose(e.s);
-  CASE("one-window-compose", ok && n >= (uint64_t)(320 * 240) &&
-         e.be->frames == 1, "draws ok %d, pixels %llu, frames %llu", ok,
-         (unsigned long long)n, (unsigned long long)e.be->frames);
+  CASE("one-window-compose",
+       ok && n >= (uint64_t)(320 * 240) && e.be->frames == 1,
+       "draws ok %d, pixels %llu, frames %llu", ok, (unsigned long long)n,
+       (unsigned long long)e.be->frames);
   CASE("one-window-client",
-         px(&e, c.x + 10, c.y + 10) == 0xffff0000u &&
-         px(&e, c.x + 59, c.y + 49) == 0xffff0000u &&
-         px(&e, c.x + 60, c.y + 50) == 0xff102030u &&
-         px(&e, c.x, c.y) == 0xff102030u &&
-         px(&e, c.x + c.w - 1, c.y + c.h - 1) == 0xff102030u,
-         "client pixels %08x %08x %08x", px(&e, c.x + 10, c.y + 10),
-         px(&e, c.x + 60, c.y + 50), px(&e, c.x + c.w - 1, c.y + c.h - 1));
+       px(&e, c.x + 10, c.y + 10) == 0xffff0000u &&
+           px(&e, c.x + 59, c.y + 49) == 0xffff0000u &&
+           px(&e, c.x + 60, c.y + 50) == 0xff102030u &&
+           px(&e, c.x, c.y) == 0xff102030u &&
+           px(&e, c.x + c.w - 1, c.y + c.h - 1) == 0xff102030u,
+       "client pixels %08x %08x %08x", px(&e, c.x + 10, c.y + 10),
+       px(&e, c.x + 60, c.y + 50), px(&e, c.x + c.w - 1, c.y + c.h - 1));
   CASE("one-window-border",
-         px(&e, f.x, f.y + 100) == COL_BORDER &&
-         px(&e, f.x + 1, f.y + 100) == COL_BORDER &&
-         px(&e, f.x + f.w - 1, f.y + 100) == COL_BORDER &&
-         px(&e, f.x + 100, f.y + f.h - 1) == COL_BORDER &&
-         px(&e, f.x + 100, f.y) == COL_BORDER,
-         "border pixels %08x %08x %08x", px(&e, f.x, f.y + 100),
-         px(&e, f.x + f.w - 1, f.y + 100), px(&e, f.x + 100, f.y + f.h - 1));
+       px(&e, f.x, f.y + 100) == COL_BORDER &&
+           px(&e, f.x + 1, f.y + 100) == COL_BORDER &&
+           px(&e, f.x + f.w - 1, f.y + 100) == COL_BORDER &&
+           px(&e, f.x + 100, f.y + f.h - 1) == COL_BORDER &&
+           px(&e, f.x + 100, f.y) == COL_BORDER,
+       "border pixels %08x %08x %08x", px(&e, f.x, f.y + 100),
+       px(&e, f.x + f.w - 1, f.y + 100), px(&e, f.x + 100, f.y + f.h - 1));
   /* The title bar's right end has no text; its left part has the title. */
   CASE("one-window-title",
-         px(&e, f.x + f.w - VC_BORDER - 3, f.y + VC_BORDER) == COL_TITLE &&
-         px(&e, f.x + f.w - VC_BORDER - 3, c.y - 1) == COL_TITLE &&
-         px(&e, f.x + f.w - VC_BORDER - 3, c.y) == 0xff102030u,
-         "title pixels %08x %08x", px(&e, f.x + f.w - 5, f.y + VC_BORDER),
-         px(&e, f.x + f.w - 5, c.y - 1));
+       px(&e, f.x + f.w - VC_BORDER - 3, f.y + VC_BORDER) == COL_TITLE &&
+           px(&e, f.x + f.w - VC_BORDER - 3, c.y - 1) == COL_TITLE &&
+           px(&e, f.x + f.w - VC_BORDER - 3, c.y) == 0xff102030u,
+       "title pixels %08x %08x", px(&e, f.x + f.w - 5, f.y + VC_BORDER),
+       px(&e, f.x + f.w - 5, c.y - 1));
   for (y = f.y + VC_BORDER; y < c.y; y++)
     for (x = f.x + VC_BORDER; x < f.x + 80; x++)
       text += px(&e, x, y) != COL_TITLE;
-  CASE("one-window-title-text", text > 10, "%d text pixels in the title",
-         text);
+  CASE("one-window-title-text", text > 10, "%d text pixels in the title", text);
   CASE("one-window-desktop",
-         px(&e, 0, 0) == COL_DESKTOP && px(&e, 319, 239) == COL_DESKTOP &&
-         px(&e, 2, 120) == COL_DESKTOP,
-         "desktop pixels %08x %08x", px(&e, 0, 0), px(&e, 319, 239));
+       px(&e, 0, 0) == COL_DESKTOP && px(&e, 319, 239) == COL_DESKTOP &&
+           px(&e, 2, 120) == COL_DESKTOP,
+       "desktop pixels %08x %08x", px(&e, 0, 0), px(&e, 319, 239));
 
   frames = e.be->frames;
   n = vc_compose(e.s);
   CASE("idle-compose", n == 0 && e.be->frames == frames,
-         "pixels %llu, frames %llu -> %llu", (unsigned long long)n,
-         (unsigned long long)frames, (unsigned long long)e.be->frames);
+       "pixels %llu, frames %llu -> %llu", (unsigned long long)n,
+       (unsigned long long)frames, (unsigned long long)e.be->frames);
 
   vc_focus(e.s, w);
   n = vc_compose(e.s);
-  CASE("focus-one", n > 0 && px(&e, f.x, f.y + 100) == COL_BORDER_FOCUS &&
-         px(&e, f.x + f.w - VC_BORDER - 3, f.y + VC_BORDER) == COL_TITLE_FOCUS
-         && px(&e, c.x + 10, c.y + 10) == 0xffff0000u,
-         "border %08x title %08x", px(&e, f.x, f.y + 100),
-         px(&e, f.x + f.w - VC_BORDER - 3, f.y + VC_BORDER));
+  CASE("focus-one",
+       n > 0 && px(&e, f.x, f.y + 100) == COL_BORDER_FOCUS &&
+           px(&e, f.x + f.w - VC_BORDER - 3, f.y + VC_BORDER) ==
+               COL_TITLE_FOCUS &&
+           px(&e, c.x + 10, c.y + 10) == 0xffff0000u,
+       "border %08x title %08x", px(&e, f.x, f.y + 100),
+       px(&e, f.x + f.w - VC_BORDER - 3, f.y + VC_BORDER));
   vc_window_free(w);
   n = vc_compose(e.s);
-  CASE("close-window", n > 0 && px(&e, f.x, f.y + 100) == COL_DESKTOP &&
-         px(&e, c.x + 10, c.y + 10) == COL_DESKTOP, "pixel %08x",
-         px(&e, c.x + 10, c.y + 10));
+  CASE("close-window",
+       n > 0 && px(&e, f.x, f.y + 100) == COL_DESKTOP &&
+           px(&e, c.x + 10, c.y + 10) == COL_DESKTOP,
+       "pixel %08x", px(&e, c.x + 10, c.y + 10));
   vc_screen_free(e.s);
 }
 
@@ -183,51 +189,55 @@ static void test_damage(void) {
   for (i = 0; i < sz; i++) {
     int x = (int)(i % 320), y = (int)(i / 320);
     bool in_a = x >= fa.x && x < fa.x + fa.w && y >= fa.y && y < fa.y + fa.h;
-    if (!in_a) outside += e.be->screen.px[i] != copy[i];
-    else inside += e.be->screen.px[i] != copy[i];
+    if (!in_a)
+      outside += e.be->screen.px[i] != copy[i];
+    else
+      inside += e.be->screen.px[i] != copy[i];
   }
   CASE("damage-only-presenter",
-         n > 0 && n <= (uint64_t)fa.w * (uint64_t)fa.h && outside == 0 &&
-         inside == 400 && px(&e, ca.x + 5, ca.y + 5) == 0xffff00ffu &&
-         px(&e, cb.x + 5, cb.y + 5) == 0xff00ff00u,
-         "pixels %llu (frame area %d), changed outside %zu inside %zu",
-         (unsigned long long)n, fa.w * fa.h, outside, inside);
+       n > 0 && n <= (uint64_t)fa.w * (uint64_t)fa.h && outside == 0 &&
+           inside == 400 && px(&e, ca.x + 5, ca.y + 5) == 0xffff00ffu &&
+           px(&e, cb.x + 5, cb.y + 5) == 0xff00ff00u,
+       "pixels %llu (frame area %d), changed outside %zu inside %zu",
+       (unsigned long long)n, fa.w * fa.h, outside, inside);
   /* only what was drawn since the last present is recomposed: the 20x20
   ** fill, not A's whole client; a present after drawing nothing, nothing */
   CASE("damage-dirty-rect", n == 400, "recomposed %llu pixels, want 400",
-         (unsigned long long)n);
+       (unsigned long long)n);
   draw(a, "VYOMA_DRAW present");
   n = vc_compose(e.s);
   CASE("damage-empty-present", n == 0, "recomposed %llu pixels, want 0",
-         (unsigned long long)n);
+       (unsigned long long)n);
   free(copy);
 
   /* Focus moves: both borders change colour. */
   vc_focus(e.s, a);
   vc_compose(e.s);
-  CASE("focus-a", px(&e, fa.x, fa.y + 50) == COL_BORDER_FOCUS &&
-         px(&e, fb.x, fb.y + 50) == COL_BORDER, "borders %08x %08x",
-         px(&e, fa.x, fa.y + 50), px(&e, fb.x, fb.y + 50));
+  CASE("focus-a",
+       px(&e, fa.x, fa.y + 50) == COL_BORDER_FOCUS &&
+           px(&e, fb.x, fb.y + 50) == COL_BORDER,
+       "borders %08x %08x", px(&e, fa.x, fa.y + 50), px(&e, fb.x, fb.y + 50));
   vc_focus(e.s, b);
   n = vc_compose(e.s);
-  CASE("focus-b", px(&e, fa.x, fa.y + 50) == COL_BORDER &&
-         px(&e, fb.x, fb.y + 50) == COL_BORDER_FOCUS &&
-         n >= (uint64_t)(fa.w * fa.h + fb.w * fb.h),
-         "borders %08x %08x, pixels %llu", px(&e, fa.x, fa.y + 50),
-         px(&e, fb.x, fb.y + 50), (unsigned long long)n);
+  CASE("focus-b",
+       px(&e, fa.x, fa.y + 50) == COL_BORDER &&
+           px(&e, fb.x, fb.y + 50) == COL_BORDER_FOCUS &&
+           n >= (uint64_t)(fa.w * fa.h + fb.w * fb.h),
+       "borders %08x %08x, pixels %llu", px(&e, fa.x, fa.y + 50),
+       px(&e, fb.x, fb.y + 50), (unsigned long long)n);
   vc_focus(e.s, NULL);
   vc_compose(e.s);
-  CASE("focus-none", px(&e, fb.x, fb.y + 50) == COL_BORDER,
-         "border %08x", px(&e, fb.x, fb.y + 50));
+  CASE("focus-none", px(&e, fb.x, fb.y + 50) == COL_BORDER, "border %08x",
+       px(&e, fb.x, fb.y + 50));
   vc_window_free(a);
   vc_window_free(b);
   vc_screen_free(e.s);
 }
 
 static void test_tiles(void) {
-  static const char *cols[4] = {"#ff0000", "#00ff00", "#0000ff", "#ffff00"};
-  static const uint32_t want[4] = {0xffff0000u, 0xff00ff00u, 0xff0000ffu,
-                                   0xffffff00u};
+  static const char *cols[4] = { "#ff0000", "#00ff00", "#0000ff", "#ffff00" };
+  static const uint32_t want[4] = { 0xffff0000u, 0xff00ff00u, 0xff0000ffu,
+                                    0xffffff00u };
   env e;
   vc_window *w[4];
   int i, bad = 0, cw, ch;
@@ -245,8 +255,8 @@ static void test_tiles(void) {
         px(&e, c.x + 1, c.y + 1) != want[i] ||
         px(&e, c.x + c.w - 1, c.y + c.h - 1) != want[i]) {
       bad++;
-      snprintf(why, sizeof why, "tile %d: client %dx%d at %d,%d pixel %08x",
-               i, cw, ch, c.x, c.y, px(&e, c.x + 1, c.y + 1));
+      snprintf(why, sizeof why, "tile %d: client %dx%d at %d,%d pixel %08x", i,
+               cw, ch, c.x, c.y, px(&e, c.x + 1, c.y + 1));
     }
   }
   /* the gaps between tiles show the desktop */
@@ -265,9 +275,10 @@ static void test_tiles(void) {
     paint(w[2], "#0000ff");
     vc_compose(e.s);
     vc_window_size(w[2], &cw, &ch);
-    CASE("tiles-last-row-wide", cw == 320 - 2 * VC_GAP - 2 * VC_BORDER &&
-           cw == c.w && px(&e, 300, c.y + 5) == 0xff0000ffu,
-           "last tile %dx%d, pixel %08x", cw, ch, px(&e, 300, c.y + 5));
+    CASE("tiles-last-row-wide",
+         cw == 320 - 2 * VC_GAP - 2 * VC_BORDER && cw == c.w &&
+             px(&e, 300, c.y + 5) == 0xff0000ffu,
+         "last tile %dx%d, pixel %08x", cw, ch, px(&e, 300, c.y + 5));
   }
   for (i = 0; i < 3; i++) vc_window_free(w[i]);
   vc_screen_free(e.s);
@@ -283,30 +294,31 @@ static void test_stacked(void) {
   b = vc_window_new(e.s, "B", -1, 0);
   vc_set_layout(e.s, VC_STACKED);
   CASE("stacked-layout", vc_get_layout(e.s) == VC_STACKED, "layout %d",
-         (int)vc_get_layout(e.s));
+       (int)vc_get_layout(e.s));
   vc_window_size(a, &cw, &ch);
-  CASE("stacked-size", cw == sw - 2 * VC_BORDER &&
-         ch == sh - 2 * VC_BORDER - VC_TITLE_H, "client %dx%d", cw, ch);
+  CASE("stacked-size",
+       cw == sw - 2 * VC_BORDER && ch == sh - 2 * VC_BORDER - VC_TITLE_H,
+       "client %dx%d", cw, ch);
   paint(a, "#ff0000");
   paint(b, "#00ff00");
   vc_compose(e.s);
   /* A at (0,0), B cascaded to (32,32) and on top where they overlap. */
   CASE("stacked-overlap",
-         px(&e, 100, 100) == 0xff00ff00u &&
-         px(&e, VC_BORDER + 5, VC_BORDER + VC_TITLE_H + 5) == 0xffff0000u &&
-         px(&e, 32 + sw - 1, 32 + 60) == COL_BORDER &&
-         px(&e, 318, 238) == COL_DESKTOP,
-         "pixels %08x %08x %08x", px(&e, 100, 100),
-         px(&e, VC_BORDER + 5, VC_BORDER + VC_TITLE_H + 5),
-         px(&e, 32 + sw - 1, 32 + 60));
+       px(&e, 100, 100) == 0xff00ff00u &&
+           px(&e, VC_BORDER + 5, VC_BORDER + VC_TITLE_H + 5) == 0xffff0000u &&
+           px(&e, 32 + sw - 1, 32 + 60) == COL_BORDER &&
+           px(&e, 318, 238) == COL_DESKTOP,
+       "pixels %08x %08x %08x", px(&e, 100, 100),
+       px(&e, VC_BORDER + 5, VC_BORDER + VC_TITLE_H + 5),
+       px(&e, 32 + sw - 1, 32 + 60));
   vc_focus(e.s, a);
   n = vc_compose(e.s);
   CASE("stacked-focus-raises",
-         n > 0 && px(&e, 100, 100) == 0xffff0000u &&
-         px(&e, sw - 1, 60) == COL_BORDER_FOCUS &&
-         px(&e, 32 + sw - 1, 32 + sh - 20) == COL_BORDER,
-         "pixels %08x %08x %08x", px(&e, 100, 100), px(&e, sw - 1, 60),
-         px(&e, 32 + sw - 1, 32 + sh - 20));
+       n > 0 && px(&e, 100, 100) == 0xffff0000u &&
+           px(&e, sw - 1, 60) == COL_BORDER_FOCUS &&
+           px(&e, 32 + sw - 1, 32 + sh - 20) == COL_BORDER,
+       "pixels %08x %08x %08x", px(&e, 100, 100), px(&e, sw - 1, 60),
+       px(&e, 32 + sw - 1, 32 + sh - 20));
   vc_set_layout(e.s, VC_TILED);
   vc_window_free(a);
   vc_window_free(b);
@@ -327,8 +339,8 @@ static void test_resize(void) {
   g2 = vc_window_generation(b);
   vc_window_size(b, &cw, &ch);
   CASE("resize-generation", g2 != g1 && cw == c2.w && ch == c2.h,
-         "generation %u -> %u, client %dx%d (want %dx%d)", g1, g2, cw, ch,
-         c2.w, c2.h);
+       "generation %u -> %u, client %dx%d (want %dx%d)", g1, g2, cw, ch, c2.w,
+       c2.h);
   /* A was born at half the width, so its back canvas is that wide. */
   paint(a, "#0000ff");
   ga = vc_window_generation(a);
@@ -340,12 +352,12 @@ static void test_resize(void) {
   vc_compose(e.s);
   vc_window_size(a, &cw, &ch);
   CASE("resize-back-canvas",
-         g3 != ga && cw == c1.w && ch == c1.h &&
-         px(&e, c1.x + c1.w - 1, c1.y + c1.h - 1) == 0xff00ff00u &&
-         px(&e, c1.x + c2.w + 5, c1.y + 5) == 0xff00ff00u &&
-         px(&e, c1.x, c1.y) == 0xff00ff00u,
-         "generation %u -> %u, client %dx%d, pixel %08x", ga, g3, cw, ch,
-         px(&e, c1.x + c1.w - 1, c1.y + c1.h - 1));
+       g3 != ga && cw == c1.w && ch == c1.h &&
+           px(&e, c1.x + c1.w - 1, c1.y + c1.h - 1) == 0xff00ff00u &&
+           px(&e, c1.x + c2.w + 5, c1.y + 5) == 0xff00ff00u &&
+           px(&e, c1.x, c1.y) == 0xff00ff00u,
+       "generation %u -> %u, client %dx%d, pixel %08x", ga, g3, cw, ch,
+       px(&e, c1.x + c1.w - 1, c1.y + c1.h - 1));
   vc_window_free(a);
   vc_screen_free(e.s);
 }
@@ -368,21 +380,23 @@ static void test_budget(void) {
     if (rc != VD_DRAW_DONE) break;
     ok_before++;
   }
-  CASE("budget-commands", rc == VC_DRAW_BUDGET && ok_before >= 100 &&
-         !strcmp(err, "budget: 100 commands/s exceeded"),
-         "rc %d after %d commands, err \"%s\"", rc, ok_before, err);
+  CASE("budget-commands",
+       rc == VC_DRAW_BUDGET && ok_before >= 100 &&
+           !strcmp(err, "budget: 100 commands/s exceeded"),
+       "rc %d after %d commands, err \"%s\"", rc, ok_before, err);
   rc = vc_window_draw(a, "VYOMA_DRAW present", 18, err, sizeof err);
-  CASE("budget-present-allowed", rc == VD_DRAW_PRESENT, "rc %d (%s)", rc,
-         err);
+  CASE("budget-present-allowed", rc == VD_DRAW_PRESENT, "rc %d (%s)", rc, err);
   CASE("budget-other-window", paint(b, "#00ff00"), "draws refused");
   vc_compose(e.s);
-  CASE("budget-both-compose", px(&e, ca.x + 1, ca.y + 1) == 0xffff0000u &&
-         px(&e, cb.x + 1, cb.y + 1) == 0xff00ff00u, "pixels %08x %08x",
-         px(&e, ca.x + 1, ca.y + 1), px(&e, cb.x + 1, cb.y + 1));
+  CASE("budget-both-compose",
+       px(&e, ca.x + 1, ca.y + 1) == 0xffff0000u &&
+           px(&e, cb.x + 1, cb.y + 1) == 0xff00ff00u,
+       "pixels %08x %08x", px(&e, ca.x + 1, ca.y + 1),
+       px(&e, cb.x + 1, cb.y + 1));
   st = vc_get_stats(e.s);
   CASE("budget-stats", st.budget_drops == 1 && st.presents == 2,
-         "drops %llu presents %llu", (unsigned long long)st.budget_drops,
-         (unsigned long long)st.presents);
+       "drops %llu presents %llu", (unsigned long long)st.budget_drops,
+       (unsigned long long)st.presents);
 
   /* The pixel budget: a second 100 x 100 fill is over 1000 px/s. */
   vc_window_set_budget(b, 1000000, 1000);
@@ -391,9 +405,9 @@ static void test_budget(void) {
     rc = vc_window_draw(b, l, strlen(l), err, sizeof err);
     if (rc != VD_DRAW_DONE) break;
   }
-  CASE("budget-pixels", rc == VC_DRAW_BUDGET &&
-         !strcmp(err, "budget: 1000 pixels/s exceeded"),
-         "rc %d after %d, err \"%s\"", rc, i, err);
+  CASE("budget-pixels",
+       rc == VC_DRAW_BUDGET && !strcmp(err, "budget: 1000 pixels/s exceeded"),
+       "rc %d after %d, err \"%s\"", rc, i, err);
   vc_window_free(a);
   vc_window_free(b);
   vc_screen_free(e.s);
@@ -405,7 +419,7 @@ static void test_screenshot(void) {
   uint8_t *png = NULL;
   size_t len = 0;
   char dir[] = "/tmp/vc-shot-XXXXXX", path[64];
-  vd_surface img = {0};
+  vd_surface img = { 0 };
   int rc, dfd, fd, x, y, diff = 0;
   if (!env_open(&e, 160, 120, "screenshot")) return;
   a = vc_window_new(e.s, "shot", -1, 0);
@@ -433,11 +447,12 @@ static void test_screenshot(void) {
       for (x = 0; x < 160; x++)
         diff += img.px[(size_t)y * img.stride + x] != px(&e, x, y);
   }
-  CASE("screenshot", rc == VD_OK && img.w == 160 && img.h == 120 &&
-         diff == 0 && len > 8 && !memcmp(png, "\x89PNG", 4) &&
-         px(&e, VC_GAP + VC_BORDER + 40, VC_GAP + VC_BORDER + VC_TITLE_H + 30)
-             == 0xffffcc00u,
-         "load %d, %dx%d, %d pixels differ", rc, img.w, img.h, diff);
+  CASE("screenshot",
+       rc == VD_OK && img.w == 160 && img.h == 120 && diff == 0 && len > 8 &&
+           !memcmp(png, "\x89PNG", 4) &&
+           px(&e, VC_GAP + VC_BORDER + 40,
+              VC_GAP + VC_BORDER + VC_TITLE_H + 30) == 0xffffcc00u,
+       "load %d, %dx%d, %d pixels differ", rc, img.w, img.h, diff);
   vd_surface_free(&img);
   if (dfd >= 0) close(dfd);
   unlink(path);
@@ -460,15 +475,18 @@ static void test_bar_and_tiny(void) {
   vc_window_size(bar, &bw, &bh);
   vc_window_size(w, &cw, &ch);
   /* the tiled area starts below the bar: tile {4, 32, 312, 204} */
-  CASE("bar", bw == 320 && bh == VC_BAR_H && cw == 308 &&
-         ch == 240 - VC_BAR_H - 2 * VC_GAP - 2 * VC_BORDER - VC_TITLE_H &&
-         px(&e, 0, 0) == 0xffff8000u && px(&e, 319, VC_BAR_H - 1) == 0xffff8000u &&
-         px(&e, 10, VC_BAR_H) == COL_DESKTOP &&
-         px(&e, 10, VC_BAR_H + VC_GAP) == COL_BORDER &&
-         px(&e, 10, VC_BAR_H + VC_GAP + VC_BORDER + VC_TITLE_H) == 0xff0080ffu,
-         "bar %dx%d, window %dx%d, pixels %08x %08x %08x", bw, bh, cw, ch,
-         px(&e, 0, 0), px(&e, 10, VC_BAR_H + VC_GAP),
-         px(&e, 10, VC_BAR_H + VC_GAP + VC_BORDER + VC_TITLE_H));
+  CASE(
+      "bar",
+      bw == 320 && bh == VC_BAR_H && cw == 308 &&
+          ch == 240 - VC_BAR_H - 2 * VC_GAP - 2 * VC_BORDER - VC_TITLE_H &&
+          px(&e, 0, 0) == 0xffff8000u &&
+          px(&e, 319, VC_BAR_H - 1) == 0xffff8000u &&
+          px(&e, 10, VC_BAR_H) == COL_DESKTOP &&
+          px(&e, 10, VC_BAR_H + VC_GAP) == COL_BORDER &&
+          px(&e, 10, VC_BAR_H + VC_GAP + VC_BORDER + VC_TITLE_H) == 0xff0080ffu,
+      "bar %dx%d, window %dx%d, pixels %08x %08x %08x", bw, bh, cw, ch,
+      px(&e, 0, 0), px(&e, 10, VC_BAR_H + VC_GAP),
+      px(&e, 10, VC_BAR_H + VC_GAP + VC_BORDER + VC_TITLE_H));
   vc_window_free(bar);
   vc_window_free(w);
   vc_screen_free(e.s);
@@ -484,8 +502,9 @@ static void test_bar_and_tiny(void) {
   vc_compose(e.s);
   vc_window_size(w, &cw, &ch);
   vc_window_size(bar, &bw, &bh);
-  CASE("tiny-screen", cw == 16 && ch == 16 && bw == 16 && bh == 16 &&
-         vc_compose(e.s) == 0, "clients %dx%d %dx%d", cw, ch, bw, bh);
+  CASE("tiny-screen",
+       cw == 16 && ch == 16 && bw == 16 && bh == 16 && vc_compose(e.s) == 0,
+       "clients %dx%d %dx%d", cw, ch, bw, bh);
   vc_window_free(bar);
   vc_window_free(w);
   vc_screen_free(e.s);
@@ -526,8 +545,8 @@ static void *composer(void *p) {
 
 static void test_threads(void) {
   env e;
-  app a[2] = {{NULL, {"#ff0000", "#00ff00"}, 0},
-              {NULL, {"#0000ff", "#ffffff"}, 0}};
+  app a[2] = { { NULL, { "#ff0000", "#00ff00" }, 0 },
+               { NULL, { "#0000ff", "#ffffff" }, 0 } };
   pthread_t t[3];
   vc_stats st;
   int i, ok = 1;
@@ -551,11 +570,12 @@ static void test_threads(void) {
     if (px(&e, c.x + (ITER - 1) % 40 + 5, c.y + (ITER - 1) % 30 + 5) != want)
       ok = 0;
   }
-  CASE("threads", ok && a[0].errors == 0 && a[1].errors == 0 &&
-         st.presents == 2 * ITER && st.frames > 0,
-         "errors %d %d, presents %llu, frames %llu, final pixels ok %d",
-         a[0].errors, a[1].errors, (unsigned long long)st.presents,
-         (unsigned long long)st.frames, ok);
+  CASE("threads",
+       ok && a[0].errors == 0 && a[1].errors == 0 && st.presents == 2 * ITER &&
+           st.frames > 0,
+       "errors %d %d, presents %llu, frames %llu, final pixels ok %d",
+       a[0].errors, a[1].errors, (unsigned long long)st.presents,
+       (unsigned long long)st.frames, ok);
   for (i = 0; i < 2; i++) vc_window_free(a[i].w);
   vc_screen_free(e.s);
 }

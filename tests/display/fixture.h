@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 static char scratch_path[] = "/tmp/vd-test-XXXXXX";
-static int scratch_fd = -1;           /* the folder, open */
+static int scratch_fd = -1; /* the folder, open */
 
 static bool scratch_open(void) __attribute__((unused));
 static bool scratch_open(void) {

@@ -22,7 +22,8 @@ static int dirfd_ = -1;
 
 static void setup(void) {
   char err[256];
-  font = vf_open("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", err, sizeof err);
+  font = vf_open("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", err,
+                 sizeof err);
   char dir[] = "/tmp/fuzz-draw-XXXXXX";
   if (!mkdtemp(dir)) return;
   dirfd_ = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -44,7 +45,10 @@ static void setup(void) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static int ready;
-  if (!ready) { setup(); ready = 1; }
+  if (!ready) {
+    setup();
+    ready = 1;
+  }
   vd_canvas c;
   vd_canvas_init(&c, font, dirfd_);
   if (vd_surface_init(&c.surf, 64, 48, 0xff000000u) != VD_OK) {
@@ -55,7 +59,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t start = 0;
   for (size_t i = 0; i <= size; i++) {
     if (i == size || data[i] == '\n') {
-      vd_canvas_exec(&c, (const char *)data + start, i - start, err, sizeof err);
+      vd_canvas_exec(&c, (const char *)data + start, i - start, err,
+                     sizeof err);
       start = i + 1;
     }
   }

@@ -16,24 +16,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
-
-
-static void pattern(vd_surface *s)
-{
+static void pattern(vd_surface *s) {
   for (int y = 0; y < s->h; y++)
     for (int x = 0; x < s->w; x++)
-      s->px[y * s->stride + x] =
-          0xff000000u | (uint32_t)(x * 37 % 256) << 16 |
-          (uint32_t)(y * 71 % 256) << 8 | (uint32_t)((x ^ y) * 13 % 256);
+      s->px[y * s->stride + x] = 0xff000000u | (uint32_t)(x * 37 % 256) << 16 |
+                                 (uint32_t)(y * 71 % 256) << 8 |
+                                 (uint32_t)((x ^ y) * 13 % 256);
 }
 
-static void t_roundtrip(void)
-{
+static void t_roundtrip(void) {
   vd_surface s, l;
   vd_surface_init(&s, 37, 23, 0);
   pattern(&s);
-  s.px[5] = 0x12345678u;         /* translucent: encoded opaque */
+  s.px[5] = 0x12345678u; /* translucent: encoded opaque */
   uint8_t *png = NULL;
   size_t len = 0;
   REQUIREF(vd_png_encode(&s, &png, &len) == 0 && png && len > 8, "encode");
@@ -49,8 +44,9 @@ static void t_roundtrip(void)
   mkdirat(scratch_fd, "sub", 0755);
   REQUIREF(put("sub/b.png", png, len), "write sub/b.png");
   vd_surface_free(&l);
-  REQUIREF(vd_png_load(scratch_fd, "./sub/b.png", &l) == 0 && l.px[100] == s.px[100],
-        "sub/b.png");
+  REQUIREF(
+      vd_png_load(scratch_fd, "./sub/b.png", &l) == 0 && l.px[100] == s.px[100],
+      "sub/b.png");
   vd_surface_free(&l);
   /* a wrapped view with stride > w encodes only its w columns */
   vd_surface view;
@@ -59,7 +55,8 @@ static void t_roundtrip(void)
   REQUIREF(vd_png_encode(&view, &png, &len) == 0, "encode view");
   put("v.png", png, len);
   REQUIREF(vd_png_load(scratch_fd, "v.png", &l) == 0 && l.w == 10 && l.h == 3 &&
-        l.px[10] == s.px[s.stride + 1], "view round trip");
+               l.px[10] == s.px[s.stride + 1],
+           "view round trip");
   vd_surface_free(&l);
   free(png);
   vd_surface_free(&s);
@@ -67,8 +64,7 @@ static void t_roundtrip(void)
   REQUIREF(vd_png_encode(&empty, &png, &len) == VD_EINVAL, "empty surface");
 }
 
-static void t_refuse(void)
-{
+static void t_refuse(void) {
   vd_surface s, l;
   vd_surface_init(&s, 64, 64, 0);
   pattern(&s);
@@ -79,41 +75,41 @@ static void t_refuse(void)
   int rc;
   REQUIREF(put("trunc.png", png, len / 2), "write");
   REQUIREF((rc = vd_png_load(scratch_fd, "trunc.png", &l)) == VD_EINVAL,
-        "truncated gave %d", rc);
+           "truncated gave %d", rc);
   REQUIREF(l.px == NULL, "output set on failure");
   REQUIREF(put("sig.png", png, 8), "write");
   REQUIREF((rc = vd_png_load(scratch_fd, "sig.png", &l)) == VD_EINVAL,
-        "signature only gave %d", rc);
+           "signature only gave %d", rc);
   /* garbage in the compressed data (IDAT follows the 33-byte header) */
   for (size_t i = 45; i < len - 12; i++) png[i] ^= 0x5a;
   REQUIREF(put("bad.png", png, len), "write");
   REQUIREF((rc = vd_png_load(scratch_fd, "bad.png", &l)) == VD_EINVAL,
-        "corrupt gave %d", rc);
+           "corrupt gave %d", rc);
   free(png);
   REQUIREF(put("text.png", "hello, not a png\n", 17), "write");
   REQUIREF((rc = vd_png_load(scratch_fd, "text.png", &l)) == VD_EINVAL,
-        "text gave %d", rc);
+           "text gave %d", rc);
   REQUIREF(put("empty.png", "", 0), "write");
   REQUIREF((rc = vd_png_load(scratch_fd, "empty.png", &l)) == VD_EINVAL,
-        "empty gave %d", rc);
+           "empty gave %d", rc);
   /* a file over 16 MiB, refused before decoding */
   int fd = openat(scratch_fd, "huge.png", O_WRONLY | O_CREAT | O_TRUNC, 0644);
   REQUIREF(fd >= 0 && write(fd, "\x89PNG\r\n\x1a\n", 8) == 8 &&
-        ftruncate(fd, (17 << 20)) == 0, "huge file");
+               ftruncate(fd, (17 << 20)) == 0,
+           "huge file");
   close(fd);
   REQUIREF((rc = vd_png_load(scratch_fd, "huge.png", &l)) == VD_EINVAL,
-        "17 MiB gave %d", rc);
+           "17 MiB gave %d", rc);
   REQUIREF((rc = vd_png_load(scratch_fd, "sub", &l)) == VD_EINVAL,
-        "a folder gave %d", rc);
+           "a folder gave %d", rc);
   REQUIREF(mkfifoat(scratch_fd, "fifo.png", 0644) == 0, "mkfifo");
   REQUIREF((rc = vd_png_load(scratch_fd, "fifo.png", &l)) == VD_EINVAL,
-        "a FIFO gave %d", rc);
+           "a FIFO gave %d", rc);
   REQUIREF((rc = vd_png_load(scratch_fd, "text.png/x.png", &l)) == VD_ENOENT,
-        "a file as a folder gave %d", rc);
+           "a file as a folder gave %d", rc);
 }
 
-static void t_too_big(void)
-{
+static void t_too_big(void) {
   vd_surface s, l;
   int rc;
   for (int k = 0; k < 2; k++) {
@@ -125,7 +121,7 @@ static void t_too_big(void)
     put("big.png", png, len);
     free(png);
     REQUIREF((rc = vd_png_load(scratch_fd, "big.png", &l)) == VD_EINVAL,
-          "%s gave %d", k ? "1x4097" : "4097x1", rc);
+             "%s gave %d", k ? "1x4097" : "4097x1", rc);
   }
   /* 2049 x 2048 is within 4096 a side but over 4 Mpixel */
   {
@@ -137,7 +133,7 @@ static void t_too_big(void)
     put("area.png", big, blen);
     free(big);
     REQUIREF((rc = vd_png_load(scratch_fd, "area.png", &l)) == VD_EINVAL,
-          "2049x2048 gave %d", rc);
+             "2049x2048 gave %d", rc);
   }
   vd_surface_init(&s, 4096, 1, 0xff336699u);
   uint8_t *png;
@@ -147,39 +143,39 @@ static void t_too_big(void)
   put("edge.png", png, len);
   free(png);
   REQUIREF((rc = vd_png_load(scratch_fd, "edge.png", &l)) == 0 && l.w == 4096 &&
-        l.px[4095] == 0xff336699u, "4096x1 gave %d", rc);
+               l.px[4095] == 0xff336699u,
+           "4096x1 gave %d", rc);
   vd_surface_free(&l);
 }
 
-static void t_confined(void)
-{
+static void t_confined(void) {
   vd_surface l;
   int rc;
   REQUIREF((rc = vd_png_load(scratch_fd, "missing.png", &l)) == VD_ENOENT,
-        "missing gave %d", rc);
-  REQUIREF((rc = vd_png_load(scratch_fd, "", &l)) == VD_EACCES, "empty gave %d", rc);
-  REQUIREF((rc = vd_png_load(scratch_fd, NULL, &l)) == VD_EACCES, "NULL gave %d",
-        rc);
+           "missing gave %d", rc);
+  REQUIREF((rc = vd_png_load(scratch_fd, "", &l)) == VD_EACCES, "empty gave %d",
+           rc);
+  REQUIREF((rc = vd_png_load(scratch_fd, NULL, &l)) == VD_EACCES,
+           "NULL gave %d", rc);
   REQUIREF((rc = vd_png_load(scratch_fd, "/etc/passwd", &l)) == VD_EACCES,
-        "absolute gave %d", rc);
+           "absolute gave %d", rc);
   REQUIREF((rc = vd_png_load(scratch_fd, "../a.png", &l)) == VD_EACCES,
-        "../ gave %d", rc);
+           "../ gave %d", rc);
   REQUIREF((rc = vd_png_load(scratch_fd, "sub/../../a.png", &l)) == VD_EACCES,
-        "sub/../../ gave %d", rc);
+           "sub/../../ gave %d", rc);
   REQUIREF(symlinkat("/etc/passwd", scratch_fd, "out.png") == 0, "symlink");
   REQUIREF((rc = vd_png_load(scratch_fd, "out.png", &l)) == VD_EACCES,
-        "symlink out gave %d", rc);
+           "symlink out gave %d", rc);
   REQUIREF(symlinkat("sub/b.png", scratch_fd, "in.png") == 0, "symlink");
   REQUIREF((rc = vd_png_load(scratch_fd, "in.png", &l)) == 0,
-        "symlink inside gave %d", rc);
+           "symlink inside gave %d", rc);
   vd_surface_free(&l);
   REQUIREF((rc = vd_png_load(scratch_fd, "sub/../a.png", &l)) == 0,
-        "sub/../a.png gave %d", rc);
+           "sub/../a.png gave %d", rc);
   vd_surface_free(&l);
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
   check_init(argc, argv, "png");
   if (!scratch_open()) {
     CASE("setup", false, "cannot make a temporary folder");

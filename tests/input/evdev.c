@@ -32,22 +32,28 @@ static void hold(vy_evdev *k, int code, int down) {
 /* Typing on a fresh keyboard: each key is tapped (pressed and released),
 ** or held down (DOWN) and let go (UP); a case is what the keys type. */
 #define DOWN(code) (0x10000 | (code))
-#define UP(code) (0x20000 | (code))
+#define UP(code)   (0x20000 | (code))
 
 static const struct typing_case {
   const char *name, *want;
-  int keys[12];                      /* up to the first 0 (KEY_RESERVED) */
+  int keys[12]; /* up to the first 0 (KEY_RESERVED) */
 } typing[] = {
-  {"letters_and_shift", "hiH!? -", {KEY_H, KEY_I, DOWN(KEY_LEFTSHIFT), KEY_H,
-    KEY_1, KEY_SLASH, UP(KEY_LEFTSHIFT), KEY_SPACE, KEY_MINUS}},
+  { "letters_and_shift",
+    "hiH!? -",
+    { KEY_H, KEY_I, DOWN(KEY_LEFTSHIFT), KEY_H, KEY_1, KEY_SLASH,
+      UP(KEY_LEFTSHIFT), KEY_SPACE, KEY_MINUS } },
   /* caps does not shift digits; shift under caps gives lower case */
-  {"caps_lock", "A2aa", {KEY_CAPSLOCK, KEY_A, KEY_2, DOWN(KEY_RIGHTSHIFT),
-    KEY_A, UP(KEY_RIGHTSHIFT), KEY_CAPSLOCK, KEY_A}},
-  {"special_keys", "\r\x7f\x1b[A\x1b[D\t",
-   {KEY_ENTER, KEY_BACKSPACE, KEY_UP, KEY_LEFT, KEY_TAB}},
+  { "caps_lock",
+    "A2aa",
+    { KEY_CAPSLOCK, KEY_A, KEY_2, DOWN(KEY_RIGHTSHIFT), KEY_A,
+      UP(KEY_RIGHTSHIFT), KEY_CAPSLOCK, KEY_A } },
+  { "special_keys",
+    "\r\x7f\x1b[A\x1b[D\t",
+    { KEY_ENTER, KEY_BACKSPACE, KEY_UP, KEY_LEFT, KEY_TAB } },
   /* Ctrl+letter is the control byte; Ctrl+digit types nothing */
-  {"ctrl_keys", "\x01\x15n", {DOWN(KEY_LEFTCTRL), KEY_A, KEY_U, KEY_1,
-    UP(KEY_LEFTCTRL), KEY_N}},
+  { "ctrl_keys",
+    "\x01\x15n",
+    { DOWN(KEY_LEFTCTRL), KEY_A, KEY_U, KEY_1, UP(KEY_LEFTCTRL), KEY_N } },
 };
 static const struct typing_case *typing_now;
 
@@ -58,9 +64,12 @@ static void type_keys(void) {
   vy_evdev_init(&k);
   buf[0] = 0;
   for (const int *key = typing_now->keys; *key; key++) {
-    if (*key & DOWN(0)) hold(&k, *key & 0xffff, 1);
-    else if (*key & UP(0)) hold(&k, *key & 0xffff, 0);
-    else tap(&k, *key, buf, &n);
+    if (*key & DOWN(0))
+      hold(&k, *key & 0xffff, 1);
+    else if (*key & UP(0))
+      hold(&k, *key & 0xffff, 0);
+    else
+      tap(&k, *key, buf, &n);
   }
   EQ(buf, typing_now->want);
 }
@@ -69,12 +78,12 @@ static void releases_and_repeat(void) {
   vy_evdev k;
   vy_evdev_init(&k);
   char out[8];
-  EQ(vy_evdev_key(&k, KEY_X, 0, out), 0);        /* release */
+  EQ(vy_evdev_key(&k, KEY_X, 0, out), 0); /* release */
   EQ(vy_evdev_key(&k, KEY_LEFTSHIFT, 1, out), 0);
-  REQUIRE(vy_evdev_key(&k, KEY_X, 2, out) == 1 && out[0] == 'X');   /* repeat */
+  REQUIRE(vy_evdev_key(&k, KEY_X, 2, out) == 1 && out[0] == 'X'); /* repeat */
   EQ(vy_evdev_key(&k, KEY_LEFTSHIFT, 0, out), 0);
-  EQ(vy_evdev_key(&k, KEY_F1, 1, out), 0);       /* unmapped */
-  EQ(vy_evdev_key(&k, 0x2ff, 1, out), 0);        /* out of range */
+  EQ(vy_evdev_key(&k, KEY_F1, 1, out), 0); /* unmapped */
+  EQ(vy_evdev_key(&k, 0x2ff, 1, out), 0);  /* out of range */
 }
 
 /* "ls<Enter>" then Ctrl-A n on the keyboard, through the router */

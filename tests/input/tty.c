@@ -39,26 +39,24 @@ static void feed(vy_tty *t, const char *keys, size_t len) {
     int n = vy_tty_feed(t, (unsigned char)keys[i], a);
     for (int k = 0; k < n; k++) {
       switch (a[k].kind) {
-      case VY_TTY_ECHO:
-        addf(screen, &nscreen, sizeof screen, a[k].data, a[k].len);
-        break;
-      case VY_TTY_DELIVER:
-        snprintf(tmp, sizeof tmp, "[%d:", a[k].app);
-        addf(sent, &nsent, sizeof sent, tmp, strlen(tmp));
-        addf(sent, &nsent, sizeof sent, a[k].data, a[k].len);
-        addf(sent, &nsent, sizeof sent, "]", 1);
-        break;
-      case VY_TTY_EOF:
-        snprintf(tmp, sizeof tmp, "{eof %d}", a[k].app);
-        addf(sent, &nsent, sizeof sent, tmp, strlen(tmp));
-        break;
-      case VY_TTY_FOCUS:
-        snprintf(tmp, sizeof tmp, "{focus %d}", a[k].app);
-        addf(sent, &nsent, sizeof sent, tmp, strlen(tmp));
-        break;
-      case VY_TTY_LIST:
-        addf(sent, &nsent, sizeof sent, "{list}", 6);
-        break;
+        case VY_TTY_ECHO:
+          addf(screen, &nscreen, sizeof screen, a[k].data, a[k].len);
+          break;
+        case VY_TTY_DELIVER:
+          snprintf(tmp, sizeof tmp, "[%d:", a[k].app);
+          addf(sent, &nsent, sizeof sent, tmp, strlen(tmp));
+          addf(sent, &nsent, sizeof sent, a[k].data, a[k].len);
+          addf(sent, &nsent, sizeof sent, "]", 1);
+          break;
+        case VY_TTY_EOF:
+          snprintf(tmp, sizeof tmp, "{eof %d}", a[k].app);
+          addf(sent, &nsent, sizeof sent, tmp, strlen(tmp));
+          break;
+        case VY_TTY_FOCUS:
+          snprintf(tmp, sizeof tmp, "{focus %d}", a[k].app);
+          addf(sent, &nsent, sizeof sent, tmp, strlen(tmp));
+          break;
+        case VY_TTY_LIST: addf(sent, &nsent, sizeof sent, "{list}", 6); break;
       }
     }
   }
@@ -75,10 +73,10 @@ static void typing(void) {
   EQ(sent, "[0:ls -l\n]");
   EQ(screen, "ls -l\r\n");
   reset();
-  FEED(&T, "a\r\nb\nc\r\r");        /* CR LF is one Enter; lone LF and CR too */
+  FEED(&T, "a\r\nb\nc\r\r"); /* CR LF is one Enter; lone LF and CR too */
   EQ(sent, "[0:a\n][0:b\n][0:c\n][0:\n]");
   reset();
-  FEED(&T, "x\ty\r");               /* tab is typed like a character */
+  FEED(&T, "x\ty\r"); /* tab is typed like a character */
   EQ(sent, "[0:x\ty\n]");
 }
 
@@ -89,7 +87,7 @@ static void editing(void) {
   EQ(sent, "[0:hello\n]");
   EQ(screen, "hellp\b \b\b \blo\r\n");
   reset();
-  FEED(&T, "\x7f\x08x\x08y\r");     /* backspace on empty: nothing; ^H too */
+  FEED(&T, "\x7f\x08x\x08y\r"); /* backspace on empty: nothing; ^H too */
   EQ(sent, "[0:y\n]");
   EQ(screen, "x\b \by\r\n");
   reset();
@@ -103,7 +101,7 @@ static void editing(void) {
   EQ(sent, "[0:right\n]");
   EQ(screen, "wrong\b\b\b\b\b\033[Kright\r\n");
   reset();
-  FEED(&T, "\x15\r");               /* Ctrl-U on empty */
+  FEED(&T, "\x15\r"); /* Ctrl-U on empty */
   REQUIRE(strcmp(sent, "[0:\n]") == 0 && strcmp(screen, "\r\n") == 0);
   reset();
   /* other control bytes are ignored, escape sequences swallowed */
@@ -115,42 +113,70 @@ static void editing(void) {
 static void focus_keys(void) {
   vy_tty_init(&T, 3);
   reset();
-  FEED(&T, "\x01n" "\x01n" "\x01n" "\x01p" "\x01p");
+  FEED(&T,
+       "\x01n"
+       "\x01n"
+       "\x01n"
+       "\x01p"
+       "\x01p");
   REQUIREF(strcmp(sent, "{focus 1}{focus 2}{focus 0}{focus 2}{focus 1}") == 0,
-         "sent %s", sent);
+           "sent %s", sent);
   EQ(vy_tty_focus(&T), 1);
-  EQ(screen[0], '\0');          /* prefix keys are never echoed */
+  EQ(screen[0], '\0'); /* prefix keys are never echoed */
   reset();
-  FEED(&T, "\x01" "3hi\r" "\x01" "1yo\r" "\x01" "9" "\x01" "4");
+  FEED(&T,
+       "\x01"
+       "3hi\r"
+       "\x01"
+       "1yo\r"
+       "\x01"
+       "9"
+       "\x01"
+       "4");
   EQ(sent, "{focus 2}[2:hi\n]{focus 0}[0:yo\n]");
   reset();
-  FEED(&T, "\x01l" "\x01x" "z\r");   /* list; unknown prefix key ignored */
+  FEED(&T,
+       "\x01l"
+       "\x01x"
+       "z\r"); /* list; unknown prefix key ignored */
   EQ(sent, "{list}[0:z\n]");
   reset();
   /* switching focus drops the half line; re-focusing the same app keeps it */
-  FEED(&T, "abc\x01n" "d\r" "ef\x01" "2g\r");
+  FEED(&T,
+       "abc\x01n"
+       "d\r"
+       "ef\x01"
+       "2g\r");
   EQ(sent, "{focus 1}[1:d\n]{focus 1}[1:efg\n]");
 }
 
 static void literal_ctrl_a(void) {
   vy_tty_init(&T, 2);
   reset();
-  FEED(&T, "a\x01\x01" "b\r");
-  REQUIRE(nsent == 8 && memcmp(sent, "[0:a\x01" "b\n]", 8) == 0);
+  FEED(&T,
+       "a\x01\x01"
+       "b\r");
+  REQUIRE(nsent == 8 && memcmp(sent,
+                               "[0:a\x01"
+                               "b\n]",
+                               8) == 0);
   EQ(screen, "a^Ab\r\n");
   reset();
-  FEED(&T, "\x01\x01\x7f\r");         /* ^A takes two columns to erase */
+  FEED(&T, "\x01\x01\x7f\r"); /* ^A takes two columns to erase */
   EQ(sent, "[0:\n]");
   EQ(screen, "^A\b \b\b \b\r\n");
   reset();
-  FEED(&T, "\x01\x01\x01n");          /* literal, then a real prefix */
+  FEED(&T, "\x01\x01\x01n"); /* literal, then a real prefix */
   EQ(sent, "{focus 1}");
 }
 
 static void ctrl_d(void) {
   vy_tty_init(&T, 2);
   reset();
-  FEED(&T, "\x04" "ab\x04" "\x01n\x04");
+  FEED(&T,
+       "\x04"
+       "ab\x04"
+       "\x01n\x04");
   EQ(sent, "{eof 0}[0:ab]{focus 1}{eof 1}");
 }
 
@@ -158,7 +184,9 @@ static void no_apps(void) {
   vy_tty_init(&T, 0);
   reset();
   REQUIRE(vy_tty_focus(&T) == -1);
-  FEED(&T, "hello\r\x01n\x01p\x01" "1\x01l");
+  FEED(&T,
+       "hello\r\x01n\x01p\x01"
+       "1\x01l");
   EQ(sent, "{list}");
   EQ(screen[0], '\0');
   /* apps appear: focus goes to the first */
@@ -169,7 +197,7 @@ static void no_apps(void) {
   vy_tty_set_focus(&T, 1);
   EQ(vy_tty_set_apps(&T, 1), 0);
   REQUIRE(vy_tty_set_apps(&T, 0) == -1);
-  vy_tty_set_focus(&T, 5);            /* out of range: ignored */
+  vy_tty_set_focus(&T, 5); /* out of range: ignored */
   REQUIRE(vy_tty_focus(&T) == -1);
 }
 
@@ -178,10 +206,10 @@ static void long_line(void) {
   reset();
   static char keys[VY_TTY_LINE_MAX + 10];
   memset(keys, 'k', sizeof keys);
-  feed(&T, keys, sizeof keys);          /* 10 bytes too many: bells */
+  feed(&T, keys, sizeof keys); /* 10 bytes too many: bells */
   REQUIRE(nscreen == VY_TTY_LINE_MAX + 10);
   EQ(screen[VY_TTY_LINE_MAX], '\a');
-  FEED(&T, "\x01\x01");                 /* no room for a literal ^A either */
+  FEED(&T, "\x01\x01"); /* no room for a literal ^A either */
   EQ(screen[nscreen - 1], '\a');
   reset();
   FEED(&T, "\r");
@@ -206,7 +234,8 @@ static void raw_mode(void) {
   vy_tty_saved sv;
   EQ(vy_tty_raw_enter(s, &sv, false), 0);
   EQ(tcgetattr(s, &during), 0);
-  REQUIRE(!(during.c_lflag & (ICANON | ECHO | ISIG)) && !(during.c_iflag & ICRNL));
+  REQUIRE(!(during.c_lflag & (ICANON | ECHO | ISIG)) &&
+          !(during.c_iflag & ICRNL));
   REQUIRE(during.c_oflag & OPOST);
   /* bytes arrive one by one, unechoed, CR untranslated */
   EQ(write(m, "a\r", 2), 2);
@@ -214,7 +243,7 @@ static void raw_mode(void) {
   ssize_t n = read(s, buf, sizeof buf);
   REQUIRE(n >= 1 && buf[0] == 'a');
   EQ(vy_tty_raw_leave(&sv), 0);
-  EQ(vy_tty_raw_leave(&sv), 0);  /* twice is harmless */
+  EQ(vy_tty_raw_leave(&sv), 0); /* twice is harmless */
   EQ(tcgetattr(s, &after), 0);
   REQUIRE(after.c_lflag == before.c_lflag && after.c_iflag == before.c_iflag);
   EQ(vy_tty_raw_enter(s, &sv, true), 0);

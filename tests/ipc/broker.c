@@ -15,7 +15,10 @@
 #include "../check.h"
 
 static uint64_t fake_now;
-static uint64_t fake_clock(void *ud) { (void)ud; return fake_now; }
+static uint64_t fake_clock(void *ud) {
+  (void)ud;
+  return fake_now;
+}
 
 static uint64_t now_ms(void) {
   struct timespec ts;
@@ -35,9 +38,9 @@ static const char *next(vy_broker *b, const char *name) {
   return rbuf;
 }
 
-static const char *G_B[] = {"b"};
-static const char *G_ANY[] = {"*"};
-static const char *G_SYS[] = {"sys", "b"};
+static const char *G_B[] = { "b" };
+static const char *G_ANY[] = { "*" };
+static const char *G_SYS[] = { "sys", "b" };
 
 static void classify(void) {
   vy_broker *b = vy_broker_new(NULL, NULL);
@@ -67,9 +70,10 @@ static void delivery(void) {
   EQ(next(b, "b"), "@a:  two spaces\n");
   EQ(next(b, "b"), "@a: \n");
   EQ(next(b, "b"), "");
-  EQ(next(b, "a"), "");   /* no reply on success */
+  EQ(next(b, "a"), ""); /* no reply on success */
   vy_ipc_stats sa, sb;
-  REQUIRE(vy_broker_stats(b, "a", &sa) == 0 && vy_broker_stats(b, "b", &sb) == 0);
+  REQUIRE(vy_broker_stats(b, "a", &sa) == 0 &&
+          vy_broker_stats(b, "b", &sb) == 0);
   REQUIRE(sa.msgs_out == 4 && sa.msgs_in == 0);
   REQUIRE(sb.msgs_in == 4 && sb.msgs_out == 0 && sb.queued == 0);
   REQUIRE(vy_broker_stats(b, "zz", &sa) == -1);
@@ -93,7 +97,7 @@ static void denied(void) {
   /* "*" is every app but not the supervisor */
   route(b, "c", "@sys: ps");
   EQ(next(b, "c"), "@sys: error denied sys\n");
-  route(b, "c", "@c: self");              /* "*" includes oneself */
+  route(b, "c", "@c: self"); /* "*" includes oneself */
   EQ(next(b, "c"), "@c: self\n");
   vy_ipc_stats s;
   REQUIRE(vy_broker_stats(b, "a", &s) == 0 && s.denied == 2 && s.msgs_out == 0);
@@ -107,7 +111,7 @@ static void no_such_app(void) {
   route(b, "a", "@clock: hi");
   EQ(next(b, "a"), "@sys: error no-such-app clock\n");
   /* no handler: @sys itself does not exist */
-  const char *g[] = {"sys"};
+  const char *g[] = { "sys" };
   EQ(vy_broker_add(b, "s", g, 1, 0, 0), 0);
   route(b, "s", "@sys: ps");
   EQ(next(b, "s"), "@sys: error no-such-app sys\n");
@@ -123,19 +127,30 @@ static void malformed(void) {
   vy_broker *b = vy_broker_new(NULL, NULL);
   EQ(vy_broker_add(b, "a", G_ANY, 1, 0, 0), 0);
   const char *bad[] = {
-    "@", "@:", "@: x", "@B: x", "@a b: x", "@1abc: x", "@a", "@abc",
-    "@-x: y", "@a_b: x", "@abcdefghijklmnopqrstuvwxyz0123456: x",  /* 33 */
+    "@",
+    "@:",
+    "@: x",
+    "@B: x",
+    "@a b: x",
+    "@1abc: x",
+    "@a",
+    "@abc",
+    "@-x: y",
+    "@a_b: x",
+    "@abcdefghijklmnopqrstuvwxyz0123456: x", /* 33 */
     "@\xc3\xa9: x",
   };
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     REQUIREF(route(b, "a", bad[i]) == VY_LINE_IPC, "kind of %s", bad[i]);
     REQUIREF(strcmp(next(b, "a"), "@sys: error malformed\n") == 0, "%s -> %s",
-           bad[i], rbuf);
+             bad[i], rbuf);
   }
   /* 32 characters is still a name */
   route(b, "a", "@abcdefghijklmnopqrstuvwxyz012345: x");
-  REQUIRE(strcmp(next(b, "a"),
-               "@sys: error no-such-app abcdefghijklmnopqrstuvwxyz012345\n") == 0);
+  REQUIRE(
+      strcmp(next(b, "a"),
+             "@sys: error no-such-app abcdefghijklmnopqrstuvwxyz012345\n") ==
+      0);
   vy_ipc_stats st;
   EQ(vy_broker_stats(b, "a", &st), 0);
   REQUIRE(st.invalid == sizeof bad / sizeof *bad + 1);
@@ -151,7 +166,7 @@ static void too_long(void) {
   memcpy(line, "@bb: ", 5);
   memset(line + 5, 'x', VY_IPC_MAX_LINE - 5);
   size_t n = VY_IPC_MAX_LINE;
-  vy_broker_route(b, "bb", line, n);   /* "@bb: " + 4091 = 4096 */
+  vy_broker_route(b, "bb", line, n); /* "@bb: " + 4091 = 4096 */
   ssize_t r = vy_broker_recv(b, "bb", rbuf, sizeof rbuf, 0);
   REQUIREF(r == VY_IPC_MAX_LINE + 1, "r=%zd", r);
   /* one more byte: too long */
@@ -175,30 +190,31 @@ static void rate_limit(void) {
   vy_broker_set_clock(b, fake_clock, NULL);
   EQ(vy_broker_add(b, "a", G_ANY, 1, 5, 1000), 0);
   EQ(vy_broker_add(b, "b", NULL, 0, 0, 1000), 0);
-  for (int i = 0; i < 5; i++) route(b, "a", "@b: x");   /* the burst */
+  for (int i = 0; i < 5; i++) route(b, "a", "@b: x"); /* the burst */
   route(b, "a", "@b: x");
   EQ(next(b, "a"), "@sys: error rate-limited b\n");
-  fake_now += 100000000ull;                      /* 0.1 s: half a token */
+  fake_now += 100000000ull; /* 0.1 s: half a token */
   route(b, "a", "@b: x");
   EQ(next(b, "a"), "@sys: error rate-limited b\n");
-  fake_now += 100000000ull;                      /* now 1.0 token */
+  fake_now += 100000000ull; /* now 1.0 token */
   route(b, "a", "@b: x");
   EQ(next(b, "a"), "");
   route(b, "a", "@b: x");
   EQ(next(b, "a"), "@sys: error rate-limited b\n");
-  fake_now += 60000000000ull;                    /* a minute: burst caps at 5 */
+  fake_now += 60000000000ull; /* a minute: burst caps at 5 */
   for (int i = 0; i < 5; i++) route(b, "a", "@b: x");
   EQ(next(b, "a"), "");
   route(b, "a", "@b: x");
   EQ(next(b, "a"), "@sys: error rate-limited b\n");
   /* denied sends cost tokens too */
   fake_now += 1000000000ull;
-  for (int i = 0; i < 5; i++) route(b, "b", "@a: x");   /* b: unlimited */
+  for (int i = 0; i < 5; i++) route(b, "b", "@a: x"); /* b: unlimited */
   vy_ipc_stats s;
   EQ(vy_broker_stats(b, "a", &s), 0);
   REQUIREF(s.msgs_out == 11 && s.rate_limited == 4, "out %llu rl %llu",
-         (unsigned long long)s.msgs_out, (unsigned long long)s.rate_limited);
-  REQUIRE(vy_broker_stats(b, "b", &s) == 0 && s.msgs_in == 16 && s.queued == 16);  /* + 5 errors */
+           (unsigned long long)s.msgs_out, (unsigned long long)s.rate_limited);
+  REQUIRE(vy_broker_stats(b, "b", &s) == 0 && s.msgs_in == 16 &&
+          s.queued == 16); /* + 5 errors */
   REQUIRE(s.rate_limited == 0 && s.denied == 5);
   vy_broker_free(b);
 }
@@ -214,7 +230,7 @@ static void queue_full(void) {
   }
   /* the oldest stay; the fifth is refused and a is told */
   EQ(next(b, "a"), "@sys: error queue-full b\n");
-  REQUIRE(vy_broker_inject(b, "b", "from vyctl") == -1);   /* full for it too */
+  REQUIRE(vy_broker_inject(b, "b", "from vyctl") == -1); /* full for it too */
   for (int i = 0; i < 4; i++) {
     snprintf(line, sizeof line, "@a: m%d\n", i);
     REQUIREF(strcmp(next(b, "b"), line) == 0, "got %s", rbuf);
@@ -224,7 +240,8 @@ static void queue_full(void) {
   for (int i = 0; i < 4; i++) route(b, "a", "@b: again");
   for (int i = 0; i < 30; i++) route(b, "a", "@b: flood");
   vy_ipc_stats sa, sb;
-  REQUIRE(vy_broker_stats(b, "a", &sa) == 0 && vy_broker_stats(b, "b", &sb) == 0);
+  REQUIRE(vy_broker_stats(b, "a", &sa) == 0 &&
+          vy_broker_stats(b, "b", &sb) == 0);
   REQUIREF(sa.queued == 18, "queued %zu", sa.queued);
   EQ(sa.queue_full, 31);
   REQUIRE(sa.dropped_full == 30 - 18);
@@ -238,7 +255,7 @@ static void queue_full(void) {
   EQ(vy_broker_add(b, "c", G_ANY, 1, 0, 0), 0);
   route(b, "c", "@a: hi");
   EQ(next(b, "c"), "@sys: error queue-full a\n");
-  vy_broker_free(b);                 /* frees the queued lines (LSan) */
+  vy_broker_free(b); /* frees the queued lines (LSan) */
 }
 
 static void sys_handler(void *ud, const char *from, const char *cmd,
@@ -250,12 +267,13 @@ static void sys_handler(void *ud, const char *from, const char *cmd,
     /* calling back into the broker from the handler must not deadlock */
     vy_ipc_stats s;
     int rc = vy_broker_stats(b, from, &s);
-    snprintf(reply, replylen, "rc=%d out=%llu", rc, (unsigned long long)s.msgs_out);
+    snprintf(reply, replylen, "rc=%d out=%llu", rc,
+             (unsigned long long)s.msgs_out);
   } else if (strcmp(cmd, "kill me") == 0) {
-    vy_broker_remove(b, from);       /* the sender is gone: reply dropped */
+    vy_broker_remove(b, from); /* the sender is gone: reply dropped */
     snprintf(reply, replylen, "ok");
   } else if (strcmp(cmd, "big") == 0) {
-    memset(reply, 'z', replylen - 1);    /* fills exactly the room it has */
+    memset(reply, 'z', replylen - 1); /* fills exactly the room it has */
     reply[replylen - 1] = '\0';
   } else {
     snprintf(reply, replylen, "from=%s cmd=[%s]", from, cmd);
@@ -263,7 +281,9 @@ static void sys_handler(void *ud, const char *from, const char *cmd,
 }
 
 /* the handler's ud is the broker: allocate first, then point ud at it */
-typedef struct holder { vy_broker *b; } holder;
+typedef struct holder {
+  vy_broker *b;
+} holder;
 static void sys_handler2(void *ud, const char *from, const char *cmd,
                          char *reply, size_t replylen) {
   sys_handler(((holder *)ud)->b, from, cmd, reply, replylen);
@@ -283,15 +303,16 @@ static void sys_round_trip(void) {
   REQUIREF(strcmp(next(b, "shell"), "@sys: rc=0 out=3\n") == 0, "%s", rbuf);
   route(b, "shell", "@sys: multi");
   REQUIREF(strcmp(next(b, "shell"), "@sys: line one\n@sys: line two\n") == 0,
-         "%s", rbuf);
+           "%s", rbuf);
   route(b, "shell", "@sys: big");
   ssize_t n = vy_broker_recv(b, "shell", rbuf, sizeof rbuf, 0);
   REQUIREF(n == VY_IPC_MAX_LINE + 1, "n=%zd", n);
   REQUIRE(memcmp(rbuf, "@sys: zzz", 9) == 0 && rbuf[n - 1] == '\n');
-  route(b, "shell", "@b: to b");     /* sys grant plus b */
+  route(b, "shell", "@b: to b"); /* sys grant plus b */
   EQ(next(b, "b"), "@shell: to b\n");
   vy_ipc_stats s;
-  REQUIRE(vy_broker_stats(b, "shell", &s) == 0 && s.msgs_out == 6 && s.msgs_in == 5);
+  REQUIRE(vy_broker_stats(b, "shell", &s) == 0 && s.msgs_out == 6 &&
+          s.msgs_in == 5);
   route(b, "shell", "@sys: kill me");
   REQUIRE(vy_broker_stats(b, "shell", &s) == -1);
   vy_broker_free(b);
@@ -301,14 +322,14 @@ static void inject(void) {
   vy_broker *b = vy_broker_new(NULL, NULL);
   EQ(vy_broker_add(b, "b", NULL, 0, 0, 1), 0);
   EQ(vy_broker_inject(b, "b", "hello from vyctl"), 0);
-  REQUIRE(vy_broker_inject(b, "b", "second") == -1);       /* cap 1 */
+  REQUIRE(vy_broker_inject(b, "b", "second") == -1); /* cap 1 */
   REQUIRE(vy_broker_inject(b, "nosuch", "x") == -1);
   EQ(next(b, "b"), "@sys: hello from vyctl\n");
   static char big[VY_IPC_MAX_LINE + 1];
   memset(big, 'q', VY_IPC_MAX_LINE);
-  REQUIRE(vy_broker_inject(b, "b", big) == -1);            /* too long */
+  REQUIRE(vy_broker_inject(b, "b", big) == -1); /* too long */
   big[VY_IPC_MAX_LINE - 6] = '\0';
-  EQ(vy_broker_inject(b, "b", big), 0);             /* just fits */
+  EQ(vy_broker_inject(b, "b", big), 0); /* just fits */
   vy_ipc_stats s;
   REQUIRE(vy_broker_stats(b, "b", &s) == 0 && s.msgs_in == 2 && s.queued == 1);
   vy_broker_free(b);
@@ -321,15 +342,16 @@ static void add_rules(void) {
   REQUIRE(vy_broker_add(b, "sys", NULL, 0, 0, 0) == -1);
   REQUIRE(vy_broker_add(b, "Bad", NULL, 0, 0, 0) == -1);
   REQUIRE(vy_broker_add(b, "", NULL, 0, 0, 0) == -1);
-  REQUIRE(vy_broker_add(b, "abcdefghijklmnopqrstuvwxyz0123456", NULL, 0, 0, 0) == -1);
+  REQUIRE(vy_broker_add(b, "abcdefghijklmnopqrstuvwxyz0123456", NULL, 0, 0,
+                        0) == -1);
   EQ(vy_broker_add(b, "abcdefghijklmnopqrstuvwxyz012345", NULL, 0, 0, 0), 0);
-  route(b, "a", "@a: hi");           /* a queued line is freed by remove */
+  route(b, "a", "@a: hi"); /* a queued line is freed by remove */
   vy_broker_remove(b, "a");
-  vy_broker_remove(b, "a");          /* twice is harmless */
+  vy_broker_remove(b, "a"); /* twice is harmless */
   EQ(vy_broker_add(b, "a", NULL, 0, 0, 0), 0);
   REQUIRE(vy_broker_add(b, "huge", NULL, 0, 0, (size_t)-1) == -1);
   REQUIRE(vy_broker_recv(b, "nosuch", rbuf, sizeof rbuf, 0) == -1);
-  EQ(vy_broker_recv(b, "a", rbuf, 0, -1), 0);      /* cap 0: no wait */
+  EQ(vy_broker_recv(b, "a", rbuf, 0, -1), 0); /* cap 0: no wait */
   vy_broker_wake(b, "nosuch");
   REQUIRE(!vy_broker_pending(b, "nosuch"));
   vy_broker_free(b);
@@ -341,9 +363,12 @@ static void partial_read(void) {
   route(b, "a", "@a: hello");
   route(b, "a", "@a: next");
   char small[5];
-  REQUIRE(vy_broker_recv(b, "a", small, 4, 0) == 4 && memcmp(small, "@a: ", 4) == 0);
-  REQUIRE(vy_broker_recv(b, "a", small, 4, 0) == 4 && memcmp(small, "hell", 4) == 0);
-  REQUIRE(vy_broker_recv(b, "a", small, 4, 0) == 2 && memcmp(small, "o\n", 2) == 0);
+  REQUIRE(vy_broker_recv(b, "a", small, 4, 0) == 4 &&
+          memcmp(small, "@a: ", 4) == 0);
+  REQUIRE(vy_broker_recv(b, "a", small, 4, 0) == 4 &&
+          memcmp(small, "hell", 4) == 0);
+  REQUIRE(vy_broker_recv(b, "a", small, 4, 0) == 2 &&
+          memcmp(small, "o\n", 2) == 0);
   EQ(next(b, "a"), "@a: next\n");
   EQ(vy_broker_recv(b, "a", small, 0, 0), 0);
   vy_broker_free(b);
@@ -363,15 +388,16 @@ static void many_apps(void) {
   }
   for (int i = 0; i < 300; i++) {
     snprintf(name, sizeof name, "app%d", i);
-    snprintf(want, sizeof want, "@app%d: n%d\n", (i + 299) % 300, (i + 299) % 300);
+    snprintf(want, sizeof want, "@app%d: n%d\n", (i + 299) % 300,
+             (i + 299) % 300);
     REQUIREF(strcmp(next(b, name), want) == 0, "%s got %s", name, rbuf);
   }
   for (int i = 0; i < 300; i += 2) {
     snprintf(name, sizeof name, "app%d", i);
     vy_broker_remove(b, name);
   }
-  REQUIRE(vy_broker_stats(b, "app0", &(vy_ipc_stats){0}) == -1);
-  EQ(vy_broker_stats(b, "app1", &(vy_ipc_stats){0}), 0);
+  REQUIRE(vy_broker_stats(b, "app0", &(vy_ipc_stats){ 0 }) == -1);
+  EQ(vy_broker_stats(b, "app1", &(vy_ipc_stats){ 0 }), 0);
   vy_broker_free(b);
 }
 
@@ -382,14 +408,15 @@ typedef struct reader {
   const char *name;
   int timeout;
   ssize_t r;
-  uint64_t ms;                       /* how long recv took */
+  uint64_t ms; /* how long recv took */
   char buf[256];
 } reader;
 
 static void *reader_main(void *p) {
   reader *rd = p;
   uint64_t t0 = now_ms();
-  rd->r = vy_broker_recv(rd->b, rd->name, rd->buf, sizeof rd->buf - 1, rd->timeout);
+  rd->r =
+      vy_broker_recv(rd->b, rd->name, rd->buf, sizeof rd->buf - 1, rd->timeout);
   rd->ms = now_ms() - t0;
   if (rd->r > 0) rd->buf[rd->r] = '\0';
   return NULL;
@@ -412,7 +439,7 @@ static void recv_message_wakes(void) {
   vy_broker *b = vy_broker_new(NULL, NULL);
   EQ(vy_broker_add(b, "a", G_ANY, 1, 0, 0), 0);
   EQ(vy_broker_add(b, "b", NULL, 0, 0, 0), 0);
-  reader rd = {.b = b, .name = "b", .timeout = 5000};
+  reader rd = { .b = b, .name = "b", .timeout = 5000 };
   pthread_t th;
   EQ(pthread_create(&th, NULL, reader_main, &rd), 0);
   usleep(30000);
@@ -426,7 +453,7 @@ static void recv_message_wakes(void) {
 static void recv_wake(void) {
   vy_broker *b = vy_broker_new(NULL, NULL);
   EQ(vy_broker_add(b, "a", NULL, 0, 0, 0), 0);
-  reader rd = {.b = b, .name = "a", .timeout = -1};
+  reader rd = { .b = b, .name = "a", .timeout = -1 };
   pthread_t th;
   EQ(pthread_create(&th, NULL, reader_main, &rd), 0);
   usleep(30000);
@@ -434,7 +461,8 @@ static void recv_wake(void) {
   vy_broker_wake(b, "a");
   pthread_join(th, NULL);
   EQ(rd.r, 0);
-  REQUIREF(now_ms() - t0 < 500, "woke after %llu ms", (unsigned long long)(now_ms() - t0));
+  REQUIREF(now_ms() - t0 < 500, "woke after %llu ms",
+           (unsigned long long)(now_ms() - t0));
   /* a wake before the reader blocks is not lost */
   vy_broker_wake(b, "a");
   EQ(vy_broker_recv(b, "a", rbuf, sizeof rbuf, -1), 0);
@@ -449,22 +477,25 @@ static void remove_wakes(void) {
   reader rd[3];
   pthread_t th[3];
   for (int i = 0; i < 3; i++) {
-    rd[i] = (reader){.b = b, .name = "a", .timeout = i == 0 ? -1 : 10000};
+    rd[i] = (reader){ .b = b, .name = "a", .timeout = i == 0 ? -1 : 10000 };
     EQ(pthread_create(&th[i], NULL, reader_main, &rd[i]), 0);
   }
   usleep(30000);
-  route(b, "a", "@a: one");          /* one reader takes it */
+  route(b, "a", "@a: one"); /* one reader takes it */
   usleep(10000);
-  route(b, "a", "@a: two");         /* the second reader takes this */
+  route(b, "a", "@a: two"); /* the second reader takes this */
   usleep(10000);
   uint64_t t0 = now_ms();
   vy_broker_remove(b, "a");
   for (int i = 0; i < 3; i++) pthread_join(th[i], NULL);
-  REQUIREF(now_ms() - t0 < 500, "took %llu ms", (unsigned long long)(now_ms() - t0));
+  REQUIREF(now_ms() - t0 < 500, "took %llu ms",
+           (unsigned long long)(now_ms() - t0));
   int got = 0, gone = 0;
   for (int i = 0; i < 3; i++) {
-    if (rd[i].r > 0) got++;
-    else if (rd[i].r == -1) gone++;
+    if (rd[i].r > 0)
+      got++;
+    else if (rd[i].r == -1)
+      gone++;
   }
   REQUIREF(got == 2 && gone == 1, "got %d gone %d", got, gone);
   REQUIRE(vy_broker_recv(b, "a", rbuf, sizeof rbuf, 0) == -1);

@@ -21,7 +21,7 @@
 #include "../check.h"
 
 #define NPROD 4
-#define NMSG 10000
+#define NMSG  10000
 
 static vy_broker *B;
 static atomic_int producers_done;
@@ -36,8 +36,10 @@ static void drain(prod *p) {
   ssize_t n;
   while ((n = vy_broker_recv(B, p->name, buf, sizeof buf - 1, 0)) > 0) {
     buf[n] = '\0';
-    if (strcmp(buf, "@sys: error queue-full sink\n") == 0) p->errors_seen++;
-    else p->other_seen++;
+    if (strcmp(buf, "@sys: error queue-full sink\n") == 0)
+      p->errors_seen++;
+    else
+      p->other_seen++;
   }
 }
 
@@ -74,9 +76,13 @@ static void *consumer(void *arg) {
   for (int i = 0; i < NPROD; i++) s->last[i] = -1;
   for (;;) {
     ssize_t n = vy_broker_recv(B, "sink", buf, sizeof buf - 1, 20);
-    if (n < 0) { s->bad++; break; }
+    if (n < 0) {
+      s->bad++;
+      break;
+    }
     if (n == 0) {
-      if (atomic_load(&producers_done) == NPROD && !vy_broker_pending(B, "sink"))
+      if (atomic_load(&producers_done) == NPROD &&
+          !vy_broker_pending(B, "sink"))
         break;
       continue;
     }
@@ -98,7 +104,7 @@ static void *consumer(void *arg) {
 static void producers(void) {
   B = vy_broker_new(NULL, NULL);
   REQUIRE(B);
-  const char *g[] = {"sink"};
+  const char *g[] = { "sink" };
   prod p[NPROD];
   EQ(vy_broker_add(B, "sink", NULL, 0, 0, 64), 0);
   for (int i = 0; i < NPROD; i++) {
@@ -106,7 +112,7 @@ static void producers(void) {
     snprintf(p[i].name, sizeof p[i].name, "p%d", i);
     EQ(vy_broker_add(B, p[i].name, g, 1, 0, 64), 0);
   }
-  sink s = {0};
+  sink s = { 0 };
   pthread_t tc, tp[NPROD];
   atomic_store(&producers_done, 0);
   EQ(pthread_create(&tc, NULL, consumer, &s), 0);
@@ -120,16 +126,18 @@ static void producers(void) {
   for (int i = 0; i < NPROD; i++) {
     vy_ipc_stats st;
     EQ(vy_broker_stats(B, p[i].name, &st), 0);
-    REQUIREF(st.msgs_out == NMSG && st.msgs_out + st.queue_full == p[i].attempts,
-           "%s: out %llu + full %llu vs %llu attempts", p[i].name,
-           (unsigned long long)st.msgs_out, (unsigned long long)st.queue_full,
-           (unsigned long long)p[i].attempts);
+    REQUIREF(
+        st.msgs_out == NMSG && st.msgs_out + st.queue_full == p[i].attempts,
+        "%s: out %llu + full %llu vs %llu attempts", p[i].name,
+        (unsigned long long)st.msgs_out, (unsigned long long)st.queue_full,
+        (unsigned long long)p[i].attempts);
     REQUIRE(s.last[i] == NMSG - 1);
     /* each refusal reached the sender or was counted as dropped */
     REQUIREF(p[i].errors_seen + st.dropped_full == st.queue_full,
-           "%s: seen %llu + dropped %llu != full %llu", p[i].name,
-           (unsigned long long)p[i].errors_seen,
-           (unsigned long long)st.dropped_full, (unsigned long long)st.queue_full);
+             "%s: seen %llu + dropped %llu != full %llu", p[i].name,
+             (unsigned long long)p[i].errors_seen,
+             (unsigned long long)st.dropped_full,
+             (unsigned long long)st.queue_full);
     REQUIRE(p[i].other_seen == 0 && st.denied == 0 && st.rate_limited == 0);
     REQUIRE(st.msgs_in == p[i].errors_seen && st.queued == 0);
     out += st.msgs_out;
@@ -137,17 +145,18 @@ static void producers(void) {
   }
   vy_ipc_stats ss;
   EQ(vy_broker_stats(B, "sink", &ss), 0);
-  REQUIREF(s.got == out && out == NPROD * NMSG && ss.msgs_in == out && ss.queued == 0,
-         "consumer got %llu, producers delivered %llu, sink in %llu",
-         (unsigned long long)s.got, (unsigned long long)out,
-         (unsigned long long)ss.msgs_in);
+  REQUIREF(s.got == out && out == NPROD * NMSG && ss.msgs_in == out &&
+               ss.queued == 0,
+           "consumer got %llu, producers delivered %llu, sink in %llu",
+           (unsigned long long)s.got, (unsigned long long)out,
+           (unsigned long long)ss.msgs_in);
   printf("    %llu delivered, %llu refused with queue-full\n",
          (unsigned long long)out, (unsigned long long)refused);
   vy_broker_free(B);
   B = NULL;
 }
 
-/* ---- churn ---------------------------------------------------------------- */
+/* ---- churn --------------------------------------------------------------- */
 
 static atomic_int churn_stop;
 static atomic_ulong attempts;
@@ -170,15 +179,19 @@ static void *churn_reader(void *arg) {
   char buf[128];
   while (!atomic_load(&churn_stop)) {
     ssize_t n = vy_broker_recv(B, "victim", buf, sizeof buf, -1);
-    if (n > 0) atomic_fetch_add(&reader_got, 1);
-    else if (n < 0) { atomic_fetch_add(&reader_gone, 1); sched_yield(); }
+    if (n > 0)
+      atomic_fetch_add(&reader_got, 1);
+    else if (n < 0) {
+      atomic_fetch_add(&reader_gone, 1);
+      sched_yield();
+    }
   }
   return NULL;
 }
 
 static void churn(void) {
   B = vy_broker_new(NULL, NULL);
-  const char *g[] = {"victim"};
+  const char *g[] = { "victim" };
   EQ(vy_broker_add(B, "sender", g, 1, 0, 8), 0);
   atomic_store(&churn_stop, 0);
   pthread_t ts, tr;
@@ -198,9 +211,9 @@ static void churn(void) {
   vy_ipc_stats st;
   EQ(vy_broker_stats(B, "sender", &st), 0);
   REQUIREF(st.msgs_out + st.invalid + st.queue_full == atomic_load(&attempts),
-         "out %llu + no-such-app %llu + full %llu != %lu",
-         (unsigned long long)st.msgs_out, (unsigned long long)st.invalid,
-         (unsigned long long)st.queue_full, atomic_load(&attempts));
+           "out %llu + no-such-app %llu + full %llu != %lu",
+           (unsigned long long)st.msgs_out, (unsigned long long)st.invalid,
+           (unsigned long long)st.queue_full, atomic_load(&attempts));
   REQUIRE(atomic_load(&reader_got) <= st.msgs_out);
   vy_broker_free(B);
   B = NULL;

@@ -15,11 +15,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   vy_manifest m;
   char err[512];
-  if (vy_manifest_parse("fz/vyoma.toml", (const char *)data, size, &m, err, sizeof err) == 0) {
-    if (!m.name || !m.version || !m.module || !m.dir || !m.path) __builtin_trap();
-    if (strncmp(m.module, "fz/", 3) != 0 || strstr(m.module, "/../")) __builtin_trap();
-    if (m.name[0] < 'a' || m.name[0] > 'z' || strlen(m.name) > 32) __builtin_trap();
-    if (m.memory_bytes && (m.memory_bytes < 65536 || m.memory_bytes > (4ull << 30)))
+  if (vy_manifest_parse("fz/vyoma.toml", (const char *)data, size, &m, err,
+                        sizeof err) == 0) {
+    if (!m.name || !m.version || !m.module || !m.dir || !m.path)
+      __builtin_trap();
+    if (strncmp(m.module, "fz/", 3) != 0 || strstr(m.module, "/../"))
+      __builtin_trap();
+    if (m.name[0] < 'a' || m.name[0] > 'z' || strlen(m.name) > 32)
+      __builtin_trap();
+    if (m.memory_bytes &&
+        (m.memory_bytes < 65536 || m.memory_bytes > (4ull << 30)))
       __builtin_trap();
     for (size_t i = 0; i < m.ngpio; i++)
       if (m.gpio[i] > 1023) __builtin_trap();

@@ -3,7 +3,8 @@
 ** formatting (observability/metrics.c): exact output for a known
 ** snapshot, escaping, snprintf-style truncation, the *_alloc variants, and
 ** the exposition format's rules (HELP and TYPE before each family's
-** samples, sample syntax).  With a directory as argv[2] it also writes heartbeat.json (a
+** samples, sample syntax).  With a directory as argv[2] it also writes
+*heartbeat.json (a
 ** few lines: the normal, the empty and the hostile snapshot) and
 ** metrics.prom there, for tests/observability/run.sh to check with node.
 */
@@ -15,23 +16,28 @@
 #include "../check.h"
 
 static const vy_app_metrics APPS[] = {
-  {"ping", "running", 3200, 12, 131072, 5, 6, 0, 1, 2, 3, 4},
-  {"logger", "failed", 0, 1500, 0, 0, 0, 5, 0, 0, 0, 0},
+  { "ping", "running", 3200, 12, 131072, 5, 6, 0, 1, 2, 3, 4 },
+  { "logger", "failed", 0, 1500, 0, 0, 0, 5, 0, 0, 0, 0 },
 };
-static const vy_sup_metrics SUP = {
-  .uptime_ms = 12345, .time_ms = 1700000000123, .profile = "server-headless",
-  .display = true, .display_frames = 7, .display_pixels = 786432,
-  .display_budget_drops = 3
-};
+static const vy_sup_metrics SUP = { .uptime_ms = 12345,
+                                    .time_ms = 1700000000123,
+                                    .profile = "server-headless",
+                                    .display = true,
+                                    .display_frames = 7,
+                                    .display_pixels = 786432,
+                                    .display_budget_drops = 3 };
 
 static void heartbeat_exact(void) {
   char buf[1024];
   size_t n = vy_metrics_heartbeat(buf, sizeof buf, &SUP, APPS, 2);
   const char *want =
-      "{\"time_ms\":1700000000123,\"uptime_s\":12.345,\"profile\":\"server-headless\","
+      "{\"time_ms\":1700000000123,\"uptime_s\":12.345,\"profile\":\"server-"
+      "headless\","
       "\"apps\":[{\"name\":\"ping\",\"state\":\"running\",\"uptime_s\":3.200,"
-      "\"restarts\":0,\"cpu_ms\":12,\"memory\":131072,\"msgs_in\":5,\"msgs_out\":6},"
-      "{\"name\":\"logger\",\"state\":\"failed\",\"uptime_s\":0.000,\"restarts\":5,"
+      "\"restarts\":0,\"cpu_ms\":12,\"memory\":131072,\"msgs_in\":5,\"msgs_"
+      "out\":6},"
+      "{\"name\":\"logger\",\"state\":\"failed\",\"uptime_s\":0.000,"
+      "\"restarts\":5,"
       "\"cpu_ms\":1500,\"memory\":0,\"msgs_in\":0,\"msgs_out\":0}]}\n";
   REQUIREF(strcmp(buf, want) == 0, "got %s", buf);
   REQUIRE(n == strlen(want));
@@ -50,7 +56,7 @@ static void truncation(void) {
   REQUIRE(vy_metrics_heartbeat(small, sizeof small, &SUP, APPS, 2) == n);
   REQUIRE(small[sizeof small - 1] == '\0' && strlen(small) == sizeof small - 1);
   REQUIRE(memcmp(small, full, sizeof small - 1) == 0);
-  for (size_t cap = 1; cap < n + 2; cap++) {       /* every cut is clean */
+  for (size_t cap = 1; cap < n + 2; cap++) { /* every cut is clean */
     char *b = malloc(cap);
     REQUIRE(b);
     size_t m = vy_metrics_prometheus(b, cap, &SUP, APPS, 2);
@@ -67,20 +73,25 @@ static void truncation(void) {
 }
 
 static const vy_app_metrics HOSTILE[] = {
-  {"we\"ird\\na\nme\t\x01", "sta\"te", 1, 2, 3, 4, 5, 6, 0, 0, 0, 0},
-  {NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+  { "we\"ird\\na\nme\t\x01", "sta\"te", 1, 2, 3, 4, 5, 6, 0, 0, 0, 0 },
+  { NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
 };
 
 static void escaping(void) {
   char buf[2048];
   vy_metrics_heartbeat(buf, sizeof buf, &SUP, HOSTILE, 2);
-  REQUIREF(strstr(buf, "\"name\":\"we\\\"ird\\\\na\\u000ame\\u0009\\u0001\"") != NULL,
-         "got %s", buf);
+  REQUIREF(strstr(buf, "\"name\":\"we\\\"ird\\\\na\\u000ame\\u0009\\u0001\"") !=
+               NULL,
+           "got %s", buf);
   REQUIRE(strstr(buf, "\"name\":\"\",\"state\":\"\"") != NULL);
   REQUIRE(strchr(buf, '\n') == buf + strlen(buf) - 1);
   vy_metrics_prometheus(buf, sizeof buf, &SUP, HOSTILE, 2);
-  REQUIREF(strstr(buf, "vyoma_app_memory_bytes{app=\"we\\\"ird\\\\na\\nme\t\x01\"} 3\n")
-         != NULL, "got %s", buf);
+  REQUIREF(
+      strstr(
+          buf,
+          "vyoma_app_memory_bytes{app=\"we\\\"ird\\\\na\\nme\t\x01\"} 3\n") !=
+          NULL,
+      "got %s", buf);
   REQUIRE(strstr(buf, "vyoma_app_state{app=\"\",state=\"\"} 1\n") != NULL);
 }
 
@@ -91,7 +102,7 @@ static void escaping(void) {
 static const char *prom_problem(const char *text) {
   static char why[200];
   char fam[64][64];
-  bool typed[64] = {false}, helped[64] = {false};
+  bool typed[64] = { false }, helped[64] = { false };
   int nfam = 0, cur = -1;
   const char *p = text;
   while (*p) {
@@ -113,7 +124,11 @@ static const char *prom_problem(const char *text) {
         snprintf(fam[nfam++], sizeof fam[0], "%s", name);
       }
       bool *seen = line[2] == 'H' ? helped : typed;
-      if (seen[f]) { snprintf(why, sizeof why, "%s twice: %.60s", line[2] == 'H' ? "HELP" : "TYPE", name); return why; }
+      if (seen[f]) {
+        snprintf(why, sizeof why, "%s twice: %.60s",
+                 line[2] == 'H' ? "HELP" : "TYPE", name);
+        return why;
+      }
       seen[f] = true;
       if (line[2] == 'T') {
         const char *t = line + 7 + strlen(name) + 1;
@@ -152,8 +167,14 @@ static const char *prom_problem(const char *text) {
         }
         if (line[i] != '"') return "unterminated label";
         i++;
-        if (line[i] == ',') { i++; continue; }
-        if (line[i] == '}') { i++; break; }
+        if (line[i] == ',') {
+          i++;
+          continue;
+        }
+        if (line[i] == '}') {
+          i++;
+          break;
+        }
         return "bad label list";
       }
     }
@@ -172,7 +193,8 @@ static void prometheus(void) {
   vy_metrics_prometheus(buf, sizeof buf, &SUP, APPS, 2);
   const char *why = prom_problem(buf);
   REQUIREF(!why, "%s", why);
-  REQUIRE(strstr(buf, "# TYPE vyoma_uptime_seconds gauge\nvyoma_uptime_seconds 12.345\n"));
+  REQUIRE(strstr(
+      buf, "# TYPE vyoma_uptime_seconds gauge\nvyoma_uptime_seconds 12.345\n"));
   REQUIRE(strstr(buf, "vyoma_apps 2\n"));
   REQUIRE(strstr(buf, "vyoma_app_state{app=\"ping\",state=\"running\"} 1\n"));
   REQUIRE(strstr(buf, "vyoma_app_state{app=\"logger\",state=\"failed\"} 1\n"));
@@ -183,13 +205,22 @@ static void prometheus(void) {
   REQUIRE(strstr(buf, "vyoma_app_messages_out_total{app=\"ping\"} 6\n"));
   REQUIRE(strstr(buf, "vyoma_app_restarts_total{app=\"logger\"} 5\n"));
   REQUIRE(strstr(buf, "vyoma_app_uptime_seconds{app=\"ping\"} 3.200\n"));
-  REQUIRE(strstr(buf, "vyoma_app_ipc_refused_total{app=\"ping\",reason=\"denied\"} 1\n"));
-  REQUIRE(strstr(buf, "vyoma_app_ipc_refused_total{app=\"ping\",reason=\"rate-limited\"} 2\n"));
-  REQUIRE(strstr(buf, "vyoma_app_ipc_refused_total{app=\"ping\",reason=\"queue-full\"} 3\n"));
-  REQUIRE(strstr(buf, "vyoma_app_ipc_refused_total{app=\"ping\",reason=\"dropped\"} 4\n"));
-  REQUIRE(strstr(buf, "vyoma_app_ipc_refused_total{app=\"logger\",reason=\"dropped\"} 0\n"));
-  REQUIRE(strstr(buf, "# TYPE vyoma_display_frames_total counter\n"
-                    "vyoma_display_frames_total 7\n"));
+  REQUIRE(strstr(
+      buf, "vyoma_app_ipc_refused_total{app=\"ping\",reason=\"denied\"} 1\n"));
+  REQUIRE(strstr(
+      buf,
+      "vyoma_app_ipc_refused_total{app=\"ping\",reason=\"rate-limited\"} 2\n"));
+  REQUIRE(strstr(
+      buf,
+      "vyoma_app_ipc_refused_total{app=\"ping\",reason=\"queue-full\"} 3\n"));
+  REQUIRE(strstr(
+      buf, "vyoma_app_ipc_refused_total{app=\"ping\",reason=\"dropped\"} 4\n"));
+  REQUIRE(strstr(
+      buf,
+      "vyoma_app_ipc_refused_total{app=\"logger\",reason=\"dropped\"} 0\n"));
+  REQUIRE(strstr(buf,
+                 "# TYPE vyoma_display_frames_total counter\n"
+                 "vyoma_display_frames_total 7\n"));
   REQUIRE(strstr(buf, "vyoma_display_pixels_total 786432\n"));
   REQUIRE(strstr(buf, "vyoma_display_budget_drops_total 3\n"));
   vy_metrics_prometheus(buf, sizeof buf, &SUP, NULL, 0);

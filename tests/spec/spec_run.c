@@ -34,14 +34,14 @@
 
 #include "../../runtime/vw.h"
 
-/* ---- bookkeeping ---------------------------------------------------------- */
+/* ---- bookkeeping --------------------------------------------------------- */
 
 /* A module instance known by its script name ($M), or the alias it was
 ** registered under.  Lists are newest first so a later definition shadows an
 ** earlier one, as in the reference interpreter. */
 typedef struct inst_entry {
   char *name;
-  vw_instance *inst;               /* NULL if that module failed */
+  vw_instance *inst; /* NULL if that module failed */
   struct inst_entry *next;
 } inst_entry;
 
@@ -56,8 +56,8 @@ typedef struct runner {
   /* options */
   int quiet, list_failures;
   /* the file being run */
-  char *dir;                       /* directory of the JSON, for .wasm files */
-  char *wast;                      /* "name.wast", for messages */
+  char *dir;  /* directory of the JSON, for .wasm files */
+  char *wast; /* "name.wast", for messages */
   vw_store *store;
   vw_instance *current;
   inst_entry *named, *registered;
@@ -67,12 +67,11 @@ typedef struct runner {
   unsigned passed, failed, skipped;
 } runner;
 
-static void report_fail(runner *r, int line, const char *type,
-                        const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static void report_fail(runner *r, int line, const char *type, const char *fmt,
+                        ...) __attribute__((format(printf, 4, 5)));
 
-static void report_fail(runner *r, int line, const char *type,
-                        const char *fmt, ...) {
+static void report_fail(runner *r, int line, const char *type, const char *fmt,
+                        ...) {
   va_list ap;
   r->failed++;
   printf("FAIL %s:%d %s: ", r->wast, line, type);
@@ -91,12 +90,11 @@ static void report_skip(runner *r, int line, const char *type,
   if (!r->quiet) printf("skip %s:%d %s: %s\n", r->wast, line, type, why);
 }
 
-static void report_note(runner *r, int line, const char *type,
-                        const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static void report_note(runner *r, int line, const char *type, const char *fmt,
+                        ...) __attribute__((format(printf, 4, 5)));
 
-static void report_note(runner *r, int line, const char *type,
-                        const char *fmt, ...) {
+static void report_note(runner *r, int line, const char *type, const char *fmt,
+                        ...) {
   va_list ap;
   if (r->quiet) return;
   printf("note %s:%d %s: ", r->wast, line, type);
@@ -118,7 +116,10 @@ static int list_add(inst_entry **list, const char *name, vw_instance *inst) {
   inst_entry *e = malloc(sizeof *e);
   if (!e) return -1;
   e->name = xstrdup(name);
-  if (!e->name) { free(e); return -1; }
+  if (!e->name) {
+    free(e);
+    return -1;
+  }
   e->inst = inst;
   e->next = *list;
   *list = e;
@@ -160,7 +161,10 @@ static int host_print(vw_host_call *c, void *ud, const vw_raw *args,
                       vw_raw *results) {
   /* The spec scripts only need these to exist with the right types; their
   ** output would drown the report. */
-  (void)c; (void)ud; (void)args; (void)results;
+  (void)c;
+  (void)ud;
+  (void)args;
+  (void)results;
   return 0;
 }
 
@@ -171,10 +175,10 @@ static int spectest_add(runner *r, const char *name, vw_externkind kind,
   e->name = name;
   e->ext.kind = kind;
   switch (kind) {
-  case VW_EXTERN_FUNC: e->ext.of.func = obj; break;
-  case VW_EXTERN_TABLE: e->ext.of.table = obj; break;
-  case VW_EXTERN_MEMORY: e->ext.of.memory = obj; break;
-  case VW_EXTERN_GLOBAL: e->ext.of.global = obj; break;
+    case VW_EXTERN_FUNC: e->ext.of.func = obj; break;
+    case VW_EXTERN_TABLE: e->ext.of.table = obj; break;
+    case VW_EXTERN_MEMORY: e->ext.of.memory = obj; break;
+    case VW_EXTERN_GLOBAL: e->ext.of.global = obj; break;
   }
   return 0;
 }
@@ -255,23 +259,33 @@ static int resolve(void *ud, const char *module, const char *name,
 enum { V_EXACT, V_NAN_CANONICAL, V_NAN_ARITHMETIC, V_NONNULL };
 
 typedef struct value {
-  uint8_t type;                    /* vw_valtype */
-  int match;                       /* V_EXACT ... */
+  uint8_t type; /* vw_valtype */
+  int match;    /* V_EXACT ... */
   vw_raw bits;
-  vw_raw hi; int lanebits; int lanematch[16];
+  vw_raw hi;
+  int lanebits;
+  int lanematch[16];
 } value;
 
 enum { PV_OK = 0, PV_V128 = 1, PV_BAD = -1 };
 
 static int parse_type(const char *s, uint8_t *out) {
-  static const struct { const char *name; uint8_t t; } types[] = {
-    { "i32", VW_I32 }, { "i64", VW_I64 }, { "f32", VW_F32 },
-    { "f64", VW_F64 }, { "v128", VW_V128 }, { "funcref", VW_FUNCREF },
-    { "externref", VW_EXTERNREF }
-  };
+  static const struct {
+    const char *name;
+    uint8_t t;
+  } types[] = { { "i32", VW_I32 },
+                { "i64", VW_I64 },
+                { "f32", VW_F32 },
+                { "f64", VW_F64 },
+                { "v128", VW_V128 },
+                { "funcref", VW_FUNCREF },
+                { "externref", VW_EXTERNREF } };
   if (!s) return -1;
   for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
-    if (strcmp(s, types[i].name) == 0) { *out = types[i].t; return 0; }
+    if (strcmp(s, types[i].name) == 0) {
+      *out = types[i].t;
+      return 0;
+    }
   return -1;
 }
 
@@ -301,25 +315,37 @@ static int parse_value(const cJSON *j, int expected, value *v, char *why,
   if (v->type == VW_V128) {
     const char *lt = jstr(j, "lane_type");
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive(j, "value");
-    int lb = !lt ? 0 : !strcmp(lt,"i8")?8:!strcmp(lt,"i16")?16:(!strcmp(lt,"i32")||!strcmp(lt,"f32"))?32:64;
-    int isf = lt && lt[0]=='f';
-    if (!lb || !cJSON_IsArray(arr)) { snprintf(why, whylen, "bad v128"); return PV_BAD; }
-    uint8_t bytes[16] = {0};
+    int lb = !lt                                          ? 0
+             : !strcmp(lt, "i8")                          ? 8
+             : !strcmp(lt, "i16")                         ? 16
+             : (!strcmp(lt, "i32") || !strcmp(lt, "f32")) ? 32
+                                                          : 64;
+    int isf = lt && lt[0] == 'f';
+    if (!lb || !cJSON_IsArray(arr)) {
+      snprintf(why, whylen, "bad v128");
+      return PV_BAD;
+    }
+    uint8_t bytes[16] = { 0 };
     int n = 128 / lb, i = 0;
     const cJSON *e;
-    v->match = V_EXACT; v->lanebits = lb;
+    v->match = V_EXACT;
+    v->lanebits = lb;
     cJSON_ArrayForEach(e, arr) {
       if (i >= n || !cJSON_IsString(e)) return PV_BAD;
       const char *t = e->valuestring;
       v->lanematch[i] = V_EXACT;
       uint64_t x = 0;
-      if (isf && !strcmp(t, "nan:canonical")) v->lanematch[i] = V_NAN_CANONICAL;
-      else if (isf && !strcmp(t, "nan:arithmetic")) v->lanematch[i] = V_NAN_ARITHMETIC;
-      else if (parse_u64(t, &x) != 0) return PV_BAD;
+      if (isf && !strcmp(t, "nan:canonical"))
+        v->lanematch[i] = V_NAN_CANONICAL;
+      else if (isf && !strcmp(t, "nan:arithmetic"))
+        v->lanematch[i] = V_NAN_ARITHMETIC;
+      else if (parse_u64(t, &x) != 0)
+        return PV_BAD;
       memcpy(bytes + i * (lb / 8), &x, lb / 8);
       i++;
     }
-    memcpy(&v->bits, bytes, 8); memcpy(&v->hi, bytes + 8, 8);
+    memcpy(&v->bits, bytes, 8);
+    memcpy(&v->hi, bytes + 8, 8);
     return PV_OK;
   }
   const char *s = jstr(j, "value");
@@ -347,8 +373,14 @@ static int parse_value(const cJSON *j, int expected, value *v, char *why,
     return PV_OK;
   }
   if (expected && (v->type == VW_F32 || v->type == VW_F64)) {
-    if (strcmp(s, "nan:canonical") == 0) { v->match = V_NAN_CANONICAL; return PV_OK; }
-    if (strcmp(s, "nan:arithmetic") == 0) { v->match = V_NAN_ARITHMETIC; return PV_OK; }
+    if (strcmp(s, "nan:canonical") == 0) {
+      v->match = V_NAN_CANONICAL;
+      return PV_OK;
+    }
+    if (strcmp(s, "nan:arithmetic") == 0) {
+      v->match = V_NAN_ARITHMETIC;
+      return PV_OK;
+    }
   }
   uint64_t n;
   if (parse_u64(s, &n) != 0) {
@@ -365,28 +397,33 @@ static int value_matches1(const value *want, vw_raw got);
 static int value_matches_v(const value *want, const vw_raw *got) {
   if (want->type != VW_V128) return value_matches1(want, got[0]);
   uint8_t g[16], w[16];
-  memcpy(g, got, 16); memcpy(w, &want->bits, 8); memcpy(w + 8, &want->hi, 8);
+  memcpy(g, got, 16);
+  memcpy(w, &want->bits, 8);
+  memcpy(w + 8, &want->hi, 8);
   int lb = want->lanebits / 8;
   for (int i = 0; i < 16 / lb; i++) {
-    if (want->lanematch[i] == V_EXACT) { if (memcmp(g + i * lb, w + i * lb, lb)) return 0; continue; }
-    value x = { lb == 4 ? VW_F32 : VW_F64, want->lanematch[i], 0, 0, 0, {0} };
-    vw_raw gv = 0; memcpy(&gv, g + i * lb, lb);
+    if (want->lanematch[i] == V_EXACT) {
+      if (memcmp(g + i * lb, w + i * lb, lb)) return 0;
+      continue;
+    }
+    value x = { lb == 4 ? VW_F32 : VW_F64, want->lanematch[i], 0, 0, 0, { 0 } };
+    vw_raw gv = 0;
+    memcpy(&gv, g + i * lb, lb);
     if (!value_matches1(&x, gv)) return 0;
   }
   return 1;
 }
 static int value_matches1(const value *want, vw_raw got) {
   switch (want->match) {
-  case V_NONNULL:
-    return got != 0;
-  case V_NAN_CANONICAL:
-    if (want->type == VW_F32)
-      return got <= 0xffffffffu && (got & 0x7fffffffu) == 0x7fc00000u;
-    return (got & 0x7fffffffffffffffull) == 0x7ff8000000000000ull;
-  case V_NAN_ARITHMETIC:
-    if (want->type == VW_F32)
-      return got <= 0xffffffffu && (got & 0x7fc00000u) == 0x7fc00000u;
-    return (got & 0x7ff8000000000000ull) == 0x7ff8000000000000ull;
+    case V_NONNULL: return got != 0;
+    case V_NAN_CANONICAL:
+      if (want->type == VW_F32)
+        return got <= 0xffffffffu && (got & 0x7fffffffu) == 0x7fc00000u;
+      return (got & 0x7fffffffffffffffull) == 0x7ff8000000000000ull;
+    case V_NAN_ARITHMETIC:
+      if (want->type == VW_F32)
+        return got <= 0xffffffffu && (got & 0x7fc00000u) == 0x7fc00000u;
+      return (got & 0x7ff8000000000000ull) == 0x7ff8000000000000ull;
   }
   /* Exact, all 64 bits: the API promises i32 and f32 zero-extended. */
   return got == want->bits;
@@ -394,23 +431,30 @@ static int value_matches1(const value *want, vw_raw got) {
 
 static void format_value(uint8_t t, vw_raw v, char *buf, size_t len) {
   switch (t) {
-  case VW_I32: case VW_F32:
-    snprintf(buf, len, "%s:0x%08" PRIx64, vw_valtype_name(t), v);
-    break;
-  case VW_I64: case VW_F64:
-    snprintf(buf, len, "%s:0x%016" PRIx64, vw_valtype_name(t), v);
-    break;
-  default:
-    snprintf(buf, len, "%s:0x%" PRIx64, vw_valtype_name(t), v);
+    case VW_I32:
+    case VW_F32:
+      snprintf(buf, len, "%s:0x%08" PRIx64, vw_valtype_name(t), v);
+      break;
+    case VW_I64:
+    case VW_F64:
+      snprintf(buf, len, "%s:0x%016" PRIx64, vw_valtype_name(t), v);
+      break;
+    default: snprintf(buf, len, "%s:0x%" PRIx64, vw_valtype_name(t), v);
   }
 }
 
 static void format_expected(const value *w, char *buf, size_t len) {
   switch (w->match) {
-  case V_NONNULL: snprintf(buf, len, "%s:non-null", vw_valtype_name(w->type)); break;
-  case V_NAN_CANONICAL: snprintf(buf, len, "%s:nan:canonical", vw_valtype_name(w->type)); break;
-  case V_NAN_ARITHMETIC: snprintf(buf, len, "%s:nan:arithmetic", vw_valtype_name(w->type)); break;
-  default: format_value(w->type, w->bits, buf, len);
+    case V_NONNULL:
+      snprintf(buf, len, "%s:non-null", vw_valtype_name(w->type));
+      break;
+    case V_NAN_CANONICAL:
+      snprintf(buf, len, "%s:nan:canonical", vw_valtype_name(w->type));
+      break;
+    case V_NAN_ARITHMETIC:
+      snprintf(buf, len, "%s:nan:arithmetic", vw_valtype_name(w->type));
+      break;
+    default: format_value(w->type, w->bits, buf, len);
   }
 }
 
@@ -427,7 +471,7 @@ static const char nul_standin_utf8[] = "\xf3\xb0\x80\x80";
 /* Returns a new buffer (free it) or NULL; *len is updated. */
 static char *protect_nuls(const char *text, size_t *len) {
   size_t n = *len, out = 0;
-  char *buf = malloc(n * 2 + 1);      /* each 6-byte escape grows to 12 */
+  char *buf = malloc(n * 2 + 1); /* each 6-byte escape grows to 12 */
   if (!buf) return NULL;
   for (size_t i = 0; i < n;) {
     if (text[i] == '\\' && i + 1 < n) {
@@ -435,7 +479,7 @@ static char *protect_nuls(const char *text, size_t *len) {
         memcpy(buf + out, nul_standin_escape, 12);
         out += 12;
         i += 6;
-      } else {                          /* copy any other escape whole */
+      } else { /* copy any other escape whole */
         buf[out++] = text[i++];
         buf[out++] = text[i++];
       }
@@ -473,11 +517,18 @@ static uint8_t *read_file(const char *path, size_t *len) {
     n += fread(buf + n, 1, cap - n, f);
     if (n < cap) break;
     uint8_t *nb = realloc(buf, cap * 2);
-    if (!nb) { free(buf); buf = NULL; break; }
+    if (!nb) {
+      free(buf);
+      buf = NULL;
+      break;
+    }
     buf = nb;
     cap *= 2;
   }
-  if (buf && ferror(f)) { free(buf); buf = NULL; }
+  if (buf && ferror(f)) {
+    free(buf);
+    buf = NULL;
+  }
   fclose(f);
   *len = n;
   return buf;
@@ -485,13 +536,13 @@ static uint8_t *read_file(const char *path, size_t *len) {
 
 static const char *status_name(vw_status s) {
   switch (s) {
-  case VW_OK: return "ok";
-  case VW_ERR_NOMEM: return "out of memory";
-  case VW_ERR_MALFORMED: return "malformed";
-  case VW_ERR_INVALID: return "invalid";
-  case VW_ERR_UNLINKABLE: return "unlinkable";
-  case VW_ERR_TRAP: return "trap";
-  case VW_ERR_ARG: return "bad argument";
+    case VW_OK: return "ok";
+    case VW_ERR_NOMEM: return "out of memory";
+    case VW_ERR_MALFORMED: return "malformed";
+    case VW_ERR_INVALID: return "invalid";
+    case VW_ERR_UNLINKABLE: return "unlinkable";
+    case VW_ERR_TRAP: return "trap";
+    case VW_ERR_ARG: return "bad argument";
   }
   return "unknown status";
 }
@@ -510,7 +561,10 @@ static vw_module *load_module(runner *r, const cJSON *cmd, vw_error *err,
   }
   size_t plen = strlen(r->dir) + strlen(fn) + 2;
   char *path = malloc(plen);
-  if (!path) { snprintf(why, whylen, "out of memory"); return NULL; }
+  if (!path) {
+    snprintf(why, whylen, "out of memory");
+    return NULL;
+  }
   snprintf(path, plen, "%s/%s", r->dir, fn);
   size_t len;
   uint8_t *bytes = read_file(path, &len);
@@ -549,13 +603,16 @@ static void cmd_module(runner *r, const cJSON *cmd, int line) {
   vw_module *m = load_module(r, cmd, &err, why, sizeof why);
   vw_instance *inst = NULL;
   if (!m) {
-    if (why[0]) report_fail(r, line, "module", "%s", why);
-    else { err_text(&err, et, sizeof et);
-           report_fail(r, line, "module", "load failed: %s", et); }
+    if (why[0])
+      report_fail(r, line, "module", "%s", why);
+    else {
+      err_text(&err, et, sizeof et);
+      report_fail(r, line, "module", "load failed: %s", et);
+    }
   } else {
     memset(&err, 0, sizeof err);
     inst = vw_instantiate(r->store, m, resolve, r, &err);
-    vw_module_free(m);              /* the instance holds its own reference */
+    vw_module_free(m); /* the instance holds its own reference */
     if (!inst) {
       err_text(&err, et, sizeof et);
       report_fail(r, line, "module", "instantiate failed: %s", et);
@@ -573,13 +630,22 @@ static void cmd_module(runner *r, const cJSON *cmd, int line) {
 static void cmd_register(runner *r, const cJSON *cmd, int line) {
   const char *as = jstr(cmd, "as"), *name = jstr(cmd, "name");
   vw_instance *inst = r->current;
-  if (!as) { report_fail(r, line, "register", "missing \"as\""); return; }
+  if (!as) {
+    report_fail(r, line, "register", "missing \"as\"");
+    return;
+  }
   if (name) {
     inst_entry *e = list_find(r->named, name);
-    if (!e) { report_fail(r, line, "register", "unknown module %s", name); return; }
+    if (!e) {
+      report_fail(r, line, "register", "unknown module %s", name);
+      return;
+    }
     inst = e->inst;
   }
-  if (!inst) { report_fail(r, line, "register", "no module to register"); return; }
+  if (!inst) {
+    report_fail(r, line, "register", "no module to register");
+    return;
+  }
   if (list_add(&r->registered, as, inst) != 0) {
     report_fail(r, line, "register", "runner out of memory");
     return;
@@ -592,11 +658,11 @@ static void cmd_register(runner *r, const cJSON *cmd, int line) {
 enum { ACT_DONE, ACT_SKIP, ACT_BROKEN };
 
 typedef struct outcome {
-  vw_status status;               /* of the call */
+  vw_status status; /* of the call */
   vw_error err;
   uint32_t nresults;
-  uint8_t *types;                 /* result types (owned) */
-  vw_raw *results;                /* (owned) */
+  uint8_t *types;  /* result types (owned) */
+  vw_raw *results; /* (owned) */
 } outcome;
 
 static void outcome_free(outcome *o) {
@@ -612,10 +678,16 @@ static int do_action(runner *r, const cJSON *cmd, outcome *o, char *why,
                      size_t whylen) {
   memset(o, 0, sizeof *o);
   const cJSON *act = cJSON_GetObjectItemCaseSensitive(cmd, "action");
-  if (!cJSON_IsObject(act)) { snprintf(why, whylen, "missing \"action\""); return ACT_BROKEN; }
+  if (!cJSON_IsObject(act)) {
+    snprintf(why, whylen, "missing \"action\"");
+    return ACT_BROKEN;
+  }
   const char *atype = jstr(act, "type"), *field = jstr(act, "field"),
              *modname = jstr(act, "module");
-  if (!atype || !field) { snprintf(why, whylen, "action without type or field"); return ACT_BROKEN; }
+  if (!atype || !field) {
+    snprintf(why, whylen, "action without type or field");
+    return ACT_BROKEN;
+  }
 
   /* v128 anywhere in the command: the raw API cannot carry it yet */
   const cJSON *exp = cJSON_GetObjectItemCaseSensitive(cmd, "expected");
@@ -633,14 +705,20 @@ static int do_action(runner *r, const cJSON *cmd, outcome *o, char *why,
   vw_instance *inst = r->current;
   if (modname) {
     inst_entry *e = list_find(r->named, modname);
-    if (!e) { snprintf(why, whylen, "unknown module %s", modname); return ACT_BROKEN; }
+    if (!e) {
+      snprintf(why, whylen, "unknown module %s", modname);
+      return ACT_BROKEN;
+    }
     inst = e->inst;
   }
-  if (!inst) { snprintf(why, whylen, "no module instance (it failed to load)"); return ACT_BROKEN; }
+  if (!inst) {
+    snprintf(why, whylen, "no module instance (it failed to load)");
+    return ACT_BROKEN;
+  }
   vw_extern ext;
   char *fname = malloc(strlen(field) + 1);
-  int found = fname && vw_instance_export_n(inst, fname,
-                                            restore_nuls(field, fname), &ext) == 0;
+  int found = fname && vw_instance_export_n(
+                           inst, fname, restore_nuls(field, fname), &ext) == 0;
   free(fname);
   if (!found) {
     snprintf(why, whylen, "no export \"%s\"", field);
@@ -648,29 +726,49 @@ static int do_action(runner *r, const cJSON *cmd, outcome *o, char *why,
   }
 
   if (strcmp(atype, "get") == 0) {
-    if (ext.kind != VW_EXTERN_GLOBAL) { snprintf(why, whylen, "export \"%s\" is not a global", field); return ACT_BROKEN; }
+    if (ext.kind != VW_EXTERN_GLOBAL) {
+      snprintf(why, whylen, "export \"%s\" is not a global", field);
+      return ACT_BROKEN;
+    }
     int mut;
     uint8_t t = (uint8_t)vw_global_type(ext.of.global, &mut);
-    if (t == VW_V128) { snprintf(why, whylen, "v128 global"); return ACT_SKIP; }
+    if (t == VW_V128) {
+      snprintf(why, whylen, "v128 global");
+      return ACT_SKIP;
+    }
     o->types = malloc(1);
     o->results = malloc(sizeof(vw_raw));
-    if (!o->types || !o->results) { outcome_free(o); snprintf(why, whylen, "runner out of memory"); return ACT_BROKEN; }
+    if (!o->types || !o->results) {
+      outcome_free(o);
+      snprintf(why, whylen, "runner out of memory");
+      return ACT_BROKEN;
+    }
     o->nresults = 1;
     o->types[0] = t;
     o->results[0] = vw_global_get(ext.of.global);
     o->status = VW_OK;
     return ACT_DONE;
   }
-  if (strcmp(atype, "invoke") != 0) { snprintf(why, whylen, "unknown action type %s", atype); return ACT_BROKEN; }
-  if (ext.kind != VW_EXTERN_FUNC) { snprintf(why, whylen, "export \"%s\" is not a function", field); return ACT_BROKEN; }
+  if (strcmp(atype, "invoke") != 0) {
+    snprintf(why, whylen, "unknown action type %s", atype);
+    return ACT_BROKEN;
+  }
+  if (ext.kind != VW_EXTERN_FUNC) {
+    snprintf(why, whylen, "export \"%s\" is not a function", field);
+    return ACT_BROKEN;
+  }
 
   vw_functype_info ft;
   vw_func_type(ext.of.func, &ft);
 
   int nargs = cJSON_IsArray(args) ? cJSON_GetArraySize(args) : 0;
-  if (args && !cJSON_IsArray(args)) { snprintf(why, whylen, "\"args\" is not an array"); return ACT_BROKEN; }
+  if (args && !cJSON_IsArray(args)) {
+    snprintf(why, whylen, "\"args\" is not an array");
+    return ACT_BROKEN;
+  }
   if ((uint32_t)nargs != ft.nparams) {
-    snprintf(why, whylen, "\"%s\" takes %u arguments, script passes %d", field, ft.nparams, nargs);
+    snprintf(why, whylen, "\"%s\" takes %u arguments, script passes %d", field,
+             ft.nparams, nargs);
     return ACT_BROKEN;
   }
   /* +1 so that zero-sized requests still give distinct non-NULL blocks */
@@ -678,17 +776,24 @@ static int do_action(runner *r, const cJSON *cmd, outcome *o, char *why,
   o->results = calloc((size_t)ft.nresults * 2 + 1, sizeof *o->results);
   o->types = malloc((size_t)ft.nresults + 1);
   if (!argv || !o->results || !o->types) {
-    free(argv); outcome_free(o);
+    free(argv);
+    outcome_free(o);
     snprintf(why, whylen, "runner out of memory");
     return ACT_BROKEN;
   }
   uint32_t i = 0, k = 0;
   cJSON_ArrayForEach(it, args) {
     value v;
-    if (parse_value(it, 0, &v, why, whylen) != PV_OK) { free(argv); outcome_free(o); return ACT_BROKEN; }
+    if (parse_value(it, 0, &v, why, whylen) != PV_OK) {
+      free(argv);
+      outcome_free(o);
+      return ACT_BROKEN;
+    }
     if (v.type != ft.params[i]) {
-      snprintf(why, whylen, "argument %u is %s, \"%s\" expects %s", i, vw_valtype_name(v.type), field, vw_valtype_name(ft.params[i]));
-      free(argv); outcome_free(o);
+      snprintf(why, whylen, "argument %u is %s, \"%s\" expects %s", i,
+               vw_valtype_name(v.type), field, vw_valtype_name(ft.params[i]));
+      free(argv);
+      outcome_free(o);
       return ACT_BROKEN;
     }
     argv[k++] = v.bits;
@@ -703,12 +808,19 @@ static int do_action(runner *r, const cJSON *cmd, outcome *o, char *why,
   return ACT_DONE;
 }
 
-static void cmd_action(runner *r, const cJSON *cmd, int line, const char *type) {
+static void cmd_action(runner *r, const cJSON *cmd, int line,
+                       const char *type) {
   char why[512], et[400];
   outcome o;
   int rc = do_action(r, cmd, &o, why, sizeof why);
-  if (rc == ACT_SKIP) { report_skip(r, line, type, why); return; }
-  if (rc == ACT_BROKEN) { report_fail(r, line, type, "%s", why); return; }
+  if (rc == ACT_SKIP) {
+    report_skip(r, line, type, why);
+    return;
+  }
+  if (rc == ACT_BROKEN) {
+    report_fail(r, line, type, "%s", why);
+    return;
+  }
   if (o.status != VW_OK) {
     err_text(&o.err, et, sizeof et);
     report_fail(r, line, type, "%s", et);
@@ -723,8 +835,14 @@ static void cmd_assert_return(runner *r, const cJSON *cmd, int line) {
   char why[512], et[400];
   outcome o;
   int rc = do_action(r, cmd, &o, why, sizeof why);
-  if (rc == ACT_SKIP) { report_skip(r, line, type, why); return; }
-  if (rc == ACT_BROKEN) { report_fail(r, line, type, "%s", why); return; }
+  if (rc == ACT_SKIP) {
+    report_skip(r, line, type, why);
+    return;
+  }
+  if (rc == ACT_BROKEN) {
+    report_fail(r, line, type, "%s", why);
+    return;
+  }
   if (o.status != VW_OK) {
     err_text(&o.err, et, sizeof et);
     report_fail(r, line, type, "%s", et);
@@ -736,7 +854,8 @@ static void cmd_assert_return(runner *r, const cJSON *cmd, int line) {
   if (nexp < 0) {
     report_fail(r, line, type, "missing \"expected\"");
   } else if ((uint32_t)nexp != o.nresults) {
-    report_fail(r, line, type, "%u results, script expects %d", o.nresults, nexp);
+    report_fail(r, line, type, "%u results, script expects %d", o.nresults,
+                nexp);
   } else {
     uint32_t i = 0, k = 0;
     const cJSON *it;
@@ -757,7 +876,10 @@ static void cmd_assert_return(runner *r, const cJSON *cmd, int line) {
       if (!value_matches_v(&w, o.results + k)) {
         char g[64], e[64];
         format_value(o.types[i], o.results[k], g, sizeof g);
-        if (w.type == VW_V128) snprintf(g, sizeof g, "v128:%016llx %016llx", (unsigned long long)o.results[k+1], (unsigned long long)o.results[k]);
+        if (w.type == VW_V128)
+          snprintf(g, sizeof g, "v128:%016llx %016llx",
+                   (unsigned long long)o.results[k + 1],
+                   (unsigned long long)o.results[k]);
         format_expected(&w, e, sizeof e);
         report_fail(r, line, type, "result %u: got %s, expected %s", i, g, e);
         ok = 0;
@@ -780,7 +902,8 @@ static void check_trap_text(runner *r, const cJSON *cmd, int line,
   if (!want || !got) return;
   size_t n = strlen(got) < strlen(want) ? strlen(got) : strlen(want);
   if (n == 0 || strncmp(got, want, n) != 0)
-    report_note(r, line, type, "trap text \"%s\", script expects \"%s\"", got, want);
+    report_note(r, line, type, "trap text \"%s\", script expects \"%s\"", got,
+                want);
 }
 
 static void cmd_assert_trap(runner *r, const cJSON *cmd, int line,
@@ -788,8 +911,14 @@ static void cmd_assert_trap(runner *r, const cJSON *cmd, int line,
   char why[512];
   outcome o;
   int rc = do_action(r, cmd, &o, why, sizeof why);
-  if (rc == ACT_SKIP) { report_skip(r, line, type, why); return; }
-  if (rc == ACT_BROKEN) { report_fail(r, line, type, "%s", why); return; }
+  if (rc == ACT_SKIP) {
+    report_skip(r, line, type, why);
+    return;
+  }
+  if (rc == ACT_BROKEN) {
+    report_fail(r, line, type, "%s", why);
+    return;
+  }
   if (o.status == VW_OK) {
     report_fail(r, line, type, "returned normally, expected a trap (%s)",
                 jstr(cmd, "text") ? jstr(cmd, "text") : "?");
@@ -822,7 +951,10 @@ static void cmd_assert_bad_module(runner *r, const cJSON *cmd, int line,
                 jstr(cmd, "text") ? jstr(cmd, "text") : "?");
     return;
   }
-  if (why[0]) { report_fail(r, line, type, "%s", why); return; }
+  if (why[0]) {
+    report_fail(r, line, type, "%s", why);
+    return;
+  }
   if (err.status == VW_ERR_NOMEM || err.status == VW_OK) {
     report_fail(r, line, type, "load failed with %s", status_name(err.status));
     return;
@@ -846,9 +978,12 @@ static void cmd_assert_bad_instance(runner *r, const cJSON *cmd, int line,
   }
   vw_module *m = load_module(r, cmd, &err, why, sizeof why);
   if (!m) {
-    if (why[0]) report_fail(r, line, type, "%s", why);
-    else { err_text(&err, et, sizeof et);
-           report_fail(r, line, type, "load failed: %s", et); }
+    if (why[0])
+      report_fail(r, line, type, "%s", why);
+    else {
+      err_text(&err, et, sizeof et);
+      report_fail(r, line, type, "load failed: %s", et);
+    }
     return;
   }
   memset(&err, 0, sizeof err);
@@ -874,17 +1009,21 @@ static void run_command(runner *r, const cJSON *cmd) {
     report_fail(r, line, "command", "not an object with a \"type\"");
     return;
   }
-  if (strcmp(type, "module") == 0) cmd_module(r, cmd, line);
-  else if (strcmp(type, "register") == 0) cmd_register(r, cmd, line);
-  else if (strcmp(type, "action") == 0) cmd_action(r, cmd, line, type);
-  else if (strcmp(type, "assert_return") == 0) cmd_assert_return(r, cmd, line);
+  if (strcmp(type, "module") == 0)
+    cmd_module(r, cmd, line);
+  else if (strcmp(type, "register") == 0)
+    cmd_register(r, cmd, line);
+  else if (strcmp(type, "action") == 0)
+    cmd_action(r, cmd, line, type);
+  else if (strcmp(type, "assert_return") == 0)
+    cmd_assert_return(r, cmd, line);
   else if (strcmp(type, "assert_trap") == 0) {
     if (cJSON_GetObjectItemCaseSensitive(cmd, "filename"))
       cmd_assert_bad_instance(r, cmd, line, type, VW_ERR_TRAP);
     else
       cmd_assert_trap(r, cmd, line, type);
-  }
-  else if (strcmp(type, "assert_exhaustion") == 0) cmd_assert_trap(r, cmd, line, type);
+  } else if (strcmp(type, "assert_exhaustion") == 0)
+    cmd_assert_trap(r, cmd, line, type);
   else if (strcmp(type, "assert_invalid") == 0)
     cmd_assert_bad_module(r, cmd, line, type, VW_ERR_INVALID);
   else if (strcmp(type, "assert_malformed") == 0)
@@ -918,7 +1057,10 @@ static int set_names(runner *r, const char *json_path, const cJSON *root) {
     size_t n = strlen(b);
     if (n > 5 && strcmp(b + n - 5, ".json") == 0) n -= 5;
     r->wast = malloc(n + 6);
-    if (r->wast) { memcpy(r->wast, b, n); memcpy(r->wast + n, ".wast", 6); }
+    if (r->wast) {
+      memcpy(r->wast, b, n);
+      memcpy(r->wast + n, ".wast", 6);
+    }
   }
   return r->wast ? 0 : -1;
 }
@@ -939,7 +1081,8 @@ static void run_file(runner *r, const char *path) {
     r->failed++;
     goto done;
   }
-  const cJSON *cmds = root ? cJSON_GetObjectItemCaseSensitive(root, "commands") : NULL;
+  const cJSON *cmds =
+      root ? cJSON_GetObjectItemCaseSensitive(root, "commands") : NULL;
   if (!readable) {
     report_fail(r, 0, "file", "cannot read %s", path);
   } else if (!root) {
@@ -969,9 +1112,10 @@ done:
 }
 
 static void usage(void) {
-  fprintf(stderr,
-          "usage: vw-spec [--quiet] [--list-failures] FILE.json...\n"
-          "  runs wast2json output against the engine; see tests/spec/run.sh\n");
+  fprintf(
+      stderr,
+      "usage: vw-spec [--quiet] [--list-failures] FILE.json...\n"
+      "  runs wast2json output against the engine; see tests/spec/run.sh\n");
 }
 
 int main(int argc, char **argv) {
@@ -979,13 +1123,23 @@ int main(int argc, char **argv) {
   memset(&r, 0, sizeof r);
   int nfiles = 0, failed = 0;
   for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--quiet") == 0) r.quiet = 1;
-    else if (strcmp(argv[i], "--list-failures") == 0) r.list_failures = 1;
-    else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) { usage(); return 0; }
-    else if (argv[i][0] == '-' && argv[i][1]) { usage(); return 2; }
-    else nfiles++;
+    if (strcmp(argv[i], "--quiet") == 0)
+      r.quiet = 1;
+    else if (strcmp(argv[i], "--list-failures") == 0)
+      r.list_failures = 1;
+    else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      usage();
+      return 0;
+    } else if (argv[i][0] == '-' && argv[i][1]) {
+      usage();
+      return 2;
+    } else
+      nfiles++;
   }
-  if (nfiles == 0) { usage(); return 2; }
+  if (nfiles == 0) {
+    usage();
+    return 2;
+  }
   for (int i = 1; i < argc; i++) {
     if (argv[i][0] == '-' && argv[i][1]) continue;
     r.passed = r.failed = r.skipped = 0;

@@ -18,8 +18,11 @@
 static void check_error(const uint8_t *data, size_t size, const char *err) {
   size_t lines = 1, longest = 0, cur = 0;
   for (size_t i = 0; i < size; i++) {
-    if (data[i] == '\n') { lines++; cur = 0; }
-    else if (++cur > longest) longest = cur;
+    if (data[i] == '\n') {
+      lines++;
+      cur = 0;
+    } else if (++cur > longest)
+      longest = cur;
   }
   if (strncmp(err, "fuzz:", 5) != 0) __builtin_trap();
   char *end;
@@ -27,7 +30,8 @@ static void check_error(const uint8_t *data, size_t size, const char *err) {
   if (*end != ':') __builtin_trap();
   unsigned long col = strtoul(end + 1, &end, 10);
   if (end[0] != ':' || end[1] != ' ') __builtin_trap();
-  if (line < 1 || line > lines || col < 1 || col > longest + 1) __builtin_trap();
+  if (line < 1 || line > lines || col < 1 || col > longest + 1)
+    __builtin_trap();
 }
 
 /* Recursion is bounded by the parser's depth cap. */
@@ -39,11 +43,12 @@ static size_t walk(const toml_value *v) {
       size_t kl;
       const toml_value *c;
       const char *k = toml_table_key(v, i, &kl, &c);
-      if (toml_getn(v, k, kl) != c) __builtin_trap();  /* lookup finds it */
+      if (toml_getn(v, k, kl) != c) __builtin_trap(); /* lookup finds it */
       n += walk(c);
     }
   } else if (toml_type_of(v) == TOML_ARRAY) {
-    for (size_t i = 0; i < toml_array_len(v); i++) n += walk(toml_array_at(v, i));
+    for (size_t i = 0; i < toml_array_len(v); i++)
+      n += walk(toml_array_at(v, i));
   }
   return n;
 }

@@ -18,16 +18,18 @@ static void put_json_string(const char *s, size_t len) {
   for (size_t i = 0; i < len; i++) {
     unsigned char c = (unsigned char)s[i];
     switch (c) {
-    case '"': fputs("\\\"", stdout); break;
-    case '\\': fputs("\\\\", stdout); break;
-    case '\n': fputs("\\n", stdout); break;
-    case '\r': fputs("\\r", stdout); break;
-    case '\t': fputs("\\t", stdout); break;
-    case '\b': fputs("\\b", stdout); break;
-    case '\f': fputs("\\f", stdout); break;
-    default:
-      if (c < 0x20 || c == 0x7F) printf("\\u%04x", c);
-      else putchar(c);   /* UTF-8 passes through: the parser validated it */
+      case '"': fputs("\\\"", stdout); break;
+      case '\\': fputs("\\\\", stdout); break;
+      case '\n': fputs("\\n", stdout); break;
+      case '\r': fputs("\\r", stdout); break;
+      case '\t': fputs("\\t", stdout); break;
+      case '\b': fputs("\\b", stdout); break;
+      case '\f': fputs("\\f", stdout); break;
+      default:
+        if (c < 0x20 || c == 0x7F)
+          printf("\\u%04x", c);
+        else
+          putchar(c); /* UTF-8 passes through: the parser validated it */
     }
   }
   putchar('"');
@@ -47,7 +49,8 @@ static void put_datetime(const toml_value *v) {
     printf(".%.*s", d.frac_digits, f);
   }
   if (t == TOML_DATETIME) {
-    if (d.offset_minutes == 0) putchar('Z');
+    if (d.offset_minutes == 0)
+      putchar('Z');
     else {
       int m = d.offset_minutes < 0 ? -d.offset_minutes : d.offset_minutes;
       printf("%c%02d:%02d", d.offset_minutes < 0 ? '-' : '+', m / 60, m % 60);
@@ -92,28 +95,30 @@ static void put_value(const toml_value *v) {
   }
   printf("{\"type\":\"%s\",\"value\":\"", toml_type_name(t));
   switch (t) {
-  case TOML_INTEGER: {
-    int64_t i;
-    toml_int(v, &i);
-    printf("%lld", (long long)i);
-    break;
-  }
-  case TOML_FLOAT: {
-    double f;
-    toml_float(v, &f);
-    if (isnan(f)) fputs("nan", stdout);
-    else if (isinf(f)) fputs(f < 0 ? "-inf" : "inf", stdout);
-    else printf("%.17g", f);
-    break;
-  }
-  case TOML_BOOL: {
-    int b;
-    toml_bool(v, &b);
-    fputs(b ? "true" : "false", stdout);
-    break;
-  }
-  default:
-    put_datetime(v);
+    case TOML_INTEGER: {
+      int64_t i;
+      toml_int(v, &i);
+      printf("%lld", (long long)i);
+      break;
+    }
+    case TOML_FLOAT: {
+      double f;
+      toml_float(v, &f);
+      if (isnan(f))
+        fputs("nan", stdout);
+      else if (isinf(f))
+        fputs(f < 0 ? "-inf" : "inf", stdout);
+      else
+        printf("%.17g", f);
+      break;
+    }
+    case TOML_BOOL: {
+      int b;
+      toml_bool(v, &b);
+      fputs(b ? "true" : "false", stdout);
+      break;
+    }
+    default: put_datetime(v);
   }
   fputs("\"}", stdout);
 }
@@ -124,11 +129,18 @@ int main(int argc, char **argv) {
     return 2;
   }
   FILE *f = fopen(argv[1], "rb");
-  if (!f) { perror(argv[1]); return 2; }
+  if (!f) {
+    perror(argv[1]);
+    return 2;
+  }
   size_t cap = 1 << 16, len = 0;
   char *buf = malloc(cap);
   for (;;) {
-    if (!buf) { fprintf(stderr, "toml-json: out of memory\n"); fclose(f); return 2; }
+    if (!buf) {
+      fprintf(stderr, "toml-json: out of memory\n");
+      fclose(f);
+      return 2;
+    }
     len += fread(buf + len, 1, cap - len, f);
     if (len < cap) break;
     cap *= 2;
@@ -138,7 +150,11 @@ int main(int argc, char **argv) {
   }
   int bad = ferror(f);
   fclose(f);
-  if (bad) { perror(argv[1]); free(buf); return 2; }
+  if (bad) {
+    perror(argv[1]);
+    free(buf);
+    return 2;
+  }
   toml_doc *doc;
   char err[256];
   int rc = toml_parse(buf, len, argv[1], &doc, err, sizeof err);

@@ -32,15 +32,17 @@ static toml_doc *ok(const char *src, int line) {
 
 /* src must fail with a message starting "t.toml:LINE:COL: " (COL in
 ** characters) and containing want (if not NULL). */
-static void bad(const char *src, int eline, int ecol, const char *want, int line) {
+static void bad(const char *src, int eline, int ecol, const char *want,
+                int line) {
   char err[256], pre[32];
   int rc;
   toml_doc *d = parse(src, err, sizeof err, &rc);
   snprintf(pre, sizeof pre, "t.toml:%d:%d: ", eline, ecol);
   if (rc != TOML_ERR_SYNTAX || d || strncmp(err, pre, strlen(pre)) != 0 ||
       strchr(err, '\n') || (want && !strstr(err, want)))
-    check_fail(__FILE__, line, "%.40s: expected error \"%s...%s\", got rc %d: %s",
-               src, pre, want ? want : "", rc, rc == TOML_OK ? "(accepted)" : err);
+    check_fail(__FILE__, line,
+               "%.40s: expected error \"%s...%s\", got rc %d: %s", src, pre,
+               want ? want : "", rc, rc == TOML_OK ? "(accepted)" : err);
   toml_free(d);
 }
 
@@ -53,11 +55,12 @@ static void bad_values(const char *const *values, size_t n, const char *want,
     bad(src, 1, 5, want, line);
   }
 }
-#define BAD_VALUES(values, want)                                            \
-  bad_values((values), sizeof (values) / sizeof (values)[0], (want), __LINE__)
+#define BAD_VALUES(values, want)                                               \
+  bad_values((values), sizeof(values) / sizeof(values)[0], (want), __LINE__)
 
 #define OK(src) ok((src), __LINE__)
-#define BAD(src, eline, ecol, want) bad((src), (eline), (ecol), (want), __LINE__)
+#define BAD(src, eline, ecol, want)                                            \
+  bad((src), (eline), (ecol), (want), __LINE__)
 
 static int str_is(const toml_value *v, const char *s) {
   const char *p;
@@ -67,26 +70,26 @@ static int str_is(const toml_value *v, const char *s) {
 
 static void accessors(void) {
   const char *src =
-    "# manifest\n"
-    "[app]\n"
-    "name = \"clock\"\n"
-    "version = \"1.0.0\"\n"
-    "args = [\"--24h\",\n"
-    "  \"-v\"]\n"
-    "env = { TZ = \"UTC\", LANG = 'C' }\n"
-    "\n"
-    "[capabilities]\n"
-    "gpio = [17, 27]\n"
-    "display = true\n"
-    "ratio = 1.5e3\n"
-    "when = 1979-05-27T07:32:00.5-08:00\n"
-    "day = 2024-02-29\n"
-    "at = 23:59:60.123456789123\n"
-    "local = 1979-05-27 07:32:00\n"
-    "[[svc]]\n"
-    "n = 1\n"
-    "[[svc]]\n"
-    "n = 2\n";
+      "# manifest\n"
+      "[app]\n"
+      "name = \"clock\"\n"
+      "version = \"1.0.0\"\n"
+      "args = [\"--24h\",\n"
+      "  \"-v\"]\n"
+      "env = { TZ = \"UTC\", LANG = 'C' }\n"
+      "\n"
+      "[capabilities]\n"
+      "gpio = [17, 27]\n"
+      "display = true\n"
+      "ratio = 1.5e3\n"
+      "when = 1979-05-27T07:32:00.5-08:00\n"
+      "day = 2024-02-29\n"
+      "at = 23:59:60.123456789123\n"
+      "local = 1979-05-27 07:32:00\n"
+      "[[svc]]\n"
+      "n = 1\n"
+      "[[svc]]\n"
+      "n = 2\n";
   toml_doc *d = OK(src);
   if (!d) return;
   const toml_value *root = toml_root(d);
@@ -94,7 +97,8 @@ static void accessors(void) {
   EQ(toml_table_len(root), 3);
   size_t kl;
   const toml_value *v;
-  CHECK(strcmp(toml_table_key(root, 0, &kl, &v), "app") == 0 && kl == 3 && toml_line(v) == 2);
+  CHECK(strcmp(toml_table_key(root, 0, &kl, &v), "app") == 0 && kl == 3 &&
+        toml_line(v) == 2);
   EQ(toml_table_key(root, 1, NULL, NULL), "capabilities");
   EQ(toml_table_key(root, 2, NULL, NULL), "svc");
   CHECK(toml_table_key(root, 3, NULL, NULL) == NULL);
@@ -107,13 +111,14 @@ static void accessors(void) {
   const toml_value *args = toml_get(app, "args");
   CHECK(toml_type_of(args) == TOML_ARRAY && toml_array_len(args) == 2);
   EQ(toml_line(args), 5);
-  CHECK(str_is(toml_array_at(args, 1), "-v") && toml_line(toml_array_at(args, 1)) == 6);
+  CHECK(str_is(toml_array_at(args, 1), "-v") &&
+        toml_line(toml_array_at(args, 1)) == 6);
   CHECK(toml_array_at(args, 2) == NULL);
   const toml_value *env = toml_get(app, "env");
   CHECK(toml_type_of(env) == TOML_TABLE && toml_line(env) == 7);
   CHECK(str_is(toml_get(env, "LANG"), "C"));
   CHECK(toml_get(env, "nope") == NULL);
-  CHECK(toml_get(toml_get(app, "name"), "x") == NULL);   /* not a table */
+  CHECK(toml_get(toml_get(app, "name"), "x") == NULL); /* not a table */
 
   const toml_value *cap = toml_get(root, "capabilities");
   int64_t i;
@@ -124,7 +129,8 @@ static void accessors(void) {
   CHECK(toml_int(toml_get(cap, "display"), &i) == -1);
   double f;
   CHECK(toml_float(toml_get(cap, "ratio"), &f) == 0 && f == 1500.0);
-  CHECK(toml_float(toml_array_at(toml_get(cap, "gpio"), 0), &f) == 0 && f == 17.0);
+  CHECK(toml_float(toml_array_at(toml_get(cap, "gpio"), 0), &f) == 0 &&
+        f == 17.0);
   toml_datetime dt;
   EQ(toml_type_of(toml_get(cap, "when")), TOML_DATETIME);
   CHECK(toml_datetime_of(toml_get(cap, "when"), &dt) == 0 && dt.year == 1979 &&
@@ -158,7 +164,8 @@ static void accessors(void) {
 
   /* NULLs are harmless */
   CHECK(toml_root(NULL) == NULL && toml_get(NULL, "a") == NULL &&
-        toml_table_len(NULL) == 0 && toml_array_len(NULL) == 0 && toml_line(NULL) == 0 && toml_col(NULL) == 0);
+        toml_table_len(NULL) == 0 && toml_array_len(NULL) == 0 &&
+        toml_line(NULL) == 0 && toml_col(NULL) == 0);
   toml_free(NULL);
 }
 
@@ -168,7 +175,8 @@ static void keys(void) {
   toml_free(OK("\"\".'' = 1\n"));
   toml_free(OK("[''.\"\"]\n"));
   /* "" defined as a value, then used as a table */
-  BAD("\"a\\u0000b\" = 1\n'' = 2\n\"\" .x = 3\n", 3, 1, "key '' is already a value");
+  BAD("\"a\\u0000b\" = 1\n'' = 2\n\"\" .x = 3\n", 3, 1,
+      "key '' is already a value");
   toml_doc *d = OK("\"a\\u0000b\" = 1\n'' = 2\nq.\"\".r = 3\n");
   if (d) {
     const toml_value *r = toml_root(d);
@@ -176,7 +184,8 @@ static void keys(void) {
     CHECK(toml_get(r, "a") == NULL);
     CHECK(toml_int(toml_getn(r, "a\0b", 3), &i) == 0 && i == 1);
     CHECK(toml_int(toml_get(r, ""), &i) == 0 && i == 2);
-    CHECK(toml_int(toml_get(toml_get(toml_get(r, "q"), ""), "r"), &i) == 0 && i == 3);
+    CHECK(toml_int(toml_get(toml_get(toml_get(r, "q"), ""), "r"), &i) == 0 &&
+          i == 3);
     toml_free(d);
   }
 
@@ -184,7 +193,8 @@ static void keys(void) {
   size_t cap = 3000 * 24, n = 0;
   char *src = malloc(cap);
   REQUIRE(src);
-  for (int k = 0; k < 3000; k++) n += (size_t)snprintf(src + n, cap - n, "k%d = %d\n", k, k);
+  for (int k = 0; k < 3000; k++)
+    n += (size_t)snprintf(src + n, cap - n, "k%d = %d\n", k, k);
   d = OK(src);
   if (d) {
     const toml_value *r = toml_root(d);
@@ -228,8 +238,8 @@ static void errors(void) {
   BAD("a = \"\\uD800\"\n", 1, 6, "Unicode scalar");
   BAD("a = \"\\U00110000\"\n", 1, 6, "Unicode scalar");
   BAD("a = 01\n", 1, 5, "leading zeros");
-  static const char *const numbers[] = {"1__0", "1_", "_1", "1.", ".1", "1e",
-                                        "0X10", "+0x10", "truex"};
+  static const char *const numbers[] = { "1__0", "1_",   "_1",    "1.",   ".1",
+                                         "1e",   "0X10", "+0x10", "truex" };
   BAD_VALUES(numbers, NULL);
   BAD("a = tru\n", 1, 5, "booleans");
   BAD("a = 1 b = 2\n", 1, 7, "unexpected text");
@@ -245,24 +255,27 @@ static void errors(void) {
   BAD("a = 1\n\tb = 'x' y\n", 2, 10, "unexpected text");
   /* an error reported at an earlier point, over a newline, after the parser
   ** has moved on (the column is recounted on that line) */
-  BAD("x = 1\nlong_key = '''\nabc\ndef\n", 2, 12, "unterminated multi-line string");
+  BAD("x = 1\nlong_key = '''\nabc\ndef\n", 2, 12,
+      "unterminated multi-line string");
   BAD("x = 1\n  s = [ 1,\n 2,\n 3\n", 2, 7, "unterminated array");
 
   /* messages name the file given, or <input> */
   char err[128];
   toml_doc *d;
-  CHECK(toml_parse("a=", 2, NULL, &d, err, sizeof err) == TOML_ERR_SYNTAX && d == NULL &&
-        strncmp(err, "<input>:1:3: ", 13) == 0);
+  CHECK(toml_parse("a=", 2, NULL, &d, err, sizeof err) == TOML_ERR_SYNTAX &&
+        d == NULL && strncmp(err, "<input>:1:3: ", 13) == 0);
   /* a tiny error buffer is cut, never overrun */
   char small[8];
   memset(small, 'X', sizeof small);
-  CHECK(toml_parse("a=", 2, "long-file-name.toml", &d, small, 6) == TOML_ERR_SYNTAX &&
+  CHECK(toml_parse("a=", 2, "long-file-name.toml", &d, small, 6) ==
+            TOML_ERR_SYNTAX &&
         small[5] == 0 && small[6] == 'X');
   EQ(toml_parse("a=", 2, "f", &d, NULL, 0), TOML_ERR_SYNTAX);
   /* buffers need no NUL: only len bytes are read */
   EQ(toml_parse("a=1x", 3, "f", &d, err, sizeof err), TOML_OK);
   toml_free(d);
-  CHECK(toml_parse("", 0, "f", &d, err, sizeof err) == TOML_OK && toml_table_len(toml_root(d)) == 0);
+  CHECK(toml_parse("", 0, "f", &d, err, sizeof err) == TOML_OK &&
+        toml_table_len(toml_root(d)) == 0);
   toml_free(d);
   EQ(toml_parse(NULL, 0, "f", &d, err, sizeof err), TOML_OK);
   toml_free(d);
@@ -273,7 +286,9 @@ static void errors(void) {
 static void ranges(void) {
   toml_doc *d;
   int64_t i;
-  d = OK("a = 9223372036854775807\nb = -9223372036854775808\nc = 0x7fffffffffffffff\n"
+  d =
+      OK("a = 9223372036854775807\nb = -9223372036854775808\nc = "
+         "0x7fffffffffffffff\n"
          "e = 0o777777777777777777777\nf = 0b111\ng = +0\nh = -0\n");
   if (d) {
     const toml_value *r = toml_root(d);
@@ -285,19 +300,23 @@ static void ranges(void) {
     toml_free(d);
   }
   static const char *const too_big[] = {
-    "9223372036854775808", "-9223372036854775809", "0x8000000000000000",
-    "0o1000000000000000000000", "99999999999999999999999999", "1e400"};
+    "9223372036854775808",        "-9223372036854775809",
+    "0x8000000000000000",         "0o1000000000000000000000",
+    "99999999999999999999999999", "1e400"
+  };
   BAD_VALUES(too_big, "out of range");
   toml_free(OK("a = 1e-400\nb = 1.7976931348623157e308\n"));
 
   toml_free(OK("a = 2024-02-29\nb = 2000-02-29\nc = 2023-12-31T23:59:60Z\n"));
-  static const char *const dates[] = {"2023-02-29", "1900-02-29", "2023-04-31",
-                                      "2023-13-01", "2023-00-01", "2023-01-00"};
-  static const char *const times[] = {"24:00:00", "23:60:00", "23:59:61"};
-  static const char *const offsets[] = {"2023-01-01T00:00:00+24:00",
-                                        "2023-01-01T00:00:00+01:60"};
-  static const char *const malformed[] = {"23:59", "2023-01-01T00:00:00.",
-                                          "2023-1-01"};
+  static const char *const dates[] = {
+    "2023-02-29", "1900-02-29", "2023-04-31",
+    "2023-13-01", "2023-00-01", "2023-01-00"
+  };
+  static const char *const times[] = { "24:00:00", "23:60:00", "23:59:61" };
+  static const char *const offsets[] = { "2023-01-01T00:00:00+24:00",
+                                         "2023-01-01T00:00:00+01:60" };
+  static const char *const malformed[] = { "23:59", "2023-01-01T00:00:00.",
+                                           "2023-1-01" };
   BAD_VALUES(dates, "date out of range");
   BAD_VALUES(times, "time out of range");
   BAD_VALUES(offsets, "offset out of range");
@@ -314,8 +333,10 @@ static void depth(void) {
     for (int j = 0; j < k; j++) src[n++] = '[';
     for (int j = 0; j < k; j++) src[n++] = ']';
     src[n] = 0;
-    if (k <= TOML_MAX_DEPTH) toml_free(OK(src));
-    else BAD(src, 1, 133, "nesting deeper");
+    if (k <= TOML_MAX_DEPTH)
+      toml_free(OK(src));
+    else
+      BAD(src, 1, 133, "nesting deeper");
   }
   /* far too deep must fail cleanly, not overflow the stack */
   size_t n = (size_t)sprintf(src, "a = ");
@@ -323,25 +344,36 @@ static void depth(void) {
   src[n] = 0;
   BAD(src, 1, 133, "nesting deeper");
   n = (size_t)sprintf(src, "a = ");
-  for (int j = 0; j < 100000; j++) { memcpy(src + n, "{b=", 3); n += 3; }
+  for (int j = 0; j < 100000; j++) {
+    memcpy(src + n, "{b=", 3);
+    n += 3;
+  }
   src[n] = 0;
   BAD(src, 1, 387, "nesting deeper");
   /* long dotted keys and headers count too */
   n = 0;
   src[n++] = '[';
-  for (int j = 0; j < 10000; j++) { memcpy(src + n, "a.", 2); n += 2; }
+  for (int j = 0; j < 10000; j++) {
+    memcpy(src + n, "a.", 2);
+    n += 2;
+  }
   memcpy(src + n, "a]\n", 4);
   BAD(src, 1, 258, "nesting deeper");
   n = 0;
-  for (int j = 0; j < 10000; j++) { memcpy(src + n, "a.", 2); n += 2; }
+  for (int j = 0; j < 10000; j++) {
+    memcpy(src + n, "a.", 2);
+    n += 2;
+  }
   memcpy(src + n, "a = 1\n", 7);
   BAD(src, 1, 257, "nesting deeper");
   free(src);
 }
 
-/* ---- allocation failure ---------------------------------------------------- */
+/* ---- allocation failure -------------------------------------------------- */
 
-typedef struct counting { long fail_at, calls, live; } counting;
+typedef struct counting {
+  long fail_at, calls, live;
+} counting;
 
 static void *fail_realloc(void *ud, void *ptr, size_t size) {
   counting *c = ud;
@@ -359,27 +391,34 @@ static void *fail_realloc(void *ud, void *ptr, size_t size) {
 static void nomem(void) {
   /* enough text for several arena blocks and scratch growth */
   static char src[40000];
-  size_t n = (size_t)snprintf(src, sizeof src,
-    "[app]\nname = \"clock\"\nenv = { TZ = \"UTC\", a.b.c = [1, 2, {x = 'y'}] }\n"
-    "s = \"\"\"%0300d\"\"\"\n[[x.y]]\nz = 1979-05-27T07:32:00Z\n", 7);
+  size_t n = (size_t)snprintf(
+      src, sizeof src,
+      "[app]\nname = \"clock\"\nenv = { TZ = \"UTC\", a.b.c = [1, 2, {x = "
+      "'y'}] }\n"
+      "s = \"\"\"%0300d\"\"\"\n[[x.y]]\nz = 1979-05-27T07:32:00Z\n",
+      7);
   for (int k = 0; k < 600; k++)
-    n += (size_t)snprintf(src + n, sizeof src - n, "k%d = [%d, \"v%d\"]\n", k, k, k);
+    n += (size_t)snprintf(src + n, sizeof src - n, "k%d = [%d, \"v%d\"]\n", k,
+                          k, k);
   long total = -1;
   for (long f = 0; f < 100000; f++) {
-    counting c = {f, 0, 0};
-    toml_alloc a = {fail_realloc, &c};
+    counting c = { f, 0, 0 };
+    toml_alloc a = { fail_realloc, &c };
     toml_doc *d = NULL;
     char err[128];
     int rc = toml_parse_ex(src, n, "m.toml", &a, &d, err, sizeof err);
     if (rc == TOML_OK) {
       EQ(toml_table_len(toml_get(toml_root(d), "app")), 3);
-      EQ(toml_table_len(toml_array_at(toml_get(toml_get(toml_root(d), "x"), "y"), 0)), 601);
+      EQ(toml_table_len(
+             toml_array_at(toml_get(toml_get(toml_root(d), "x"), "y"), 0)),
+         601);
       toml_free(d);
       EQ(c.live, 0);
       total = f;
       break;
     }
-    CHECKF(rc == TOML_ERR_NOMEM && d == NULL && c.live == 0 && strstr(err, "out of memory"),
+    CHECKF(rc == TOML_ERR_NOMEM && d == NULL && c.live == 0 &&
+               strstr(err, "out of memory"),
            "allocation %ld failed: rc %d live %ld: %s", f, rc, c.live, err);
   }
   CHECK(total > 5);

@@ -13,10 +13,14 @@
 **
 ** The socket module, assembled with wat2wasm from:
 **   (module
-**     (import "wasi_snapshot_preview1" "sock_accept" (func $acc (param i32 i32 i32) (result i32)))
-**     (import "wasi_snapshot_preview1" "sock_recv" (func $recv (param i32 i32 i32 i32 i32 i32) (result i32)))
-**     (import "wasi_snapshot_preview1" "sock_send" (func $send (param i32 i32 i32 i32 i32) (result i32)))
-**     (import "wasi_snapshot_preview1" "sock_shutdown" (func $shut (param i32 i32) (result i32)))
+**     (import "wasi_snapshot_preview1" "sock_accept" (func $acc (param i32 i32
+*i32) (result i32)))
+**     (import "wasi_snapshot_preview1" "sock_recv" (func $recv (param i32 i32
+*i32 i32 i32 i32) (result i32)))
+**     (import "wasi_snapshot_preview1" "sock_send" (func $send (param i32 i32
+*i32 i32 i32) (result i32)))
+**     (import "wasi_snapshot_preview1" "sock_shutdown" (func $shut (param i32
+*i32) (result i32)))
 **     (memory (export "memory") 1)
 **     (func (export "accept") (param i32 i32) (result i32)
 **       (call $acc (local.get 0) (local.get 1) (i32.const 0)))
@@ -49,14 +53,17 @@
 #include "../../wasi/wasi_int.h"
 #include "../check.h"
 
-static char root[64];            /* the temp dir: root/box is the sandbox */
+static char root[64]; /* the temp dir: root/box is the sandbox */
 static int boxfd;
 
 static void mk(const char *rel, const char *content) {
   char p[256];
   snprintf(p, sizeof p, "%s/%s", root, rel);
   FILE *f = fopen(p, "w");
-  if (f) { fputs(content, f); fclose(f); }
+  if (f) {
+    fputs(content, f);
+    fclose(f);
+  }
 }
 static void mkd(const char *rel) {
   char p[256];
@@ -71,7 +78,10 @@ static void ln(const char *target, const char *rel) {
 
 static void setup(void) {
   strcpy(root, "/tmp/vwasi-sandbox-XXXXXX");
-  if (!mkdtemp(root)) { perror("mkdtemp"); exit(1); }
+  if (!mkdtemp(root)) {
+    perror("mkdtemp");
+    exit(1);
+  }
   mk("outside_secret", "secret\n");
   mkd("x");
   mkd("box");
@@ -112,27 +122,42 @@ static void teardown(void) {
 /* opens path beneath the box; returns 0 or the WASI errno */
 static int try_open(const char *path, int flags, int follow) {
   int fd = wasi_open_beneath(NULL, boxfd, path, flags, 0644, follow);
-  if (fd >= 0) { close(fd); return 0; }
+  if (fd >= 0) {
+    close(fd);
+    return 0;
+  }
   return -fd;
 }
 
 static void resolver_cases(const char *mode) {
-  static const struct { const char *path; int follow, want; } cases[] = {
-    { "in.txt", 1, 0 },            { "d/f.txt", 1, 0 },
-    { "ok", 1, 0 },                { "ok", 0, W_ELOOP },
-    { "okdir/f.txt", 0, 0 },       { "d/back", 1, 0 },
-    { "d/../in.txt", 1, 0 },       { "./d/./e/../f.txt", 1, 0 },
-    { "chain20", 1, 0 },           { "chain0", 1, W_ELOOP },
-    { "loop1", 1, W_ELOOP },       { "loop1/x", 1, W_ELOOP },
+  static const struct {
+    const char *path;
+    int follow, want;
+  } cases[] = {
+    { "in.txt", 1, 0 },
+    { "d/f.txt", 1, 0 },
+    { "ok", 1, 0 },
+    { "ok", 0, W_ELOOP },
+    { "okdir/f.txt", 0, 0 },
+    { "d/back", 1, 0 },
+    { "d/../in.txt", 1, 0 },
+    { "./d/./e/../f.txt", 1, 0 },
+    { "chain20", 1, 0 },
+    { "chain0", 1, W_ELOOP },
+    { "loop1", 1, W_ELOOP },
+    { "loop1/x", 1, W_ELOOP },
     { "../outside_secret", 1, W_ENOTCAPABLE },
     { "d/../../outside_secret", 1, W_ENOTCAPABLE },
     { "/etc/passwd", 1, W_ENOTCAPABLE },
-    { "abs", 1, W_ENOTCAPABLE },   { "up", 1, W_ENOTCAPABLE },
+    { "abs", 1, W_ENOTCAPABLE },
+    { "up", 1, W_ENOTCAPABLE },
     { "dirup/outside_secret", 0, W_ENOTCAPABLE },
     { "dirup/box/in.txt", 0, W_ENOTCAPABLE },
     { "magic/etc/passwd", 0, W_ENOTCAPABLE },
-    { "d/back/x", 1, W_ENOTDIR },  { "nope", 1, W_ENOENT },
-    { "in.txt/", 1, W_ENOTDIR },   { "", 1, W_ENOENT },
+    { "d/back/x", 1, W_ENOTDIR },
+    { "nope", 1, W_ENOENT },
+    { "in.txt/", 1, W_ENOTDIR },
+    { "", 1, W_ENOENT },
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     int got = try_open(cases[i].path, O_RDONLY, cases[i].follow);
@@ -140,7 +165,7 @@ static void resolver_cases(const char *mode) {
     if (strncmp(cases[i].path, "magic", 5) == 0 && got == W_ELOOP)
       got = W_ENOTCAPABLE;
     CHECKF(got == cases[i].want, "%s: open \"%s\" follow=%d: got %d, want %d",
-          mode, cases[i].path, cases[i].follow, got, cases[i].want);
+           mode, cases[i].path, cases[i].follow, got, cases[i].want);
   }
   /* creating through a dangling symlink that points outside */
   int got = try_open("dangling_out", O_WRONLY | O_CREAT, 1);
@@ -161,28 +186,40 @@ static void resolver_cases(const char *mode) {
   int slash;
   int e = wasi_resolve(NULL, boxfd, "d/f.txt", 0, &parent, &buf, &name, &slash);
   CHECKF(e == 0 && strcmp(name, "f.txt") == 0 && !slash,
-        "%s: resolve d/f.txt: %d", mode, e);
-  if (!e) { close(parent); vw_free(NULL, buf); }
+         "%s: resolve d/f.txt: %d", mode, e);
+  if (!e) {
+    close(parent);
+    vw_free(NULL, buf);
+  }
   e = wasi_resolve(NULL, boxfd, "okdir/", 0, &parent, &buf, &name, &slash);
   CHECKF(e == 0 && slash, "%s: resolve okdir/: %d", mode, e);
-  if (!e) { close(parent); vw_free(NULL, buf); }
+  if (!e) {
+    close(parent);
+    vw_free(NULL, buf);
+  }
   e = wasi_resolve(NULL, boxfd, "up", 1, &parent, &buf, &name, &slash);
   CHECKF(e == W_ENOTCAPABLE, "%s: resolve up (follow): %d", mode, e);
   e = wasi_resolve(NULL, boxfd, "up", 0, &parent, &buf, &name, &slash);
   CHECKF(e == 0 && strcmp(name, "up") == 0, "%s: resolve up (nofollow): %d",
-        mode, e);
-  if (!e) { close(parent); vw_free(NULL, buf); }
+         mode, e);
+  if (!e) {
+    close(parent);
+    vw_free(NULL, buf);
+  }
   e = wasi_resolve(NULL, boxfd, "dirup/outside_secret", 0, &parent, &buf, &name,
                    &slash);
   CHECKF(e == W_ENOTCAPABLE, "%s: resolve dirup/outside_secret: %d", mode, e);
   e = wasi_resolve(NULL, boxfd, "d/..", 0, &parent, &buf, &name, &slash);
   CHECKF(e == 0 && strcmp(name, ".") == 0, "%s: resolve d/..: %d", mode, e);
-  if (!e) { close(parent); vw_free(NULL, buf); }
+  if (!e) {
+    close(parent);
+    vw_free(NULL, buf);
+  }
   e = wasi_resolve(NULL, boxfd, "d/../..", 0, &parent, &buf, &name, &slash);
   CHECKF(e == W_ENOTCAPABLE, "%s: resolve d/../..: %d", mode, e);
 }
 
-/* ---- races ----------------------------------------------------------------- */
+/* ---- races --------------------------------------------------------------- */
 static atomic_int stop;
 
 /* flips box/race between a symlink to "d" (inside) and one to ".."
@@ -224,7 +261,7 @@ static void race(const char *mode, void *(*fn)(void *), const char *path,
   for (int i = 0; i < 20000; i++) {
     int fd = wasi_open_beneath(NULL, boxfd, path, O_RDONLY, 0, 1);
     if (fd >= 0) {
-      char buf[16] = {0};
+      char buf[16] = { 0 };
       if (read(fd, buf, sizeof buf - 1) > 0 && strcmp(buf, "secret\n") == 0)
         escaped++;
       else
@@ -234,13 +271,13 @@ static void race(const char *mode, void *(*fn)(void *), const char *path,
   }
   atomic_store(&stop, 1);
   pthread_join(t, NULL);
-  CHECKF(escaped == 0, "%s: %s: reached the outside file %d times", mode,
-        label, escaped);
-  printf("%s: %s: 20000 tries, 0 escapes wanted, %d escapes, %d inside\n",
-         mode, label, escaped, inside);
+  CHECKF(escaped == 0, "%s: %s: reached the outside file %d times", mode, label,
+         escaped);
+  printf("%s: %s: 20000 tries, 0 escapes wanted, %d escapes, %d inside\n", mode,
+         label, escaped, inside);
 }
 
-/* ---- out of memory ---------------------------------------------------------- */
+/* ---- out of memory ------------------------------------------------------- */
 static int fail_at = -1, nallocs;
 static void *t_malloc(size_t n, void *ud) {
   (void)ud;
@@ -252,7 +289,10 @@ static void *t_realloc(void *p, size_t n, void *ud) {
   if (nallocs++ == fail_at) return NULL;
   return realloc(p, n);
 }
-static void t_free(void *p, void *ud) { (void)ud; free(p); }
+static void t_free(void *p, void *ud) {
+  (void)ud;
+  free(p);
+}
 
 /* Every allocation of vwasi_new and of the resolver (both modes) fails in
 ** turn: the result is NULL / ENOMEM, and ASan's leak check sees nothing. */
@@ -264,17 +304,26 @@ static void out_of_memory(void) {
   const char *argv[] = { "app", "one" }, *envp[] = { "A=1" };
   vwasi_config cfg;
   memset(&cfg, 0, sizeof cfg);
-  cfg.argc = 2; cfg.argv = argv; cfg.envc = 1; cfg.envp = envp;
-  cfg.npreopens = 1; cfg.preopens = &pre;
+  cfg.argc = 2;
+  cfg.argv = argv;
+  cfg.envc = 1;
+  cfg.envp = envp;
+  cfg.npreopens = 1;
+  cfg.preopens = &pre;
   cfg.allocator = &a;
-  cfg.stdio[0] = 0; cfg.stdio[1] = 1; cfg.stdio[2] = 2;
+  cfg.stdio[0] = 0;
+  cfg.stdio[1] = 1;
+  cfg.stdio[2] = 2;
   int ok = 0;
   for (fail_at = 0; fail_at < 200 && !ok; fail_at++) {
     nallocs = 0;
     char eb[64];
     vwasi *w = vwasi_new(&cfg, eb, sizeof eb);
-    if (w) { ok = 1; vwasi_free(w); }
-    else CHECKF(strstr(eb, "memory") != NULL, "oom %d: %s", fail_at, eb);
+    if (w) {
+      ok = 1;
+      vwasi_free(w);
+    } else
+      CHECKF(strstr(eb, "memory") != NULL, "oom %d: %s", fail_at, eb);
   }
   CHECKF(ok, "vwasi_new never succeeded");
   for (int mode = 0; mode < 2; mode++) {
@@ -288,8 +337,12 @@ static void out_of_memory(void) {
       int slash;
       int e = wasi_resolve(&a, boxfd, "okdir/../d/back", 1, &parent, &buf,
                            &name, &slash);
-      if (e == 0) { ok = 1; close(parent); vw_free(&a, buf); }
-      else CHECKF(e == W_ENOMEM, "oom %d (mode %d): errno %d", fail_at, mode, e);
+      if (e == 0) {
+        ok = 1;
+        close(parent);
+        vw_free(&a, buf);
+      } else
+        CHECKF(e == W_ENOMEM, "oom %d (mode %d): errno %d", fail_at, mode, e);
     }
     CHECKF(ok, "wasi_resolve never succeeded (mode %d)", mode);
   }
@@ -297,36 +350,34 @@ static void out_of_memory(void) {
   fail_at = -1;
 }
 
-/* ---- sockets ----------------------------------------------------------------- */
+/* ---- sockets ------------------------------------------------------------- */
 static const unsigned char sock_module[] = {
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x21, 0x04, 0x60,
-  0x03, 0x7f, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x06, 0x7f, 0x7f, 0x7f, 0x7f,
-  0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x05, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x01,
-  0x7f, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x02, 0x93, 0x01, 0x04, 0x16,
-  0x77, 0x61, 0x73, 0x69, 0x5f, 0x73, 0x6e, 0x61, 0x70, 0x73, 0x68, 0x6f,
-  0x74, 0x5f, 0x70, 0x72, 0x65, 0x76, 0x69, 0x65, 0x77, 0x31, 0x0b, 0x73,
-  0x6f, 0x63, 0x6b, 0x5f, 0x61, 0x63, 0x63, 0x65, 0x70, 0x74, 0x00, 0x00,
-  0x16, 0x77, 0x61, 0x73, 0x69, 0x5f, 0x73, 0x6e, 0x61, 0x70, 0x73, 0x68,
-  0x6f, 0x74, 0x5f, 0x70, 0x72, 0x65, 0x76, 0x69, 0x65, 0x77, 0x31, 0x09,
-  0x73, 0x6f, 0x63, 0x6b, 0x5f, 0x72, 0x65, 0x63, 0x76, 0x00, 0x01, 0x16,
-  0x77, 0x61, 0x73, 0x69, 0x5f, 0x73, 0x6e, 0x61, 0x70, 0x73, 0x68, 0x6f,
-  0x74, 0x5f, 0x70, 0x72, 0x65, 0x76, 0x69, 0x65, 0x77, 0x31, 0x09, 0x73,
-  0x6f, 0x63, 0x6b, 0x5f, 0x73, 0x65, 0x6e, 0x64, 0x00, 0x02, 0x16, 0x77,
-  0x61, 0x73, 0x69, 0x5f, 0x73, 0x6e, 0x61, 0x70, 0x73, 0x68, 0x6f, 0x74,
-  0x5f, 0x70, 0x72, 0x65, 0x76, 0x69, 0x65, 0x77, 0x31, 0x0d, 0x73, 0x6f,
-  0x63, 0x6b, 0x5f, 0x73, 0x68, 0x75, 0x74, 0x64, 0x6f, 0x77, 0x6e, 0x00,
-  0x03, 0x03, 0x05, 0x04, 0x03, 0x03, 0x03, 0x03, 0x05, 0x03, 0x01, 0x00,
-  0x01, 0x07, 0x2c, 0x05, 0x06, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 0x02,
-  0x00, 0x06, 0x61, 0x63, 0x63, 0x65, 0x70, 0x74, 0x00, 0x04, 0x04, 0x72,
-  0x65, 0x63, 0x76, 0x00, 0x05, 0x04, 0x73, 0x65, 0x6e, 0x64, 0x00, 0x06,
-  0x08, 0x73, 0x68, 0x75, 0x74, 0x64, 0x6f, 0x77, 0x6e, 0x00, 0x07, 0x0a,
-  0x53, 0x04, 0x0a, 0x00, 0x20, 0x00, 0x20, 0x01, 0x41, 0x00, 0x10, 0x00,
-  0x0b, 0x1f, 0x00, 0x41, 0x10, 0x41, 0xc0, 0x00, 0x36, 0x02, 0x00, 0x41,
-  0x14, 0x41, 0x20, 0x36, 0x02, 0x00, 0x20, 0x00, 0x41, 0x10, 0x41, 0x01,
-  0x20, 0x01, 0x41, 0x04, 0x41, 0x08, 0x10, 0x01, 0x0b, 0x1d, 0x00, 0x41,
-  0x18, 0x41, 0xc0, 0x00, 0x36, 0x02, 0x00, 0x41, 0x1c, 0x20, 0x01, 0x36,
-  0x02, 0x00, 0x20, 0x00, 0x41, 0x18, 0x41, 0x01, 0x41, 0x00, 0x41, 0x0c,
-  0x10, 0x02, 0x0b, 0x08, 0x00, 0x20, 0x00, 0x20, 0x01, 0x10, 0x03, 0x0b
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x21, 0x04, 0x60, 0x03,
+  0x7f, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x06, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f,
+  0x01, 0x7f, 0x60, 0x05, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x02,
+  0x7f, 0x7f, 0x01, 0x7f, 0x02, 0x93, 0x01, 0x04, 0x16, 0x77, 0x61, 0x73, 0x69,
+  0x5f, 0x73, 0x6e, 0x61, 0x70, 0x73, 0x68, 0x6f, 0x74, 0x5f, 0x70, 0x72, 0x65,
+  0x76, 0x69, 0x65, 0x77, 0x31, 0x0b, 0x73, 0x6f, 0x63, 0x6b, 0x5f, 0x61, 0x63,
+  0x63, 0x65, 0x70, 0x74, 0x00, 0x00, 0x16, 0x77, 0x61, 0x73, 0x69, 0x5f, 0x73,
+  0x6e, 0x61, 0x70, 0x73, 0x68, 0x6f, 0x74, 0x5f, 0x70, 0x72, 0x65, 0x76, 0x69,
+  0x65, 0x77, 0x31, 0x09, 0x73, 0x6f, 0x63, 0x6b, 0x5f, 0x72, 0x65, 0x63, 0x76,
+  0x00, 0x01, 0x16, 0x77, 0x61, 0x73, 0x69, 0x5f, 0x73, 0x6e, 0x61, 0x70, 0x73,
+  0x68, 0x6f, 0x74, 0x5f, 0x70, 0x72, 0x65, 0x76, 0x69, 0x65, 0x77, 0x31, 0x09,
+  0x73, 0x6f, 0x63, 0x6b, 0x5f, 0x73, 0x65, 0x6e, 0x64, 0x00, 0x02, 0x16, 0x77,
+  0x61, 0x73, 0x69, 0x5f, 0x73, 0x6e, 0x61, 0x70, 0x73, 0x68, 0x6f, 0x74, 0x5f,
+  0x70, 0x72, 0x65, 0x76, 0x69, 0x65, 0x77, 0x31, 0x0d, 0x73, 0x6f, 0x63, 0x6b,
+  0x5f, 0x73, 0x68, 0x75, 0x74, 0x64, 0x6f, 0x77, 0x6e, 0x00, 0x03, 0x03, 0x05,
+  0x04, 0x03, 0x03, 0x03, 0x03, 0x05, 0x03, 0x01, 0x00, 0x01, 0x07, 0x2c, 0x05,
+  0x06, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 0x02, 0x00, 0x06, 0x61, 0x63, 0x63,
+  0x65, 0x70, 0x74, 0x00, 0x04, 0x04, 0x72, 0x65, 0x63, 0x76, 0x00, 0x05, 0x04,
+  0x73, 0x65, 0x6e, 0x64, 0x00, 0x06, 0x08, 0x73, 0x68, 0x75, 0x74, 0x64, 0x6f,
+  0x77, 0x6e, 0x00, 0x07, 0x0a, 0x53, 0x04, 0x0a, 0x00, 0x20, 0x00, 0x20, 0x01,
+  0x41, 0x00, 0x10, 0x00, 0x0b, 0x1f, 0x00, 0x41, 0x10, 0x41, 0xc0, 0x00, 0x36,
+  0x02, 0x00, 0x41, 0x14, 0x41, 0x20, 0x36, 0x02, 0x00, 0x20, 0x00, 0x41, 0x10,
+  0x41, 0x01, 0x20, 0x01, 0x41, 0x04, 0x41, 0x08, 0x10, 0x01, 0x0b, 0x1d, 0x00,
+  0x41, 0x18, 0x41, 0xc0, 0x00, 0x36, 0x02, 0x00, 0x41, 0x1c, 0x20, 0x01, 0x36,
+  0x02, 0x00, 0x20, 0x00, 0x41, 0x18, 0x41, 0x01, 0x41, 0x00, 0x41, 0x0c, 0x10,
+  0x02, 0x0b, 0x08, 0x00, 0x20, 0x00, 0x20, 0x01, 0x10, 0x03, 0x0b
 };
 
 static vw_func *exp_func(vw_instance *inst, const char *name) {
@@ -347,7 +398,7 @@ static uint32_t call2(vw_store *s, vw_func *f, uint32_t a, uint32_t b) {
 }
 
 static void sockets(void) {
-  char path[100];                 /* fits sun_path (108) */
+  char path[100]; /* fits sun_path (108) */
   snprintf(path, sizeof path, "%s/sock", root);
   int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   struct sockaddr_un sa;
@@ -396,13 +447,15 @@ static void sockets(void) {
   CHECKF(call2(s, recv, conn, 0) == 0, "recv");
   uint32_t got;
   memcpy(&got, mem + 4, 4);
-  CHECKF(got == 4 && memcmp(mem + 64, "ping", 4) == 0, "received %u bytes", got);
+  CHECKF(got == 4 && memcmp(mem + 64, "ping", 4) == 0, "received %u bytes",
+         got);
   memcpy(mem + 64, "pong!", 5);
   CHECKF(call2(s, send, conn, 5) == 0, "send");
   memcpy(&got, mem + 12, 4);
-  char buf[16] = {0};
+  char buf[16] = { 0 };
   CHECKF(got == 5 && read(cfd, buf, sizeof buf) == 5 &&
-        memcmp(buf, "pong!", 5) == 0, "client read");
+             memcmp(buf, "pong!", 5) == 0,
+         "client read");
   uint32_t r = call2(s, recv, 3, 0);
   CHECKF(r == W_ENOTCONN || r == W_EINVAL, "recv on the listener: %u", r);
   CHECKF(call2(s, recv, 3, 0) != 0, "recv on the listener");
@@ -424,7 +477,8 @@ static void sockets(void) {
 
 static void races(const char *mode) {
   race(mode, flip_symlink, "race/f.txt", "symlink swapped to ..");
-  race(mode, flip_symlink, "race/outside_secret", "symlink swapped, target outside");
+  race(mode, flip_symlink, "race/outside_secret",
+       "symlink swapped, target outside");
   race(mode, flip_dir, "d/e/../../outside_secret", "directory moved out");
 }
 

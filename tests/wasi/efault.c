@@ -4,23 +4,22 @@
 ** these, hence NODE_SKIP. */
 #include "wt.h"
 
-#define IMPORT(n) __attribute__((import_module("wasi_snapshot_preview1"), \
-                                 import_name(#n)))
+#define IMPORT(n)                                                              \
+  __attribute__((import_module("wasi_snapshot_preview1"), import_name(#n)))
 IMPORT(fd_write) int32_t raw_fd_write(int32_t, int32_t, int32_t, int32_t);
 IMPORT(fd_read) int32_t raw_fd_read(int32_t, int32_t, int32_t, int32_t);
 IMPORT(args_get) int32_t raw_args_get(int32_t, int32_t);
 IMPORT(args_sizes_get) int32_t raw_args_sizes_get(int32_t, int32_t);
 IMPORT(random_get) int32_t raw_random_get(int32_t, int32_t);
 IMPORT(clock_time_get) int32_t raw_clock_time_get(int32_t, int64_t, int32_t);
-IMPORT(path_open) int32_t raw_path_open(int32_t, int32_t, int32_t, int32_t,
-                                        int32_t, int64_t, int64_t, int32_t,
-                                        int32_t);
-IMPORT(fd_readdir) int32_t raw_fd_readdir(int32_t, int32_t, int32_t, int64_t,
-                                          int32_t);
-IMPORT(poll_oneoff) int32_t raw_poll_oneoff(int32_t, int32_t, int32_t,
-                                            int32_t);
-IMPORT(fd_prestat_dir_name) int32_t raw_prestat_dir_name(int32_t, int32_t,
-                                                         int32_t);
+IMPORT(path_open)
+int32_t raw_path_open(int32_t, int32_t, int32_t, int32_t, int32_t, int64_t,
+                      int64_t, int32_t, int32_t);
+IMPORT(fd_readdir)
+int32_t raw_fd_readdir(int32_t, int32_t, int32_t, int64_t, int32_t);
+IMPORT(poll_oneoff) int32_t raw_poll_oneoff(int32_t, int32_t, int32_t, int32_t);
+IMPORT(fd_prestat_dir_name)
+int32_t raw_prestat_dir_name(int32_t, int32_t, int32_t);
 
 static uint32_t iov[2];
 static int32_t n;
@@ -49,7 +48,7 @@ int main(void) {
   printf("path_open path past the end: %d\n",
          raw_path_open(SB, 0, top - 3, 10, 0, 2, 0, 0, (int32_t)&n));
   printf("path_open result past the end: %d\n",
-         raw_path_open(SB, 0, (int32_t)"hello.txt", 9, 0, 2, 0, 0, top));
+         raw_path_open(SB, 0, (int32_t) "hello.txt", 9, 0, 2, 0, 0, top));
   printf("fd_readdir buffer past the end: %d\n",
          raw_fd_readdir(SB, top - 10, 100, 0, (int32_t)&n));
   printf("poll_oneoff subscriptions past the end: %d\n",

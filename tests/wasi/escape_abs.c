@@ -16,7 +16,8 @@ int main(void) {
   SHOW("mkdir /tmp/evil", __wasi_path_create_directory(SB, "/tmp/evil"));
   SHOW("link hello.txt -> /tmp/evil",
        __wasi_path_link(SB, 0, "hello.txt", SB, "/tmp/evil"));
-  SHOW("link /etc/passwd -> p", __wasi_path_link(SB, 0, "/etc/passwd", SB, "p"));
+  SHOW("link /etc/passwd -> p",
+       __wasi_path_link(SB, 0, "/etc/passwd", SB, "p"));
   SHOW("rename hello.txt -> /tmp/evil",
        __wasi_path_rename(SB, "hello.txt", SB, "/tmp/evil"));
   uint8_t buf[32];

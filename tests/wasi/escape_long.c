@@ -13,7 +13,10 @@ int main(void) {
   DENY("60000-byte path", e);
   /* 9000 levels of "sub/.." (7 bytes each): long, deep, but inside */
   size_t n = 0;
-  for (int i = 0; i < 9000; i++) { memcpy(p + n, "sub/../", 7); n += 7; }
+  for (int i = 0; i < 9000; i++) {
+    memcpy(p + n, "sub/../", 7);
+    n += 7;
+  }
   memcpy(p + n, "ok.txt", 7);
   e = wopen(SB, p, FOLLOW, 0, __WASI_RIGHTS_FD_READ, 0, &fd);
   printf("63000-byte sub/.. path: %d\n", e);
@@ -24,7 +27,10 @@ int main(void) {
   printf("300-byte name: %d\n", e);
   /* ".." that climbs out after a long way down and back */
   n = 0;
-  for (int i = 0; i < 100; i++) { memcpy(p + n, "sub/../", 7); n += 7; }
+  for (int i = 0; i < 100; i++) {
+    memcpy(p + n, "sub/../", 7);
+    n += 7;
+  }
   memcpy(p + n, "../stdout", 10);
   e = wopen(SB, p, FOLLOW, 0, __WASI_RIGHTS_FD_READ, 0, &fd);
   DENY("long way then ..", e);
@@ -32,7 +38,8 @@ int main(void) {
   SHOW("symlink l1 -> l2", __wasi_path_symlink("l2", SB, "l1"));
   SHOW("symlink l2 -> l1", __wasi_path_symlink("l1", SB, "l2"));
   SHOW("open l1", wopen(SB, "l1", FOLLOW, 0, __WASI_RIGHTS_FD_READ, 0, &fd));
-  SHOW("open l1/x", wopen(SB, "l1/x", FOLLOW, 0, __WASI_RIGHTS_FD_READ, 0, &fd));
+  SHOW("open l1/x",
+       wopen(SB, "l1/x", FOLLOW, 0, __WASI_RIGHTS_FD_READ, 0, &fd));
   __wasi_filestat_t st;
   SHOW("stat l1 (follow)", __wasi_path_filestat_get(SB, FOLLOW, "l1", &st));
   (void)__wasi_path_unlink_file(SB, "l1");
@@ -44,10 +51,10 @@ int main(void) {
     snprintf(b, sizeof b, i == 59 ? "ok.txt" : "c%d", i + 1);
     (void)__wasi_path_symlink(b, SB, a);
   }
-  SHOW("open 60-link chain", wopen(SB, "c0", FOLLOW, 0, __WASI_RIGHTS_FD_READ,
-                                   0, &fd));
-  SHOW("open 30-link chain", wopen(SB, "c30", FOLLOW, 0, __WASI_RIGHTS_FD_READ,
-                                   0, &fd));
+  SHOW("open 60-link chain",
+       wopen(SB, "c0", FOLLOW, 0, __WASI_RIGHTS_FD_READ, 0, &fd));
+  SHOW("open 30-link chain",
+       wopen(SB, "c30", FOLLOW, 0, __WASI_RIGHTS_FD_READ, 0, &fd));
   for (int i = 0; i < 60; i++) {
     snprintf(a, sizeof a, "c%d", i);
     (void)__wasi_path_unlink_file(SB, a);

@@ -13,11 +13,15 @@ int main(void) {
   deny_open("sneaky");
   deny_open("sneaky/stdout");
   __wasi_filestat_t st;
-  DENY("stat dirup/stdout", __wasi_path_filestat_get(SB, 0, "dirup/stdout", &st));
+  DENY("stat dirup/stdout",
+       __wasi_path_filestat_get(SB, 0, "dirup/stdout", &st));
   DENY("unlink dirup/stdout", __wasi_path_unlink_file(SB, "dirup/stdout"));
   DENY("mkdir dirup/evil", __wasi_path_create_directory(SB, "dirup/evil"));
   __wasi_fd_t fd;
-  DENY("create dirup/evil.txt", wopen(SB, "dirup/evil.txt", FOLLOW, __WASI_OFLAGS_CREAT, RIGHTS_RW, 0, &fd));
-  DENY("create through dangling up", wopen(SB, "up", FOLLOW, __WASI_OFLAGS_CREAT | __WASI_OFLAGS_TRUNC, RIGHTS_RW, 0, &fd));
+  DENY("create dirup/evil.txt", wopen(SB, "dirup/evil.txt", FOLLOW,
+                                      __WASI_OFLAGS_CREAT, RIGHTS_RW, 0, &fd));
+  DENY("create through dangling up",
+       wopen(SB, "up", FOLLOW, __WASI_OFLAGS_CREAT | __WASI_OFLAGS_TRUNC,
+             RIGHTS_RW, 0, &fd));
   return 0;
 }

@@ -6,9 +6,9 @@
 
 int main(void) {
   __wasi_fd_t fd;
-  __wasi_errno_t e = wopen(SB, "work.txt", 0,
-                           __WASI_OFLAGS_CREAT | __WASI_OFLAGS_EXCL,
-                           RIGHTS_RW, 0, &fd);
+  __wasi_errno_t e =
+      wopen(SB, "work.txt", 0, __WASI_OFLAGS_CREAT | __WASI_OFLAGS_EXCL,
+            RIGHTS_RW, 0, &fd);
   printf("path_open creat: %d fd=%u\n", e, (unsigned)fd);
   __wasi_size_t n;
   e = wwrite(fd, "0123456789", &n);
@@ -55,20 +55,22 @@ int main(void) {
   (void)__wasi_fd_filestat_get(fd, &st);
   printf("size=%llu\n", (unsigned long long)st.size);
   SHOW("fd_filestat_set_size 6", __wasi_fd_filestat_set_size(fd, 6));
-  SHOW("fd_advise sequential", __wasi_fd_advise(fd, 0, 6,
-                                                __WASI_ADVICE_SEQUENTIAL));
-  SHOW("fd_advise dontneed", __wasi_fd_advise(fd, 0, 0,
-                                              __WASI_ADVICE_DONTNEED));
+  SHOW("fd_advise sequential",
+       __wasi_fd_advise(fd, 0, 6, __WASI_ADVICE_SEQUENTIAL));
+  SHOW("fd_advise dontneed",
+       __wasi_fd_advise(fd, 0, 0, __WASI_ADVICE_DONTNEED));
   SHOW("fd_datasync", __wasi_fd_datasync(fd));
   SHOW("fd_sync", __wasi_fd_sync(fd));
-  SHOW("fd_filestat_set_times", __wasi_fd_filestat_set_times(
-      fd, 1000000000ull * 1000000, 1000000000ull * 2000000,
-      __WASI_FSTFLAGS_ATIM | __WASI_FSTFLAGS_MTIM));
+  SHOW("fd_filestat_set_times",
+       __wasi_fd_filestat_set_times(
+           fd, 1000000000ull * 1000000, 1000000000ull * 2000000,
+           __WASI_FSTFLAGS_ATIM | __WASI_FSTFLAGS_MTIM));
   (void)__wasi_fd_filestat_get(fd, &st);
   printf("atim=%llu mtim=%llu\n", (unsigned long long)st.atim,
          (unsigned long long)st.mtim);
-  SHOW("fd_filestat_set_times conflicting", __wasi_fd_filestat_set_times(
-      fd, 0, 0, __WASI_FSTFLAGS_ATIM | __WASI_FSTFLAGS_ATIM_NOW));
+  SHOW("fd_filestat_set_times conflicting",
+       __wasi_fd_filestat_set_times(
+           fd, 0, 0, __WASI_FSTFLAGS_ATIM | __WASI_FSTFLAGS_ATIM_NOW));
   SHOW("fd_close", __wasi_fd_close(fd));
   SHOW("fd_close again", __wasi_fd_close(fd));
   SHOW("fd_sync closed", __wasi_fd_sync(fd));

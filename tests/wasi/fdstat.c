@@ -5,8 +5,8 @@
 int main(void) {
   __wasi_fd_t fd;
   __wasi_fdstat_t st;
-  __wasi_errno_t e = wopen(SB, "fdstat.txt", 0, __WASI_OFLAGS_CREAT,
-                           RIGHTS_RW, __WASI_FDFLAGS_APPEND, &fd);
+  __wasi_errno_t e = wopen(SB, "fdstat.txt", 0, __WASI_OFLAGS_CREAT, RIGHTS_RW,
+                           __WASI_FDFLAGS_APPEND, &fd);
   SHOW("path_open append", e);
   SHOW("fd_fdstat_get", __wasi_fd_fdstat_get(fd, &st));
   /* fs_flags itself is not printed: node reports raw host open flags
@@ -18,25 +18,28 @@ int main(void) {
   (void)wwrite(fd, "abc", &n);
   __wasi_filesize_t pos;
   (void)__wasi_fd_seek(fd, 0, __WASI_WHENCE_SET, &pos);
-  (void)wwrite(fd, "def", &n);           /* appended, not at 0 */
+  (void)wwrite(fd, "def", &n); /* appended, not at 0 */
   SHOW("fd_fdstat_set_flags 0", __wasi_fd_fdstat_set_flags(fd, 0));
   (void)__wasi_fd_seek(fd, 0, __WASI_WHENCE_SET, &pos);
-  (void)wwrite(fd, "X", &n);             /* now at 0 */
-  SHOW("fd_fdstat_set_flags nonblock", __wasi_fd_fdstat_set_flags(
-      fd, __WASI_FDFLAGS_NONBLOCK));
+  (void)wwrite(fd, "X", &n); /* now at 0 */
+  SHOW("fd_fdstat_set_flags nonblock",
+       __wasi_fd_fdstat_set_flags(fd, __WASI_FDFLAGS_NONBLOCK));
   (void)__wasi_fd_fdstat_get(fd, &st);
 
   __wasi_rights_t base = st.fs_rights_base, inh = st.fs_rights_inheriting;
-  SHOW("drop FD_WRITE", __wasi_fd_fdstat_set_rights(
-      fd, base & ~__WASI_RIGHTS_FD_WRITE, inh));
+  SHOW("drop FD_WRITE",
+       __wasi_fd_fdstat_set_rights(fd, base & ~__WASI_RIGHTS_FD_WRITE, inh));
   (void)__wasi_fd_fdstat_get(fd, &st);
   printf("write right now=%d\n",
          !!(st.fs_rights_base & __WASI_RIGHTS_FD_WRITE));
   SHOW("fd_write without right", wwrite(fd, "no", &n));
   SHOW("regain FD_WRITE", __wasi_fd_fdstat_set_rights(fd, base, inh));
-  SHOW("drop FD_SEEK|FD_TELL", __wasi_fd_fdstat_set_rights(
-      fd, base & ~(__WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_SEEK |
-                   __WASI_RIGHTS_FD_TELL), inh));
+  SHOW("drop FD_SEEK|FD_TELL",
+       __wasi_fd_fdstat_set_rights(
+           fd,
+           base & ~(__WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_SEEK |
+                    __WASI_RIGHTS_FD_TELL),
+           inh));
   SHOW("fd_seek without right", __wasi_fd_seek(fd, 0, __WASI_WHENCE_SET, &pos));
   SHOW("fd_tell without right", __wasi_fd_tell(fd, &pos));
   SHOW("fd_fdstat_get bad fd", __wasi_fd_fdstat_get(77, &st));

@@ -15,8 +15,9 @@ int main(void) {
   SHOW("set nonblock", __wasi_fd_fdstat_set_flags(fd, __WASI_FDFLAGS_NONBLOCK));
   (void)__wasi_fd_fdstat_get(fd, &st);
   printf("flags=%u\n", st.fs_flags);
-  SHOW("set append|nonblock", __wasi_fd_fdstat_set_flags(
-      fd, __WASI_FDFLAGS_APPEND | __WASI_FDFLAGS_NONBLOCK));
+  SHOW("set append|nonblock",
+       __wasi_fd_fdstat_set_flags(
+           fd, __WASI_FDFLAGS_APPEND | __WASI_FDFLAGS_NONBLOCK));
   (void)__wasi_fd_fdstat_get(fd, &st);
   printf("flags=%u\n", st.fs_flags);
   SHOW("set 0", __wasi_fd_fdstat_set_flags(fd, 0));
@@ -29,7 +30,7 @@ int main(void) {
     printf("fd %u prestat: %d\n", (unsigned)i, __wasi_fd_prestat_get(i, &p));
   }
   SHOW("set_times missing", __wasi_path_filestat_set_times(
-      SB, 0, "nope", 0, 0, __WASI_FSTFLAGS_MTIM_NOW));
+                                SB, 0, "nope", 0, 0, __WASI_FSTFLAGS_MTIM_NOW));
   SHOW("mkdir empty path", __wasi_path_create_directory(SB, ""));
   return 0;
 }

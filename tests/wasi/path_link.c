@@ -15,17 +15,17 @@ int main(void) {
   SHOW("link onto existing", __wasi_path_link(SB, 0, "hello.txt", SB, "h2"));
   SHOW("link missing", __wasi_path_link(SB, 0, "nope", SB, "h3"));
   SHOW("link a directory", __wasi_path_link(SB, 0, "sub", SB, "sub2"));
-  SHOW("link into missing dir", __wasi_path_link(SB, 0, "hello.txt", SB,
-                                                 "nodir/h"));
-  SHOW("link via sub fd", __wasi_path_link(SB, 0, "sub/a.txt", SB,
-                                           "sub/a2.txt"));
+  SHOW("link into missing dir",
+       __wasi_path_link(SB, 0, "hello.txt", SB, "nodir/h"));
+  SHOW("link via sub fd",
+       __wasi_path_link(SB, 0, "sub/a.txt", SB, "sub/a2.txt"));
   nlink("sub/a.txt");
   SHOW("unlink h2", __wasi_path_unlink_file(SB, "h2"));
   SHOW("unlink sub/a2.txt", __wasi_path_unlink_file(SB, "sub/a2.txt"));
   nlink("hello.txt");
   /* a symlink source, followed: links the target file */
-  SHOW("link link_in (follow) -> lf", __wasi_path_link(SB, FOLLOW, "link_in",
-                                                       SB, "lf"));
+  SHOW("link link_in (follow) -> lf",
+       __wasi_path_link(SB, FOLLOW, "link_in", SB, "lf"));
   nlink("lf");
   SHOW("unlink lf", __wasi_path_unlink_file(SB, "lf"));
   SHOW("link bad fd", __wasi_path_link(77, 0, "hello.txt", SB, "x"));

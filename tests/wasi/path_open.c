@@ -8,7 +8,10 @@ static void try(const char *label, const char *p, __wasi_lookupflags_t look,
                 __wasi_oflags_t of, __wasi_rights_t r) {
   __wasi_fd_t fd;
   __wasi_errno_t e = wopen(SB, p, look, of, r, 0, &fd);
-  if (e) { printf("%s: %d\n", label, e); return; }
+  if (e) {
+    printf("%s: %d\n", label, e);
+    return;
+  }
   __wasi_fdstat_t st;
   (void)__wasi_fd_fdstat_get(fd, &st);
   printf("%s: 0 type=%u\n", label, st.fs_filetype);
@@ -47,15 +50,15 @@ int main(void) {
   (void)wopen(SB, "new.txt", 0, 0, RIGHTS_RW, 0, &fd);
   (void)wwrite(fd, "0123456789", &n);
   (void)__wasi_fd_close(fd);
-  SHOW("trunc", wopen(SB, "new.txt", 0, __WASI_OFLAGS_TRUNC, RIGHTS_RW, 0,
-                      &fd));
+  SHOW("trunc",
+       wopen(SB, "new.txt", 0, __WASI_OFLAGS_TRUNC, RIGHTS_RW, 0, &fd));
   __wasi_filestat_t st;
   (void)__wasi_fd_filestat_get(fd, &st);
   printf("size after trunc=%llu\n", (unsigned long long)st.size);
   (void)__wasi_fd_close(fd);
   /* append */
-  SHOW("append", wopen(SB, "new.txt", 0, 0, RIGHTS_RW, __WASI_FDFLAGS_APPEND,
-                       &fd));
+  SHOW("append",
+       wopen(SB, "new.txt", 0, 0, RIGHTS_RW, __WASI_FDFLAGS_APPEND, &fd));
   (void)wwrite(fd, "ab", &n);
   __wasi_filesize_t pos;
   (void)__wasi_fd_seek(fd, 0, __WASI_WHENCE_SET, &pos);
@@ -67,8 +70,7 @@ int main(void) {
   SHOW("write on read-only fd", wwrite(fd, "x", &n));
   (void)__wasi_fd_close(fd);
   SHOW("unlink new.txt", __wasi_path_unlink_file(SB, "new.txt"));
-  SHOW("path_open on a file fd", __wasi_path_open(1, 0, "x", 0, RO, 0, 0,
-                                                  &fd));
+  SHOW("path_open on a file fd", __wasi_path_open(1, 0, "x", 0, RO, 0, 0, &fd));
   SHOW("path_open bad fd", __wasi_path_open(66, 0, "x", 0, RO, 0, 0, &fd));
   return 0;
 }

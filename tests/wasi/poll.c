@@ -8,7 +8,7 @@ int main(void) {
   __wasi_size_t n = 0;
   __wasi_subscription_t s[4];
 
-  s[0] = clock_sub(7, __WASI_CLOCKID_MONOTONIC, 20000000, 0);   /* 20 ms */
+  s[0] = clock_sub(7, __WASI_CLOCKID_MONOTONIC, 20000000, 0); /* 20 ms */
   uint64_t t0 = now();
   __wasi_errno_t e = __wasi_poll_oneoff(s, ev, 1, &n);
   uint64_t dt = now() - t0;

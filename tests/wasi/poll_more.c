@@ -33,9 +33,10 @@ int main(void) {
   printf("  returned before the clock: %d\n", dt < 4000000000ull);
 
   __wasi_fd_t f;
-  (void)wopen(SB, "hello.txt", 0, 0,
-              (RIGHTS_RW & ~__WASI_RIGHTS_FD_WRITE) |
-              __WASI_RIGHTS_POLL_FD_READWRITE, 0, &f);
+  (void)wopen(
+      SB, "hello.txt", 0, 0,
+      (RIGHTS_RW & ~__WASI_RIGHTS_FD_WRITE) | __WASI_RIGHTS_POLL_FD_READWRITE,
+      0, &f);
   s[0] = fd_sub(12, __WASI_EVENTTYPE_FD_READ, f);
   e = __wasi_poll_oneoff(s, ev, 1, &n);
   report("regular file readable", e, ev, n);

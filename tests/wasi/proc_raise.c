@@ -4,8 +4,8 @@
 
 /* wasi-libc no longer declares it: import it directly */
 __attribute__((import_module("wasi_snapshot_preview1"),
-               import_name("proc_raise")))
-int32_t raw_proc_raise(int32_t sig);
+               import_name("proc_raise"))) int32_t
+raw_proc_raise(int32_t sig);
 
 int main(void) {
   SHOW("proc_raise SIGUSR1", raw_proc_raise(10));

@@ -18,14 +18,17 @@ static void collect(__wasi_fd_t fd, size_t bufsize) {
   for (;;) {
     __wasi_size_t used;
     __wasi_errno_t e = __wasi_fd_readdir(fd, buf, bufsize, cookie, &used);
-    if (e) { printf("fd_readdir: %d\n", e); return; }
+    if (e) {
+      printf("fd_readdir: %d\n", e);
+      return;
+    }
     rounds++;
     size_t pos = 0;
     int progressed = 0;
     while (pos + sizeof(__wasi_dirent_t) <= used) {
       __wasi_dirent_t d;
       memcpy(&d, buf + pos, sizeof d);
-      if (pos + sizeof d + d.d_namlen > used) break;   /* cut off */
+      if (pos + sizeof d + d.d_namlen > used) break; /* cut off */
       char nm[64];
       memcpy(nm, buf + pos + sizeof d, d.d_namlen);
       nm[d.d_namlen] = 0;
@@ -38,12 +41,15 @@ static void collect(__wasi_fd_t fd, size_t bufsize) {
       progressed = 1;
       pos += sizeof d + d.d_namlen;
     }
-    if (used < bufsize) break;            /* the end of the directory */
-    if (!progressed) { printf("buffer too small\n"); return; }
+    if (used < bufsize) break; /* the end of the directory */
+    if (!progressed) {
+      printf("buffer too small\n");
+      return;
+    }
   }
   qsort(names, count, sizeof names[0], cmp);
-  printf("buffer %u: %d entries, several calls=%d\n", (unsigned)bufsize,
-         count, rounds > 1);
+  printf("buffer %u: %d entries, several calls=%d\n", (unsigned)bufsize, count,
+         rounds > 1);
   for (int i = 0; i < count; i++) printf("  %s\n", names[i]);
 }
 
@@ -52,22 +58,22 @@ int main(void) {
   collect(SB, 512);
   collect(SB, 40);
   __wasi_fd_t sub;
-  SHOW("open sub", wopen(SB, "sub", 0, __WASI_OFLAGS_DIRECTORY, RIGHTS_DIR,
-                         0, &sub));
+  SHOW("open sub",
+       wopen(SB, "sub", 0, __WASI_OFLAGS_DIRECTORY, RIGHTS_DIR, 0, &sub));
   collect(sub, 512);
   /* a buffer that ends inside the first entry's name */
   uint8_t small[26];
   __wasi_size_t used = 0;
-  SHOW("fd_readdir tiny", __wasi_fd_readdir(sub, small, sizeof small, 0,
-                                            &used));
+  SHOW("fd_readdir tiny",
+       __wasi_fd_readdir(sub, small, sizeof small, 0, &used));
   printf("bufused=%u (full=%d)\n", (unsigned)used, used == sizeof small);
   /* a regular file is not a directory */
   __wasi_fd_t f;
   (void)wopen(SB, "hello.txt", 0, 0, RIGHTS_RW & ~__WASI_RIGHTS_FD_WRITE, 0,
               &f);
-  SHOW("fd_readdir on a file", __wasi_fd_readdir(f, small, sizeof small, 0,
-                                                 &used));
-  SHOW("fd_readdir bad fd", __wasi_fd_readdir(99, small, sizeof small, 0,
-                                              &used));
+  SHOW("fd_readdir on a file",
+       __wasi_fd_readdir(f, small, sizeof small, 0, &used));
+  SHOW("fd_readdir bad fd",
+       __wasi_fd_readdir(99, small, sizeof small, 0, &used));
   return 0;
 }

@@ -11,11 +11,12 @@ int main(void) {
                          RIGHTS_DIR | RIGHTS_RW, 0, &sub));
   __wasi_fdstat_t st;
   (void)__wasi_fd_fdstat_get(sub, &st);
-  SHOW("drop inheriting FD_WRITE", __wasi_fd_fdstat_set_rights(
-      sub, st.fs_rights_base,
-      st.fs_rights_inheriting & ~__WASI_RIGHTS_FD_WRITE));
-  SHOW("open a.txt asking for read+write", wopen(sub, "a.txt", 0, 0,
-                                                 RIGHTS_RW, 0, &fd));
+  SHOW("drop inheriting FD_WRITE",
+       __wasi_fd_fdstat_set_rights(
+           sub, st.fs_rights_base,
+           st.fs_rights_inheriting & ~__WASI_RIGHTS_FD_WRITE));
+  SHOW("open a.txt asking for read+write",
+       wopen(sub, "a.txt", 0, 0, RIGHTS_RW, 0, &fd));
   (void)__wasi_fd_fdstat_get(fd, &st);
   printf("read=%d write=%d\n", !!(st.fs_rights_base & __WASI_RIGHTS_FD_READ),
          !!(st.fs_rights_base & __WASI_RIGHTS_FD_WRITE));

@@ -3,10 +3,10 @@
 #include "wt.h"
 
 int main(void) {
-  __wasi_ciovec_t v[4] = {
-    { (const uint8_t *)"hello", 5 }, { (const uint8_t *)"", 0 },
-    { (const uint8_t *)", ", 2 }, { (const uint8_t *)"world\n", 6 }
-  };
+  __wasi_ciovec_t v[4] = { { (const uint8_t *)"hello", 5 },
+                           { (const uint8_t *)"", 0 },
+                           { (const uint8_t *)", ", 2 },
+                           { (const uint8_t *)"world\n", 6 } };
   __wasi_size_t n = 0;
   __wasi_errno_t e = __wasi_fd_write(1, v, 4, &n);
   printf("fd_write: %d n=%u\n", e, (unsigned)n);

@@ -18,12 +18,11 @@ int main(void) {
   SHOW("stat s6 follow", __wasi_path_filestat_get(SB, FOLLOW, "s6", &st));
   printf("type=%u\n", st.filetype);
   __wasi_fd_t fd;
-  SHOW("open link_in nofollow", wopen(SB, "link_in", 0, 0,
-                                      RIGHTS_RW & ~__WASI_RIGHTS_FD_WRITE, 0,
-                                      &fd));
-  SHOW("open link_in follow", wopen(SB, "link_in", FOLLOW, 0,
-                                    RIGHTS_RW & ~__WASI_RIGHTS_FD_WRITE, 0,
-                                    &fd));
+  SHOW("open link_in nofollow",
+       wopen(SB, "link_in", 0, 0, RIGHTS_RW & ~__WASI_RIGHTS_FD_WRITE, 0, &fd));
+  SHOW("open link_in follow",
+       wopen(SB, "link_in", FOLLOW, 0, RIGHTS_RW & ~__WASI_RIGHTS_FD_WRITE, 0,
+             &fd));
   SHOW("open link_dir/ (trailing slash follows)",
        wopen(SB, "link_dir/", 0, 0, RIGHTS_DIR, 0, &fd));
   SHOW("unlink sub/s3", __wasi_path_unlink_file(SB, "sub/s3"));

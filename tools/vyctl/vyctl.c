@@ -26,12 +26,12 @@
 
 #include "../../supervisor/control.h"
 
-#define EXIT_OK 0
-#define EXIT_ERR 1
-#define EXIT_USAGE 2
+#define EXIT_OK          0
+#define EXIT_ERR         1
+#define EXIT_USAGE       2
 #define EXIT_UNREACHABLE 3
 
-#define DEFAULT_SOCKET "/run/vyoma/control.sock"
+#define DEFAULT_SOCKET     "/run/vyoma/control.sock"
 #define DEFAULT_TIMEOUT_MS 30000
 
 /* One entry per command: how many words follow it.  `send` takes a name
@@ -39,23 +39,29 @@
 ** name, so it never gets a --json appended (that would become part of it). */
 typedef struct command {
   const char *name;
-  int min_args, max_args;   /* max -1: unlimited */
+  int min_args, max_args; /* max -1: unlimited */
   const char *usage;
 } command;
 
 static const command commands[] = {
-  {"ps", 0, 0, "ps                 list apps: state, uptime, restarts, CPU, memory, messages"},
-  {"kill", 1, 1, "kill NAME          stop NAME at once (no restart)"},
-  {"restart", 1, 1, "restart NAME       stop NAME and start it again"},
-  {"start", 1, 1, "start NAME         start a stopped, exited or failed app"},
-  {"stop", 1, 1, "stop NAME          ask NAME to stop, kill it after the grace period"},
-  {"logs", 1, 1, "logs [-f] NAME     NAME's log lines; -f follows new ones"},
-  {"send", 2, -1, "send NAME MSG...   deliver \"@sys: MSG\" on NAME's stdin"},
-  {"metrics", 0, 0, "metrics            Prometheus text exposition"},
-  {"heartbeat", 0, 0, "heartbeat          the latest heartbeat JSON line"},
-  {"shutdown", 0, 0, "shutdown           orderly stop of vyomad and all apps"},
-  {"screenshot", 1, 1, "screenshot FILE    the screen as a PNG file (- for stdout)"},
-  {"layout", 1, 1, "layout tiled|stacked  how windows are arranged on the screen"},
+  { "ps", 0, 0,
+    "ps                 list apps: state, uptime, restarts, CPU, memory, "
+    "messages" },
+  { "kill", 1, 1, "kill NAME          stop NAME at once (no restart)" },
+  { "restart", 1, 1, "restart NAME       stop NAME and start it again" },
+  { "start", 1, 1, "start NAME         start a stopped, exited or failed app" },
+  { "stop", 1, 1,
+    "stop NAME          ask NAME to stop, kill it after the grace period" },
+  { "logs", 1, 1, "logs [-f] NAME     NAME's log lines; -f follows new ones" },
+  { "send", 2, -1, "send NAME MSG...   deliver \"@sys: MSG\" on NAME's stdin" },
+  { "metrics", 0, 0, "metrics            Prometheus text exposition" },
+  { "heartbeat", 0, 0, "heartbeat          the latest heartbeat JSON line" },
+  { "shutdown", 0, 0,
+    "shutdown           orderly stop of vyomad and all apps" },
+  { "screenshot", 1, 1,
+    "screenshot FILE    the screen as a PNG file (- for stdout)" },
+  { "layout", 1, 1,
+    "layout tiled|stacked  how windows are arranged on the screen" },
 };
 
 /* The options before the command, one row each: the table parses them and
@@ -69,11 +75,11 @@ typedef struct settings {
 typedef enum opt_kind { OPT_FLAG, OPT_TEXT, OPT_MS } opt_kind;
 
 typedef struct option {
-  const char *name, *short_name;   /* "--root"; "-h" or NULL             */
-  const char *arg;                 /* its argument's name, NULL: none    */
+  const char *name, *short_name; /* "--root"; "-h" or NULL             */
+  const char *arg;               /* its argument's name, NULL: none    */
   opt_kind kind;
-  size_t field;                    /* offsetof(settings, ...)            */
-  bool after_command;              /* also accepted after the command    */
+  size_t field;       /* offsetof(settings, ...)            */
+  bool after_command; /* also accepted after the command    */
   const char *help;
 } option;
 
@@ -93,25 +99,31 @@ static const option options[] = {
 #define NOPTIONS (sizeof options / sizeof options[0])
 
 static void usage(FILE *f) {
-  fputs("usage: vyctl [--socket PATH | --root DIR] [--json] [--timeout MS] "
-        "COMMAND [ARG...]\n\ncommands:\n", f);
+  fputs(
+      "usage: vyctl [--socket PATH | --root DIR] [--json] [--timeout MS] "
+      "COMMAND [ARG...]\n\ncommands:\n",
+      f);
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     fprintf(f, "  %s\n", commands[i].usage);
   fputs("\noptions:\n", f);
   for (size_t i = 0; i < NOPTIONS; i++) {
     const option *o = &options[i];
     char left[64];
-    if (o->short_name) snprintf(left, sizeof left, "%s, %s", o->short_name, o->name);
-    else snprintf(left, sizeof left, "%s%s%s", o->name, o->arg ? " " : "",
-                  o->arg ? o->arg : "");
+    if (o->short_name)
+      snprintf(left, sizeof left, "%s, %s", o->short_name, o->name);
+    else
+      snprintf(left, sizeof left, "%s%s%s", o->name, o->arg ? " " : "",
+               o->arg ? o->arg : "");
     fprintf(f, "  %-15s %s\n", left, o->help);
   }
-  fputs("\nexit status: 0 ok, 1 the supervisor answered with an error, "
-        "2 usage, 3 supervisor not reachable\n", f);
+  fputs(
+      "\nexit status: 0 ok, 1 the supervisor answered with an error, "
+      "2 usage, 3 supervisor not reachable\n",
+      f);
 }
 
-__attribute__((format(printf, 1, 2)))
-static int usage_error(const char *fmt, ...) {
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt,
+                                                             ...) {
   va_list ap;
   va_start(ap, fmt);
   fputs("vyctl: ", stderr);
@@ -133,17 +145,17 @@ static const option *find_option(const char *arg) {
 static int set_option(settings *st, const option *o, const char *v) {
   char *field = (char *)st + o->field;
   switch (o->kind) {
-  case OPT_FLAG: *(bool *)field = true; return 0;
-  case OPT_TEXT: *(const char **)field = v; return 0;
-  case OPT_MS: {
-    char *end;
-    errno = 0;
-    long ms = strtol(v, &end, 10);
-    if (!*v || *end || errno || ms < 0)
-      return usage_error("bad %s: %s", o->name, v);
-    *(long *)field = ms;
-    return 0;
-  }
+    case OPT_FLAG: *(bool *)field = true; return 0;
+    case OPT_TEXT: *(const char **)field = v; return 0;
+    case OPT_MS: {
+      char *end;
+      errno = 0;
+      long ms = strtol(v, &end, 10);
+      if (!*v || *end || errno || ms < 0)
+        return usage_error("bad %s: %s", o->name, v);
+      *(long *)field = ms;
+      return 0;
+    }
   }
   return EXIT_USAGE;
 }
@@ -203,13 +215,13 @@ static ssize_t read_some(int fd, char *buf, size_t cap, long long deadline) {
       if (left <= 0) return -2;
       wait = left > 1000000 ? 1000000 : (int)left;
     }
-    struct pollfd p = {.fd = fd, .events = POLLIN};
+    struct pollfd p = { .fd = fd, .events = POLLIN };
     int r = poll(&p, 1, wait);
     if (r < 0) {
       if (errno == EINTR) continue;
       return -1;
     }
-    if (r == 0) continue;   /* the deadline check above decides */
+    if (r == 0) continue; /* the deadline check above decides */
     ssize_t n = read(fd, buf, cap);
     if (n < 0 && errno == EINTR) continue;
     return n;
@@ -253,12 +265,18 @@ static void json_string(FILE *f, const char *s, size_t n) {
   fputc('"', f);
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-    else if (c == '\n') fputs("\\n", f);
-    else if (c == '\r') fputs("\\r", f);
-    else if (c == '\t') fputs("\\t", f);
-    else if (c < 0x20) fprintf(f, "\\u%04x", c);
-    else fputc(c, f);
+    if (c == '"' || c == '\\')
+      fprintf(f, "\\%c", c);
+    else if (c == '\n')
+      fputs("\\n", f);
+    else if (c == '\r')
+      fputs("\\r", f);
+    else if (c == '\t')
+      fputs("\\t", f);
+    else if (c < 0x20)
+      fprintf(f, "\\u%04x", c);
+    else
+      fputc(c, f);
   }
   fputc('"', f);
 }
@@ -267,15 +285,15 @@ static void json_string(FILE *f, const char *s, size_t n) {
 typedef struct call {
   settings st;
   const command *cmd;
-  bool follow;              /* logs -f */
-  const char *words[8];     /* the command's arguments */
+  bool follow;          /* logs -f */
+  const char *words[8]; /* the command's arguments */
   size_t nwords;
-  int msg_start;            /* send: argv index of the message, else -1 */
-  const char *shot_path;    /* screenshot: the file to write */
+  int msg_start;         /* send: argv index of the message, else -1 */
+  const char *shot_path; /* screenshot: the file to write */
   char req[VY_CONTROL_MAX_LINE + 1];
   size_t len;
   char pathbuf[4096];
-  const char *path;         /* the socket */
+  const char *path; /* the socket */
 } call;
 
 /* The command's words.  --json and (for logs) -f are accepted after the
@@ -339,7 +357,8 @@ static int build_request(int argc, char **argv, call *c) {
   if (c->follow && fits) fits = append(c->req, cap, &c->len, " -f");
   /* send's message cannot carry --json: it would become part of it */
   bool send_cmd = !strcmp(c->cmd->name, "send");
-  if (c->st.json && !send_cmd && fits) fits = append(c->req, cap, &c->len, " --json");
+  if (c->st.json && !send_cmd && fits)
+    fits = append(c->req, cap, &c->len, " --json");
   if (fits) fits = append(c->req, cap, &c->len, "\n");
   if (!fits)
     return usage_error("request longer than %d bytes", VY_CONTROL_MAX_LINE);
@@ -364,7 +383,7 @@ static int find_socket(call *c) {
 /* the reply being read: a buffer of it and how far it is taken */
 typedef struct reply {
   int fd;
-  long long deadline;       /* -1: none */
+  long long deadline; /* -1: none */
   char buf[8192];
   size_t len, pos;
   char first[VY_CONTROL_MAX_LINE + 1];
@@ -388,8 +407,10 @@ static int read_first_line(call *c, reply *r) {
       return EXIT_UNREACHABLE;
     }
     if (n == 0) {
-      fprintf(stderr, "vyctl: vyomad at %s closed the connection without "
-              "a reply\n", c->path);
+      fprintf(stderr,
+              "vyctl: vyomad at %s closed the connection without "
+              "a reply\n",
+              c->path);
       return EXIT_UNREACHABLE;
     }
     r->len = (size_t)n;
@@ -446,8 +467,10 @@ static int copy_body(call *c, reply *r, FILE *out, held *h, int status) {
     ssize_t n = read_some(r->fd, r->buf, sizeof r->buf, r->deadline);
     if (n == 0) return status;
     if (n == -2) {
-      fprintf(stderr, "vyctl: reply from vyomad at %s cut short after "
-              "%ld ms\n", c->path, c->st.timeout_ms);
+      fprintf(stderr,
+              "vyctl: reply from vyomad at %s cut short after "
+              "%ld ms\n",
+              c->path, c->st.timeout_ms);
       return EXIT_UNREACHABLE;
     }
     if (n < 0) {
@@ -464,7 +487,8 @@ static int copy_body(call *c, reply *r, FILE *out, held *h, int status) {
 static int finish_shot(call *c, FILE *out, const char *tmp, int status) {
   bool good = fclose(out) == 0 && status == EXIT_OK;
   if (good && rename(tmp, c->shot_path) != 0) {
-    fprintf(stderr, "vyctl: screenshot: %s: %s\n", c->shot_path, strerror(errno));
+    fprintf(stderr, "vyctl: screenshot: %s: %s\n", c->shot_path,
+            strerror(errno));
     good = false;
   }
   if (good) return status;
@@ -478,8 +502,8 @@ static int answer(call *c, reply *r) {
   int rc = read_first_line(c, r);
   if (rc >= 0) return rc;
   bool ok = !strcmp(r->first, "ok");
-  bool is_err = !strncmp(r->first, "error", 5) &&
-                (r->first[5] == ' ' || !r->first[5]);
+  bool is_err =
+      !strncmp(r->first, "error", 5) && (r->first[5] == ' ' || !r->first[5]);
   if (!ok && !is_err) {
     fprintf(stderr, "vyctl: unexpected reply from vyomad: %s\n", r->first);
     return EXIT_ERR;

@@ -13,9 +13,9 @@
 #include "../../runtime/vw.h"
 
 /* Exit codes of the CLI itself (the app's own code is passed through). */
-#define VYOMA_EXIT_FAIL 1     /* unreadable, malformed, invalid, unlinkable */
-#define VYOMA_EXIT_USAGE 2    /* bad command line                           */
-#define VYOMA_EXIT_TRAP 134   /* the app trapped (128 + SIGABRT, as wasmtime) */
+#define VYOMA_EXIT_FAIL  1   /* unreadable, malformed, invalid, unlinkable */
+#define VYOMA_EXIT_USAGE 2   /* bad command line                           */
+#define VYOMA_EXIT_TRAP  134 /* the app trapped (128 + SIGABRT, as wasmtime) */
 
 /* Reads the whole file into a fresh buffer (free with free()).  On failure
 ** prints `vyoma: FILE: strerror` and returns NULL. */

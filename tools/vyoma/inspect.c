@@ -76,7 +76,7 @@ vw_module *cli_load_module(const char *path) {
   vw_error err;
   memset(&err, 0, sizeof err);
   vw_module *m = vw_module_new(bytes, len, NULL, &err);
-  free(bytes);   /* the engine keeps its own copy */
+  free(bytes); /* the engine keeps its own copy */
   if (!m) cli_report_error(path, &err);
   return m;
 }
@@ -96,7 +96,8 @@ static int file_command_args(int argc, char **argv, const char *command,
 }
 
 int cli_validate(int argc, char **argv) {
-  int st = file_command_args(argc, argv, "validate",
+  int st = file_command_args(
+      argc, argv, "validate",
       "Decodes and validates the module; prints \"ok\" (exit 0) or the\n"
       "error as `vyoma: FILE: offset 0xNN: message` (exit 1).\n");
   if (st >= 0) return st;
@@ -126,22 +127,22 @@ static void print_limits(const vw_extern_info *x, const char *unit) {
 
 /* One line per extern: kind, name, type. */
 static void print_extern(const vw_extern_info *x, int is_import) {
-  static const char *kinds[] = {"func", "table", "memory", "global"};
+  static const char *kinds[] = { "func", "table", "memory", "global" };
   printf("  %-6s ", x->kind <= VW_EXTERN_GLOBAL ? kinds[x->kind] : "?");
   if (is_import)
     printf("%s.%s ", x->module ? x->module : "?", x->name ? x->name : "?");
   else
     printf("%s ", x->name ? x->name : "?");
   switch (x->kind) {
-  case VW_EXTERN_FUNC: print_functype(&x->func); break;
-  case VW_EXTERN_TABLE:
-    printf("%s ", vw_valtype_name(x->valtype));
-    print_limits(x, "elements");
-    break;
-  case VW_EXTERN_MEMORY: print_limits(x, "pages"); break;
-  case VW_EXTERN_GLOBAL:
-    printf("%s%s", x->mut ? "mut " : "", vw_valtype_name(x->valtype));
-    break;
+    case VW_EXTERN_FUNC: print_functype(&x->func); break;
+    case VW_EXTERN_TABLE:
+      printf("%s ", vw_valtype_name(x->valtype));
+      print_limits(x, "elements");
+      break;
+    case VW_EXTERN_MEMORY: print_limits(x, "pages"); break;
+    case VW_EXTERN_GLOBAL:
+      printf("%s%s", x->mut ? "mut " : "", vw_valtype_name(x->valtype));
+      break;
   }
   printf("\n");
 }
@@ -161,7 +162,8 @@ static void print_externs(const vw_module *m, const char *heading, uint32_t n,
 }
 
 int cli_inspect(int argc, char **argv) {
-  int st = file_command_args(argc, argv, "inspect",
+  int st = file_command_args(
+      argc, argv, "inspect",
       "Prints the module's imports and exports with their types.\n");
   if (st >= 0) return st;
   vw_module *m = cli_load_module(argv[0]);

@@ -63,8 +63,7 @@ static void on_alarm(int sig) {
   if (!g_running_store || !g_signal) return;
   /* only async-signal-safe calls from here on */
   static const char a[] = "vyoma: ", b[] = ": interrupted by signal\n";
-  if (write(2, a, sizeof a - 1) < 0 ||
-      write(2, g_path, strlen(g_path)) < 0 ||
+  if (write(2, a, sizeof a - 1) < 0 || write(2, g_path, strlen(g_path)) < 0 ||
       write(2, b, sizeof b - 1) < 0) {
     /* nothing more we can do about stderr */
   }
@@ -86,7 +85,7 @@ static void install_signals(void) {
   sigaction(SIGALRM, &sa, NULL);
 }
 
-/* ---- help ----------------------------------------------------------------- */
+/* ---- help ---------------------------------------------------------------- */
 /* ---- option values ------------------------------------------------------ */
 
 /* "16MiB", "512k", "1G", "65536" -> bytes.  Returns 0 on success. */
@@ -100,16 +99,23 @@ static int parse_size(const char *s, uint64_t *out) {
   if (*end) {
     char u = (char)(*end | 0x20);
     const char *rest = end + 1;
-    if (u == 'b' && !*rest) mul = 1;
+    if (u == 'b' && !*rest)
+      mul = 1;
     else {
-      if (u == 'k') mul = 1ull << 10;
-      else if (u == 'm') mul = 1ull << 20;
-      else if (u == 'g') mul = 1ull << 30;
-      else return -1;
+      if (u == 'k')
+        mul = 1ull << 10;
+      else if (u == 'm')
+        mul = 1ull << 20;
+      else if (u == 'g')
+        mul = 1ull << 30;
+      else
+        return -1;
       /* accept K, KB, KiB (all binary: memory is counted in 64 KiB pages) */
-      if (!strcmp(rest, "") || !strcasecmp(rest, "b") || !strcasecmp(rest, "ib"))
+      if (!strcmp(rest, "") || !strcasecmp(rest, "b") ||
+          !strcasecmp(rest, "ib"))
         ;
-      else return -1;
+      else
+        return -1;
     }
   }
   if (mul != 1 && v > UINT64_MAX / mul) return -1;
@@ -122,11 +128,13 @@ static const char *base_name(const char *path) {
   return slash ? slash + 1 : path;
 }
 
-/* ---- traps ----------------------------------------------------------------- */
+/* ---- traps --------------------------------------------------------------- */
 static void print_trap(const vw_error *err) {
   const char *name = vw_trap_name(err->trap);
-  if (err->trap == VW_TRAP_HOST && err->msg[0]) name = err->msg;
-  else if (!name || !*name) name = err->msg[0] ? err->msg : "unknown";
+  if (err->trap == VW_TRAP_HOST && err->msg[0])
+    name = err->msg;
+  else if (!name || !*name)
+    name = err->msg[0] ? err->msg : "unknown";
   fprintf(stderr, "error: wasm trap: %s\n", name);
   if (err->ntrace) {
     fprintf(stderr, "wasm backtrace:\n");
@@ -159,70 +167,73 @@ static int exit_for_error(const char *path, const vw_error *err) {
   return VYOMA_EXIT_FAIL;
 }
 
-/* ---- --invoke -------------------------------------------------------------- */
+/* ---- --invoke ------------------------------------------------------------ */
 static int parse_value(const char *s, uint8_t type, vw_raw *out) {
   char *end;
   errno = 0;
   switch (type) {
-  case VW_I32: {
-    long long v = strtoll(s, &end, 0);
-    if (*end || errno || v < INT32_MIN || v > (long long)UINT32_MAX) return -1;
-    *out = (uint32_t)v;
-    return 0;
-  }
-  case VW_I64: {
-    if (s[0] == '-') {
+    case VW_I32: {
       long long v = strtoll(s, &end, 0);
-      if (*end || errno) return -1;
-      *out = (uint64_t)v;
-    } else {
-      unsigned long long v = strtoull(s, &end, 0);
-      if (*end || errno) return -1;
-      *out = v;
+      if (*end || errno || v < INT32_MIN || v > (long long)UINT32_MAX)
+        return -1;
+      *out = (uint32_t)v;
+      return 0;
     }
-    return 0;
-  }
-  case VW_F32: {
-    float f = strtof(s, &end);
-    if (*end || !*s) return -1;
-    uint32_t b;
-    memcpy(&b, &f, 4);
-    *out = b;
-    return 0;
-  }
-  case VW_F64: {
-    double d = strtod(s, &end);
-    if (*end || !*s) return -1;
-    uint64_t b;
-    memcpy(&b, &d, 8);
-    *out = b;
-    return 0;
-  }
-  default:
-    return -1;
+    case VW_I64: {
+      if (s[0] == '-') {
+        long long v = strtoll(s, &end, 0);
+        if (*end || errno) return -1;
+        *out = (uint64_t)v;
+      } else {
+        unsigned long long v = strtoull(s, &end, 0);
+        if (*end || errno) return -1;
+        *out = v;
+      }
+      return 0;
+    }
+    case VW_F32: {
+      float f = strtof(s, &end);
+      if (*end || !*s) return -1;
+      uint32_t b;
+      memcpy(&b, &f, 4);
+      *out = b;
+      return 0;
+    }
+    case VW_F64: {
+      double d = strtod(s, &end);
+      if (*end || !*s) return -1;
+      uint64_t b;
+      memcpy(&b, &d, 8);
+      *out = b;
+      return 0;
+    }
+    default: return -1;
   }
 }
 
 static void print_value(uint8_t type, vw_raw v) {
   switch (type) {
-  case VW_I32: printf("%d\n", (int32_t)(uint32_t)v); break;
-  case VW_I64: printf("%lld\n", (long long)(int64_t)v); break;
-  case VW_F32: {
-    float f; uint32_t b = (uint32_t)v;
-    memcpy(&f, &b, 4);
-    printf("%.9g\n", (double)f);
-    break;
-  }
-  case VW_F64: {
-    double d;
-    memcpy(&d, &v, 8);
-    printf("%.17g\n", d);
-    break;
-  }
-  default:
-    if (v) printf("%s(0x%llx)\n", vw_valtype_name(type), (unsigned long long)v);
-    else printf("%s(null)\n", vw_valtype_name(type));
-    break;
+    case VW_I32: printf("%d\n", (int32_t)(uint32_t)v); break;
+    case VW_I64: printf("%lld\n", (long long)(int64_t)v); break;
+    case VW_F32: {
+      float f;
+      uint32_t b = (uint32_t)v;
+      memcpy(&f, &b, 4);
+      printf("%.9g\n", (double)f);
+      break;
+    }
+    case VW_F64: {
+      double d;
+      memcpy(&d, &v, 8);
+      printf("%.17g\n", d);
+      break;
+    }
+    default:
+      if (v)
+        printf("%s(0x%llx)\n", vw_valtype_name(type), (unsigned long long)v);
+      else
+        printf("%s(null)\n", vw_valtype_name(type));
+      break;
   }
 }
 
@@ -279,13 +290,13 @@ static int invoke(const char *path, vw_store *s, vw_instance *inst,
   return rc;
 }
 
-/* ---- run ------------------------------------------------------------------ */
+/* ---- run ----------------------------------------------------------------- */
 typedef struct run_opts {
   vwasi_preopen *dirs;
-  char **dirbufs;          /* strdup'd HOST::GUEST strings we split */
+  char **dirbufs; /* strdup'd HOST::GUEST strings we split */
   size_t ndirs;
   const char **envs;
-  char **envbufs;          /* "K=V" built for --env K */
+  char **envbufs; /* "K=V" built for --env K */
   int nenvs;
   uint64_t max_memory;
   const char *invoke;
@@ -316,8 +327,11 @@ static int set_dir(run_opts *o, const char *v) {
   if (!d) return oom();
   o->dirbufs[o->ndirs] = d;
   char *sep = strstr(d, "::");
-  if (sep) { *sep = 0; o->dirs[o->ndirs].guest_path = sep + 2; }
-  else o->dirs[o->ndirs].guest_path = d;
+  if (sep) {
+    *sep = 0;
+    o->dirs[o->ndirs].guest_path = sep + 2;
+  } else
+    o->dirs[o->ndirs].guest_path = d;
   o->dirs[o->ndirs].host_path = d;
   o->ndirs++;
   if (!*d || !*o->dirs[o->ndirs - 1].guest_path) {
@@ -350,8 +364,10 @@ static int set_env(run_opts *o, const char *v) {
 
 static int set_max_memory(run_opts *o, const char *v) {
   if (parse_size(v, &o->max_memory) != 0 || o->max_memory == 0) {
-    fprintf(stderr, "vyoma run: --max-memory %s: expected a size like "
-                    "16MiB\n", v);
+    fprintf(stderr,
+            "vyoma run: --max-memory %s: expected a size like "
+            "16MiB\n",
+            v);
     return VYOMA_EXIT_USAGE;
   }
   return 0;
@@ -363,10 +379,10 @@ static int set_invoke(run_opts *o, const char *v) {
 }
 
 typedef struct run_option {
-  const char *name, *short_name;  /* "--dir"; "-h" or NULL               */
-  const char *arg;                /* its value's name; NULL: no value    */
-  opt_setter set;                 /* NULL: --help                        */
-  const char *help;               /* lines after the first start with \n */
+  const char *name, *short_name; /* "--dir"; "-h" or NULL               */
+  const char *arg;               /* its value's name; NULL: no value    */
+  opt_setter set;                /* NULL: --help                        */
+  const char *help;              /* lines after the first start with \n */
 } run_option;
 
 static const run_option run_options[] = {
@@ -389,18 +405,20 @@ static const run_option run_options[] = {
 
 static void usage_run(FILE *out) {
   fprintf(out,
-    "usage: vyoma run [options] [--] APP.wasm [ARGS...]\n"
-    "\n"
-    "Runs a WASI preview 1 command (its _start export).  The app sees\n"
-    "argv[0] = the module's file name, then ARGS; only the environment,\n"
-    "directories and memory granted below exist for it.\n"
-    "\n"
-    "options:\n");
+          "usage: vyoma run [options] [--] APP.wasm [ARGS...]\n"
+          "\n"
+          "Runs a WASI preview 1 command (its _start export).  The app sees\n"
+          "argv[0] = the module's file name, then ARGS; only the environment,\n"
+          "directories and memory granted below exist for it.\n"
+          "\n"
+          "options:\n");
   for (size_t i = 0; i < NRUN_OPTIONS; i++) {
     const run_option *r = &run_options[i];
     char left[64];
-    if (r->short_name) snprintf(left, sizeof left, "%s, %s", r->short_name, r->name);
-    else snprintf(left, sizeof left, "%s %s", r->name, r->arg);
+    if (r->short_name)
+      snprintf(left, sizeof left, "%s, %s", r->short_name, r->name);
+    else
+      snprintf(left, sizeof left, "%s %s", r->name, r->arg);
     fprintf(out, "  %-21s ", left);
     for (const char *h = r->help; *h; h++) {
       fputc(*h, out);
@@ -408,16 +426,18 @@ static void usage_run(FILE *out) {
     }
     fputc('\n', out);
   }
-  fprintf(out,
-    "\n"
-    "exit status:\n"
-    "  N    the app's exit code (proc_exit(N), or 0 when _start returns)\n"
-    "  1    the module could not be read, decoded, validated or linked,\n"
-    "       or a --dir does not exist\n"
-    "  2    bad command line\n"
-    "  134  the app trapped: `error: wasm trap: <reason>` and a wasm\n"
-    "       backtrace (innermost frame first) are printed on stderr\n"
-    "  130, 143  stopped by SIGINT, SIGTERM (the running code is interrupted)\n");
+  fprintf(
+      out,
+      "\n"
+      "exit status:\n"
+      "  N    the app's exit code (proc_exit(N), or 0 when _start returns)\n"
+      "  1    the module could not be read, decoded, validated or linked,\n"
+      "       or a --dir does not exist\n"
+      "  2    bad command line\n"
+      "  134  the app trapped: `error: wasm trap: <reason>` and a wasm\n"
+      "       backtrace (innermost frame first) are printed on stderr\n"
+      "  130, 143  stopped by SIGINT, SIGTERM (the running code is "
+      "interrupted)\n");
 }
 
 /* the row for argument a: `--opt`, `--opt=VALUE` for options with a value */
@@ -437,7 +457,10 @@ static const run_option *find_run_option(const char *a) {
 static int parse_run_options(int argc, char **argv, run_opts *o, int *i) {
   for (; *i < argc; ++*i) {
     const char *a = argv[*i];
-    if (!strcmp(a, "--")) { ++*i; break; }
+    if (!strcmp(a, "--")) {
+      ++*i;
+      break;
+    }
     if (a[0] != '-' || !strcmp(a, "-")) break;
     const run_option *r = find_run_option(a);
     if (!r) {
@@ -475,7 +498,7 @@ static int run_instance(const char *path, const run_opts *o, vw_module *m,
   g_path = path;
   install_signals();
   g_running_store = s;
-  if (g_signal) vw_interrupt(s);   /* a signal before we published s */
+  if (g_signal) vw_interrupt(s); /* a signal before we published s */
 
   int rc;
   vw_error err;
@@ -506,7 +529,10 @@ static int run_module(const char *path, const run_opts *o, int app_argc,
   /* argv[0] is the base name only, as wasmtime does: the app should not
   ** learn where on the host it lives. */
   const char **wargv = calloc((size_t)app_argc + 1, sizeof *wargv);
-  if (!wargv) { vw_module_free(m); return oom(); }
+  if (!wargv) {
+    vw_module_free(m);
+    return oom();
+  }
   wargv[0] = base_name(path);
   for (int k = 1; k < app_argc; k++) wargv[k] = app_argv[k];
 
@@ -568,8 +594,8 @@ static int cmd_run(int argc, char **argv) {
 /* ---- vyoma's own options: one row each, parsed and printed from here;
 ** each is also a command word (`vyoma help run`). --------------------- */
 typedef struct main_option {
-  const char *name, *short_name, *word;   /* "--help", "-h", "help"   */
-  int (*run)(int argc, char **argv);       /* the exit status          */
+  const char *name, *short_name, *word; /* "--help", "-h", "help"   */
+  int (*run)(int argc, char **argv);    /* the exit status          */
   const char *help;
 } main_option;
 
@@ -585,37 +611,43 @@ static const main_option main_options[] = {
 
 static void usage_main(FILE *out) {
   fprintf(out,
-    "vyoma " VYOMA_VERSION " - run and examine VyomaOS WebAssembly apps\n"
-    "\n"
-    "usage: vyoma <command> [options]\n"
-    "\n"
-    "commands:\n"
-    "  run [options] [--] APP.wasm [ARGS...]  run a WASI command module\n"
-    "  validate APP.wasm                      decode and validate; print \"ok\"\n"
-    "  inspect APP.wasm                       list imports and exports with types\n"
-    "\n"
-    "  vyoma APP.wasm ARGS...  is short for  vyoma run APP.wasm ARGS...\n"
-    "\n"
-    "options:\n");
+          "vyoma " VYOMA_VERSION
+          " - run and examine VyomaOS WebAssembly apps\n"
+          "\n"
+          "usage: vyoma <command> [options]\n"
+          "\n"
+          "commands:\n"
+          "  run [options] [--] APP.wasm [ARGS...]  run a WASI command module\n"
+          "  validate APP.wasm                      decode and validate; print "
+          "\"ok\"\n"
+          "  inspect APP.wasm                       list imports and exports "
+          "with types\n"
+          "\n"
+          "  vyoma APP.wasm ARGS...  is short for  vyoma run APP.wasm ARGS...\n"
+          "\n"
+          "options:\n");
   for (size_t i = 0; i < NMAIN_OPTIONS; i++) {
     char left[64];
     snprintf(left, sizeof left, "%s, %s", main_options[i].short_name,
              main_options[i].name);
     fprintf(out, "  %-16s %s\n", left, main_options[i].help);
   }
-  fprintf(out,
-    "\n"
-    "exit status:\n"
-    "  N    the app's exit code (proc_exit(N), or 0 when _start returns)\n"
-    "  1    the module could not be read, decoded, validated or linked\n"
-    "  2    bad command line\n"
-    "  134  the app trapped (message and wasm backtrace on stderr)\n"
-    "  130, 143  stopped by SIGINT, SIGTERM\n");
+  fprintf(
+      out,
+      "\n"
+      "exit status:\n"
+      "  N    the app's exit code (proc_exit(N), or 0 when _start returns)\n"
+      "  1    the module could not be read, decoded, validated or linked\n"
+      "  2    bad command line\n"
+      "  134  the app trapped (message and wasm backtrace on stderr)\n"
+      "  130, 143  stopped by SIGINT, SIGTERM\n");
 }
 
 static int show_help(int argc, char **argv) {
-  if (argc > 2 && !strcmp(argv[2], "run")) usage_run(stdout);
-  else usage_main(stdout);
+  if (argc > 2 && !strcmp(argv[2], "run"))
+    usage_run(stdout);
+  else
+    usage_main(stdout);
   return 0;
 }
 

@@ -7,7 +7,8 @@
 
 int main(void) {
   for (unsigned long i = 0;; i++) {
-    printf("VYOMA_DRAW fill 0 0 2000 2000 #%06lx\n", (i * 2654435761u) & 0xffffff);
+    printf("VYOMA_DRAW fill 0 0 2000 2000 #%06lx\n",
+           (i * 2654435761u) & 0xffffff);
     if (i % 64 == 0) puts("VYOMA_DRAW present");
   }
 }

@@ -26,7 +26,8 @@ int main(void) {
         *nl = 0;
         vy_msg m;
         int ww, hh;
-        if (vy_parse(line, &m) && sscanf(m.payload, "window %d %d", &ww, &hh) == 2) {
+        if (vy_parse(line, &m) &&
+            sscanf(m.payload, "window %d %d", &ww, &hh) == 2) {
           w = ww;
           h = hh;
           fprintf(stderr, "window %d %d\n", w, h);

@@ -21,7 +21,7 @@ static unsigned long rate_limited, queue_full, other;
 static void drain(int wait_ms) {
   static char buf[8192];
   static size_t len;
-  struct pollfd p = {.fd = 0, .events = POLLIN};
+  struct pollfd p = { .fd = 0, .events = POLLIN };
   while (poll(&p, 1, wait_ms) > 0) {
     ssize_t n = read(0, buf + len, sizeof buf - len);
     if (n <= 0) return;
@@ -29,9 +29,12 @@ static void drain(int wait_ms) {
     char *nl;
     while ((nl = memchr(buf, '\n', len)) != NULL) {
       *nl = 0;
-      if (strstr(buf, "error rate-limited")) rate_limited++;
-      else if (strstr(buf, "error queue-full")) queue_full++;
-      else other++;
+      if (strstr(buf, "error rate-limited"))
+        rate_limited++;
+      else if (strstr(buf, "error queue-full"))
+        queue_full++;
+      else
+        other++;
       len -= (size_t)(nl - buf) + 1;
       memmove(buf, nl + 1, len);
     }
@@ -43,15 +46,17 @@ int main(int argc, char **argv) {
   long count = 0;
   const char *target = "sink";
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!strcmp(argv[i], "-n")) count = atol(argv[i + 1]);
-    else if (!strcmp(argv[i], "-t")) target = argv[i + 1];
+    if (!strcmp(argv[i], "-n"))
+      count = atol(argv[i + 1]);
+    else if (!strcmp(argv[i], "-t"))
+      target = argv[i + 1];
   }
   for (long n = 1; count == 0 || n <= count; n++) {
     if (vy_send(target, "flood %ld", n) != 0) return 1;
     if (n % 50 == 0) drain(0);
     if (n % 500 == 0) {
-      printf("flooder: sent=%ld rate_limited=%lu queue_full=%lu other=%lu\n",
-             n, rate_limited, queue_full, other);
+      printf("flooder: sent=%ld rate_limited=%lu queue_full=%lu other=%lu\n", n,
+             rate_limited, queue_full, other);
       fflush(stdout);
     }
   }

@@ -12,7 +12,7 @@
 int main(int argc, char **argv) {
   long count = argc > 1 ? atol(argv[1]) : 3;
   long interval = argc > 2 ? atol(argv[2]) : 100;
-  struct timespec ts = {interval / 1000, (interval % 1000) * 1000000L};
+  struct timespec ts = { interval / 1000, (interval % 1000) * 1000000L };
   for (long i = 1; i <= count; i++) {
     printf("quiet: beat %ld\n", i);
     fflush(stdout);
@@ -21,7 +21,7 @@ int main(int argc, char **argv) {
   puts("quiet: going silent");
   fflush(stdout);
   for (;;) {
-    struct timespec h = {3600, 0};
+    struct timespec h = { 3600, 0 };
     nanosleep(&h, NULL);
   }
 }

@@ -34,7 +34,7 @@ int main(int argc, char **argv) {
   for (;;) {
     long long left = end - now_ms();
     if (left <= 0) break;
-    struct pollfd p = {.fd = 0, .events = POLLIN};
+    struct pollfd p = { .fd = 0, .events = POLLIN };
     if (poll(&p, 1, (int)left) <= 0) continue;
     ssize_t n = read(0, buf + len, sizeof buf - 1 - len);
     if (n <= 0) break;
@@ -43,8 +43,10 @@ int main(int argc, char **argv) {
     while ((nl = memchr(buf, '\n', len)) != NULL) {
       *nl = 0;
       vy_msg m;
-      if (vy_parse(buf, &m)) printf("sayer got [%s] %s\n", m.sender, m.payload);
-      else printf("sayer got %s\n", buf);
+      if (vy_parse(buf, &m))
+        printf("sayer got [%s] %s\n", m.sender, m.payload);
+      else
+        printf("sayer got %s\n", buf);
       len -= (size_t)(nl - buf) + 1;
       memmove(buf, nl + 1, len);
     }

@@ -22,7 +22,7 @@ int main(void) {
   puts("sink: ready");
   fflush(stdout);
   for (;;) {
-    struct pollfd p = {.fd = 0, .events = POLLIN};
+    struct pollfd p = { .fd = 0, .events = POLLIN };
     int r = poll(&p, 1, lines != shown ? 100 : -1);
     if (r > 0) {
       ssize_t n = read(0, buf, sizeof buf);

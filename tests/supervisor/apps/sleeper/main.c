@@ -9,7 +9,7 @@ int main(void) {
   puts("sleeper: sleeping");
   fflush(stdout);
   for (;;) {
-    struct timespec ts = {3600, 0};
+    struct timespec ts = { 3600, 0 };
     nanosleep(&ts, NULL);
   }
 }
