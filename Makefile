@@ -71,10 +71,10 @@ $(call test_progs,test-,$(filter-out tests/unit/wasi%,$(wildcard tests/unit/*.c)
 $(call test_progs,test-,$(wildcard tests/unit/wasi*.c),vwasi vw)
 
 # $(call obj,VARIANT,SOURCES), $(call lib,VARIANT,LIBS), $(call hdrs,SOURCES):
-# objects, archives, and the headers in the sources' folders
+# objects, archives, and the headers in the sources' folders and base/
 obj  = $(patsubst %.c,$($(1))/obj/%.o,$(2))
 lib  = $(patsubst %,$($(1))/lib/lib%.a,$(2))
-hdrs = $(wildcard $(addsuffix *.h,$(sort $(dir $(1)))))
+hdrs = $(wildcard $(addsuffix *.h,$(sort $(dir $(1)) base/)))
 
 DEPS_OK := $(B)/.deps-ok
 .PHONY: all asan test spec spec-update-expected run demo fuzz clean deps

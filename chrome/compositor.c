@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "vc.h"
+#include "../base/vy_time.h"
 
 #define MAX_DAMAGE 32
 #define MIN_CLIENT 16
@@ -554,17 +555,9 @@ uint64_t vc_compose(vc_screen *s) {
 }
 
 bool vc_wait_damage(vc_screen *s, int timeout_ms) {
-  struct timespec dl;
   bool damaged;
-  clock_gettime(CLOCK_MONOTONIC, &dl);
-  if (timeout_ms > 0) {
-    dl.tv_sec += timeout_ms / 1000;
-    dl.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (dl.tv_nsec >= 1000000000L) {
-      dl.tv_sec++;
-      dl.tv_nsec -= 1000000000L;
-    }
-  }
+  struct timespec dl =
+      vy_deadline_after(CLOCK_MONOTONIC, timeout_ms > 0 ? timeout_ms : 0);
   pthread_mutex_lock(&s->mu);
   while (s->ndamage == 0 && !s->woken && timeout_ms != 0) {
     int rc = timeout_ms < 0 ? pthread_cond_wait(&s->cond, &s->mu)

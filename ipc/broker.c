@@ -42,6 +42,7 @@
 */
 #include "broker.h"
 #include "broker_clock.h"
+#include "../base/vy_time.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -541,15 +542,7 @@ static ssize_t take(endpoint *e, char *buf, size_t cap) {
 ssize_t vy_broker_recv(vy_broker *b, const char *name, char *buf, size_t cap,
                        int timeout_ms) {
   struct timespec deadline = { 0, 0 };
-  if (timeout_ms > 0) {
-    clock_gettime(CLOCK_MONOTONIC, &deadline);
-    deadline.tv_sec += timeout_ms / 1000;
-    deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-      deadline.tv_sec++;
-      deadline.tv_nsec -= 1000000000L;
-    }
-  }
+  if (timeout_ms > 0) deadline = vy_deadline_after(CLOCK_MONOTONIC, timeout_ms);
   pthread_mutex_lock(&b->mu);
   endpoint *e = find(b, name);
   ssize_t r = -1;

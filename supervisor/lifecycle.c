@@ -29,11 +29,12 @@
 #include <string.h>
 
 #include "vyomad.h"
+#include "../base/vy_time.h"
 
 #define BACKOFF_MAX_MS 30000u
 #define STABLE_RUN_MS  10000 /* a run this long resets the backoff */
-#define STOP_WAIT_MS   2000 /* a waiting kill/stop's patience beyond the grace \
-                             */
+/* a waiting kill/stop's patience beyond the grace */
+#define STOP_WAIT_MS 2000
 
 typedef enum lc_state {
   LC_INVALID,   /* the manifest did not load: nothing can start it       */
@@ -348,14 +349,7 @@ void app_effects_apply(const app *a, const app_effects *fx) {
 
 /* waits up to ms for a's thread to finish; true if it has */
 static bool wait_thread(app *a, int ms) {
-  struct timespec dl;
-  clock_gettime(CLOCK_REALTIME, &dl);
-  dl.tv_sec += ms / 1000;
-  dl.tv_nsec += (long)(ms % 1000) * 1000000L;
-  if (dl.tv_nsec >= 1000000000L) {
-    dl.tv_sec++;
-    dl.tv_nsec -= 1000000000L;
-  }
+  struct timespec dl = vy_deadline_after(CLOCK_REALTIME, ms);
   pthread_mutex_lock(&S.lock);
   while (!a->thread_done &&
          pthread_cond_timedwait(&S.cond, &S.lock, &dl) != ETIMEDOUT) {}

@@ -97,75 +97,43 @@ static inline uint64_t vw_f64_copysign_bits(uint64_t a, uint64_t b) {
   return (a & 0x7fffffffffffffffull) | (b & 0x8000000000000000ull);
 }
 
-/* ---- trapping truncation ----------------------------------------------
-** Each returns 0 on success, 1 for NaN (invalid conversion), 2 when the
-** truncated value does not fit (integer overflow).  The bounds are the
-** exact first unrepresentable values: e.g. for i32_s from f64, any x with
-** -2147483649 < x < 2147483648 truncates into range. */
-#define VW_TRUNC_BODY(lo, hi, T)                                               \
-  if (x != x) return 1;                                                        \
-  if (!(x > (lo) && x < (hi))) return 2;                                       \
-  *out = (T)x;                                                                 \
-  return 0;
+/* ---- float to integer truncation ------------------------------------
+** For each conversion (f32/f64 to i32/i64, signed or not) two functions:
+**   int vw_trunc_SFX(F x, T *out)  0 on success, 1 for NaN (invalid
+**                                  conversion), 2 when the truncated value
+**                                  does not fit (integer overflow);
+**   T vw_sat_SFX(F x)              saturating: NaN -> 0, out of range ->
+**                                  the nearest bound.
+** The bounds are the exact first unrepresentable values: e.g. for i32_s
+** from f64, any x with -2147483649 < x < 2147483648 truncates into range.
+** X(SFX, F, T, low bound, high bound, T's min, T's max) */
+/* clang-format off */
+#define VW_TRUNCATIONS(X)                                                      \
+  X(f32_i32s, float,  int32_t,  -2147483904.0f, 2147483648.0f, INT32_MIN, INT32_MAX) \
+  X(f32_i32u, float,  uint32_t, -1.0f, 4294967296.0f, 0, UINT32_MAX)            \
+  X(f64_i32s, double, int32_t,  -2147483649.0, 2147483648.0, INT32_MIN, INT32_MAX) \
+  X(f64_i32u, double, uint32_t, -1.0, 4294967296.0, 0, UINT32_MAX)              \
+  X(f32_i64s, float,  int64_t,  -9223373136366403584.0f, 9223372036854775808.0f, INT64_MIN, INT64_MAX) \
+  X(f32_i64u, float,  uint64_t, -1.0f, 18446744073709551616.0f, 0, UINT64_MAX)  \
+  X(f64_i64s, double, int64_t,  -9223372036854777856.0, 9223372036854775808.0, INT64_MIN, INT64_MAX) \
+  X(f64_i64u, double, uint64_t, -1.0, 18446744073709551616.0, 0, UINT64_MAX)
+/* clang-format on */
 
-static inline int vw_trunc_f32_i32s(float x, int32_t *out) {
-  VW_TRUNC_BODY(-2147483904.0f, 2147483648.0f, int32_t)
-}
-static inline int vw_trunc_f32_i32u(float x, uint32_t *out) {
-  VW_TRUNC_BODY(-1.0f, 4294967296.0f, uint32_t)
-}
-static inline int vw_trunc_f64_i32s(double x, int32_t *out) {
-  VW_TRUNC_BODY(-2147483649.0, 2147483648.0, int32_t)
-}
-static inline int vw_trunc_f64_i32u(double x, uint32_t *out) {
-  VW_TRUNC_BODY(-1.0, 4294967296.0, uint32_t)
-}
-static inline int vw_trunc_f32_i64s(float x, int64_t *out) {
-  VW_TRUNC_BODY(-9223373136366403584.0f, 9223372036854775808.0f, int64_t)
-}
-static inline int vw_trunc_f32_i64u(float x, uint64_t *out) {
-  VW_TRUNC_BODY(-1.0f, 18446744073709551616.0f, uint64_t)
-}
-static inline int vw_trunc_f64_i64s(double x, int64_t *out) {
-  VW_TRUNC_BODY(-9223372036854777856.0, 9223372036854775808.0, int64_t)
-}
-static inline int vw_trunc_f64_i64u(double x, uint64_t *out) {
-  VW_TRUNC_BODY(-1.0, 18446744073709551616.0, uint64_t)
-}
-
-/* ---- saturating truncation: NaN → 0, out of range → the nearest bound -- */
-#define VW_SAT_BODY(lo, hi, T, TMIN, TMAX)                                     \
-  if (x != x) return 0;                                                        \
-  if (!(x > (lo))) return TMIN;                                                \
-  if (!(x < (hi))) return TMAX;                                                \
-  return (T)x;
-
-static inline int32_t vw_sat_f32_i32s(float x) {
-  VW_SAT_BODY(-2147483904.0f, 2147483648.0f, int32_t, INT32_MIN, INT32_MAX)
-}
-static inline uint32_t vw_sat_f32_i32u(float x) {
-  VW_SAT_BODY(-1.0f, 4294967296.0f, uint32_t, 0, UINT32_MAX)
-}
-static inline int32_t vw_sat_f64_i32s(double x) {
-  VW_SAT_BODY(-2147483649.0, 2147483648.0, int32_t, INT32_MIN, INT32_MAX)
-}
-static inline uint32_t vw_sat_f64_i32u(double x) {
-  VW_SAT_BODY(-1.0, 4294967296.0, uint32_t, 0, UINT32_MAX)
-}
-static inline int64_t vw_sat_f32_i64s(float x) {
-  VW_SAT_BODY(-9223373136366403584.0f, 9223372036854775808.0f, int64_t,
-              INT64_MIN, INT64_MAX)
-}
-static inline uint64_t vw_sat_f32_i64u(float x) {
-  VW_SAT_BODY(-1.0f, 18446744073709551616.0f, uint64_t, 0, UINT64_MAX)
-}
-static inline int64_t vw_sat_f64_i64s(double x) {
-  VW_SAT_BODY(-9223372036854777856.0, 9223372036854775808.0, int64_t, INT64_MIN,
-              INT64_MAX)
-}
-static inline uint64_t vw_sat_f64_i64u(double x) {
-  VW_SAT_BODY(-1.0, 18446744073709551616.0, uint64_t, 0, UINT64_MAX)
-}
+#define VW_TRUNC_FNS(sfx, F, T, lo, hi, tmin, tmax)                            \
+  static inline int vw_trunc_##sfx(F x, T *out) {                              \
+    if (x != x) return 1;                                                      \
+    if (!(x > (lo) && x < (hi))) return 2;                                     \
+    *out = (T)x;                                                               \
+    return 0;                                                                  \
+  }                                                                            \
+  static inline T vw_sat_##sfx(F x) {                                          \
+    if (x != x) return 0;                                                      \
+    if (!(x > (lo))) return tmin;                                              \
+    if (!(x < (hi))) return tmax;                                              \
+    return (T)x;                                                               \
+  }
+VW_TRUNCATIONS(VW_TRUNC_FNS)
+#undef VW_TRUNC_FNS
 
 /* ---- integer to float ----------------------------------------------------
 ** GCC converts 64-bit integers straight to float with one correctly
