@@ -116,18 +116,6 @@ static int do_ps(const request *rq, sbuf *body, char *err, size_t errlen) {
   return 0;
 }
 
-static int do_metrics(const request *rq, sbuf *body, char *err, size_t errlen) {
-  (void)err;
-  (void)errlen;
-  if (!rq->json) {
-    report_metrics(body);
-    return 0;
-  }
-  report_heartbeat(body);
-  sb_printf(body, "\n");
-  return 0;
-}
-
 static int do_heartbeat(const request *rq, sbuf *body, char *err,
                         size_t errlen) {
   (void)rq;
@@ -135,6 +123,13 @@ static int do_heartbeat(const request *rq, sbuf *body, char *err,
   (void)errlen;
   report_heartbeat(body);
   sb_printf(body, "\n");
+  return 0;
+}
+
+/* Prometheus text; with --json the heartbeat's JSON instead */
+static int do_metrics(const request *rq, sbuf *body, char *err, size_t errlen) {
+  if (rq->json) return do_heartbeat(rq, body, err, errlen);
+  report_metrics(body);
   return 0;
 }
 

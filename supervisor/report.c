@@ -131,7 +131,12 @@ static void sup_metrics(vy_sup_metrics *sm) {
                &sm->display_budget_drops);
 }
 
-void report_heartbeat(sbuf *b) {
+/* A snapshot of every app and the supervisor's own figures, formatted by
+** fmt (observability/) into b; out of memory sets b->oom. */
+typedef char *(*formatter)(const vy_sup_metrics *sm, const vy_app_metrics *m,
+                           size_t n);
+
+static void report_with(sbuf *b, formatter fmt, bool one_line) {
   snap s;
   if (take_snap(&s) != 0) {
     b->oom = true;
@@ -139,32 +144,23 @@ void report_heartbeat(sbuf *b) {
   }
   vy_sup_metrics sm;
   sup_metrics(&sm);
-  char *line = vy_metrics_heartbeat_alloc(&sm, s.m, s.n);
-  if (!line)
+  char *text = fmt(&sm, s.m, s.n);
+  if (!text) {
     b->oom = true;
-  else {
-    /* one line: the formatter ends it with a newline; drop it here */
-    size_t l = strlen(line);
-    if (l && line[l - 1] == '\n') line[l - 1] = 0;
-    sb_printf(b, "%s", line);
+  } else {
+    /* the formatter ends a heartbeat with a newline; one line drops it */
+    size_t l = strlen(text);
+    if (one_line && l && text[l - 1] == '\n') text[l - 1] = 0;
+    sb_printf(b, "%s", text);
   }
-  free(line);
+  free(text);
   free_snap(&s);
 }
 
+void report_heartbeat(sbuf *b) {
+  report_with(b, vy_metrics_heartbeat_alloc, true);
+}
+
 void report_metrics(sbuf *b) {
-  snap s;
-  if (take_snap(&s) != 0) {
-    b->oom = true;
-    return;
-  }
-  vy_sup_metrics sm;
-  sup_metrics(&sm);
-  char *text = vy_metrics_prometheus_alloc(&sm, s.m, s.n);
-  if (!text)
-    b->oom = true;
-  else
-    sb_printf(b, "%s", text);
-  free(text);
-  free_snap(&s);
+  report_with(b, vy_metrics_prometheus_alloc, false);
 }
