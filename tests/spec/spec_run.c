@@ -672,6 +672,123 @@ static void outcome_free(outcome *o) {
   o->results = NULL;
 }
 
+/* Finds the export `field` of the module named `modname` (the current one
+** when NULL).  ACT_DONE, or ACT_BROKEN with `why`. */
+static int action_export(runner *r, const char *modname, const char *field,
+                         vw_extern *ext, char *why, size_t whylen) {
+  vw_instance *inst = r->current;
+  if (modname) {
+    inst_entry *e = list_find(r->named, modname);
+    if (!e) {
+      snprintf(why, whylen, "unknown module %s", modname);
+      return ACT_BROKEN;
+    }
+    inst = e->inst;
+  }
+  if (!inst) {
+    snprintf(why, whylen, "no module instance (it failed to load)");
+    return ACT_BROKEN;
+  }
+  /* the script's name may stand for one holding NUL bytes (protect_nuls) */
+  char *fname = malloc(strlen(field) + 1);
+  int found = fname && vw_instance_export_n(
+                           inst, fname, restore_nuls(field, fname), ext) == 0;
+  free(fname);
+  if (!found) {
+    snprintf(why, whylen, "no export \"%s\"", field);
+    return ACT_BROKEN;
+  }
+  return ACT_DONE;
+}
+
+/* A "get" action: the global's value becomes the one result. */
+static int action_get(const vw_extern *ext, const char *field, outcome *o,
+                      char *why, size_t whylen) {
+  if (ext->kind != VW_EXTERN_GLOBAL) {
+    snprintf(why, whylen, "export \"%s\" is not a global", field);
+    return ACT_BROKEN;
+  }
+  int mut;
+  uint8_t t = (uint8_t)vw_global_type(ext->of.global, &mut);
+  if (t == VW_V128) {
+    snprintf(why, whylen, "v128 global");
+    return ACT_SKIP;
+  }
+  o->types = malloc(1);
+  o->results = malloc(sizeof(vw_raw));
+  if (!o->types || !o->results) {
+    outcome_free(o);
+    snprintf(why, whylen, "runner out of memory");
+    return ACT_BROKEN;
+  }
+  o->nresults = 1;
+  o->types[0] = t;
+  o->results[0] = vw_global_get(ext->of.global);
+  o->status = VW_OK;
+  return ACT_DONE;
+}
+
+/* Parses the call's "args" into argv (a v128 takes two slots), each of the
+** parameter type ft gives; 0, or -1 with `why`. */
+static int parse_args(const cJSON *args, const vw_functype_info *ft,
+                      const char *field, vw_raw *argv, char *why,
+                      size_t whylen) {
+  uint32_t i = 0, k = 0;
+  const cJSON *it;
+  cJSON_ArrayForEach(it, args) {
+    value v;
+    if (parse_value(it, 0, &v, why, whylen) != PV_OK) return -1;
+    if (v.type != ft->params[i]) {
+      snprintf(why, whylen, "argument %u is %s, \"%s\" expects %s", i,
+               vw_valtype_name(v.type), field, vw_valtype_name(ft->params[i]));
+      return -1;
+    }
+    argv[k++] = v.bits;
+    if (v.type == VW_V128) argv[k++] = v.hi;
+    i++;
+  }
+  return 0;
+}
+
+/* An "invoke" action: calls the function with the script's arguments. */
+static int action_invoke(runner *r, const vw_extern *ext, const char *field,
+                         const cJSON *args, outcome *o, char *why,
+                         size_t whylen) {
+  if (ext->kind != VW_EXTERN_FUNC) {
+    snprintf(why, whylen, "export \"%s\" is not a function", field);
+    return ACT_BROKEN;
+  }
+  vw_functype_info ft;
+  vw_func_type(ext->of.func, &ft);
+  int nargs = cJSON_IsArray(args) ? cJSON_GetArraySize(args) : 0;
+  if (args && !cJSON_IsArray(args)) {
+    snprintf(why, whylen, "\"args\" is not an array");
+    return ACT_BROKEN;
+  }
+  if ((uint32_t)nargs != ft.nparams) {
+    snprintf(why, whylen, "\"%s\" takes %u arguments, script passes %d", field,
+             ft.nparams, nargs);
+    return ACT_BROKEN;
+  }
+  /* +1 so that zero-sized requests still give distinct non-NULL blocks */
+  vw_raw *argv = calloc((size_t)ft.nparams * 2 + 1, sizeof *argv);
+  o->results = calloc((size_t)ft.nresults * 2 + 1, sizeof *o->results);
+  o->types = malloc((size_t)ft.nresults + 1);
+  if (!argv || !o->results || !o->types) {
+    snprintf(why, whylen, "runner out of memory");
+  } else if (parse_args(args, &ft, field, argv, why, whylen) == 0) {
+    memcpy(o->types, ft.results, ft.nresults);
+    o->nresults = ft.nresults;
+    memset(&o->err, 0, sizeof o->err);
+    o->status = vw_call(r->store, ext->of.func, argv, o->results, &o->err);
+    free(argv);
+    return ACT_DONE;
+  }
+  free(argv);
+  outcome_free(o);
+  return ACT_BROKEN;
+}
+
 /* Performs cmd's "action".  ACT_DONE: o holds the status and results.
 ** ACT_SKIP / ACT_BROKEN: `why` says why. */
 static int do_action(runner *r, const cJSON *cmd, outcome *o, char *why,
@@ -688,208 +805,106 @@ static int do_action(runner *r, const cJSON *cmd, outcome *o, char *why,
     snprintf(why, whylen, "action without type or field");
     return ACT_BROKEN;
   }
-
-  /* v128 anywhere in the command: the raw API cannot carry it yet */
-  const cJSON *exp = cJSON_GetObjectItemCaseSensitive(cmd, "expected");
-  const cJSON *args = cJSON_GetObjectItemCaseSensitive(act, "args");
-  const cJSON *it;
-  const cJSON *lists[2] = { exp, args };
-  for (int k = 0; k < 2; k++) {
-    if (!cJSON_IsArray(lists[k])) continue;
-    cJSON_ArrayForEach(it, lists[k]) {
-      const char *ts = jstr(it, "type");
-      (void)ts;
-    }
-  }
-
-  vw_instance *inst = r->current;
-  if (modname) {
-    inst_entry *e = list_find(r->named, modname);
-    if (!e) {
-      snprintf(why, whylen, "unknown module %s", modname);
-      return ACT_BROKEN;
-    }
-    inst = e->inst;
-  }
-  if (!inst) {
-    snprintf(why, whylen, "no module instance (it failed to load)");
-    return ACT_BROKEN;
-  }
   vw_extern ext;
-  char *fname = malloc(strlen(field) + 1);
-  int found = fname && vw_instance_export_n(
-                           inst, fname, restore_nuls(field, fname), &ext) == 0;
-  free(fname);
-  if (!found) {
-    snprintf(why, whylen, "no export \"%s\"", field);
-    return ACT_BROKEN;
-  }
-
-  if (strcmp(atype, "get") == 0) {
-    if (ext.kind != VW_EXTERN_GLOBAL) {
-      snprintf(why, whylen, "export \"%s\" is not a global", field);
-      return ACT_BROKEN;
-    }
-    int mut;
-    uint8_t t = (uint8_t)vw_global_type(ext.of.global, &mut);
-    if (t == VW_V128) {
-      snprintf(why, whylen, "v128 global");
-      return ACT_SKIP;
-    }
-    o->types = malloc(1);
-    o->results = malloc(sizeof(vw_raw));
-    if (!o->types || !o->results) {
-      outcome_free(o);
-      snprintf(why, whylen, "runner out of memory");
-      return ACT_BROKEN;
-    }
-    o->nresults = 1;
-    o->types[0] = t;
-    o->results[0] = vw_global_get(ext.of.global);
-    o->status = VW_OK;
-    return ACT_DONE;
-  }
+  int rc = action_export(r, modname, field, &ext, why, whylen);
+  if (rc != ACT_DONE) return rc;
+  if (strcmp(atype, "get") == 0) return action_get(&ext, field, o, why, whylen);
   if (strcmp(atype, "invoke") != 0) {
     snprintf(why, whylen, "unknown action type %s", atype);
     return ACT_BROKEN;
   }
-  if (ext.kind != VW_EXTERN_FUNC) {
-    snprintf(why, whylen, "export \"%s\" is not a function", field);
-    return ACT_BROKEN;
-  }
+  return action_invoke(r, &ext, field,
+                       cJSON_GetObjectItemCaseSensitive(act, "args"), o, why,
+                       whylen);
+}
 
-  vw_functype_info ft;
-  vw_func_type(ext.of.func, &ft);
+/* Performs cmd's action for a command of kind `type`; a skip or a broken
+** command is reported here.  1: o holds the outcome (free it). */
+static int run_action(runner *r, const cJSON *cmd, int line, const char *type,
+                      outcome *o) {
+  char why[512];
+  int rc = do_action(r, cmd, o, why, sizeof why);
+  if (rc == ACT_SKIP) {
+    report_skip(r, line, type, why);
+    return 0;
+  }
+  if (rc == ACT_BROKEN) {
+    report_fail(r, line, type, "%s", why);
+    return 0;
+  }
+  return 1;
+}
 
-  int nargs = cJSON_IsArray(args) ? cJSON_GetArraySize(args) : 0;
-  if (args && !cJSON_IsArray(args)) {
-    snprintf(why, whylen, "\"args\" is not an array");
-    return ACT_BROKEN;
-  }
-  if ((uint32_t)nargs != ft.nparams) {
-    snprintf(why, whylen, "\"%s\" takes %u arguments, script passes %d", field,
-             ft.nparams, nargs);
-    return ACT_BROKEN;
-  }
-  /* +1 so that zero-sized requests still give distinct non-NULL blocks */
-  vw_raw *argv = calloc((size_t)ft.nparams * 2 + 1, sizeof *argv);
-  o->results = calloc((size_t)ft.nresults * 2 + 1, sizeof *o->results);
-  o->types = malloc((size_t)ft.nresults + 1);
-  if (!argv || !o->results || !o->types) {
-    free(argv);
-    outcome_free(o);
-    snprintf(why, whylen, "runner out of memory");
-    return ACT_BROKEN;
-  }
-  uint32_t i = 0, k = 0;
-  cJSON_ArrayForEach(it, args) {
-    value v;
-    if (parse_value(it, 0, &v, why, whylen) != PV_OK) {
-      free(argv);
-      outcome_free(o);
-      return ACT_BROKEN;
-    }
-    if (v.type != ft.params[i]) {
-      snprintf(why, whylen, "argument %u is %s, \"%s\" expects %s", i,
-               vw_valtype_name(v.type), field, vw_valtype_name(ft.params[i]));
-      free(argv);
-      outcome_free(o);
-      return ACT_BROKEN;
-    }
-    argv[k++] = v.bits;
-    if (v.type == VW_V128) argv[k++] = v.hi;
-    i++;
-  }
-  memcpy(o->types, ft.results, ft.nresults);
-  o->nresults = ft.nresults;
-  memset(&o->err, 0, sizeof o->err);
-  o->status = vw_call(r->store, ext.of.func, argv, o->results, &o->err);
-  free(argv);
-  return ACT_DONE;
+/* run_action for the commands whose call must return: an error from it is
+** reported as the command's failure too.  1: o holds the results (free
+** it). */
+static int run_action_returning(runner *r, const cJSON *cmd, int line,
+                                const char *type, outcome *o) {
+  if (!run_action(r, cmd, line, type, o)) return 0;
+  if (o->status == VW_OK) return 1;
+  char et[400];
+  err_text(&o->err, et, sizeof et);
+  report_fail(r, line, type, "%s", et);
+  outcome_free(o);
+  return 0;
 }
 
 static void cmd_action(runner *r, const cJSON *cmd, int line,
                        const char *type) {
-  char why[512], et[400];
   outcome o;
-  int rc = do_action(r, cmd, &o, why, sizeof why);
-  if (rc == ACT_SKIP) {
-    report_skip(r, line, type, why);
-    return;
-  }
-  if (rc == ACT_BROKEN) {
-    report_fail(r, line, type, "%s", why);
-    return;
-  }
-  if (o.status != VW_OK) {
-    err_text(&o.err, et, sizeof et);
-    report_fail(r, line, type, "%s", et);
-  } else {
-    r->passed++;
-  }
+  if (!run_action_returning(r, cmd, line, type, &o)) return;
+  r->passed++;
   outcome_free(&o);
+}
+
+/* Compares the results with the script's `exp` (as many as there are
+** results); 1 when all match, else the first mismatch is reported. */
+static int results_match(runner *r, const cJSON *exp, int line,
+                         const char *type, const outcome *o) {
+  char why[512];
+  uint32_t i = 0, k = 0;
+  const cJSON *it;
+  cJSON_ArrayForEach(it, exp) {
+    value w;
+    if (parse_value(it, 1, &w, why, sizeof why) != PV_OK) {
+      report_fail(r, line, type, "%s", why);
+      return 0;
+    }
+    if (w.type != o->types[i]) {
+      report_fail(r, line, type, "result %u is %s, script expects %s", i,
+                  vw_valtype_name(o->types[i]), vw_valtype_name(w.type));
+      return 0;
+    }
+    if (!value_matches_v(&w, o->results + k)) {
+      char g[64], e[64];
+      format_value(o->types[i], o->results[k], g, sizeof g);
+      if (w.type == VW_V128)
+        snprintf(g, sizeof g, "v128:%016llx %016llx",
+                 (unsigned long long)o->results[k + 1],
+                 (unsigned long long)o->results[k]);
+      format_expected(&w, e, sizeof e);
+      report_fail(r, line, type, "result %u: got %s, expected %s", i, g, e);
+      return 0;
+    }
+    k += w.type == VW_V128 ? 2 : 1;
+    i++;
+  }
+  return 1;
 }
 
 static void cmd_assert_return(runner *r, const cJSON *cmd, int line) {
   const char *type = "assert_return";
-  char why[512], et[400];
   outcome o;
-  int rc = do_action(r, cmd, &o, why, sizeof why);
-  if (rc == ACT_SKIP) {
-    report_skip(r, line, type, why);
-    return;
-  }
-  if (rc == ACT_BROKEN) {
-    report_fail(r, line, type, "%s", why);
-    return;
-  }
-  if (o.status != VW_OK) {
-    err_text(&o.err, et, sizeof et);
-    report_fail(r, line, type, "%s", et);
-    outcome_free(&o);
-    return;
-  }
+  if (!run_action_returning(r, cmd, line, type, &o)) return;
   const cJSON *exp = cJSON_GetObjectItemCaseSensitive(cmd, "expected");
   int nexp = cJSON_IsArray(exp) ? cJSON_GetArraySize(exp) : -1;
-  if (nexp < 0) {
+  if (nexp < 0)
     report_fail(r, line, type, "missing \"expected\"");
-  } else if ((uint32_t)nexp != o.nresults) {
+  else if ((uint32_t)nexp != o.nresults)
     report_fail(r, line, type, "%u results, script expects %d", o.nresults,
                 nexp);
-  } else {
-    uint32_t i = 0, k = 0;
-    const cJSON *it;
-    int ok = 1;
-    cJSON_ArrayForEach(it, exp) {
-      value w;
-      if (parse_value(it, 1, &w, why, sizeof why) != PV_OK) {
-        report_fail(r, line, type, "%s", why);
-        ok = 0;
-        break;
-      }
-      if (w.type != o.types[i]) {
-        report_fail(r, line, type, "result %u is %s, script expects %s", i,
-                    vw_valtype_name(o.types[i]), vw_valtype_name(w.type));
-        ok = 0;
-        break;
-      }
-      if (!value_matches_v(&w, o.results + k)) {
-        char g[64], e[64];
-        format_value(o.types[i], o.results[k], g, sizeof g);
-        if (w.type == VW_V128)
-          snprintf(g, sizeof g, "v128:%016llx %016llx",
-                   (unsigned long long)o.results[k + 1],
-                   (unsigned long long)o.results[k]);
-        format_expected(&w, e, sizeof e);
-        report_fail(r, line, type, "result %u: got %s, expected %s", i, g, e);
-        ok = 0;
-        break;
-      }
-      k += w.type == VW_V128 ? 2 : 1;
-      i++;
-    }
-    if (ok) r->passed++;
-  }
+  else if (results_match(r, exp, line, type, &o))
+    r->passed++;
   outcome_free(&o);
 }
 
@@ -908,17 +923,8 @@ static void check_trap_text(runner *r, const cJSON *cmd, int line,
 
 static void cmd_assert_trap(runner *r, const cJSON *cmd, int line,
                             const char *type) {
-  char why[512];
   outcome o;
-  int rc = do_action(r, cmd, &o, why, sizeof why);
-  if (rc == ACT_SKIP) {
-    report_skip(r, line, type, why);
-    return;
-  }
-  if (rc == ACT_BROKEN) {
-    report_fail(r, line, type, "%s", why);
-    return;
-  }
+  if (!run_action(r, cmd, line, type, &o)) return;
   if (o.status == VW_OK) {
     report_fail(r, line, type, "returned normally, expected a trap (%s)",
                 jstr(cmd, "text") ? jstr(cmd, "text") : "?");
