@@ -24,6 +24,7 @@
 **    or made inside one: never extended afterwards).
 */
 #include "toml.h"
+#include "../base/vy_utf8.h"
 
 #include <errno.h>
 #include <math.h>
@@ -475,38 +476,15 @@ static void skip_ws_nl(parser *p) {
 /* Whole-input UTF-8 check, before anything else: overlong forms,
 ** surrogates and code points above U+10FFFF are rejected. */
 static void check_utf8(parser *p) {
-  const unsigned char *s = (const unsigned char *)p->s;
-  size_t i = 0, n = p->n;
-  while (i < n) {
-    unsigned c = s[i];
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    size_t k;
-    uint32_t cp, min;
-    if (c >= 0xC2 && c <= 0xDF) {
-      k = 1;
-      cp = c & 0x1F;
-      min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      k = 2;
-      cp = c & 0x0F;
-      min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      k = 3;
-      cp = c & 0x07;
-      min = 0x10000;
-    } else
-      fail_at(p, i, "invalid UTF-8 byte 0x%02X", c);
-    if (k >= n - i) fail_at(p, i, "truncated UTF-8 sequence");
-    for (size_t j = 1; j <= k; j++) {
-      if ((s[i + j] & 0xC0) != 0x80) fail_at(p, i, "invalid UTF-8 sequence");
-      cp = (cp << 6) | (s[i + j] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      fail_at(p, i, "invalid UTF-8 sequence");
-    i += k + 1;
+  size_t at = 0;
+  unsigned char c;
+  switch (vy_utf8_check((const unsigned char *)p->s, p->n, &at)) {
+    case VY_UTF8_OK: return;
+    case VY_UTF8_BAD_BYTE:
+      c = (unsigned char)p->s[at];
+      fail_at(p, at, "invalid UTF-8 byte 0x%02X", c);
+    case VY_UTF8_TRUNCATED: fail_at(p, at, "truncated UTF-8 sequence");
+    case VY_UTF8_BAD_SEQ: fail_at(p, at, "invalid UTF-8 sequence");
   }
 }
 

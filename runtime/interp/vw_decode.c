@@ -23,6 +23,7 @@
 
 #include "vw_internal.h"
 #include "vw_reader.h"
+#include "../../base/vy_utf8.h"
 
 /* Most locals one function may declare: a limit of this engine (the spec
 ** leaves it to implementations; its tests expect a sum past 2^32 to fail).
@@ -126,39 +127,8 @@ static vw_status read_len(dec *d, vw_reader *r, uint32_t *out) {
 /* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF,
 ** no truncated sequences. */
 static bool utf8_valid(const uint8_t *s, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    uint8_t c = s[i];
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    size_t len;
-    uint32_t cp, min;
-    if ((c & 0xe0) == 0xc0) {
-      len = 2;
-      cp = c & 0x1f;
-      min = 0x80;
-    } else if ((c & 0xf0) == 0xe0) {
-      len = 3;
-      cp = c & 0x0f;
-      min = 0x800;
-    } else if ((c & 0xf8) == 0xf0) {
-      len = 4;
-      cp = c & 0x07;
-      min = 0x10000;
-    } else
-      return false;
-    if (n - i < len) return false;
-    for (size_t k = 1; k < len; k++) {
-      if ((s[i + k] & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (s[i + k] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-      return false;
-    i += len;
-  }
-  return true;
+  size_t at;
+  return vy_utf8_check(s, n, &at) == VY_UTF8_OK;
 }
 
 /* A name: length-prefixed UTF-8.  *out gets a NUL-terminated copy if out is
