@@ -13,8 +13,9 @@
 #   make bench             benchmarks: bench-display, bench-supervisor and
 #                          bench/run.sh; make bench-boot: boot time, memory
 #   make fuzz | draw-fuzz | toml-fuzz | manifest-fuzz   libFuzzer (clang)
-#   make ipc-test | manifest-test | toml-test | wasi-tests   one part's tests
-#   make vyoma | vyctl | vyomad | vyomad-static   one program
+#   make test-NAME         one suite, tests/NAME/run.sh, in both builds
+#   make vyoma | vyctl | vyomad | ...   one program, both builds; and
+#   make vyomad-static
 #   make clean
 #
 # Every target first makes sure the Debian packages are there
@@ -162,6 +163,12 @@ endef
 
 $(foreach v,$(VARIANTS),$(eval $(call VARIANT,$(v))))
 $(foreach f,$(FUZZERS),$(eval $(call FUZZER,$(f))))
+
+# `make NAME` for a program: both variants; `make test-NAME`: one suite
+.PHONY: $(PROGS) $(EXTRA_PROGS)
+$(PROGS) $(EXTRA_PROGS): %: $(B)/bin/% $(A)/bin/%
+test-%: all asan
+	SHARED="$(SHARED)" tests/$*/run.sh && VYOMA_ASAN=1 SHARED="$(SHARED)" tests/$*/run.sh
 
 # header dependencies of every object
 ALL_SRC := $(sort $(foreach x,$(LIBS) $(PROGS) $(EXTRA_PROGS),$($(x)_SRC)))

@@ -7,7 +7,3 @@
 LIBS      += vysup
 vysup_SRC := $(wildcard ipc/*.c observability/*.c input/*.c)
 $(foreach d,ipc input observability,$(call test_progs,$(d)-,$(wildcard tests/$(d)/*.c),vysup))
-
-.PHONY: ipc-test
-ipc-test:
-	tests/ipc/run.sh

@@ -14,10 +14,7 @@ vyoma-manifest_LIBS := vyprofile
 manifest-unit_SRC   := tests/manifest/manifest_unit.c
 manifest-unit_LIBS  := vyprofile
 
-.PHONY: manifest-test manifest-fuzz
-manifest-test: $(foreach v,B A,$($(v))/bin/vyoma-manifest $($(v))/bin/manifest-unit)
-	tests/manifest/run.sh
-	VYOMA_ASAN=1 tests/manifest/run.sh
+.PHONY: manifest-fuzz
 
 # make manifest-fuzz && build/fuzz/fuzz_manifest -max_total_time=60 CORPUS_DIR
 FUZZERS           += fuzz_manifest

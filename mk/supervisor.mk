@@ -10,8 +10,7 @@ PROGS       += vyomad
 vyomad_SRC  := $(wildcard supervisor/*.c)
 vyomad_LIBS := vydisplay vysup vyprofile vwasi vw
 
-.PHONY: vyomad vyomad-static
-vyomad: $(B)/bin/vyomad $(A)/bin/vyomad
+.PHONY: vyomad-static
 vyomad-static: $(B)/static/vyomad
 
 # vyomad's and its libraries' sources, known once every fragment is read:

@@ -2,7 +2,6 @@
 # two programs linking toml/*.c's objects, in both variants:
 #   toml-json   FILE.toml -> toml-test JSON on stdout (tests/toml/run.sh)
 #   toml-unit   unit tests: accessors, error lines, ranges, allocation failure
-# `make toml-test` runs the conformance suite and the unit tests on both.
 # libvyprofile.a (mk/profile.mk) carries the parser for the supervisor.
 
 TOML_SRC      := $(wildcard toml/*.c)
@@ -10,10 +9,7 @@ PROGS         += toml-json toml-unit
 toml-json_SRC := tests/toml/toml_json.c $(TOML_SRC)
 toml-unit_SRC := tests/toml/toml_unit.c $(TOML_SRC)
 
-.PHONY: toml-test toml-fuzz
-toml-test: $(foreach v,B A,$($(v))/bin/toml-json $($(v))/bin/toml-unit)
-	SHARED="$(SHARED)" tests/toml/run.sh
-	SHARED="$(SHARED)" tests/toml/run.sh --asan
+.PHONY: toml-fuzz
 
 # make toml-fuzz && build/fuzz/fuzz_toml -max_total_time=60 CORPUS_DIR
 FUZZERS       += fuzz_toml

@@ -9,9 +9,7 @@ vyctl_SRC := $(wildcard tools/vyctl/*.c)
 SUPTEST_APP_NAMES := $(patsubst tests/supervisor/apps/%/main.c,%,$(wildcard tests/supervisor/apps/*/main.c))
 $(foreach a,$(SUPTEST_APP_NAMES),$(eval $(call WASM_APP,tests/supervisor/apps/$(a),$(B)/tests/supervisor/apps/$(a))))
 
-.PHONY: vyctl vyctl-asan supervisor-test-apps bench-supervisor
-vyctl: $(B)/bin/vyctl
-vyctl-asan: $(A)/bin/vyctl
+.PHONY: supervisor-test-apps bench-supervisor
 supervisor-test-apps: $(foreach a,$(SUPTEST_APP_NAMES),$(B)/tests/supervisor/apps/$(a)/$(a).wasm)
 all: supervisor-test-apps
 

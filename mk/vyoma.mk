@@ -4,7 +4,3 @@
 PROGS      += vyoma
 vyoma_SRC  := $(wildcard tools/vyoma/*.c)
 vyoma_LIBS := vwasi vw
-
-.PHONY: vyoma vyoma-asan
-vyoma: $(B)/bin/vyoma
-vyoma-asan: $(A)/bin/vyoma
