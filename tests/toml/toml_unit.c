@@ -68,6 +68,88 @@ static int str_is(const toml_value *v, const char *s) {
   return toml_string(v, &p, &n) == 0 && n == strlen(s) && memcmp(p, s, n) == 0;
 }
 
+/* The accessors on the document of `accessors`, one table at a time. */
+
+/* the root: its keys in order, with the line each table starts on */
+static void accessors_root(const toml_value *root) {
+  EQ(toml_type_of(root), TOML_TABLE);
+  EQ(toml_table_len(root), 3);
+  size_t kl;
+  const toml_value *v;
+  CHECK(strcmp(toml_table_key(root, 0, &kl, &v), "app") == 0 && kl == 3 &&
+        toml_line(v) == 2);
+  EQ(toml_table_key(root, 1, NULL, NULL), "capabilities");
+  EQ(toml_table_key(root, 2, NULL, NULL), "svc");
+  CHECK(toml_table_key(root, 3, NULL, NULL) == NULL);
+}
+
+/* [app]: strings, an array over two lines and an inline table */
+static void accessors_app(const toml_value *app) {
+  EQ(toml_table_len(app), 4);
+  EQ(toml_table_key(app, 2, NULL, NULL), "args");
+  CHECK(str_is(toml_get(app, "name"), "clock"));
+  EQ(toml_line(toml_get(app, "name")), 3);
+  const toml_value *args = toml_get(app, "args");
+  CHECK(toml_type_of(args) == TOML_ARRAY && toml_array_len(args) == 2);
+  EQ(toml_line(args), 5);
+  CHECK(str_is(toml_array_at(args, 1), "-v") &&
+        toml_line(toml_array_at(args, 1)) == 6);
+  CHECK(toml_array_at(args, 2) == NULL);
+  const toml_value *env = toml_get(app, "env");
+  CHECK(toml_type_of(env) == TOML_TABLE && toml_line(env) == 7);
+  CHECK(str_is(toml_get(env, "LANG"), "C"));
+  CHECK(toml_get(env, "nope") == NULL);
+  CHECK(toml_get(toml_get(app, "name"), "x") == NULL); /* not a table */
+}
+
+/* [capabilities]: integers, booleans, floats and each kind of date-time */
+static void accessors_scalars(const toml_value *cap) {
+  int64_t i;
+  CHECK(toml_int(toml_array_at(toml_get(cap, "gpio"), 1), &i) == 0 && i == 27);
+  CHECK(toml_string(toml_get(cap, "gpio"), NULL, NULL) == -1);
+  int b = 0;
+  CHECK(toml_bool(toml_get(cap, "display"), &b) == 0 && b == 1);
+  CHECK(toml_int(toml_get(cap, "display"), &i) == -1);
+  double f;
+  CHECK(toml_float(toml_get(cap, "ratio"), &f) == 0 && f == 1500.0);
+  CHECK(toml_float(toml_array_at(toml_get(cap, "gpio"), 0), &f) == 0 &&
+        f == 17.0);
+  toml_datetime dt;
+  EQ(toml_type_of(toml_get(cap, "when")), TOML_DATETIME);
+  CHECK(toml_datetime_of(toml_get(cap, "when"), &dt) == 0 && dt.year == 1979 &&
+        dt.month == 5 && dt.day == 27 && dt.hour == 7 && dt.minute == 32 &&
+        dt.second == 0 && dt.nanosecond == 500000000 && dt.frac_digits == 1 &&
+        dt.offset_minutes == -480);
+  EQ(toml_type_of(toml_get(cap, "day")), TOML_DATE_LOCAL);
+  CHECK(toml_datetime_of(toml_get(cap, "at"), &dt) == 0 && dt.second == 60 &&
+        dt.nanosecond == 123456789 && dt.frac_digits == 9);
+  EQ(toml_type_of(toml_get(cap, "at")), TOML_TIME_LOCAL);
+  EQ(toml_type_of(toml_get(cap, "local")), TOML_DATETIME_LOCAL);
+  CHECK(toml_datetime_of(toml_get(cap, "ratio"), &dt) == -1);
+  EQ(toml_type_name(TOML_DATETIME_LOCAL), "datetime-local");
+}
+
+/* [[svc]]: an array of tables */
+static void accessors_array_of_tables(const toml_value *svc) {
+  int64_t i;
+  CHECK(toml_type_of(svc) == TOML_ARRAY && toml_array_len(svc) == 2);
+  CHECK(toml_int(toml_get(toml_array_at(svc, 1), "n"), &i) == 0 && i == 2);
+  EQ(toml_line(toml_array_at(svc, 1)), 19);
+}
+
+/* columns of values, in characters */
+static void accessors_columns(const toml_value *root) {
+  const toml_value *app = toml_get(root, "app"),
+                   *cap = toml_get(root, "capabilities"),
+                   *svc = toml_get(root, "svc");
+  const toml_value *args = toml_get(app, "args"), *env = toml_get(app, "env");
+  CHECK(toml_col(toml_get(app, "name")) == 8 && toml_col(args) == 8);
+  CHECK(toml_col(toml_array_at(args, 1)) == 3 && toml_col(env) == 7);
+  CHECK(toml_col(toml_get(env, "LANG")) == 28 && toml_col(svc) == 1);
+  EQ(toml_col(toml_array_at(svc, 1)), 1);
+  EQ(toml_col(toml_array_at(toml_get(cap, "gpio"), 1)), 13);
+}
+
 static void accessors(void) {
   const char *src =
       "# manifest\n"
@@ -93,68 +175,11 @@ static void accessors(void) {
   toml_doc *d = OK(src);
   if (!d) return;
   const toml_value *root = toml_root(d);
-  EQ(toml_type_of(root), TOML_TABLE);
-  EQ(toml_table_len(root), 3);
-  size_t kl;
-  const toml_value *v;
-  CHECK(strcmp(toml_table_key(root, 0, &kl, &v), "app") == 0 && kl == 3 &&
-        toml_line(v) == 2);
-  EQ(toml_table_key(root, 1, NULL, NULL), "capabilities");
-  EQ(toml_table_key(root, 2, NULL, NULL), "svc");
-  CHECK(toml_table_key(root, 3, NULL, NULL) == NULL);
-
-  const toml_value *app = toml_get(root, "app");
-  EQ(toml_table_len(app), 4);
-  EQ(toml_table_key(app, 2, NULL, NULL), "args");
-  CHECK(str_is(toml_get(app, "name"), "clock"));
-  EQ(toml_line(toml_get(app, "name")), 3);
-  const toml_value *args = toml_get(app, "args");
-  CHECK(toml_type_of(args) == TOML_ARRAY && toml_array_len(args) == 2);
-  EQ(toml_line(args), 5);
-  CHECK(str_is(toml_array_at(args, 1), "-v") &&
-        toml_line(toml_array_at(args, 1)) == 6);
-  CHECK(toml_array_at(args, 2) == NULL);
-  const toml_value *env = toml_get(app, "env");
-  CHECK(toml_type_of(env) == TOML_TABLE && toml_line(env) == 7);
-  CHECK(str_is(toml_get(env, "LANG"), "C"));
-  CHECK(toml_get(env, "nope") == NULL);
-  CHECK(toml_get(toml_get(app, "name"), "x") == NULL); /* not a table */
-
-  const toml_value *cap = toml_get(root, "capabilities");
-  int64_t i;
-  CHECK(toml_int(toml_array_at(toml_get(cap, "gpio"), 1), &i) == 0 && i == 27);
-  CHECK(toml_string(toml_get(cap, "gpio"), NULL, NULL) == -1);
-  int b = 0;
-  CHECK(toml_bool(toml_get(cap, "display"), &b) == 0 && b == 1);
-  CHECK(toml_int(toml_get(cap, "display"), &i) == -1);
-  double f;
-  CHECK(toml_float(toml_get(cap, "ratio"), &f) == 0 && f == 1500.0);
-  CHECK(toml_float(toml_array_at(toml_get(cap, "gpio"), 0), &f) == 0 &&
-        f == 17.0);
-  toml_datetime dt;
-  EQ(toml_type_of(toml_get(cap, "when")), TOML_DATETIME);
-  CHECK(toml_datetime_of(toml_get(cap, "when"), &dt) == 0 && dt.year == 1979 &&
-        dt.month == 5 && dt.day == 27 && dt.hour == 7 && dt.minute == 32 &&
-        dt.second == 0 && dt.nanosecond == 500000000 && dt.frac_digits == 1 &&
-        dt.offset_minutes == -480);
-  EQ(toml_type_of(toml_get(cap, "day")), TOML_DATE_LOCAL);
-  CHECK(toml_datetime_of(toml_get(cap, "at"), &dt) == 0 && dt.second == 60 &&
-        dt.nanosecond == 123456789 && dt.frac_digits == 9);
-  EQ(toml_type_of(toml_get(cap, "at")), TOML_TIME_LOCAL);
-  EQ(toml_type_of(toml_get(cap, "local")), TOML_DATETIME_LOCAL);
-  CHECK(toml_datetime_of(toml_get(cap, "ratio"), &dt) == -1);
-  EQ(toml_type_name(TOML_DATETIME_LOCAL), "datetime-local");
-
-  const toml_value *svc = toml_get(root, "svc");
-  CHECK(toml_type_of(svc) == TOML_ARRAY && toml_array_len(svc) == 2);
-  CHECK(toml_int(toml_get(toml_array_at(svc, 1), "n"), &i) == 0 && i == 2);
-  EQ(toml_line(toml_array_at(svc, 1)), 19);
-  /* columns of values, in characters */
-  CHECK(toml_col(toml_get(app, "name")) == 8 && toml_col(args) == 8);
-  CHECK(toml_col(toml_array_at(args, 1)) == 3 && toml_col(env) == 7);
-  CHECK(toml_col(toml_get(env, "LANG")) == 28 && toml_col(svc) == 1);
-  EQ(toml_col(toml_array_at(svc, 1)), 1);
-  EQ(toml_col(toml_array_at(toml_get(cap, "gpio"), 1)), 13);
+  accessors_root(root);
+  accessors_app(toml_get(root, "app"));
+  accessors_scalars(toml_get(root, "capabilities"));
+  accessors_array_of_tables(toml_get(root, "svc"));
+  accessors_columns(root);
   toml_free(d);
   d = OK("'\xC3\xA9\xC3\xA9' = \"\xE2\x82\xAC\"\n");
   if (d) {
