@@ -3,6 +3,17 @@
 ** crash or a stack overflow. */
 #include "wt.h"
 
+/* Writes `times` copies of "sub/../" (7 bytes each) into p, then `last` with
+** its NUL: a path that goes down and back up again and again. */
+static void down_and_up(char *p, int times, const char *last) {
+  size_t n = 0;
+  for (int i = 0; i < times; i++) {
+    memcpy(p + n, "sub/../", 7);
+    n += 7;
+  }
+  memcpy(p + n, last, strlen(last) + 1);
+}
+
 int main(void) {
   static char p[70000];
   __wasi_fd_t fd;
@@ -12,12 +23,7 @@ int main(void) {
   __wasi_errno_t e = wopen(SB, p, FOLLOW, 0, __WASI_RIGHTS_FD_READ, 0, &fd);
   DENY("60000-byte path", e);
   /* 9000 levels of "sub/.." (7 bytes each): long, deep, but inside */
-  size_t n = 0;
-  for (int i = 0; i < 9000; i++) {
-    memcpy(p + n, "sub/../", 7);
-    n += 7;
-  }
-  memcpy(p + n, "ok.txt", 7);
+  down_and_up(p, 9000, "ok.txt");
   e = wopen(SB, p, FOLLOW, 0, __WASI_RIGHTS_FD_READ, 0, &fd);
   printf("63000-byte sub/.. path: %d\n", e);
   /* a 300-byte component */
@@ -26,12 +32,7 @@ int main(void) {
   e = wopen(SB, p, FOLLOW, __WASI_OFLAGS_CREAT, RIGHTS_RW, 0, &fd);
   printf("300-byte name: %d\n", e);
   /* ".." that climbs out after a long way down and back */
-  n = 0;
-  for (int i = 0; i < 100; i++) {
-    memcpy(p + n, "sub/../", 7);
-    n += 7;
-  }
-  memcpy(p + n, "../stdout", 10);
+  down_and_up(p, 100, "../stdout");
   e = wopen(SB, p, FOLLOW, 0, __WASI_RIGHTS_FD_READ, 0, &fd);
   DENY("long way then ..", e);
   /* a symlink loop */
