@@ -53,6 +53,14 @@ app() {
   cp "$2" "$d/$1.wasm"
   printf '[app]\nname = "%s"\nversion = "1.0.0"\nmodule = "%s.wasm"\n%s\n' "$1" "$1" "$3" >"$d/vyoma.toml"
 }
+# ping_app NAME ROUNDS IN_FLIGHT TIMEOUT_MS: a ping client of pong, started
+# by hand, for ROUNDS round trips with IN_FLIGHT messages out at a time
+ping_app() {
+  app "$1" "$P/ping/ping.wasm" "$(printf '%s\n' \
+    "args = [\"-n\", \"$2\", \"-i\", \"0\", \"-w\", \"$3\", \"-q\", \"-T\", \"$4\"]" \
+    '[capabilities]' 'ipc = ["pong"]' '[resources]' 'messages_per_sec = 1000000' \
+    '[lifecycle]' 'restart = "never"' 'autostart = false')"
+}
 start_vyomad() {
   "$VYOMAD" --root "$root" --profile bench >"$root/vyomad.log" 2>&1 &
   vpid=$!
@@ -86,22 +94,8 @@ app pong "$P/pong/pong.wasm" '[capabilities]
 ipc = ["*"]
 [resources]
 messages_per_sec = 1000000'
-app lat "$P/ping/ping.wasm" 'args = ["-n", "2000", "-i", "0", "-w", "1", "-q", "-T", "5000"]
-[capabilities]
-ipc = ["pong"]
-[resources]
-messages_per_sec = 1000000
-[lifecycle]
-restart = "never"
-autostart = false'
-app tput "$P/ping/ping.wasm" 'args = ["-n", "20000", "-i", "0", "-w", "128", "-q", "-T", "10000"]
-[capabilities]
-ipc = ["pong"]
-[resources]
-messages_per_sec = 1000000
-[lifecycle]
-restart = "never"
-autostart = false'
+ping_app lat 2000 1 5000
+ping_app tput 20000 128 10000
 app idle "$T/blocker/blocker.wasm" '[lifecycle]
 autostart = false'
 start_vyomad || exit 1
