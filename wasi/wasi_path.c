@@ -294,6 +294,25 @@ static int splice_last(const vw_allocator *a, char **buf, const char *cut,
   return 0;
 }
 
+/* The directory holding the last component of buf, which starts after cut
+** (NULL: buf is one component), opened beneath dirfd: a descriptor or
+** -(WASI errno). */
+static int open_parent(const vw_allocator *a, int dirfd, char *buf, char *cut) {
+  if (!cut) return wasi_open_beneath(a, dirfd, ".", O_PATH | O_DIRECTORY, 0, 1);
+  *cut = 0;
+  int fd = wasi_open_beneath(a, dirfd, buf, O_PATH | O_DIRECTORY, 0, 1);
+  *cut = '/';
+  return fd;
+}
+
+/* whether name in dir is a directory or does not exist ("name/" asks for
+** a directory) */
+static bool names_dir_or_nothing(int dir, const char *name) {
+  struct stat st;
+  return fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+         S_ISDIR(st.st_mode);
+}
+
 int wasi_resolve(const vw_allocator *a, int dirfd, const char *path, int follow,
                  int *parent, char **bufp, const char **name, int *slash) {
   *parent = -1;
@@ -317,15 +336,8 @@ int wasi_resolve(const vw_allocator *a, int dirfd, const char *path, int follow,
 
   for (;;) {
     char *cut = strrchr(buf, '/');
-    const char *dir = ".";
-    char *base = buf;
-    if (cut) {
-      *cut = 0;
-      dir = buf;
-      base = cut + 1;
-    }
-    pfd = wasi_open_beneath(a, dirfd, dir, O_PATH | O_DIRECTORY, 0, 1);
-    if (cut) *cut = '/';
+    char *base = cut ? cut + 1 : buf;
+    pfd = open_parent(a, dirfd, buf, cut);
     if (pfd < 0) {
       e = -pfd;
       pfd = -1;
@@ -368,13 +380,9 @@ int wasi_resolve(const vw_allocator *a, int dirfd, const char *path, int follow,
     close(pfd);
     pfd = -1;
   }
-  if (*slash) {
-    struct stat st;
-    if (fstatat(pfd, *name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-        !S_ISDIR(st.st_mode)) {
-      e = W_ENOTDIR;
-      goto fail;
-    }
+  if (*slash && !names_dir_or_nothing(pfd, *name)) {
+    e = W_ENOTDIR;
+    goto fail;
   }
   *bufp = buf;
   *parent = pfd;

@@ -1725,6 +1725,26 @@ static void scan_locals(comp *c) {
   c->r = saved;
 }
 
+/* Slots for the locals: the parameters, then the locals to zero on entry,
+** then the others; the slots of the first two groups in *pslots and
+** *zslots.  Returns the slots taken in all. */
+static uint32_t assign_local_slots(comp *c, const vw_funcdef *fd,
+                                   uint32_t *pslots, uint32_t *zslots) {
+  uint32_t np = c->ft->nparams, slot = 0;
+  *pslots = *zslots = 0;
+  for (int pass = 0; pass < 3; pass++) {
+    for (uint32_t i = 0; i < c->nlocals; i++) {
+      if (pass != (i < np ? 0 : c->needz[i] ? 1 : 2)) continue;
+      c->ltype[i] = i < np ? c->ft->params[i] : fd->local_types[i - np];
+      c->lslot[i] = slot;
+      slot += vw_slots(c->ltype[i]);
+    }
+    if (pass == 0) *pslots = slot;
+    if (pass == 1) *zslots = slot - *pslots;
+  }
+  return slot;
+}
+
 static vw_status compile_one(const vw_module *m, vw_funcdef *fd,
                              const void *const *H, vw_error *err) {
   comp c;
@@ -1752,20 +1772,8 @@ static vw_status compile_one(const vw_module *m, vw_funcdef *fd,
     goto out;
   }
   scan_locals(&c);
-  /* slots: the parameters, then the locals to zero, then the others */
-  uint32_t slot = 0, pslots = 0, zslots = 0;
-  for (int pass = 0; pass < 3; pass++) {
-    for (uint32_t i = 0; i < c.nlocals; i++) {
-      if (pass != (i < np ? 0 : c.needz[i] ? 1 : 2)) continue;
-      c.ltype[i] = i < np ? c.ft->params[i] : fd->local_types[i - np];
-      c.lslot[i] = slot;
-      slot += vw_slots(c.ltype[i]);
-    }
-    if (pass == 0) pslots = slot;
-    if (pass == 1) zslots = slot - pslots;
-  }
-  c.h = c.maxh = slot;
-  c.ltop = slot;
+  uint32_t pslots, zslots;
+  c.h = c.maxh = c.ltop = assign_local_slots(&c, fd, &pslots, &zslots);
 
   /* the function body is a block whose label is the return */
   ctl fn;

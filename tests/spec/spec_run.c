@@ -17,8 +17,7 @@
 ** each file one line `file.wast: P passed, F failed, S skipped`.
 **
 ** Skipped: text-form modules (assert_malformed on .wat; this engine reads
-** binaries only) and anything whose arguments or results are v128, which the
-** 64-bit raw value API cannot carry yet.
+** binaries only).
 **
 ** The JSON is untrusted input: every field is type-checked before use, so a
 ** damaged file yields failures, never a crash.  Exit status: 0 when nothing
