@@ -20,6 +20,9 @@
 **                                the first app that takes input)
 **   status_bar     = ""          the display app drawn as the status bar: a
 **                                strip across the top, without chrome
+**   draw_commands  = 20000       draw budget of each window per second:
+**   draw_pixels    = 268435456   commands and pixels (the compositor's
+**                                defaults when absent)
 **   heartbeat      = "10s"       heartbeat line interval, 100ms..1h
 **   sched          = "other"     "other" (SCHED_OTHER) or "fifo" (SCHED_FIFO)
 **   sched_priority = 50          1..99, only with sched = "fifo"
@@ -102,6 +105,9 @@ static const vy_key profile_keys[] = {
     .what = "layout" },
   { "console_app", VY_TEXT, P(console_app), .check = check_app },
   { "status_bar", VY_TEXT, P(status_bar), .check = check_app },
+  /* absent: 0, the compositor's own budget (chrome/vc.h) */
+  { "draw_commands", VY_INT, P(draw_commands), .min = 1, .max = 100000000 },
+  { "draw_pixels", VY_INT, P(draw_pixels), .min = 1, .max = 1ll << 40 },
   { "heartbeat", VY_DURATION, P(heartbeat_ms), .min = 100, .max = 3600000,
     .dflt = 10000 },
   { "sched", VY_CHOICE, P(sched), .choices = policies, .what = "policy",

@@ -24,6 +24,8 @@ typedef struct vy_profile {
   bool layout_stacked;      /* windows cascade instead of tiling         */
   char console_app[33];     /* the app with the keyboard first ("" none) */
   char status_bar[33];      /* the app drawn as the status bar ("" none) */
+  uint32_t draw_commands;    /* per window and second; 0: the built-in   */
+  uint64_t draw_pixels;      /* budget of chrome/vc.h (VC_BUDGET_*)      */
   uint32_t heartbeat_ms;    /* heartbeat line interval                   */
   vy_sched sched;
   int sched_priority; /* SCHED_FIFO priority, 1..99                */

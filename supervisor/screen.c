@@ -158,6 +158,11 @@ void screen_app_open(app *a) {
     a->win_dirfd = -1;
     return;
   }
+  if (S.profile.draw_commands || S.profile.draw_pixels)
+    vc_window_set_budget(
+        w,
+        S.profile.draw_commands ? S.profile.draw_commands : VC_BUDGET_COMMANDS,
+        S.profile.draw_pixels ? S.profile.draw_pixels : VC_BUDGET_PIXELS);
   pthread_mutex_lock(&S.lock);
   a->win = w;
   a->win_gen = vc_window_generation(w) - 1; /* it needs its first size */

@@ -44,7 +44,8 @@ app ticker ticker $'display = true\ninput = true'
 app flooder flooder 'display = true'
 app badraw badraw $'display = true\ninput = true'
 app nodisp badraw ''
-printf 'name = "screen"\ndisplay = true\ndisplay_backend = "headless"\nheartbeat = "1s"\napps = ["*"]\n' \
+# a small draw budget, so the flooder meets it however slow the build is
+printf 'name = "screen"\ndisplay = true\ndisplay_backend = "headless"\nheartbeat = "1s"\ndraw_commands = 2000\ndraw_pixels = 20000000\napps = ["*"]\n' \
   >"$ROOT/profiles/screen.toml"
 printf 'name = "dark"\ndisplay = false\napps = ["nodisp"]\n' >"$ROOT/profiles/dark.toml"
 printf 'name = "focus"\ndisplay = true\ndisplay_backend = "headless"\napps = ["ticker", "badraw"]\n' \
