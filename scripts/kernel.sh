@@ -15,9 +15,10 @@
 # Progress goes to stderr; the full build log to <tree>/build.log.  A cache
 # hit is one line.  A build says its phases, [1/3] extract, [2/3] configure,
 # [3/3] compile, each with the time elapsed, and while compiling, every 200
-# objects, "N/~TOTAL objects compiled (P%, T elapsed, ~T left)": TOTAL is the count
-# of the last build in this cache (<tree>/.vyoma-objects, or the CC lines of
-# its build.log), else KERNEL_OBJECTS, the approximate figure for this config.
+# objects, "N/~TOTAL objects compiled (P%, T elapsed, ~T left)": TOTAL is
+# the count of the last build in this cache (<tree>/.vyoma-objects, or the
+# CC lines of its build.log), else KERNEL_OBJECTS, the approximate figure
+# for this config.  VYOMA_CACHE=DIR uses another cache folder.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
