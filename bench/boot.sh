@@ -10,11 +10,24 @@
 #               which the image boots and starts every app.
 #   sizes       bzImage, initramfs, vyomad (stripped), each app module.
 # Software emulation (TCG) unless /dev/kvm is usable.
+# Progress on stderr: how long it will take (the last run's time, kept in
+# build/bench/boot-seconds-RUNS, or from the number of boots), then "[I/N] ...
+# (T elapsed)" before each boot, and the total at the end.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 QEMU=${QEMU:-qemu-system-x86_64}
 RUNS=${BOOT_RUNS:-5}
+bench_start=$SECONDS
+say() { printf 'bench-boot: %s\n' "$*" >&2; }
+dur() { if (($1 >= 60)); then printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); else printf '%ds' "$1"; fi; }
+# the bisection from 16..128 to 4 MiB takes 5 boots
+NBOOT=$((RUNS + 5)) nboot=0
+step() { nboot=$((nboot + 1)); say "[$nboot/$NBOOT] $* ... ($(dur $((SECONDS - bench_start))) elapsed)"; }
 make -s build || exit 1
+mkdir -p build/bench
+last=$(cat build/bench/boot-seconds-$RUNS 2>/dev/null)
+if [[ $last =~ ^[0-9]+$ ]]; then say "about $(dur "$last") (the last run): $RUNS boots, then 5 bisecting the memory"
+else say "about $(dur $((NBOOT * 5))) (a rough figure): $NBOOT boots ($RUNS, then 5 bisecting the memory), ~5s each, at most 60s"; fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -61,6 +74,7 @@ done
 
 : >"$tmp/q"; : >"$tmp/k"
 for ((i = 1; i <= RUNS; i++)); do
+  step "boot $i of $RUNS, 128 MiB"
   r=$(boot 128)
   [[ $r == fail ]] && { echo "boot $i failed"; continue; }
   echo "${r% *}" >>"$tmp/q"; echo "${r#* }" >>"$tmp/k"
@@ -71,6 +85,9 @@ stats "boot to all apps, from kernel start" <"$tmp/k"
 lo=16 hi=128     # hi boots (checked above), lo is assumed not to
 while ((hi - lo > 4)); do
   mid=$(((lo + hi) / 2))
+  step "memory: boot with $mid MiB (between $lo and $hi)"
   if [[ $(boot $mid) != fail ]]; then hi=$mid; else lo=$mid; fi
 done
 echo "smallest VM memory that boots with all apps: ${hi} MiB (bisected to 4 MiB; $lo MiB failed)"
+echo $((SECONDS - bench_start)) >build/bench/boot-seconds-$RUNS
+say "done in $(dur $((SECONDS - bench_start)))"

@@ -2,9 +2,14 @@
 # `vyoma run` and natively; prints figures (never pass/fail).  Not part of
 # `make test`.
 
-.PHONY: bench bench-boot
-bench: $(B)/bin/vyoma apps
+# bench-plan, the first prerequisite, says how long it will all take
+# (bench/run.sh --plan); bench/run.sh --done, last, how long it took.
+.PHONY: bench bench-boot bench-plan
+bench: bench-plan $(B)/bin/vyoma apps
 	bench/run.sh
+	@bench/run.sh --done
+bench-plan:
+	@bench/run.sh --plan
 
 # `make bench-boot`: boot time (median of BOOT_RUNS boots) and the smallest
 # VM memory that boots with every app (bench/boot.sh).

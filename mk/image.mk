@@ -29,6 +29,7 @@ build: $(IMG)/bzImage $(IMG)/initramfs.cpio.gz $(IMG)/data.img $(IMG)/cmdline
 
 $(IMG)/cmdline: mk/image.mk
 	@mkdir -p $(@D)
+	@echo "image: cmdline: the kernel command line every boot uses"
 	echo "$(KERNEL_CMDLINE)" > $@
 
 # Always asks kernel.sh: it knows the cache key (fragment hash + source
@@ -37,7 +38,9 @@ $(IMG)/cmdline: mk/image.mk
 # nothing.
 kernel:
 	@mkdir -p $(IMG)
-	@k=$$(scripts/kernel.sh) && { cmp -s "$$k" $(IMG)/bzImage || cp "$$k" $(IMG)/bzImage; }
+	@echo "image: bzImage: the kernel, from scripts/kernel.sh (a cache hit, or built once, ~10 minutes)"
+	@k=$$(scripts/kernel.sh) && { cmp -s "$$k" $(IMG)/bzImage || \
+	  { cp "$$k" $(IMG)/bzImage && echo "image: bzImage: copied from the cache"; }; }
 $(IMG)/bzImage: kernel
 
 # The root filesystem staging tree is rebuilt from scratch each time, so a
@@ -46,6 +49,7 @@ $(IMG)/bzImage: kernel
 # devtmpfs is mounted.  Making the node needs root (the build runs as root;
 # without it the image boots but /init starts with no console).
 $(IMG)/initramfs.cpio.gz: mk/image.mk $(B)/static/vyomad $(IMAGE_APP_FILES) $(wildcard profiles/*.toml)
+	@echo "image: initramfs: staging $(IMG_ROOT): /init (static vyomad), $(words $(IMAGE_APPS)) apps, profiles, font, /dev nodes"
 	@rm -rf $(IMG_ROOT) && mkdir -p $(IMG_ROOT)/{apps,profiles,dev,proc,sys,run,tmp,data,usr/share/fonts}
 	cp $(B)/static/vyomad $(IMG_ROOT)/init
 	strip $(IMG_ROOT)/init
@@ -57,6 +61,7 @@ $(IMG)/initramfs.cpio.gz: mk/image.mk $(B)/static/vyomad $(IMAGE_APP_FILES) $(wi
 	@mknod -m 600 $(IMG_ROOT)/dev/console c 5 1 2>/dev/null || \
 	  echo "image: warning: cannot mknod /dev/console (not root); /init will have no console"
 	@mknod -m 666 $(IMG_ROOT)/dev/null c 1 3 2>/dev/null || true
+	@echo "image: initramfs: packing the tree (cpio newc, gzip -9)"
 	cd $(IMG_ROOT) && find . -mindepth 1 | LC_ALL=C sort | \
 	  cpio -o -H newc -R 0:0 --quiet | gzip -9n > $(abspath $@).tmp
 	mv $@.tmp $@
@@ -66,6 +71,7 @@ $(IMG)/initramfs.cpio.gz: mk/image.mk $(B)/static/vyomad $(IMAGE_APP_FILES) $(wi
 # (image-clean removes it).  One folder per app, since an app with
 # filesystem = true gets /data/<app> preopened as /data.
 $(IMG)/data.img:
+	@echo "image: data.img: the 64 MiB ext4 data disk, a folder per app (made once, kept by rebuilds)"
 	@rm -rf $(IMG)/data && mkdir -p $(IMG)/data
 	for a in $(IMAGE_APPS); do mkdir -p $(IMG)/data/$$a; done
 	mke2fs -q -F -t ext4 -L vyoma-data -d $(IMG)/data $@ 64M

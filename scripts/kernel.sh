@@ -12,7 +12,13 @@
 # The tree lives outside the repo in ~/.cache/vyoma/linux-<version>-<hash>/,
 # keyed by the source package version and the fragment's hash, because a full
 # build takes ~10 minutes on 2 cores; an unchanged key takes milliseconds.
-# Progress goes to stderr; the full build log to <tree>/build.log.
+# Progress goes to stderr; the full build log to <tree>/build.log.  A cache
+# hit is one line.  A build says its phases, [1/3] extract, [2/3] configure,
+# [3/3] compile, each with the time elapsed, and while compiling, every 200
+# objects, "N/~TOTAL objects compiled (P%, T elapsed, ~T left)": TOTAL is
+# the count of the last build in this cache (<tree>/.vyoma-objects, or the
+# CC lines of its build.log), else KERNEL_OBJECTS, the approximate figure
+# for this config.  VYOMA_CACHE=DIR uses another cache folder.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +28,17 @@ pkg=linux-source-6.1
 tarball=/usr/src/linux-source-6.1.tar.xz
 cache=${VYOMA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vyoma}
 
+# objects compiled (CC lines) by a full build of image/kernel.config in
+# December 2026: 1121; only the estimate when the cache has no earlier build
+KERNEL_OBJECTS=1120
+
 say() { printf 'kernel: %s\n' "$*" >&2; }
+t0=$SECONDS
+dur() {  # seconds -> 45s, 3m07s
+  local s=$1
+  if ((s >= 60)); then printf '%dm%02ds' $((s / 60)) $((s % 60)); else printf '%ds' "$s"; fi
+}
+elapsed() { dur $((SECONDS - t0)); }
 
 if [[ ! -f $tarball ]]; then
     say "installing $pkg and build deps (apt-get)"
@@ -44,22 +60,39 @@ stamp=$tree/.vyoma-built
 # One build at a time per cache: a second caller waits, then finds the stamp.
 mkdir -p "$cache"
 exec 9>"$cache/.lock"
-flock 9
+if ! flock -n 9; then
+    say "another kernel build holds $cache/.lock; waiting for it"
+    flock 9
+fi
 
 if [[ -f $stamp && -f $img ]]; then
-    say "cached: $img"
+    say "cache hit: $img (key $(basename "$tree"); nothing to build)"
 else
     mkdir -p "$cache"
+    # the estimate of the objects to compile: the newest earlier build's count
+    total= from=
+    for t in $(ls -dt "$cache"/linux-*/ 2>/dev/null); do
+        t=${t%/}
+        if [[ -s $t/.vyoma-objects ]]; then total=$(cat "$t/.vyoma-objects")
+        elif [[ -f $t/.vyoma-built && -f $t/build.log ]]; then total=$(grep -c ' CC ' "$t/build.log" || true)
+        else continue; fi
+        [[ $total =~ ^[0-9]+$ && $total -gt 0 ]] && { from="the build in $(basename "$t")"; break; }
+        total=
+    done
+    [[ -n $total ]] || { total=$KERNEL_OBJECTS from="approximate, for this config"; }
+    say "not cached: building $(basename "$tree") (about 10 minutes on 2 cores, ~$total objects)"
     if [[ ! -f $tree/Makefile ]]; then
-        say "extracting $tarball -> $tree"
+        say "[1/3] extract: $tarball -> $tree"
         tmp=$(mktemp -d "$cache/extract.XXXXXX")
         # The tarball's top dir is linux-source-6.1/; strip it so the tree
         # lands directly under the keyed name.
         tar -xJf "$tarball" -C "$tmp" --strip-components=1
         rm -rf "$tree"; mv "$tmp" "$tree"
+    else
+        say "[1/3] extract: $tree already there"
     fi
     cd "$tree"
-    say "configuring (allnoconfig KCONFIG_ALLCONFIG=$(basename "$frag"))"
+    say "[2/3] configure: allnoconfig KCONFIG_ALLCONFIG=$(basename "$frag") ($(elapsed) elapsed)"
     make ARCH=x86_64 allnoconfig KCONFIG_ALLCONFIG="$frag" >build.log 2>&1
     # Report fragment options Kconfig dropped (unmet dependencies), so a
     # silently missing driver is visible.
@@ -67,18 +100,39 @@ else
         grep -qx "$l" .config || echo "${l%%=*}"; done | tr '\n' ' ')
     [[ -n $miss ]] && say "warning: not set (unmet dependencies): $miss"
     n=$(nproc)
-    say "building bzImage with -j$n (log: $tree/build.log)"
-    start=$SECONDS
+    say "[3/3] compile: bzImage with -j$n, ~$total objects ($from; log: $tree/build.log; $(elapsed) elapsed)"
     # Progress: one line per 200 compiled objects, so a 10-minute build is
-    # not silent but the terminal is not flooded.
+    # not silent but the terminal is not flooded.  The count is of this
+    # run's compiles: a tree left half-built by an interrupted run starts
+    # further on and ends below the estimate.
     # pipefail makes the pipeline fail when make does.
-    if ! make ARCH=x86_64 -j"$n" bzImage 2>&1 | tee -a build.log |
-            awk '/ CC /{n++; if (n%200==0) {printf "kernel: %d objects compiled\n", n > "/dev/stderr"}}' ||
+    c0=$SECONDS
+    progress() {
+        local line n=0 left
+        while IFS= read -r line; do
+            [[ $line == *" CC "* ]] || continue
+            n=$((n + 1))
+            ((n % 200 == 0)) || continue
+            if ((n < total)); then
+                # what is left, at this run's rate so far
+                left=$(( (total - n) * (SECONDS - c0) / n ))
+                say "$n/~$total objects compiled ($((100 * n / total))%, $(elapsed) elapsed, ~$(dur "$left") left)"
+            else
+                say "$n objects compiled (more than the ~$total estimated; $(elapsed) elapsed)"
+            fi
+        done
+        echo "$n" >.vyoma-objects.run
+    }
+    if ! make ARCH=x86_64 -j"$n" bzImage 2>&1 | tee -a build.log | progress ||
             [[ ! -f $img ]]; then
-        say "build failed, see $tree/build.log"; tail -20 build.log >&2; exit 1
+        say "build failed after $(elapsed), see $tree/build.log"; tail -20 build.log >&2; exit 1
     fi
+    # the object count of a whole build (not the rest of an interrupted
+    # one) is the next build's estimate
+    compiled=$(cat .vyoma-objects.run); rm -f .vyoma-objects.run
+    ((compiled < total / 2)) || echo "$compiled" >.vyoma-objects
     touch "$stamp"
-    say "built in $((SECONDS-start)) s: $(stat -c %s "$img") bytes"
+    say "built in $(elapsed): $(stat -c %s "$img") bytes, $compiled objects compiled"
 fi
 
 if [[ -n $out ]]; then

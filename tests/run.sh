@@ -14,6 +14,9 @@
 #   display (drawing, fonts, PNG, compositor; display apps; display in vyomad)
 # Prints PASS/FAIL/SKIP per case and ends with exactly one line
 # "N passed, N failed, N skipped"; the exit status is 1 if anything failed.
+# Progress: before each phase (a variant's build, spec, unit, make-GOAL, each
+# suite) a line "# [I/N] NAME ... (1m12s elapsed)", and "# all N phases in
+# TIME" just before the final line; the "# " lines are never counted.
 set -uo pipefail
 export LC_ALL=C
 cd "$(dirname "$0")/.." || exit 1
@@ -31,9 +34,33 @@ mkdir -p "$logs"
 T_LABEL=        # case names print as they are: build, spec/NAME, unit/...
 T_LOGS=$logs
 
+# ---- progress ---------------------------------------------------------------
+# phase NAME: "# [I/N] NAME ... (ELAPSED elapsed)".  N is counted before
+# anything runs by a dry pass over all_variants (t_dry=1): every helper below
+# that starts a phase (build when variant calls it, spec_suite, unit_suite,
+# suite) counts it and does nothing else, so a suite line added to variant is
+# in the total without more ado.  A phase that does not run (its build
+# failed) leaves its number out.
+t_dry= t_phase=0 t_phases=0 t_t0=$SECONDS
+dur() {  # SECONDS -> 45s, 3m07s, 1h02m03s
+  local s=$1
+  if ((s >= 3600)); then printf '%dh%02dm%02ds' $((s / 3600)) $((s % 3600 / 60)) $((s % 60))
+  elif ((s >= 60)); then printf '%dm%02ds' $((s / 60)) $((s % 60))
+  else printf '%ds' "$s"; fi
+}
+phase() {
+  t_phase=$((t_phase + 1))
+  [ -n "$t_dry" ] && return 0
+  echo "# [$t_phase/$t_phases] $1 ... ($(dur $((SECONDS - t_t0))) elapsed)"
+}
+
 # make TARGET... quietly into build/test-logs/NAME.log
 build() {
   local name=$1; shift
+  # variant's own builds (the engine, make-GOAL) are phases; unit_suite's
+  # per-program builds are not
+  if [ "${FUNCNAME[1]}" = variant ]; then phase "$name"; fi
+  [ -n "$t_dry" ] && return 0
   $MAKE ${jobs:+"$jobs"} --no-print-directory "$@" >"$logs/$name.log" 2>&1
 }
 # the end of a log, after the FAIL line it explains
@@ -43,6 +70,7 @@ show() { detail <"$logs/$1.log"; }
 # are relayed and counted.  A non-zero exit with no FAIL line (a broken
 # list, say) is one more.
 spec_suite() {
+  phase "$1"; [ -n "$t_dry" ] && return 0
   t_relay "$1" "$logs/$1.log" tests/spec/run.sh --label "$1" "$2"
 }
 
@@ -51,6 +79,7 @@ spec_suite() {
 # and a program that crashes or fails without a FAIL line is one FAIL.
 unit_suite() {
   local dir=$2 label=$3 src name   # $1 (the variant name) is not needed
+  phase "$label"; [ -n "$t_dry" ] && return 0
   for src in tests/unit/*.c; do
     [ -e "$src" ] || continue
     name=$(basename "$src" .c)
@@ -69,6 +98,7 @@ unit_suite() {
 # environment asks it to use the sanitizer build.
 suite() {  # label script [args...]
   local label=$1; shift
+  phase "$label"; [ -n "$t_dry" ] && return 0
   t_relay "$label" "$logs/$label.log" "$@"
 }
 
@@ -112,12 +142,25 @@ variant() {  # name builddir speclabel unitlabel make-goal
   fi
 }
 
-variant build build spec unit all
+all_variants() {
+  variant build build spec unit all
 
-export VYOMA_ASAN=1
-export ASAN_OPTIONS=detect_leaks=1
-export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-variant build-asan build/asan spec-asan unit-asan asan
+  export VYOMA_ASAN=1
+  export ASAN_OPTIONS=detect_leaks=1
+  export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+  variant build-asan build/asan spec-asan unit-asan asan
+}
+
+# the dry pass (in a subshell: its exports and counts stay there)
+t_phases=$( { t_dry=1; all_variants; } >/dev/null 2>&1; echo "$t_phase" )
+last=
+grep -qx '[0-9][0-9]*' "$logs/last-run-seconds" 2>/dev/null &&
+  last="; the last full run took $(dur "$(cat "$logs/last-run-seconds")")"
+echo "# make test: $t_phases phases (build and build-asan)$last"
+all_variants
+t_secs=$((SECONDS - t_t0))
+echo "$t_secs" >"$logs/last-run-seconds"
+echo "# all $t_phases phases in $(dur "$t_secs")"
 
 echo "$t_npass passed, $t_nfail failed, $t_nskip skipped"
 [ "$t_nfail" -eq 0 ]

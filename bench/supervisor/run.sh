@@ -12,6 +12,9 @@
 #   supervisor RSS     VmRSS of vyomad with 0, 10 and 100 idle apps (each
 #                      blocked reading its stdin)
 # VYOMA_ASAN=1 measures the ASan build instead (for curiosity only).
+# Progress on stderr: how long it will take (the last run's time, kept in
+# build/bench/supervisor-seconds, or a rough figure), then "[I/4] WHAT ...
+# (T elapsed)" before each measurement, and the total at the end.
 set -uo pipefail
 export LC_ALL=C
 cd "$(dirname "$0")/../.." || exit 1
@@ -86,6 +89,15 @@ wait_line() {
 num() { grep -o "$1=[0-9]*" | cut -d= -f2; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$vpid/status"; }
 
+bench_start=$SECONDS
+say() { printf 'bench-supervisor: %s\n' "$*" >&2; }
+dur() { if (($1 >= 60)); then printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); else printf '%ds' "$1"; fi; }
+step() { say "[$1/4] $2 ... ($(dur $((SECONDS - bench_start))) elapsed)"; }
+mkdir -p build/bench
+last=$(cat build/bench/supervisor-seconds 2>/dev/null)
+if [[ $last =~ ^[0-9]+$ ]]; then say "about $(dur "$last") (the last run): 4 measurements"
+else say "about 10s (a rough figure): 4 measurements"; fi
+
 echo "supervisor benchmarks ($bin/vyomad, $(nproc) CPUs)"
 
 # ---- IPC latency and throughput -------------------------------------------------
@@ -99,11 +111,13 @@ ping_app tput 20000 128 10000
 app idle "$T/blocker/blocker.wasm" '[lifecycle]
 autostart = false'
 start_vyomad || exit 1
+step 1 "IPC round trip (2000, one in flight)"
 vyctl start lat >/dev/null
 if l=$(wait_line lat 'ping: sent=' 120); then
   printf '  IPC round trip:   median %s us, p99 %s us (%s round trips, %s lost)\n' \
     "$(num median_us <<<"$l")" "$(num p99_us <<<"$l")" "$(num received <<<"$l")" "$(num lost <<<"$l")"
 else echo "  IPC round trip:   no result"; fi
+step 2 "IPC throughput (20000, 128 in flight)"
 vyctl start tput >/dev/null
 if l=$(wait_line tput 'ping: sent=' 240); then
   r=$(num rate_per_s <<<"$l")
@@ -115,6 +129,7 @@ else echo "  IPC throughput:   no result"; fi
 # From just before `vyctl start` to the app's first output line, by the
 # supervisor's own log timestamp (ms resolution): load, compile,
 # instantiate, thread start, WASI start-up, first write.
+step 3 "app start time (20 starts)"
 times=()
 for i in $(seq 1 20); do
   t0=$(date +%s%N)
@@ -138,6 +153,7 @@ printf '                    includes one vyctl round trip; log timestamps have m
 stop_vyomad
 
 # ---- RSS with N idle apps ----------------------------------------------------------------
+step 4 "supervisor RSS (0, 10 and 100 idle apps)"
 for n in 0 10 100; do
   new_root
   app anchor "$T/blocker/blocker.wasm" '[lifecycle]
@@ -155,3 +171,5 @@ autostart = false'
   printf '  supervisor RSS:   %6s KiB with %3s idle apps (%s running)\n' "$(rss_kb)" "$n" "$c"
   stop_vyomad
 done
+echo $((SECONDS - bench_start)) >build/bench/supervisor-seconds
+say "done in $(dur $((SECONDS - bench_start)))"
