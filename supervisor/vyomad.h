@@ -101,6 +101,9 @@ typedef struct app {
   uint64_t cpu_ns_prev;   /* CPU time of earlier runs                   */
   uint64_t cpu_ns_last;   /* CPU time of the current/last run           */
   uint64_t mem_last;      /* memory of the last run, once it ended      */
+  vy_ipc_stats ipc_prev;  /* the broker's counters of earlier runs, added
+                             up as each run's endpoint goes (report.c)  */
+  uint32_t ipc_runs;      /* runs added to ipc_prev                     */
   int64_t started_ms;     /* monotonic, when the current run began      */
   int64_t next_start_ms;  /* ST_WAITING: when to start again            */
   uint32_t backoff_ms;    /* next restart delay                         */
@@ -247,6 +250,8 @@ void report_ps(sbuf *b, bool json);
 void report_sys_list(sbuf *b, bool figures);
 void report_heartbeat(sbuf *b); /* one JSON line, no newline      */
 void report_metrics(sbuf *b);   /* Prometheus text                */
+/* a run's broker counters into the app's sum of its runs (ipc_prev) */
+void report_ipc_add(vy_ipc_stats *sum, const vy_ipc_stats *run);
 
 /* ---- control.c ----------------------------------------------------------- */
 int control_start(void); /* binds the socket, starts thread */

@@ -11,6 +11,8 @@
 #                           node)
 #   observability/prometheus-node  node re-checks the exposition's line
 #                           grammar
+#   observability/live-*, ipc-refused  a real vyomad's metrics through
+#                           vyctl metrics (tests/observability/vyomad.sh)
 # With VYOMA_ASAN=1 the ASan/UBSan build (build/asan) is used, LeakSanitizer
 # on, and labels read observability-asan/...  Prints PASS/FAIL/SKIP lines;
 # exits 1 if anything failed.
@@ -86,4 +88,7 @@ else
     fail prometheus-node "$(echo "$why" | grep -m1 Error)"
   fi
 fi
+
+. tests/observability/vyomad.sh
+live_main
 t_end
