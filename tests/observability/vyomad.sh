@@ -8,10 +8,14 @@
 #                       reason: denied (an app still running), rate-limited
 #                       (an app that has exited), queue-full; every app has
 #                       the four reason series
+#   promtool            `vyctl metrics | promtool check metrics` is clean,
+#                       lint included, with apps running, exited, failed
+#                       after restarts, crashed and invalid (SKIP without
+#                       promtool)
 #   live-shutdown       vyomad ends cleanly (status 0, sanitizers quiet)
 # Needs python3; without it the cases SKIP.
 
-live_cases="live-start ipc-refused live-shutdown"
+live_cases="live-start ipc-refused promtool live-shutdown"
 live_skip_all() { local c; for c in $live_cases; do skip "$c" "$1"; done; }
 
 live_main() {
@@ -33,6 +37,7 @@ live_main() {
   live_setup "$live_root"
   if ! live_start; then return; fi
   live_ipc_refused
+  live_promtool
   live_shutdown
 }
 
@@ -177,6 +182,40 @@ live_ipc_refused() {
     grep ipc_refused <<<"$m" | detail 12
   fi
   live_metrics=$m
+}
+
+# promtool_check CASE TEXT-FILE: the file through `promtool check metrics`,
+# which exits non-zero on errors and prints its lint findings
+promtool_check() {
+  local o rc
+  o=$(promtool check metrics <"$2" 2>&1); rc=$?
+  if [ $rc = 0 ] && [ -z "$o" ]; then return 0; fi
+  fail "$1" "promtool check metrics: exit $rc, $(wc -l <<<"$o") lines of findings"
+  detail 15 <<<"$o"
+  return 1
+}
+
+live_promtool() {
+  if ! command -v promtool >/dev/null 2>&1; then
+    skip promtool "promtool is not installed (Debian package prometheus)"
+    return
+  fi
+  local f=$live_root/metrics.prom states
+  lvyctl metrics >"$f" 2>&1
+  # what the case needs the exposition to hold, beyond promtool's word
+  states=$(grep -o 'state="[a-z]*"' "$f" | sort -u | tr '\n' ' ')
+  local s
+  for s in running exited failed crashed invalid; do
+    if ! grep -q "state=\"$s\"" <<<"$states"; then
+      fail promtool "no app in state $s to check (states: $states)"
+      return
+    fi
+  done
+  if ! grep -Eq '^vyoma_app_restarts_total\{app="crasher"\} [1-9]' "$f"; then
+    fail promtool "no restarted app to check (crasher: $(grep 'restarts_total{app="crasher"' "$f"))"
+    return
+  fi
+  promtool_check promtool "$f" && pass promtool "$(grep -c '^# TYPE' "$f") families"
 }
 
 live_shutdown() {
