@@ -11,6 +11,7 @@
 **   commands.c the verbs of the control socket and of @sys, one table
 **   control.c  the control socket server (control.h)
 **   report.c   ps / heartbeat / metrics formatting
+**   metrics_http.c  the profile's metrics_listen: GET /metrics over HTTP
 **   sbuf.c     the growing string of answers (sbuf.h)
 **   console.c  the TTY input router on a terminal stdin (input/tty.h)
 **   pid1.c     what only PID 1 does (mounts, reaping, power-off)
@@ -262,6 +263,13 @@ bool control_send(int fd, const void *p, size_t n);
 void control_reply(int fd, const char *status, const sbuf *body);
 void control_reply_err(int fd, const char *msg);
 void control_logs(int fd, const char *name, bool follow, bool json);
+
+/* ---- metrics_http.c ------------------------------------------------------ */
+/* Serves report_metrics at http://ADDR:PORT/metrics ("IPv4:PORT", as the
+** profile's metrics_listen says) from a thread of its own.  0, or -1
+** (logged: the supervisor goes on without it). */
+int metrics_http_start(const char *addr);
+void metrics_http_stop(void); /* stops it, closes every connection */
 
 /* ---- console.c ----------------------------------------------------------- */
 /* The TTY input router when stdin is a terminal (input/tty.h): raw mode,

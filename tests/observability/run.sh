@@ -14,8 +14,10 @@
 #   observability/promtool-format  `promtool check metrics` (Debian
 #                           prometheus) finds nothing in metrics.prom, lint
 #                           included (SKIP without promtool)
-#   observability/live-*, ipc-refused, promtool  a real vyomad's metrics
-#                           through vyctl metrics, and promtool on them
+#   observability/live-*, ipc-refused, promtool, http-*, prometheus-scrape,
+#   profile-listen          a real vyomad's metrics: vyctl metrics, the
+#                           profile's metrics_listen HTTP server, promtool
+#                           and a real prometheus scraping it
 #                           (tests/observability/vyomad.sh)
 # With VYOMA_ASAN=1 the ASan/UBSan build (build/asan) is used, LeakSanitizer
 # on, and labels read observability-asan/...  Prints PASS/FAIL/SKIP lines;
