@@ -51,7 +51,8 @@ typedef struct vy_app_metrics {
   uint32_t restarts;
   /* optional (0 when not filled), from vy_ipc_stats: sends refused as
   ** denied / rate-limited / queue-full, and @sys lines lost to a full inbox
-  ** (dropped_full).  Only in the Prometheus text. */
+  ** (dropped_full), which the supervisor sums over the app's runs.  Only
+  ** in the Prometheus text. */
   uint64_t ipc_denied, ipc_rate_limited, ipc_queue_full, ipc_dropped;
 } vy_app_metrics;
 

@@ -30,11 +30,16 @@
 **   apps           = ["*"]       apps to start: "*" = every autostart app;
 **                                names start those apps even if their
 **                                manifest says autostart = false
+**   metrics_listen = ""          "IPv4:PORT" (e.g. "127.0.0.1:9464"; "0.0.0.0"
+**                                for every address): serve the metrics
+**                                over HTTP (supervisor/metrics_http.c);
+**                                "" = off
 ** Errors are "FILE:LINE: KEY: message", as for manifests.
 */
 #include "profile.h"
 #include "../toml/toml.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -79,6 +84,26 @@ static const char *check_apps_item(const char *s) {
   return "expected an app name ([a-z][a-z0-9-]{0,31}) or \"*\"";
 }
 
+/* metrics_listen: "" (off) or a dotted IPv4 address, a colon, a port of
+** 1..65535 in at most five digits: at most 21 bytes, in its char[24] */
+static const char *check_listen(const char *s) {
+  const char *colon = strrchr(s, ':');
+  char host[16];
+  struct in_addr in;
+  if (!*s) return NULL;
+  if (colon && (size_t)(colon - s) < sizeof host) {
+    const char *port = colon + 1;
+    size_t digits = strspn(port, "0123456789");
+    memcpy(host, s, (size_t)(colon - s));
+    host[colon - s] = 0;
+    if (digits >= 1 && digits <= 5 && !port[digits] && atol(port) >= 1 &&
+        atol(port) <= 65535 && inet_pton(AF_INET, host, &in) == 1)
+      return NULL;
+  }
+  return "expected \"IPv4:PORT\" (e.g. \"127.0.0.1:9464\", port 1..65535) "
+         "or \"\" for off, got \"%s\"";
+}
+
 /* ---- the schema: also the built-in settings (vy_profile_defaults) -------- */
 
 #define P(member) VY_AT(vy_profile, member)
@@ -116,6 +141,7 @@ static const vy_key profile_keys[] = {
   { "sched_priority", VY_INT, P(sched_priority), .min = 1, .max = 99 },
   { "mlockall", VY_BOOL, P(mlockall) },
   { "apps", VY_STRLIST, P(apps), .check = check_apps_item, .dflt_text = "*" },
+  { "metrics_listen", VY_TEXT, P(metrics_listen), .check = check_listen },
 };
 
 static const vy_table profile_table = {

@@ -30,7 +30,9 @@ typedef struct vy_profile {
   vy_sched sched;
   int sched_priority; /* SCHED_FIFO priority, 1..99                */
   bool mlockall;
-  vy_strlist apps; /* apps to start; one item "*" = all autostart */
+  vy_strlist apps;         /* apps to start; one item "*" = all autostart */
+  char metrics_listen[24]; /* "IPv4:PORT" of the metrics HTTP server, or
+                              "" (the default): none                   */
 } vy_profile;
 
 /* 0 on success; -1 with a one-line error "FILE:LINE: KEY: message" in err. */

@@ -8,7 +8,8 @@
 # Groups:
 #   build  C toolchain (gcc; clang with its sanitizer/libFuzzer runtimes),
 #          wabt (wast2json, wat2wasm, wasm2c), cJSON for vw-spec, python3
-#          (test helpers: JSON checks, a pty driver)
+#          (test helpers: JSON checks, a pty driver), prometheus and curl
+#          (promtool lints the metrics; a real server scrapes vyomad)
 #   wasm   C -> wasm32-wasi for the sample apps (clang + wasi-libc + runtime)
 #   os     static supervisor (musl), stb image/PNG headers, the DejaVu font
 #   node   Node.js, the reference WASI host (skipped when node is on PATH)
@@ -18,7 +19,8 @@ set -euo pipefail
 
 group_pkgs() {
   case "$1" in
-    build) echo build-essential clang lld libclang-rt-14-dev wabt libcjson-dev python3 ;;
+    build) echo build-essential clang lld libclang-rt-14-dev wabt libcjson-dev python3 \
+                prometheus curl ;;
     wasm)  echo clang lld wasi-libc libclang-rt-14-dev-wasm32 ;;
     os)    echo musl-tools libstb-dev fonts-dejavu-core libdrm-dev ;;
     node)  command -v node >/dev/null 2>&1 || echo nodejs ;;

@@ -425,6 +425,8 @@ int main(int argc, char **argv) {
   load_apps();
   screen_start();
   if (control_start() != 0) vlog("no control socket: vyctl cannot reach us");
+  /* the profile's metrics_listen (off when ""): Prometheus scrapes us */
+  if (S.profile.metrics_listen[0]) metrics_http_start(S.profile.metrics_listen);
   size_t nstart = start_apps();
   /* CLOCK_BOOTTIME is the kernel's uptime: how long a boot took to here */
   struct timespec bt;
@@ -437,6 +439,7 @@ int main(int argc, char **argv) {
   console_stop();
   bool clean = shutdown_apps(o.grace_ms);
   control_stop();
+  metrics_http_stop();
   screen_stop();
   finish(clean);
   return 0;

@@ -5,7 +5,10 @@
 **
 ** A snapshot of the app table is taken under sup.lock; the broker's
 ** counters are read afterwards, with the lock released, so the supervisor
-** never holds its lock while calling into the broker.
+** never holds its lock while calling into the broker.  The refused-send
+** counters (denied, rate-limited, queue-full, dropped) are counted over
+** all of an app's runs, like its restarts and CPU time: each run's are
+** added to the app's ipc_prev as its endpoint goes (run.c).
 */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -18,23 +21,29 @@
 typedef struct snap {
   vy_app_metrics *m;
   char (*names)[64];
+  uint32_t *runs;     /* each app's ipc_runs under the first lock     */
+  vy_ipc_stats *live; /* the broker's counters of each current run    */
   size_t n;
 } snap;
 
-static int take_snap(snap *s) {
-  memset(s, 0, sizeof *s);
-  int64_t now = now_ms();
-  pthread_mutex_lock(&S.lock);
-  size_t n = S.napps;
-  s->m = calloc(n ? n : 1, sizeof *s->m);
-  s->names = calloc(n ? n : 1, sizeof *s->names);
-  if (!s->m || !s->names) {
-    pthread_mutex_unlock(&S.lock);
-    free(s->m);
-    free(s->names);
-    return -1;
-  }
-  for (size_t i = 0; i < n; i++) {
+void report_ipc_add(vy_ipc_stats *sum, const vy_ipc_stats *run) {
+  sum->denied += run->denied;
+  sum->rate_limited += run->rate_limited;
+  sum->queue_full += run->queue_full;
+  sum->dropped_full += run->dropped_full;
+}
+
+/* the refused-send counters of vy_app_metrics from a sum of vy_ipc_stats */
+static void set_refused(vy_app_metrics *m, const vy_ipc_stats *st) {
+  m->ipc_denied = st->denied;
+  m->ipc_rate_limited = st->rate_limited;
+  m->ipc_queue_full = st->queue_full;
+  m->ipc_dropped = st->dropped_full;
+}
+
+/* the app table's part of the snapshot (caller holds sup.lock) */
+static void snap_apps_locked(snap *s, int64_t now) {
+  for (size_t i = 0; i < s->n; i++) {
     app *a = S.apps[i];
     vy_app_metrics *m = &s->m[i];
     snprintf(s->names[i], sizeof s->names[i], "%s", a->name);
@@ -45,22 +54,59 @@ static int take_snap(snap *s) {
     m->cpu_ms = app_cpu_ns(a) / 1000000u;
     m->memory_bytes = app_mem_bytes(a);
     m->restarts = a->restarts;
+    s->runs[i] = a->ipc_runs;
   }
-  s->n = n;
-  pthread_mutex_unlock(&S.lock);
-  for (size_t i = 0; i < n; i++) {
+}
+
+/* The broker's counters of the current runs, read without sup.lock.  The
+** refused sends are the earlier runs' sum (ipc_prev) plus the current
+** run's.  A run that ends meanwhile is added to the sum before its
+** endpoint goes and ipc_runs grows: then the sum, read again, holds it and
+** the live figures (of it, or of a new run's fresh endpoint) are left for
+** the next report -- a counter never counts a run twice nor goes down. */
+static void snap_broker(snap *s) {
+  for (size_t i = 0; i < s->n; i++) {
     vy_ipc_stats st;
-    if (vy_broker_stats(S.broker, s->names[i], &st) == 0) {
-      s->m[i].msgs_in = st.msgs_in;
-      s->m[i].msgs_out = st.msgs_out;
-    }
+    if (vy_broker_stats(S.broker, s->names[i], &st) != 0) continue;
+    s->m[i].msgs_in = st.msgs_in;
+    s->m[i].msgs_out = st.msgs_out;
+    s->live[i] = st;
   }
-  return 0;
+  pthread_mutex_lock(&S.lock);
+  for (size_t i = 0; i < s->n && i < S.napps; i++) {
+    vy_ipc_stats sum = S.apps[i]->ipc_prev;
+    if (S.apps[i]->ipc_runs == s->runs[i]) report_ipc_add(&sum, &s->live[i]);
+    set_refused(&s->m[i], &sum);
+  }
+  pthread_mutex_unlock(&S.lock);
 }
 
 static void free_snap(snap *s) {
   free(s->m);
   free(s->names);
+  free(s->runs);
+  free(s->live);
+}
+
+static int take_snap(snap *s) {
+  memset(s, 0, sizeof *s);
+  int64_t now = now_ms();
+  pthread_mutex_lock(&S.lock);
+  size_t n = S.napps;
+  s->m = calloc(n ? n : 1, sizeof *s->m);
+  s->names = calloc(n ? n : 1, sizeof *s->names);
+  s->runs = calloc(n ? n : 1, sizeof *s->runs);
+  s->live = calloc(n ? n : 1, sizeof *s->live);
+  if (!s->m || !s->names || !s->runs || !s->live) {
+    pthread_mutex_unlock(&S.lock);
+    free_snap(s);
+    return -1;
+  }
+  s->n = n;
+  snap_apps_locked(s, now);
+  pthread_mutex_unlock(&S.lock);
+  snap_broker(s);
+  return 0;
 }
 
 void report_ps(sbuf *b, bool json) {

@@ -215,6 +215,14 @@ static void run_release(run *r) {
   free(r->argv);
   free(r->datadir);
   if (r->endpoint) {
+    /* the run's IPC counters outlive its endpoint: added to the app's sum
+    ** before the endpoint goes, so a report never misses them (report.c) */
+    vy_ipc_stats st;
+    bool have = vy_broker_stats(S.broker, a->name, &st) == 0;
+    pthread_mutex_lock(&S.lock);
+    if (have) report_ipc_add(&a->ipc_prev, &st);
+    a->ipc_runs++;
+    pthread_mutex_unlock(&S.lock);
     vy_broker_remove(S.broker, a->name);
     pthread_mutex_lock(&S.lock);
     a->registered = false;

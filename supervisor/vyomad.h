@@ -11,6 +11,7 @@
 **   commands.c the verbs of the control socket and of @sys, one table
 **   control.c  the control socket server (control.h)
 **   report.c   ps / heartbeat / metrics formatting
+**   metrics_http.c  the profile's metrics_listen: GET /metrics over HTTP
 **   sbuf.c     the growing string of answers (sbuf.h)
 **   console.c  the TTY input router on a terminal stdin (input/tty.h)
 **   pid1.c     what only PID 1 does (mounts, reaping, power-off)
@@ -101,6 +102,9 @@ typedef struct app {
   uint64_t cpu_ns_prev;   /* CPU time of earlier runs                   */
   uint64_t cpu_ns_last;   /* CPU time of the current/last run           */
   uint64_t mem_last;      /* memory of the last run, once it ended      */
+  vy_ipc_stats ipc_prev;  /* the broker's counters of earlier runs, added
+                             up as each run's endpoint goes (report.c)  */
+  uint32_t ipc_runs;      /* runs added to ipc_prev                     */
   int64_t started_ms;     /* monotonic, when the current run began      */
   int64_t next_start_ms;  /* ST_WAITING: when to start again            */
   uint32_t backoff_ms;    /* next restart delay                         */
@@ -247,6 +251,8 @@ void report_ps(sbuf *b, bool json);
 void report_sys_list(sbuf *b, bool figures);
 void report_heartbeat(sbuf *b); /* one JSON line, no newline      */
 void report_metrics(sbuf *b);   /* Prometheus text                */
+/* a run's broker counters into the app's sum of its runs (ipc_prev) */
+void report_ipc_add(vy_ipc_stats *sum, const vy_ipc_stats *run);
 
 /* ---- control.c ----------------------------------------------------------- */
 int control_start(void); /* binds the socket, starts thread */
@@ -257,6 +263,13 @@ bool control_send(int fd, const void *p, size_t n);
 void control_reply(int fd, const char *status, const sbuf *body);
 void control_reply_err(int fd, const char *msg);
 void control_logs(int fd, const char *name, bool follow, bool json);
+
+/* ---- metrics_http.c ------------------------------------------------------ */
+/* Serves report_metrics at http://ADDR:PORT/metrics ("IPv4:PORT", as the
+** profile's metrics_listen says) from a thread of its own.  0, or -1
+** (logged: the supervisor goes on without it). */
+int metrics_http_start(const char *addr);
+void metrics_http_stop(void); /* stops it, closes every connection */
 
 /* ---- console.c ----------------------------------------------------------- */
 /* The TTY input router when stdin is a terminal (input/tty.h): raw mode,

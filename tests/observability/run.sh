@@ -11,6 +11,14 @@
 #                           node)
 #   observability/prometheus-node  node re-checks the exposition's line
 #                           grammar
+#   observability/promtool-format  `promtool check metrics` (Debian
+#                           prometheus) finds nothing in metrics.prom, lint
+#                           included (SKIP without promtool)
+#   observability/live-*, ipc-refused, promtool, http-*, prometheus-scrape,
+#   profile-listen          a real vyomad's metrics: vyctl metrics, the
+#                           profile's metrics_listen HTTP server, promtool
+#                           and a real prometheus scraping it
+#                           (tests/observability/vyomad.sh)
 # With VYOMA_ASAN=1 the ASan/UBSan build (build/asan) is used, LeakSanitizer
 # on, and labels read observability-asan/...  Prints PASS/FAIL/SKIP lines;
 # exits 1 if anything failed.
@@ -86,4 +94,18 @@ else
     fail prometheus-node "$(echo "$why" | grep -m1 Error)"
   fi
 fi
+
+if ! command -v promtool >/dev/null 2>&1; then
+  skip promtool-format "promtool is not installed (Debian package prometheus)"
+elif [ ! -s "$out/metrics.prom" ]; then
+  fail promtool-format "observability-metrics wrote no metrics.prom"
+elif why=$(promtool check metrics <"$out/metrics.prom" 2>&1) && [ -z "$why" ]; then
+  pass promtool-format
+else
+  fail promtool-format "promtool check metrics found problems"
+  detail 10 <<<"$why"
+fi
+
+. tests/observability/vyomad.sh
+live_main
 t_end
