@@ -62,5 +62,14 @@ else
   SUDO=
 fi
 export DEBIAN_FRONTEND=noninteractive
+# Tools only: no package installed here may start a service (prometheus
+# would listen on :9090, its node exporter on :9100).  policy-rc.d is how
+# Debian says so; one already there is the machine's own and stays.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+  $SUDO chmod 755 "$policy"
+  trap '$SUDO rm -f "$policy"' EXIT
+fi
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q "${missing[@]}" </dev/null
