@@ -151,11 +151,16 @@ static int do_shutdown(const request *rq, sbuf *body, char *err,
 static int do_lifecycle(const request *rq, sbuf *body, char *err,
                         size_t errlen) {
   (void)body;
-  /* an operator's kill or stop is answered once the app is gone; a start
-  ** or restart at once */
+  /* an operator's kill or stop is answered once the app is gone, a
+  ** restart once it runs again, a start at once; an app's @sys command
+  ** never waits (it may restart itself) */
   app_event ev = rq->cmd->event;
-  bool wait = rq->via == VIA_CONTROL && (ev == EV_KILL || ev == EV_STOP);
-  return app_command(rq->name, ev, wait, err, errlen);
+  bool wait = rq->via == VIA_CONTROL &&
+              (ev == EV_KILL || ev == EV_STOP || ev == EV_RESTART);
+  char by[72];
+  snprintf(by, sizeof by, "%s%.63s", rq->via == VIA_SYS ? "app " : "operator",
+           rq->via == VIA_SYS ? rq->from : "");
+  return app_command(rq->name, ev, wait, by, err, errlen);
 }
 
 static int do_logs(const request *rq, sbuf *body, char *err, size_t errlen) {

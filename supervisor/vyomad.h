@@ -83,6 +83,14 @@ typedef struct app {
   vy_manifest m;
   bool have_manifest;
   char error[512]; /* manifest error, or the last run's failure  */
+  /* why the last run ended, for ps/status/logs (guarded by sup.lock):
+  ** short ("exited 0", "trap: unreachable", "killed by operator",
+  ** "module missing"), and when */
+  char reason[128];
+  char ended_at[40];
+  char stop_by[72];  /* who asked for the stop: "operator", "app NAME" */
+  bool start_failed; /* the module cannot run (missing, invalid, an
+                        import not provided): no restart by policy */
 
   /* guarded by sup.lock */
   app_state state;
@@ -105,6 +113,7 @@ typedef struct app {
   int64_t next_start_ms;  /* ST_WAITING: when to start again            */
   uint32_t backoff_ms;    /* next restart delay                         */
   uint32_t restarts;      /* total restarts by policy or command        */
+  uint32_t runs;          /* runs started: a waiting restart sees its own */
   int64_t *restart_times; /* ring of recent policy restarts (ms)        */
   uint32_t nrestart_times;
   int exit_code;
@@ -223,10 +232,11 @@ typedef struct app_effects {
 int app_event_locked(app *a, app_event ev, app_effects *fx);
 void app_effects_apply(const app *a, const app_effects *fx);
 /* Event ev for the app called name, effects included; with wait, returns
-** once its thread has finished (kill, stop).  0, or -1 with a message:
+** once its thread has finished (kill, stop) or, for a restart, once the
+** new run runs (or could not start).  0, or -1 with a message:
 ** "no-such-app NAME", "not-running NAME", "timeout NAME", ... */
-int app_command(const char *name, app_event ev, bool wait, char *err,
-                size_t errlen);
+int app_command(const char *name, app_event ev, bool wait, const char *by,
+                char *err, size_t errlen);
 /* the event for every app (the shutdown) */
 void apps_event_all(app_event ev);
 /* the main loop's tick, about every 20 ms: joins finished threads,

@@ -69,6 +69,8 @@ kill-spinning kill-stdin-blocked kill-sleeping kill-mid-hostcall kill-early-50x 
 stop-graceful restart kill-not-running vyctl-errors unknown-command malformed-requests watchdog
 start-kill-cycles never-crashed shutdown sys-stop shell-console tty-line-to-focused-app tty-ctrl-u
 tty-ctrl-a-next tty-ctrl-a-1-and-eof tty-echo sigterm-shutdown"
+# issue 12, operating vyomad: the cases of tests/supervisor/operate.sh
+TESTS+=" restart-then-kill start-error-failed manifest-checks-module"
 skip_all() { for t in $TESTS; do skip "$t" "$1"; done; t_end; exit; }
 
 # ---- build vyctl and the apps ------------------------------------------------
@@ -442,6 +444,9 @@ end_vyomad() {
   fi
 }
 
+# issue 12, operating vyomad: VYOMA_SUP_ONLY=operate runs only those cases
+if [ "${VYOMA_SUP_ONLY:-}" = operate ]; then main_pid=; . tests/supervisor/operate.sh; t_end; exit; fi
+
 # ---- start -----------------------------------------------------------------------
 vlog=$root/vyomad.log
 if ! start_vyomad "$vlog" --profile test; then
@@ -793,6 +798,9 @@ else
   else pass sys-stop; echo "    | target heard the stop and ended in $ms ms (grace ${GRACE_MS} ms)"; fi
 fi
 vroot=$root vpid=$main_pid
+
+# ---- issue 12: operating vyomad, on a vyomad of its own (operate.sh) -------------------
+. tests/supervisor/operate.sh
 
 # ---- the console: vyomad on a pseudo-terminal ------------------------------------------
 if have_py shell-console; then
