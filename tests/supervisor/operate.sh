@@ -50,11 +50,42 @@ op_bad nonet ''
 printf '\0asm\1\0\0\0\1\10\1\140\3\177\177\177\1\177\2\46\1\26wasi_snapshot_preview1\13sock_accept\0\0' \
   >"$vroot/apps/nonet/nonet.wasm"
 OP_BAD="nomodule notwasm badwasm badimport nonet"
+OP_CASES="startup-line-host restart-then-kill start-error-failed manifest-checks-module"
+
+# ---- defect 3: --profile NAME must exist (and any profile must be valid) --------
+# (before the fix: a missing profile ran on built-in defaults, silently)
+why=
+pr=$root/op-profiles
+mkdir -p "$pr/profiles" "$pr/apps"
+cp "$root/profiles/test.toml" "$pr/profiles/"
+printf 'name = "broken"\nbogus = 1\n' >"$pr/profiles/broken.toml"
+op_refused() {   # op_refused PROFILE REGEX: vyomad refuses it, saying REGEX
+  local out rc
+  out=$(timeout 10 "$VYOMAD" --root "$pr" --no-tty --profile "$1" 2>&1 </dev/null); rc=$?
+  [ $rc != 0 ] && [ $rc != 124 ] && grep -Eq -- "$2" <<<"$out" ||
+    why+=" --profile $1: exit $rc, output '$(tail -n 2 <<<"$out" | tr '\n' '|')';"
+}
+op_refused nosuch 'no profile nosuch.*profiles are: broken, test'
+op_refused tset 'did you mean test\?'
+op_refused broken 'broken\.toml:2'
+# no --profile at all: the built-in defaults, as before
+vroot=$pr
+if start_vyomad "$pr/vyomad.log" --no-tty; then
+  end_vyomad "$pr/vyomad.log"
+  [ -z "$end_why" ] || why+=" without --profile: $end_why;"
+else why+=" without --profile vyomad did not start: $(tail -n 1 "$pr/vyomad.log");"; fi
+vroot=$root/op
+if [ -z "$why" ]; then pass profile-refused; else fail profile-refused "$why"; fi
 
 if ! start_vyomad "$oplog" --profile test; then
-  for t in restart-waits restart-then-kill start-error-failed manifest-checks-module; do
+  for t in $OP_CASES; do
     skip "$t" "the operate vyomad did not start"; done
 else
+
+# ---- defect 9: on a host, the startup line says the time since vyomad started --
+l=$(grep -E 'apps, [0-9]+ started' "$oplog" | head -n 1)
+if grep -Eq 'started \([0-9.]+ s after vyomad started\)' <<<"$l"; then pass startup-line-host
+else fail startup-line-host "the startup line is '$l'"; fi
 
 # ---- defect 2: restart answers once the app runs; kill after it applies --------
 # (before the fix: restart answered at once, and a kill that came while the

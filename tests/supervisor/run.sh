@@ -70,7 +70,7 @@ stop-graceful restart kill-not-running vyctl-errors unknown-command malformed-re
 start-kill-cycles never-crashed shutdown sys-stop shell-console tty-line-to-focused-app tty-ctrl-u
 tty-ctrl-a-next tty-ctrl-a-1-and-eof tty-echo sigterm-shutdown"
 # issue 12, operating vyomad: the cases of tests/supervisor/operate.sh
-TESTS+=" restart-then-kill start-error-failed manifest-checks-module"
+TESTS+=" profile-refused startup-line-host restart-then-kill start-error-failed manifest-checks-module"
 skip_all() { for t in $TESTS; do skip "$t" "$1"; done; t_end; exit; }
 
 # ---- build vyctl and the apps ------------------------------------------------
