@@ -225,6 +225,10 @@ static bool apply_policy(app *a, int64_t now) {
   a->nrestart_times = k;
   if (k >= max) {
     a->state = ST_FAILED;
+    char last[sizeof a->reason];
+    snprintf(last, sizeof last, "%s", a->reason);
+    snprintf(a->reason, sizeof a->reason, "%u restarts in %u s, last %.80s",
+             max, a->m.restart_window_ms / 1000, last);
     vlog("app %s failed: %u restarts within %u ms", a->name, max,
          a->m.restart_window_ms);
     return false;
@@ -410,10 +414,12 @@ int app_command(const char *name, app_event ev, bool wait, const char *by,
   app *a = app_find(name);
   int r = -1;
   uint32_t runs_before = a ? a->runs : 0;
-  if (!a)
-    snprintf(err, errlen, "no-such-app %s", name);
-  else
-    r = app_event_locked(a, ev, &fx);
+  if (!a) {
+    pthread_mutex_unlock(&S.lock);
+    report_no_such_app(name, err, errlen); /* takes the lock itself */
+    return -1;
+  }
+  r = app_event_locked(a, ev, &fx);
   if (r == 0 && ev != EV_START)
     snprintf(a->stop_by, sizeof a->stop_by, "%s", by ? by : "operator");
   pthread_mutex_unlock(&S.lock);

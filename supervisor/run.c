@@ -245,10 +245,19 @@ static void run_end(run *r) {
   log_stamp(a->ended_at, sizeof a->ended_at);
   app_event_locked(a, r->exited ? EV_EXITED : EV_CRASHED, &fx);
   app_state end = a->state;
+  /* the line for the logs: the details when they say more than the
+  ** reason ("trap: unreachable; backtrace: ..."), led by the state unless
+  ** they begin with it ("killed by operator", "exited 0") */
+  const char *what = a->reason;
+  if (!asked && !r->exited && r->err[0] &&
+      !strncmp(r->err, a->reason, strlen(a->reason)))
+    what = r->err;
+  const char *st = state_name(end);
   char line[700];
-  bool detail = r->err[0] && strcmp(r->err, a->reason) != 0 && !asked;
-  snprintf(line, sizeof line, "vyomad: %s %s%s%s", state_name(end), a->reason,
-           detail ? " -- " : "", detail ? r->err : "");
+  if (!strncmp(what, st, strlen(st)))
+    snprintf(line, sizeof line, "vyomad: %s", what);
+  else
+    snprintf(line, sizeof line, "vyomad: %s: %s", st, what);
   pthread_mutex_unlock(&S.lock);
   if (a->log) {
     char stamp[40];

@@ -239,6 +239,10 @@ int app_command(const char *name, app_event ev, bool wait, const char *by,
                 char *err, size_t errlen);
 /* the event for every app (the shutdown) */
 void apps_event_all(app_event ev);
+/* reload: re-reads every manifest and the profile; new apps start,
+** removed ones stop, changed ones restart, an invalid manifest leaves its
+** running app as it was.  The body says what it did; -1 with err. */
+int apps_reload(sbuf *body, bool json, char *err, size_t errlen);
 /* the main loop's tick, about every 20 ms: joins finished threads,
 ** restarts by policy after the backoff, grace periods, the watchdog */
 void apps_tick(void);
@@ -251,7 +255,21 @@ void sys_handler(void *ud, const char *from, const char *cmd, char *reply,
                  size_t replylen);
 
 /* ---- report.c ------------------------------------------------------------ */
-void report_ps(sbuf *b, bool json);
+/* the ps table (wide: the whole state, LIMIT and ENDED too) or JSON */
+void report_ps(sbuf *b, bool json, bool wide);
+/* status NAME: the state and why the last run ended, when, its figures
+** and the last lines of its log; -1 with err (no-such-app ...) */
+#define STATUS_LOG_LINES 20
+int report_status(sbuf *b, const char *name, bool json, char *err,
+                  size_t errlen);
+/* the last n lines of an app's log file (malloc'd), NULL if none */
+char *report_log_tail(const char *name, int n);
+/* "no-such-app NAME", with a did-you-mean when an app's name is near */
+void report_no_such_app(const char *name, char *err, size_t errlen);
+/* human units: "1.5 s", "128 KiB" */
+void fmt_duration(char *buf, size_t len, uint64_t ms);
+void fmt_bytes(char *buf, size_t len, uint64_t n);
+uint64_t app_limit_bytes(const app *a);
 /* the @sys answers: "ps NAME=STATE ..." or, with figures,
 ** "stats NAME=STATE,CPU_MS,MEM_BYTES ..." */
 void report_sys_list(sbuf *b, bool figures);

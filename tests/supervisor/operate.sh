@@ -33,6 +33,16 @@ restart = "on-failure"'
 app_in "$vroot" trap "$T/crasher/crasher.wasm" 'args = ["-t"]
 [lifecycle]
 restart = "never"'
+app_in "$vroot" hi "$P/hello/hello.wasm" '
+[lifecycle]
+restart = "never"'
+# asks @sys for the table, a status, a log and the stats (started by hand)
+app_in "$vroot" asker "$T/sayer/sayer.wasm" 'args = ["-w", "2000", "@sys: ps", "@sys: status trap", "@sys: logs trap", "@sys: stats"]
+[capabilities]
+ipc = ["sys"]
+[lifecycle]
+restart = "never"
+autostart = false'
 # permanent start errors: each with restart = "on-failure", none retried
 op_bad() {
   mkdir -p "$vroot/apps/$1"
@@ -50,7 +60,9 @@ op_bad nonet ''
 printf '\0asm\1\0\0\0\1\10\1\140\3\177\177\177\1\177\2\46\1\26wasi_snapshot_preview1\13sock_accept\0\0' \
   >"$vroot/apps/nonet/nonet.wasm"
 OP_BAD="nomodule notwasm badwasm badimport nonet"
-OP_CASES="startup-line-host restart-then-kill start-error-failed manifest-checks-module"
+OP_CASES="startup-line-host restart-then-kill start-error-failed manifest-checks-module
+exit-reason-ps exit-reason-status exit-reason-logs ps-table vyctl-json-errors did-you-mean
+sys-ps-status-logs vyctl-help"
 
 # ---- defect 3: --profile NAME must exist (and any profile must be valid) --------
 # (before the fix: a missing profile ran on built-in defaults, silently)
@@ -76,6 +88,18 @@ if start_vyomad "$pr/vyomad.log" --no-tty; then
 else why+=" without --profile vyomad did not start: $(tail -n 1 "$pr/vyomad.log");"; fi
 vroot=$root/op
 if [ -z "$why" ]; then pass profile-refused; else fail profile-refused "$why"; fi
+
+# ---- vyctl waits for the socket of a vyomad just started in the background ----
+# (before: it failed at once unless the socket was already there)
+"$VYOMAD" --root "$pr" --no-tty --profile test >"$pr/sw.log" 2>&1 </dev/null &
+vpid=$!; vpids+=("$vpid")
+out=$("$VYCTL" --root "$pr" ps 2>&1); rc=$?
+vroot=$pr; sleep 0.1; end_vyomad "$pr/sw.log"; vroot=$root/op
+err=$("$VYCTL" --root "$pr/none" ps 2>&1); rc2=$?
+if [ $rc = 0 ] && [ -z "$end_why" ] && [ $rc2 = 3 ] &&
+   grep -qF "is vyomad running? (no socket at $pr/none/run/vyoma/control.sock)" <<<"$err"; then
+  pass socket-wait
+else fail socket-wait "vyctl ps right after vyomad &: exit $rc '$out' ($end_why); no socket: exit $rc2 '$err'"; fi
 
 if ! start_vyomad "$oplog" --profile test; then
   for t in $OP_CASES; do
@@ -131,6 +155,91 @@ grep -q 'network = true' <<<"$out" || why+=" nonet: '$out' does not name network
 out=$("$VM" "$vroot/apps/spin/vyoma.toml" 2>&1); rc=$?
 [ $rc = 0 ] || why+=" spin: exit $rc, '$out';"
 if [ -z "$why" ]; then pass manifest-checks-module; else fail manifest-checks-module "$why"; fi
+
+# ---- defect 5: why an app ended, in ps, status and its log ----------------------
+# (before the fix: only on vyomad's stderr)
+op_wait_state trap crashed 5000 >/dev/null
+op_wait_state hi exited 5000 >/dev/null
+vyctl kill spin >/dev/null 2>&1
+ps=$(vyctl ps 2>&1)
+why=
+op_row() { awk -v n="$1" '$1 == n' <<<"$ps"; }
+grep -q ' trap: unreachable ' <<<"$(op_row trap)" || why+=" trap: '$(op_row trap)';"
+grep -q ' exited 0 ' <<<"$(op_row hi)" || why+=" hi: '$(op_row hi)';"
+grep -q ' killed by operator ' <<<"$(op_row spin)" || why+=" spin: '$(op_row spin)';"
+grep -q ' failed: module missing ' <<<"$(op_row nomodule)" || why+=" nomodule: '$(op_row nomodule)';"
+grep -q ' failed: unknown import ' <<<"$(op_row badimport)" || why+=" badimport: '$(op_row badimport)';"
+if [ -z "$why" ]; then pass exit-reason-ps; else fail exit-reason-ps "$why"; detail 12 <<<"$ps"; fi
+
+st=$(vyctl status trap 2>&1); rc=$?
+if [ $rc = 0 ] && grep -Eq 'last end: +trap: unreachable at [0-9T:.-]+Z' <<<"$st" &&
+   grep -q 'crasher: trapping' <<<"$st" && grep -q 'backtrace: ' <<<"$st"; then pass exit-reason-status
+else fail exit-reason-status "vyctl status trap: exit $rc"; detail 12 <<<"$st"; fi
+
+why=
+lg=$(vyctl logs trap 2>&1)
+grep -q 'vyomad: crashed: trap: unreachable; backtrace: ' <<<"$lg" || why+=" trap's log: '$(tail -n 1 <<<"$lg")';"
+lg=$(vyctl logs spin 2>&1)
+grep -q 'vyomad: killed by operator' <<<"$lg" || why+=" spin's log: '$(tail -n 1 <<<"$lg")';"
+lg=$(vyctl logs nomodule 2>&1)
+grep -q 'vyomad: failed: module missing: cannot read ' <<<"$lg" || why+=" nomodule's log: '$(tail -n 1 <<<"$lg")';"
+if [ -z "$why" ]; then pass exit-reason-logs; else fail exit-reason-logs "$why"; fi
+
+# ---- the ps table: aligned columns, human units, -w --------------------------
+why=
+hdr=$(head -n 1 <<<"$ps")
+for col in STATE UPTIME RESTARTS CPU MEMORY; do
+  pos=$(awk -v h="$hdr" -v c="$col" 'BEGIN { print index(h, c) }')
+  # every row has a word starting at that column
+  bad=$(awk -v p="$pos" 'NR > 1 && !(substr($0, p - 2, 2) == "  " && substr($0, p, 1) != " ")' <<<"$ps")
+  [ -z "$bad" ] || why+=" column $col not aligned: '$(head -n 1 <<<"$bad")';"
+done
+grep -Eq '^hi +exited 0 +- +0 +[0-9]+ ms +0 B ' <<<"$ps" || why+=" hi's row: '$(op_row hi)';"
+vyctl start spin >/dev/null 2>&1; sleep 0.3
+ps2=$(vyctl ps 2>&1)
+grep -Eq '^spin +running +[0-9.]+ (ms|s) +[0-9]+ +[0-9.]+ (ms|s) +[0-9.]+ KiB ' <<<"$ps2" ||
+  why+=" spin's running row: '$(grep '^spin' <<<"$ps2")';"
+wide=$(vyctl ps -w 2>&1)
+grep -q 'LIMIT' <<<"$wide" && grep -Eq '^trap .* 16 MiB +[0-9T:.-]+Z$' <<<"$wide" || why+=" ps -w: '$(grep '^trap' <<<"$wide")';"
+if [ -z "$why" ]; then pass ps-table; else fail ps-table "$why"; detail 12 <<<"$ps"; fi
+
+# ---- --json errors, exit codes, did-you-mean ---------------------------------
+why=
+out=$(vyctl --json kill nosuch 2>/dev/null); rc=$?
+[ $rc = 1 ] && grep -q '^{"error": "no-such-app nosuch", "code": "no-such-app"}$' <<<"$out" || why+=" kill nosuch: $rc '$out';"
+out=$(vyctl --json kill hi 2>/dev/null); rc=$?
+[ $rc = 1 ] && grep -q '"code": "not-running"' <<<"$out" || why+=" kill hi: $rc '$out';"
+out=$(vyctl --json frobnicate 2>/dev/null); rc=$?
+[ $rc = 2 ] && grep -q '"code": "usage"' <<<"$out" || why+=" frobnicate: $rc '$out';"
+out=$("$VYCTL" --json --root "$vroot/none" ps 2>/dev/null); rc=$?
+[ $rc = 3 ] && grep -q '"code": "unreachable"' <<<"$out" || why+=" unreachable: $rc '$out';"
+out=$(vyctl --json status trap 2>/dev/null); rc=$?
+[ $rc = 0 ] && grep -q '"reason":"trap: unreachable"' <<<"$out" || why+=" status --json: $rc '${out:0:200}';"
+if [ -z "$why" ]; then pass vyctl-json-errors; else fail vyctl-json-errors "$why"; fi
+
+why=
+err=$(vyctl restrat spin 2>&1); rc=$?
+[ $rc = 2 ] && grep -q 'did you mean restart?' <<<"$err" || why+=" restrat: $rc '$err';"
+err=$(vyctl kill spn 2>&1); rc=$?
+[ $rc = 1 ] && grep -q 'no-such-app spn (did you mean spin?)' <<<"$err" || why+=" kill spn: $rc '$err';"
+err=$(vyctl status tarp 2>&1); rc=$?
+[ $rc = 1 ] && grep -q 'did you mean trap?' <<<"$err" || why+=" status tarp: $rc '$err';"
+if [ -z "$why" ]; then pass did-you-mean; else fail did-you-mean "$why"; fi
+
+out=$("$VYCTL" --help 2>&1)
+if grep -q '^  3  the supervisor cannot be reached' <<<"$out" && grep -q '^  status NAME' <<<"$out" &&
+   grep -q '"code": "CODE"' <<<"$out"; then pass vyctl-help
+else fail vyctl-help "vyctl --help lacks the exit codes, status or the JSON errors"; fi
+
+# ---- @sys: ps, status, logs, stats (what the shell and sysmon read) ----------
+vyctl start asker >/dev/null 2>&1
+why=
+wait_log asker 'sayer got \[sys\] NAME +STATE +UPTIME' 3000 || why+=" no ps table header;"
+wait_log asker 'sayer got \[sys\] trap +trap: unreachable ' 500 || why+=" no ps row for trap;"
+wait_log asker 'sayer got \[sys\]   last end: +trap: unreachable at ' 500 || why+=" no status trap;"
+wait_log asker 'sayer got \[sys\] [0-9T:.-]+Z crasher: trapping' 500 || why+=" no logs trap;"
+wait_log asker 'sayer got \[sys\] stats .*trap=crashed,[0-9]+,[0-9]+,limit=16777216' 500 || why+=" no stats with limit=;"
+if [ -z "$why" ]; then pass sys-ps-status-logs; else fail sys-ps-status-logs "$why"; applog asker | detail 12; fi
 
 # ===END-OF-CASES===
 end_vyomad "$oplog"
