@@ -32,6 +32,7 @@
 sup S;
 
 #define TICK_MS         20
+#define APPS_ROOM       256 /* apps a reload may add */
 #define DEFAULT_PROFILE "desktop-full"
 
 static void usage(FILE *f) {
@@ -111,7 +112,9 @@ static void load_apps(void) {
   }
   closedir(d);
   if (n) qsort(names, n, sizeof *names, cmp_str);
-  S.apps = calloc(n ? n : 1, sizeof *S.apps);
+  /* room for the apps a reload adds: entries never move */
+  S.apps_cap = n + APPS_ROOM;
+  S.apps = calloc(S.apps_cap, sizeof *S.apps);
   for (size_t i = 0; i < n; i++) {
     app *a = S.apps ? app_load(names[i]) : NULL;
     if (!a) {

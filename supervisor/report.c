@@ -71,8 +71,11 @@ static int take_snap(snap *s) {
     free(s->x);
     return -1;
   }
-  for (size_t i = 0; i < n; i++) {
-    app *a = S.apps[i];
+  size_t k = 0;
+  for (size_t j = 0; j < n; j++) {
+    app *a = S.apps[j];
+    if (a->removed) continue;
+    size_t i = k++;
     vy_app_metrics *m = &s->m[i];
     snprintf(s->names[i], sizeof s->names[i], "%s", a->name);
     m->name = s->names[i];
@@ -87,7 +90,7 @@ static int take_snap(snap *s) {
     snprintf(s->x[i].ended_at, sizeof s->x[i].ended_at, "%s", a->ended_at);
     s->x[i].limit = a->have_manifest ? app_limit_bytes(a) : 0;
   }
-  s->n = n;
+  s->n = n = k;
   pthread_mutex_unlock(&S.lock);
   for (size_t i = 0; i < n; i++) {
     vy_ipc_stats st;
@@ -416,7 +419,8 @@ void report_no_such_app(const char *name, char *err, size_t errlen) {
   const char *names[256];
   size_t n = 0;
   pthread_mutex_lock(&S.lock);
-  for (size_t i = 0; i < S.napps && n < 256; i++) names[n++] = S.apps[i]->name;
+  for (size_t i = 0; i < S.napps && n < 256; i++)
+    if (!S.apps[i]->removed) names[n++] = S.apps[i]->name;
   const char *near = vy_suggest(name, names, n);
   if (near)
     snprintf(err, errlen, "no-such-app %.64s (did you mean %s?)", name, near);

@@ -82,7 +82,9 @@ typedef struct app {
   char *dir;     /* DIR/apps/NAME                              */
   vy_manifest m;
   bool have_manifest;
-  char error[512]; /* manifest error, or the last run's failure  */
+  char *manifest_text; /* the vyoma.toml it was loaded from (reload)  */
+  bool removed;        /* its folder is gone (reload): hidden, down    */
+  char error[512];     /* manifest error, or the last run's failure  */
   /* why the last run ended, for ps/status/logs (guarded by sup.lock):
   ** short ("exited 0", "trap: unreachable", "killed by operator",
   ** "module missing"), and when */
@@ -152,10 +154,11 @@ typedef struct sup {
   pthread_mutex_t lock;
   pthread_cond_t cond; /* an app thread finished                     */
   app **apps;
-  size_t napps;
-  int64_t boot_ms;      /* monotonic at start                         */
-  atomic_int shutdown;  /* set by a signal or the shutdown command    */
-  _Atomic(app *) focus; /* the app the console's keys go to, or NULL  */
+  size_t napps, apps_cap; /* entries are never moved or freed while
+                             vyomad runs: reload appends within cap */
+  int64_t boot_ms;        /* monotonic at start                         */
+  atomic_int shutdown;    /* set by a signal or the shutdown command    */
+  _Atomic(app *) focus;   /* the app the console's keys go to, or NULL  */
   bool pid1;
   bool console_all; /* every app's lines on the console, not only
                        the focused one's                          */
@@ -180,6 +183,8 @@ app *app_find(const char *name); /* caller holds sup.lock          */
 ** logged, entry in ST_INVALID).  Returns the entry or NULL (no memory). */
 app *app_load(const char *name);
 void app_free(app *a); /* thread already joined          */
+/* the text of FILE (malloc'd), or NULL */
+char *read_text(const char *path);
 /* Keyboard bytes (or end of input) for app a's stdin; wakes its reader.
 ** 0, or -1 when the app's keyboard buffer is full (64 KiB). */
 int app_keyboard(app *a, const char *data, size_t len, bool eof);

@@ -62,7 +62,7 @@ printf '\0asm\1\0\0\0\1\10\1\140\3\177\177\177\1\177\2\46\1\26wasi_snapshot_prev
 OP_BAD="nomodule notwasm badwasm badimport nonet"
 OP_CASES="startup-line-host restart-then-kill start-error-failed manifest-checks-module
 exit-reason-ps exit-reason-status exit-reason-logs ps-table vyctl-json-errors did-you-mean
-sys-ps-status-logs vyctl-help"
+sys-ps-status-logs vyctl-help reload reload-invalid-kept top"
 
 # ---- defect 3: --profile NAME must exist (and any profile must be valid) --------
 # (before the fix: a missing profile ran on built-in defaults, silently)
@@ -240,6 +240,47 @@ wait_log asker 'sayer got \[sys\]   last end: +trap: unreachable at ' 500 || why
 wait_log asker 'sayer got \[sys\] [0-9T:.-]+Z crasher: trapping' 500 || why+=" no logs trap;"
 wait_log asker 'sayer got \[sys\] stats .*trap=crashed,[0-9]+,[0-9]+,limit=16777216' 500 || why+=" no stats with limit=;"
 if [ -z "$why" ]; then pass sys-ps-status-logs; else fail sys-ps-status-logs "$why"; applog asker | detail 12; fi
+
+# ---- reload: new apps start, removed ones stop, changed ones restart ---------
+why=
+app_in "$vroot" fresh "$T/liner/liner.wasm" '
+[lifecycle]
+restart = "never"'
+printf '\n# changed\n' >>"$vroot/apps/spin/vyoma.toml"
+rm -rf "$vroot/apps/hi"
+op_wait_state spin running 3000 >/dev/null
+out=$(vyctl reload 2>&1); rc=$?
+[ $rc = 0 ] || why+=" reload: exit $rc '$out';"
+grep -qx 'fresh: added' <<<"$out" || why+=" no 'fresh: added';"
+grep -qx 'spin: restarted' <<<"$out" || why+=" no 'spin: restarted';"
+grep -qx 'hi: removed' <<<"$out" || why+=" no 'hi: removed';"
+[ "$(grep -c . <<<"$out")" = 3 ] || why+=" more than the three changes: $(tr '\n' '|' <<<"$out");"
+s=$(op_wait_state fresh running 3000) || why+=" fresh is '$s';"
+s=$(op_wait_state spin running 3000) || why+=" spin is '$s';"
+[ -z "$(op_obj hi)" ] || why+=" hi is still listed;"
+out=$(vyctl reload 2>&1)
+[ "$out" = 'nothing changed' ] || why+=" a second reload: '$out';"
+if [ -z "$why" ]; then pass reload; else fail reload "$why"; fi
+
+# an invalid manifest is reported and leaves the running app as it was
+why=
+op_wait_state fresh running 3000 >/dev/null
+runs0=$(op_num fresh restarts); up0=$(op_num fresh uptime_s)
+printf 'bogus = 1\n' >>"$vroot/apps/fresh/vyoma.toml"
+out=$(vyctl reload 2>&1); rc=$?
+[ $rc = 0 ] && grep -Eq '^fresh: invalid, left as it was: .*vyoma\.toml:[0-9]+' <<<"$out" || why+=" reload: exit $rc '$out';"
+s=$(op_field fresh state); up1=$(op_num fresh uptime_s)
+[ "$s" = running ] && [ "$(op_num fresh restarts)" = "$runs0" ] &&
+  awk -v a="$up0" -v b="$up1" 'BEGIN { exit !(b >= a) }' || why+=" fresh is '$s', uptime $up0 -> $up1;"
+if [ -z "$why" ]; then pass reload-invalid-kept; else fail reload-invalid-kept "$why"; fi
+
+# ---- top: a refreshing table (-n COUNT -d SECONDS for a test) -----------------
+out=$(vyctl top -n 2 -d 0.3 2>&1); rc=$?
+rows=$(grep -c '^spin ' <<<"$out")
+pct=$(grep '^spin ' <<<"$out" | tail -n 1 | grep -o '[0-9.]*%' | tr -d %)
+if [ $rc = 0 ] && [ "$(grep -c '^NAME .*CPU% .*MEMORY .*MSGS IN .*RESTARTS' <<<"$out")" = 2 ] &&
+   [ "$rows" = 2 ] && awk -v p="${pct:-0}" 'BEGIN { exit !(p > 1) }'; then pass top
+else fail top "vyctl top -n 2: exit $rc, $rows spin rows, spin at ${pct:-?}% CPU"; detail 10 <<<"$out"; fi
 
 # ===END-OF-CASES===
 end_vyomad "$oplog"

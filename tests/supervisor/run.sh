@@ -73,7 +73,7 @@ tty-ctrl-a-next tty-ctrl-a-1-and-eof tty-echo sigterm-shutdown"
 # issue 12, operating vyomad: the cases of tests/supervisor/operate.sh
 TESTS+=" profile-refused startup-line-host restart-then-kill start-error-failed manifest-checks-module
 exit-reason-ps exit-reason-status exit-reason-logs ps-table vyctl-json-errors did-you-mean
-sys-ps-status-logs vyctl-help socket-wait"
+sys-ps-status-logs vyctl-help socket-wait reload reload-invalid-kept top"
 skip_all() { for t in $TESTS; do skip "$t" "$1"; done; t_end; exit; }
 
 # ---- build vyctl and the apps ------------------------------------------------
@@ -600,9 +600,10 @@ else fail denied "sayer's log lacks the error replies (or logger got the message
   applog sayer | detail 5; fi
 
 # @sys commands from an app with the grant: ps lists the apps (those that
-# ran and ended too), an error for a bad name, restart works
-if wait_log sysuser 'sayer got \[sys\] ps .*pong' 3000 &&
-   wait_log sysuser 'sayer got \[sys\] ps .*hello=' 500 &&
+# ran and ended too) in the table vyctl ps prints, an error for a bad
+# name, restart works
+if wait_log sysuser 'sayer got \[sys\] pong +running ' 3000 &&
+   wait_log sysuser 'sayer got \[sys\] hello +exited 0 ' 500 &&
    wait_log sysuser 'sayer got \[sys\] error.*no-such-app' 500 &&
    [ "$(applog sysuser | grep -c 'sayer got \[sys\]')" -ge 3 ]; then
   pass sys-commands

@@ -629,6 +629,140 @@ static int answer(call *c, reply *r) {
   return status;
 }
 
+/* ---- top: ps --json again and again, drawn as a table ------------------- */
+#define TOP_MAX 256
+
+typedef struct top_row {
+  char name[64], status[96];
+  double cpu_ms, memory, msgs_in, msgs_out, restarts;
+} top_row;
+
+/* the number after "KEY": in the object at o (0 if none) */
+static double json_num(const char *o, const char *end, const char *key) {
+  char pat[40];
+  snprintf(pat, sizeof pat, "\"%s\":", key);
+  const char *p = strstr(o, pat);
+  return p && p < end ? strtod(p + strlen(pat), NULL) : 0;
+}
+
+/* the string after "KEY": in the object at o (no escapes: names, states) */
+static void json_text(const char *o, const char *end, const char *key,
+                      char *buf, size_t len) {
+  char pat[40];
+  snprintf(pat, sizeof pat, "\"%s\":\"", key);
+  const char *p = strstr(o, pat);
+  buf[0] = 0;
+  if (!p || p >= end) return;
+  p += strlen(pat);
+  size_t n = strcspn(p, "\"");
+  snprintf(buf, len, "%.*s", (int)(n < len ? n : len - 1), p);
+}
+
+/* the apps of a ps --json body; how many */
+static size_t top_parse(const char *body, top_row *rows) {
+  size_t n = 0;
+  for (const char *o = strstr(body, "{\"name\":"); o && n < TOP_MAX;
+       o = strstr(o + 1, "{\"name\":")) {
+    const char *end = strchr(o, '}');
+    if (!end) break;
+    top_row *r = &rows[n++];
+    json_text(o, end, "name", r->name, sizeof r->name);
+    json_text(o, end, "status", r->status, sizeof r->status);
+    r->cpu_ms = json_num(o, end, "cpu_ms");
+    r->memory = json_num(o, end, "memory");
+    r->msgs_in = json_num(o, end, "msgs_in");
+    r->msgs_out = json_num(o, end, "msgs_out");
+    r->restarts = json_num(o, end, "restarts");
+  }
+  return n;
+}
+
+static void human_bytes(char *buf, size_t len, double b) {
+  const char *u[] = { "B", "KiB", "MiB", "GiB" };
+  int i = 0;
+  while (b >= 1024 && i < 3) b /= 1024, i++;
+  snprintf(buf, len, i && b < 100 && b != (long)b ? "%.1f %s" : "%.0f %s", b,
+           u[i]);
+}
+
+/* one screen of top: CPU% over the interval since prev (NULL: none) */
+static void top_draw(const top_row *rows, size_t n, const top_row *prev,
+                     size_t np, double interval_ms, bool tty) {
+  if (tty) fputs("\033[H\033[2J", stdout);
+  printf("%-16s %-28s %6s %10s %10s %8s %8s %8s\n", "NAME", "STATE", "CPU%",
+         "CPU", "MEMORY", "MSGS IN", "OUT", "RESTARTS");
+  for (size_t i = 0; i < n; i++) {
+    const top_row *r = &rows[i];
+    double pct = 0;
+    for (size_t k = 0; prev && k < np; k++)
+      if (!strcmp(prev[k].name, r->name) && interval_ms > 0 &&
+          r->cpu_ms >= prev[k].cpu_ms)
+        pct = (r->cpu_ms - prev[k].cpu_ms) * 100.0 / interval_ms;
+    char cpu[32], mem[32];
+    if (r->cpu_ms < 1000)
+      snprintf(cpu, sizeof cpu, "%.0f ms", r->cpu_ms);
+    else
+      snprintf(cpu, sizeof cpu, "%.1f s", r->cpu_ms / 1000);
+    human_bytes(mem, sizeof mem, r->memory);
+    printf("%-16s %-28.28s %5.1f%% %10s %10s %8.0f %8.0f %8.0f\n", r->name,
+           r->status, pct, cpu, mem, r->msgs_in, r->msgs_out, r->restarts);
+  }
+  if (!tty) putchar('\n');
+  fflush(stdout);
+}
+
+/* asks for ps --json; the body into h.  The exit status (0: ok) */
+static int top_fetch(call *c, held *h) {
+  static reply r;
+  memset(&r, 0, sizeof r);
+  h->len = 0;
+  if ((r.fd = connect_socket(c->path, SOCKET_WAIT_MS)) < 0)
+    return EXIT_UNREACHABLE;
+  const char *req = "ps --json\n";
+  r.deadline = c->st.timeout_ms > 0 ? now_ms() + c->st.timeout_ms : -1;
+  int rc = vy_control_send_all(r.fd, req, strlen(req))
+               ? read_first_line(c, &r)
+               : unreachable("cannot reach vyomad at %s", c->path);
+  if (rc < 0 && strcmp(r.first, "ok") != 0) {
+    fprintf(stderr, "vyctl: top: %s\n", r.first);
+    rc = EXIT_ERR;
+  }
+  if (rc < 0) rc = copy_body(c, &r, NULL, h, EXIT_OK);
+  close(r.fd);
+  if (rc == EXIT_OK && !hold(h, "", 1)) rc = EXIT_ERR;
+  return rc;
+}
+
+static int run_top(call *c) {
+  static top_row a[TOP_MAX], b[TOP_MAX];
+  top_row *cur = a, *prev = NULL;
+  size_t np = 0;
+  long delay = c->top_delay_ms ? c->top_delay_ms : 1000;
+  bool tty = isatty(STDOUT_FILENO);
+  held h = { 0 };
+  long long last = 0;
+  int rc = EXIT_OK;
+  for (long i = 0; c->top_count == 0 || i < c->top_count; i++) {
+    if (i) {
+      struct timespec ts = { delay / 1000, (delay % 1000) * 1000000L };
+      nanosleep(&ts, NULL);
+    }
+    if ((rc = top_fetch(c, &h)) != EXIT_OK) break;
+    long long now = now_ms();
+    size_t n = top_parse(h.p, cur);
+    if (c->st.json) /* for machines: each refresh's ps --json line */
+      fputs(h.p, stdout), fflush(stdout);
+    else
+      top_draw(cur, n, prev, np, (double)(now - last), tty);
+    last = now;
+    prev = cur;
+    np = n;
+    cur = cur == a ? b : a;
+  }
+  free(h.p);
+  return rc;
+}
+
 int main(int argc, char **argv) {
   static call c;
   c.st.timeout_ms = DEFAULT_TIMEOUT_MS;
@@ -660,6 +794,7 @@ int main(int argc, char **argv) {
   ** to report it.  With logs -f, the reader of our stdout going away (a
   ** pager quitting) ends the stream through the failed write instead. */
   signal(SIGPIPE, SIG_IGN);
+  if (!strcmp(c.cmd->name, "top")) return run_top(&c);
   static reply r;
   long wait = c.st.timeout_ms > 0 && c.st.timeout_ms < SOCKET_WAIT_MS
                   ? c.st.timeout_ms
