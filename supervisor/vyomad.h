@@ -10,7 +10,9 @@
 **              policies with backoff, kill, grace, watchdog
 **   commands.c the verbs of the control socket and of @sys, one table
 **   control.c  the control socket server (control.h)
-**   report.c   ps / heartbeat / metrics formatting
+**   report.c   ps (the table, JSON), status, heartbeat, metrics
+**   reload.c   reload: the profile and manifests again
+**   suggest.h  did-you-mean (header-only: vyctl shares it)
 **   sbuf.c     the growing string of answers (sbuf.h)
 **   console.c  the TTY input router on a terminal stdin (input/tty.h)
 **   pid1.c     what only PID 1 does (mounts, reaping, power-off)
