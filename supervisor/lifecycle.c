@@ -427,9 +427,18 @@ int app_command(const char *name, app_event ev, bool wait, const char *by,
   app_effects_apply(a, &fx);
   /* a restart answers once the app runs again (or failed to) */
   if (wait && ev == EV_RESTART) {
-    if (wait_restart(a, runs_before, RESTART_WAIT_MS)) return 0;
-    snprintf(err, errlen, "timeout %s", name);
-    return -1;
+    if (!wait_restart(a, runs_before, RESTART_WAIT_MS)) {
+      snprintf(err, errlen, "timeout %s", name);
+      return -1;
+    }
+    /* a run that could not start (or crashed at once) is the answer */
+    pthread_mutex_lock(&S.lock);
+    bool bad = a->state == ST_FAILED || a->state == ST_CRASHED;
+    if (bad)
+      snprintf(err, errlen, "restart-failed %s: %s", name,
+               a->reason[0] ? a->reason : state_name(a->state));
+    pthread_mutex_unlock(&S.lock);
+    return bad ? -1 : 0;
   }
   /* the operator's answer comes when the app is really gone (entries of
   ** the table live as long as the supervisor, so a stays valid) */

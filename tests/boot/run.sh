@@ -269,7 +269,7 @@ else fail screendump "QEMU's screendump wrote nothing"; fi
 # (QEMU's sendkey) reach the focused shell through evdev and the router.
 before=$(wc -c <"$log")
 monitor "sendkey p" "sendkey s" "sendkey ret"
-if wait_for '\[sys\] ps .*shell=running' 20 $((before + 1)); then pass keyboard
+if wait_for 'shell +running +[0-9]' 20 $((before + 1)); then pass keyboard
 else fail keyboard "no app list after pressing p s Enter on the VM's keyboard"; fi
 
 sleep 0.5

@@ -111,11 +111,12 @@ if [ -n "${VYOMA_ASAN:-}" ]; then
 elif ! command -v musl-gcc >/dev/null 2>&1; then
   skip musl "musl-gcc not installed"
 elif ! musl-gcc -static -std=gnu11 -Wall -Wextra -Werror -O2 -o "$tmp/vm-musl" \
-       profile/*.c profile/cli/vyoma_manifest.c toml/toml.c -lpthread \
-       >"$tmp/musl.log" 2>&1; then
+       -idirafter /usr/include -idirafter /usr/include/x86_64-linux-gnu \
+       profile/*.c profile/cli/*.c toml/toml.c wasi/*.c runtime/interp/*.c \
+       -lm -lpthread >"$tmp/musl.log" 2>&1; then
   fail musl "musl-gcc -static failed: $(head -n 3 "$tmp/musl.log" | tr '\n' ' ')"
 else
-  "$tmp/vm-musl" "${manifests[@]}" profiles/*.toml >"$tmp/musl.out" 2>&1
+  "$tmp/vm-musl" --manifest-only "${manifests[@]}" profiles/*.toml >"$tmp/musl.out" 2>&1
   rc=$?
   if [ $rc -eq 0 ] && file "$tmp/vm-musl" 2>/dev/null | grep -q 'statically linked'; then
     pass musl

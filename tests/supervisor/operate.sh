@@ -60,7 +60,7 @@ op_bad nonet ''
 printf '\0asm\1\0\0\0\1\10\1\140\3\177\177\177\1\177\2\46\1\26wasi_snapshot_preview1\13sock_accept\0\0' \
   >"$vroot/apps/nonet/nonet.wasm"
 OP_BAD="nomodule notwasm badwasm badimport nonet"
-OP_CASES="startup-line-host restart-then-kill start-error-failed manifest-checks-module
+OP_CASES="startup-line-host restart-then-kill restart-failed-says-why start-error-failed manifest-checks-module
 exit-reason-ps exit-reason-status exit-reason-logs ps-table vyctl-json-errors did-you-mean
 sys-ps-status-logs vyctl-help reload reload-invalid-kept top"
 
@@ -141,6 +141,12 @@ done
 grep -q 'restarts in' <(grep -E "app ($(tr ' ' '|' <<<"$OP_BAD")) " "$oplog") &&
   why+=" a permanent error was retried:$(grep -E 'restarts in' "$oplog" | head -n 1);"
 if [ -z "$why" ]; then pass start-error-failed; else fail start-error-failed "$why"; detail 8 <"$oplog"; fi
+
+# a restart that cannot bring the app back says so
+err=$(vyctl restart nomodule 2>&1); rc=$?
+if [ $rc = 1 ] && grep -q 'restart-failed nomodule: module missing' <<<"$err"; then pass restart-failed-says-why
+else fail restart-failed-says-why "vyctl restart nomodule: exit $rc '$err'"; fi
+
 
 why=
 VM=${VYOMA_MANIFEST_BIN:-$repo/$bin/vyoma-manifest}

@@ -65,7 +65,10 @@ static const command commands[] = {
     "reload             re-read manifests and the profile: new apps start, "
     "removed\n                     ones stop, changed ones restart" },
   { "kill", 1, 1, "kill NAME          stop NAME at once (no restart)" },
-  { "restart", 1, 1, "restart NAME       stop NAME and start it again" },
+  { "restart", 1, 1,
+    "restart NAME       stop NAME and start it again; answers once it runs "
+    "(or\n                     failed to: then exit status 1 with the "
+    "reason)" },
   { "start", 1, 1, "start NAME         start a stopped, exited or failed app" },
   { "stop", 1, 1,
     "stop NAME          ask NAME to stop, kill it after the grace period" },
