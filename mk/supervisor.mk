@@ -7,7 +7,7 @@
 #                         against musl (Debian musl-tools); not part of `all`
 
 PROGS       += vyomad
-vyomad_SRC  := $(wildcard supervisor/*.c)
+vyomad_SRC  := $(wildcard supervisor/*.c) profile/cli/module_check.c
 vyomad_LIBS := vydisplay vysup vyprofile vwasi vw
 
 .PHONY: vyomad-static

@@ -27,8 +27,27 @@ const char *state_name(app_state s) {
 
 app *app_find(const char *name) {
   for (size_t i = 0; i < S.napps; i++)
-    if (!strcmp(S.apps[i]->name, name)) return S.apps[i];
+    if (!S.apps[i]->removed && !strcmp(S.apps[i]->name, name)) return S.apps[i];
   return NULL;
+}
+
+char *read_text(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  char *buf = NULL;
+  size_t len = 0, cap = 0, r;
+  do {
+    if (len + 4097 > cap) {
+      char *nb = realloc(buf, cap = cap * 2 + 8192);
+      if (!nb) break;
+      buf = nb;
+    }
+    r = fread(buf + len, 1, cap - len - 1, f);
+    len += r;
+  } while (r > 0);
+  fclose(f);
+  if (buf) buf[len] = 0;
+  return buf;
 }
 
 static char *path_join(const char *a, const char *b) {
@@ -53,6 +72,7 @@ app *app_load(const char *folder) {
     free(a);
     return NULL;
   }
+  a->manifest_text = read_text(toml);
   if (vy_manifest_load(toml, &a->m, a->error, sizeof a->error) != 0) {
     a->state = ST_INVALID;
     vlog("app %s not started: %s", folder, a->error);
@@ -88,6 +108,7 @@ void app_free(app *a) {
   if (a->have_manifest) vy_manifest_free(&a->m);
   if (a->log) fclose(a->log);
   free(a->kbd);
+  free(a->manifest_text);
   free(a->restart_times);
   free(a->dir);
   free(a);

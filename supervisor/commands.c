@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "control.h"
+#include "suggest.h"
 #include "vyomad.h"
 
 typedef enum channel { VIA_CONTROL, VIA_SYS } channel;
@@ -36,6 +37,7 @@ typedef enum answer {
 typedef enum arguments {
   ARGS_NONE, /* nothing (the control socket's --json aside)          */
   ARGS_NAME, /* an app's name                                        */
+  ARGS_PS,   /* nothing, or -w (wide)                                */
   ARGS_WORD, /* one word                                             */
   ARGS_LOGS, /* an app's name, then -f or nothing                    */
   ARGS_SEND  /* an app's name, then a message: the rest of the line  */
@@ -48,7 +50,7 @@ typedef struct request {
   channel via;
   const char *name;    /* the argument; "" when there is none      */
   const char *message; /* send: the rest of the line               */
-  bool json, follow;
+  bool json, follow, wide;
   const char *from; /* @sys: the sending app                    */
   int fd;           /* control: the connection                  */
 } request;
@@ -76,11 +78,15 @@ static int do_send(const request *rq, sbuf *body, char *err, size_t errlen);
 static int do_screenshot(const request *rq, sbuf *body, char *err,
                          size_t errlen);
 static int do_layout(const request *rq, sbuf *body, char *err, size_t errlen);
+static int do_status(const request *rq, sbuf *body, char *err, size_t errlen);
+static int do_reload(const request *rq, sbuf *body, char *err, size_t errlen);
 
 #define NO_EVENT EV_NEVENTS
 static const command commands[] = {
   /* verb         follows     run            event       control    @sys */
-  { "ps", ARGS_NONE, do_ps, NO_EVENT, ANS_BODY, ANS_BODY },
+  { "ps", ARGS_PS, do_ps, NO_EVENT, ANS_BODY, ANS_BODY },
+  { "status", ARGS_NAME, do_status, NO_EVENT, ANS_BODY, ANS_BODY },
+  { "reload", ARGS_NONE, do_reload, NO_EVENT, ANS_BODY, ANS_NO },
   { "stats", ARGS_NONE, do_ps, NO_EVENT, ANS_NO, ANS_BODY },
   { "metrics", ARGS_NONE, do_metrics, NO_EVENT, ANS_BODY, ANS_NO },
   { "heartbeat", ARGS_NONE, do_heartbeat, NO_EVENT, ANS_BODY, ANS_NO },
@@ -89,7 +95,7 @@ static const command commands[] = {
   { "stop", ARGS_NAME, do_lifecycle, EV_STOP, ANS_STATE, ANS_ECHO },
   { "start", ARGS_NAME, do_lifecycle, EV_START, ANS_STATE, ANS_ECHO },
   { "restart", ARGS_NAME, do_lifecycle, EV_RESTART, ANS_STATE, ANS_ECHO },
-  { "logs", ARGS_LOGS, do_logs, NO_EVENT, ANS_OWN, ANS_NO },
+  { "logs", ARGS_LOGS, do_logs, NO_EVENT, ANS_OWN, ANS_BODY },
   { "send", ARGS_SEND, do_send, NO_EVENT, ANS_BODY, ANS_NO },
   { "screenshot", ARGS_NONE, do_screenshot, NO_EVENT, ANS_OWN, ANS_NO },
   { "layout", ARGS_WORD, do_layout, NO_EVENT, ANS_BODY, ANS_NO },
@@ -108,11 +114,38 @@ static const command *find_command(const char *verb, channel via) {
 static int do_ps(const request *rq, sbuf *body, char *err, size_t errlen) {
   (void)err;
   (void)errlen;
-  /* @sys stats: what sysmon draws, with CPU ms and memory bytes per app */
-  if (rq->via == VIA_SYS)
-    report_sys_list(body, !strcmp(rq->cmd->verb, "stats"));
+  /* @sys stats: what sysmon draws, with CPU ms, memory and limit bytes
+  ** per app; ps: the table vyctl ps prints, one "@sys: " line each */
+  if (rq->via == VIA_SYS && !strcmp(rq->cmd->verb, "stats"))
+    report_sys_list(body, true);
   else
-    report_ps(body, rq->json);
+    report_ps(body, rq->json, rq->wide);
+  return 0;
+}
+
+static int do_status(const request *rq, sbuf *body, char *err, size_t errlen) {
+  return report_status(body, rq->name, rq->json, err, errlen);
+}
+
+static int do_reload(const request *rq, sbuf *body, char *err, size_t errlen) {
+  return apps_reload(body, rq->json, err, errlen);
+}
+
+/* @sys: logs NAME: the last lines of its log, as many as fit one reply */
+static int sys_logs(const request *rq, sbuf *body, char *err, size_t errlen) {
+  pthread_mutex_lock(&S.lock);
+  bool known = app_find(rq->name) != NULL;
+  pthread_mutex_unlock(&S.lock);
+  if (!known) {
+    report_no_such_app(rq->name, err, errlen);
+    return -1;
+  }
+  char *tail = report_log_tail(rq->name, STATUS_LOG_LINES);
+  const char *t = tail ? tail : "";
+  while (strlen(t) > VY_IPC_MAX_LINE - 64 && strchr(t, '\n'))
+    t = strchr(t, '\n') + 1;
+  sb_printf(body, "%s", *t ? t : "(no log lines)");
+  free(tail);
   return 0;
 }
 
@@ -151,17 +184,20 @@ static int do_shutdown(const request *rq, sbuf *body, char *err,
 static int do_lifecycle(const request *rq, sbuf *body, char *err,
                         size_t errlen) {
   (void)body;
-  /* an operator's kill or stop is answered once the app is gone; a start
-  ** or restart at once */
+  /* an operator's kill or stop is answered once the app is gone, a
+  ** restart once it runs again, a start at once; an app's @sys command
+  ** never waits (it may restart itself) */
   app_event ev = rq->cmd->event;
-  bool wait = rq->via == VIA_CONTROL && (ev == EV_KILL || ev == EV_STOP);
-  return app_command(rq->name, ev, wait, err, errlen);
+  bool wait = rq->via == VIA_CONTROL &&
+              (ev == EV_KILL || ev == EV_STOP || ev == EV_RESTART);
+  char by[72];
+  snprintf(by, sizeof by, "%s%.63s", rq->via == VIA_SYS ? "app " : "operator",
+           rq->via == VIA_SYS ? rq->from : "");
+  return app_command(rq->name, ev, wait, by, err, errlen);
 }
 
 static int do_logs(const request *rq, sbuf *body, char *err, size_t errlen) {
-  (void)body;
-  (void)err;
-  (void)errlen;
+  if (rq->via == VIA_SYS) return sys_logs(rq, body, err, errlen);
   control_logs(rq->fd, rq->name, rq->follow, rq->json);
   return 0;
 }
@@ -171,8 +207,10 @@ static int do_send(const request *rq, sbuf *body, char *err, size_t errlen) {
     pthread_mutex_lock(&S.lock);
     bool known = app_find(rq->name) != NULL;
     pthread_mutex_unlock(&S.lock);
-    snprintf(err, errlen, "%s %.64s", known ? "not-delivered" : "no-such-app",
-             rq->name);
+    if (known)
+      snprintf(err, errlen, "not-delivered %.64s", rq->name);
+    else
+      report_no_such_app(rq->name, err, errlen);
     return -1;
   }
   sb_printf(body, "sent %s\n", rq->name);
@@ -215,6 +253,9 @@ static bool control_args(request *rq, const char *rest, char *arg) {
   rq->name = arg;
   switch (rq->cmd->args) {
     case ARGS_NONE: return !rest;
+    case ARGS_PS:
+      rq->wide = rest && !strcmp(arg, "-w");
+      return !rest || (rq->wide && !extra);
     case ARGS_NAME: return arg[0] && !extra && valid_name(arg);
     case ARGS_WORD: return arg[0] && !extra;
     case ARGS_LOGS:
@@ -256,7 +297,13 @@ void command_control(int fd, char *line) {
   }
   char err[256], arg[VY_CONTROL_MAX_LINE + 2] = "";
   if (!(rq.cmd = find_command(verb, VIA_CONTROL))) {
-    snprintf(err, sizeof err, "unknown-command %.64s", verb);
+    const char *verbs[sizeof commands / sizeof *commands];
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+      if (commands[i].control) verbs[n++] = commands[i].verb;
+    const char *near = vy_suggest(verb, verbs, n);
+    snprintf(err, sizeof err, "unknown-command %.64s%s%s%s", verb,
+             near ? " (did you mean " : "", near ? near : "", near ? "?)" : "");
     control_reply_err(fd, err);
     return;
   }
@@ -292,7 +339,9 @@ void sys_handler(void *ud, const char *from, const char *line, char *reply,
   }
   request rq = { .via = VIA_SYS, .name = arg, .from = from, .fd = -1 };
   rq.cmd = find_command(verb, VIA_SYS);
-  int want = rq.cmd && rq.cmd->args == ARGS_NAME ? 2 : 1;
+  int want = rq.cmd && (rq.cmd->args == ARGS_NAME || rq.cmd->args == ARGS_LOGS)
+                 ? 2
+                 : 1;
   if (!rq.cmd || n != want) {
     snprintf(reply, replylen, "error unknown-command %s", verb);
     return;

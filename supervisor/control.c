@@ -92,7 +92,9 @@ void control_logs(int fd, const char *name, bool follow, bool json) {
   bool known = app_find(name) != NULL;
   pthread_mutex_unlock(&S.lock);
   if (!known) {
-    control_reply_err(fd, "no-such-app");
+    char err[256];
+    report_no_such_app(name, err, sizeof err);
+    control_reply_err(fd, err);
     return;
   }
   int lf = open(path, O_RDONLY | O_CLOEXEC);

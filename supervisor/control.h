@@ -20,20 +20,37 @@
 ** `logs NAME -f` keeps the connection open and streams new lines until the
 ** client closes it.
 **
-** Commands: ps, kill NAME, restart NAME, start NAME, stop NAME,
-** logs NAME [-f], send NAME MESSAGE (delivered as "@sys: MESSAGE"),
-** metrics (Prometheus text exposition), heartbeat (the latest JSON line),
-** shutdown (orderly stop of vyomad), screenshot (the body is the screen
-** as a PNG file; error when the profile has no display), layout tiled|stacked
-** (how windows are arranged).
+** Commands: ps [-w], status NAME, kill NAME, restart NAME, start NAME,
+** stop NAME, logs NAME [-f], send NAME MESSAGE (delivered as
+** "@sys: MESSAGE"), reload (re-read the profile and manifests: new apps
+** start, removed ones stop, changed ones restart, an invalid manifest
+** leaves its app as it was), metrics (Prometheus text exposition),
+** heartbeat (the latest JSON line), shutdown (orderly stop of vyomad),
+** screenshot (the body is the screen as a PNG file; error when the
+** profile has no display), layout tiled|stacked (how windows are
+** arranged).  kill and stop answer once the app is gone, restart once it
+** runs again (or could not start); commands on one app apply in order.
 **
-** `ps` text body: a header line, then one line per app:
-**   NAME STATE UPTIME_S RESTARTS CPU_MS MEM_BYTES MSGS_IN MSGS_OUT
-** `ps --json` body: {"apps":[{"name":..,"state":..,"uptime_s":..,
-**   "restarts":..,"cpu_ms":..,"memory":..,"msgs_in":..,"msgs_out":..}]}
+** `ps` text body: an aligned table for people, a header line then a line
+** per app, columns separated by two spaces or more:
+**   NAME  STATE  UPTIME  RESTARTS  CPU  MEMORY  MSGS IN  OUT
+** in human units ("1.5 s", "128 KiB"); STATE with why the last run ended
+** ("exited 0", "trap: unreachable", "killed by operator", "failed: module
+** missing"); `ps -w` adds LIMIT and ENDED and never cuts STATE.  Programs
+** read `ps --json`: {"apps":[{"name":..,"state":..,"uptime_s":..,
+**   "restarts":..,"cpu_ms":..,"memory":..,"msgs_in":..,"msgs_out":..,
+**   "limit":..,"status":..,"reason":..,"ended_at":..}]}
+** ("state" one word, "status" what the table shows, "reason" why the
+** last run ended, "ended_at" when, "" before the first end).
+** `status NAME`: the state, the last end's reason and time, the figures
+** and the last 20 lines of the app's log (--json: one object, "log" an
+** array of lines).
 ** States: starting, running, waiting (backing off before a restart),
-** exited, crashed, killed, failed, stopped, invalid (its manifest did not
-** load; `logs NAME` says why).
+** exited, crashed, killed, failed (crash loop, or a start error no retry
+** can cure: module missing, not a wasm file, invalid module, unknown or
+** ungranted import), stopped, invalid (its manifest did not load; `logs
+** NAME` says why).  Errors are "error CODE DETAIL" (no-such-app NAME,
+** with "(did you mean X?)" for a near name; not-running NAME; ...).
 */
 #ifndef VY_CONTROL_H
 #define VY_CONTROL_H

@@ -83,6 +83,16 @@ static int refuse_down(app *a, app_event ev, app_effects *fx) {
   return -1;
 }
 
+/* A kill or stop of an app whose restart is under way (its old run has
+** ended, the new one is not started yet) calls the restart off: commands
+** on one app are applied in the order they came. */
+static int act_call_off_restart(app *a, app_event ev, app_effects *fx) {
+  if (a->stop != STOP_RESTART) return refuse_down(a, ev, fx);
+  a->stop = ev == EV_KILL ? STOP_KILL : STOP_STOP;
+  a->state = ev == EV_KILL ? ST_KILLED : ST_STOPPED;
+  return 0;
+}
+
 /* an operator's start (or restart of an app that is down) forgives
 ** earlier failures */
 static int act_start(app *a, app_event ev, app_effects *fx) {
@@ -179,8 +189,13 @@ static int act_end(app *a, app_event ev, app_effects *fx) {
       a->state = ST_CRASHED;
       snprintf(a->error, sizeof a->error, "no heartbeat for %u ms",
                a->m.heartbeat_ms);
+      snprintf(a->reason, sizeof a->reason, "watchdog: no heartbeat");
       break;
-    case STOP_NONE: a->state = ev == EV_EXITED ? ST_EXITED : ST_CRASHED; break;
+    case STOP_NONE:
+      a->state = a->start_failed   ? ST_FAILED
+                 : ev == EV_EXITED ? ST_EXITED
+                                   : ST_CRASHED;
+      break;
   }
   a->thread_done = true;
   pthread_cond_broadcast(&S.cond);
@@ -191,6 +206,10 @@ static int act_end(app *a, app_event ev, app_effects *fx) {
 ** its intensity limit (at most max_restarts within restart_window, then
 ** failed).  true: waiting to restart. */
 static bool apply_policy(app *a, int64_t now) {
+  if (a->start_failed) {
+    a->state = ST_FAILED; /* retrying cannot help: the operator must */
+    return false;
+  }
   bool failure =
       a->state == ST_CRASHED || (a->state == ST_EXITED && a->exit_code != 0);
   bool restart = a->m.restart == VY_RESTART_ALWAYS ||
@@ -206,6 +225,10 @@ static bool apply_policy(app *a, int64_t now) {
   a->nrestart_times = k;
   if (k >= max) {
     a->state = ST_FAILED;
+    char last[sizeof a->reason];
+    snprintf(last, sizeof last, "%s", a->reason);
+    snprintf(a->reason, sizeof a->reason, "%u restarts in %u s, last %.80s",
+             max, a->m.restart_window_ms / 1000, last);
     vlog("app %s failed: %u restarts within %u ms", a->name, max,
          a->m.restart_window_ms);
     return false;
@@ -316,8 +339,8 @@ static const transition table[LC_NSTATES][EV_NEVENTS] = {
   [LC_ENDED] = {
     [EV_START]        = { act_start,        LC_RUNNING },   /* joins first */
     [EV_RESTART]      = { act_start,        LC_RUNNING },
-    [EV_STOP]         = { refuse_down,      LC_ENDED },
-    [EV_KILL]         = { refuse_down,      LC_ENDED },
+    [EV_STOP]         = { act_call_off_restart, LC_ENDED },
+    [EV_KILL]         = { act_call_off_restart, LC_ENDED },
     [EV_REAPED]       = { act_reap,         LC_WAITING },
   },
 };
@@ -358,19 +381,65 @@ static bool wait_thread(app *a, int ms) {
   return done;
 }
 
-int app_command(const char *name, app_event ev, bool wait, char *err,
-                size_t errlen) {
+/* A restart is done once a run later than run number `before` is past
+** starting, or nothing is on its way any more (the old run ended and no
+** new one started: a shutdown, or the start failed). */
+static bool restart_done(const app *a, uint32_t before) {
+  if (a->runs != before) return a->state != ST_STARTING;
+  return !a->thread_live && a->state != ST_WAITING;
+}
+
+/* waits up to ms for a's restart; true if it is done */
+static bool wait_restart(app *a, uint32_t before, int ms) {
+  int64_t end = now_ms() + ms;
+  pthread_mutex_lock(&S.lock);
+  bool done;
+  while (!(done = restart_done(a, before)) && now_ms() < end) {
+    /* the tick reaps and starts it: no signal for that, so look often */
+    pthread_mutex_unlock(&S.lock);
+    struct timespec ts = { 0, 5 * 1000000L };
+    nanosleep(&ts, NULL);
+    pthread_mutex_lock(&S.lock);
+  }
+  pthread_mutex_unlock(&S.lock);
+  return done;
+}
+
+#define RESTART_WAIT_MS 15000 /* a slow module load (sanitizers) included */
+
+int app_command(const char *name, app_event ev, bool wait, const char *by,
+                char *err, size_t errlen) {
   app_effects fx = { .err = err, .errlen = errlen };
   pthread_mutex_lock(&S.lock);
   app *a = app_find(name);
   int r = -1;
-  if (!a)
-    snprintf(err, errlen, "no-such-app %s", name);
-  else
-    r = app_event_locked(a, ev, &fx);
+  uint32_t runs_before = a ? a->runs : 0;
+  if (!a) {
+    pthread_mutex_unlock(&S.lock);
+    report_no_such_app(name, err, errlen); /* takes the lock itself */
+    return -1;
+  }
+  r = app_event_locked(a, ev, &fx);
+  if (r == 0 && ev != EV_START)
+    snprintf(a->stop_by, sizeof a->stop_by, "%s", by ? by : "operator");
   pthread_mutex_unlock(&S.lock);
   if (r != 0) return -1;
   app_effects_apply(a, &fx);
+  /* a restart answers once the app runs again (or failed to) */
+  if (wait && ev == EV_RESTART) {
+    if (!wait_restart(a, runs_before, RESTART_WAIT_MS)) {
+      snprintf(err, errlen, "timeout %s", name);
+      return -1;
+    }
+    /* a run that could not start (or crashed at once) is the answer */
+    pthread_mutex_lock(&S.lock);
+    bool bad = a->state == ST_FAILED || a->state == ST_CRASHED;
+    if (bad)
+      snprintf(err, errlen, "restart-failed %s: %s", name,
+               a->reason[0] ? a->reason : state_name(a->state));
+    pthread_mutex_unlock(&S.lock);
+    return bad ? -1 : 0;
+  }
   /* the operator's answer comes when the app is really gone (entries of
   ** the table live as long as the supervisor, so a stays valid) */
   if (wait && fx.wait_ms && !wait_thread(a, fx.wait_ms)) {

@@ -9,8 +9,10 @@
 ** here with sigtimedwait) and runs the process manager's tick every 20 ms:
 ** joins finished app threads, applies restart policies, the watchdog and
 ** the heartbeat.  Nothing below main exits: every failure is logged and the
-** supervisor goes on with what it has (no profile: built-in defaults; a bad
-** manifest: that app stays down; no control socket: no operators).
+** supervisor goes on with what it has (the default profile missing:
+** built-in defaults; a bad manifest: that app stays down; no control
+** socket: no operators).  A profile that was asked for and does not exist,
+** or any that is not valid, is refused before anything starts.
 */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -24,11 +26,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "suggest.h"
 #include "vyomad.h"
 
 sup S;
 
 #define TICK_MS         20
+#define APPS_ROOM       256 /* apps a reload may add */
 #define DEFAULT_PROFILE "desktop-full"
 
 static void usage(FILE *f) {
@@ -108,7 +112,9 @@ static void load_apps(void) {
   }
   closedir(d);
   if (n) qsort(names, n, sizeof *names, cmp_str);
-  S.apps = calloc(n ? n : 1, sizeof *S.apps);
+  /* room for the apps a reload adds: entries never move */
+  S.apps_cap = n + APPS_ROOM;
+  S.apps = calloc(S.apps_cap, sizeof *S.apps);
   for (size_t i = 0; i < n; i++) {
     app *a = S.apps ? app_load(names[i]) : NULL;
     if (!a) {
@@ -277,16 +283,64 @@ static void pid1_options(options *o, char *profile, size_t plen, char *console,
     o->console_logs = console;
 }
 
-/* DIR/profiles/NAME.toml, or the built-in defaults; false: no memory */
-static bool load_profile(const char *name) {
-  char path[4096], err[512];
+/* the names of DIR/profiles/NAME.toml, sorted, as "a, b, c" into list;
+** and the one nearest to name into near ("" if none is near) */
+static void list_profiles(const char *name, char *list, size_t llen, char *near,
+                          size_t nlen) {
+  char path[4096], *names[64];
+  size_t n = 0;
+  snprintf(path, sizeof path, "%s/profiles", S.root);
+  list[0] = near[0] = 0;
+  DIR *d = opendir(path);
+  struct dirent *de;
+  while (d && (de = readdir(d)) && n < 64) {
+    size_t l = strlen(de->d_name);
+    if (de->d_name[0] == '.' || l < 6 || strcmp(de->d_name + l - 5, ".toml"))
+      continue;
+    if ((names[n] = strndup(de->d_name, l - 5))) n++;
+  }
+  if (d) closedir(d);
+  if (n) qsort(names, n, sizeof *names, cmp_str);
+  size_t used = 0;
+  for (size_t i = 0; i < n && used < llen; i++)
+    used += (size_t)snprintf(list + used, llen - used, "%s%s", i ? ", " : "",
+                             names[i]);
+  const char *best = vy_suggest(name, (const char *const *)names, n);
+  if (best) snprintf(near, nlen, "%s", best);
+  for (size_t i = 0; i < n; i++) free(names[i]);
+  if (!n) snprintf(list, llen, "none");
+}
+
+/* Refuses to start: said on stderr, as everything vyomad logs */
+static void refuse_profile(const char *msg) {
+  vlog("refusing to start: %s", msg);
+}
+
+/* DIR/profiles/NAME.toml.  A profile that was asked for (named on the
+** command line or the kernel's) must exist; the default one may be
+** missing (built-in defaults then); any that exists must be valid.
+** 0, -1 out of memory, -2 refused (said why). */
+static int load_profile(const char *name, bool asked) {
+  char path[4096], err[512], msg[8192];
   snprintf(path, sizeof path, "%s/profiles/%s.toml", S.root, name);
-  if (vy_profile_load(path, &S.profile, err, sizeof err) != 0) {
-    vlog("profile: %s; using built-in defaults", err);
-    if (vy_profile_defaults(&S.profile, name) != 0) {
-      vlog("out of memory");
-      return false;
-    }
+  bool exists = access(path, F_OK) == 0;
+  if (!exists && asked) {
+    char list[1024], near[64];
+    list_profiles(name, list, sizeof list, near, sizeof near);
+    snprintf(msg, sizeof msg,
+             "no profile %s (no %s); the profiles are: %s%s%s%s", name, path,
+             list, near[0] ? "; did you mean " : "", near, near[0] ? "?" : "");
+    refuse_profile(msg);
+    return -2;
+  }
+  if (exists && vy_profile_load(path, &S.profile, err, sizeof err) != 0) {
+    snprintf(msg, sizeof msg, "profile %s is not valid: %s", name, err);
+    refuse_profile(msg);
+    return -2;
+  }
+  if (!exists) {
+    vlog("profile: no %s; using built-in defaults", path);
+    if (vy_profile_defaults(&S.profile, name) != 0) return -1;
   }
   if (S.profile.runtime && strcmp(S.profile.runtime, "interp") != 0)
     vlog("profile %s: runtime %s is not built in; using interp", S.profile.name,
@@ -295,7 +349,7 @@ static bool load_profile(const char *name) {
   S.budget.limit = S.profile.memory_budget;
   vlog("profile %s: memory budget %llu bytes for all apps", S.profile.name,
        (unsigned long long)S.profile.memory_budget);
-  return true;
+  return 0;
 }
 
 /* Signals belong to the main thread: blocked before any thread exists, so
@@ -405,6 +459,7 @@ int main(int argc, char **argv) {
     usage(stderr);
     return 2;
   }
+  bool profile_asked = o.profile != NULL;
   if (!o.profile) o.profile = DEFAULT_PROFILE;
   if (!init_sup(&o)) {
     fputs("vyomad: out of memory\n", stderr);
@@ -414,7 +469,9 @@ int main(int argc, char **argv) {
        S.root[0] ? S.root : "/", o.profile, S.pid1 ? ", PID 1" : "");
   if (mkdirs(S.root[0] ? S.root : "/", "run/vyoma/logs") != 0)
     vlog("cannot create %s/run/vyoma/logs: %s", S.root, strerror(errno));
-  if (!load_profile(o.profile)) return fatal();
+  int pr = load_profile(o.profile, profile_asked);
+  if (pr == -1) vlog("out of memory");
+  if (pr != 0) return fatal();
   sigset_t set;
   block_signals(&set);
   S.broker = vy_broker_new(sys_handler, NULL);
@@ -428,11 +485,17 @@ int main(int argc, char **argv) {
   /* the profile's metrics_listen (off when ""): Prometheus scrapes us */
   if (S.profile.metrics_listen[0]) metrics_http_start(S.profile.metrics_listen);
   size_t nstart = start_apps();
-  /* CLOCK_BOOTTIME is the kernel's uptime: how long a boot took to here */
+  /* As PID 1, CLOCK_BOOTTIME (the kernel's uptime) is how long a boot took
+  ** to here; on a host it is the machine's uptime, which says nothing
+  ** about vyomad: there, the time since vyomad started. */
   struct timespec bt;
   clock_gettime(CLOCK_BOOTTIME, &bt);
-  vlog("%zu apps, %zu started (%.2f s after kernel start)", S.napps, nstart,
-       (double)bt.tv_sec + (double)bt.tv_nsec / 1e9);
+  if (S.pid1)
+    vlog("%zu apps, %zu started (%.2f s after kernel start)", S.napps, nstart,
+         (double)bt.tv_sec + (double)bt.tv_nsec / 1e9);
+  else
+    vlog("%zu apps, %zu started (%.2f s after vyomad started)", S.napps, nstart,
+         (double)(now_ms() - S.boot_ms) / 1e3);
   if (!o.no_tty) console_start();
   main_loop(&set);
   vlog("stopping apps (grace %d ms)", o.grace_ms);

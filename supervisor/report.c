@@ -15,12 +15,22 @@
 #include <string.h>
 
 #include "../observability/metrics.h"
+#include "suggest.h"
 #include "vyomad.h"
+
+/* what ps shows beyond the metrics: the state with its reason */
+typedef struct app_extra {
+  char state[200]; /* "exited 0", "failed: module missing", ...     */
+  char reason[128], ended_at[40];
+  uint64_t limit; /* its linear memory cap, bytes                  */
+} app_extra;
 
 /* a snapshot of every app; names are copied so they outlive the lock */
 typedef struct snap {
   vy_app_metrics *m;
   char (*names)[64];
+  app_extra *x;
+  size_t *idx;        /* each entry's place in S.apps                  */
   uint32_t *runs;     /* each app's ipc_runs under the first lock     */
   vy_ipc_stats *live; /* the broker's counters of each current run    */
   size_t n;
@@ -41,10 +51,40 @@ static void set_refused(vy_app_metrics *m, const vy_ipc_stats *st) {
   m->ipc_dropped = st->dropped_full;
 }
 
-/* the app table's part of the snapshot (caller holds sup.lock) */
-static void snap_apps_locked(snap *s, int64_t now) {
-  for (size_t i = 0; i < s->n; i++) {
-    app *a = S.apps[i];
+/* the state as ps shows it: with why the last run ended, once it has */
+static void state_text(const app *a, char *buf, size_t len) {
+  const char *st = state_name(a->state), *why = a->reason;
+  switch (a->state) {
+    case ST_EXITED:
+    case ST_CRASHED:
+    case ST_KILLED:
+    case ST_STOPPED:
+      /* the reason says it: "exited 0", "trap: unreachable", "killed by
+      ** operator" (a stop's reason may be "restarted by ...") */
+      snprintf(buf, len, "%s", why[0] ? why : st);
+      if (a->state == ST_STOPPED && strncmp(why, "stopped", 7) != 0)
+        snprintf(buf, len, "stopped");
+      return;
+    case ST_FAILED:
+      snprintf(buf, len, "failed: %s", why[0] ? why : "?");
+      return;
+    case ST_INVALID: snprintf(buf, len, "invalid manifest"); return;
+    default: snprintf(buf, len, "%s", st); return;
+  }
+}
+
+uint64_t app_limit_bytes(const app *a) {
+  return a->m.memory_bytes ? a->m.memory_bytes : S.profile.app_memory_default;
+}
+
+/* the app table's part of the snapshot, apps removed by a reload left
+** out (caller holds sup.lock) */
+static void snap_apps_locked(snap *s, size_t napps, int64_t now) {
+  size_t k = 0;
+  for (size_t j = 0; j < napps; j++) {
+    app *a = S.apps[j];
+    if (a->removed) continue;
+    size_t i = k++;
     vy_app_metrics *m = &s->m[i];
     snprintf(s->names[i], sizeof s->names[i], "%s", a->name);
     m->name = s->names[i];
@@ -54,8 +94,14 @@ static void snap_apps_locked(snap *s, int64_t now) {
     m->cpu_ms = app_cpu_ns(a) / 1000000u;
     m->memory_bytes = app_mem_bytes(a);
     m->restarts = a->restarts;
+    state_text(a, s->x[i].state, sizeof s->x[i].state);
+    snprintf(s->x[i].reason, sizeof s->x[i].reason, "%s", a->reason);
+    snprintf(s->x[i].ended_at, sizeof s->x[i].ended_at, "%s", a->ended_at);
+    s->x[i].limit = a->have_manifest ? app_limit_bytes(a) : 0;
+    s->idx[i] = j;
     s->runs[i] = a->ipc_runs;
   }
+  s->n = k;
 }
 
 /* The broker's counters of the current runs, read without sup.lock.  The
@@ -63,7 +109,8 @@ static void snap_apps_locked(snap *s, int64_t now) {
 ** run's.  A run that ends meanwhile is added to the sum before its
 ** endpoint goes and ipc_runs grows: then the sum, read again, holds it and
 ** the live figures (of it, or of a new run's fresh endpoint) are left for
-** the next report -- a counter never counts a run twice nor goes down. */
+** the next report -- a counter never counts a run twice nor goes down.
+** Entries of S.apps live as long as the supervisor, so idx stays valid. */
 static void snap_broker(snap *s) {
   for (size_t i = 0; i < s->n; i++) {
     vy_ipc_stats st;
@@ -73,9 +120,10 @@ static void snap_broker(snap *s) {
     s->live[i] = st;
   }
   pthread_mutex_lock(&S.lock);
-  for (size_t i = 0; i < s->n && i < S.napps; i++) {
-    vy_ipc_stats sum = S.apps[i]->ipc_prev;
-    if (S.apps[i]->ipc_runs == s->runs[i]) report_ipc_add(&sum, &s->live[i]);
+  for (size_t i = 0; i < s->n; i++) {
+    const app *a = S.apps[s->idx[i]];
+    vy_ipc_stats sum = a->ipc_prev;
+    if (a->ipc_runs == s->runs[i]) report_ipc_add(&sum, &s->live[i]);
     set_refused(&s->m[i], &sum);
   }
   pthread_mutex_unlock(&S.lock);
@@ -84,6 +132,8 @@ static void snap_broker(snap *s) {
 static void free_snap(snap *s) {
   free(s->m);
   free(s->names);
+  free(s->x);
+  free(s->idx);
   free(s->runs);
   free(s->live);
 }
@@ -92,58 +142,146 @@ static int take_snap(snap *s) {
   memset(s, 0, sizeof *s);
   int64_t now = now_ms();
   pthread_mutex_lock(&S.lock);
-  size_t n = S.napps;
-  s->m = calloc(n ? n : 1, sizeof *s->m);
-  s->names = calloc(n ? n : 1, sizeof *s->names);
-  s->runs = calloc(n ? n : 1, sizeof *s->runs);
-  s->live = calloc(n ? n : 1, sizeof *s->live);
-  if (!s->m || !s->names || !s->runs || !s->live) {
+  size_t n = S.napps ? S.napps : 1;
+  s->m = calloc(n, sizeof *s->m);
+  s->names = calloc(n, sizeof *s->names);
+  s->x = calloc(n, sizeof *s->x);
+  s->idx = calloc(n, sizeof *s->idx);
+  s->runs = calloc(n, sizeof *s->runs);
+  s->live = calloc(n, sizeof *s->live);
+  if (!s->m || !s->names || !s->x || !s->idx || !s->runs || !s->live) {
     pthread_mutex_unlock(&S.lock);
     free_snap(s);
     return -1;
   }
-  s->n = n;
-  snap_apps_locked(s, now);
+  snap_apps_locked(s, S.napps, now);
   pthread_mutex_unlock(&S.lock);
   snap_broker(s);
   return 0;
 }
 
-void report_ps(sbuf *b, bool json) {
+void fmt_duration(char *buf, size_t len, uint64_t ms) {
+  if (ms < 1000)
+    snprintf(buf, len, "%llu ms", (unsigned long long)ms);
+  else if (ms < 100000)
+    snprintf(buf, len, "%.1f s", (double)ms / 1e3);
+  else if (ms < 3600000)
+    snprintf(buf, len, "%.1f min", (double)ms / 6e4);
+  else if (ms < 86400000)
+    snprintf(buf, len, "%.1f h", (double)ms / 3.6e6);
+  else
+    snprintf(buf, len, "%.1f d", (double)ms / 8.64e7);
+}
+
+void fmt_bytes(char *buf, size_t len, uint64_t n) {
+  static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+  if (n < 1024) {
+    snprintf(buf, len, "%llu B", (unsigned long long)n);
+    return;
+  }
+  double v = (double)n / 1024;
+  int u = 0;
+  while (v >= 1024 && u < 3) v /= 1024, u++;
+  if (v == (double)(uint64_t)v || v >= 100)
+    snprintf(buf, len, "%.0f %s", v, units[u]);
+  else
+    snprintf(buf, len, "%.1f %s", v, units[u]);
+}
+
+/* ---- the ps table: cells, then widths, then aligned lines ---------------- */
+#define PS_COLS      10
+#define PS_CELL      200
+#define PS_STATE_MAX 36 /* STATE is cut there unless wide */
+
+static const char *const ps_heads[PS_COLS] = { "NAME",     "STATE", "UPTIME",
+                                               "RESTARTS", "CPU",   "MEMORY",
+                                               "MSGS IN",  "OUT",   "LIMIT",
+                                               "ENDED" };
+
+static void ps_cells(const snap *s, size_t i, bool wide,
+                     char cell[PS_COLS][PS_CELL]) {
+  const vy_app_metrics *m = &s->m[i];
+  const app_extra *x = &s->x[i];
+  snprintf(cell[0], PS_CELL, "%s", m->name);
+  snprintf(cell[1], PS_CELL, "%s", x->state);
+  if (!wide && strlen(cell[1]) > PS_STATE_MAX)
+    memcpy(cell[1] + PS_STATE_MAX - 3, "...", 4);
+  if (m->uptime_ms || !strcmp(m->state, "running"))
+    fmt_duration(cell[2], PS_CELL, m->uptime_ms);
+  else
+    snprintf(cell[2], PS_CELL, "-");
+  snprintf(cell[3], PS_CELL, "%u", m->restarts);
+  fmt_duration(cell[4], PS_CELL, m->cpu_ms);
+  fmt_bytes(cell[5], PS_CELL, m->memory_bytes);
+  snprintf(cell[6], PS_CELL, "%llu", (unsigned long long)m->msgs_in);
+  snprintf(cell[7], PS_CELL, "%llu", (unsigned long long)m->msgs_out);
+  fmt_bytes(cell[8], PS_CELL, x->limit);
+  snprintf(cell[9], PS_CELL, "%s", x->ended_at[0] ? x->ended_at : "-");
+}
+
+static void ps_row(sbuf *b, char cell[PS_COLS][PS_CELL], const size_t *w,
+                   int ncols) {
+  for (int c = 0; c < ncols; c++)
+    if (c == ncols - 1)
+      sb_printf(b, "%s\n", cell[c]);
+    else
+      sb_printf(b, "%-*s  ", (int)w[c], cell[c]);
+}
+
+static void ps_table(sbuf *b, const snap *s, bool wide) {
+  int ncols = wide ? PS_COLS : PS_COLS - 2;
+  char(*cells)[PS_COLS][PS_CELL] = calloc(s->n + 1, sizeof *cells);
+  if (!cells) {
+    b->oom = true;
+    return;
+  }
+  size_t w[PS_COLS] = { 0 };
+  for (int c = 0; c < ncols; c++)
+    snprintf(cells[0][c], PS_CELL, "%s", ps_heads[c]);
+  for (size_t i = 0; i < s->n; i++) ps_cells(s, i, wide, cells[i + 1]);
+  for (size_t r = 0; r <= s->n; r++)
+    for (int c = 0; c < ncols; c++)
+      if (strlen(cells[r][c]) > w[c]) w[c] = strlen(cells[r][c]);
+  for (size_t r = 0; r <= s->n; r++) ps_row(b, cells[r], w, ncols);
+  free(cells);
+}
+
+static void ps_json(sbuf *b, const snap *s) {
+  sb_printf(b, "{\"apps\":[");
+  for (size_t i = 0; i < s->n; i++) {
+    const vy_app_metrics *m = &s->m[i];
+    const app_extra *x = &s->x[i];
+    sb_printf(b, "%s{\"name\":", i ? "," : "");
+    sb_json_str(b, m->name);
+    sb_printf(b,
+              ",\"state\":\"%s\",\"uptime_s\":%.3f,\"restarts\":%u,"
+              "\"cpu_ms\":%llu,\"memory\":%llu,\"msgs_in\":%llu,"
+              "\"msgs_out\":%llu,\"limit\":%llu,\"status\":",
+              m->state, (double)m->uptime_ms / 1000.0, m->restarts,
+              (unsigned long long)m->cpu_ms,
+              (unsigned long long)m->memory_bytes,
+              (unsigned long long)m->msgs_in, (unsigned long long)m->msgs_out,
+              (unsigned long long)x->limit);
+    sb_json_str(b, x->state);
+    sb_printf(b, ",\"reason\":");
+    sb_json_str(b, x->reason);
+    sb_printf(b, ",\"ended_at\":");
+    sb_json_str(b, x->ended_at);
+    sb_printf(b, "}");
+  }
+  sb_printf(b, "]}\n");
+}
+
+void report_ps(sbuf *b, bool json, bool wide) {
   snap s;
   if (take_snap(&s) != 0) {
     b->oom = true;
     return;
   }
-  if (json) {
-    sb_printf(b, "{\"apps\":[");
-    for (size_t i = 0; i < s.n; i++) {
-      const vy_app_metrics *m = &s.m[i];
-      sb_printf(b, "%s{\"name\":", i ? "," : "");
-      sb_json_str(b, m->name);
-      sb_printf(
-          b,
-          ",\"state\":\"%s\",\"uptime_s\":%.3f,\"restarts\":%u,"
-          "\"cpu_ms\":%llu,\"memory\":%llu,\"msgs_in\":%llu,"
-          "\"msgs_out\":%llu}",
-          m->state, (double)m->uptime_ms / 1000.0, m->restarts,
-          (unsigned long long)m->cpu_ms, (unsigned long long)m->memory_bytes,
-          (unsigned long long)m->msgs_in, (unsigned long long)m->msgs_out);
-    }
-    sb_printf(b, "]}\n");
-  } else {
-    sb_printf(b,
-              "NAME STATE UPTIME_S RESTARTS CPU_MS MEM_BYTES MSGS_IN "
-              "MSGS_OUT\n");
-    for (size_t i = 0; i < s.n; i++) {
-      const vy_app_metrics *m = &s.m[i];
-      sb_printf(
-          b, "%s %s %.1f %u %llu %llu %llu %llu\n", m->name, m->state,
-          (double)m->uptime_ms / 1000.0, m->restarts,
-          (unsigned long long)m->cpu_ms, (unsigned long long)m->memory_bytes,
-          (unsigned long long)m->msgs_in, (unsigned long long)m->msgs_out);
-    }
-  }
+  if (json)
+    ps_json(b, &s);
+  else
+    ps_table(b, &s, wide);
   free_snap(&s);
 }
 
@@ -157,9 +295,10 @@ void report_sys_list(sbuf *b, bool figures) {
   for (size_t i = 0; i < s.n; i++) {
     const vy_app_metrics *m = &s.m[i];
     if (figures)
-      sb_printf(b, " %s=%s,%llu,%llu", m->name, m->state,
+      sb_printf(b, " %s=%s,%llu,%llu,limit=%llu", m->name, m->state,
                 (unsigned long long)m->cpu_ms,
-                (unsigned long long)m->memory_bytes);
+                (unsigned long long)m->memory_bytes,
+                (unsigned long long)s.x[i].limit);
     else
       sb_printf(b, " %s=%s", m->name, m->state);
   }
@@ -209,4 +348,135 @@ void report_heartbeat(sbuf *b) {
 
 void report_metrics(sbuf *b) {
   report_with(b, vy_metrics_prometheus_alloc, false);
+}
+
+/* ---- status NAME and the log's tail ---------------------------------------
+ */
+#define TAIL_BYTES 16384
+
+/* the last n lines of app name's log file (malloc'd, lines end with '\n'),
+** or NULL when it has none */
+char *report_log_tail(const char *name, int n) {
+  char path[4200];
+  snprintf(path, sizeof path, "%s/run/vyoma/logs/%s.log", S.root, name);
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  char *buf = malloc(TAIL_BYTES + 1);
+  long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+  long from = size > TAIL_BYTES ? size - TAIL_BYTES : 0;
+  size_t got = buf && size >= 0 && fseek(f, from, SEEK_SET) == 0
+                   ? fread(buf, 1, TAIL_BYTES, f)
+                   : 0;
+  fclose(f);
+  if (!buf) return NULL;
+  buf[got] = 0;
+  /* from the end: the start of the n-th line back */
+  size_t start = got, seen = 0;
+  if (start && buf[start - 1] == '\n') start--;
+  while (start > 0 && seen < (size_t)n)
+    if (buf[--start] == '\n') seen++;
+  if (seen == (size_t)n) start++; /* past that line's newline */
+  if (from && start == 0) {       /* a cut first line: skip it */
+    char *nl = strchr(buf, '\n');
+    start = nl ? (size_t)(nl - buf) + 1 : got;
+  }
+  memmove(buf, buf + start, got - start + 1);
+  return buf;
+}
+
+static void status_text(sbuf *b, const snap *s, size_t i, const char *log) {
+  const vy_app_metrics *m = &s->m[i];
+  const app_extra *x = &s->x[i];
+  char up[32], cpu[32], mem[32], lim[32];
+  fmt_duration(up, sizeof up, m->uptime_ms);
+  fmt_duration(cpu, sizeof cpu, m->cpu_ms);
+  fmt_bytes(mem, sizeof mem, m->memory_bytes);
+  fmt_bytes(lim, sizeof lim, x->limit);
+  sb_printf(b, "%s\n  state:     %s\n", m->name, x->state);
+  if (!strcmp(m->state, "running")) sb_printf(b, "  uptime:    %s\n", up);
+  sb_printf(b, "  restarts:  %u\n  cpu:       %s\n  memory:    %s of %s\n",
+            m->restarts, cpu, mem, lim);
+  sb_printf(b, "  messages:  %llu in, %llu out\n",
+            (unsigned long long)m->msgs_in, (unsigned long long)m->msgs_out);
+  if (x->ended_at[0])
+    sb_printf(b, "  last end:  %s at %s\n", x->reason, x->ended_at);
+  else
+    sb_printf(b, "  last end:  - (it has not ended yet)\n");
+  sb_printf(b, "  log (last lines):\n");
+  for (const char *l = log; l && *l;) {
+    const char *nl = strchr(l, '\n');
+    int len = nl ? (int)(nl - l) : (int)strlen(l);
+    sb_printf(b, "    %.*s\n", len, l);
+    l += len + (nl != NULL);
+  }
+}
+
+static void status_json(sbuf *b, const snap *s, size_t i, const char *log) {
+  const vy_app_metrics *m = &s->m[i];
+  const app_extra *x = &s->x[i];
+  sb_printf(b, "{\"name\":");
+  sb_json_str(b, m->name);
+  sb_printf(b,
+            ",\"state\":\"%s\",\"uptime_s\":%.3f,\"restarts\":%u,"
+            "\"cpu_ms\":%llu,\"memory\":%llu,\"limit\":%llu,\"msgs_in\":%llu,"
+            "\"msgs_out\":%llu,\"status\":",
+            m->state, (double)m->uptime_ms / 1000.0, m->restarts,
+            (unsigned long long)m->cpu_ms, (unsigned long long)m->memory_bytes,
+            (unsigned long long)x->limit, (unsigned long long)m->msgs_in,
+            (unsigned long long)m->msgs_out);
+  sb_json_str(b, x->state);
+  sb_printf(b, ",\"reason\":");
+  sb_json_str(b, x->reason);
+  sb_printf(b, ",\"ended_at\":");
+  sb_json_str(b, x->ended_at);
+  sb_printf(b, ",\"log\":[");
+  int k = 0;
+  for (const char *l = log; l && *l; k++) {
+    const char *nl = strchr(l, '\n');
+    size_t len = nl ? (size_t)(nl - l) : strlen(l);
+    char *one = strndup(l, len);
+    sb_printf(b, "%s", k ? "," : "");
+    sb_json_str(b, one ? one : "");
+    free(one);
+    l += len + (nl != NULL);
+  }
+  sb_printf(b, "]}\n");
+}
+
+int report_status(sbuf *b, const char *name, bool json, char *err,
+                  size_t errlen) {
+  snap s;
+  if (take_snap(&s) != 0) {
+    snprintf(err, errlen, "out-of-memory");
+    return -1;
+  }
+  size_t i = 0;
+  while (i < s.n && strcmp(s.names[i], name) != 0) i++;
+  if (i == s.n) {
+    free_snap(&s);
+    report_no_such_app(name, err, errlen);
+    return -1;
+  }
+  char *log = report_log_tail(name, STATUS_LOG_LINES);
+  if (json)
+    status_json(b, &s, i, log);
+  else
+    status_text(b, &s, i, log);
+  free(log);
+  free_snap(&s);
+  return 0;
+}
+
+void report_no_such_app(const char *name, char *err, size_t errlen) {
+  const char *names[256];
+  size_t n = 0;
+  pthread_mutex_lock(&S.lock);
+  for (size_t i = 0; i < S.napps && n < 256; i++)
+    if (!S.apps[i]->removed) names[n++] = S.apps[i]->name;
+  const char *near = vy_suggest(name, names, n);
+  if (near)
+    snprintf(err, errlen, "no-such-app %.64s (did you mean %s?)", name, near);
+  else
+    snprintf(err, errlen, "no-such-app %.64s", name);
+  pthread_mutex_unlock(&S.lock);
 }

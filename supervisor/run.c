@@ -15,42 +15,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../profile/cli/module_check.h"
 #include "vyomad.h"
 
 #define APP_STACK_BYTES (1u << 20)
-
-static int read_file(const char *path, uint8_t **out, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return -1;
-  uint8_t *buf = NULL;
-  size_t n = 0, cap = 0;
-  for (;;) {
-    if (n == cap) {
-      cap = cap ? cap * 2 : 65536;
-      uint8_t *nb = realloc(buf, cap);
-      if (!nb) {
-        free(buf);
-        fclose(f);
-        errno = ENOMEM;
-        return -1;
-      }
-      buf = nb;
-    }
-    size_t r = fread(buf + n, 1, cap - n, f);
-    n += r;
-    if (r == 0) break;
-  }
-  int bad = ferror(f);
-  fclose(f);
-  if (bad) {
-    free(buf);
-    errno = EIO;
-    return -1;
-  }
-  *out = buf;
-  *len = n;
-  return 0;
-}
 
 static int mkdir_p(const char *path) {
   char *p = strdup(path);
@@ -78,10 +46,12 @@ static uint64_t thread_cpu_ns(clockid_t c) {
 /* what a run holds while it lives; run_* fill and free it */
 typedef struct run {
   app *a;
-  char err[512]; /* why it ended, if not well */
-  int code;      /* its exit code */
-  bool exited;   /* it exited (else it trapped or never ran) */
-  bool endpoint; /* it has a broker endpoint to remove */
+  char err[512];    /* why it ended, if not well */
+  char reason[128]; /* the same, short (app.reason) */
+  bool permanent;   /* it cannot run until the operator fixes it */
+  int code;         /* its exit code */
+  bool exited;      /* it exited (else it trapped or never ran) */
+  bool endpoint;    /* it has a broker endpoint to remove */
   vw_module *mod;
   vw_store *st;
   vwasi *w;
@@ -92,19 +62,12 @@ typedef struct run {
 /* the module, and a store within the app's and the profile's memory */
 static int run_load(run *r) {
   const vy_manifest *m = &r->a->m;
-  uint8_t *bytes = NULL;
-  size_t blen = 0;
-  vw_error e;
-  memset(&e, 0, sizeof e);
-  if (read_file(m->module, &bytes, &blen) != 0) {
-    snprintf(r->err, sizeof r->err, "cannot read %s: %s", m->module,
-             strerror(errno));
-    return -1;
-  }
-  r->mod = vw_module_new(bytes, blen, NULL, &e);
-  free(bytes);
-  if (!r->mod) {
-    snprintf(r->err, sizeof r->err, "%s: %s", m->module, e.msg);
+  if (vy_module_check(m->module, m->network, &r->mod, r->err, sizeof r->err) !=
+      0) {
+    /* the reason is the message up to its first ':' */
+    snprintf(r->reason, sizeof r->reason, "%.*s", (int)strcspn(r->err, ":"),
+             r->err);
+    r->permanent = strcmp(r->reason, "out of memory") != 0;
     return -1;
   }
   vw_config cfg = { 0 };
@@ -161,6 +124,29 @@ static int run_wasi(run *r, vwasi_config *wc) {
   return 0;
 }
 
+/* a trap: its name, and the wasm backtrace (innermost first) in err */
+static void run_trap(run *r, const vw_error *e) {
+  const char *name = e->trap == VW_TRAP_HOST && e->msg[0] ? e->msg
+                     : e->msg[0]                          ? e->msg
+                                 : vw_trap_name(e->trap);
+  bool oom = e->status == VW_ERR_NOMEM;
+  snprintf(r->reason, sizeof r->reason, "%s%.100s",
+           oom ? "" : "trap: ", oom ? "out of memory" : name);
+  size_t n = (size_t)snprintf(r->err, sizeof r->err, "%s", r->reason);
+  for (unsigned i = 0; i < e->ntrace && i < VW_TRACE_MAX; i++) {
+    if (n >= sizeof r->err) break;
+    const vw_func *f = e->trace[i];
+    const char *fn = f ? vw_func_name(f) : NULL;
+    if (fn)
+      n += (size_t)snprintf(r->err + n, sizeof r->err - n, "%s %s",
+                            i ? " <" : "; backtrace:", fn);
+    else
+      n += (size_t)snprintf(
+          r->err + n, sizeof r->err - n, "%s #%u",
+          i ? " <" : "; backtrace:", f ? vw_func_index(f) : 0u);
+  }
+}
+
 /* instantiates and runs it, unless it was cancelled while being set up */
 static void run_exec(run *r) {
   app *a = r->a;
@@ -179,6 +165,9 @@ static void run_exec(run *r) {
   vw_instance *inst = vw_instantiate(r->st, r->mod, vwasi_resolve, r->w, &e);
   if (!inst) {
     snprintf(r->err, sizeof r->err, "instantiate: %s", e.msg);
+    r->permanent = e.status == VW_ERR_UNLINKABLE;
+    snprintf(r->reason, sizeof r->reason, "%s",
+             r->permanent ? "unknown import" : "cannot instantiate");
     return;
   }
   pthread_mutex_lock(&S.lock);
@@ -188,10 +177,10 @@ static void run_exec(run *r) {
   vw_status rs = vwasi_run(r->w, r->st, inst, &r->code, &e);
   if (rs == VW_OK) {
     r->exited = true;
+    snprintf(r->reason, sizeof r->reason, "exited %d", r->code);
     if (r->code != 0) snprintf(r->err, sizeof r->err, "exit code %d", r->code);
   } else {
-    snprintf(r->err, sizeof r->err, "%s",
-             e.msg[0] ? e.msg : vw_trap_name(e.trap));
+    run_trap(r, &e);
   }
 }
 
@@ -231,23 +220,60 @@ static void run_release(run *r) {
   app_stdio_close(a);
 }
 
-/* the run's end, as the lifecycle table says, and its log line */
+/* why a run that was asked to end ended: "killed by operator", ... */
+static void asked_reason(const app *a, char *buf, size_t len) {
+  const char *how = a->stop == STOP_KILL       ? "killed"
+                    : a->stop == STOP_RESTART  ? "restarted"
+                    : a->stop == STOP_SHUTDOWN ? "stopped at shutdown"
+                                               : "stopped";
+  if (a->stop == STOP_WATCHDOG)
+    snprintf(buf, len, "watchdog: no heartbeat for %u ms", a->m.heartbeat_ms);
+  else if (a->stop == STOP_SHUTDOWN)
+    snprintf(buf, len, "%s", how);
+  else
+    snprintf(buf, len, "%s by %s", how,
+             a->stop_by[0] ? a->stop_by : "operator");
+}
+
+/* the run's end, as the lifecycle table says, and its reason: in ps and
+** status, on the console and in the app's own log */
 static void run_end(run *r) {
   app *a = r->a;
   app_effects fx = { .err = r->err, .errlen = 0 };
   pthread_mutex_lock(&S.lock);
   a->exit_code = r->code;
   snprintf(a->error, sizeof a->error, "%s", r->err);
+  bool asked = a->stop != STOP_NONE;
+  if (asked)
+    asked_reason(a, a->reason, sizeof a->reason);
+  else
+    snprintf(a->reason, sizeof a->reason, "%s",
+             r->reason[0] ? r->reason : "ended");
+  a->start_failed = r->permanent && !asked;
+  log_stamp(a->ended_at, sizeof a->ended_at);
   app_event_locked(a, r->exited ? EV_EXITED : EV_CRASHED, &fx);
   app_state end = a->state;
-  bool asked = a->stop != STOP_NONE;
-  pthread_mutex_unlock(&S.lock);
-  if (end == ST_KILLED || asked)
-    vlog("app %s %s", a->name, state_name(end));
-  else if (r->err[0])
-    vlog("app %s %s: %s", a->name, state_name(end), r->err);
+  /* the line for the logs: the details when they say more than the
+  ** reason ("trap: unreachable; backtrace: ..."), led by the state unless
+  ** they begin with it ("killed by operator", "exited 0") */
+  const char *what = a->reason;
+  if (!asked && !r->exited && r->err[0] &&
+      !strncmp(r->err, a->reason, strlen(a->reason)))
+    what = r->err;
+  const char *st = state_name(end);
+  char line[700];
+  if (!strncmp(what, st, strlen(st)))
+    snprintf(line, sizeof line, "vyomad: %s", what);
   else
-    vlog("app %s exited", a->name);
+    snprintf(line, sizeof line, "vyomad: %s: %s", st, what);
+  pthread_mutex_unlock(&S.lock);
+  if (a->log) {
+    char stamp[40];
+    log_stamp(stamp, sizeof stamp);
+    fprintf(a->log, "%s %s\n", stamp, line);
+    fflush(a->log);
+  }
+  vlog("app %s %s", a->name, line + 8);
 }
 
 static void *app_thread(void *arg) {
@@ -301,6 +327,7 @@ int app_start_locked(app *a) {
   a->stop = STOP_NONE;
   a->stop_deadline_ms = 0;
   a->thread_done = false;
+  a->runs++;
   a->started_ms = now_ms();
   atomic_store(&a->last_line_ms, a->started_ms);
   a->cpu_ns_prev += a->cpu_ns_last;

@@ -10,8 +10,10 @@
 **              policies with backoff, kill, grace, watchdog
 **   commands.c the verbs of the control socket and of @sys, one table
 **   control.c  the control socket server (control.h)
-**   report.c   ps / heartbeat / metrics formatting
+**   report.c   ps (the table, JSON), status, heartbeat, metrics
 **   metrics_http.c  the profile's metrics_listen: GET /metrics over HTTP
+**   reload.c   reload: the profile and manifests again
+**   suggest.h  did-you-mean (header-only: vyctl shares it)
 **   sbuf.c     the growing string of answers (sbuf.h)
 **   console.c  the TTY input router on a terminal stdin (input/tty.h)
 **   pid1.c     what only PID 1 does (mounts, reaping, power-off)
@@ -83,7 +85,17 @@ typedef struct app {
   char *dir;     /* DIR/apps/NAME                              */
   vy_manifest m;
   bool have_manifest;
-  char error[512]; /* manifest error, or the last run's failure  */
+  char *manifest_text; /* the vyoma.toml it was loaded from (reload)  */
+  bool removed;        /* its folder is gone (reload): hidden, down    */
+  char error[512];     /* manifest error, or the last run's failure  */
+  /* why the last run ended, for ps/status/logs (guarded by sup.lock):
+  ** short ("exited 0", "trap: unreachable", "killed by operator",
+  ** "module missing"), and when */
+  char reason[128];
+  char ended_at[40];
+  char stop_by[72];  /* who asked for the stop: "operator", "app NAME" */
+  bool start_failed; /* the module cannot run (missing, invalid, an
+                        import not provided): no restart by policy */
 
   /* guarded by sup.lock */
   app_state state;
@@ -109,6 +121,7 @@ typedef struct app {
   int64_t next_start_ms;  /* ST_WAITING: when to start again            */
   uint32_t backoff_ms;    /* next restart delay                         */
   uint32_t restarts;      /* total restarts by policy or command        */
+  uint32_t runs;          /* runs started: a waiting restart sees its own */
   int64_t *restart_times; /* ring of recent policy restarts (ms)        */
   uint32_t nrestart_times;
   int exit_code;
@@ -147,10 +160,11 @@ typedef struct sup {
   pthread_mutex_t lock;
   pthread_cond_t cond; /* an app thread finished                     */
   app **apps;
-  size_t napps;
-  int64_t boot_ms;      /* monotonic at start                         */
-  atomic_int shutdown;  /* set by a signal or the shutdown command    */
-  _Atomic(app *) focus; /* the app the console's keys go to, or NULL  */
+  size_t napps, apps_cap; /* entries are never moved or freed while
+                             vyomad runs: reload appends within cap */
+  int64_t boot_ms;        /* monotonic at start                         */
+  atomic_int shutdown;    /* set by a signal or the shutdown command    */
+  _Atomic(app *) focus;   /* the app the console's keys go to, or NULL  */
   bool pid1;
   bool console_all; /* every app's lines on the console, not only
                        the focused one's                          */
@@ -175,6 +189,8 @@ app *app_find(const char *name); /* caller holds sup.lock          */
 ** logged, entry in ST_INVALID).  Returns the entry or NULL (no memory). */
 app *app_load(const char *name);
 void app_free(app *a); /* thread already joined          */
+/* the text of FILE (malloc'd), or NULL */
+char *read_text(const char *path);
 /* Keyboard bytes (or end of input) for app a's stdin; wakes its reader.
 ** 0, or -1 when the app's keyboard buffer is full (64 KiB). */
 int app_keyboard(app *a, const char *data, size_t len, bool eof);
@@ -227,12 +243,17 @@ typedef struct app_effects {
 int app_event_locked(app *a, app_event ev, app_effects *fx);
 void app_effects_apply(const app *a, const app_effects *fx);
 /* Event ev for the app called name, effects included; with wait, returns
-** once its thread has finished (kill, stop).  0, or -1 with a message:
+** once its thread has finished (kill, stop) or, for a restart, once the
+** new run runs (or could not start).  0, or -1 with a message:
 ** "no-such-app NAME", "not-running NAME", "timeout NAME", ... */
-int app_command(const char *name, app_event ev, bool wait, char *err,
-                size_t errlen);
+int app_command(const char *name, app_event ev, bool wait, const char *by,
+                char *err, size_t errlen);
 /* the event for every app (the shutdown) */
 void apps_event_all(app_event ev);
+/* reload: re-reads every manifest and the profile; new apps start,
+** removed ones stop, changed ones restart, an invalid manifest leaves its
+** running app as it was.  The body says what it did; -1 with err. */
+int apps_reload(sbuf *body, bool json, char *err, size_t errlen);
 /* the main loop's tick, about every 20 ms: joins finished threads,
 ** restarts by policy after the backoff, grace periods, the watchdog */
 void apps_tick(void);
@@ -245,7 +266,21 @@ void sys_handler(void *ud, const char *from, const char *cmd, char *reply,
                  size_t replylen);
 
 /* ---- report.c ------------------------------------------------------------ */
-void report_ps(sbuf *b, bool json);
+/* the ps table (wide: the whole state, LIMIT and ENDED too) or JSON */
+void report_ps(sbuf *b, bool json, bool wide);
+/* status NAME: the state and why the last run ended, when, its figures
+** and the last lines of its log; -1 with err (no-such-app ...) */
+#define STATUS_LOG_LINES 20
+int report_status(sbuf *b, const char *name, bool json, char *err,
+                  size_t errlen);
+/* the last n lines of an app's log file (malloc'd), NULL if none */
+char *report_log_tail(const char *name, int n);
+/* "no-such-app NAME", with a did-you-mean when an app's name is near */
+void report_no_such_app(const char *name, char *err, size_t errlen);
+/* human units: "1.5 s", "128 KiB" */
+void fmt_duration(char *buf, size_t len, uint64_t ms);
+void fmt_bytes(char *buf, size_t len, uint64_t n);
+uint64_t app_limit_bytes(const app *a);
 /* the @sys answers: "ps NAME=STATE ..." or, with figures,
 ** "stats NAME=STATE,CPU_MS,MEM_BYTES ..." */
 void report_sys_list(sbuf *b, bool figures);

@@ -5,8 +5,10 @@
 ** time (HH:MM UTC), the apps from "@sys: ps" (running ones bright, the
 ** others dimmed) and the launcher's last reply.
 **
-** Protocol: every 2 s it sends "@sys: ps" and draws the answer
-** "@sys: ps NAME=STATE NAME=STATE ...".  A typed line "start NAME" (or just
+** Protocol: every 2 s it sends "@sys: ps" and draws the answer: the
+** table vyctl ps prints, a "@sys: NAME  STATE ..." line each (or the older
+** one-line "@sys: ps NAME=STATE NAME=STATE ...").  A typed line "start NAME"
+*(or just
 ** "NAME") sends "@sys: start NAME"; the "@sys: ok ..." / "@sys: error ..."
 ** answer is shown for a few seconds.  Other stdin:
 **   "@sys: window W H"     the strip's size (assumed 320x240 until then)
@@ -60,6 +62,22 @@ static void update(char *list) {
     snprintf(apps[napps].name, sizeof apps[napps].name, "%s", tok);
     apps[napps++].running = !strcmp(eq + 1, "running");
   }
+}
+
+/* A line of the ps table vyomad answers "@sys: ps" with (one "@sys: "
+** line each): the header "NAME  STATE ..." starts a new list, each row
+** "NAME  STATE ..." adds an app.  1 if the line was one, else 0. */
+static int ps_row(const char *payload) {
+  char name[VY_NAME_MAX + 2], state[32];
+  if (sscanf(payload, "%33s %31s", name, state) != 2) return 0;
+  if (!strcmp(name, "NAME") && !strcmp(state, "STATE")) {
+    napps = 0;
+    return 1;
+  }
+  if (napps >= MAX_APPS || strlen(name) > VY_NAME_MAX) return 0;
+  snprintf(apps[napps].name, sizeof apps[napps].name, "%s", name);
+  apps[napps++].running = !strcmp(state, "running");
+  return 1;
 }
 
 static void draw(void) {
@@ -161,6 +179,8 @@ int main(void) {
       draw();
     } else if (!strcmp(m.payload, "shutdown")) {
       break;
+    } else if (ps_row(m.payload)) {
+      draw();
     }
   }
   return 0;

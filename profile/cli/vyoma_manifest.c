@@ -2,16 +2,20 @@
 ** vyoma_manifest.c — `vyoma-manifest`, the manifest and profile checker for
 ** operators and tests:
 **
-**   vyoma-manifest [--profile] [--dump] FILE...
+**   vyoma-manifest [--profile] [--dump] [--manifest-only] FILE...
 **
 ** Checks each FILE as an app manifest (vyoma.toml) or, with --profile or
 ** when it lies in a folder named "profiles", as a platform profile.  Prints
-** "FILE: ok" or the loader's one error line per file; with --dump, an ok
+** "FILE: ok" or the loader's one error line per file (a manifest is ok
+** only when its module is too: it exists, is a valid WebAssembly module,
+** and its imports are ones the WASI host provides and the manifest grants:
+** module_check.h; --manifest-only leaves the module out); with --dump, an ok
 ** file is followed by its settings as "  key = value" lines, defaults
 ** filled in.  Exit status: 0 all ok, 1 some file bad, 2 usage.
 */
 #include "../manifest.h"
 #include "../profile.h"
+#include "module_check.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -76,7 +80,7 @@ static int in_profiles(const char *path) {
 
 /* Prints "FILE: ok" (and, with dump, its settings) or the loader's error
 ** line; 0 if ok. */
-static int check_file(const char *f, bool as_profile, bool dump) {
+static int check_file(const char *f, bool as_profile, bool dump, bool module) {
   char err[512];
   union {
     vy_profile p;
@@ -86,6 +90,12 @@ static int check_file(const char *f, bool as_profile, bool dump) {
                       : vy_manifest_load(f, &u.m, err, sizeof err);
   if (rc != 0) {
     printf("%s\n", err);
+    return -1;
+  }
+  if (!as_profile && module &&
+      vy_module_check(u.m.module, u.m.network, NULL, err, sizeof err) != 0) {
+    printf("%s: module = \"%s\": %s\n", f, u.m.module, err);
+    vy_manifest_free(&u.m);
     return -1;
   }
   printf("%s: ok\n", f);
@@ -100,16 +110,19 @@ static int check_file(const char *f, bool as_profile, bool dump) {
 }
 
 int main(int argc, char **argv) {
-  int profile = 0, dump = 0, nfiles = 0, bad = 0;
+  int profile = 0, dump = 0, nfiles = 0, bad = 0, module = 1;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--profile") == 0)
       profile = 1;
     else if (strcmp(argv[i], "--dump") == 0)
       dump = 1;
+    else if (strcmp(argv[i], "--manifest-only") == 0)
+      module = 0;
     else if (argv[i][0] == '-' && argv[i][1]) {
       fprintf(stderr,
               "vyoma-manifest: unknown option %s\n"
-              "usage: vyoma-manifest [--profile] [--dump] FILE...\n",
+              "usage: vyoma-manifest [--profile] [--dump] [--manifest-only] "
+              "FILE...\n",
               argv[i]);
       return 2;
     } else {
@@ -117,13 +130,15 @@ int main(int argc, char **argv) {
     }
   }
   if (nfiles == 0) {
-    fprintf(stderr, "usage: vyoma-manifest [--profile] [--dump] FILE...\n");
+    fprintf(stderr,
+            "usage: vyoma-manifest [--profile] [--dump] [--manifest-only] "
+            "FILE...\n");
     return 2;
   }
   for (int i = 1; i < argc; i++) {
     const char *f = argv[i];
     if (f[0] == '-' && f[1]) continue;
-    if (check_file(f, profile || in_profiles(f), dump) != 0) bad = 1;
+    if (check_file(f, profile || in_profiles(f), dump, module) != 0) bad = 1;
   }
   return bad;
 }

@@ -187,4 +187,17 @@ if [ -z "$why" ]; then
 fi
 if [ -z "$why" ]; then pass bar; else fail bar "$why"; fi
 
+# ---- issue 12: bar reads the ps table vyomad answers "@sys: ps" with
+run bar $'@sys: window 800 28\n@sys: NAME   STATE               UPTIME\n@sys: shell  running             1.5 s\n@sys: clock  killed by operator  -\n'
+why=$(common bar)
+if [ -z "$why" ]; then
+  last=$(frame "$tmp/bar.out" 1)
+  run_c=$(echo "$last" | awk '$2 == "text" && $6 == "\"shell\"" { print $5 }')
+  stop_c=$(echo "$last" | awk '$2 == "text" && $6 == "\"clock\"" { print $5 }')
+  if [ -z "$run_c" ] || [ -z "$stop_c" ] || [ "$run_c" = "$stop_c" ]; then
+    why="from the ps table: running shell ($run_c) and killed clock ($stop_c) not told apart"
+  elif echo "$last" | grep -q '"NAME"'; then why="the table's header was drawn as an app"; fi
+fi
+if [ -z "$why" ]; then pass bar-ps-table; else fail bar-ps-table "$why"; fi
+
 t_end

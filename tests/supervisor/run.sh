@@ -35,6 +35,7 @@
 #
 #   VYOMA_ASAN=1        use build/asan/bin/{vyomad,vyctl}
 #   VYOMAD_BIN=PATH     another vyomad (e.g. a static musl build)
+#   VYCTL_BIN=PATH      another vyctl
 #   VYOMA_CYCLES=N      start/kill cycles (default 1000, the issue's number)
 #   VYOMA_KEEP=1        keep the scratch root for inspection
 #
@@ -53,7 +54,7 @@ asan=0
 [ -n "${VYOMA_ASAN:-}" ] && asan=1
 bin=$T_BIN
 VYOMAD=${VYOMAD_BIN:-$repo/$bin/vyomad}
-VYCTL=$repo/$bin/vyctl
+VYCTL=${VYCTL_BIN:-$repo/$bin/vyctl}
 CYCLES=${VYOMA_CYCLES:-1000}
 # The kill deadline of the issue, for `vyctl kill` itself (measured: some
 # 10 ms, 40 under ASan, which gets more room on a loaded machine)
@@ -69,6 +70,10 @@ kill-spinning kill-stdin-blocked kill-sleeping kill-mid-hostcall kill-early-50x 
 stop-graceful restart kill-not-running vyctl-errors unknown-command malformed-requests watchdog
 start-kill-cycles never-crashed shutdown sys-stop shell-console tty-line-to-focused-app tty-ctrl-u
 tty-ctrl-a-next tty-ctrl-a-1-and-eof tty-echo sigterm-shutdown"
+# issue 12, operating vyomad: the cases of tests/supervisor/operate.sh
+TESTS+=" profile-refused startup-line-host restart-then-kill restart-failed-says-why start-error-failed manifest-checks-module
+exit-reason-ps exit-reason-status exit-reason-logs ps-table vyctl-json-errors did-you-mean
+sys-ps-status-logs vyctl-help socket-wait reload reload-invalid-kept top"
 skip_all() { for t in $TESTS; do skip "$t" "$1"; done; t_end; exit; }
 
 # ---- build vyctl and the apps ------------------------------------------------
@@ -383,9 +388,11 @@ done
 vroot=$root
 vyctl() { "$VYCTL" --root "$vroot" "$@"; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-# the STATE column of `vyctl ps` for app $1 ("" if not listed)
-state() { vyctl ps 2>/dev/null | awk -v n="$1" '$1 == n { print $2; exit }'; }
-field() { vyctl ps 2>/dev/null | awk -v n="$1" -v f="$2" '$1 == n { print $f; exit }'; }
+# app $1's state in `vyctl --json ps` ("" if not listed), and its numeric
+# field $2 (uptime_s, restarts, cpu_ms, memory, msgs_in, msgs_out, limit)
+ps_obj() { vyctl --json ps 2>/dev/null | grep -o "{\"name\":\"$1\"[^}]*}"; }
+state() { ps_obj "$1" | grep -o '"state":"[^"]*"' | cut -d'"' -f4; }
+field() { ps_obj "$1" | grep -o "\"$2\":[0-9.]*" | cut -d: -f2; }
 # wait_state NAME STATE-REGEX TIMEOUT_MS: 0 once ps shows it
 wait_state() {
   local end=$(( $(now_ms) + $3 )) s
@@ -441,6 +448,9 @@ end_vyomad() {
     end_detail=$(grep -E -A12 'Sanitizer|runtime error' "$1" | head -n 30 | detail 30)
   fi
 }
+
+# issue 12, operating vyomad: VYOMA_SUP_ONLY=operate runs only those cases
+if [ "${VYOMA_SUP_ONLY:-}" = operate ]; then main_pid=; . tests/supervisor/operate.sh; t_end; exit; fi
 
 # ---- start -----------------------------------------------------------------------
 vlog=$root/vyomad.log
@@ -590,9 +600,10 @@ else fail denied "sayer's log lacks the error replies (or logger got the message
   applog sayer | detail 5; fi
 
 # @sys commands from an app with the grant: ps lists the apps (those that
-# ran and ended too), an error for a bad name, restart works
-if wait_log sysuser 'sayer got \[sys\] ps .*pong' 3000 &&
-   wait_log sysuser 'sayer got \[sys\] ps .*hello=' 500 &&
+# ran and ended too) in the table vyctl ps prints, an error for a bad
+# name, restart works
+if wait_log sysuser 'sayer got \[sys\] pong +[a-z]' 3000 &&
+   wait_log sysuser 'sayer got \[sys\] hello +[a-z]' 500 &&
    wait_log sysuser 'sayer got \[sys\] error.*no-such-app' 500 &&
    [ "$(applog sysuser | grep -c 'sayer got \[sys\]')" -ge 3 ]; then
   pass sys-commands
@@ -647,7 +658,7 @@ else fail rate-limit "pinger did not finish"; applog pinger | detail 3; fi
 
 # ---- crash loop ends in failed --------------------------------------------------------
 if s=$(wait_state crasher failed 20000); then
-  r=$(field crasher 4)
+  r=$(field crasher restarts)
   if [ "$r" = 3 ]; then pass crash-loop; else fail crash-loop "failed with restarts=$r, want 3"; fi
 else fail crash-loop "crasher is '$s' after 20 s, want failed"; fi
 
@@ -706,10 +717,10 @@ if [ $rc = 0 ] && [ "$s" = stopped ] && wait_log liner ' liner: got stop$' 500 &
   pass stop-graceful
 else fail stop-graceful "vyctl stop liner: exit $rc in $ms ms (limit 150), then '$s'"; applog liner | detail 3; fi
 
-r0=$(field pong 4)
+r0=$(field pong restarts)
 if vyctl restart pong >/dev/null 2>&1 && sleep 0.2 && wait_state pong running 3000 >/dev/null; then
   # its uptime must have gone back to (about) zero, its restarts up by one
-  up=$(field pong 3) r1=$(field pong 4)
+  up=$(field pong uptime_s) r1=$(field pong restarts)
   if [ "${up%.*}" -le 2 ] 2>/dev/null && [ "$r1" = $(( r0 + 1 )) ]; then pass restart
   else fail restart "pong uptime '$up', restarts $r0 -> $r1 after restart"; fi
 else fail restart "pong is '$(state pong)' after restart"; fi
@@ -742,7 +753,7 @@ if grep -Eq 'quiet/vyoma\.toml:[0-9]+' "$vlog"; then
 else
   ok=0
   for _ in $(seq 1 100); do
-    r=$(field quiet 4)
+    r=$(field quiet restarts)
     [ "${r:-0}" -ge 1 ] && { ok=1; break; }
     sleep 0.05
   done
@@ -793,6 +804,9 @@ else
   else pass sys-stop; echo "    | target heard the stop and ended in $ms ms (grace ${GRACE_MS} ms)"; fi
 fi
 vroot=$root vpid=$main_pid
+
+# ---- issue 12: operating vyomad, on a vyomad of its own (operate.sh) -------------------
+. tests/supervisor/operate.sh
 
 # ---- the console: vyomad on a pseudo-terminal ------------------------------------------
 if have_py shell-console; then

@@ -9,6 +9,10 @@
 **
 ** Exit status: 0 reply "ok", 1 reply "error ...", 2 usage error, 3 the
 ** supervisor cannot be reached (no socket, refused, no reply in time).
+** With --json every outcome is JSON on stdout, errors as
+** {"error": "MESSAGE", "code": "CODE"} (CODE: the message's first word,
+** e.g. no-such-app, or usage, unreachable).  `top` is ours alone: it asks
+** for `ps --json` again and again and draws the table.
 */
 #include <errno.h>
 #include <stdarg.h>
@@ -25,6 +29,7 @@
 #include <unistd.h>
 
 #include "../../supervisor/control.h"
+#include "../../supervisor/suggest.h"
 
 #define EXIT_OK          0
 #define EXIT_ERR         1
@@ -33,6 +38,7 @@
 
 #define DEFAULT_SOCKET     "/run/vyoma/control.sock"
 #define DEFAULT_TIMEOUT_MS 30000
+#define SOCKET_WAIT_MS     3000 /* for a vyomad still starting (vyomad &) */
 
 /* One entry per command: how many words follow it.  `send` takes a name
 ** and at least one message word; the message is everything after the
@@ -45,10 +51,24 @@ typedef struct command {
 
 static const command commands[] = {
   { "ps", 0, 0,
-    "ps                 list apps: state, uptime, restarts, CPU, memory, "
-    "messages" },
+    "ps [-w]            list apps: state and why, uptime, restarts, CPU, "
+    "memory,\n                     messages; -w: the whole state, the limit, "
+    "when it ended" },
+  { "status", 1, 1,
+    "status NAME        NAME's state, why and when its last run ended, its "
+    "figures,\n                     the last lines of its log" },
+  { "top", 0, 0,
+    "top [-n COUNT] [-d SECONDS]  live table of CPU, memory, messages, "
+    "restarts\n                     (COUNT refreshes, 0: until Ctrl-C; every "
+    "SECONDS, default 1)" },
+  { "reload", 0, 0,
+    "reload             re-read manifests and the profile: new apps start, "
+    "removed\n                     ones stop, changed ones restart" },
   { "kill", 1, 1, "kill NAME          stop NAME at once (no restart)" },
-  { "restart", 1, 1, "restart NAME       stop NAME and start it again" },
+  { "restart", 1, 1,
+    "restart NAME       stop NAME and start it again; answers once it runs "
+    "(or\n                     failed to: then exit status 1 with the "
+    "reason)" },
   { "start", 1, 1, "start NAME         start a stopped, exited or failed app" },
   { "stop", 1, 1,
     "stop NAME          ask NAME to stop, kill it after the grace period" },
@@ -117,20 +137,59 @@ static void usage(FILE *f) {
     fprintf(f, "  %-15s %s\n", left, o->help);
   }
   fputs(
-      "\nexit status: 0 ok, 1 the supervisor answered with an error, "
-      "2 usage, 3 supervisor not reachable\n",
+      "\nexit status:\n"
+      "  0  ok\n"
+      "  1  the supervisor answered with an error (no-such-app, "
+      "not-running, ...)\n"
+      "  2  usage: an unknown command or option, a missing argument\n"
+      "  3  the supervisor cannot be reached (no socket within 3 s, no "
+      "reply)\n"
+      "with --json, errors are {\"error\": \"MESSAGE\", \"code\": "
+      "\"CODE\"} on stdout\n",
       f);
+}
+
+static bool json_errors; /* --json anywhere: errors as JSON on stdout */
+static void json_string(FILE *f, const char *s, size_t n);
+
+/* {"error": MSG, "code": CODE} on stdout */
+static void json_error(const char *msg, const char *code) {
+  fputs("{\"error\": ", stdout);
+  json_string(stdout, msg, strlen(msg));
+  fputs(", \"code\": ", stdout);
+  json_string(stdout, code, strlen(code));
+  fputs("}\n", stdout);
+  fflush(stdout);
+}
+
+/* an error of ours: "vyctl: MSG" (and hint) on stderr, or JSON; status */
+static int say_error(int status, const char *code, const char *hint,
+                     const char *fmt, va_list ap) {
+  char msg[4600];
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  if (json_errors)
+    json_error(msg, code);
+  else
+    fprintf(stderr, "vyctl: %s\n%s", msg, hint);
+  return status;
 }
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt,
                                                              ...) {
   va_list ap;
   va_start(ap, fmt);
-  fputs("vyctl: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  fputs("\n(try vyctl --help)\n", stderr);
+  int r = say_error(EXIT_USAGE, "usage", "(try vyctl --help)\n", fmt, ap);
   va_end(ap);
-  return EXIT_USAGE;
+  return r;
+}
+
+__attribute__((format(printf, 1, 2))) static int unreachable(const char *fmt,
+                                                             ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int r = say_error(EXIT_UNREACHABLE, "unreachable", "", fmt, ap);
+  va_end(ap);
+  return r;
 }
 
 static const option *find_option(const char *arg) {
@@ -228,35 +287,44 @@ static ssize_t read_some(int fd, char *buf, size_t cap, long long deadline) {
   }
 }
 
-/* Connects to the control socket.  Returns the fd, or -1 with a message
-** naming the path already printed. */
-static int connect_socket(const char *path) {
+/* Connects to the control socket, waiting up to wait_ms for it to appear
+** (a vyomad just started in the background).  Returns the fd, or -1 with
+** the message already given. */
+static int connect_socket(const char *path, long wait_ms) {
   struct sockaddr_un sa;
   memset(&sa, 0, sizeof sa);
   sa.sun_family = AF_UNIX;
   if (strlen(path) >= sizeof sa.sun_path) {
-    fprintf(stderr, "vyctl: cannot reach vyomad: socket path too long: %s\n",
-            path);
+    unreachable("cannot reach vyomad: socket path too long: %s", path);
     return -1;
   }
   strcpy(sa.sun_path, path);
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    fprintf(stderr, "vyctl: socket: %s\n", strerror(errno));
-    return -1;
-  }
-  int r;
-  do r = connect(fd, (struct sockaddr *)&sa, sizeof sa);
-  while (r < 0 && errno == EINTR);
-  if (r < 0) {
+  long long end = now_ms() + wait_ms;
+  for (;;) {
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      unreachable("socket: %s", strerror(errno));
+      return -1;
+    }
+    int r;
+    do r = connect(fd, (struct sockaddr *)&sa, sizeof sa);
+    while (r < 0 && errno == EINTR);
+    if (r == 0) return fd;
     int e = errno;
-    fprintf(stderr, "vyctl: cannot reach vyomad at %s: %s%s\n", path,
-            strerror(e),
-            e == ENOENT || e == ECONNREFUSED ? " (is vyomad running?)" : "");
     close(fd);
+    bool absent = e == ENOENT || e == ECONNREFUSED;
+    if (absent && now_ms() < end) {
+      struct timespec ts = { 0, 20 * 1000000L };
+      nanosleep(&ts, NULL);
+      continue;
+    }
+    if (e == ENOENT)
+      unreachable("is vyomad running? (no socket at %s)", path);
+    else
+      unreachable("cannot reach vyomad at %s: %s%s", path, strerror(e),
+                  absent ? " (is vyomad running?)" : "");
     return -1;
   }
-  return fd;
 }
 
 /* Writes a JSON string literal for s (for `send --json`, whose reply the
@@ -293,8 +361,25 @@ typedef struct call {
   char req[VY_CONTROL_MAX_LINE + 1];
   size_t len;
   char pathbuf[4096];
-  const char *path; /* the socket */
+  const char *path;  /* the socket */
+  bool wide;         /* ps -w */
+  long top_count;    /* top -n: refreshes, 0 = until interrupted */
+  long top_delay_ms; /* top -d */
 } call;
+
+/* top's -n COUNT and -d SECONDS; 0 or the exit status */
+static int top_option(call *c, const char *opt, const char *v) {
+  char *end;
+  errno = 0;
+  double d = v ? strtod(v, &end) : 0;
+  if (!v || !*v || *end || errno || d < 0 || d > 86400)
+    return usage_error("top %s: expected a number, not '%s'", opt, v ? v : "");
+  if (!strcmp(opt, "-n"))
+    c->top_count = (long)d;
+  else
+    c->top_delay_ms = (long)(d * 1000);
+  return 0;
+}
 
 /* The command's words.  --json and (for logs) -f are accepted after the
 ** command too, except inside send's message, which is taken verbatim.
@@ -313,6 +398,13 @@ static int parse_words(int argc, char **argv, int i, call *c) {
       set_option(&c->st, o, NULL);
     } else if (!strcmp(a, "-f") && !strcmp(c->cmd->name, "logs")) {
       c->follow = true;
+    } else if (!strcmp(a, "-w") && !strcmp(c->cmd->name, "ps")) {
+      c->wide = true;
+    } else if ((!strcmp(a, "-n") || !strcmp(a, "-d")) &&
+               !strcmp(c->cmd->name, "top")) {
+      if (top_option(c, a, i + 1 < argc ? argv[i + 1] : NULL) != 0)
+        return EXIT_USAGE;
+      i++;
     } else if (a[0] == '-' && a[1]) {
       return usage_error("unknown option %s", a);
     } else {
@@ -324,8 +416,7 @@ static int parse_words(int argc, char **argv, int i, call *c) {
   int nargs = (int)c->nwords + (c->msg_start >= 0 ? argc - c->msg_start : 0);
   if (nargs < c->cmd->min_args ||
       (c->cmd->max_args >= 0 && nargs > c->cmd->max_args)) {
-    fprintf(stderr, "vyctl: usage: vyctl %s\n", c->cmd->usage);
-    return EXIT_USAGE;
+    return usage_error("usage: vyctl %s", c->cmd->usage);
   }
   return -1;
 }
@@ -355,6 +446,7 @@ static int build_request(int argc, char **argv, call *c) {
            append(c->req, cap, &c->len, argv[m]);
   }
   if (c->follow && fits) fits = append(c->req, cap, &c->len, " -f");
+  if (c->wide && fits) fits = append(c->req, cap, &c->len, " -w");
   /* send's message cannot carry --json: it would become part of it */
   bool send_cmd = !strcmp(c->cmd->name, "send");
   if (c->st.json && !send_cmd && fits)
@@ -397,22 +489,14 @@ static int read_first_line(call *c, reply *r) {
   bool have_first = false;
   while (!have_first) {
     ssize_t n = read_some(r->fd, r->buf, sizeof r->buf, r->deadline);
-    if (n == -2) {
-      fprintf(stderr, "vyctl: no reply from vyomad at %s within %ld ms\n",
-              c->path, c->st.timeout_ms);
-      return EXIT_UNREACHABLE;
-    }
-    if (n < 0) {
-      fprintf(stderr, "vyctl: reading from %s: %s\n", c->path, strerror(errno));
-      return EXIT_UNREACHABLE;
-    }
-    if (n == 0) {
-      fprintf(stderr,
-              "vyctl: vyomad at %s closed the connection without "
-              "a reply\n",
-              c->path);
-      return EXIT_UNREACHABLE;
-    }
+    if (n == -2)
+      return unreachable("no reply from vyomad at %s within %ld ms", c->path,
+                         c->st.timeout_ms);
+    if (n < 0)
+      return unreachable("reading from %s: %s", c->path, strerror(errno));
+    if (n == 0)
+      return unreachable("vyomad at %s closed the connection without a reply",
+                         c->path);
     r->len = (size_t)n;
     for (r->pos = 0; r->pos < r->len; r->pos++) {
       if (r->buf[r->pos] == '\n') {
@@ -517,6 +601,14 @@ static int answer(call *c, reply *r) {
       return EXIT_ERR;
     }
   }
+  if (is_err && c->st.json) {
+    /* the code is the message's first word: no-such-app, not-running */
+    const char *msg = r->first[5] ? r->first + 6 : "error";
+    char code[64];
+    snprintf(code, sizeof code, "%.*s", (int)strcspn(msg, " "), msg);
+    json_error(msg, code);
+    return EXIT_ERR;
+  }
   if (is_err)
     fprintf(stderr, "vyctl: %s: %s\n", c->cmd->name,
             r->first[5] ? r->first + 6 : "(no message)");
@@ -540,9 +632,145 @@ static int answer(call *c, reply *r) {
   return status;
 }
 
+/* ---- top: ps --json again and again, drawn as a table ------------------- */
+#define TOP_MAX 256
+
+typedef struct top_row {
+  char name[64], status[96];
+  double cpu_ms, memory, msgs_in, msgs_out, restarts;
+} top_row;
+
+/* the number after "KEY": in the object at o (0 if none) */
+static double json_num(const char *o, const char *end, const char *key) {
+  char pat[40];
+  snprintf(pat, sizeof pat, "\"%s\":", key);
+  const char *p = strstr(o, pat);
+  return p && p < end ? strtod(p + strlen(pat), NULL) : 0;
+}
+
+/* the string after "KEY": in the object at o (no escapes: names, states) */
+static void json_text(const char *o, const char *end, const char *key,
+                      char *buf, size_t len) {
+  char pat[40];
+  snprintf(pat, sizeof pat, "\"%s\":\"", key);
+  const char *p = strstr(o, pat);
+  buf[0] = 0;
+  if (!p || p >= end) return;
+  p += strlen(pat);
+  size_t n = strcspn(p, "\"");
+  snprintf(buf, len, "%.*s", (int)(n < len ? n : len - 1), p);
+}
+
+/* the apps of a ps --json body; how many */
+static size_t top_parse(const char *body, top_row *rows) {
+  size_t n = 0;
+  for (const char *o = strstr(body, "{\"name\":"); o && n < TOP_MAX;
+       o = strstr(o + 1, "{\"name\":")) {
+    const char *end = strchr(o, '}');
+    if (!end) break;
+    top_row *r = &rows[n++];
+    json_text(o, end, "name", r->name, sizeof r->name);
+    json_text(o, end, "status", r->status, sizeof r->status);
+    r->cpu_ms = json_num(o, end, "cpu_ms");
+    r->memory = json_num(o, end, "memory");
+    r->msgs_in = json_num(o, end, "msgs_in");
+    r->msgs_out = json_num(o, end, "msgs_out");
+    r->restarts = json_num(o, end, "restarts");
+  }
+  return n;
+}
+
+static void human_bytes(char *buf, size_t len, double b) {
+  const char *u[] = { "B", "KiB", "MiB", "GiB" };
+  int i = 0;
+  while (b >= 1024 && i < 3) b /= 1024, i++;
+  snprintf(buf, len, i && b < 100 && b != (long)b ? "%.1f %s" : "%.0f %s", b,
+           u[i]);
+}
+
+/* one screen of top: CPU% over the interval since prev (NULL: none) */
+static void top_draw(const top_row *rows, size_t n, const top_row *prev,
+                     size_t np, double interval_ms, bool tty) {
+  if (tty) fputs("\033[H\033[2J", stdout);
+  printf("%-16s %-28s %6s %10s %10s %8s %8s %8s\n", "NAME", "STATE", "CPU%",
+         "CPU", "MEMORY", "MSGS IN", "OUT", "RESTARTS");
+  for (size_t i = 0; i < n; i++) {
+    const top_row *r = &rows[i];
+    double pct = 0;
+    for (size_t k = 0; prev && k < np; k++)
+      if (!strcmp(prev[k].name, r->name) && interval_ms > 0 &&
+          r->cpu_ms >= prev[k].cpu_ms)
+        pct = (r->cpu_ms - prev[k].cpu_ms) * 100.0 / interval_ms;
+    char cpu[32], mem[32];
+    if (r->cpu_ms < 1000)
+      snprintf(cpu, sizeof cpu, "%.0f ms", r->cpu_ms);
+    else
+      snprintf(cpu, sizeof cpu, "%.1f s", r->cpu_ms / 1000);
+    human_bytes(mem, sizeof mem, r->memory);
+    printf("%-16s %-28.28s %5.1f%% %10s %10s %8.0f %8.0f %8.0f\n", r->name,
+           r->status, pct, cpu, mem, r->msgs_in, r->msgs_out, r->restarts);
+  }
+  if (!tty) putchar('\n');
+  fflush(stdout);
+}
+
+/* asks for ps --json; the body into h.  The exit status (0: ok) */
+static int top_fetch(call *c, held *h) {
+  static reply r;
+  memset(&r, 0, sizeof r);
+  h->len = 0;
+  if ((r.fd = connect_socket(c->path, SOCKET_WAIT_MS)) < 0)
+    return EXIT_UNREACHABLE;
+  const char *req = "ps --json\n";
+  r.deadline = c->st.timeout_ms > 0 ? now_ms() + c->st.timeout_ms : -1;
+  int rc = vy_control_send_all(r.fd, req, strlen(req))
+               ? read_first_line(c, &r)
+               : unreachable("cannot reach vyomad at %s", c->path);
+  if (rc < 0 && strcmp(r.first, "ok") != 0) {
+    fprintf(stderr, "vyctl: top: %s\n", r.first);
+    rc = EXIT_ERR;
+  }
+  if (rc < 0) rc = copy_body(c, &r, NULL, h, EXIT_OK);
+  close(r.fd);
+  if (rc == EXIT_OK && !hold(h, "", 1)) rc = EXIT_ERR;
+  return rc;
+}
+
+static int run_top(call *c) {
+  static top_row a[TOP_MAX], b[TOP_MAX];
+  top_row *cur = a, *prev = NULL;
+  size_t np = 0;
+  long delay = c->top_delay_ms ? c->top_delay_ms : 1000;
+  bool tty = isatty(STDOUT_FILENO);
+  held h = { 0 };
+  long long last = 0;
+  int rc = EXIT_OK;
+  for (long i = 0; c->top_count == 0 || i < c->top_count; i++) {
+    if (i) {
+      struct timespec ts = { delay / 1000, (delay % 1000) * 1000000L };
+      nanosleep(&ts, NULL);
+    }
+    if ((rc = top_fetch(c, &h)) != EXIT_OK) break;
+    long long now = now_ms();
+    size_t n = top_parse(h.p, cur);
+    if (c->st.json) /* for machines: each refresh's ps --json line */
+      fputs(h.p, stdout), fflush(stdout);
+    else
+      top_draw(cur, n, prev, np, (double)(now - last), tty);
+    last = now;
+    prev = cur;
+    np = n;
+    cur = cur == a ? b : a;
+  }
+  free(h.p);
+  return rc;
+}
+
 int main(int argc, char **argv) {
   static call c;
   c.st.timeout_ms = DEFAULT_TIMEOUT_MS;
+  for (int k = 1; k < argc; k++)
+    if (!strcmp(argv[k], "--json")) json_errors = true;
   int i = 1;
   int rc = parse_options(argc, argv, &c.st, &i);
   if (rc >= 0) return rc;
@@ -550,8 +778,17 @@ int main(int argc, char **argv) {
     usage(stderr);
     return EXIT_USAGE;
   }
-  if (!(c.cmd = find_command(argv[i])))
+  if (!(c.cmd = find_command(argv[i]))) {
+    const char *names[sizeof commands / sizeof commands[0]];
+    for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+      names[k] = commands[k].name;
+    const char *near =
+        vy_suggest(argv[i], names, sizeof commands / sizeof commands[0]);
+    if (near)
+      return usage_error("unknown command %s (did you mean %s?)", argv[i],
+                         near);
     return usage_error("unknown command %s", argv[i]);
+  }
   if ((rc = parse_words(argc, argv, i + 1, &c)) >= 0) return rc;
   if ((rc = build_request(argc, argv, &c)) >= 0) return rc;
   if ((rc = find_socket(&c)) >= 0) return rc;
@@ -560,14 +797,18 @@ int main(int argc, char **argv) {
   ** to report it.  With logs -f, the reader of our stdout going away (a
   ** pager quitting) ends the stream through the failed write instead. */
   signal(SIGPIPE, SIG_IGN);
+  if (!strcmp(c.cmd->name, "top")) return run_top(&c);
   static reply r;
-  r.fd = connect_socket(c.path);
+  long wait = c.st.timeout_ms > 0 && c.st.timeout_ms < SOCKET_WAIT_MS
+                  ? c.st.timeout_ms
+                  : SOCKET_WAIT_MS;
+  r.fd = connect_socket(c.path, wait);
   if (r.fd < 0) return EXIT_UNREACHABLE;
   if (!vy_control_send_all(r.fd, c.req, c.len)) {
-    fprintf(stderr, "vyctl: cannot reach vyomad at %s: write: %s\n", c.path,
-            strerror(errno));
+    int e = errno;
     close(r.fd);
-    return EXIT_UNREACHABLE;
+    return unreachable("cannot reach vyomad at %s: write: %s", c.path,
+                       strerror(e));
   }
   /* No half-close after the request: the server takes end of stream from
   ** us as "the client has gone", which would end a logs -f stream. */
