@@ -134,7 +134,7 @@ autostart = false'
 
 lvyctl() { "$VYCTL" --root "$live_root" "$@"; }
 lnow() { echo $(( $(date +%s%N) / 1000000 )); }
-lstate() { lvyctl ps 2>/dev/null | awk -v n="$1" '$1 == n { print $2; exit }'; }
+lstate() { lvyctl --json ps 2>/dev/null | grep -o "{\"name\":\"$1\"[^}]*}" | grep -o '"state":"[^"]*"' | cut -d'"' -f4; }
 # lwait_log NAME REGEX MS
 lwait_log() {
   local end=$(( $(lnow) + $3 ))
