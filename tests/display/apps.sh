@@ -110,6 +110,36 @@ if [ -z "$why" ]; then
 fi
 if [ -z "$why" ]; then pass sysmon; else fail sysmon "$why"; fi
 
+# ---- sysmon-limit: with limit= (the supervisor's memory cap per app) each
+# memory bar is a share of that app's own limit: shell 256 KiB of 1 MiB is
+# a quarter bar, clock 64 KiB of 128 KiB half of one; each bar is labelled
+# inside itself, the CPU bar "N%", the memory bar "USED/LIMIT".
+run sysmon $'@sys: window 400 300\n'\
+$'@sys: stats shell=running,100,131072,limit=1048576 clock=running,50,65536,limit=131072\n'\
+$'@sys: stats shell=running,600,262144,limit=1048576 clock=running,300,65536,limit=131072\n'
+why=$(common sysmon)
+if [ -z "$why" ]; then
+  last=$(frame "$tmp/sysmon.out" 1)
+  # per bar, in row order: "X W" of its outline; the fill widths; the labels
+  # drawn at X+4 of each outline
+  rects=$(echo "$last" | awk '$2 == "rect" { printf "%s:%s ", $3, $5 }')
+  mem=$(echo "$last" | awk '$2 == "fill" && $7 == "#4080ff" { printf "%s ", $5 }')
+  labels=$(echo "$last" | awk '$2 == "rect" { at[$3 + 4 " " $4] = 1 }
+    $2 == "text" && at[$3 " " $4] { sub(/^[^"]*/, ""); sub(/ [0-9]+$/, ""); printf "%s ", $0 }')
+  bar_w=$(echo "$rects" | awk -F'[: ]' '{ print $2 }')
+  # shellcheck disable=SC2086
+  set -- $mem
+  if [ $# -ne 2 ] || [ -z "$bar_w" ]; then
+    why="memory fills '$mem', outlines '$rects': want two of each row's bar"
+  elif [ $(( $1 * 4 - bar_w )) -lt -4 ] || [ $(( $1 * 4 - bar_w )) -gt 4 ] ||
+       [ $(( $2 * 2 - bar_w )) -lt -2 ] || [ $(( $2 * 2 - bar_w )) -gt 2 ]; then
+    why="memory fills '$mem' of bars $bar_w wide: want shell's a quarter, clock's a half (scaled to each limit)"
+  elif [ "$labels" != '"50%" "256K/1.0M" "25%" "64K/128K" ' ]; then
+    why="bar labels $labels, want \"50%\" \"256K/1.0M\" \"25%\" \"64K/128K\""
+  fi
+fi
+if [ -z "$why" ]; then pass sysmon-limit; else fail sysmon-limit "$why"; fi
+
 # ---- notes: typed lines appear, :d removes the last, :w saves or reports
 notes_ok=1
 # without /data: the save fails and the status line says so
