@@ -190,6 +190,33 @@ if [ $notes_ok = 1 ]; then
   if [ -z "$why" ]; then pass notes; else fail notes "$why"; fi
 fi
 
+# ---- notes-wrap: a line wider than the window wraps onto the next rows (at
+# a space when a word fits, anywhere in a word longer than a row) instead of
+# running off the edge: at 400 px wide, rows of at most 40 characters (0.6 em
+# of 16 px each, notes' estimate) that together are the typed line, in order
+long_words="the quick brown fox jumps over the lazy dog and then it runs far away into the woods"
+long_word=$(printf 'x%.0s' $(seq 100))
+run notes $'@sys: window 400 300\n'"$long_words"$'\n'"$long_word"$'\nshort\n'
+why=$(common notes)
+if [ -z "$why" ]; then
+  # the document's rows of the last frame (not the status line: size 14)
+  rows=$(frame "$tmp/notes.out" 1 | awk '$2 == "text" && $NF == 16' |
+    sed -E 's/^VYOMA_DRAW text [0-9]+ [0-9]+ #[0-9a-f]+ "(.*)" 16$/\1/')
+  wide=$(awk 'length($0) > 40' <<<"$rows" | head -n 1)
+  words=$(grep -vE '^x+$|^short$' <<<"$rows" | paste -sd ' ')
+  xs=$(grep -E '^x+$' <<<"$rows" | paste -sd '')
+  if [ -n "$wide" ]; then
+    why="a row wider than the window (${#wide} characters): $wide"
+  elif [ "$(grep -cvE '^x+$|^short$' <<<"$rows")" -lt 3 ] || [ "$words" != "$long_words" ]; then
+    why="the long line's rows are '$words', want it on 3 rows or more"
+  elif [ "$(grep -cE '^x+$' <<<"$rows")" -lt 3 ] || [ "$xs" != "$long_word" ]; then
+    why="the long word's rows join to ${#xs} x's on $(grep -cE '^x+$' <<<"$rows") rows, want 100 on 3"
+  elif [ "$(tail -n 1 <<<"$rows")" != short ]; then
+    why="the row after the wrapped lines is '$(tail -n 1 <<<"$rows")', want 'short'"
+  fi
+fi
+if [ -z "$why" ]; then pass notes-wrap; else fail notes-wrap "$why"; fi
+
 # ---- bar: shows ps, launches on "start NAME" / "NAME", shows the reply
 run bar $'@sys: window 800 28\n@sys: ps shell=running clock=stopped bar=running\n'\
 $'start clock\n@sys: ok started clock\nsysmon\nNot A Name!\n'
