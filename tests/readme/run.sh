@@ -21,6 +21,10 @@
 # Any other readme-test comment is a FAIL.  Case names are DOC:LINE, the
 # line of the opening fence.
 #
+# display-strip checks the README's display example names bar as the status
+# bar; docs/manifest-reference that docs/apps.md's table of manifest keys is
+# the one generated from the schema (tools/vyoma/docs.sh --check).
+#
 # The self-test (case self-test/broken) runs this script on a document with
 # one broken command and one skipped block, and passes only if that gives
 # exactly one FAIL and one SKIP and the exit status 1.
@@ -148,12 +152,25 @@ display_strip() {
   fi
 }
 
+# docs/manifest-reference: docs/apps.md's key table is what `vyoma
+# manifest-reference` makes of the schema rows (`make docs` rewrites it)
+manifest_reference() {
+  local out
+  if out=$(tools/vyoma/docs.sh --check "$T_BIN/vyoma" docs/apps.md 2>&1); then
+    pass docs/manifest-reference
+  else
+    fail docs/manifest-reference "docs/apps.md's manifest table is not the generated one (make docs)"
+    detail <<<"$out"
+  fi
+}
+
 if [ $# -gt 0 ]; then
   for d in "$@"; do one_doc "$d"; done
 else
   one_doc README.md
   [ -f docs/apps.md ] && one_doc docs/apps.md
   display_strip
+  manifest_reference
   self_test
 fi
 t_end

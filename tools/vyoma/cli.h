@@ -2,7 +2,7 @@
 ** cli.h — what the files of the `vyoma` developer CLI share: reading a
 ** module file, reporting load errors in the one-line form, and printing
 ** value types.  main.c owns argument parsing and `run`; inspect.c owns
-** `validate` and `inspect`.
+** `validate` and `inspect`; reference.c `manifest-reference`.
 */
 #ifndef VYOMA_CLI_H
 #define VYOMA_CLI_H
@@ -30,5 +30,7 @@ void cli_report_error(const char *path, const vw_error *err);
 
 int cli_validate(int argc, char **argv);
 int cli_inspect(int argc, char **argv);
+/* reference.c: the vyoma.toml reference table (markdown) on stdout */
+int cli_manifest_reference(int argc, char **argv);
 
 #endif

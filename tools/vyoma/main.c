@@ -622,6 +622,8 @@ static void usage_main(FILE *out) {
           "\"ok\"\n"
           "  inspect APP.wasm                       list imports and exports "
           "with types\n"
+          "  manifest-reference                     the vyoma.toml keys as a "
+          "markdown table\n"
           "\n"
           "  vyoma APP.wasm ARGS...  is short for  vyoma run APP.wasm ARGS...\n"
           "\n"
@@ -673,6 +675,8 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "run")) return cmd_run(argc - 2, argv + 2);
   if (!strcmp(cmd, "validate")) return cli_validate(argc - 2, argv + 2);
   if (!strcmp(cmd, "inspect")) return cli_inspect(argc - 2, argv + 2);
+  if (!strcmp(cmd, "manifest-reference"))
+    return cli_manifest_reference(argc - 2, argv + 2);
   if (cmd[0] != '-') {
     size_t n = strlen(cmd);
     if (n > 5 && !strcmp(cmd + n - 5, ".wasm"))
