@@ -11,3 +11,15 @@ vyoma_LIBS := vyprofile vwasi vw
 .PHONY: docs
 docs: $(B)/bin/vyoma
 	tools/vyoma/docs.sh $(B)/bin/vyoma docs/apps.md
+
+# `make install`: what an app author needs, under $(DESTDIR)$(PREFIX): the
+# CLIs, the SDK header as include/vyoma.h (where `vyoma new`'s Makefile
+# looks for it), and the documentation.
+PREFIX ?= /usr/local
+INSTALL_BINS := $(B)/bin/vyoma $(B)/bin/vyctl $(B)/bin/vyoma-manifest
+.PHONY: install
+install: $(INSTALL_BINS)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/doc/vyoma
+	install -m 755 $(INSTALL_BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 sdk/vyoma.h $(DESTDIR)$(PREFIX)/include/vyoma.h
+	install -m 644 docs/apps.md README.md $(DESTDIR)$(PREFIX)/share/doc/vyoma/

@@ -29,7 +29,7 @@ fi
 # stderr in $tmp/NAME.err, exit status in $rc
 run() {
   local name=$1 input=$2; shift 2
-  printf '%s' "$input" | timeout 10 "$runner" run "$@" "build/apps/$name/$name.wasm" \
+  printf '%s' "$input" | timeout 10 "$runner" run --no-manifest "$@" "build/apps/$name/$name.wasm" \
     >"$tmp/$name.out" 2>"$tmp/$name.err"
   rc=$?
 }
