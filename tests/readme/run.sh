@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # tests/readme/run.sh — every ```sh block of README.md and docs/apps.md is
-# run, so that the documents cannot drift from what the tree does.
+# run, so that the documents cannot drift from what the tree does; each
+# ```toml block of docs/apps.md (a vyoma.toml example) must pass
+# vyoma-manifest.
 #
 #   tests/readme/run.sh            README.md, docs/apps.md, and the self-test
 #   tests/readme/run.sh DOC...     only those documents (no self-test)
@@ -11,7 +13,7 @@
 # to each top-level entry of the tree (so `make`, build/, apps/, profiles/
 # are there, and files a block writes are not left in the tree).  Two
 # rewrites keep blocks apart from each other and from other users of the
-# machine: "/tmp/" becomes the scratch folder's own tmp/, and under
+# machine: "/tmp" becomes the scratch folder's own tmp, and under
 # VYOMA_ASAN=1 "build/bin/" becomes "build/asan/bin/".  What a block leaves
 # running (a vyomad started with &) is ended with its process group.
 #
@@ -74,7 +76,7 @@ scratch() {
 # run_block FILE DIR: runs the block's text in DIR; its output in DIR.log
 run_block() {
   local text pid rc
-  text=$(sed -e "s#/tmp/#$2/tmp/#g" "$1")
+  text=$(sed -E "s#(^|[^A-Za-z0-9_.])/tmp\\b#\\1$2/tmp#g" "$1")
   [ -n "${VYOMA_ASAN:-}" ] && text=$(printf '%s\n' "$text" | sed 's#build/bin/#build/asan/bin/#g')
   printf '%s\n' "$text" >"$2.sh"
   (cd "$2" && exec setsid timeout -k 5 "$timeout_s" bash -e -o pipefail "$2.sh" \
@@ -152,6 +154,25 @@ display_strip() {
   fi
 }
 
+# toml_blocks DOC: each ```toml block of DOC is a vyoma.toml example, and
+# must pass vyoma-manifest (case DOC:LINE)
+toml_blocks() {
+  local doc=$1 line f out
+  mkdir -p "$tmp/toml"
+  awk -v dir="$tmp/toml" '
+    !inb && /^```toml[ \t]*$/ { inb = 1; f = dir "/" NR ".toml"; printf "" > f; print NR; next }
+    inb && /^```[ \t]*$/ { inb = 0; close(f); next }
+    inb { print > f }' "$doc" |
+  while read -r line; do
+    f=$tmp/toml/$line.toml
+    if out=$("$T_BIN/vyoma-manifest" "$f" 2>&1); then
+      pass "$doc:$line"
+    else
+      fail "$doc:$line" "the manifest example does not load: ${out#"$f"}"
+    fi
+  done
+}
+
 # docs/manifest-reference: docs/apps.md's key table is what `vyoma
 # manifest-reference` makes of the schema rows (`make docs` rewrites it)
 manifest_reference() {
@@ -168,7 +189,8 @@ if [ $# -gt 0 ]; then
   for d in "$@"; do one_doc "$d"; done
 else
   one_doc README.md
-  [ -f docs/apps.md ] && one_doc docs/apps.md
+  one_doc docs/apps.md
+  toml_blocks docs/apps.md
   display_strip
   manifest_reference
   self_test
