@@ -162,7 +162,7 @@ toml_blocks() {
   awk -v dir="$tmp/toml" '
     !inb && /^```toml[ \t]*$/ { inb = 1; f = dir "/" NR ".toml"; printf "" > f; print NR; next }
     inb && /^```[ \t]*$/ { inb = 0; close(f); next }
-    inb { print > f }' "$doc" |
+    inb { print > f }' "$doc" >"$tmp/toml/lines"
   while read -r line; do
     f=$tmp/toml/$line.toml
     if out=$("$T_BIN/vyoma-manifest" "$f" 2>&1); then
@@ -170,7 +170,7 @@ toml_blocks() {
     else
       fail "$doc:$line" "the manifest example does not load: ${out#"$f"}"
     fi
-  done
+  done <"$tmp/toml/lines"
 }
 
 # docs/manifest-reference: docs/apps.md's key table is what `vyoma
