@@ -59,7 +59,7 @@ why=
 if [ "$rc" -ne 0 ]; then why="exit status $rc"
 elif [ "$(out newrun)" != $'hello from demo-app to world\narg 1: --from-manifest\narg 2: x' ]; then
   why="stdout is not the greeting with the manifest's env and args, then ours"
-elif ! grep -q '^vyoma: demo-app/vyoma.toml: app demo-app: args --from-manifest; env GREET; memory 1024 KiB; no /data' "$tmp/newrun.err"; then
+elif ! grep -q '^vyoma: demo-app/vyoma.toml: app demo-app: args --from-manifest; env GREET; memory 1MiB; no /data' "$tmp/newrun.err"; then
   why="stderr does not say what the manifest granted"
 fi
 judge new/run "$why" newrun
@@ -132,7 +132,7 @@ printf '[app]\nname = "tiny"\nmodule = "x.wasm"\n[resources]\nmemory = "64KiB"\n
 v memcap run --manifest m/tiny.toml demo-app/demo-app.wasm
 why=
 if [ "$rc" -ne 1 ]; then why="exit status $rc under a 64KiB cap, want 1"
-elif ! grep -q 'app tiny: .*memory 64 KiB' "$tmp/memcap.err"; then why="stderr does not say the cap"
+elif ! grep -q 'app tiny: .*memory 64KiB' "$tmp/memcap.err"; then why="stderr does not say the cap"
 fi
 judge run/memory-cap "$why" memcap
 v memwins run --manifest m/tiny.toml --max-memory 1MiB demo-app/demo-app.wasm

@@ -677,9 +677,11 @@ static void say_grants(const run_opts *o) {
     fprintf(stderr, " %.*s", (int)strcspn(o->m.env.items[i], "="),
             o->m.env.items[i]);
   if (!o->m.env.n) fprintf(stderr, " none");
-  if (o->max_memory)
-    fprintf(stderr, "; memory %llu KiB",
-            (unsigned long long)o->max_memory >> 10);
+  unsigned long long mem = o->max_memory;
+  if (mem && mem % (1u << 20) == 0)
+    fprintf(stderr, "; memory %lluMiB", mem >> 20);
+  else if (mem)
+    fprintf(stderr, "; memory %lluKiB", mem >> 10);
   else
     fprintf(stderr, "; memory not capped");
   if (o->data_dir)
