@@ -283,6 +283,8 @@ void vy_manifest_free(vy_manifest *m) {
   memset(m, 0, sizeof *m);
 }
 
+const vy_table *vy_manifest_schema(void) { return &manifest_table; }
+
 bool vy_manifest_may_send(const vy_manifest *m, const char *target) {
   if (!m || !target) return false;
   bool to_sys = strcmp(target, "sys") == 0;

@@ -57,6 +57,10 @@ int vy_manifest_parse(const char *path, const char *text, size_t len,
                       vy_manifest *out, char *err, size_t errlen);
 void vy_manifest_free(vy_manifest *m);
 
+/* The manifest's schema: its top-level table of rows (schema.h), for
+** tools that describe the keys (`vyoma manifest-reference`). */
+const vy_table *vy_manifest_schema(void);
+
 /* true if the manifest grants sending to `target` ("sys" for @sys) */
 bool vy_manifest_may_send(const vy_manifest *m, const char *target);
 

@@ -135,6 +135,10 @@ variant() {  # name builddir speclabel unitlabel make-goal
     suite "display-$name" tests/display/run.sh
     suite "display-apps-$name" tests/display/apps.sh
     suite "display-screen-$name" tests/display/screen.sh
+    # the README's and docs/apps.md's command blocks, each run in a scratch folder
+    suite "readme-$name" tests/readme/run.sh
+    # the app author's path: vyoma new, make install, vyoma run's vyoma.toml
+    suite "authors-$name" tests/authors/run.sh
     # the OS image booted in QEMU (once: /init is a static musl build)
     [ "$name" = build ] && suite boot tests/boot/run.sh
   else

@@ -6,6 +6,9 @@
 **   :w   save to /data/notes.txt   (an error shows in the status line when
 **        there is no /data, i.e. no filesystem grant)
 ** At start it loads /data/notes.txt if present.  Redraws after every change.
+** A line wider than the window wraps onto the rows below it, at its last
+** space that fits (or, in a word longer than a row, anywhere), so nothing
+** typed is cut off at the window's edge.
 ** Other stdin:
 **   "@sys: window W H"     the window's size (assumed 320x240 until then)
 **   "@sys: error ..."      logged to stderr (a refused draw line, say)
@@ -22,6 +25,9 @@
 #define PATH      "/data/notes.txt"
 #define MAX_LINES 256
 #define LINE_LEN  160
+/* DejaVu Sans's mean advance is about 0.55 em; wrapping at 0.6 em leaves
+** room for a row of wide letters.  (Apps cannot measure text.) */
+#define ADVANCE_TENTHS 6
 
 static char doc[MAX_LINES][LINE_LEN];
 static int nlines;
@@ -74,16 +80,61 @@ static void save(void) {
   status_err = !ok;
 }
 
+/* Where line s breaks into rows of at most cols characters: the length of
+** each row into len[] (at most LINE_LEN of them), the count returned.  A
+** row that ends at a space drops that space. */
+static int wrap(const char *s, int cols, int len[]) {
+  int n = 0, left = (int)strlen(s);
+  do {
+    int take = left;
+    if (take > cols) {
+      take = cols;
+      while (take > 0 && s[take] != ' ') take--; /* the last space that fits */
+      if (take == 0) take = cols;                /* one long word */
+    }
+    len[n++] = take;
+    int skip = take < left && s[take] == ' ';
+    s += take + skip;
+    left -= take + skip;
+  } while (left > 0 && n < LINE_LEN);
+  return n;
+}
+
+static void draw_row(int y, int size, const char *s, int n) {
+  char row[LINE_LEN];
+  snprintf(row, sizeof row, "%.*s", n, s);
+  vy_draw_text_size(6, y, "#303030", size, row);
+}
+
 static void draw(void) {
   int size = 16, row = 18, pad = 6;
   int rows = (win_h - 2 * row - pad) / row; /* room above the status */
   if (rows < 1) rows = 1;
-  /* the cursor line takes one row; show the end of a long document */
-  int first = nlines + 1 > rows ? nlines + 1 - rows : 0;
+  int cols = (win_w - 2 * pad) * 10 / (size * ADVANCE_TENTHS);
+  if (cols < 1) cols = 1;
+  /* the end of a long document: from the last line back, as many lines as
+  ** fill the rows above the cursor's; of the first, only its last rows */
+  int first = nlines, used = 0, len[LINE_LEN];
+  while (first > 0 && used + wrap(doc[first - 1], cols, len) <= rows - 1)
+    used += wrap(doc[--first], cols, len);
+  int skip = 0;
+  if (first > 0 && used < rows - 1) {
+    skip = wrap(doc[--first], cols, len) - (rows - 1 - used);
+  }
   vy_draw_clear("#fdf6e3");
   int y = pad;
-  for (int i = first; i < nlines; i++, y += row)
-    vy_draw_text_size(pad, y, "#303030", size, doc[i]);
+  for (int i = first; i < nlines; i++) {
+    int n = wrap(doc[i], cols, len);
+    const char *s = doc[i];
+    for (int k = 0; k < n; k++) {
+      if (i > first || k >= skip) {
+        draw_row(y, size, s, len[k]);
+        y += row;
+      }
+      s += len[k] + (s[len[k]] == ' ');
+    }
+    skip = 0;
+  }
   vy_draw_fill(pad, y + 1, 2, size - 2, "#268bd2"); /* the cursor */
   int sy = win_h - row - 2;
   vy_draw_fill(0, sy - 2, win_w, row + 4, status_err ? "#dc322f" : "#eee8d5");

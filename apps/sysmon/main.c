@@ -3,10 +3,12 @@
 ** a CPU bar and a memory bar.
 **
 ** Protocol: every second it sends "@sys: stats" and draws the answer,
-**   "@sys: stats NAME=STATE,CPU_MS,MEM_BYTES NAME=STATE,CPU_MS,MEM_BYTES ..."
+**   "@sys: stats NAME=STATE,CPU_MS,MEM_BYTES[,limit=BYTES] NAME=..."
 ** The CPU bar is the CPU time an app used since the previous answer as a
-** share of that interval (from the difference of successive CPU_MS); the
-** memory bar is its memory in MiB, scaled to the largest app's.  Other stdin:
+** share of that interval (from the difference of successive CPU_MS),
+** labelled "N%"; the memory bar is its memory as a share of its own limit,
+** labelled "USED/LIMIT" ("256K/1.0M"; an entry without limit= is scaled to
+** the largest app's memory instead, and labelled "USED").  Other stdin:
 **   "@sys: window W H"     the window's size (assumed 320x240 until then)
 **   "@sys: error ..."      logged to stderr (a refused draw line, say)
 **   "@sys: shutdown"       exit 0, as at end of input
@@ -26,7 +28,8 @@ typedef struct app {
   char name[VY_NAME_MAX + 1];
   char state[16];
   unsigned long long cpu_ms, mem;
-  int pct; /* CPU share of the last interval, 0..100 */
+  unsigned long long limit; /* its memory cap; 0: not told */
+  int pct;                  /* CPU share of the last interval, 0..100 */
 } app;
 
 static app apps[MAX_APPS], prev[MAX_APPS];
@@ -34,7 +37,7 @@ static int napps, nprev;
 static long long last_ms = -1; /* when the previous answer arrived */
 static int win_w = 320, win_h = 240;
 
-/* Parses "NAME=STATE,CPU,MEM" into *a; 0 on success. */
+/* Parses "NAME=STATE,CPU,MEM[,limit=BYTES]" into *a; 0 on success. */
 static int parse_app(char *tok, app *a) {
   char *eq = strchr(tok, '='), *c1, *c2, *end;
   if (!eq || eq == tok || eq - tok > VY_NAME_MAX) return -1;
@@ -47,6 +50,12 @@ static int parse_app(char *tok, app *a) {
   a->cpu_ms = strtoull(c1 + 1, &end, 10);
   if (end != c2) return -1;
   a->mem = strtoull(c2 + 1, &end, 10);
+  a->limit = 0;
+  if (!strncmp(end, ",limit=", 7)) {
+    const char *l = end + 7;
+    a->limit = strtoull(l, &end, 10);
+    if (end == l) return -1;
+  }
   return *end ? -1 : 0;
 }
 
@@ -80,40 +89,80 @@ static void update(char *list) {
   }
 }
 
+/* A size short enough for a bar: "640K" below 1 MiB, else "N.NM" (MiB,
+** rounded to tenths, in integers) */
+static void size_text(char *out, size_t n, unsigned long long bytes) {
+  if (bytes < 1u << 20) {
+    snprintf(out, n, "%lluK", (bytes + 512) >> 10);
+    return;
+  }
+  unsigned long long t = (bytes * 10 + (1u << 19)) >> 20;
+  snprintf(out, n, "%llu.%lluM", t / 10, t % 10);
+}
+
+/* bar x, y, w, h filled to share num/den in colour fg, its outline, and
+** label inside it */
+static void bar(int x, int y, int w, int h, unsigned long long num,
+                unsigned long long den, const char *fg, const char *label) {
+  if (num > den) num = den;
+  int fw = den ? (int)((unsigned long long)w * num / den) : 0;
+  if (num > 0 && fw == 0) fw = 1; /* some, if only a little */
+  if (fw > 0) vy_draw_fill(x, y, fw, h, fg);
+  vy_draw_rect(x, y, w, h, "#506070");
+  vy_draw_text_size(x + 4, y, "#ffffff", 12, label);
+}
+
+/* where the columns are, from the window's width */
+typedef struct columns {
+  int pad, row, size, state_x, cpu_x, mem_x, bar_w;
+} columns;
+
+static columns columns_for(int w) {
+  columns c = { .pad = 6, .row = 20, .size = 14 };
+  int name_w = w * 28 / 100, state_w = w * 18 / 100;
+  c.bar_w = (w - name_w - state_w - 4 * c.pad) / 2;
+  if (c.bar_w < 10) c.bar_w = 10;
+  c.state_x = c.pad + name_w;
+  c.cpu_x = c.state_x + state_w;
+  c.mem_x = c.cpu_x + c.bar_w + c.pad;
+  return c;
+}
+
+static void draw_row(const app *a, int y, const columns *c,
+                     unsigned long long max_mem) {
+  int on = !strcmp(a->state, "running"), h = c->row - 6;
+  vy_draw_text_size(c->pad, y, on ? "#e8e8e8" : "#808080", c->size, a->name);
+  vy_draw_text_size(c->state_x, y, on ? "#80e080" : "#808080", c->size,
+                    a->state);
+  char label[48], used[24], cap[24];
+  snprintf(label, sizeof label, "%d%%", a->pct);
+  bar(c->cpu_x, y + 2, c->bar_w, h, (unsigned)a->pct, 100, "#40c040", label);
+  size_text(used, sizeof used, a->mem);
+  if (a->limit) {
+    size_text(cap, sizeof cap, a->limit);
+    snprintf(label, sizeof label, "%s/%s", used, cap);
+  } else {
+    snprintf(label, sizeof label, "%s", used);
+  }
+  bar(c->mem_x, y + 2, c->bar_w, h, a->mem, a->limit ? a->limit : max_mem,
+      "#4080ff", label);
+}
+
 static void draw(void) {
+  columns c = columns_for(win_w);
   vy_draw_clear("#101418");
-  int row = 20, size = 14, pad = 6;
-  int name_w = win_w * 28 / 100, state_w = win_w * 18 / 100;
-  int bar_w = (win_w - name_w - state_w - 4 * pad) / 2;
-  if (bar_w < 10) bar_w = 10;
-  int cpu_x = pad + name_w + state_w, mem_x = cpu_x + bar_w + pad;
-  vy_draw_text_size(pad, 2, "#a0a8b0", size, "app");
-  vy_draw_text_size(pad + name_w, 2, "#a0a8b0", size, "state");
-  vy_draw_text_size(cpu_x, 2, "#a0a8b0", size, "cpu %");
-  vy_draw_text_size(mem_x, 2, "#a0a8b0", size, "memory");
+  vy_draw_text_size(c.pad, 2, "#a0a8b0", c.size, "app");
+  vy_draw_text_size(c.state_x, 2, "#a0a8b0", c.size, "state");
+  vy_draw_text_size(c.cpu_x, 2, "#a0a8b0", c.size, "cpu %");
+  vy_draw_text_size(c.mem_x, 2, "#a0a8b0", c.size, "memory / limit");
+  /* the scale of the entries the supervisor sent no limit for */
   unsigned long long max_mem = 1;
   for (int i = 0; i < napps; i++)
     if (apps[i].mem > max_mem) max_mem = apps[i].mem;
   for (int i = 0; i < napps; i++) {
-    const app *a = &apps[i];
-    int y = row * (i + 1) + 2;
-    if (y + row > win_h) break; /* the rest would be off the window */
-    int on = !strcmp(a->state, "running");
-    vy_draw_text_size(pad, y, on ? "#e8e8e8" : "#808080", size, a->name);
-    vy_draw_text_size(pad + name_w, y, on ? "#80e080" : "#808080", size,
-                      a->state);
-    int cw = bar_w * a->pct / 100;
-    if (a->pct > 0 && cw == 0) cw = 1; /* busy, if only a little */
-    int mw = (int)((unsigned long long)bar_w * a->mem / max_mem);
-    if (cw > 0) vy_draw_fill(cpu_x, y + 2, cw, row - 6, "#40c040");
-    vy_draw_rect(cpu_x, y + 2, bar_w, row - 6, "#506070");
-    if (mw > 0) vy_draw_fill(mem_x, y + 2, mw, row - 6, "#4080ff");
-    vy_draw_rect(mem_x, y + 2, bar_w, row - 6, "#506070");
-    char label[32];
-    /* tenths of a MiB, in integers */
-    unsigned long long t = (a->mem * 10 + (1u << 19)) >> 20;
-    snprintf(label, sizeof label, "%d%% %llu.%llu MiB", a->pct, t / 10, t % 10);
-    vy_draw_text_size(mem_x + 4, y + 2, "#ffffff", size - 2, label);
+    int y = c.row * (i + 1) + 2;
+    if (y + c.row > win_h) break; /* the rest would be off the window */
+    draw_row(&apps[i], y, &c, max_mem);
   }
   vy_draw_present();
 }

@@ -29,7 +29,7 @@ fi
 # stderr in $tmp/NAME.err, exit status in $rc
 run() {
   local name=$1 input=$2; shift 2
-  printf '%s' "$input" | timeout 10 "$runner" run "$@" "build/apps/$name/$name.wasm" \
+  printf '%s' "$input" | timeout 10 "$runner" run --no-manifest "$@" "build/apps/$name/$name.wasm" \
     >"$tmp/$name.out" 2>"$tmp/$name.err"
   rc=$?
 }
@@ -110,6 +110,36 @@ if [ -z "$why" ]; then
 fi
 if [ -z "$why" ]; then pass sysmon; else fail sysmon "$why"; fi
 
+# ---- sysmon-limit: with limit= (the supervisor's memory cap per app) each
+# memory bar is a share of that app's own limit: shell 256 KiB of 1 MiB is
+# a quarter bar, clock 64 KiB of 128 KiB half of one; each bar is labelled
+# inside itself, the CPU bar "N%", the memory bar "USED/LIMIT".
+run sysmon $'@sys: window 400 300\n'\
+$'@sys: stats shell=running,100,131072,limit=1048576 clock=running,50,65536,limit=131072\n'\
+$'@sys: stats shell=running,600,262144,limit=1048576 clock=running,300,65536,limit=131072\n'
+why=$(common sysmon)
+if [ -z "$why" ]; then
+  last=$(frame "$tmp/sysmon.out" 1)
+  # per bar, in row order: "X W" of its outline; the fill widths; the labels
+  # drawn at X+4 of each outline
+  rects=$(echo "$last" | awk '$2 == "rect" { printf "%s:%s ", $3, $5 }')
+  mem=$(echo "$last" | awk '$2 == "fill" && $7 == "#4080ff" { printf "%s ", $5 }')
+  labels=$(echo "$last" | awk '$2 == "rect" { at[$3 + 4 " " $4] = 1 }
+    $2 == "text" && at[$3 " " $4] { sub(/^[^"]*/, ""); sub(/ [0-9]+$/, ""); printf "%s ", $0 }')
+  bar_w=$(echo "$rects" | awk -F'[: ]' '{ print $2 }')
+  # shellcheck disable=SC2086
+  set -- $mem
+  if [ $# -ne 2 ] || [ -z "$bar_w" ]; then
+    why="memory fills '$mem', outlines '$rects': want two of each row's bar"
+  elif [ $(( $1 * 4 - bar_w )) -lt -4 ] || [ $(( $1 * 4 - bar_w )) -gt 4 ] ||
+       [ $(( $2 * 2 - bar_w )) -lt -2 ] || [ $(( $2 * 2 - bar_w )) -gt 2 ]; then
+    why="memory fills '$mem' of bars $bar_w wide: want shell's a quarter, clock's a half (scaled to each limit)"
+  elif [ "$labels" != '"50%" "256K/1.0M" "25%" "64K/128K" ' ]; then
+    why="bar labels $labels, want \"50%\" \"256K/1.0M\" \"25%\" \"64K/128K\""
+  fi
+fi
+if [ -z "$why" ]; then pass sysmon-limit; else fail sysmon-limit "$why"; fi
+
 # ---- notes: typed lines appear, :d removes the last, :w saves or reports
 notes_ok=1
 # without /data: the save fails and the status line says so
@@ -159,6 +189,33 @@ if [ $notes_ok = 1 ]; then
   fi
   if [ -z "$why" ]; then pass notes; else fail notes "$why"; fi
 fi
+
+# ---- notes-wrap: a line wider than the window wraps onto the next rows (at
+# a space when a word fits, anywhere in a word longer than a row) instead of
+# running off the edge: at 400 px wide, rows of at most 40 characters (0.6 em
+# of 16 px each, notes' estimate) that together are the typed line, in order
+long_words="the quick brown fox jumps over the lazy dog and then it runs far away into the woods"
+long_word=$(printf 'x%.0s' $(seq 100))
+run notes $'@sys: window 400 300\n'"$long_words"$'\n'"$long_word"$'\nshort\n'
+why=$(common notes)
+if [ -z "$why" ]; then
+  # the document's rows of the last frame (not the status line: size 14)
+  rows=$(frame "$tmp/notes.out" 1 | awk '$2 == "text" && $NF == 16' |
+    sed -E 's/^VYOMA_DRAW text [0-9]+ [0-9]+ #[0-9a-f]+ "(.*)" 16$/\1/')
+  wide=$(awk 'length($0) > 40' <<<"$rows" | head -n 1)
+  words=$(grep -vE '^x+$|^short$' <<<"$rows" | paste -sd ' ')
+  xs=$(grep -E '^x+$' <<<"$rows" | paste -sd '')
+  if [ -n "$wide" ]; then
+    why="a row wider than the window (${#wide} characters): $wide"
+  elif [ "$(grep -cvE '^x+$|^short$' <<<"$rows")" -lt 3 ] || [ "$words" != "$long_words" ]; then
+    why="the long line's rows are '$words', want it on 3 rows or more"
+  elif [ "$(grep -cE '^x+$' <<<"$rows")" -lt 3 ] || [ "$xs" != "$long_word" ]; then
+    why="the long word's rows join to ${#xs} x's on $(grep -cE '^x+$' <<<"$rows") rows, want 100 on 3"
+  elif [ "$(tail -n 1 <<<"$rows")" != short ]; then
+    why="the row after the wrapped lines is '$(tail -n 1 <<<"$rows")', want 'short'"
+  fi
+fi
+if [ -z "$why" ]; then pass notes-wrap; else fail notes-wrap "$why"; fi
 
 # ---- bar: shows ps, launches on "start NAME" / "NAME", shows the reply
 run bar $'@sys: window 800 28\n@sys: ps shell=running clock=stopped bar=running\n'\

@@ -170,23 +170,23 @@ rm -rf "$fake"
 # ---- the product apps alone, through `vyoma run` -------------------------------
 # Their stdin/stdout protocol, without a supervisor: what they print for
 # given input lines.
-VYOMA=$repo/$bin/vyoma
+VYOMA=$repo/$bin/vyoma   # run --no-manifest: the bare modules
 if ! ${MAKE:-make} --no-print-directory "$bin/vyoma" >>"$blog" 2>&1; then
   fail apps-offline "make $bin/vyoma failed"
 else
   why=
   out=$(printf 'ps\nkill pong\nsend pong ping 3\nkill\n@sys: ok\npoweroff\nbogus\n' |
-        "$VYOMA" run build/apps/shell/shell.wasm 2>&1)
+        "$VYOMA" run --no-manifest build/apps/shell/shell.wasm 2>&1)
   want=$'@sys: ps\n@sys: kill pong\n@pong: ping 3\nusage: kill NAME\n[sys] ok\nshell: asking the supervisor to shut down\n@sys: shutdown\nshell: unknown command \'bogus\' (try help)'
   [ "$(sed 1d <<<"$out")" = "$want" ] || why+=" shell: $(tr '\n' '|' <<<"$out");"
-  out=$(printf '@ping: ping 4\n@sys: hi\n@x: hello\n' | "$VYOMA" run build/apps/pong/pong.wasm 2>&1)
+  out=$(printf '@ping: ping 4\n@sys: hi\n@x: hello\n' | "$VYOMA" run --no-manifest build/apps/pong/pong.wasm 2>&1)
   [ "$out" = $'@ping: pong 4\npong: from sys: hi\n@x: pong hello' ] || why+=" pong: $(tr '\n' '|' <<<"$out");"
-  out=$(printf '@sensor: temp=20.0 seq=1\n@sensor: temp=22.0 seq=3\n' | "$VYOMA" run build/apps/consumer/consumer.wasm 2>&1)
+  out=$(printf '@sensor: temp=20.0 seq=1\n@sensor: temp=22.0 seq=3\n' | "$VYOMA" run --no-manifest build/apps/consumer/consumer.wasm 2>&1)
   grep -q 'seq=3 temp=22.0 avg=21.00 n=2 missed=1' <<<"$out" || why+=" consumer: $(tr '\n' '|' <<<"$out");"
-  out=$("$VYOMA" run build/apps/sensor/sensor.wasm -n 1 </dev/null 2>&1)
+  out=$("$VYOMA" run --no-manifest build/apps/sensor/sensor.wasm -n 1 </dev/null 2>&1)
   [ "$out" = '@consumer: temp=21.2 seq=1' ] || why+=" sensor: $out;"
   ld=$(mktemp -d /tmp/vyoma-logger.XXXXXX)
-  printf '@a: one\ntwo\n' | "$VYOMA" run --dir "$ld::/data" build/apps/logger/logger.wasm >/dev/null 2>&1
+  printf '@a: one\ntwo\n' | "$VYOMA" run --no-manifest --dir "$ld::/data" build/apps/logger/logger.wasm >/dev/null 2>&1
   grep -Eq '^[0-9T:.-]+Z a: one$' "$ld/log.txt" 2>/dev/null && grep -q ' tty: two$' "$ld/log.txt" ||
     why+=" logger: $(tr '\n' '|' <"$ld/log.txt" 2>/dev/null);"
   rm -rf "$ld"

@@ -122,8 +122,8 @@ run_one() {
   mkdir -p "$dir/fs"
   local cmd
   case $engine in
-    vyoma) cmd=("$VYOMA" run) ;;
-    asan) cmd=("$ASAN_VYOMA" run) ;;
+    vyoma) cmd=("$VYOMA" run --no-manifest) ;;  # the bare module, as node runs it
+    asan) cmd=("$ASAN_VYOMA" run --no-manifest) ;;
     node) cmd=(node --no-warnings "$ROOT/$T/node_run.mjs") ;;
   esac
   local opts=(--dir "$dir/fs::$GUEST")

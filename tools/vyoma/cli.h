@@ -2,7 +2,8 @@
 ** cli.h — what the files of the `vyoma` developer CLI share: reading a
 ** module file, reporting load errors in the one-line form, and printing
 ** value types.  main.c owns argument parsing and `run`; inspect.c owns
-** `validate` and `inspect`.
+** `validate` and `inspect`; reference.c `manifest-reference`;
+** new.c `new`; grants.c the vyoma.toml that `run` applies.
 */
 #ifndef VYOMA_CLI_H
 #define VYOMA_CLI_H
@@ -10,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../../profile/manifest.h"
 #include "../../runtime/vw.h"
 
 /* Exit codes of the CLI itself (the app's own code is passed through). */
@@ -30,5 +32,17 @@ void cli_report_error(const char *path, const vw_error *err);
 
 int cli_validate(int argc, char **argv);
 int cli_inspect(int argc, char **argv);
+/* reference.c: the vyoma.toml reference table (markdown) on stdout */
+int cli_manifest_reference(int argc, char **argv);
+/* grants.c: the manifest `vyoma run` applies.  FILE if given, else
+** vyoma.toml beside the module if there is one: 1 with it in *m (free with
+** vy_manifest_free), 0 if none, -1 after a message (it does not load). */
+int cli_manifest_for(const char *module, const char *file, vy_manifest *m);
+/* /data's host folder for m's filesystem grant: data, else data/ in the
+** app's folder; made if missing.  malloc'd; NULL after a message. */
+char *cli_data_dir(const vy_manifest *m, const char *data);
+
+/* new.c: `vyoma new NAME`, an app folder that builds outside the tree */
+int cli_new(int argc, char **argv);
 
 #endif

@@ -5,6 +5,8 @@
 **   vyoma run [options] [--] app.wasm [args...]   run a WASI command
 **   vyoma validate app.wasm                        decode + validate only
 **   vyoma inspect app.wasm                         imports/exports + types
+**   vyoma new NAME                                 a new app's folder
+**   vyoma manifest-reference                       the vyoma.toml keys
 **
 ** Exit status of `run`: the app's own exit code; 134 after a trap (the
 ** message and a wasm backtrace go to stderr); 1 when the module cannot be
@@ -296,19 +298,27 @@ typedef struct run_opts {
   char **dirbufs; /* strdup'd HOST::GUEST strings we split */
   size_t ndirs;
   const char **envs;
-  char **envbufs; /* "K=V" built for --env K */
+  char **envbufs;  /* "K=V" built for --env K (NULL where none was) */
+  size_t nenvbufs; /* envbufs' length */
   int nenvs;
   uint64_t max_memory;
   const char *invoke;
+  const char *manifest; /* --manifest FILE                           */
+  const char *data;     /* --data DIR                                */
+  int no_manifest;      /* --no-manifest                             */
+  vy_manifest m;        /* the one applied (m.path NULL: none)       */
+  char *data_dir;       /* /data's host folder from the manifest     */
 } run_opts;
 
 static void free_opts(run_opts *o) {
   for (size_t i = 0; i < o->ndirs; i++) free(o->dirbufs[i]);
-  for (int i = 0; i < o->nenvs; i++) free(o->envbufs[i]);
+  for (size_t i = 0; i < o->nenvbufs; i++) free(o->envbufs[i]);
   free(o->dirs);
   free(o->dirbufs);
   free(o->envs);
   free(o->envbufs);
+  free(o->data_dir);
+  vy_manifest_free(&o->m);
 }
 
 static int oom(void) {
@@ -378,6 +388,26 @@ static int set_invoke(run_opts *o, const char *v) {
   return 0;
 }
 
+static int set_manifest(run_opts *o, const char *v) {
+  o->manifest = v;
+  return 0;
+}
+
+static int set_no_manifest(run_opts *o, const char *v) {
+  (void)v;
+  o->no_manifest = 1;
+  return 0;
+}
+
+static int set_data(run_opts *o, const char *v) {
+  if (!*v) {
+    fprintf(stderr, "vyoma run: --data: empty path\n");
+    return VYOMA_EXIT_USAGE;
+  }
+  o->data = v;
+  return 0;
+}
+
 typedef struct run_option {
   const char *name, *short_name; /* "--dir"; "-h" or NULL               */
   const char *arg;               /* its value's name; NULL: no value    */
@@ -399,26 +429,44 @@ static const run_option run_options[] = {
     "call export NAME instead of _start; ARGS are its\n"
     "parameters (integers or floats); results are\n"
     "printed one per line" },
+  { "--manifest", NULL, "FILE", set_manifest,
+    "apply FILE's grants (default: vyoma.toml beside\n"
+    "the module, if there is one)" },
+  { "--no-manifest", NULL, NULL, set_no_manifest,
+    "ignore vyoma.toml: run the bare module" },
+  { "--data", NULL, "DIR", set_data,
+    "the host folder that is /data when the manifest\n"
+    "grants filesystem (default: data/ in its folder)" },
   { "--help", "-h", NULL, NULL, "this help" },
 };
 #define NRUN_OPTIONS (sizeof run_options / sizeof run_options[0])
 
 static void usage_run(FILE *out) {
-  fprintf(out,
-          "usage: vyoma run [options] [--] APP.wasm [ARGS...]\n"
-          "\n"
-          "Runs a WASI preview 1 command (its _start export).  The app sees\n"
-          "argv[0] = the module's file name, then ARGS; only the environment,\n"
-          "directories and memory granted below exist for it.\n"
-          "\n"
-          "options:\n");
+  fprintf(
+      out,
+      "usage: vyoma run [options] [--] APP.wasm [ARGS...]\n"
+      "\n"
+      "Runs a WASI preview 1 command (its _start export).  The app sees\n"
+      "argv[0] = the module's file name, then ARGS; only the environment,\n"
+      "directories and memory granted below exist for it.\n"
+      "\n"
+      "With a vyoma.toml beside the module (or --manifest FILE) its grants\n"
+      "apply as under vyomad, as a line on stderr says: [app] args come\n"
+      "before ARGS, [app] env is the environment, [resources] memory caps\n"
+      "memory, and filesystem = true makes /data (see --data).  --env,\n"
+      "--max-memory and a --dir onto /data win over the manifest's; --dir\n"
+      "and --env add to what it grants, as with wasmtime.\n"
+      "\n"
+      "options:\n");
   for (size_t i = 0; i < NRUN_OPTIONS; i++) {
     const run_option *r = &run_options[i];
     char left[64];
     if (r->short_name)
       snprintf(left, sizeof left, "%s, %s", r->short_name, r->name);
-    else
+    else if (r->arg)
       snprintf(left, sizeof left, "%s %s", r->name, r->arg);
+    else
+      snprintf(left, sizeof left, "%s", r->name);
     fprintf(out, "  %-21s ", left);
     for (const char *h = r->help; *h; h++) {
       fputc(*h, out);
@@ -471,6 +519,11 @@ static int parse_run_options(int argc, char **argv, run_opts *o, int *i) {
     if (!r->set) {
       usage_run(stdout);
       return 0;
+    }
+    if (!r->arg) { /* a flag */
+      int rc = r->set(o, NULL);
+      if (rc) return rc;
+      continue;
     }
     /* `--opt VALUE` or `--opt=VALUE` */
     size_t n = strlen(r->name);
@@ -528,17 +581,20 @@ static int run_module(const char *path, const run_opts *o, int app_argc,
   if (!m) return VYOMA_EXIT_FAIL;
   /* argv[0] is the base name only, as wasmtime does: the app should not
   ** learn where on the host it lives. */
-  const char **wargv = calloc((size_t)app_argc + 1, sizeof *wargv);
+  /* the manifest's args come before the command line's */
+  size_t nm = o->m.args.n;
+  const char **wargv = calloc((size_t)app_argc + nm + 1, sizeof *wargv);
   if (!wargv) {
     vw_module_free(m);
     return oom();
   }
   wargv[0] = base_name(path);
-  for (int k = 1; k < app_argc; k++) wargv[k] = app_argv[k];
+  for (size_t k = 0; k < nm; k++) wargv[1 + k] = o->m.args.items[k];
+  for (int k = 1; k < app_argc; k++) wargv[nm + (size_t)k] = app_argv[k];
 
   vwasi_config cfg;
   memset(&cfg, 0, sizeof cfg);
-  cfg.argc = o->invoke ? 1 : app_argc;
+  cfg.argc = o->invoke ? 1 : app_argc + (int)nm;
   cfg.argv = wargv;
   cfg.envc = o->nenvs;
   cfg.envp = o->envs;
@@ -572,20 +628,109 @@ static int run_module(const char *path, const run_opts *o, int app_argc,
   return rc;
 }
 
+/* ---- the manifest ---------------------------------------------------------
+** What vyomad would grant, added to the command line's options. */
+
+/* true if the command line's --env sets the variable of "K=V" kv */
+static int env_given(const run_opts *o, const char *kv) {
+  size_t k = strcspn(kv, "=");
+  for (int i = 0; i < o->nenvs; i++)
+    if (!strncmp(o->envs[i], kv, k) && o->envs[i][k] == '=') return 1;
+  return 0;
+}
+
+/* the manifest's env before --env's; 0 or the exit status */
+static int merge_env(run_opts *o) {
+  size_t n = (size_t)o->nenvs + o->m.env.n + 1;
+  const char **envs = calloc(n, sizeof *envs);
+  if (!envs) return oom();
+  int k = 0;
+  for (size_t i = 0; i < o->m.env.n; i++)
+    if (!env_given(o, o->m.env.items[i])) envs[k++] = o->m.env.items[i];
+  for (int i = 0; i < o->nenvs; i++) envs[k++] = o->envs[i];
+  free(o->envs);
+  o->envs = envs;
+  o->nenvs = k;
+  return 0;
+}
+
+/* /data for a filesystem grant, unless a --dir is /data already */
+static int add_data(run_opts *o) {
+  for (size_t i = 0; i < o->ndirs; i++)
+    if (!strcmp(o->dirs[i].guest_path, "/data")) return 0;
+  if (!(o->data_dir = cli_data_dir(&o->m, o->data))) return VYOMA_EXIT_FAIL;
+  o->dirs[o->ndirs].host_path = o->data_dir;
+  o->dirs[o->ndirs].guest_path = "/data";
+  o->ndirs++;
+  return 0;
+}
+
+/* the one stderr line that says what the manifest granted */
+static void say_grants(const run_opts *o) {
+  fprintf(stderr, "vyoma: %s: app %s:", o->m.path, o->m.name);
+  fprintf(stderr, " args");
+  for (size_t i = 0; i < o->m.args.n; i++)
+    fprintf(stderr, " %s", o->m.args.items[i]);
+  if (!o->m.args.n) fprintf(stderr, " none");
+  fprintf(stderr, "; env");
+  for (size_t i = 0; i < o->m.env.n; i++)
+    fprintf(stderr, " %.*s", (int)strcspn(o->m.env.items[i], "="),
+            o->m.env.items[i]);
+  if (!o->m.env.n) fprintf(stderr, " none");
+  unsigned long long mem = o->max_memory;
+  if (mem && mem % (1u << 20) == 0)
+    fprintf(stderr, "; memory %lluMiB", mem >> 20);
+  else if (mem)
+    fprintf(stderr, "; memory %lluKiB", mem >> 10);
+  else
+    fprintf(stderr, "; memory not capped");
+  if (o->data_dir)
+    fprintf(stderr, "; /data = %s\n", o->data_dir);
+  else
+    fprintf(stderr, "; %s\n",
+            o->m.filesystem ? "/data from --dir"
+                            : "no /data (no filesystem grant)");
+}
+
+/* Reads the manifest for module (unless --no-manifest) and adds its
+** grants to o.  -1 to go on, else the exit status. */
+static int apply_manifest(run_opts *o, const char *module) {
+  if (o->no_manifest) return -1;
+  int found = cli_manifest_for(module, o->manifest, &o->m);
+  if (found < 0) return VYOMA_EXIT_FAIL;
+  if (!found) {
+    if (o->data)
+      fprintf(stderr, "vyoma: --data %s ignored: no vyoma.toml\n", o->data);
+    return -1;
+  }
+  int rc = merge_env(o);
+  if (!rc && !o->max_memory) o->max_memory = o->m.memory_bytes;
+  if (!rc && o->m.filesystem) rc = add_data(o);
+  if (rc) return rc;
+  if (o->data && !o->m.filesystem)
+    fprintf(stderr, "vyoma: --data %s ignored: %s grants no filesystem\n",
+            o->data, o->m.path);
+  say_grants(o);
+  return -1;
+}
+
 static int cmd_run(int argc, char **argv) {
   run_opts o;
   memset(&o, 0, sizeof o);
   /* Each argument is at most one option, so argc bounds the arrays. */
-  o.dirs = calloc((size_t)argc + 1, sizeof *o.dirs);
-  o.dirbufs = calloc((size_t)argc + 1, sizeof *o.dirbufs);
+  /* (one more dir for the manifest's /data) */
+  o.dirs = calloc((size_t)argc + 2, sizeof *o.dirs);
+  o.dirbufs = calloc((size_t)argc + 2, sizeof *o.dirbufs);
   o.envs = calloc((size_t)argc + 1, sizeof *o.envs);
   o.envbufs = calloc((size_t)argc + 1, sizeof *o.envbufs);
+  o.nenvbufs = o.envbufs ? (size_t)argc + 1 : 0;
   if (!o.dirs || !o.dirbufs || !o.envs || !o.envbufs) {
     free_opts(&o);
     return oom();
   }
   int i = 0;
   int rc = parse_run_options(argc, argv, &o, &i);
+  if (rc < 0) rc = apply_manifest(&o, argv[i]);
   if (rc < 0) rc = run_module(argv[i], &o, argc - i, argv + i);
   free_opts(&o);
   return rc;
@@ -622,6 +767,10 @@ static void usage_main(FILE *out) {
           "\"ok\"\n"
           "  inspect APP.wasm                       list imports and exports "
           "with types\n"
+          "  new NAME                               write NAME/ with main.c, "
+          "vyoma.toml, Makefile\n"
+          "  manifest-reference                     the vyoma.toml keys as a "
+          "markdown table\n"
           "\n"
           "  vyoma APP.wasm ARGS...  is short for  vyoma run APP.wasm ARGS...\n"
           "\n"
@@ -673,6 +822,9 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "run")) return cmd_run(argc - 2, argv + 2);
   if (!strcmp(cmd, "validate")) return cli_validate(argc - 2, argv + 2);
   if (!strcmp(cmd, "inspect")) return cli_inspect(argc - 2, argv + 2);
+  if (!strcmp(cmd, "new")) return cli_new(argc - 2, argv + 2);
+  if (!strcmp(cmd, "manifest-reference"))
+    return cli_manifest_reference(argc - 2, argv + 2);
   if (cmd[0] != '-') {
     size_t n = strlen(cmd);
     if (n > 5 && !strcmp(cmd + n - 5, ".wasm"))
