@@ -9,7 +9,11 @@
 #               fixed by Backspace and a line erased by Ctrl-U
 #   TTY-ROOT    two liners "one" and "two" with input = true, no profile:
 #               tty-* — line editing, Ctrl-A focus switching, end of input,
-#               the echo; sigterm-shutdown — SIGTERM ends vyomad cleanly
+#               the echo; sigterm-shutdown — SIGTERM ends vyomad cleanly;
+#               console-async-line — with the console on the pty (stdin and
+#               stderr), an app's line printed while a line is half typed
+#               lands on a row of its own, and the prompt and the typed
+#               text are drawn again below it
 # Prints "pass NAME" / "fail NAME WHY" lines (vyomad_client.result).
 import os, pty, signal, subprocess, sys, time
 
@@ -95,4 +99,82 @@ result("sigterm-shutdown", rc == 0 and not os.path.exists(r.sock) and not report
        "left behind" if os.path.exists(r.sock) else "removed", reports[:3]))
 if reports:
     print("\n".join(text.splitlines()[-20:]))
+
+
+# ---- the console on a terminal: what the screen shows -----------------------
+class Screen:
+    """the rows a terminal shows for the bytes vyomad wrote: CR, LF, BS,
+    erase to end of row (ESC [ K); other escape sequences are skipped"""
+
+    def __init__(self):
+        self.rows, self.col, self.esc = [[]], 0, b""
+
+    def feed(self, data):
+        for c in data:
+            if self.esc:
+                self.esc += bytes([c])
+                csi = self.esc[1:2] == b"["
+                if not csi or (len(self.esc) > 2 and 0x40 <= c <= 0x7e):
+                    if self.esc == b"\x1b[K":
+                        del self.rows[-1][self.col:]
+                    self.esc = b""
+                continue
+            row = self.rows[-1]
+            if c == 0x1b:
+                self.esc = b"\x1b"
+            elif c == 13:
+                self.col = 0
+            elif c == 10:
+                self.rows.append([])
+                self.col = 0
+            elif c == 8:
+                self.col = max(0, self.col - 1)
+            elif c >= 0x20:
+                row[self.col:self.col + 1] = [chr(c)]
+                self.col += 1
+
+    def lines(self):
+        return ["".join(r).rstrip() for r in self.rows]
+
+
+def on_console(root, args):
+    """vyomad on root with the pty as its stdin, stdout and stderr"""
+    master, slave = pty.openpty()
+    p = subprocess.Popen([VYOMAD, "--root", root] + args, stdin=slave,
+                         stdout=slave, stderr=slave, start_new_session=True)
+    os.close(slave)
+    os.set_blocking(master, False)
+    return p, master, Screen()
+
+
+def pump(master, scr, pred, secs):
+    """reads the pty into scr until pred(scr.lines()) or secs pass"""
+    end_at = time.time() + secs
+    while True:
+        try:
+            while True:
+                scr.feed(os.read(master, 65536))
+        except (BlockingIOError, OSError):
+            pass
+        if pred(scr.lines()) or time.time() > end_at:
+            return pred(scr.lines())
+        time.sleep(0.02)
+
+
+r = Root(TTY_ROOT, VYCTL)
+p, master, scr = on_console(TTY_ROOT, ["--grace", "100"])
+ok = pump(master, scr, lambda l: any("keys go to one" in x for x in l), 5)
+time.sleep(0.3)
+os.write(master, b"hal")
+pump(master, scr, lambda l: l[-1].endswith("hal"), 2)
+r.vyctl("send", "one", "async hello")
+said = "liner got: @sys: async hello"
+own_row = lambda l: said in l and l[-1] == "one> hal"
+ok = ok and pump(master, scr, own_row, 5)
+os.write(master, b"f\r")
+ok = ok and wait_for(lambda: "liner got: half" in r.log("one"), 5)
+result("console-async-line", ok, repr(scr.lines()[-6:]))
+p.send_signal(signal.SIGTERM)
+ended(p, 10)
+os.close(master)
 end()

@@ -30,6 +30,9 @@
 #                       vyomad on a pseudo-terminal (tests/supervisor/
 #                       console.py): keys reach the focused app with line
 #                       editing, Ctrl-A moves the focus, SIGTERM ends it
+#   console-*           the console on the pty (stdin and stderr): an
+#                       app's line printed during a half-typed line gets a
+#                       row of its own, the prompt and the text come back
 # Under VYOMA_ASAN=1 every vyomad is the sanitizer build and each of them
 # must end with LeakSanitizer and UBSan quiet.
 #
@@ -68,7 +71,7 @@ logs-follow denied sys-commands logger-fs fs-denied rate-limit crash-loop crash-
 kill-spinning kill-stdin-blocked kill-sleeping kill-mid-hostcall kill-early-50x start stop
 stop-graceful restart kill-not-running vyctl-errors unknown-command malformed-requests watchdog
 start-kill-cycles never-crashed shutdown sys-stop shell-console tty-line-to-focused-app tty-ctrl-u
-tty-ctrl-a-next tty-ctrl-a-1-and-eof tty-echo sigterm-shutdown"
+tty-ctrl-a-next tty-ctrl-a-1-and-eof tty-echo sigterm-shutdown console-async-line"
 skip_all() { for t in $TESTS; do skip "$t" "$1"; done; t_end; exit; }
 
 # ---- build vyctl and the apps ------------------------------------------------
