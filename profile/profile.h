@@ -28,7 +28,8 @@ typedef struct vy_profile {
   vy_sched sched;
   int sched_priority; /* SCHED_FIFO priority, 1..99                */
   bool mlockall;
-  vy_strlist apps; /* apps to start; one item "*" = all autostart */
+  int console_loglevel; /* kernel console log level 0..7; -1: leave it */
+  vy_strlist apps;      /* apps to start; one item "*" = all autostart */
 } vy_profile;
 
 /* 0 on success; -1 with a one-line error "FILE:LINE: KEY: message" in err. */

@@ -260,17 +260,41 @@ static void release_stderr(void) {
   real_err = -1;
 }
 
-/* the app the keys go to first: with a display the first input app with a
-** window (the shell has none), else the profile's console_app */
+/* the app the keys go to first: with a display the first started input
+** app with the display capability, which is what gives it a window (its
+** thread may not have opened it yet; the shell has none; the status bar
+** is a strip, not a window), else the profile's console_app */
 static int first_focus(void) {
-  for (int i = 0; screen_on() && i < nfocusable; i++)
-    if (focusable[i]->m.display) return i;
+  for (int i = 0; screen_on() && i < nfocusable; i++) {
+    pthread_mutex_lock(&S.lock);
+    bool window = focusable[i]->m.display && focusable[i]->thread_live;
+    pthread_mutex_unlock(&S.lock);
+    if (window && strcmp(focusable[i]->name, S.profile.status_bar)) return i;
+  }
   for (int i = 0; i < nfocusable; i++)
     if (!strcmp(focusable[i]->name, S.profile.console_app)) return i;
   return vy_tty_focus(&tty);
 }
 
+/* As PID 1: the profile's console_loglevel, so that kernel messages below
+** it are all that reach the console (the command line's quiet loglevel=
+** already holds them back during boot, ignore_loglevel with V=1 lets them
+** all through).  On a developer's host the kernel is not ours. */
+static void kernel_loglevel(void) {
+  int level = S.profile.console_loglevel;
+  if (!S.pid1 || level < 0) return;
+  int fd = open("/proc/sys/kernel/printk", O_WRONLY | O_CLOEXEC);
+  char text[8];
+  int n = snprintf(text, sizeof text, "%d\n", level);
+  if (fd < 0 || write(fd, text, (size_t)n) != n)
+    vlog("console: kernel log level %d: %s", level, strerror(errno));
+  else
+    vlog("console: kernel log level %d", level);
+  if (fd >= 0) close(fd);
+}
+
 void console_start(void) {
+  kernel_loglevel();
   have_tty = isatty(STDIN_FILENO);
   nkbd = S.pid1 && screen_on() ? vy_evdev_open_keyboards(kbd_fds, MAX_KBD) : 0;
   vy_evdev_init(&kbd_state);
