@@ -34,6 +34,10 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/klog.h>
+#ifndef SYSLOG_ACTION_CONSOLE_LEVEL
+#define SYSLOG_ACTION_CONSOLE_LEVEL 8 /* syslog(2); glibc does not name it */
+#endif
 #include <unistd.h>
 
 #include <linux/input.h>
@@ -279,18 +283,16 @@ static int first_focus(void) {
 /* As PID 1: the profile's console_loglevel, so that kernel messages below
 ** it are all that reach the console (the command line's quiet loglevel=
 ** already holds them back during boot, ignore_loglevel with V=1 lets them
-** all through).  On a developer's host the kernel is not ours. */
+** all through).  syslog(2), not /proc/sys/kernel/printk: the image's
+** kernel has no sysctl files.  The kernel's floor is 1, so 0 means 1.  On
+** a developer's host the kernel is not ours. */
 static void kernel_loglevel(void) {
   int level = S.profile.console_loglevel;
   if (!S.pid1 || level < 0) return;
-  int fd = open("/proc/sys/kernel/printk", O_WRONLY | O_CLOEXEC);
-  char text[8];
-  int n = snprintf(text, sizeof text, "%d\n", level);
-  if (fd < 0 || write(fd, text, (size_t)n) != n)
+  if (klogctl(SYSLOG_ACTION_CONSOLE_LEVEL, NULL, level ? level : 1) != 0)
     vlog("console: kernel log level %d: %s", level, strerror(errno));
   else
     vlog("console: kernel log level %d", level);
-  if (fd >= 0) close(fd);
 }
 
 void console_start(void) {

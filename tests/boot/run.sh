@@ -212,6 +212,7 @@ focus_shell() {
 kernel_lines() {
   sed -n '/VyomaOS shell; type help/,$p' "$log" | grep -aE '\[ *[0-9]+\.[0-9]{6}\] '
 }
+wait_for 'keys go to ' 10
 first_focus=$(grep -aoE 'keys go to [a-z0-9-]+' "$log" | head -1)
 if [[ -n $first_focus && $first_focus != "keys go to shell" ]] && focus_shell; then
   pass focus-window; echo "     (first: ${first_focus#keys go to })"
