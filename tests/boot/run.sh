@@ -305,7 +305,8 @@ else fail keyboard "no app list after pressing p s Enter on the VM's keyboard"; 
 
 sleep 0.5
 # the console stayed free of kernel lines from the banner to here
-if ! grep -qw quiet build/image/cmdline || ! grep -qE 'loglevel=[0-7]' build/image/cmdline; then
+if ! grep -qw quiet build/image/cmdline || ! grep -qE 'loglevel=[0-7]' build/image/cmdline ||
+   ! grep -qw 'printk.time=1' build/image/cmdline; then
   fail kernel-quiet "command line: $(cat build/image/cmdline)"
 elif ! grep -qaE 'vyomad: console: kernel log level [0-7]' "$log"; then
   fail kernel-quiet "vyomad did not set the kernel log level"
