@@ -22,10 +22,30 @@
 **   Ctrl-A l                    list the apps (the caller prints them)
 **   Ctrl-A Ctrl-A               a literal Ctrl-A into the line (echoed "^A")
 **   Ctrl-A anything else        ignored, as is a lone prefix
-**   ESC sequences (arrows...)   swallowed
+**   Ctrl-A 1..9 with no app     VY_TTY_NO_APP (the caller says so)
+**   Up / Down (ESC [ A / B, ESC O A / B)  the previous / next line of
+**                               the history (the last VY_TTY_HISTORY lines
+**                               delivered, one history for all apps); Down
+**                               past the newest brings back the draft
+**   Tab                         with completion words set: completes the
+**                               word being typed (the first word from the
+**                               verbs, later ones from the names), to the
+**                               longest common prefix; when that adds
+**                               nothing and several fit, lists them.
+**                               Without words: a tab into the line
+**   other ESC sequences         swallowed
 **   other control bytes         ignored
 ** Changing focus drops a half-typed line: it was meant for the other app.
 ** With no apps (or focus -1) keys are dropped and nothing is echoed.
+**
+** The prompt and asynchronous output.  The router owns what the console's
+** input row shows: the prompt (set by the caller, e.g. "shell> ") and the
+** line typed so far.  Enter echoes "\r\n" and then the prompt again.  A
+** caller about to print a line of its own (a log line, an app's output)
+** writes vy_tty_hide() first and vy_tty_show() after, so the line lands on
+** a row of its own and the prompt and half-typed text are drawn again
+** below it, as readline does.  Rows wider than the terminal are not
+** tracked: hide erases only the row the cursor is on.
 */
 #ifndef VY_TTY_H
 #define VY_TTY_H
@@ -36,13 +56,17 @@
 
 #define VY_TTY_LINE_MAX    4095 /* bytes of a line, "\n" excluded */
 #define VY_TTY_MAX_ACTIONS 3
+#define VY_TTY_PROMPT_MAX  63   /* bytes of the prompt */
+#define VY_TTY_HISTORY     32   /* lines remembered */
+#define VY_TTY_HIST_LINE   1023 /* longer lines are not remembered */
 
 typedef enum vy_tty_act {
   VY_TTY_ECHO,    /* write data/len to the console                        */
   VY_TTY_DELIVER, /* write data/len to app `app`'s stdin                  */
   VY_TTY_EOF,     /* end of input for app `app` (Ctrl-D on an empty line) */
   VY_TTY_FOCUS,   /* focus moved to app `app` (the caller announces it)   */
-  VY_TTY_LIST     /* show the list of apps                                */
+  VY_TTY_LIST,    /* show the list of apps                                */
+  VY_TTY_NO_APP   /* Ctrl-A digit named app `app`, which does not exist   */
 } vy_tty_act;
 
 typedef struct vy_tty_action {
@@ -58,7 +82,15 @@ typedef struct vy_tty {
   bool last_cr;     /* swallow the LF of a CR LF */
   size_t len;
   char line[VY_TTY_LINE_MAX + 1];
-  char scratch[2 * VY_TTY_LINE_MAX + 8]; /* echo text for Ctrl-U */
+  char scratch[2 * VY_TTY_LINE_MAX + VY_TTY_PROMPT_MAX + 4096]; /* echo */
+  char redraw[2 * VY_TTY_LINE_MAX + VY_TTY_PROMPT_MAX + 8];     /* for show */
+  char prompt[VY_TTY_PROMPT_MAX + 1];
+  char hist[VY_TTY_HISTORY][VY_TTY_HIST_LINE + 1]; /* a ring, oldest first */
+  int nhist, hist_first, hist_at; /* hist_at == nhist: the draft */
+  size_t draft_len;
+  char draft[VY_TTY_LINE_MAX + 1];         /* the line typed before Up */
+  const char *const *verbs, *const *names; /* Tab's words (caller's) */
+  int nverbs, nnames;
 } vy_tty;
 
 void vy_tty_init(vy_tty *t, int napps);
@@ -68,6 +100,17 @@ int vy_tty_set_apps(vy_tty *t, int napps);
 /* Focus app i (-1 for none) from outside, e.g. when an app starts. */
 void vy_tty_set_focus(vy_tty *t, int i);
 int vy_tty_focus(const vy_tty *t);
+/* The prompt shown before the line ("" for none; cut at PROMPT_MAX). */
+void vy_tty_set_prompt(vy_tty *t, const char *prompt);
+/* Tab's words: verbs complete the first word of a line, names the others.
+** The arrays and strings stay the caller's and must outlive their use;
+** no words (both counts 0): Tab is an ordinary character. */
+void vy_tty_set_words(vy_tty *t, const char *const *verbs, int nverbs,
+                      const char *const *names, int nnames);
+/* Text that erases the input row (empty when nothing is shown) / that
+** draws the prompt and the line again.  Both point into the router. */
+size_t vy_tty_hide(vy_tty *t, const char **text);
+size_t vy_tty_show(vy_tty *t, const char **text);
 /* Feeds one console byte; fills out[] and returns how many actions. */
 int vy_tty_feed(vy_tty *t, unsigned char c,
                 vy_tty_action out[VY_TTY_MAX_ACTIONS]);

@@ -22,15 +22,25 @@ IMAGE_APP_FILES := $(foreach a,$(IMAGE_APPS),$(B)/apps/$(a)/$(a).wasm $(B)/apps/
 # interrupts from the BIOS tables instead of ACPI's interrupt links, whose
 # evaluation costs ~0.35 s per device under emulation; ACPI still powers
 # off.  (pci=noacpi, as fast, loses the bochs VGA: its driver never binds.)
-KERNEL_CMDLINE ?= console=ttyS0 acpi=noirq
+# quiet, then loglevel=N from the profile's console_loglevel (4 if it has
+# none: errors only), keep kernel messages from splicing into the console
+# once the shell is up; vyomad as PID 1 applies the profile's level again
+# (the one vyoma.profile= names).  V=1 (make run V=1): ignore_loglevel,
+# every kernel message, whatever the level.  printk.time=1: kernel lines
+# carry "[ seconds]", which is how the boot test tells them apart.
+IMAGE_LOGLEVEL := $(or $(shell sed -n 's/^console_loglevel *= *\([0-7]\).*/\1/p' \
+                    profiles/$(IMAGE_PROFILE).toml 2>/dev/null),4)
+KERNEL_QUIET := $(if $(filter 1,$(V)),ignore_loglevel,quiet loglevel=$(IMAGE_LOGLEVEL))
+KERNEL_CMDLINE ?= console=ttyS0 acpi=noirq printk.time=1 $(KERNEL_QUIET)
 
 .PHONY: build boot kernel image-clean
 build: $(IMG)/bzImage $(IMG)/initramfs.cpio.gz $(IMG)/data.img $(IMG)/cmdline
 
-$(IMG)/cmdline: mk/image.mk
+# rewritten only when V or the profile changed what it says
+$(IMG)/cmdline: mk/image.mk cmdline-check
 	@mkdir -p $(@D)
-	@echo "image: cmdline: the kernel command line every boot uses"
-	echo "$(KERNEL_CMDLINE)" > $@
+	@echo "$(KERNEL_CMDLINE)" | cmp -s - $@ || echo "$(KERNEL_CMDLINE)" > $@
+.PHONY: cmdline-check
 
 # Always asks kernel.sh: it knows the cache key (fragment hash + source
 # version) and answers in milliseconds when nothing changed.  The copy only

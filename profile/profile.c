@@ -27,6 +27,9 @@
 **   sched          = "other"     "other" (SCHED_OTHER) or "fifo" (SCHED_FIFO)
 **   sched_priority = 50          1..99, only with sched = "fifo"
 **   mlockall       = false       lock all memory (no page faults later)
+**   console_loglevel = -1        0..7: kernel messages below it reach the
+**                                console (vyomad as PID 1 sets it); -1
+**                                (not given): the kernel's as booted
 **   apps           = ["*"]       apps to start: "*" = every autostart app;
 **                                names start those apps even if their
 **                                manifest says autostart = false
@@ -140,6 +143,8 @@ static const vy_key profile_keys[] = {
   /* 50 with sched = "fifo" when not given: see finish_profile */
   { "sched_priority", VY_INT, P(sched_priority), .min = 1, .max = 99 },
   { "mlockall", VY_BOOL, P(mlockall) },
+  { "console_loglevel", VY_INT, P(console_loglevel), .min = 0, .max = 7,
+    .dflt = -1 },
   { "apps", VY_STRLIST, P(apps), .check = check_apps_item, .dflt_text = "*" },
   { "metrics_listen", VY_TEXT, P(metrics_listen), .check = check_listen },
 };

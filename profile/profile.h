@@ -30,6 +30,7 @@ typedef struct vy_profile {
   vy_sched sched;
   int sched_priority; /* SCHED_FIFO priority, 1..99                */
   bool mlockall;
+  int console_loglevel;    /* kernel console log level 0..7; -1: leave it */
   vy_strlist apps;         /* apps to start; one item "*" = all autostart */
   char metrics_listen[24]; /* "IPv4:PORT" of the metrics HTTP server, or
                               "" (the default): none                   */

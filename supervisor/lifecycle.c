@@ -202,6 +202,14 @@ static int act_end(app *a, app_event ev, app_effects *fx) {
   return 0;
 }
 
+/* The profile's console_app (the shell) is a system app: whatever ended
+** its run (itself, kill, stop) it comes back, with no restart limit and
+** the shortest backoff, so the console is never left without it.  Only
+** the supervisor's shutdown ends it for good. */
+static bool is_console_app(const app *a) {
+  return S.profile.console_app[0] && !strcmp(a->name, S.profile.console_app);
+}
+
 /* After a run ended by itself (or by the watchdog): the restart policy and
 ** its intensity limit (at most max_restarts within restart_window, then
 ** failed).  true: waiting to restart. */
@@ -214,6 +222,11 @@ static bool apply_policy(app *a, int64_t now) {
       a->state == ST_CRASHED || (a->state == ST_EXITED && a->exit_code != 0);
   bool restart = a->m.restart == VY_RESTART_ALWAYS ||
                  (a->m.restart == VY_RESTART_ON_FAILURE && failure);
+  if (is_console_app(a)) {
+    restart = true;
+    a->nrestart_times = 0; /* no limit */
+    a->backoff_ms = BACKOFF_MIN_MS;
+  }
   if (!restart || atomic_load(&S.shutdown)) return false;
   uint32_t max = a->m.max_restarts;
   int64_t window = a->m.restart_window_ms;
@@ -265,7 +278,8 @@ static int act_reap(app *a, app_event ev, app_effects *fx) {
     a->next_start_ms = now_ms();
     return 0;
   }
-  if (a->stop == STOP_NONE || a->stop == STOP_WATCHDOG)
+  if (a->stop == STOP_NONE || a->stop == STOP_WATCHDOG ||
+      (is_console_app(a) && !shutting_down && a->stop != STOP_SHUTDOWN))
     return apply_policy(a, now_ms()) ? 0 : 1;
   return 1;
 }

@@ -1,19 +1,25 @@
 /*
 ** shell — the interactive console of VyomaOS.  Reads command lines from
-** stdin (the keyboard, when it has focus; the TTY router does the line
-** editing) and turns them into IPC lines on stdout:
-**   ps | kill NAME | restart NAME | start NAME | stop NAME  ->  "@sys: ..."
-**   send NAME MSG                                           ->  "@NAME: MSG"
-**   poweroff                                                ->  "@sys:
-*shutdown"
+** stdin (the keyboard, when it has focus) and turns them into IPC lines on
+** stdout:
+**   ps | status NAME | logs NAME                      ->  "@sys: ..."
+**   kill NAME | restart NAME | start NAME | stop NAME ->  "@sys: ..."
+**   send NAME MSG                                     ->  "@NAME: MSG"
+**   poweroff                                          ->  "@sys: shutdown"
 **   help
-** Replies come back on the same stdin as "@sender: text" lines; they are
-** printed as "[sender] text".  Never echoed with their "@": a line
-** starting with "@" on stdout would be a message to send, not a print.
-** No prompt is printed: the supervisor reads stdout by lines, and an
-** unterminated prompt would glue itself to the front of the next line.
-** Exits 0 at end of input or on "@sys: shutdown" (the supervisor
-** stopping: the orderly way apps are asked to end).
+** The supervisor answers ps, status and logs with reply lines (ps: the
+** same aligned table as vyctl ps); they come back on the same stdin as
+** "@sender: text" lines, one per line of the answer, and are printed as
+** "[sender] text".  Never echoed with their "@": a line starting with "@"
+** on stdout would be a message to send, not a print.
+** The prompt, line editing, history and Tab completion are the console's
+** (input/tty.c): vyomad draws "shell> " and the typed text again below
+** every line printed meanwhile, which an app reading stdin cannot.  Its
+** Tab completion knows the verbs below (supervisor/console.c's
+** shell_verbs: keep them in step).  The shell prints no prompt: the
+** supervisor reads stdout by lines.  It is a system app: vyomad brings it
+** back whatever ends it, but a shutdown.  Exits 0 at end of input or on
+** "@sys: shutdown" (the supervisor stopping).
 */
 #include <ctype.h>
 #include <stdio.h>
@@ -24,14 +30,30 @@
 static void help(void) {
   puts(
       "commands:\n"
-      "  ps                 list apps\n"
-      "  kill NAME          kill an app (no restart)\n"
+      "  ps                 the apps, as vyctl ps lists them\n"
+      "  status NAME        one app's state\n"
+      "  logs NAME          the last lines of an app's log\n"
+      "  kill NAME          kill an app (no restart; the shell comes back)\n"
       "  restart NAME       restart an app\n"
       "  start NAME         start an app\n"
       "  stop NAME          stop an app gracefully\n"
       "  send NAME MSG      send MSG to app NAME (as @NAME: MSG)\n"
       "  poweroff           shut VyomaOS down\n"
-      "  help               this text");
+      "  help               this text\n"
+      "keys:\n"
+      "  Backspace, Ctrl-U  erase a character, the line\n"
+      "  Up, Down           earlier lines (history)\n"
+      "  Tab                complete a command or an app name\n"
+      "  Ctrl-D             end of input for the app with the keys\n"
+      "  Ctrl-A n, Ctrl-A p the keys to the next, previous app\n"
+      "  Ctrl-A 1..9        the keys to app 1..9\n"
+      "  Ctrl-A l           list the apps that take keys\n"
+      "  Ctrl-A Ctrl-A      a Ctrl-A typed into the line\n"
+      "in QEMU (make run):\n"
+      "  Ctrl-T x           quit QEMU at once\n"
+      "  Ctrl-T c           QEMU's monitor: screendump FILE.ppm saves the\n"
+      "                     screen; Ctrl-T c again comes back\n"
+      "  vyctl screenshot FILE  on the supervisor's host: the screen as PNG");
 }
 
 /* true if s is a plausible app name (the broker checks it for real) */
@@ -64,7 +86,8 @@ static void command(char *line) {
   } else if (!strcmp(cmd, "ps")) {
     vy_send("sys", "ps");
   } else if (!strcmp(cmd, "kill") || !strcmp(cmd, "restart") ||
-             !strcmp(cmd, "start") || !strcmp(cmd, "stop")) {
+             !strcmp(cmd, "start") || !strcmp(cmd, "stop") ||
+             !strcmp(cmd, "status") || !strcmp(cmd, "logs")) {
     char *name = word(&rest);
     if (!is_name(name) || *rest)
       printf("usage: %s NAME\n", cmd);

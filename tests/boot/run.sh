@@ -19,6 +19,15 @@
 #   boot/second-boot     a second boot with the same data disk starts the
 #                        apps and powers off cleanly
 #   boot/fs-persist      ... and fswriter finds boot-1.txt from the first boot
+# The console (issue 12):
+#   boot/kernel-quiet    the command line says quiet and loglevel=N, vyomad
+#                        sets the profile's console_loglevel, and no kernel
+#                        line ("[ seconds] ...", printk.time=1) appears on
+#                        the console after the shell's banner
+#   boot/focus-window    with the display the keys go first to an app with
+#                        a window, not the windowless shell; Ctrl-A l lists
+#                        the apps and Ctrl-A with the shell's number moves
+#                        the keys to it (the cases below type to the shell)
 # Each boot prints "    boot time: X.XX s" (QEMU start to "N apps, N
 # started"; informational, not asserted).
 # The test apps (tests/boot/apps/*: main.c + vyoma.toml) go into the test's
@@ -36,7 +45,7 @@ export LC_ALL=C
 . tests/lib.sh
 T_LABEL=boot      # not t_init: VYOMA_ASAN does not apply here
 skip_all() {
-  for t in kernel apps-started data-mounted shell-ps display screendump keyboard poweroff clean \
+  for t in kernel apps-started data-mounted kernel-quiet focus-window shell-ps display screendump keyboard poweroff clean \
            fs-write fs-denied second-boot fs-persist; do skip $t "$1"; done
   t_end; exit
 }
@@ -186,6 +195,29 @@ if grep -q 'no data disk' "$log" || grep -qE 'mount ext4 on /data' "$log"; then
   fail data-mounted "$(grep -E 'no data disk|mount ext4' "$log" | head -1)"
 else pass data-mounted; fi
 
+# ---- the console: a quiet kernel, the first focus, moving it to the shell
+# focus_shell: Ctrl-A l, then Ctrl-A and the number the list gives shell;
+# true once vyomad says the keys go to the shell.
+focus_shell() {
+  local from n
+  from=$(wc -c <"$log")
+  printf '\001l' >&3
+  wait_for '[ *] [0-9] shell \(' 10 $((from + 1)) || return 1
+  n=$(tail -c +$((from + 1)) "$log" | grep -aoE '[ *] [0-9] shell \(' | head -1 | cut -c3)
+  from=$(wc -c <"$log")
+  printf '\001%s' "$n" >&3
+  wait_for 'keys go to shell' 10 $((from + 1))
+}
+# kernel_lines: kernel messages on the console after the shell's banner
+kernel_lines() {
+  sed -n '/VyomaOS shell; type help/,$p' "$log" | grep -aE '\[ *[0-9]+\.[0-9]{6}\] '
+}
+wait_for 'keys go to ' 10
+first_focus=$(grep -aoE 'keys go to [a-z0-9-]+' "$log" | head -1)
+if [[ -n $first_focus && $first_focus != "keys go to shell" ]] && focus_shell; then
+  pass focus-window; echo "     (first: ${first_focus#keys go to })"
+else fail focus-window "first '${first_focus:-no focus line}', then no move to the shell"; fi
+
 # Let the shell reach its read of stdin, then type at the console.
 sleep 2
 before=$(wc -c <"$log")
@@ -273,6 +305,15 @@ if wait_for 'shell +running +[0-9]' 20 $((before + 1)); then pass keyboard
 else fail keyboard "no app list after pressing p s Enter on the VM's keyboard"; fi
 
 sleep 0.5
+# the console stayed free of kernel lines from the banner to here
+if ! grep -qw quiet build/image/cmdline || ! grep -qE 'loglevel=[0-7]' build/image/cmdline ||
+   ! grep -qw 'printk.time=1' build/image/cmdline; then
+  fail kernel-quiet "command line: $(cat build/image/cmdline)"
+elif ! grep -qaE 'vyomad: console: kernel log level [0-7]' "$log"; then
+  fail kernel-quiet "vyomad did not set the kernel log level"
+elif kernel_lines >/dev/null; then
+  fail kernel-quiet "after the banner: $(kernel_lines | head -1 | tr -d '\r')"
+else pass kernel-quiet; fi
 power_off
 if [[ -z $off_err ]]; then pass poweroff; else fail poweroff "$off_err"; fi
 
@@ -286,6 +327,7 @@ start_qemu
 if wait_started; then
   echo "    boot time: $boot_time s from QEMU start, ${kernel_time:-?} s from kernel start (boot 2)"
   wait_for 'fswriter: wrote ' 20
+  focus_shell     # poweroff is typed to the shell
   sleep 0.5
   power_off
   if [[ -n $off_err ]]; then fail second-boot "$off_err"

@@ -57,6 +57,10 @@ static void feed(vy_tty *t, const char *keys, size_t len) {
           addf(sent, &nsent, sizeof sent, tmp, strlen(tmp));
           break;
         case VY_TTY_LIST: addf(sent, &nsent, sizeof sent, "{list}", 6); break;
+        case VY_TTY_NO_APP:
+          snprintf(tmp, sizeof tmp, "{no app %d}", a[k].app);
+          addf(sent, &nsent, sizeof sent, tmp, strlen(tmp));
+          break;
       }
     }
   }
@@ -105,7 +109,7 @@ static void editing(void) {
   REQUIRE(strcmp(sent, "[0:\n]") == 0 && strcmp(screen, "\r\n") == 0);
   reset();
   /* other control bytes are ignored, escape sequences swallowed */
-  FEED(&T, "a\x02\x1b[A\x1b[1;5Cb\x1bOPc\x1bxd\r");
+  FEED(&T, "a\x02\x1b[D\x1b[1;5Cb\x1bOPc\x1bxd\r");
   EQ(sent, "[0:abcd\n]");
   EQ(screen, "abcd\r\n");
 }
@@ -133,7 +137,8 @@ static void focus_keys(void) {
        "9"
        "\x01"
        "4");
-  EQ(sent, "{focus 2}[2:hi\n]{focus 0}[0:yo\n]");
+  /* a digit with no app moves nothing; the caller says so */
+  EQ(sent, "{focus 2}[2:hi\n]{focus 0}[0:yo\n]{no app 8}{no app 3}");
   reset();
   FEED(&T,
        "\x01l"
@@ -187,12 +192,12 @@ static void no_apps(void) {
   FEED(&T,
        "hello\r\x01n\x01p\x01"
        "1\x01l");
-  EQ(sent, "{list}");
+  EQ(sent, "{no app 0}{list}");
   EQ(screen[0], '\0');
   /* apps appear: focus goes to the first */
   EQ(vy_tty_set_apps(&T, 2), 0);
   FEED(&T, "x\r");
-  EQ(sent, "{list}[0:x\n]");
+  EQ(sent, "{no app 0}{list}[0:x\n]");
   /* the focused app goes away: focus moves to the last one left */
   vy_tty_set_focus(&T, 1);
   EQ(vy_tty_set_apps(&T, 1), 0);
@@ -259,6 +264,101 @@ static void raw_mode(void) {
   close(m);
 }
 
+/* the prompt after Enter; hide and show around a line printed meanwhile */
+static void prompt_and_redraw(void) {
+  vy_tty_init(&T, 2);
+  reset();
+  const char *text;
+  EQ(vy_tty_hide(&T, &text), 0); /* no prompt, no line: nothing shown */
+  vy_tty_set_prompt(&T, "shell> ");
+  EQ(vy_tty_hide(&T, &text), 4);
+  CHECK(!memcmp(text, "\r\033[K", 4));
+  FEED(&T, "ps\r");
+  EQ(screen, "ps\r\nshell> ");
+  EQ(sent, "[0:ps\n]");
+  reset();
+  FEED(&T, "ha\x01\x01");
+  size_t n = vy_tty_show(&T, &text);
+  addf(screen, &nscreen, sizeof screen, text, n);
+  EQ(screen, "ha^Ashell> ha^A"); /* the echo, then the row drawn again */
+  vy_tty_set_focus(&T, -1);
+  EQ(vy_tty_hide(&T, &text), 0);
+  EQ(vy_tty_show(&T, &text), 0);
+}
+
+static void history(void) {
+  vy_tty_init(&T, 2);
+  vy_tty_set_prompt(&T, "> ");
+  FEED(&T, "one\rtwo\rtwo\r\r");
+  reset();
+  FEED(&T, "dra\x1b[A"); /* Up: the newest line (twice is once, empty none) */
+  EQ(screen, "dra\r\033[K> two");
+  reset();
+  FEED(&T, "\x1bOA\x1b[A"); /* SS3 Up too; past the oldest: nothing */
+  EQ(screen, "\r\033[K> one");
+  reset();
+  FEED(&T, "\x1b[B\x1b[B\x1b[B"); /* Down to the draft, then nothing */
+  EQ(screen, "\r\033[K> two\r\033[K> dra");
+  reset();
+  FEED(&T, "\x1b[A\x1b[A!\r");
+  EQ(sent, "[0:one!\n]");
+  /* the ring keeps the newest VY_TTY_HISTORY lines */
+  vy_tty_init(&T, 1);
+  char line[16];
+  for (int i = 0; i < VY_TTY_HISTORY + 5; i++) {
+    int k = snprintf(line, sizeof line, "l%d\r", i);
+    feed(&T, line, (size_t)k);
+  }
+  for (int i = 0; i < VY_TTY_HISTORY + 5; i++) FEED(&T, "\x1b[A");
+  reset();
+  FEED(&T, "\r");
+  EQ(sent, "[0:l5\n]");
+}
+
+static const char *const verbs[] = { "help",   "kill",  "logs", "ps",
+                                     "status", "start", "stop" };
+static const char *const names[] = { "shell", "sensor", "clock" };
+
+static void completion(void) {
+  vy_tty_init(&T, 2);
+  vy_tty_set_prompt(&T, "shell> ");
+  vy_tty_set_words(&T, verbs, 7, names, 3);
+  reset();
+  FEED(&T, "he\tcl\t\r"); /* unique: the word and a space */
+  EQ(sent, "[0:help clock \n]");
+  EQ(screen, "help clock \r\nshell> ");
+  reset();
+  FEED(&T, "s\t"); /* to the common prefix: "st" */
+  EQ(screen, "st");
+  reset();
+  FEED(&T, "\t"); /* nothing to add: the candidates, the row again */
+  EQ(screen, "\r\nstatus  start  stop  \r\nshell> st");
+  reset();
+  FEED(&T, "o\ts\t"); /* later words: the names */
+  EQ(screen, "op s\r\nshell  sensor  \r\nshell> stop s");
+  reset();
+  FEED(&T, "x\t\x15  lo\t"); /* no fit: a bell; leading blanks: a verb */
+  EQ(screen, "x\a\b\b\b\b\b\b\b\033[K  logs ");
+  CHECK(!strchr(screen + 2, '\a') && screen[1] == '\a');
+  vy_tty_set_words(&T, NULL, 0, NULL, 0); /* no words: Tab is typed */
+  reset();
+  FEED(&T, "\t\r");
+  EQ(sent, "[0:  logs \t\n]");
+}
+
+/* Ctrl-A with a digit that names no app says which, and moves nothing */
+static void no_such_app(void) {
+  vy_tty_init(&T, 2);
+  reset();
+  FEED(&T,
+       "\x01"
+       "3\x01"
+       "9\x01"
+       "2");
+  EQ(sent, "{no app 2}{no app 8}{focus 1}");
+  EQ(vy_tty_focus(&T), 1);
+}
+
 int main(int argc, char **argv) {
   check_init(argc, argv, NULL);
   RUN(typing);
@@ -269,5 +369,9 @@ int main(int argc, char **argv) {
   RUN(no_apps);
   RUN(long_line);
   RUN(raw_mode);
+  RUN(prompt_and_redraw);
+  RUN(history);
+  RUN(completion);
+  RUN(no_such_app);
   return check_end();
 }

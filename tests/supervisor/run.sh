@@ -30,6 +30,16 @@
 #                       vyomad on a pseudo-terminal (tests/supervisor/
 #                       console.py): keys reach the focused app with line
 #                       editing, Ctrl-A moves the focus, SIGTERM ends it
+#   console-*           the console on the pty (stdin and stderr): an
+#                       app's line printed during a half-typed line gets a
+#                       row of its own, the prompt and the text come back;
+#                       the shell (console_app) on it: help lists every
+#                       verb and key, Up/Down history, Tab completes verbs
+#                       and app names, status/logs go to @sys, Ctrl-A with
+#                       a number that has no app says so, and the shell
+#                       killed again and again comes back and still works;
+#                       with a display the keys go first to the input app
+#                       with a window, not the shell (console-focus-window)
 # Under VYOMA_ASAN=1 every vyomad is the sanitizer build and each of them
 # must end with LeakSanitizer and UBSan quiet.
 #
@@ -69,7 +79,9 @@ logs-follow denied sys-commands logger-fs fs-denied rate-limit crash-loop crash-
 kill-spinning kill-stdin-blocked kill-sleeping kill-mid-hostcall kill-early-50x start stop
 stop-graceful restart kill-not-running vyctl-errors unknown-command malformed-requests watchdog
 start-kill-cycles never-crashed shutdown sys-stop shell-console tty-line-to-focused-app tty-ctrl-u
-tty-ctrl-a-next tty-ctrl-a-1-and-eof tty-echo sigterm-shutdown"
+tty-ctrl-a-next tty-ctrl-a-1-and-eof tty-echo sigterm-shutdown console-async-line
+console-shell-help console-history console-completion console-status-logs console-no-app
+console-shell-comes-back console-focus-window"
 # issue 12, operating vyomad: the cases of tests/supervisor/operate.sh
 TESTS+=" profile-refused startup-line-host restart-then-kill restart-failed-says-why start-error-failed manifest-checks-module
 exit-reason-ps exit-reason-status exit-reason-logs ps-table vyctl-json-errors did-you-mean
@@ -376,6 +388,18 @@ mkdir -p "$root/console/profiles" "$root/console/data"
 cp "$root/profiles/test.toml" "$root/console/profiles/"
 product shell "$root/console"
 product pong "$root/console"
+# the console-* cases: the same, with the shell as the profile's console_app
+sed 's/^name = "test"/name = "console"/' "$root/profiles/test.toml" >"$root/console/profiles/console.toml"
+echo 'console_app = "shell"' >>"$root/console/profiles/console.toml"
+# console-focus-window: a headless display, the shell and an input app
+# with a window ("drawn", a liner), the shell the console_app
+mkdir -p "$root/window/profiles"
+printf 'name = "window"\ndisplay = true\ndisplay_backend = "headless"\nconsole_app = "shell"\n' \
+  >"$root/window/profiles/window.toml"
+product shell "$root/window"
+app_in "$root/window" drawn "$T/liner/liner.wasm" '[capabilities]
+input = true
+display = true'
 for a in one two; do
   app_in "$root/tty" "$a" "$T/liner/liner.wasm" '[capabilities]
 input = true
@@ -810,7 +834,7 @@ vroot=$root vpid=$main_pid
 
 # ---- the console: vyomad on a pseudo-terminal ------------------------------------------
 if have_py shell-console; then
-  py_cases console < <(python3 tests/supervisor/console.py "$VYOMAD" "$VYCTL" "$root/console" "$root/tty" 2>&1)
+  py_cases console < <(python3 tests/supervisor/console.py "$VYOMAD" "$VYCTL" "$root/console" "$root/tty" "$root/window" 2>&1)
 fi
 
 t_end
