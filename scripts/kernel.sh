@@ -2,7 +2,9 @@
 # scripts/kernel.sh — builds (or fetches from cache) the VyomaOS kernel.
 #
 #   scripts/kernel.sh [OUT]     prints the path of the cached bzImage; with OUT
-#                               also copies it there.
+#                               also copies it there, and the modules the
+#                               fragment builds (=m) into OUT's folder's
+#                               modules/ (flat: NAME.ko).
 #
 # Source: Debian's linux-source-6.1 (/usr/src/linux-source-6.1.tar.xz),
 # installed with apt-get if missing.  Config: `make allnoconfig
@@ -123,7 +125,9 @@ else
         done
         echo "$n" >.vyoma-objects.run
     }
-    if ! make ARCH=x86_64 -j"$n" bzImage 2>&1 | tee -a build.log | progress ||
+    # with CONFIG_MODULES the same make builds the =m modules too
+    targets=bzImage; grep -qx 'CONFIG_MODULES=y' .config && targets="bzImage modules"
+    if ! make ARCH=x86_64 -j"$n" $targets 2>&1 | tee -a build.log | progress ||
             [[ ! -f $img ]]; then
         say "build failed after $(elapsed), see $tree/build.log"; tail -20 build.log >&2; exit 1
     fi
@@ -131,6 +135,11 @@ else
     # one) is the next build's estimate
     compiled=$(cat .vyoma-objects.run); rm -f .vyoma-objects.run
     ((compiled < total / 2)) || echo "$compiled" >.vyoma-objects
+    # the modules, flat, for the initramfs (modules.order lists them)
+    rm -rf vyoma-modules; mkdir vyoma-modules
+    if [[ -f modules.order ]]; then
+        while read -r m; do m=${m%.ko}; cp "${m%.o}.ko" vyoma-modules/; done <modules.order
+    fi
     touch "$stamp"
     say "built in $(elapsed): $(stat -c %s "$img") bytes, $compiled objects compiled"
 fi
@@ -138,5 +147,7 @@ fi
 if [[ -n $out ]]; then
     mkdir -p "$(dirname "$out")"
     cp "$img" "$out"
+    rm -rf "$(dirname "$out")/modules"
+    cp -r "$tree/vyoma-modules" "$(dirname "$out")/modules"
 fi
 echo "$img"
