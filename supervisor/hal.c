@@ -13,7 +13,9 @@
 ** The i2c verbs are root's debugging tool, as i2cset and i2cget are: they
 ** go around app ownership, like a probe clipped onto the bus.  Apps' own
 ** access is capability/'s; the board is shared by every run and lives as
-** long as vyomad.
+** long as vyomad: it is opened once, so a reload's new `board` row waits
+** for the next start of vyomad (gpio_safe_state applies from each app's
+** next run).
 */
 #define _GNU_SOURCE
 #include <stdlib.h>
