@@ -57,8 +57,7 @@ void hal_close(void) {
   S.board = NULL;
 }
 
-/* ---- the verbs ------------------------------------------------------------
- */
+/* ---- the verbs ----------------------------------------------------------- */
 
 static int hal_fail(int r, const char *what, char *err, size_t errlen) {
   snprintf(err, errlen, "%s %s%s", vy_hal_err_name(r), what,

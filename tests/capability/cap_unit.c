@@ -126,8 +126,7 @@ static bool open_all(env *e, const char *name) {
          0;
 }
 
-/* ---- the cases ------------------------------------------------------------
- */
+/* ---- the cases ----------------------------------------------------------- */
 
 static void gpio_write_reaches_board(void) {
   env e;
