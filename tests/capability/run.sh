@@ -8,6 +8,7 @@
 #                           grants, denials logged once, EFAULT/ETOOBIG/
 #                           EINVAL/EBADHANDLE, ownership and release,
 #                           cancellation of a blocked wait, the wiring
+#   capability/cap-sim/*    the same cases over the HAL's simulated board
 #   e2e-*                   a real vyomad --board sim:FILE (boards/sim.toml
 #                           with a state folder) running tests/capability/
 #                           apps/halprobe as two apps, driven with vyctl
@@ -25,7 +26,7 @@ t_start capability
 repo=$PWD
 t_make wasm capability-test-files || { t_end; exit; }
 pass wasm
-t_programs cap unit
+t_programs cap unit sim
 
 VYOMAD=$repo/$T_BIN/vyomad VYCTL=$repo/$T_BIN/vyctl VYOMA=$repo/$T_BIN/vyoma
 VMANIFEST=$repo/$T_BIN/vyoma-manifest
