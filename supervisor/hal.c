@@ -60,10 +60,14 @@ void hal_close(void) {
 /* ---- the verbs ----------------------------------------------------------- */
 
 static int hal_fail(int r, const char *what, char *err, size_t errlen) {
-  snprintf(err, errlen, "%s %s%s", vy_hal_err_name(r), what,
-           r == VY_HAL_ENOTSUP ? ": the board cannot (only simulated lines "
-                                 "and channels can be driven)"
-                               : "");
+  const char *why = r == VY_HAL_ENOTSUP
+                        ? ": the board cannot (only simulated lines and "
+                          "channels can be driven)"
+                    : r == VY_HAL_EINVAL && !strncmp(what, "gpio", 4)
+                        ? ": an app drives it (only inputs can be driven "
+                          "from outside)"
+                        : "";
+  snprintf(err, errlen, "%s %s%s", vy_hal_err_name(r), what, why);
   return -1;
 }
 
