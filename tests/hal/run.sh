@@ -6,9 +6,12 @@
 #                           boards/*.toml, vy_board_open's spec prefixes
 #   hal/sim/CASE            the simulated board through hal.h
 #   hal/sim_state/CASE      the sim's state folder (files, logs, inotify)
+#   hal/linux/CASE          the linux backend on this host: request builders,
+#                           UART on a pty, IIO and configfs on fake folders,
+#                           boards whose devices are missing
 # With VYOMA_ASAN=1 the ASan/UBSan build (build/asan) is used and labels
 # read hal-asan/...  Prints PASS/FAIL/SKIP lines; exits 1 if anything failed.
 . "$(dirname "$0")/../lib.sh"
 t_start hal
-T_TIMEOUT=60 t_programs hal board_file sim sim_state
+T_TIMEOUT=60 t_programs hal board_file sim sim_state linux
 t_end
