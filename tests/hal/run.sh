@@ -9,9 +9,15 @@
 #   hal/linux/CASE          the linux backend on this host: request builders,
 #                           UART on a pty, IIO and configfs on fake folders,
 #                           boards whose devices are missing
+#   hal/vm/CASE             the linux backend on the VM kernel's real devices
+#                           (tests/hal/vm.sh; normal build only; skipped
+#                           without a kernel image)
 # With VYOMA_ASAN=1 the ASan/UBSan build (build/asan) is used and labels
 # read hal-asan/...  Prints PASS/FAIL/SKIP lines; exits 1 if anything failed.
 . "$(dirname "$0")/../lib.sh"
 t_start hal
 T_TIMEOUT=60 t_programs hal board_file sim sim_state linux
+if [ -z "${VYOMA_ASAN:-}" ]; then
+  HAL_LABEL=$T_LABEL t_relay vm "$T_LOGS/$T_LABEL-vm-suite.log" tests/hal/vm.sh
+fi
 t_end
