@@ -199,6 +199,10 @@ int hal_poll(int fd, int wake_fd, int cancel_fd, int64_t deadline);
 uint64_t hal_now_ns(void);
 void hal_wake(int wake_fd); /* signals an eventfd; never blocks */
 
+/* Where the linux backend looks: "/sys", "/dev", "/lib/modules" (tests
+** point them at scratch folders before opening a board). */
+extern const char *hal_sys_root, *hal_dev_root, *hal_modules_dir;
+
 /* ---- the linux backend's pure parts (linux_req.c), tested on any host -- */
 
 #include <linux/gpio.h>
@@ -240,5 +244,10 @@ void hal_spi_xfer(struct spi_ioc_transfer *x, const uint8_t *tx, uint8_t *rx,
 int hal_spi_mode_bits(uint32_t mode);
 /* baud -> B* constant; 0 if not a standard rate */
 unsigned hal_uart_speed(uint32_t baud);
+/* raw mode (cfmakeraw), CLOCAL | CREAD, the frame and both speeds into t;
+** -1 for a rate or size that is not one */
+struct termios;
+int hal_uart_termios(struct termios *t, uint32_t baud, uint32_t parity,
+                     uint32_t stop_bits, uint32_t data_bits);
 
 #endif

@@ -111,22 +111,22 @@ int hal_smbus_choice(const vy_hal_i2c_op *ops, size_t nops,
   return shape;
 }
 
-/* What the kernel's errno says about an I2C transfer.  Adapters differ:
-** most report a missing address as ENXIO (i2c-stub, SMBus controllers) or
-** EREMOTEIO (many I2C masters), but few can tell a NACK of the address
-** from one of a data byte, and report both alike.  So both map to
-** ENOACK_ADDR; ENOACK_DATA is only for what the HAL itself knows (the
-** sim).  EAGAIN is lost arbitration, ETIMEDOUT a bus held low. */
+/* What the kernel's errno says about an I2C transfer on an open bus.
+** Adapters differ: a missing address is ENXIO on most SMBus controllers
+** and i2c-designware, EREMOTEIO on many I2C masters, ENODEV on i2c-stub
+** (no chip there); and few can tell a NACK of the address from one of a
+** data byte, reporting both alike.  So all three map to ENOACK_ADDR;
+** ENOACK_DATA is only for what the HAL itself knows (the sim).  EAGAIN is
+** lost arbitration, ETIMEDOUT a bus held low. */
 int hal_i2c_errno(int e) {
   switch (e) {
     case ENXIO:
-    case EREMOTEIO: return VY_HAL_ENOACK_ADDR;
+    case EREMOTEIO:
+    case ENODEV: return VY_HAL_ENOACK_ADDR;
     case ETIMEDOUT: return VY_HAL_ETIMEDOUT;
     case EOPNOTSUPP: return VY_HAL_ENOTSUP;
     case EINVAL: return VY_HAL_EINVAL;
     case ENOMEM: return VY_HAL_ENOMEM;
-    case ENODEV:
-    case ENOENT: return VY_HAL_ENODEV;
     default: return VY_HAL_EBUS; /* EIO, EAGAIN, EPROTO, ... */
   }
 }
@@ -170,5 +170,24 @@ unsigned hal_uart_speed(uint32_t baud) {
   };
   for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++)
     if (rates[i].baud == baud) return (unsigned)rates[i].b;
+  return 0;
+}
+
+int hal_uart_termios(struct termios *t, uint32_t baud, uint32_t parity,
+                     uint32_t stop_bits, uint32_t data_bits) {
+  static const tcflag_t size[] = { CS5, CS6, CS7, CS8 };
+  speed_t sp = (speed_t)hal_uart_speed(baud);
+  if (!sp || data_bits < 5 || data_bits > 8) return -1;
+  cfmakeraw(t);
+  t->c_cflag &= ~(tcflag_t)(CSIZE | PARENB | PARODD | CSTOPB);
+  /* CLOCAL: no modem lines to wait for; CREAD: the receiver on */
+  t->c_cflag |= size[data_bits - 5] | CLOCAL | CREAD;
+  if (parity != VY_UART_PARITY_NONE) t->c_cflag |= PARENB;
+  if (parity == VY_UART_PARITY_ODD) t->c_cflag |= PARODD;
+  if (stop_bits == 2) t->c_cflag |= CSTOPB;
+  /* reads return what is there: the HAL polls, the tty must not wait */
+  t->c_cc[VMIN] = 0;
+  t->c_cc[VTIME] = 0;
+  if (cfsetispeed(t, sp) != 0 || cfsetospeed(t, sp) != 0) return -1;
   return 0;
 }

@@ -194,7 +194,8 @@ static int sim_gpio_wait(vy_hal_line *l, uint32_t gen, int timeout_ms,
   pthread_mutex_lock(mu);
   int rc;
   for (;;) {
-    if (l->gen != gen) {
+    if (l->gen != gen) { /* closed: pass the wake on to other waiters */
+      hal_wake(l->wake_fd);
       rc = VY_HAL_EBADHANDLE;
       break;
     }
@@ -290,7 +291,7 @@ static int sim_adc_read(vy_board *b, uint32_t dev, uint32_t ch, int32_t *raw,
   sim_adc *a = find_adc(sim_of(b), dev, ch);
   if (a) {
     *raw = a->raw;
-    double v = llround((double)a->raw * b->conf.adc_scale);
+    double v = round((double)a->raw * b->conf.adc_scale);
     *mv = v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : (int32_t)v;
   }
   pthread_mutex_unlock(&b->mu);
@@ -336,6 +337,7 @@ static int sim_uart_read(vy_hal_uart *u, uint32_t gen, uint8_t *buf, size_t len,
   int rc;
   for (;;) {
     if (u->gen != gen) {
+      hal_wake(u->wake_fd);
       rc = VY_HAL_EBADHANDLE;
       break;
     }
