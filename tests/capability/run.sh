@@ -18,6 +18,7 @@
 #   manifest-*              vyoma-manifest on a module importing gpio
 #                           without a gpio grant
 #   run-*                   `vyoma run --board sim:boards/sim.toml`
+# VYOMAD_BIN=PATH tests another vyomad (e.g. build/static/vyomad).
 # With VYOMA_ASAN=1 the ASan/UBSan build, and vyomad must end with the
 # sanitizers quiet.  Prints PASS/FAIL/SKIP lines; exits 1 if anything
 # failed.
@@ -28,7 +29,7 @@ t_make wasm capability-test-files || { t_end; exit; }
 pass wasm
 t_programs cap unit sim
 
-VYOMAD=$repo/$T_BIN/vyomad VYCTL=$repo/$T_BIN/vyctl VYOMA=$repo/$T_BIN/vyoma
+VYOMAD=${VYOMAD_BIN:-$repo/$T_BIN/vyomad} VYCTL=$repo/$T_BIN/vyctl VYOMA=$repo/$T_BIN/vyoma
 VMANIFEST=$repo/$T_BIN/vyoma-manifest
 t_make tools "$T_BIN/vyomad" "$T_BIN/vyctl" "$T_BIN/vyoma" \
   "$T_BIN/vyoma-manifest" supervisor-test-apps || { t_end; exit; }
