@@ -38,6 +38,7 @@ typedef struct env {
   char log[4096];
   int nlog;
   char trap[256];
+  bool uart; /* cancel_one: block in uart_read, not an edge wait */
 } env;
 
 static vy_cap_registry *reg;
@@ -340,8 +341,18 @@ static void no_board_is_enodev(void) {
   env_close(&e);
 }
 
+/* blocks forever: an edge wait on the button, or (env's uart flag) a
+** serial read of a silent port */
 static void *waiter(void *arg) {
   env *e = arg;
+  if (e->uart) {
+    memcpy(mem(e) + 10, "ttyS1", 5);
+    int32_t u = call(e, "uart_open", 2, 10, 5);
+    while (u >= 1 && call(e, "uart_read", 4, u, 1000, 8192, 0) > 0) {
+    } /* what earlier cases left in the loopback */
+    if (u < 1) return (void *)(intptr_t)u;
+    return (void *)(intptr_t)call(e, "uart_read", 4, u, 100, 16, -1);
+  }
   int32_t h = call(e, "gpio_open", 2, 27, VY_GPIO_EDGE_BOTH);
   if (h < 1) return (void *)(intptr_t)h;
   return (void *)(intptr_t)call(e, "gpio_wait_edge", 3, h, -1, 0);
@@ -353,9 +364,10 @@ static int64_t ms_now(void) {
   return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-static void cancel_wakes_wait(void) {
+static void cancel_one(bool uart) {
   env e;
   REQUIRE(open_all(&e, "button"));
+  e.uart = uart;
   pthread_t t;
   REQUIRE(pthread_create(&t, NULL, waiter, &e) == 0);
   struct timespec ts = { 0, 200 * 1000000L };
@@ -375,6 +387,9 @@ static void cancel_wakes_wait(void) {
   EQ((const char *)e.trap, "killed");
   env_close(&e);
 }
+
+static void cancel_wakes_wait(void) { cancel_one(false); }
+static void cancel_wakes_uart_read(void) { cancel_one(true); }
 
 static void wiring_refuses_ungranted_kind(void) {
   env e;
@@ -442,6 +457,7 @@ static int cap_main(int argc, char **argv, const char *prog) {
   RUN(loopbacks_and_adc);
   RUN(no_board_is_enodev);
   RUN(cancel_wakes_wait);
+  RUN(cancel_wakes_uart_read);
   RUN(wiring_refuses_ungranted_kind);
   RUN(board_specs);
   vy_board_close(board);
