@@ -7,7 +7,7 @@
 ** the data disk under OTADIR (/data/.ota in the image: a dot name is no
 ** app's, so no app's /data can reach it), each a folder holding what a
 ** system version is: the supervisor binary (optional), apps/NAME/{NAME.wasm,
-** vyoma.toml} and profiles/*.toml.  The initramfs is the factory version:
+** vyoma.toml} and profiles/NAME.toml.  The initramfs is the factory version:
 ** booted when no slot is bootable, so there is always a good system.  Per-
 ** app data (/data/NAME) is in no slot and survives updates and rollbacks.
 **
@@ -108,10 +108,22 @@ int vy_bundle_create(const char *tree, const vy_bundle_spec *spec,
                      char *err, size_t errlen);
 /* A new key pair (libsodium's crypto_sign_keypair). */
 int vy_ota_keygen(uint8_t public_key[32], uint8_t secret_key[64]);
+/* Key files: the key as lower-case hex on one line (n = 32: a public key,
+** 64 hex digits; n = 64: a secret key, 128).  vy_ota_key_write creates
+** the file (never over an existing one) with mode 0644 for a public key,
+** 0600 for a secret one. */
+int vy_ota_key_read(const char *path, uint8_t *key, size_t n, char *err,
+                    size_t errlen);
+int vy_ota_key_write(const char *path, const uint8_t *key, size_t n, char *err,
+                     size_t errlen);
+/* The manifest text as written (malloc'd, NUL-terminated), for display
+** only: the header is range-checked, the signature is NOT verified. */
+int vy_bundle_manifest_text(const char *path, char **text, size_t *len,
+                            char *err, size_t errlen);
 
 /* ---- slot state ------------------------------------------------------ */
 typedef struct vy_ota_slot {
-  uint32_t priority;       /* 0: not bootable                            */
+  uint32_t priority; /* 0: not bootable                            */
   uint32_t tries_remaining;
   bool successful;
   char version[VY_OTA_VERSION_MAX + 1]; /* "" when empty                */
@@ -158,8 +170,8 @@ int vy_ota_boot_select(const char *otadir, vy_ota_state *st, char *err,
 ** VY_OTA_TRIES tries, not successful).  Refused while the running slot is
 ** itself on trial (commit or roll back first).  The running slot and its
 ** files are never touched.  *slot_out: the slot written. */
-int vy_ota_apply(const vy_ota_env *env, const char *bundle_path,
-                 int *slot_out, char *err, size_t errlen);
+int vy_ota_apply(const vy_ota_env *env, const char *bundle_path, int *slot_out,
+                 char *err, size_t errlen);
 /* The running slot passed its health check: successful. */
 int vy_ota_commit(const char *otadir, char *err, size_t errlen);
 /* The running trial failed (reason): its tries end, it is not bootable any
@@ -172,5 +184,23 @@ int vy_ota_rollback(const char *otadir, char *err, size_t errlen);
 
 /* "slot-a", "slot-b", "factory" */
 const char *vy_ota_slot_name(int slot);
+/* OTADIR/slot-X in buf (the folder the supervisor runs): 0, or -1 for the
+** factory slot or a buffer too small */
+int vy_ota_slot_dir(const char *otadir, int slot, char *buf, size_t len);
+
+/* ---- status (vyctl ota status) ---------------------------------------- */
+/* Lines "running: slot-b", "slot-a: 1.0.0 committed (priority 1)",
+** "slot-b: 2.0.0 on trial, 2 tries left (priority 2)", "factory: 0.9.0",
+** "last failure: VERSION: REASON"; and the same as one JSON object
+** {"seq","running","slots":[{"name","priority","tries_remaining",
+** "successful","version"}],"factory_version","failed_version",
+** "last_error"}.  0, or -1 when buf was too small (cut, still a string). */
+int vy_ota_status_text(const vy_ota_state *st, char *buf, size_t len);
+int vy_ota_status_json(const vy_ota_state *st, char *buf, size_t len);
+
+/* ---- figures (bench/ota.sh) ------------------------------------------ */
+/* This process's fault points passed and bytes written through ota_io */
+unsigned long vy_ota_io_points(void);
+uint64_t vy_ota_io_bytes_written(void);
 
 #endif

@@ -11,7 +11,8 @@
 #          (test helpers: JSON checks, a pty driver), prometheus and curl
 #          (promtool lints the metrics; a real server scrapes vyomad)
 #   wasm   C -> wasm32-wasi for the sample apps (clang + wasi-libc + runtime)
-#   os     static supervisor (musl), stb image/PNG headers, the DejaVu font
+#   os     static supervisor (musl), stb image/PNG headers, the DejaVu font,
+#          libsodium (Ed25519 for OTA bundles, also in the static vyomad)
 #   node   Node.js, the reference WASI host (skipped when node is on PATH)
 #   bench  hyperfine for `make bench`
 #   image  the kernel source and its build tools, cpio, mke2fs, QEMU
@@ -22,7 +23,7 @@ group_pkgs() {
     build) echo build-essential clang lld libclang-rt-14-dev wabt libcjson-dev python3 \
                 prometheus curl ;;
     wasm)  echo clang lld wasi-libc libclang-rt-14-dev-wasm32 ;;
-    os)    echo musl-tools libstb-dev fonts-dejavu-core libdrm-dev ;;
+    os)    echo musl-tools libstb-dev fonts-dejavu-core libdrm-dev libsodium-dev ;;
     node)  command -v node >/dev/null 2>&1 || echo nodejs ;;
     bench) echo hyperfine ;;
     image) echo linux-source-6.1 flex bison bc libelf-dev libssl-dev cpio \

@@ -1,0 +1,185 @@
+/*
+** tests/ota/fault.c — the power-cut walk.  A child process runs one step
+** of the update's life with VYOMA_OTA_FAULT=N (ota_io.c: _exit(86) just
+** before the Nth write point) for N = 1 .. the last point (counted first
+** by a run with VYOMA_OTA_FAULT_LOG); after each cut the parent, as the
+** next boot would, loads the state and runs boot_select, and checks that
+** the slot it picks is complete (exactly its bundle's files, bytes and
+** modes: the old good one, or the new one once the final save happened);
+** then it finishes the job (applies again) and checks the result.
+**
+**   apply     2.0.0 into slot-a (which holds 0.5.0) while slot-b runs 1.0.0
+**   boot      boot_select using up a try of 2.0.0 on trial
+**   commit    2.0.0's commit
+**   fail      2.0.0's failure
+** The fault log of the apply is kept as build/test-logs/ota-fault-points.txt
+** (tests/ota/run.sh prints its summary).
+*/
+#include "ota_test.h"
+
+static char *b05, *b10, *b20;
+
+static const char *bundle_of(const char *version) {
+  return !strcmp(version, "0.5.0")   ? b05
+         : !strcmp(version, "1.0.0") ? b10
+         : !strcmp(version, "2.0.0") ? b20
+                                     : NULL;
+}
+
+enum step { APPLY, BOOT, COMMIT, FAIL };
+static const char *const step_name[] = { "apply", "boot", "commit", "fail" };
+
+static void do_step(enum step s, const char *ota) {
+  vy_ota_env env = t_env(ota);
+  vy_ota_state st;
+  char err[512];
+  int rc = 0;
+  switch (s) {
+    case APPLY: rc = vy_ota_apply(&env, b20, NULL, err, sizeof err); break;
+    case BOOT: vy_ota_boot_select(ota, &st, err, sizeof err); break;
+    case COMMIT: rc = vy_ota_commit(ota, err, sizeof err); break;
+    case FAIL: rc = vy_ota_fail(ota, "a test failure", err, sizeof err); break;
+  }
+  if (rc < 0) printf("    %s: %s\n", step_name[s], err);
+  _exit(rc < 0 ? 1 : 0);
+}
+
+/* the step in a child, cut at point n (0: not cut); its exit status */
+static int child(enum step s, const char *ota, int n, const char *log) {
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) {
+    char num[16];
+    snprintf(num, sizeof num, "%d", n);
+    if (n) setenv("VYOMA_OTA_FAULT", num, 1);
+    if (log) setenv("VYOMA_OTA_FAULT_LOG", log, 1);
+    do_step(s, ota);
+  }
+  int status;
+  if (pid < 0 || waitpid(pid, &status, 0) != pid) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* the next boot after a cut: the slot picked is complete; its version */
+static const char *boot_checks(const char *ota, const char *label) {
+  vy_ota_state st;
+  char err[512], why[512];
+  int s = vy_ota_boot_select(ota, &st, err, sizeof err);
+  CHECKF(s >= 0, "%s: boots the factory system (%s)", label, err);
+  if (s < 0) return "";
+  const char *b = bundle_of(st.slot[s].version);
+  CHECKF(b, "%s: %s holds version \"%s\"", label, vy_ota_slot_name(s),
+         st.slot[s].version);
+  if (!b) return "";
+  CHECKF(t_slot_is(ota, s, b, why, sizeof why), "%s: %s is not complete: %s",
+         label, vy_ota_slot_name(s), why);
+  return b == b20 ? "2.0.0" : b == b10 ? "1.0.0" : "0.5.0";
+}
+
+/* the template: 0.5.0 committed in slot-a, then 1.0.0 committed in slot-b
+** and running; with `trial`, 2.0.0 applied into slot-a and booted */
+static char *setup(bool trial) {
+  char *ota = t_tmpdir("fault"), err[512];
+  vy_ota_env env = t_env(ota);
+  vy_ota_state st;
+  const char *steps[] = { b05, b10, trial ? b20 : NULL };
+  for (int i = 0; i < 3 && steps[i]; i++) {
+    if (vy_ota_apply(&env, steps[i], NULL, err, sizeof err) < 0)
+      printf("    setup: %s\n", err);
+    vy_ota_boot_select(ota, &st, err, sizeof err);
+    if (i < 2) vy_ota_commit(ota, err, sizeof err);
+  }
+  return ota;
+}
+
+/* the number of points the step passes, counted by a run with the log */
+static int count_points(enum step s, const char *tmpl, const char *keep) {
+  char *work = t_tmpdir("count"), log[4200];
+  snprintf(log, sizeof log, "%s.log", work);
+  t_sh("rm -rf '%s' && cp -a '%s' '%s' && rm -f '%s'", work, tmpl, work, log);
+  int rc = child(s, work, 0, log);
+  CHECKF(rc == 0, "%s: exit status %d without a cut", step_name[s], rc);
+  char cmd[8600];
+  snprintf(cmd, sizeof cmd, "wc -l < '%s'", log);
+  FILE *p = popen(cmd, "r");
+  int n = 0;
+  if (!p || fscanf(p, "%d", &n) != 1) n = 0;
+  if (p) pclose(p);
+  if (keep) t_sh("cp '%s' '%s'", log, keep);
+  t_sh("rm -rf '%s' '%s'", work, log);
+  free(work);
+  return n;
+}
+
+/* after the parent's boot found version ver: finishing the step's job */
+static void finish(enum step s, const char *ota, const char *ver,
+                   const char *label) {
+  vy_ota_env env = t_env(ota);
+  char err[512];
+  bool is_new = !strcmp(ver, "2.0.0"), is_old = !strcmp(ver, "1.0.0");
+  switch (s) {
+    case APPLY:
+      CHECKF(is_new || is_old, "%s: boots %s", label, ver);
+      if (is_old) {
+        CHECKF(vy_ota_apply(&env, b20, NULL, err, sizeof err) == 0,
+               "%s: applying again: %s", label, err);
+        CHECKF(!strcmp(boot_checks(ota, label), "2.0.0"), "%s: not 2.0.0",
+               label);
+      }
+      break;
+    case BOOT:
+    case COMMIT:
+      CHECKF(is_new, "%s: boots %s", label, ver);
+      CHECKF(vy_ota_commit(ota, err, sizeof err) == 0, "%s: commit: %s", label,
+             err);
+      break;
+    case FAIL:
+      CHECKF(is_new || is_old, "%s: boots %s", label, ver);
+      if (is_new)
+        CHECKF(vy_ota_fail(ota, "again", err, sizeof err) == 0, "%s: fail: %s",
+               label, err);
+      CHECKF(!strcmp(boot_checks(ota, label), "1.0.0"), "%s: not 1.0.0", label);
+      break;
+  }
+}
+
+static void walk(enum step s, bool trial, const char *keep) {
+  char *tmpl = setup(trial);
+  int total = count_points(s, tmpl, keep);
+  CHECKF(total > 0, "%s: no fault point", step_name[s]);
+  printf("# fault walk %s: %d points\n", step_name[s], total);
+  char *work = t_tmpdir("walk");
+  for (int n = 1; n <= total + 1 && !check_failing(); n++) {
+    char label[64], err[512];
+    snprintf(label, sizeof label, "%s cut %d/%d", step_name[s], n, total);
+    t_sh("rm -rf '%s' && cp -a '%s' '%s'", work, tmpl, work);
+    int rc = child(s, work, n, NULL);
+    CHECKF(rc == (n <= total ? 86 : 0), "%s: exit status %d", label, rc);
+    vy_ota_state st;
+    vy_ota_state_load(work, &st, err, sizeof err);
+    CHECKF(!err[0], "%s: state: %s", label, err);
+    finish(s, work, boot_checks(work, label), label);
+  }
+  t_sh("rm -rf '%s' '%s'", work, tmpl);
+  free(work);
+  free(tmpl);
+}
+
+static void apply_walk(void) { walk(APPLY, false, getenv("OTA_POINTS_LOG")); }
+static void boot_walk(void) { walk(BOOT, true, NULL); }
+static void commit_walk(void) { walk(COMMIT, true, NULL); }
+static void fail_walk(void) { walk(FAIL, true, NULL); }
+
+int main(int argc, char **argv) {
+  check_init(argc, argv, "fault");
+  t_keys();
+  b05 = t_bundle("0.5.0");
+  b10 = t_bundle("1.0.0");
+  b20 = t_bundle("2.0.0");
+  RUN(apply_walk);
+  RUN(boot_walk);
+  RUN(commit_walk);
+  RUN(fail_walk);
+  t_sh("rm -f '%s' '%s' '%s'", b05, b10, b20);
+  return check_end();
+}
