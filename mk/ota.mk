@@ -6,6 +6,7 @@
 #   build{,/asan}/bin/ota-NAME         one per tests/ota/NAME.c (tests/ota/run.sh)
 #   build/fuzz/fuzz_bundle             libFuzzer: the bundle reader
 #   make bench-ota                     bench/ota.sh: verify and apply figures
+#                                      (build/bin/ota-bench: its timed steps)
 # Only libc and libsodium (Ed25519, SHA-256): it builds with musl-gcc for
 # the static vyomad, given VYOTA_STATIC_CFLAGS and VYOTA_STATIC_LDLIBS.
 
@@ -38,10 +39,17 @@ $(call test_progs,ota-,$(OTA_TESTS),vyota)
 $(foreach t,$(OTA_TESTS),$(eval ota-$(basename $(notdir $(t)))_LDLIBS := -lsodium))
 $(foreach v,$(VARIANTS),$(call obj,$(v),$(vyoma-bundle_SRC) $(OTA_TESTS))): | $(SODIUM_INC)
 
-# make build/fuzz/fuzz_bundle && build/fuzz/fuzz_bundle -max_total_time=60
+# make build/fuzz/fuzz_bundle && build/fuzz/fuzz_bundle \
+#   -dict=tests/fuzz/fuzz_bundle.dict -max_total_time=60 CORPUS_DIR
 FUZZERS           += fuzz_bundle
 fuzz_bundle_SRC   := tests/fuzz/fuzz_bundle.c $(vyota_SRC)
 $(B)/fuzz/fuzz_bundle: LDLIBS += -lsodium
+
+# ota-bench: bench/ota.sh's timed steps (not part of `all`)
+EXTRA_PROGS       += ota-bench
+ota-bench_SRC     := bench/ota/main.c
+ota-bench_LIBS    := vyota
+ota-bench_LDLIBS  := -lsodium
 
 .PHONY: bench-ota
 bench-ota: $(B)/bin/vyoma-bundle $(B)/bin/ota-bench
