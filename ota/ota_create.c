@@ -83,19 +83,8 @@ static int add_file(walk *w, const char *rel, const struct stat *sb) {
                    OTA_FILES_MAX);
   if ((uint64_t)sb->st_size > OTA_FILE_MAX)
     return ota_err(w->err, w->errlen, "%s/%s: larger than 1 TiB", w->tree, rel);
-  if (!m->nfiles || (m->nfiles & (m->nfiles - 1)) == 0) {
-    size_t cap = m->nfiles ? 2 * m->nfiles : 16;
-    ota_file *nf = realloc(m->files, cap * sizeof *nf);
-    if (!nf) return ota_err(w->err, w->errlen, "out of memory");
-    m->files = nf;
-  }
-  ota_file *f = &m->files[m->nfiles];
-  memset(f, 0, sizeof *f);
-  if (!(f->path = strdup(rel)))
-    return ota_err(w->err, w->errlen, "out of memory");
-  m->nfiles++; /* owned by m from here, freed with it */
-  f->size = (uint64_t)sb->st_size;
-  m->payload += f->size;
+  ota_file *f = ota_manifest_add(m, rel, (uint64_t)sb->st_size);
+  if (!f) return ota_err(w->err, w->errlen, "out of memory");
   char full[4096];
   snprintf(full, sizeof full, "%s/%s", w->tree, rel);
   return hash_path(full, f, w->err, w->errlen);

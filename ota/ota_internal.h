@@ -57,6 +57,9 @@ typedef struct ota_manifest {
 int ota_manifest_parse(const char *text, size_t len, ota_manifest *m, char *err,
                        size_t errlen);
 void ota_manifest_free(ota_manifest *m);
+/* a file appended (path copied, size added to the payload; the hash is
+** the caller's); NULL when out of memory or past OTA_FILES_MAX */
+ota_file *ota_manifest_add(ota_manifest *m, const char *path, uint64_t size);
 /* The path rules: NULL when fine, else why not */
 const char *ota_path_problem(const char *path);
 /* Duplicates and a file under another file's path, over n paths: NULL or

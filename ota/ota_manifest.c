@@ -95,6 +95,23 @@ void ota_manifest_free(ota_manifest *m) {
   memset(m, 0, sizeof *m);
 }
 
+ota_file *ota_manifest_add(ota_manifest *m, const char *path, uint64_t size) {
+  if (m->nfiles >= OTA_FILES_MAX) return NULL;
+  if (!m->nfiles || (m->nfiles & (m->nfiles - 1)) == 0) { /* doubling */
+    size_t cap = m->nfiles ? 2 * m->nfiles : 16;
+    ota_file *nf = realloc(m->files, cap * sizeof *nf);
+    if (!nf) return NULL;
+    m->files = nf;
+  }
+  ota_file *f = &m->files[m->nfiles];
+  memset(f, 0, sizeof *f);
+  if (!(f->path = strdup(path))) return NULL;
+  f->size = size;
+  m->payload += size; /* <= 4096 * 2^40: cannot wrap */
+  m->nfiles++;
+  return f;
+}
+
 /* ---- the parser ---- */
 
 typedef struct mparse {
@@ -151,15 +168,9 @@ static int parse_file(mparse *p, char *val) {
     snprintf(w, sizeof w, "path %.255s %s", path, why);
     return mfail(p, "unsafe path", w);
   }
-  if (!m->nfiles || (m->nfiles & (m->nfiles - 1)) == 0) { /* doubling */
-    size_t cap = m->nfiles ? 2 * m->nfiles : 16;
-    ota_file *nf = realloc(m->files, cap * sizeof *nf);
-    if (!nf) return mfail(p, "out of memory", NULL);
-    m->files = nf;
-  }
-  if (!(f.path = strdup(path))) return mfail(p, "out of memory", NULL);
-  m->payload += f.size; /* <= 4096 * 2^40: cannot wrap */
-  m->files[m->nfiles++] = f;
+  ota_file *nf = ota_manifest_add(m, path, f.size);
+  if (!nf) return mfail(p, "out of memory", NULL);
+  memcpy(nf->sha, f.sha, 32);
   return 0;
 }
 

@@ -11,6 +11,7 @@ static char *ota, *scratch, *good; /* OTADIR: 1.0.0 committed in slot-a */
 static size_t good_len;
 static char *good_bytes;
 static uint32_t good_mlen;
+static char x_hex[65]; /* SHA-256 of the one byte "x" */
 
 /* writes a bundle file from bytes */
 static char *put(const char *name, const void *bytes, size_t len) {
@@ -143,11 +144,7 @@ static void disk_full(void) {
 /* a manifest of one file at path with the right hash of "x" */
 static char *one_file(const char *name, const char *path) {
   static char m[1024];
-  uint8_t sha[32];
-  char hex[65];
-  crypto_hash_sha256(sha, (const uint8_t *)"x", 1);
-  ota_hex(sha, 32, hex);
-  snprintf(m, sizeof m, HEAD "file 1 %s %s\n", hex, path);
+  snprintf(m, sizeof m, HEAD "file 1 %s %s\n", x_hex, path);
   return raw(name, 1, m, "x", 1);
 }
 
@@ -169,10 +166,8 @@ static void path_tricks(void) {
   for (size_t i = 0; i < sizeof t / sizeof *t; i++)
     refused(t[i].path, &env, one_file("path.vyb", t[i].path), t[i].want);
   /* a file and a folder of the same name; the same path twice */
-  uint8_t sha[32];
-  char hex[65], m[1024];
-  crypto_hash_sha256(sha, (const uint8_t *)"x", 1);
-  ota_hex(sha, 32, hex);
+  const char *hex = x_hex;
+  char m[1024];
   snprintf(m, sizeof m, HEAD "file 1 %s apps/a\nfile 1 %s apps/a/b\n", hex,
            hex);
   refused("file-and-dir", &env, raw("fd.vyb", 1, m, "xx", 2),
@@ -212,10 +207,8 @@ static void limits(void) {
   CHECK(ota_manifest_parse(m, n, &man, err, sizeof err) < 0);
   CHECKF(strstr(err, "line 4101: more than 4096 files"), "%s", err);
   free(m);
-  uint8_t sha[32];
-  char hex[65], mm[1024];
-  crypto_hash_sha256(sha, (const uint8_t *)"x", 1);
-  ota_hex(sha, 32, hex);
+  const char *hex = x_hex;
+  char mm[1024];
   snprintf(mm, sizeof mm, HEAD "file 1000000 %s apps/a\n", hex);
   refused("size-past-end", &env, raw("big.vyb", 1, mm, "x", 1),
           "file apps/a (1000000 bytes) runs past the end of the bundle");
@@ -242,16 +235,16 @@ static void limits(void) {
 int main(int argc, char **argv) {
   check_init(argc, argv, "bad");
   t_keys();
+  uint8_t sha[32];
+  crypto_hash_sha256(sha, (const uint8_t *)"x", 1);
+  ota_hex(sha, 32, x_hex);
   char err[512];
   ota = t_tmpdir("bad-ota");
   scratch = t_tmpdir("bad");
   vy_ota_env env = t_env(ota);
-  vy_ota_state st;
   char *v1 = t_bundle("1.0.0");
-  if (vy_ota_apply(&env, v1, NULL, err, sizeof err) < 0 ||
-      vy_ota_boot_select(ota, &st, err, sizeof err) != 0 ||
-      vy_ota_commit(ota, err, sizeof err) < 0) {
-    printf("FAIL bad/setup: %s\n", err);
+  if (t_install(ota, v1) < 0) {
+    printf("FAIL bad/setup\n");
     return 1;
   }
   good = t_bundle("2.0.0");

@@ -190,4 +190,20 @@ static __attribute__((unused)) vy_ota_env t_env(const char *otadir) {
   return e;
 }
 
+/* bundle applied, booted and committed: the running system; 0 or -1 */
+static __attribute__((unused)) int t_install(const char *otadir,
+                                             const char *bundle) {
+  vy_ota_env env = t_env(otadir);
+  vy_ota_state st;
+  char err[512];
+  int slot;
+  if (vy_ota_apply(&env, bundle, &slot, err, sizeof err) < 0 ||
+      vy_ota_boot_select(otadir, &st, err, sizeof err) != slot ||
+      vy_ota_commit(otadir, err, sizeof err) < 0) {
+    printf("    t_install %s: %s\n", bundle, err);
+    return -1;
+  }
+  return 0;
+}
+
 #endif

@@ -85,9 +85,7 @@ static void tries_run_out(void) {
   char *ota = t_tmpdir("tries"), err[512];
   vy_ota_env env = t_env(ota);
   vy_ota_state st;
-  REQUIRE(vy_ota_apply(&env, v1, NULL, err, sizeof err) == 0);
-  EQ(boot(ota, &st), 0);
-  REQUIRE(vy_ota_commit(ota, err, sizeof err) == 0);
+  REQUIRE(t_install(ota, v1) == 0);
   REQUIRE(vy_ota_apply(&env, v2, NULL, err, sizeof err) == 0);
   for (int i = 0; i < VY_OTA_TRIES; i++) EQ(boot(ota, &st), 1);
   EQ(boot(ota, &st), 0);
@@ -104,9 +102,7 @@ static void missing_and_leftover(void) {
   char *ota = t_tmpdir("missing"), err[512], why[512];
   vy_ota_env env = t_env(ota);
   vy_ota_state st;
-  REQUIRE(vy_ota_apply(&env, v1, NULL, err, sizeof err) == 0);
-  EQ(boot(ota, &st), 0);
-  REQUIRE(vy_ota_commit(ota, err, sizeof err) == 0);
+  REQUIRE(t_install(ota, v1) == 0);
   REQUIRE(vy_ota_apply(&env, v2, NULL, err, sizeof err) == 0);
   t_sh("rm -rf '%s/slot-b'", ota);
   EQ(boot(ota, &st), 0);
@@ -132,10 +128,7 @@ static void missing_and_leftover(void) {
 static void downgrade(void) {
   char *ota = t_tmpdir("down"), err[512];
   vy_ota_env env = t_env(ota);
-  vy_ota_state st;
-  REQUIRE(vy_ota_apply(&env, v2, NULL, err, sizeof err) == 0);
-  EQ(boot(ota, &st), 0);
-  REQUIRE(vy_ota_commit(ota, err, sizeof err) == 0);
+  REQUIRE(t_install(ota, v2) == 0);
   CHECK(vy_ota_apply(&env, v1, NULL, err, sizeof err) < 0);
   EQ((const char *)strstr(err, "version"),
      "version 1.0.0 is not newer than the running 2.0.0");
