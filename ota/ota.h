@@ -13,7 +13,9 @@
 **
 **   OTADIR/state, OTADIR/state.1   the slot state, two copies (below)
 **   OTADIR/slot-a/, OTADIR/slot-b/ the slots
-**   OTADIR/slot-X.new/             a slot being written (removed at start)
+**   OTADIR/slot-X.new/             a slot being written (a cut one's is
+**                                  removed by the next apply and by
+**                                  boot_select; never booted)
 **
 ** Each slot has `priority` (0 = not bootable; the higher boots first),
 ** `tries_remaining` (boots left before it counts as failed, while not yet
@@ -25,19 +27,21 @@
 ** marked failed (priority 0, its version recorded as the last failure) and
 ** the previous good slot (or the factory one) boots.
 **
-** State file: a small text file (key = value lines, then "sum = " and a
-** CRC-32 or SHA-256 of what precedes it), written to a temporary name,
+** State file: a small text file (key = value lines, then "sum = " and the
+** SHA-256 of what precedes it; ota_state.c), written to a temporary name,
 ** fsynced, renamed over one copy, the directory fsynced, then the same for
 ** the other copy; a sequence number grows with each save.  Loading takes
 ** the valid copy with the higher sequence, so a torn write of either copy
 ** is survivable.  No valid copy: the factory state (no slot bootable).
 **
-** Every write, fsync and rename of the update path goes through ota_io
-** (fault injection): with the environment variable VYOMA_OTA_FAULT=N the
-** process ends with _exit(86) just before the Nth such point, as a power
+** Every write, fsync, rename, unlink, mkdir, rmdir and file creation of
+** the update path goes through ota_io (fault injection): with the
+** environment variable VYOMA_OTA_FAULT=N the process (the counter is per
+** process id) ends with _exit(86) just before the Nth such point, as a power
 ** cut would; VYOMA_OTA_FAULT_LOG=FILE appends one line per point passed
 ** ("N write slot-b.new/apps/clock/clock.wasm"), so a test can enumerate
-** them and walk N = 1 .. the last.
+** them and walk N = 1 .. the last; VYOMA_OTA_ERROR=N makes the Nth point
+** fail with EIO instead (the error paths).
 **
 ** Errors: functions return 0 or -1 with one line in err that says what and
 ** why ("bundle /data/v2.vyb: signature does not verify (wrong key or
@@ -160,24 +164,40 @@ typedef struct vy_ota_env {
 } vy_ota_env;
 
 /* Boot: which slot to run (0, 1) or -1 for the factory system, using up a
-** try of a slot on trial and saving the state first (see the top). */
+** try of a slot on trial and saving the state first (see the top); st is
+** the state after (st->booted: the choice).  Never a slot whose folder is
+** missing (that slot is marked failed).  When the state cannot be saved a
+** slot on trial is not run (its try would not count): the best committed
+** slot or the factory system, with why in err.  err also carries
+** vy_ota_state_load's note; err[0] == 0 when all was well. */
 int vy_ota_boot_select(const char *otadir, vy_ota_state *st, char *err,
                        size_t errlen);
 /* Installs a bundle into the slot not running: opens and verifies it
 ** entirely (signature, every hash, profile, arch, version, free space)
 ** BEFORE writing anything; then writes slot-X.new/, fsyncs it, replaces
 ** slot-X and saves the state with slot X on trial (highest priority,
-** VY_OTA_TRIES tries, not successful).  Refused while the running slot is
-** itself on trial (commit or roll back first).  The running slot and its
-** files are never touched.  *slot_out: the slot written. */
+** VY_OTA_TRIES tries, not successful; the other slot, if bootable, gets
+** priority 1).  Refused while the running slot is itself on trial (commit
+** or roll back first) or failed it (reboot first).  The running slot and
+** its files are never touched; from the factory system the slot of lower
+** priority is written.  running_version NULL: the state's version of the
+** running slot (factory_version from the factory system).  OTADIR is
+** created (one level) when missing.  Free space: statvfs of OTADIR must
+** hold the payload + 4 KiB a file + 1 MiB; VYOMA_OTA_FREE_BYTES=N in the
+** environment stands in for statvfs (tests: a full disk without root).
+** *slot_out: the slot written (-1 on error). */
 int vy_ota_apply(const vy_ota_env *env, const char *bundle_path, int *slot_out,
                  char *err, size_t errlen);
-/* The running slot passed its health check: successful. */
+/* The running slot passed its health check: successful (0 and nothing
+** saved when it was already).  -1 from the factory system or a failed
+** slot. */
 int vy_ota_commit(const char *otadir, char *err, size_t errlen);
 /* The running trial failed (reason): its tries end, it is not bootable any
 ** more, the version and reason are recorded; the next boot runs the
 ** previous good slot.  Also `vyctl ota rollback` on a committed slot: the
-** other good slot (or the factory system) boots next. */
+** other good slot (or the factory system) boots next.  Both work on the
+** slot the state says is running and refuse from the factory system;
+** vy_ota_fail on a slot already failed is 0, nothing saved. */
 int vy_ota_fail(const char *otadir, const char *reason, char *err,
                 size_t errlen);
 int vy_ota_rollback(const char *otadir, char *err, size_t errlen);

@@ -88,8 +88,8 @@ int ota_write_signed_head(FILE *out, uint32_t format, const char *manifest,
 /* ---- ota_io.c: the fault points ----
 ** Every call is one point (see ota.h) named "N OP REL" in the log; rel is
 ** relative to dfd (OTADIR).  They return what the system call does, with
-** errno. */
-void ota_io_point(const char *op, const char *rel);
+** errno (EIO for the point VYOMA_OTA_ERROR names). */
+int ota_io_point(const char *op, const char *rel);
 int ota_io_mkdir(int dfd, const char *rel, mode_t mode);
 int ota_io_create(int dfd, const char *rel, mode_t mode, bool excl);
 int ota_io_write(int fd, const char *rel, const void *buf, size_t n);

@@ -8,6 +8,8 @@
 **                           process (the counter restarts in a forked
 **                           child: it is per process id)
 **   VYOMA_OTA_FAULT_LOG=F   appends "N OP REL" per point passed to F
+**   VYOMA_OTA_ERROR=N       the Nth point fails with EIO instead (not
+**                           done), as a dying disk would: the error paths
 **
 ** It also counts the bytes written (vy_ota_io_bytes_written) for the
 ** figures of bench/ota.sh.
@@ -52,16 +54,25 @@ static void io_log(unsigned long n, const char *op, const char *rel) {
   close(fd);
 }
 
-void ota_io_point(const char *op, const char *rel) {
+/* the number in environment variable name, or 0 */
+static unsigned long env_num(const char *name) {
+  const char *v = getenv(name);
+  if (!v || !*v) return 0;
+  char *end;
+  unsigned long n = strtoul(v, &end, 10);
+  return *end ? 0 : n;
+}
+
+int ota_io_point(const char *op, const char *rel) {
   io_own();
   unsigned long n = ++io_count;
-  const char *f = getenv("VYOMA_OTA_FAULT");
-  if (f && *f) {
-    char *end;
-    unsigned long cut = strtoul(f, &end, 10);
-    if (!*end && cut == n) _exit(86); /* the power cut */
+  if (env_num("VYOMA_OTA_FAULT") == n) _exit(86); /* the power cut */
+  if (env_num("VYOMA_OTA_ERROR") == n) {
+    errno = EIO;
+    return -1;
   }
   io_log(n, op, rel);
+  return 0;
 }
 
 uint64_t vy_ota_io_bytes_written(void) {
@@ -75,12 +86,12 @@ unsigned long vy_ota_io_points(void) {
 }
 
 int ota_io_mkdir(int dfd, const char *rel, mode_t mode) {
-  ota_io_point("mkdir", rel);
+  if (ota_io_point("mkdir", rel) < 0) return -1;
   return mkdirat(dfd, rel, mode);
 }
 
 int ota_io_create(int dfd, const char *rel, mode_t mode, bool excl) {
-  ota_io_point("create", rel);
+  if (ota_io_point("create", rel) < 0) return -1;
   int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW;
   flags |= excl ? O_EXCL : O_TRUNC;
   int fd = openat(dfd, rel, flags, mode);
@@ -95,7 +106,7 @@ int ota_io_create(int dfd, const char *rel, mode_t mode, bool excl) {
 }
 
 int ota_io_write(int fd, const char *rel, const void *buf, size_t n) {
-  ota_io_point("write", rel);
+  if (ota_io_point("write", rel) < 0) return -1;
   const char *p = buf;
   while (n > 0) {
     ssize_t w = write(fd, p, n);
@@ -114,7 +125,7 @@ int ota_io_write(int fd, const char *rel, const void *buf, size_t n) {
 }
 
 int ota_io_fsync(int fd, const char *rel) {
-  ota_io_point("fsync", rel);
+  if (ota_io_point("fsync", rel) < 0) return -1;
   return fsync(fd);
 }
 
@@ -131,17 +142,17 @@ int ota_io_fsync_dir(int dfd, const char *rel) {
 int ota_io_rename(int dfd, const char *from, const char *to) {
   char what[2 * OTA_PATH_MAX + 8];
   snprintf(what, sizeof what, "%s -> %s", from, to);
-  ota_io_point("rename", what);
+  if (ota_io_point("rename", what) < 0) return -1;
   return renameat(dfd, from, dfd, to);
 }
 
 int ota_io_unlink(int dfd, const char *rel) {
-  ota_io_point("unlink", rel);
+  if (ota_io_point("unlink", rel) < 0) return -1;
   return unlinkat(dfd, rel, 0);
 }
 
 int ota_io_rmdir(int dfd, const char *rel) {
-  ota_io_point("rmdir", rel);
+  if (ota_io_point("rmdir", rel) < 0) return -1;
   return unlinkat(dfd, rel, AT_REMOVEDIR);
 }
 

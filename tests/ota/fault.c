@@ -12,6 +12,9 @@
 **   boot      boot_select using up a try of 2.0.0 on trial
 **   commit    2.0.0's commit
 **   fail      2.0.0's failure
+** and the error walk: the apply with VYOMA_OTA_ERROR=N (the Nth point
+** fails with EIO, as a dying disk would) for every N: refused with a line
+** naming the file, a complete slot still boots, applying again completes.
 ** The fault log of the apply is kept as build/test-logs/ota-fault-points.txt
 ** (tests/ota/run.sh prints its summary).
 */
@@ -40,18 +43,29 @@ static void do_step(enum step s, const char *ota) {
     case COMMIT: rc = vy_ota_commit(ota, err, sizeof err); break;
     case FAIL: rc = vy_ota_fail(ota, "a test failure", err, sizeof err); break;
   }
-  if (rc < 0) printf("    %s: %s\n", step_name[s], err);
+  /* an injected error's message is the parent's to check, in OTADIR.err */
+  const char *injected = getenv("VYOMA_OTA_ERROR");
+  if (rc < 0 && injected) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s.err", ota);
+    FILE *f = fopen(path, "w");
+    if (f) fprintf(f, "%s", err), fclose(f);
+  } else if (rc < 0) {
+    printf("    %s: %s\n", step_name[s], err);
+  }
   _exit(rc < 0 ? 1 : 0);
 }
 
-/* the step in a child, cut at point n (0: not cut); its exit status */
-static int child(enum step s, const char *ota, int n, const char *log) {
+/* the step in a child, cut at point n (0: not cut), or with an error
+** there (var VYOMA_OTA_ERROR); its exit status */
+static int child(enum step s, const char *ota, int n, const char *var,
+                 const char *log) {
   fflush(stdout);
   pid_t pid = fork();
   if (pid == 0) {
     char num[16];
     snprintf(num, sizeof num, "%d", n);
-    if (n) setenv("VYOMA_OTA_FAULT", num, 1);
+    if (n) setenv(var, num, 1);
     if (log) setenv("VYOMA_OTA_FAULT_LOG", log, 1);
     do_step(s, ota);
   }
@@ -97,7 +111,7 @@ static int count_points(enum step s, const char *tmpl, const char *keep) {
   char *work = t_tmpdir("count"), log[4200];
   snprintf(log, sizeof log, "%s.log", work);
   t_sh("rm -rf '%s' && cp -a '%s' '%s' && rm -f '%s'", work, tmpl, work, log);
-  int rc = child(s, work, 0, log);
+  int rc = child(s, work, 0, NULL, log);
   CHECKF(rc == 0, "%s: exit status %d without a cut", step_name[s], rc);
   char cmd[8600];
   snprintf(cmd, sizeof cmd, "wc -l < '%s'", log);
@@ -153,7 +167,7 @@ static void walk(enum step s, bool trial, const char *keep) {
     char label[64], err[512];
     snprintf(label, sizeof label, "%s cut %d/%d", step_name[s], n, total);
     t_sh("rm -rf '%s' && cp -a '%s' '%s'", work, tmpl, work);
-    int rc = child(s, work, n, NULL);
+    int rc = child(s, work, n, "VYOMA_OTA_FAULT", NULL);
     CHECKF(rc == (n <= total ? 86 : 0), "%s: exit status %d", label, rc);
     vy_ota_state st;
     vy_ota_state_load(work, &st, err, sizeof err);
@@ -161,6 +175,31 @@ static void walk(enum step s, bool trial, const char *keep) {
     finish(s, work, boot_checks(work, label), label);
   }
   t_sh("rm -rf '%s' '%s'", work, tmpl);
+  free(work);
+  free(tmpl);
+}
+
+/* VYOMA_OTA_ERROR=N for every point of an apply: refused with the
+** error's line naming the file, the system still boots a complete slot,
+** and the apply done again (the disk well again) completes */
+static void error_walk(void) {
+  char *tmpl = setup(false);
+  int total = count_points(APPLY, tmpl, NULL);
+  char *work = t_tmpdir("errwalk"), errfile[4200];
+  snprintf(errfile, sizeof errfile, "%s.err", work);
+  for (int n = 1; n <= total && !check_failing(); n++) {
+    char label[64], msg[512] = "";
+    snprintf(label, sizeof label, "apply error %d/%d", n, total);
+    t_sh("rm -rf '%s' '%s' && cp -a '%s' '%s'", work, errfile, tmpl, work);
+    int rc = child(APPLY, work, n, "VYOMA_OTA_ERROR", NULL);
+    FILE *f = fopen(errfile, "r");
+    if (f) msg[fread(msg, 1, sizeof msg - 1, f)] = 0, fclose(f);
+    CHECKF(rc == 1, "%s: exit status %d", label, rc);
+    CHECKF(strstr(msg, work) && strstr(msg, "Input/output error"),
+           "%s: message \"%s\"", label, msg);
+    finish(APPLY, work, boot_checks(work, label), label);
+  }
+  t_sh("rm -rf '%s' '%s' '%s'", work, errfile, tmpl);
   free(work);
   free(tmpl);
 }
@@ -180,6 +219,7 @@ int main(int argc, char **argv) {
   RUN(boot_walk);
   RUN(commit_walk);
   RUN(fail_walk);
+  RUN(error_walk);
   t_sh("rm -f '%s' '%s' '%s'", b05, b10, b20);
   return check_end();
 }

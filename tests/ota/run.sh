@@ -8,7 +8,8 @@
 #                         rollback, tries running out, leftovers
 #   ota/bad/CASE          bad bundles: each refused with its own message,
 #                         OTADIR unchanged
-#   ota/fault/CASE        the power-cut walk over apply, boot, commit, fail
+#   ota/fault/CASE        the power-cut walk over apply, boot, commit, fail;
+#                         the injected-error walk over apply
 #                         (the apply's points: build/test-logs/ota-fault-points.txt)
 #   ota/cli/CASE          vyoma-bundle: keygen, create, verify, inspect, the
 #                         refusals and exit codes
