@@ -74,19 +74,29 @@ static int child(enum step s, const char *ota, int n, const char *var,
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* the next boot after a cut: the slot picked is complete; its version */
+/* slot i of st, if bootable, holds exactly its version's bundle */
+static void bootable_complete(const char *ota, const vy_ota_state *st, int i,
+                              const char *label) {
+  char why[512];
+  if (!st->slot[i].priority) return;
+  const char *b = bundle_of(st->slot[i].version);
+  CHECKF(b, "%s: %s holds version \"%s\"", label, vy_ota_slot_name(i),
+         st->slot[i].version);
+  if (b)
+    CHECKF(t_slot_is(ota, i, b, why, sizeof why), "%s: %s is not complete: %s",
+           label, vy_ota_slot_name(i), why);
+}
+
+/* the next boot after a cut: every bootable slot (the one picked above
+** all) is complete; the picked one's version */
 static const char *boot_checks(const char *ota, const char *label) {
   vy_ota_state st;
-  char err[512], why[512];
+  char err[512];
   int s = vy_ota_boot_select(ota, &st, err, sizeof err);
   CHECKF(s >= 0, "%s: boots the factory system (%s)", label, err);
+  for (int i = 0; i < VY_OTA_SLOTS; i++) bootable_complete(ota, &st, i, label);
   if (s < 0) return "";
   const char *b = bundle_of(st.slot[s].version);
-  CHECKF(b, "%s: %s holds version \"%s\"", label, vy_ota_slot_name(s),
-         st.slot[s].version);
-  if (!b) return "";
-  CHECKF(t_slot_is(ota, s, b, why, sizeof why), "%s: %s is not complete: %s",
-         label, vy_ota_slot_name(s), why);
   return b == b20 ? "2.0.0" : b == b10 ? "1.0.0" : "0.5.0";
 }
 
