@@ -8,7 +8,7 @@
 #   make bench-ota                     bench/ota.sh: verify and apply figures
 #                                      (build/bin/ota-bench: its timed steps)
 # Only libc and libsodium (Ed25519, SHA-256): it builds with musl-gcc for
-# the static vyomad, given VYOTA_STATIC_CFLAGS and VYOTA_STATIC_LDLIBS.
+# the static vyomad (below: add vyota to vyomad_LIBS, nothing else).
 
 LIBS         += vyota
 vyota_SRC    := $(wildcard ota/*.c)
@@ -23,11 +23,14 @@ $(SODIUM_INC): | $(DEPS_OK)
 	ln -sfn /usr/include/sodium $(@D)/sodium
 $(foreach v,$(VARIANTS),$(call obj,$(v),$(vyota_SRC))): | $(SODIUM_INC)
 
-# For mk/supervisor.mk's static musl vyomad: flags and libraries.  The
-# defsym supplies the one glibc symbol Debian's libsodium.a needs.
-VYOTA_STATIC_CFLAGS := -I$(B)/sodium-include
+# For mk/supervisor.mk's static musl vyomad, ready for the day vyota joins
+# vyomad_LIBS (its vyota_CFLAGS come through that list): libsodium.a, and
+# the one glibc symbol Debian's libsodium.a needs, supplied by a defsym.
+# Both are harmless while no OTA code is linked in.
 VYOTA_STATIC_LDLIBS := /usr/lib/x86_64-linux-gnu/libsodium.a \
                        -Wl,--defsym=__explicit_bzero_chk=explicit_bzero
+$(B)/static/vyomad: LDLIBS += $(VYOTA_STATIC_LDLIBS)
+$(B)/static/vyomad: | $(SODIUM_INC)
 
 PROGS              += vyoma-bundle
 vyoma-bundle_SRC   := $(wildcard tools/vyoma-bundle/*.c)
