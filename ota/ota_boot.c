@@ -69,7 +69,12 @@ static bool choose(vy_ota_state *st, int dfd) {
 
 int vy_ota_boot_select(const char *otadir, vy_ota_state *st, char *err,
                        size_t errlen) {
-  vy_ota_state_load(otadir, st, err, errlen);
+  char note[256];
+  vy_ota_state_load(otadir, st, note, sizeof note);
+  if (note[0])
+    ota_err(err, errlen, "%s", note);
+  else if (err && errlen)
+    err[0] = 0;
   int dfd = open(otadir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0) { /* no OTADIR: nothing was ever installed */
     st->booted = -1;
@@ -83,7 +88,10 @@ int vy_ota_boot_select(const char *otadir, vy_ota_state *st, char *err,
   }
   vy_ota_state orig = *st;
   char why[256];
-  if (choose(st, dfd) && vy_ota_state_save(otadir, st, why, sizeof why) < 0) {
+  /* a damaged copy is written again (choose's changes or not), so that
+  ** both copies are good before the slot runs */
+  bool changed = choose(st, dfd) || note[0];
+  if (changed && vy_ota_state_save(otadir, st, why, sizeof why) < 0) {
     /* a try that cannot be recorded must not be used: only a committed
     ** slot (or the factory system) may run now */
     *st = orig;

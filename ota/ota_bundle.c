@@ -146,7 +146,8 @@ int vy_bundle_open(const char *path, const uint8_t pubkey[32], vy_bundle **out,
     free(b);
     return ota_err(err, errlen, "bundle %s: out of memory", path);
   }
-  b->fd = open(path, O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: a fifo handed over as a bundle must not hang the open */
+  b->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   struct stat sb;
   if (b->fd < 0 || fstat(b->fd, &sb) < 0) {
     ota_err(err, errlen, "bundle %s: %s", path, strerror(errno));
@@ -245,7 +246,7 @@ int vy_bundle_manifest_text(const char *path, char **text, size_t *len,
   uint32_t mlen = 0;
   struct stat sb;
   int rc = -1;
-  b.fd = open(path, O_RDONLY | O_CLOEXEC);
+  b.fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (b.fd < 0 || fstat(b.fd, &sb) < 0) {
     ota_err(err, errlen, "bundle %s: %s", path, strerror(errno));
   } else if ((b.size = (uint64_t)sb.st_size) < OTA_HEADER ||

@@ -53,7 +53,7 @@ typedef struct walk {
 
 /* rel's bytes through SHA-256 (and its size as read); fails on a change */
 static int hash_path(const char *full, ota_file *f, char *err, size_t errlen) {
-  int fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  int fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return ota_err(err, errlen, "%s: %s", full, strerror(errno));
   uint8_t buf[16384];
   crypto_hash_sha256_state st;

@@ -15,7 +15,7 @@
 int vy_ota_key_read(const char *path, uint8_t *key, size_t n, char *err,
                     size_t errlen) {
   char buf[260];
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return ota_err(err, errlen, "%s: %s", path, strerror(errno));
   size_t len = 0;
   ssize_t r;

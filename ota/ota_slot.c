@@ -253,6 +253,8 @@ int vy_ota_apply(const vy_ota_env *env, const char *bundle_path, int *slot_out,
   vy_ota_state st;
   char note[256];
   if (slot_out) *slot_out = -1;
+  if (!env || !env->otadir || !env->pubkey || !bundle_path)
+    return ota_err(err, errlen, "apply: no OTADIR, key or bundle given");
   vy_ota_state_load(env->otadir, &st, note, sizeof note);
   a.slot = target_slot(&st);
   snprintf(a.dir, sizeof a.dir, "%s", vy_ota_slot_name(a.slot));

@@ -179,7 +179,7 @@ static int load_copy(const char *otadir, int i, vy_ota_state *st,
                      const char **why) {
   char path[4096], buf[STATE_MAX + 1];
   snprintf(path, sizeof path, "%s/%s", otadir, copies[i]);
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) {
     *why = strerror(errno);
     return errno == ENOENT ? 1 : -1;

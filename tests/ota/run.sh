@@ -42,7 +42,11 @@ if t_make cli "$T_BIN/vyoma-bundle"; then
   cli help 0 "usage: vyoma-bundle keygen" "$vb" --help
   cli keygen 0 "$d/vyoma-ota.pub" "$vb" keygen --out "$d"
   cli keygen-mode 0 600 stat -c %a "$d/vyoma-ota.key"
-  cli keygen-again 1 "$d/vyoma-ota.key: File exists" "$vb" keygen --out "$d"
+  cli keygen-again 1 "$d/vyoma-ota.key: exists (a key is never overwritten)" \
+    "$vb" keygen --out "$d"
+  mkdir "$d/half" && : >"$d/half/k.pub"
+  cli keygen-half 1 "$d/half/k.pub: exists" "$vb" keygen --out "$d/half" --name k
+  cli keygen-half-none 1 "" test -e "$d/half/k.key"
   cli keygen-other 0 other.pub "$vb" keygen --out "$d/other" --name other
   cli create 0 "$d/b.vyb" "$vb" create --key "$d/vyoma-ota.key" --version 2.0.0 \
     --arch x86_64 --profile default --profile lab "$d/tree" "$d/b.vyb"

@@ -2,7 +2,8 @@
 ** tests/ota/slots.c — an update's life on a scratch OTADIR: apply from the
 ** factory system, boot selection using up tries, commit, a second update
 ** into the other slot, fail and rollback, tries running out, a missing
-** slot folder, a leftover slot-X.new, apply refused while on trial.
+** slot folder, a leftover slot-X.new, apply refused while on trial, a
+** damaged state copy written again at boot, a fifo given as a bundle.
 */
 #include "ota_test.h"
 
@@ -138,6 +139,30 @@ static void downgrade(void) {
   free(ota);
 }
 
+/* boot_select writes a damaged state copy again; a fifo is no bundle and
+** does not hang the open */
+static void repair_and_fifo(void) {
+  char *ota = t_tmpdir("repair"), err[512], p[4200];
+  vy_ota_state st;
+  REQUIRE(t_install(ota, v1) == 0);
+  snprintf(p, sizeof p, "%s/state.1", ota);
+  FILE *f = fopen(p, "w");
+  REQUIRE(f);
+  fputs("vyoma-ota-state 1\nseq = 99\n", f); /* torn */
+  fclose(f);
+  EQ(vy_ota_boot_select(ota, &st, err, sizeof err), 0);
+  CHECKF(strstr(err, "state.1 damaged"), "%s", err);
+  vy_ota_state_load(ota, &st, err, sizeof err);
+  EQ((const char *)err, "");
+  snprintf(p, sizeof p, "%s/fifo.vyb", ota);
+  REQUIRE(mkfifo(p, 0644) == 0);
+  vy_bundle *b;
+  CHECK(vy_bundle_open(p, t_pk, &b, err, sizeof err) < 0);
+  CHECKF(strstr(err, "not a regular file"), "%s", err);
+  t_sh("rm -rf '%s'", ota);
+  free(ota);
+}
+
 int main(int argc, char **argv) {
   check_init(argc, argv, "slots");
   t_keys();
@@ -148,6 +173,7 @@ int main(int argc, char **argv) {
   RUN(tries_run_out);
   RUN(missing_and_leftover);
   RUN(downgrade);
+  RUN(repair_and_fifo);
   t_sh("rm -f '%s' '%s' '%s'", v1, v2, v3);
   free(v1);
   free(v2);

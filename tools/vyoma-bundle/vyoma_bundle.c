@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../ota/ota.h"
 
@@ -90,6 +91,15 @@ static int cmd_keygen(const args *a) {
   char path[4096], err[512];
   const char *dir = a->out ? a->out : ".",
              *name = a->name ? a->name : "vyoma-ota";
+  /* both names free first, so that a refusal leaves no half pair */
+  for (int i = 0; i < 2; i++) {
+    snprintf(path, sizeof path, "%s/%s.%s", dir, name, i ? "pub" : "key");
+    if (access(path, F_OK) == 0) {
+      fprintf(stderr, "vyoma-bundle: %s: exists (a key is never overwritten)\n",
+              path);
+      return 1;
+    }
+  }
   if (vy_ota_keygen(pk, sk) < 0) return fail("cannot make a key pair");
   snprintf(path, sizeof path, "%s/%s.key", dir, name);
   if (vy_ota_key_write(path, sk, 64, err, sizeof err) < 0) return fail(err);
