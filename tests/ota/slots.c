@@ -3,7 +3,8 @@
 ** factory system, boot selection using up tries, commit, a second update
 ** into the other slot, fail and rollback, tries running out, a missing
 ** slot folder, a leftover slot-X.new, apply refused while on trial, a
-** damaged state copy written again at boot, a fifo given as a bundle.
+** damaged state copy written again at boot, a fifo given as a bundle, a
+** try that cannot be saved (not used).
 */
 #include "ota_test.h"
 
@@ -163,6 +164,28 @@ static void repair_and_fifo(void) {
   free(ota);
 }
 
+/* a try that cannot be saved is not used: the committed slot boots */
+static void unsaved_try(void) {
+  char *ota = t_tmpdir("unsaved"), err[512], num[32];
+  vy_ota_env env = t_env(ota);
+  vy_ota_state st;
+  REQUIRE(t_install(ota, v1) == 0);
+  REQUIRE(vy_ota_apply(&env, v2, NULL, err, sizeof err) == 0);
+  /* the next point of this process (the save's first) fails with EIO */
+  snprintf(num, sizeof num, "%lu", vy_ota_io_points() + 1);
+  setenv("VYOMA_OTA_ERROR", num, 1);
+  int s = vy_ota_boot_select(ota, &st, err, sizeof err);
+  unsetenv("VYOMA_OTA_ERROR");
+  EQ(s, 0);
+  CHECKF(strstr(err, "Input/output error; booting slot-a without saving"), "%s",
+         err);
+  vy_ota_state_load(ota, &st, err, sizeof err);
+  EQ(st.slot[1].tries_remaining, (unsigned)VY_OTA_TRIES); /* unspent */
+  EQ(boot(ota, &st), 1);
+  t_sh("rm -rf '%s'", ota);
+  free(ota);
+}
+
 int main(int argc, char **argv) {
   check_init(argc, argv, "slots");
   t_keys();
@@ -174,6 +197,7 @@ int main(int argc, char **argv) {
   RUN(missing_and_leftover);
   RUN(downgrade);
   RUN(repair_and_fifo);
+  RUN(unsaved_try);
   t_sh("rm -f '%s' '%s' '%s'", v1, v2, v3);
   free(v1);
   free(v2);
