@@ -202,6 +202,12 @@ int vy_ota_fail(const char *otadir, const char *reason, char *err,
                 size_t errlen);
 int vy_ota_rollback(const char *otadir, char *err, size_t errlen);
 
+/* Records the factory system's version (the initramfs's, which the
+** supervisor knows) in the state, so that an apply from the factory system
+** compares against it: saves only when it changed.  0 or -1. */
+int vy_ota_set_factory_version(const char *otadir, const char *version,
+                               char *err, size_t errlen);
+
 /* "slot-a", "slot-b", "factory" */
 const char *vy_ota_slot_name(int slot);
 /* OTADIR/slot-X in buf (the folder the supervisor runs): 0, or -1 for the

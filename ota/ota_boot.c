@@ -149,3 +149,16 @@ int vy_ota_rollback(const char *otadir, char *err, size_t errlen) {
   if (running(otadir, &st, "roll back", err, errlen) < 0) return -1;
   return vy_ota_fail(otadir, "rolled back by request", err, errlen);
 }
+
+int vy_ota_set_factory_version(const char *otadir, const char *version,
+                               char *err, size_t errlen) {
+  if (!vy_ota_version_valid(version))
+    return ota_err(err, errlen, "bad factory version \"%s\"",
+                   version ? version : "");
+  vy_ota_state st;
+  char note[256];
+  vy_ota_state_load(otadir, &st, note, sizeof note);
+  if (!strcmp(st.factory_version, version)) return 0; /* the usual boot */
+  snprintf(st.factory_version, sizeof st.factory_version, "%s", version);
+  return vy_ota_state_save(otadir, &st, err, errlen);
+}

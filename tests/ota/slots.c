@@ -23,7 +23,15 @@ static void life(void) {
   vy_ota_state st;
   int slot;
   EQ(boot(ota, &st), -1); /* nothing installed: factory */
-  env.running_version = "0.9";
+  REQUIRE(vy_ota_set_factory_version(ota, "1.0.0", err, sizeof err) == 0);
+  CHECK(vy_ota_apply(&env, v1, &slot, err, sizeof err) < 0);
+  CHECKF(strstr(err, "version 1.0.0 is not newer than the running 1.0.0"), "%s",
+         err);
+  REQUIRE(vy_ota_set_factory_version(ota, "0.9", err, sizeof err) == 0);
+  unsigned long points = vy_ota_io_points();
+  REQUIRE(vy_ota_set_factory_version(ota, "0.9", err, sizeof err) == 0);
+  EQ(vy_ota_io_points(), points); /* unchanged: nothing written */
+  CHECK(vy_ota_set_factory_version(ota, "x", err, sizeof err) < 0);
   REQUIREF(vy_ota_apply(&env, v1, &slot, err, sizeof err) == 0, "%s", err);
   EQ(slot, 0);
   CHECKF(t_slot_is(ota, 0, v1, why, sizeof why), "%s", why);
