@@ -65,10 +65,11 @@ if ! out=$(make -s build 2>&1); then
 fi
 
 tmp=$(mktemp -d)
-qpid=
+qpid= upid=
 cleanup() {
   [[ -n $qpid ]] && kill "$qpid" 2>/dev/null
-  exec 3>&- 2>/dev/null
+  [[ -n $upid ]] && kill "$upid" 2>/dev/null
+  exec 3>&- 4>&- 2>/dev/null
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -81,7 +82,7 @@ for d in tests/boot/apps/*/; do
   mkdir -p "$tmp/extra/apps/$a"
   cp "$d/vyoma.toml" "$tmp/extra/apps/$a/"
   if ! out=$("$WASI_CC" --target=wasm32-wasi --sysroot=/usr -O2 -Wall -Wextra -Werror \
-      -Wl,--strip-all -o "$tmp/extra/apps/$a/$a.wasm" "$d"/*.c 2>&1); then
+      -Isdk -Wl,--strip-all -o "$tmp/extra/apps/$a/$a.wasm" "$d"/*.c 2>&1); then
     echo "$out" | tail -20
     fail fs-write "cannot build test app $a"; t_end; exit
   fi
@@ -93,21 +94,31 @@ cat build/image/initramfs.cpio.gz "$tmp/extra.cpio.gz" >"$tmp/initramfs.cpio.gz"
 cp --sparse=always build/image/data.img "$tmp/data.img"
 mkfifo "$tmp/in"
 log=$tmp/serial.log
+# The VM's second serial port (ttyS1, uart-echo's): QEMU's pipe chardev
+# reads what we write into uart.in and writes what the guest sends into
+# uart.out (it opens both FIFOs read-write, so it never blocks on them);
+# a cat copies uart.out into uart.log.
+mkfifo "$tmp/uart.in" "$tmp/uart.out"
+ulog=$tmp/uart.log
 
 # start_qemu: boots the test image on $tmp/data.img, serial log in $log,
-# typed input through fd 3.
+# typed input through fd 3; ttyS1's output in $ulog, its input through fd 4.
 start_qemu() {
   : >"$log"
+  : >"$ulog"
+  cat "$tmp/uart.out" >>"$ulog" &
+  upid=$!
   start=$(date +%s.%N)
   "$QEMU" -kernel build/image/bzImage -initrd "$tmp/initramfs.cpio.gz" \
     -append "$(cat build/image/cmdline) vyoma.profile=${IMAGE_PROFILE:-desktop-full} vyoma.console=all panic=-1" \
     -drive file="$tmp/data.img",format=raw,if=virtio \
     -vga none -device virtio-gpu-pci -display none \
     -monitor unix:"$tmp/monitor.sock",server=on,wait=off \
-    -serial stdio -m 128M -no-reboot \
+    -serial stdio -serial pipe:"$tmp/uart" -m 128M -no-reboot \
     <"$tmp/in" >"$log" 2>&1 &
   qpid=$!
   exec 3>"$tmp/in"          # keeps QEMU's stdin open until we close it
+  exec 4<>"$tmp/uart.in"    # read-write: never blocks, even before QEMU
 }
 
 # wait_for REGEX SECONDS [BYTE]: true once the serial log from byte BYTE on
