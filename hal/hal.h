@@ -185,4 +185,18 @@ int vy_hal_adc_poke(vy_board *b, uint32_t dev, uint32_t channel, int32_t raw);
 ** written (snprintf-style, may exceed len). */
 size_t vy_board_describe(const vy_board *b, char *buf, size_t len);
 
+/* ---- bring-up and the sim's own helpers ------------------------------ */
+/* The board file's [setup]: kernel modules, gpio-sim chips, IIO dummy
+** devices (linux backend, as PID 1, before apps start; the sim does
+** nothing).  Each step that fails adds one line "setup: ..." to err (the
+** lines joined with '\n', cut at errlen) and bring-up goes on with the
+** rest; the result is VY_HAL_OK, or VY_HAL_EBUS when any step failed.
+** Devices named by label or name ("name:...") are looked up again
+** afterwards, so a board opened before bring-up finds what it made. */
+int vy_board_bringup(vy_board *b, char *err, size_t errlen);
+/* Sets what a simulated TMP102 at bus:addr reads, in milli-degrees C
+** (sim only: ENOTSUP elsewhere; ENODEV if there is none there). */
+int vy_hal_sim_set_temp(vy_board *b, uint32_t bus, uint32_t addr,
+                        int32_t milli_c);
+
 #endif

@@ -124,6 +124,7 @@ variant() {  # name builddir speclabel unitlabel make-goal
     # supervisor parts: the IPC broker; input (TTY router, evdev keys);
     # observability (heartbeat JSON, Prometheus text)
     suite "ipc-$name" tests/ipc/run.sh
+    suite "hal-$name" tests/hal/run.sh
     suite "input-$name" tests/input/run.sh
     suite "observability-$name" tests/observability/run.sh
     # manifests and profiles
