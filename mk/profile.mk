@@ -10,7 +10,7 @@ LIBS                += vyprofile
 vyprofile_SRC       := $(wildcard profile/*.c toml/*.c)
 PROGS               += vyoma-manifest manifest-unit
 vyoma-manifest_SRC  := profile/cli/vyoma_manifest.c profile/cli/module_check.c
-vyoma-manifest_LIBS := vyprofile vwasi vw
+vyoma-manifest_LIBS := vycap vyprofile vwasi vw
 manifest-unit_SRC   := tests/manifest/manifest_unit.c
 manifest-unit_LIBS  := vyprofile
 

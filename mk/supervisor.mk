@@ -8,7 +8,7 @@
 
 PROGS       += vyomad
 vyomad_SRC  := $(wildcard supervisor/*.c) profile/cli/module_check.c
-vyomad_LIBS := vydisplay vysup vyprofile vwasi vw
+vyomad_LIBS := vydisplay vysup vycap vyhal vyprofile vwasi vw
 
 .PHONY: vyomad-static
 vyomad-static: $(B)/static/vyomad

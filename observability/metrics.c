@@ -134,6 +134,57 @@ static void family_head(out *o, const char *name, const char *type,
   put(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+static const char *const hal_kinds[VY_METRICS_HAL_KINDS] = { "gpio", "i2c",
+                                                             "spi", "uart",
+                                                             "adc" };
+
+static bool hal_used(const vy_hal_counts *h) {
+  for (int k = 0; h && k < VY_METRICS_HAL_KINDS; k++)
+    if (h->calls[k]) return true;
+  return false;
+}
+
+/* vyoma_hal_{calls,denied}_total: every kind of an app that made calls */
+static void hal_family(out *o, const char *name, const char *help, bool denied,
+                       const vy_app_metrics *apps, size_t napps) {
+  family_head(o, name, "counter", help);
+  for (size_t i = 0; i < napps; i++) {
+    const vy_hal_counts *h = apps[i].hal;
+    if (!hal_used(h)) continue;
+    for (int k = 0; k < VY_METRICS_HAL_KINDS; k++) {
+      put(o, "%s{app=", name);
+      prom_label(o, apps[i].name);
+      put(o, ",kind=\"%s\"} %" PRIu64 "\n", hal_kinds[k],
+          denied ? h->denied[k] : h->calls[k]);
+    }
+  }
+}
+
+static void hal_families(out *o, const vy_sup_metrics *sup,
+                         const vy_app_metrics *apps, size_t napps) {
+  hal_family(o, "vyoma_hal_calls_total",
+             "vyoma_hal calls made by the app, by kind of device.", false, apps,
+             napps);
+  hal_family(o, "vyoma_hal_denied_total",
+             "vyoma_hal calls refused because the manifest does not grant "
+             "the line or device.",
+             true, apps, napps);
+  family_head(o, "vyoma_hal_errors_total", "counter",
+              "vyoma_hal calls that failed otherwise, by error code.");
+  for (size_t i = 0; i < napps; i++) {
+    const vy_hal_counts *h = apps[i].hal;
+    for (int k = 0; h && k < VY_METRICS_HAL_KINDS; k++)
+      for (int c = 1; c < VY_METRICS_HAL_CODES; c++) {
+        if (!h->errors[k][c]) continue;
+        put(o, "vyoma_hal_errors_total{app=");
+        prom_label(o, apps[i].name);
+        put(o, ",kind=\"%s\",code=", hal_kinds[k]);
+        prom_label(o, sup->hal_code_name(-c));
+        put(o, "} %" PRIu64 "\n", h->errors[k][c]);
+      }
+  }
+}
+
 size_t vy_metrics_prometheus(char *buf, size_t cap, const vy_sup_metrics *sup,
                              const vy_app_metrics *apps, size_t napps) {
   out o = { buf, cap, 0 };
@@ -204,6 +255,7 @@ size_t vy_metrics_prometheus(char *buf, size_t cap, const vy_sup_metrics *sup,
       put(&o, ",reason=\"%s\"} %" PRIu64 "\n", r[k].why, r[k].v);
     }
   }
+  if (sup->hal_code_name) hal_families(&o, sup, apps, napps);
   terminate(&o);
   return o.len;
 }

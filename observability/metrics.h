@@ -33,6 +33,14 @@
 **   vyoma_app_messages_out_total           counter
 **   vyoma_app_ipc_refused_total{app,reason}  counter  reason: denied,
 **                                          rate-limited, queue-full, dropped
+**   vyoma_hal_calls_total{app,kind}        counter  vyoma_hal calls; kind:
+**                                          gpio, i2c, spi, uart, adc
+**   vyoma_hal_denied_total{app,kind}       counter  refused: not granted
+**   vyoma_hal_errors_total{app,kind,code}  counter  other errors, by code
+**                                          (vy_hal_err_name: busy, ...)
+** The HAL families are there when the supervisor names the codes
+** (vy_sup_metrics.hal_code_name); an app's series when it has made a HAL
+** call; an errors series once that code has happened.
 */
 #ifndef VY_METRICS_H
 #define VY_METRICS_H
@@ -40,6 +48,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* an app's vyoma_hal counters, per kind (capability/cap.h's order: gpio,
+** i2c, spi, uart, adc) and, for errors, per code (index -VY_HAL_E*) */
+#define VY_METRICS_HAL_KINDS 5
+#define VY_METRICS_HAL_CODES 15
+typedef struct vy_hal_counts {
+  uint64_t calls[VY_METRICS_HAL_KINDS], denied[VY_METRICS_HAL_KINDS];
+  uint64_t errors[VY_METRICS_HAL_KINDS][VY_METRICS_HAL_CODES];
+} vy_hal_counts;
 
 typedef struct vy_app_metrics {
   const char *name;
@@ -54,6 +71,7 @@ typedef struct vy_app_metrics {
   ** (dropped_full), which the supervisor sums over the app's runs.  Only
   ** in the Prometheus text. */
   uint64_t ipc_denied, ipc_rate_limited, ipc_queue_full, ipc_dropped;
+  const vy_hal_counts *hal; /* NULL: none (Prometheus only) */
 } vy_app_metrics;
 
 typedef struct vy_sup_metrics {
@@ -63,6 +81,9 @@ typedef struct vy_sup_metrics {
   /* the compositor's counters, when a display is open (Prometheus only) */
   bool display;
   uint64_t display_frames, display_pixels, display_budget_drops;
+  /* the code label of an error index (1..VY_METRICS_HAL_CODES-1), i.e.
+  ** vy_hal_err_name(-i); NULL: no HAL families at all */
+  const char *(*hal_code_name)(int err);
 } vy_sup_metrics;
 
 size_t vy_metrics_heartbeat(char *buf, size_t cap, const vy_sup_metrics *sup,

@@ -37,6 +37,16 @@
 **                                for every address): serve the metrics
 **                                over HTTP (supervisor/metrics_http.c);
 **                                "" = off
+**   board          = ""          the board the HAL drives (hal/hal.h,
+**                                capability/): "" = none (apps with gpio,
+**                                i2c, ... grants get no-device); NAME =
+**                                ROOT/boards/NAME.toml; "sim:FILE" or
+**                                "linux:FILE" (FILE relative to ROOT) picks
+**                                the backend; `vyomad --board` overrides it
+**   gpio_safe_state = "input"    what an output line is left at when the
+**                                app that drove it lets go or ends: "input"
+**                                (released undriven), "low" or "high"
+**                                (driven inactive / active, then released)
 ** Errors are "FILE:LINE: KEY: message", as for manifests.
 */
 #include "profile.h"
@@ -116,6 +126,23 @@ static const char *const backends[] = { "auto", "drm", "fbdev", "headless",
 static const char *const layouts[] = { "tiled", "stacked",
                                        NULL }; /* layout_stacked */
 static const char *const policies[] = { "other", "fifo", NULL }; /* vy_sched */
+/* gpio_safe_state: the index is VY_GPIO_SAFE_* of hal/hal.h */
+static const char *const safe_states[] = { "input", "low", "high", NULL };
+
+/* board: "", a board name, or BACKEND:FILE / a path; one line of text */
+static const char *check_board(const char *s) {
+  size_t n = strlen(s);
+  if (n > 1024) return "a board spec of at most 1024 characters, not \"%s\"";
+  for (const char *p = s; *p; p++)
+    if ((unsigned char)*p < 0x20 || *p == 0x7f)
+      return "a board spec without control characters, not \"%s\"";
+  const char *colon = strchr(s, ':');
+  if (colon && strncmp(s, "sim:", 4) != 0 && strncmp(s, "linux:", 6) != 0)
+    return "expected \"\" (none), a board name, \"sim:FILE\" or "
+           "\"linux:FILE\", got \"%s\"";
+  if (colon && !colon[1]) return "\"%s\" names no board file";
+  return NULL;
+}
 
 static const vy_key profile_keys[] = {
   { "name", VY_STR, P(name), .check = check_name },
@@ -147,6 +174,9 @@ static const vy_key profile_keys[] = {
     .dflt = -1 },
   { "apps", VY_STRLIST, P(apps), .check = check_apps_item, .dflt_text = "*" },
   { "metrics_listen", VY_TEXT, P(metrics_listen), .check = check_listen },
+  { "board", VY_STR, P(board), .check = check_board },
+  { "gpio_safe_state", VY_CHOICE, P(gpio_safe_state), .choices = safe_states,
+    .what = "safe state" },
 };
 
 static const vy_table profile_table = {
@@ -219,6 +249,7 @@ void vy_profile_free(vy_profile *p) {
   if (!p) return;
   free(p->name);
   free(p->runtime);
+  free(p->board);
   vy_strlist_free(&p->apps);
   memset(p, 0, sizeof *p);
 }

@@ -24,8 +24,8 @@ typedef struct vy_profile {
   bool layout_stacked;      /* windows cascade instead of tiling         */
   char console_app[33];     /* the app with the keyboard first ("" none) */
   char status_bar[33];      /* the app drawn as the status bar ("" none) */
-  uint32_t draw_commands;    /* per window and second; 0: the built-in   */
-  uint64_t draw_pixels;      /* budget of chrome/vc.h (VC_BUDGET_*)      */
+  uint32_t draw_commands;   /* per window and second; 0: the built-in   */
+  uint64_t draw_pixels;     /* budget of chrome/vc.h (VC_BUDGET_*)      */
   uint32_t heartbeat_ms;    /* heartbeat line interval                   */
   vy_sched sched;
   int sched_priority; /* SCHED_FIFO priority, 1..99                */
@@ -34,6 +34,11 @@ typedef struct vy_profile {
   vy_strlist apps;         /* apps to start; one item "*" = all autostart */
   char metrics_listen[24]; /* "IPv4:PORT" of the metrics HTTP server, or
                               "" (the default): none                   */
+  char *board;         /* the board for the HAL (hal/hal.h): NULL or "" none,
+                          NAME (ROOT/boards/NAME.toml), "sim:FILE",
+                          "linux:FILE" or a path (FILE relative to ROOT) */
+  int gpio_safe_state; /* VY_GPIO_SAFE_*: 0 input, 1 low, 2 high: what an
+                          output line an app lets go of is left at      */
 } vy_profile;
 
 /* 0 on success; -1 with a one-line error "FILE:LINE: KEY: message" in err. */

@@ -40,7 +40,8 @@ typedef enum arguments {
   ARGS_PS,   /* nothing, or -w (wide)                                */
   ARGS_WORD, /* one word                                             */
   ARGS_LOGS, /* an app's name, then -f or nothing                    */
-  ARGS_SEND  /* an app's name, then a message: the rest of the line  */
+  ARGS_SEND, /* an app's name, then a message: the rest of the line  */
+  ARGS_REST  /* the rest of the line, maybe nothing (hal ...)         */
 } arguments;
 
 struct command;
@@ -80,6 +81,7 @@ static int do_screenshot(const request *rq, sbuf *body, char *err,
 static int do_layout(const request *rq, sbuf *body, char *err, size_t errlen);
 static int do_status(const request *rq, sbuf *body, char *err, size_t errlen);
 static int do_reload(const request *rq, sbuf *body, char *err, size_t errlen);
+static int do_hal(const request *rq, sbuf *body, char *err, size_t errlen);
 
 #define NO_EVENT EV_NEVENTS
 static const command commands[] = {
@@ -99,6 +101,7 @@ static const command commands[] = {
   { "send", ARGS_SEND, do_send, NO_EVENT, ANS_BODY, ANS_NO },
   { "screenshot", ARGS_NONE, do_screenshot, NO_EVENT, ANS_OWN, ANS_NO },
   { "layout", ARGS_WORD, do_layout, NO_EVENT, ANS_BODY, ANS_NO },
+  { "hal", ARGS_REST, do_hal, NO_EVENT, ANS_BODY, ANS_BODY },
 };
 
 static const command *find_command(const char *verb, channel via) {
@@ -234,6 +237,11 @@ static int do_layout(const request *rq, sbuf *body, char *err, size_t errlen) {
   return screen_layout(rq->name, err, errlen);
 }
 
+/* the board and its devices, looked at and driven from outside (hal.c) */
+static int do_hal(const request *rq, sbuf *body, char *err, size_t errlen) {
+  return hal_command(rq->name, rq->json, body, err, errlen);
+}
+
 /* ---- the control socket -------------------------------------------------- */
 static bool valid_name(const char *s) {
   if (!*s || strlen(s) > 63) return false;
@@ -262,6 +270,9 @@ static bool control_args(request *rq, const char *rest, char *arg) {
       rq->follow = extra && !strcmp(extra, "-f");
       return (!extra || rq->follow) && valid_name(arg);
     case ARGS_SEND: rq->message = extra; return extra && valid_name(arg);
+    case ARGS_REST:
+      if (rest) strcpy(arg, rest); /* the words as they came */
+      return true;
   }
   return false;
 }
@@ -339,6 +350,13 @@ void sys_handler(void *ud, const char *from, const char *line, char *reply,
   }
   request rq = { .via = VIA_SYS, .name = arg, .from = from, .fd = -1 };
   rq.cmd = find_command(verb, VIA_SYS);
+  if (rq.cmd && rq.cmd->args == ARGS_REST) {
+    /* everything after the verb (hal i2c 1:0x48 read 0 2) */
+    const char *rest = line + strspn(line, " ");
+    rest += strcspn(rest, " ");
+    rq.name = rest + strspn(rest, " ");
+    n = 1;
+  }
   int want = rq.cmd && (rq.cmd->args == ARGS_NAME || rq.cmd->args == ARGS_LOGS)
                  ? 2
                  : 1;

@@ -18,7 +18,8 @@
 **
 ** Cancelling never blocks: it sets the stop reason and pokes every place
 ** the app could be waiting — vw_interrupt for wasm code, vwasi_cancel for
-** host calls and poll_oneoff, and the stdin wait, which also gives up
+** host calls and poll_oneoff, vy_cap_cancel for HAL waits (edges, serial
+** reads), and the stdin wait, which also gives up
 ** every 50 ms to look at the flag, so a lost wake-up costs at most that.
 ** The tick cancels again while the thread unwinds: a trap consumes the
 ** interrupt flag, and a cancelled app may still reach more wasm code.
@@ -128,6 +129,7 @@ static int act_call_off(app *a, app_event ev, app_effects *fx) {
 
 static void poke(app *a) {
   if (a->wasi) vwasi_cancel(a->wasi);
+  if (a->cap) vy_cap_cancel(a->cap); /* a gpio or serial wait, too */
   if (a->store) vw_interrupt(a->store);
 }
 

@@ -4,6 +4,7 @@
 ** shutdown.
 **
 **   vyomad --root DIR [--profile NAME] [--grace MS] [--no-tty]
+**          [--board SPEC]
 **
 ** The main thread owns the signals (blocked in every other thread, taken
 ** here with sigtimedwait) and runs the process manager's tick every 20 ms:
@@ -38,7 +39,7 @@ sup S;
 static void usage(FILE *f) {
   fputs(
       "usage: vyomad --root DIR [--profile NAME] [--grace MS] [--no-tty]\n"
-      "              [--console-logs all|focused]\n"
+      "              [--console-logs all|focused] [--board SPEC]\n"
       "       vyomad --help | --version\n"
       "Supervises the WebAssembly apps under DIR/apps (see "
       "supervisor/control.h).\n"
@@ -56,7 +57,11 @@ static void usage(FILE *f) {
       "                  which apps' output the console shows: every app's\n"
       "                  (default without a terminal) or only the focused\n"
       "                  one's (default with one; as PID 1: vyoma.console=\n"
-      "                  on the kernel command line); all go to log files\n",
+      "                  on the kernel command line); all go to log files\n"
+      "  --board SPEC    the board apps' gpio, i2c, spi, uart and adc grants\n"
+      "                  reach (over the profile's board): sim:FILE,\n"
+      "                  linux:FILE, a board file, or NAME for\n"
+      "                  DIR/boards/NAME.toml; \"\" for none\n",
       f);
 }
 
@@ -206,7 +211,7 @@ static int fatal(void) {
 
 /* the command line */
 typedef struct options {
-  const char *root, *profile, *console_logs;
+  const char *root, *profile, *console_logs, *board;
   int grace_ms;
   bool no_tty;
 } options;
@@ -235,6 +240,7 @@ static int parse_options(int argc, char **argv, options *o) {
     { "grace", required_argument, NULL, 'g' },
     { "no-tty", no_argument, NULL, 'T' },
     { "console-logs", required_argument, NULL, 'C' },
+    { "board", required_argument, NULL, 'B' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
@@ -251,6 +257,7 @@ static int parse_options(int argc, char **argv, options *o) {
         break;
       case 'T': o->no_tty = true; break;
       case 'C': o->console_logs = optarg; break;
+      case 'B': o->board = optarg; break;
       case 'h': usage(stdout); return 0;
       case 'V': printf("vyomad %s\n", VYOMAD_VERSION); return 0;
       default: usage(stderr); return 2;
@@ -423,7 +430,7 @@ static bool init_sup(const options *o) {
   atomic_init(&S.shutdown, 0);
   pthread_mutex_init(&S.lock, NULL);
   pthread_cond_init(&S.cond, NULL);
-  return true;
+  return (S.caps = vy_cap_registry_new()) != NULL;
 }
 
 /* Everything stopped: frees what is no longer used (only when every app
@@ -434,6 +441,8 @@ static void finish(bool clean) {
     free(S.apps);
     vy_broker_free(S.broker);
     vy_profile_free(&S.profile);
+    hal_close(); /* no run holds a line any more */
+    vy_cap_registry_free(S.caps);
   }
   vlog("stopped");
   if (S.pid1) pid1_poweroff();
@@ -472,6 +481,7 @@ int main(int argc, char **argv) {
   int pr = load_profile(o.profile, profile_asked);
   if (pr == -1) vlog("out of memory");
   if (pr != 0) return fatal();
+  hal_open(o.board);
   sigset_t set;
   block_signals(&set);
   S.broker = vy_broker_new(sys_handler, NULL);

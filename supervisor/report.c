@@ -33,6 +33,7 @@ typedef struct snap {
   size_t *idx;        /* each entry's place in S.apps                  */
   uint32_t *runs;     /* each app's ipc_runs under the first lock     */
   vy_ipc_stats *live; /* the broker's counters of each current run    */
+  vy_hal_counts *hal; /* each app's vyoma_hal counters (all its runs)  */
   size_t n;
 } snap;
 
@@ -49,6 +50,19 @@ static void set_refused(vy_app_metrics *m, const vy_ipc_stats *st) {
   m->ipc_rate_limited = st->rate_limited;
   m->ipc_queue_full = st->queue_full;
   m->ipc_dropped = st->dropped_full;
+}
+
+/* an app's vyoma_hal counters, read one by one (they are atomics that its
+** run bumps; a report may be a call behind, never wrong) */
+static void copy_hal(vy_hal_counts *to, vy_cap_stats *from) {
+  for (int k = 0; k < VY_METRICS_HAL_KINDS && k < VY_CAP_NKINDS; k++) {
+    to->calls[k] = atomic_load_explicit(&from->calls[k], memory_order_relaxed);
+    to->denied[k] =
+        atomic_load_explicit(&from->denied[k], memory_order_relaxed);
+    for (int c = 0; c < VY_METRICS_HAL_CODES && c < VY_HAL_NERR; c++)
+      to->errors[k][c] =
+          atomic_load_explicit(&from->errors[k][c], memory_order_relaxed);
+  }
 }
 
 /* the state as ps shows it: with why the last run ended, once it has */
@@ -100,6 +114,8 @@ static void snap_apps_locked(snap *s, size_t napps, int64_t now) {
     s->x[i].limit = a->have_manifest ? app_limit_bytes(a) : 0;
     s->idx[i] = j;
     s->runs[i] = a->ipc_runs;
+    copy_hal(&s->hal[i], &a->hal);
+    m->hal = &s->hal[i];
   }
   s->n = k;
 }
@@ -136,6 +152,7 @@ static void free_snap(snap *s) {
   free(s->idx);
   free(s->runs);
   free(s->live);
+  free(s->hal);
 }
 
 static int take_snap(snap *s) {
@@ -149,7 +166,9 @@ static int take_snap(snap *s) {
   s->idx = calloc(n, sizeof *s->idx);
   s->runs = calloc(n, sizeof *s->runs);
   s->live = calloc(n, sizeof *s->live);
-  if (!s->m || !s->names || !s->x || !s->idx || !s->runs || !s->live) {
+  s->hal = calloc(n, sizeof *s->hal);
+  if (!s->m || !s->names || !s->x || !s->idx || !s->runs || !s->live ||
+      !s->hal) {
     pthread_mutex_unlock(&S.lock);
     free_snap(s);
     return -1;
@@ -314,6 +333,7 @@ static void sup_metrics(vy_sup_metrics *sm) {
   sm->display = screen_on();
   screen_stats(&sm->display_frames, &sm->display_pixels,
                &sm->display_budget_drops);
+  sm->hal_code_name = vy_hal_err_name;
 }
 
 /* A snapshot of every app and the supervisor's own figures, formatted by

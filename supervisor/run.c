@@ -55,6 +55,7 @@ typedef struct run {
   vw_module *mod;
   vw_store *st;
   vwasi *w;
+  vy_cap *cap;
   const char **argv;
   char *datadir;
 } run;
@@ -62,8 +63,7 @@ typedef struct run {
 /* the module, and a store within the app's and the profile's memory */
 static int run_load(run *r) {
   const vy_manifest *m = &r->a->m;
-  if (vy_module_check(m->module, m->network, &r->mod, r->err, sizeof r->err) !=
-      0) {
+  if (vy_module_check(m->module, m, &r->mod, r->err, sizeof r->err) != 0) {
     /* the reason is the message up to its first ':' */
     snprintf(r->reason, sizeof r->reason, "%.*s", (int)strcspn(r->err, ":"),
              r->err);
@@ -124,6 +124,34 @@ static int run_wasi(run *r, vwasi_config *wc) {
   return 0;
 }
 
+/* a line of the enforcer about the app (a denial, a busy line): the
+** supervisor's log and the app's own */
+static void cap_line(void *ud, const char *line) {
+  app *a = ud;
+  vlog("%s", line);
+  if (a->log) {
+    char stamp[40];
+    log_stamp(stamp, sizeof stamp);
+    fprintf(a->log, "%s vyomad: %s\n", stamp, line);
+    fflush(a->log);
+  }
+}
+
+/* its HAL world: the manifest's grants on the board, if there is one */
+static int run_cap(run *r) {
+  app *a = r->a;
+  vy_cap_config cc = {
+    a->name, &a->m,    S.board, S.caps, S.profile.gpio_safe_state,
+    &a->hal, cap_line, a
+  };
+  char cerr[256];
+  if (!(r->cap = vy_cap_new(&cc, cerr, sizeof cerr))) {
+    snprintf(r->err, sizeof r->err, "HAL: %s", cerr);
+    return -1;
+  }
+  return 0;
+}
+
 /* a trap: its name, and the wasm backtrace (innermost first) in err */
 static void run_trap(run *r, const vw_error *e) {
   const char *name = e->trap == VW_TRAP_HOST && e->msg[0] ? e->msg
@@ -155,6 +183,7 @@ static void run_exec(run *r) {
   pthread_mutex_lock(&S.lock);
   a->store = r->st;
   a->wasi = r->w;
+  a->cap = r->cap;
   a->have_cpuclock = pthread_getcpuclockid(pthread_self(), &a->cpuclock) == 0;
   bool stop = a->stop != STOP_NONE;
   if (!stop) a->state = ST_RUNNING;
@@ -162,7 +191,10 @@ static void run_exec(run *r) {
   if (stop) return;
 
   vwasi_bind_store(r->w, r->st);
-  vw_instance *inst = vw_instantiate(r->st, r->mod, vwasi_resolve, r->w, &e);
+  vy_cap_bind_store(r->cap, r->st);
+  vy_cap_link link = { r->w, r->cap };
+  vw_instance *inst =
+      vw_instantiate(r->st, r->mod, vy_cap_link_resolve, &link, &e);
   if (!inst) {
     snprintf(r->err, sizeof r->err, "instantiate: %s", e.msg);
     r->permanent = e.status == VW_ERR_UNLINKABLE;
@@ -196,8 +228,12 @@ static void run_release(run *r) {
   a->mem = NULL;
   a->store = NULL;
   a->wasi = NULL;
+  a->cap = NULL;
   pthread_mutex_unlock(&S.lock);
 
+  /* lines back to the safe state and ownerships dropped, however the run
+  ** ended, before a restart can ask for them again */
+  vy_cap_free(r->cap);
   vwasi_free(r->w);
   vw_store_free(r->st);
   vw_module_free(r->mod);
@@ -289,7 +325,7 @@ static void *app_thread(void *arg) {
     snprintf(r.err, sizeof r.err, "out of memory");
   else if (!r.endpoint)
     snprintf(r.err, sizeof r.err, "cannot register with the broker");
-  else if (run_load(&r) == 0 && run_wasi(&r, &wc) == 0)
+  else if (run_load(&r) == 0 && run_wasi(&r, &wc) == 0 && run_cap(&r) == 0)
     run_exec(&r);
   run_release(&r);
   run_end(&r);

@@ -20,6 +20,8 @@
 **   log.c      timestamped logging to stderr and per-app log files
 **   screen.c   the display: windows for display apps, VYOMA_DRAW, the
 **              compositor thread, focus highlight, screenshots
+**   hal.c      the board (--board, the profile's board) and the `hal`
+**              verbs' answers; each run's HAL world is capability/'s
 **
 ** Locking: one supervisor mutex (sup.lock) guards the app table and every
 ** app's state fields; app threads take it only briefly.  The broker has its
@@ -42,6 +44,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "../capability/cap.h"
 #include "../ipc/broker.h"
 #include "../profile/manifest.h"
 #include "../profile/profile.h"
@@ -108,6 +111,7 @@ typedef struct app {
                                is over (or there was none)                 */
   vw_store *store;          /* while running: for vw_interrupt            */
   vwasi *wasi;              /* while running: for vwasi_cancel            */
+  vy_cap *cap;              /* while running: for vy_cap_cancel           */
   vw_memory *mem;           /* while running: memory 0, for its size      */
   clockid_t cpuclock;       /* the thread's CPU clock while it runs       */
   bool have_cpuclock;
@@ -117,6 +121,8 @@ typedef struct app {
   vy_ipc_stats ipc_prev;  /* the broker's counters of earlier runs, added
                              up as each run's endpoint goes (report.c)  */
   uint32_t ipc_runs;      /* runs added to ipc_prev                     */
+  vy_cap_stats hal;       /* its vyoma_hal counters, all runs together
+                             (atomic: written by its run, read by reports) */
   int64_t started_ms;     /* monotonic, when the current run began      */
   int64_t next_start_ms;  /* ST_WAITING: when to start again            */
   uint32_t backoff_ms;    /* next restart delay                         */
@@ -169,6 +175,11 @@ typedef struct sup {
   bool console_all; /* every app's lines on the console, not only
                        the focused one's                          */
   int grace_ms;     /* what stop and shutdown give apps to exit   */
+  /* the HAL: the board (NULL: none, every granted call is ENODEV), its
+  ** spec as opened, and who owns which line or device (capability/) */
+  vy_board *board;
+  char board_spec[1100];
+  vy_cap_registry *caps;
 } sup;
 
 extern sup S;
@@ -327,6 +338,16 @@ int screen_shot(uint8_t **png, size_t *len, char *err, size_t errlen);
 void screen_stats(uint64_t *frames, uint64_t *pixels, uint64_t *drops);
 /* switches to layout "tiled" or "stacked"; -1 with a reason */
 int screen_layout(const char *name, char *err, size_t errlen);
+
+/* ---- hal.c ----------------------------------------------------------------
+ */
+/* Opens the board of --board (opt, may be NULL) or the profile; a board
+** that does not open is logged and vyomad goes on without one. */
+void hal_open(const char *opt);
+void hal_close(void);
+/* `hal ...` of the control socket and @sys (commands.c): the words after
+** "hal".  0 with the answer in b, or -1 with err. */
+int hal_command(const char *args, bool json, sbuf *b, char *err, size_t errlen);
 
 /* ---- pid1.c -------------------------------------------------------------- */
 void pid1_setup(void);    /* mounts; only when getpid()==1   */

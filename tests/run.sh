@@ -131,6 +131,8 @@ variant() {  # name builddir speclabel unitlabel make-goal
     suite "manifest-$name" tests/manifest/run.sh
     # a real vyomad with real apps: IPC, lifecycle, kill, vyctl
     suite "supervisor-$name" tests/supervisor/run.sh
+    # the peripheral capability enforcer and the vyoma_hal imports
+    suite "capability-$name" tests/capability/run.sh
     # the display: drawing, fonts, PNG, compositor (pixel tests on the
     # headless backend), the display apps, and the display inside vyomad
     suite "display-$name" tests/display/run.sh

@@ -1,7 +1,8 @@
 /*
 ** module_check.c — the checks a manifest's module must pass before it can
 ** run (module_check.h): read, decode and validate, then each import
-** against what the WASI host resolves and what the manifest grants.
+** against what the hosts resolve (the WASI host's wasi_snapshot_preview1,
+** the capability enforcer's vyoma_hal) and what the manifest grants.
 */
 #define _GNU_SOURCE
 #include "module_check.h"
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../capability/cap.h"
 #include "../../wasi/vwasi.h"
 
 static int read_all(const char *path, uint8_t **out, size_t *len) {
@@ -46,8 +48,33 @@ static int read_all(const char *path, uint8_t **out, size_t *len) {
   return 0;
 }
 
-/* every import resolves in a scratch WASI host; sockets need the grant */
-static int check_imports(const vw_module *m, bool network, char *err,
+/* one import: vyoma_hal's by the ABI and the grants (capability/), the
+** rest must resolve in the scratch WASI host; sockets need the grant */
+static int check_import(vwasi *w, const vw_extern_info *in,
+                        const vy_manifest *mf, char *err, size_t errlen) {
+  if (!strcmp(in->module, VY_CAP_MODULE))
+    return vy_cap_check_import(mf, in->name,
+                               in->kind == VW_EXTERN_FUNC ? &in->func : NULL,
+                               err, errlen);
+  vw_extern ext;
+  if (vwasi_resolve(w, in->module, in->name, in->kind, &ext) != 0) {
+    snprintf(err, errlen,
+             "unknown import: %s.%s is not provided by the WASI host",
+             in->module, in->name);
+    return -1;
+  }
+  if (!(mf && mf->network) && !strncmp(in->name, "sock_", 5)) {
+    snprintf(err, errlen,
+             "import not granted: %s.%s needs network = true in "
+             "[capabilities]",
+             in->module, in->name);
+    return -1;
+  }
+  return 0;
+}
+
+/* every import, in order; the first that fails is the answer */
+static int check_imports(const vw_module *m, const vy_manifest *mf, char *err,
                          size_t errlen) {
   vwasi_config wc;
   memset(&wc, 0, sizeof wc);
@@ -66,27 +93,15 @@ static int check_imports(const vw_module *m, bool network, char *err,
   for (uint32_t i = 0; i < n && rc == 0; i++) {
     vw_extern_info in;
     vw_module_import(m, i, &in);
-    vw_extern ext;
-    if (vwasi_resolve(w, in.module, in.name, in.kind, &ext) != 0) {
-      snprintf(err, errlen,
-               "unknown import: %s.%s is not provided by the WASI host",
-               in.module, in.name);
-      rc = -1;
-    } else if (!network && !strncmp(in.name, "sock_", 5)) {
-      snprintf(err, errlen,
-               "import not granted: %s.%s needs network = true in "
-               "[capabilities]",
-               in.module, in.name);
-      rc = -1;
-    }
+    rc = check_import(w, &in, mf, err, errlen);
   }
   vwasi_free(w);
   vw_store_free(st);
   return rc;
 }
 
-int vy_module_check(const char *path, bool network, vw_module **out, char *err,
-                    size_t errlen) {
+int vy_module_check(const char *path, const vy_manifest *m, vw_module **out,
+                    char *err, size_t errlen) {
   uint8_t *bytes = NULL;
   size_t len = 0;
   if (out) *out = NULL;
@@ -104,21 +119,21 @@ int vy_module_check(const char *path, bool network, vw_module **out, char *err,
   }
   vw_error e;
   memset(&e, 0, sizeof e);
-  vw_module *m = vw_module_new(bytes, len, NULL, &e);
+  vw_module *mod = vw_module_new(bytes, len, NULL, &e);
   free(bytes);
-  if (!m) {
+  if (!mod) {
     snprintf(err, errlen, "%s: %s: %s",
              e.status == VW_ERR_NOMEM ? "out of memory" : "invalid module",
              path, e.msg);
     return -1;
   }
-  if (check_imports(m, network, err, errlen) != 0) {
-    vw_module_free(m);
+  if (check_imports(mod, m, err, errlen) != 0) {
+    vw_module_free(mod);
     return -1;
   }
   if (out)
-    *out = m;
+    *out = mod;
   else
-    vw_module_free(m);
+    vw_module_free(mod);
   return 0;
 }

@@ -93,7 +93,7 @@ static int check_file(const char *f, bool as_profile, bool dump, bool module) {
     return -1;
   }
   if (!as_profile && module &&
-      vy_module_check(u.m.module, u.m.network, NULL, err, sizeof err) != 0) {
+      vy_module_check(u.m.module, &u.m, NULL, err, sizeof err) != 0) {
     printf("%s: module = \"%s\": %s\n", f, u.m.module, err);
     vy_manifest_free(&u.m);
     return -1;

@@ -595,6 +595,16 @@ static void profiles(void) {
       "%s:2: console_app: expected a string, got integer" },
     { "name = \"x\"\nsched = \"fifo\"\nmlockall = yes\n",
       "%s:3:12: invalid value starting with 'y'" },
+    { "name = \"x\"\ngpio_safe_state = \"off\"\n",
+      "%s:2: gpio_safe_state: unknown safe state \"off\" (input, low or "
+      "high)" },
+    { "name = \"x\"\nboard = \"qemu:b.toml\"\n",
+      "%s:2: board: expected \"\" (none), a board name, \"sim:FILE\" or "
+      "\"linux:FILE\", got \"qemu:b.toml\"" },
+    { "name = \"x\"\nboard = \"sim:\"\n",
+      "%s:2: board: \"sim:\" names no board file" },
+    { "name = \"x\"\nboard = 1\n",
+      "%s:2: board: expected a string, got integer" },
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     int rc = load_profile_text("x", bad[i].text, &p, err, sizeof err, path,
@@ -634,6 +644,18 @@ static void profiles(void) {
   rc = load_profile_text("rt", "name = \"rt\"\nsched = \"fifo\"\n", &p, err,
                          sizeof err, path, sizeof path);
   CHECK(rc == 0 && p.sched == VY_SCHED_FIFO && p.sched_priority == 50);
+  if (rc == 0) vy_profile_free(&p);
+  /* the HAL's rows: no board and "input" unless said */
+  rc = load_profile_text("hal", "name = \"hal\"\n", &p, err, sizeof err, path,
+                         sizeof path);
+  CHECK(rc == 0 && (!p.board || !p.board[0]) && p.gpio_safe_state == 0);
+  if (rc == 0) vy_profile_free(&p);
+  rc = load_profile_text("hal",
+                         "name = \"hal\"\nboard = \"sim:boards/sim.toml\"\n"
+                         "gpio_safe_state = \"low\"\n",
+                         &p, err, sizeof err, path, sizeof path);
+  CHECK(rc == 0 && p.board && !strcmp(p.board, "sim:boards/sim.toml") &&
+        p.gpio_safe_state == 1);
   if (rc == 0) vy_profile_free(&p);
   CHECK(vy_profile_load("/nonexistent/p.toml", &p, err, sizeof err) == -1 &&
         strcmp(err, "/nonexistent/p.toml: No such file or directory") == 0);

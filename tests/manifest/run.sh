@@ -11,7 +11,8 @@
 #   manifest/profiles  the six profiles/*.toml exist and load
 #   manifest/checker   vyoma-manifest's output and exit status on good, bad
 #                      and missing files
-#   manifest/musl      profile/ + toml/ build as a static musl binary that
+#   manifest/musl      profile/ + toml/ (+ the vyoma_hal import table,
+#                      capability/cap_abi.c) build as a static musl binary that
 #                      checks the same files (SKIP without musl-gcc)
 # With VYOMA_ASAN=1 the ASan/UBSan build (build/asan) is used and labels read
 # manifest-asan/*.  Prints PASS/FAIL/SKIP lines; exits 1 if any failed.
@@ -113,6 +114,7 @@ elif ! command -v musl-gcc >/dev/null 2>&1; then
 elif ! musl-gcc -static -std=gnu11 -Wall -Wextra -Werror -O2 -o "$tmp/vm-musl" \
        -idirafter /usr/include -idirafter /usr/include/x86_64-linux-gnu \
        profile/*.c profile/cli/*.c toml/toml.c wasi/*.c runtime/interp/*.c \
+       capability/cap_abi.c \
        -lm -lpthread >"$tmp/musl.log" 2>&1; then
   fail musl "musl-gcc -static failed: $(head -n 3 "$tmp/musl.log" | tr '\n' ' ')"
 else

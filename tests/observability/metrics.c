@@ -15,11 +15,22 @@
 #include "../../observability/metrics.h"
 #include "../check.h"
 
-static const vy_app_metrics APPS[] = {
-  { "ping", "running", 3200, 12, 131072, 5, 6, 0, 1, 2, 3, 4 },
-  { "logger", "failed", 0, 1500, 0, 0, 0, 5, 0, 0, 0, 0 },
+/* ping has made vyoma_hal calls: 7 gpio (2 denied, 1 busy), 3 i2c (one
+** not acknowledged) */
+static const vy_hal_counts PING_HAL = {
+  .calls = { 7, 3, 0, 0, 0 },
+  .denied = { 2, 0, 0, 0, 0 },
+  .errors = { [0] = { [3] = 1 }, [1] = { [5] = 1 } },
 };
-static const vy_sup_metrics SUP = { .uptime_ms = 12345,
+static const char *code_name(int err) {
+  return err == -3 ? "busy" : err == -5 ? "no-ack-address" : "other";
+}
+static const vy_app_metrics APPS[] = {
+  { "ping", "running", 3200, 12, 131072, 5, 6, 0, 1, 2, 3, 4, &PING_HAL },
+  { "logger", "failed", 0, 1500, 0, 0, 0, 5, 0, 0, 0, 0, NULL },
+};
+static const vy_sup_metrics SUP = { .hal_code_name = code_name,
+                                    .uptime_ms = 12345,
                                     .time_ms = 1700000000123,
                                     .profile = "server-headless",
                                     .display = true,
@@ -73,8 +84,8 @@ static void truncation(void) {
 }
 
 static const vy_app_metrics HOSTILE[] = {
-  { "we\"ird\\na\nme\t\x01", "sta\"te", 1, 2, 3, 4, 5, 6, 0, 0, 0, 0 },
-  { NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+  { "we\"ird\\na\nme\t\x01", "sta\"te", 1, 2, 3, 4, 5, 6, 0, 0, 0, 0, NULL },
+  { NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL },
 };
 
 static void escaping(void) {
@@ -236,6 +247,33 @@ static void prometheus(void) {
   REQUIREF(!why, "hostile: %s", why);
 }
 
+/* the vyoma_hal families: HELP and TYPE, every kind of an app that made
+** calls, an errors series per code that happened, none for the others */
+static void hal_families(void) {
+  char buf[8192];
+  vy_metrics_prometheus(buf, sizeof buf, &SUP, APPS, 2);
+  const char *why = prom_problem(buf);
+  REQUIREF(!why, "%s", why);
+  CHECK(strstr(buf, "# TYPE vyoma_hal_calls_total counter\n"));
+  CHECK(strstr(buf, "# HELP vyoma_hal_denied_total "));
+  CHECK(strstr(buf, "# TYPE vyoma_hal_errors_total counter\n"));
+  CHECK(strstr(buf, "vyoma_hal_calls_total{app=\"ping\",kind=\"gpio\"} 7\n"));
+  CHECK(strstr(buf, "vyoma_hal_calls_total{app=\"ping\",kind=\"adc\"} 0\n"));
+  CHECK(strstr(buf, "vyoma_hal_denied_total{app=\"ping\",kind=\"gpio\"} 2\n"));
+  CHECK(strstr(buf,
+               "vyoma_hal_errors_total{app=\"ping\",kind=\"gpio\","
+               "code=\"busy\"} 1\n"));
+  CHECK(strstr(buf,
+               "vyoma_hal_errors_total{app=\"ping\",kind=\"i2c\","
+               "code=\"no-ack-address\"} 1\n"));
+  CHECK(!strstr(buf, "vyoma_hal_calls_total{app=\"logger\""));
+  CHECK(!strstr(buf, "code=\"other\""));
+  vy_sup_metrics none = SUP;
+  none.hal_code_name = NULL;
+  vy_metrics_prometheus(buf, sizeof buf, &none, APPS, 2);
+  CHECK(!strstr(buf, "vyoma_hal"));
+}
+
 static const char *outdir;
 
 static int write_file(const char *name, const char *text) {
@@ -271,6 +309,7 @@ int main(int argc, char **argv) {
   RUN(truncation);
   RUN(escaping);
   RUN(prometheus);
+  RUN(hal_families);
   RUN(files_for_node);
   return check_end();
 }

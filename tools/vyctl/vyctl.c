@@ -82,6 +82,16 @@ static const command commands[] = {
     "screenshot FILE    the screen as a PNG file (- for stdout)" },
   { "layout", 1, 1,
     "layout tiled|stacked  how windows are arranged on the screen" },
+  { "hal", 0, 66,
+    "hal                the board, its devices, which app owns which line "
+    "or device\n"
+    "  hal gpio LINE [0|1]  a line's level; with 0|1 drives a simulated input "
+    "(a button)\n"
+    "  hal i2c BUS:ADDR write BYTE...  bytes to an I2C device\n"
+    "  hal i2c BUS:ADDR read REG N     N bytes of its register REG\n"
+    "                     (both as root's i2cset/i2cget: they go around the "
+    "apps' ownership)\n"
+    "  hal adc DEV:CH RAW   what a simulated ADC channel reads" },
 };
 
 /* The options before the command, one row each: the table parses them and
@@ -353,8 +363,8 @@ static void json_string(FILE *f, const char *s, size_t n) {
 typedef struct call {
   settings st;
   const command *cmd;
-  bool follow;          /* logs -f */
-  const char *words[8]; /* the command's arguments */
+  bool follow;           /* logs -f */
+  const char *words[72]; /* the command's arguments (hal i2c ... write) */
   size_t nwords;
   int msg_start;         /* send: argv index of the message, else -1 */
   const char *shot_path; /* screenshot: the file to write */

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../../capability/cap.h"
 #include "../../profile/manifest.h"
 #include "../../runtime/vw.h"
 
@@ -41,6 +42,23 @@ int cli_manifest_for(const char *module, const char *file, vy_manifest *m);
 /* /data's host folder for m's filesystem grant: data, else data/ in the
 ** app's folder; made if missing.  malloc'd; NULL after a message. */
 char *cli_data_dir(const vy_manifest *m, const char *data);
+
+/* grants.c, the HAL: the module's vyoma_hal imports against manifest m
+** (NULL: none) and --board (NULL: none): 0 it has none, 1 it has and
+** they are granted, -1 after the message that says what is missing. */
+int cli_hal_check(const vw_module *mod, const vy_manifest *m, const char *board,
+                  const char *path);
+/* the board of --board SPEC and the run's cap for app `app` with m's
+** grants (m must outlive it); 0, or -1 after a message */
+typedef struct cli_hal {
+  vy_board *board;
+  vy_cap_registry *reg;
+  vy_cap *cap;
+  vy_cap_stats st;
+} cli_hal;
+int cli_hal_open(cli_hal *h, const char *spec, const vy_manifest *m,
+                 const char *app);
+void cli_hal_close(cli_hal *h); /* after the app's code can no longer run */
 
 /* new.c: `vyoma new NAME`, an app folder that builds outside the tree */
 int cli_new(int argc, char **argv);

@@ -42,6 +42,7 @@
 ** Nothing is lost by that: the WASI host writes straight to the descriptors,
 ** our own stdio has nothing buffered while the app runs. */
 static vw_store *volatile g_running_store;
+static vy_cap *volatile g_running_cap; /* its HAL waits end at a signal */
 static volatile sig_atomic_t g_signal;
 static const char *g_path = "app";
 
@@ -54,6 +55,8 @@ static void on_signal(int sig) {
   }
   g_signal = sig;
   vw_store *s = g_running_store;
+  /* vy_cap_cancel is an atomic store and a write(2): signal-safe */
+  if (g_running_cap) vy_cap_cancel(g_running_cap);
   if (s) {
     vw_interrupt(s);
     alarm(1);
@@ -158,7 +161,9 @@ static void print_trap(const vw_error *err) {
 static int exit_for_error(const char *path, const vw_error *err) {
   if (err->status == VW_ERR_TRAP) {
     if (err->trap == VW_TRAP_EXIT) return err->exit_code;
-    if (err->trap == VW_TRAP_INTERRUPTED && g_signal) {
+    /* a HAL call cancelled by the signal traps "killed" (a host trap) */
+    if ((err->trap == VW_TRAP_INTERRUPTED || err->trap == VW_TRAP_HOST) &&
+        g_signal) {
       fprintf(stderr, "vyoma: %s: interrupted by signal\n", path);
       return 128 + g_signal;
     }
@@ -304,6 +309,7 @@ typedef struct run_opts {
   uint64_t max_memory;
   const char *invoke;
   const char *manifest; /* --manifest FILE                           */
+  const char *board;    /* --board SPEC                              */
   const char *data;     /* --data DIR                                */
   int no_manifest;      /* --no-manifest                             */
   vy_manifest m;        /* the one applied (m.path NULL: none)       */
@@ -399,6 +405,15 @@ static int set_no_manifest(run_opts *o, const char *v) {
   return 0;
 }
 
+static int set_board(run_opts *o, const char *v) {
+  if (!*v) {
+    fprintf(stderr, "vyoma run: --board: empty spec\n");
+    return VYOMA_EXIT_USAGE;
+  }
+  o->board = v;
+  return 0;
+}
+
 static int set_data(run_opts *o, const char *v) {
   if (!*v) {
     fprintf(stderr, "vyoma run: --data: empty path\n");
@@ -437,6 +452,11 @@ static const run_option run_options[] = {
   { "--data", NULL, "DIR", set_data,
     "the host folder that is /data when the manifest\n"
     "grants filesystem (default: data/ in its folder)" },
+  { "--board", NULL, "SPEC", set_board,
+    "the board for the app's vyoma_hal imports (gpio,\n"
+    "i2c, spi, uart, adc; its manifest's grants apply):\n"
+    "sim:FILE, linux:FILE, a board file, or NAME for\n"
+    "boards/NAME.toml; e.g. sim:boards/sim.toml" },
   { "--help", "-h", NULL, NULL, "this help" },
 };
 #define NRUN_OPTIONS (sizeof run_options / sizeof run_options[0])
@@ -455,7 +475,9 @@ static void usage_run(FILE *out) {
       "before ARGS, [app] env is the environment, [resources] memory caps\n"
       "memory, and filesystem = true makes /data (see --data).  --env,\n"
       "--max-memory and a --dir onto /data win over the manifest's; --dir\n"
-      "and --env add to what it grants, as with wasmtime.\n"
+      "and --env add to what it grants, as with wasmtime.  A module that\n"
+      "imports vyoma_hal (sdk/vyoma_hal.h) needs --board and, for each\n"
+      "kind it uses, the manifest's grant (gpio = [...], i2c = [...], ...).\n"
       "\n"
       "options:\n");
   for (size_t i = 0; i < NRUN_OPTIONS; i++) {
@@ -480,7 +502,8 @@ static void usage_run(FILE *out) {
       "exit status:\n"
       "  N    the app's exit code (proc_exit(N), or 0 when _start returns)\n"
       "  1    the module could not be read, decoded, validated or linked,\n"
-      "       or a --dir does not exist\n"
+      "       a --dir does not exist, or its vyoma_hal imports lack a\n"
+      "       grant or a board (the message says which)\n"
       "  2    bad command line\n"
       "  134  the app trapped: `error: wasm trap: <reason>` and a wasm\n"
       "       backtrace (innermost frame first) are printed on stderr\n"
@@ -547,16 +570,20 @@ static int parse_run_options(int argc, char **argv, run_opts *o, int *i) {
 /* Instantiates and runs module m in store s (WASI world w): _start, or
 ** --invoke's export.  The exit status. */
 static int run_instance(const char *path, const run_opts *o, vw_module *m,
-                        vw_store *s, vwasi *w, int app_argc, char **app_argv) {
+                        vw_store *s, vwasi *w, vy_cap *cap, int app_argc,
+                        char **app_argv) {
   g_path = path;
   install_signals();
   g_running_store = s;
+  g_running_cap = cap;
   if (g_signal) vw_interrupt(s); /* a signal before we published s */
 
   int rc;
   vw_error err;
   memset(&err, 0, sizeof err);
-  vw_instance *inst = vw_instantiate(s, m, vwasi_resolve, w, &err);
+  if (cap) vy_cap_bind_store(cap, s);
+  vy_cap_link link = { w, cap };
+  vw_instance *inst = vw_instantiate(s, m, vy_cap_link_resolve, &link, &err);
   if (!inst) {
     rc = exit_for_error(path, &err);
   } else if (o->invoke) {
@@ -568,6 +595,7 @@ static int run_instance(const char *path, const run_opts *o, vw_module *m,
     rc = st == VW_OK ? code : exit_for_error(path, &err);
   }
   g_running_store = NULL;
+  g_running_cap = NULL;
   alarm(0);
   fflush(stdout);
   return rc;
@@ -579,12 +607,24 @@ static int run_module(const char *path, const run_opts *o, int app_argc,
                       char **app_argv) {
   vw_module *m = cli_load_module(path);
   if (!m) return VYOMA_EXIT_FAIL;
+  /* vyoma_hal imports: granted by the manifest, and a board to reach */
+  const vy_manifest *mf = o->m.path ? &o->m : NULL;
+  int uses_hal = cli_hal_check(m, mf, o->board, path);
+  cli_hal hal;
+  memset(&hal, 0, sizeof hal);
+  if (uses_hal < 0 ||
+      (uses_hal &&
+       cli_hal_open(&hal, o->board, mf, mf ? mf->name : base_name(path)))) {
+    vw_module_free(m);
+    return VYOMA_EXIT_FAIL;
+  }
   /* argv[0] is the base name only, as wasmtime does: the app should not
   ** learn where on the host it lives. */
   /* the manifest's args come before the command line's */
   size_t nm = o->m.args.n;
   const char **wargv = calloc((size_t)app_argc + nm + 1, sizeof *wargv);
   if (!wargv) {
+    cli_hal_close(&hal);
     vw_module_free(m);
     return oom();
   }
@@ -618,9 +658,10 @@ static int run_module(const char *path, const run_opts *o, int app_argc,
       rc = oom();
     } else {
       vwasi_bind_store(w, s);
-      rc = run_instance(path, o, m, s, w, app_argc, app_argv);
+      rc = run_instance(path, o, m, s, w, hal.cap, app_argc, app_argv);
     }
   }
+  cli_hal_close(&hal);
   vw_store_free(s);
   vwasi_free(w);
   vw_module_free(m);
