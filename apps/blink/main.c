@@ -1,11 +1,12 @@
 /*
 ** blink — toggles one granted GPIO line (an LED) for ever, at a fixed
 ** interval, and logs every EVERY toggles how many there were:
-**   blink: line 17: 10 toggles, now 0
+**   blink: line 0: 10 toggles, now 0
 **
 **   blink [--line N] [-i INTERVAL_MS] [-n EVERY]
 **
-** Defaults: line 17, 500 ms, every 10 toggles.  HAL errors (no grant, no
+** Defaults: line 0 (boards/qemu-x86.toml's first LED), 500 ms, every 10
+*toggles.  HAL errors (no grant, no
 ** such line, busy) are logged with vy_hal_strerror and retried every 5 s:
 ** a missing board is not a crash.  Exits 0 at end of input or on
 ** "@sys: shutdown" (the supervisor stopping), and when a HAL call says the
@@ -55,7 +56,7 @@ static int open_line(long line) {
 }
 
 int main(int argc, char **argv) {
-  long line = 17, interval = 500, every = 10;
+  long line = 0, interval = 500, every = 10;
   for (int i = 1; i < argc; i++) {
     long *v = !strcmp(argv[i], "--line") ? &line
               : !strcmp(argv[i], "-i")   ? &interval

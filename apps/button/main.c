@@ -2,8 +2,8 @@
 ** button — mirrors a button line onto an LED line: it waits for edges on
 ** the button and sets the LED to the button's new level, logging each with
 ** the edge's timestamp (CLOCK_MONOTONIC, as the kernel stamps it):
-**   button: pressed at 12.345678901 s (line 27 -> 22 on)
-**   button: released at 13.000000200 s (line 27 -> 22 off)
+**   button: pressed at 12.345678901 s (line 4 -> 1 on)
+**   button: released at 13.000000200 s (line 4 -> 1 off)
 ** "Pressed" is the rising edge of the logical level (--active-low flips
 ** the button line, for a button that pulls it low).  With --falling only
 ** falling edges are asked for (a low-active button's presses without
@@ -11,7 +11,8 @@
 **
 **   button [--button N] [--led N] [--falling] [--active-low]
 **
-** Defaults: button 27, LED 22, both edges.  It waits for edges in slices of
+** Defaults: button 4, LED 1 (boards/qemu-x86.toml), both edges.  It waits for
+*edges in slices of
 ** 250 ms so that "@sys: shutdown" on stdin is seen between them.  HAL
 ** errors are logged with vy_hal_strerror and retried every 5 s.
 */
@@ -72,7 +73,7 @@ static void log_edge(const vy_gpio_event *ev, int pressed, long button,
 }
 
 int main(int argc, char **argv) {
-  long button = 27, led = 22;
+  long button = 4, led = 1;
   uint32_t edges = VY_GPIO_EDGE_BOTH, polarity = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--falling")) {

@@ -6,7 +6,8 @@
 **   thermostat [--bus N] [--addr A] [--relay LINE] [-i INTERVAL_MS]
 **              [--on DEG] [--off DEG]
 **
-** Defaults: bus 0, address 0x48, relay line 23, 1000 ms, on above 25.0,
+** Defaults: bus 0, address 0x48, relay line 2 (boards/qemu-x86.toml), 1000 ms,
+*on above 25.0,
 ** off below 23.0 (degrees Celsius, up to 4 decimals); the environment's
 ** THERMOSTAT_ON / THERMOSTAT_OFF set the thresholds too, the arguments win.
 ** The sensor: register 0, two bytes MSB first, the temperature in the top
@@ -238,7 +239,7 @@ static int step(thermo *t) {
 int main(int argc, char **argv) {
   thermo t = { .bus = 0,
                .addr = 0x48,
-               .relay_line = 23,
+               .relay_line = 2,
                .interval = 1000,
                .on_t4 = 250000,
                .off_t4 = 230000,

@@ -2,10 +2,10 @@
 ** halprobe — boot-test app (tests/boot/run.sh), not in the product image:
 ** a hostile neighbour.  Its manifest grants GPIO line 5 and I2C 0:0x50; it
 ** uses those, then reaches for what other apps own and it is not granted:
-** blink's LED line (17) and the thermostat's sensor (0:0x48).  Each result
+** blink's LED line (0) and the thermostat's sensor (0:0x48).  Each result
 ** is logged with its code:
 **   halprobe: gpio 5 (granted): ok
-**   halprobe: gpio 17 (not granted): not granted (-1)
+**   halprobe: gpio 0 (not granted): not granted (-1)
 **   halprobe: i2c 0:0x48 (not granted): not granted (-1)
 ** then "halprobe: done; staying up" and it keeps running (so the test can
 ** see that the others are unaffected while it is there), until
@@ -42,7 +42,7 @@ static void probe_i2c(int bus, int addr, int granted) {
 
 int main(void) {
   probe_gpio(5, 1);
-  probe_gpio(17, 0);
+  probe_gpio(0, 0);
   probe_i2c(0, 0x50, 1);
   probe_i2c(0, 0x48, 0);
   puts("halprobe: done; staying up");
