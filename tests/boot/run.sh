@@ -381,8 +381,12 @@ wait_level() {
   return 1
 }
 
-if out=$(hal) && grep -qE 'gpio' <<<"$out"; then pass hal-board; echo "     ($(wc -l <<<"$out") devices)"
-else fail hal-board "no device list after typing hal: ${out:-no answer}"; fi
+# the board as vyomad opened and brought it up, its devices, their owners
+out=$(hal)
+if grep -q 'board qemu-x86: bring-up done' "$log" && grep -q '\[sys\] board qemu-x86 (linux)' <<<"$out" &&
+   grep -q '\[sys\] gpio 0 blink' <<<"$out" && grep -q '\[sys\] i2c 0:0x48 thermostat' <<<"$out"; then
+  pass hal-board; echo "     ($(grep -cE '\[sys\] (gpio|i2c|spi|uart|adc) [0-9a-zS]+ (chip|name|/)' <<<"$out") devices, $(grep -cE '\[sys\] [a-z0-9]+ [0-9a-zS:x]+ [a-z][a-z0-9-]*$' <<<"$out") owned)"
+else fail hal-board "$(grep -am1 'vyomad: board' "$log" | tr -d '\r'); hal said: $(head -3 <<<"$out" | tr '\n' '|')"; fi
 
 # blink toggles line 0 every 500 ms: 8 peeks 0.35 s apart see both levels
 s=$(levels 0 8 0.35)
@@ -432,7 +436,8 @@ else fail hal-uart "ttyS1 sent back '$(tr -d '\r\n' <"$ulog" | head -c 60)'; $(g
 if wait_for 'halprobe: done' 10 &&
    grep -qa 'halprobe: gpio 5 (granted): ok' "$log" &&
    grep -qa 'halprobe: gpio 0 (not granted): not granted' "$log" &&
-   grep -qa 'halprobe: i2c 0:0x48 (not granted): not granted' "$log"; then
+   grep -qa 'halprobe: i2c 0:0x48 (not granted): not granted' "$log" &&
+   grep -qa 'vyomad: app halprobe: gpio line 0 not granted' "$log"; then
   s=$(levels 0 6 0.35)
   from=$(wc -c <"$log")
   printf 'ps\n' >&3
