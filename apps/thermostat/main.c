@@ -41,6 +41,7 @@ typedef struct thermo {
   int have_t;
   long t4; /* the last reading */
   int win_w, win_h;
+  char sys_said[128]; /* the last @sys line logged */
 } thermo;
 
 static vy_lines in;
@@ -140,8 +141,10 @@ static int on_line(thermo *t, char *line) {
   if (!strcmp(m.sender, "sys") && !strcmp(m.payload, "shutdown")) return -1;
   if (vy_parse_window(&m, &t->win_w, &t->win_h)) {
     draw(t);
-  } else if (!strcmp(m.sender, "sys")) {
-    printf("thermostat: from sys: %s\n", m.payload); /* e.g. no logger */
+  } else if (!strcmp(m.sender, "sys") && strcmp(m.payload, t->sys_said)) {
+    /* e.g. "error no-such-app logger": said once, not once a reading */
+    snprintf(t->sys_said, sizeof t->sys_said, "%s", m.payload);
+    printf("thermostat: from sys: %s\n", m.payload);
     fflush(stdout);
   }
   return 0;

@@ -414,7 +414,8 @@ if wait_for 'thermostat: relay on: 26\.00 above 25\.00' 15 $((from + 1)) && wait
   from=$(wc -c <"$log")
   hal i2c 0:0x48 write 0x00 0x16 0x00 >/dev/null
   if wait_for 'thermostat: relay off: 22\.00 below 23\.00' 15 $((from + 1)) && wait_level 2 0 5; then
-    pass hal-thermostat
+    # the bytes as the thermostat gets them: register 0, MSB first
+    pass hal-thermostat "register 0 reads $(hal i2c 0:0x48 read 0 2 | grep -m1 -aoE '0x48 0x[0-9a-f]{2} 0x[0-9a-f]{2}' | cut -d' ' -f2-)"
   else fail hal-thermostat "no relay off at 22.00 C: $(grep -a 'thermostat:' "$log" | tail -1 | tr -d '\r'); line 2: $(peek 2)"; fi
 else fail hal-thermostat "no relay on at 26.00 C: $(grep -a 'thermostat:' "$log" | tail -1 | tr -d '\r'); line 2: $(peek 2)"; fi
 
