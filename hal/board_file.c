@@ -3,48 +3,9 @@
 ** the key rows for vy_schema (profile/schema.h) and a finish hook that
 ** turns the maps' "KEY=VALUE" strings into typed, checked entries.
 **
-** The format (the reference; boards/sim.toml shows it in use):
-**
-**   [board]
-**   name = "sim"                  [a-z][a-z0-9-]{0,31}, required
-**   backend = "sim"               sim | linux, required ("sim:FILE" and
-**                                 "linux:FILE" override it)
-**   description = "..."           for people
-**   [gpio]
-**   lines = { "17" = "/dev/gpiochip0:17", "0-15" = "vyoma:0" }
-**       logical line N (0..1023), or a range N-M, -> CHIP:OFFSET: the chip
-**       by /dev path or by label, the offset of the range's first line
-**   [i2c]
-**   buses = { "1" = "/dev/i2c-1", "0" = "name:SMBus stub driver" }
-**       logical bus -> a /dev path, or name:ADAPTER (its name in
-**       /sys/class/i2c-dev/i2c-N/name)
-**   [spi]
-**   devices = { "0:1" = "/dev/spidev0.1" }      BUS:CS -> spidev path
-**   [uart]
-**   ports = { "ttyS1" = "/dev/ttyS1" }          name -> tty path
-**   [adc]
-**   devices = { "0" = "/sys/bus/iio/devices/iio:device0",
-**               "1" = "name:iio_dummy_part_no" }
-**       converter -> IIO device folder, or name:NAME (its "name" file)
-**   [setup]                       linux bring-up, vyomad as PID 1
-**   modules = ["i2c-stub chip_addr=0x48"]   /lib/modules/NAME.ko PARAMS
-**   gpio_sim = ["vyoma:16"]       gpio-sim chips LABEL:LINES
-**   iio_dummy = ["adc0"]          IIO dummy devices by name
-**   [sim]                         the simulated board
-**   state = "sim-state"           state folder, relative to this file
-**   tmp102 = ["1:0x48"]           TMP102 sensors at BUS:ADDR
-**   temperature = "21.5"          their reading, degrees C (a string: the
-**                                 loader's rows have no floats)
-**   leds = [17, 18]               output lines
-**   buttons = [27]                input lines
-**   uart_loopback = ["ttyS1"]     ports that read back what is written
-**   adc = ["0:0"]                 DEV:CHANNEL
-**   adc_raw = 1234                what they read at first
-**   adc_scale = "0.25"            millivolts per LSB (a string, as above)
-**   spi_loopback = ["0:0"]        BUS:CS devices whose rx is their tx
-**
-** Unknown tables and keys are errors; every error is one line
-** "FILE:LINE: KEY: message".
+** The format is described at the top of hal/board.c (and shown in use by
+** boards/sim.toml); this file is its rows and the checks the rows cannot
+** make.
 */
 #include "hal_int.h"
 #include "../toml/toml.h"

@@ -119,9 +119,19 @@ static void make_iio_dummy(report *r, const char *name) {
   make_dir(r, what, dir);
 }
 
+/* sysfs, in case nothing mounted it yet: configfs lives inside it */
+static void need_sysfs(report *r) {
+  char path[HAL_PATH_MAX + 16];
+  snprintf(path, sizeof path, "%s/kernel", hal_sys_root);
+  if (access(path, F_OK) == 0) return;
+  if (mount("sysfs", hal_sys_root, "sysfs", 0, NULL) != 0 && errno != EBUSY)
+    note(r, "setup: sysfs: %s: %s", hal_sys_root, strerror(errno));
+}
+
 int lx_bringup(vy_board *b, char *err, size_t errlen) {
   report r = { err, errlen, 0, false };
   const hal_conf *c = &b->conf;
+  if (c->gpio_sim.n || c->iio_dummy.n) need_sysfs(&r);
   for (size_t i = 0; i < c->modules.n; i++)
     load_module(&r, c->modules.items[i]);
   for (size_t i = 0; i < c->gpio_sim.n; i++)

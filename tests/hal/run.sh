@@ -9,6 +9,8 @@
 #   hal/linux/CASE          the linux backend on this host: request builders,
 #                           UART on a pty, IIO and configfs on fake folders,
 #                           boards whose devices are missing
+#   hal/cli/CASE            vyoma-board: the repository's boards check, a bad
+#                           one gives its one line and exit status 1
 #   hal/vm/CASE             the linux backend on the VM kernel's real devices
 #                           (tests/hal/vm.sh; normal build only; skipped
 #                           without a kernel image)
@@ -17,6 +19,21 @@
 . "$(dirname "$0")/../lib.sh"
 t_start hal
 T_TIMEOUT=60 t_programs hal board_file sim sim_state linux
+
+if t_make cli "$T_BIN/vyoma-board"; then
+  check cli/boards "$T_BIN/vyoma-board" --describe boards/sim.toml \
+    boards/qemu-x86.toml sim:boards/qemu-x86.toml
+  bad=$(mktemp "${TMPDIR:-/tmp}/vyhal-bad-XXXXXX.toml")
+  printf '[board]\nname = "x"\nbackend = "sim"\n[sim]\nleds = [1]\nbuttons = [1]\n' >"$bad"
+  out=$("$T_BIN/vyoma-board" "$bad" 2>&1)
+  rc=$?
+  if [ "$rc" -eq 1 ] && [ "$out" = "$bad:6: sim.buttons: line 1 is also an LED" ]; then
+    pass cli/bad-board
+  else
+    fail cli/bad-board "exit status $rc, output: $out"
+  fi
+  rm -f "$bad"
+fi
 if [ -z "${VYOMA_ASAN:-}" ]; then
   HAL_LABEL=$T_LABEL t_relay vm "$T_LOGS/$T_LABEL-vm-suite.log" tests/hal/vm.sh
 fi

@@ -102,7 +102,7 @@ static void *wait_forever(void *arg) {
   } else {
     w->rc = vy_hal_gpio_wait_edge(w->l, -1, w->cancel_fd, &w->ev);
   }
-  w->done_ns = now_ns();
+  __atomic_store_n(&w->done_ns, now_ns(), __ATOMIC_SEQ_CST);
   return NULL;
 }
 
@@ -166,6 +166,87 @@ static void close_wakes_a_waiter(void) {
   pthread_join(t, NULL);
   EQ(w.rc, VY_HAL_EBADHANDLE);
   EQ(vy_hal_gpio_read(w.l), VY_HAL_EBADHANDLE);
+}
+
+/* two threads of one app wait on one line: a close wakes both (the wake
+** is passed on), and one edge wakes exactly one */
+static void two_waiters_on_a_line(void) {
+  waiter w[2] = { { .cancel_fd = -1 }, { .cancel_fd = -1 } };
+  REQUIRE(vy_hal_gpio_open(board, 27, VY_GPIO_EDGE_RISING, &w[0].l) ==
+          VY_HAL_OK);
+  w[1].l = w[0].l;
+  pthread_t t[2];
+  for (int i = 0; i < 2; i++)
+    REQUIRE(pthread_create(&t[i], NULL, wait_forever, &w[i]) == 0);
+  sleep_ms(30);
+  vy_hal_gpio_poke(board, 27, 1);
+  sleep_ms(30);
+  int woke = (__atomic_load_n(&w[0].done_ns, __ATOMIC_SEQ_CST) != 0) +
+             (__atomic_load_n(&w[1].done_ns, __ATOMIC_SEQ_CST) != 0);
+  EQ(woke, 1);
+  vy_hal_gpio_close(w[0].l, VY_GPIO_SAFE_INPUT);
+  for (int i = 0; i < 2; i++) pthread_join(t[i], NULL);
+  int ok = (w[0].rc == VY_HAL_OK) + (w[1].rc == VY_HAL_OK);
+  int closed = (w[0].rc == VY_HAL_EBADHANDLE) + (w[1].rc == VY_HAL_EBADHANDLE);
+  EQ(ok, 1);
+  EQ(closed, 1);
+  vy_hal_gpio_poke(board, 27, 0);
+}
+
+/* many threads at once: opens, closes, waits, pokes, I2C, LEDs; the
+** checks are that nothing crashes, deadlocks or races (TSan, ASan) */
+static int stop_stress; /* __atomic: the threads read it */
+
+static void *stress_waiter(void *arg) {
+  (void)arg;
+  while (!__atomic_load_n(&stop_stress, __ATOMIC_SEQ_CST)) {
+    vy_hal_line *l;
+    if (vy_hal_gpio_open(board, 27, VY_GPIO_EDGE_BOTH, &l) != VY_HAL_OK)
+      continue;
+    vy_hal_edge ev;
+    for (int i = 0; i < 5; i++) vy_hal_gpio_wait_edge(l, 1, -1, &ev);
+    vy_hal_gpio_close(l, VY_GPIO_SAFE_INPUT);
+  }
+  return NULL;
+}
+
+static void *stress_poker(void *arg) {
+  (void)arg;
+  for (int v = 0; !__atomic_load_n(&stop_stress, __ATOMIC_SEQ_CST); v ^= 1)
+    vy_hal_gpio_poke(board, 27, v);
+  vy_hal_gpio_poke(board, 27, 0);
+  return NULL;
+}
+
+static void *stress_bus(void *arg) {
+  (void)arg;
+  uint8_t reg = 0, t[2];
+  vy_hal_i2c_op ops[2] = { { false, &reg, 1 }, { true, t, 2 } };
+  while (!__atomic_load_n(&stop_stress, __ATOMIC_SEQ_CST)) {
+    vy_hal_i2c_transaction(board, 1, 0x48, ops, 2);
+    vy_hal_line *l;
+    if (vy_hal_gpio_open(board, 17, VY_GPIO_OUTPUT, &l) == VY_HAL_OK) {
+      vy_hal_gpio_write(l, 1);
+      vy_hal_gpio_close(l, VY_GPIO_SAFE_LOW);
+    }
+  }
+  return NULL;
+}
+
+static void concurrent_use(void) {
+  void *(*fns[])(void *) = { stress_waiter, stress_waiter, stress_poker,
+                             stress_bus, stress_bus };
+  pthread_t t[5];
+  __atomic_store_n(&stop_stress, 0, __ATOMIC_SEQ_CST);
+  for (int i = 0; i < 5; i++)
+    REQUIRE(pthread_create(&t[i], NULL, fns[i], 0) == 0);
+  sleep_ms(300);
+  __atomic_store_n(&stop_stress, 1, __ATOMIC_SEQ_CST);
+  for (int i = 0; i < 5; i++) pthread_join(t[i], NULL);
+  vy_hal_line *l;
+  EQ(vy_hal_gpio_open(board, 27, 0, &l), VY_HAL_OK); /* all let go */
+  vy_hal_gpio_close(l, VY_GPIO_SAFE_INPUT);
+  EQ(vy_hal_gpio_peek(board, 17), 0);
 }
 
 static void edges_queue_up_to_16(void) {
@@ -437,6 +518,7 @@ int main(int argc, char **argv) {
   RUN(wait_times_out);
   RUN(cancel_wakes_a_forever_wait);
   RUN(close_wakes_a_waiter);
+  RUN(two_waiters_on_a_line);
   RUN(edges_queue_up_to_16);
   RUN(second_open_is_busy);
   RUN(bad_requests);
@@ -451,6 +533,7 @@ int main(int argc, char **argv) {
   RUN(adc_rounds_millivolts);
   RUN(spi_loops_back);
   RUN(describe_lists_the_devices);
+  RUN(concurrent_use);
   vy_board_close(board);
   return check_end();
 }

@@ -9,8 +9,11 @@
 */
 #include "../../../hal/hal.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
@@ -100,6 +103,72 @@ static void gpio_checks(vy_board *b) {
   vy_hal_gpio_close(btn, VY_GPIO_SAFE_INPUT);
 }
 
+static void flag_checks(vy_board *b) {
+  vy_hal_line *l;
+  int rc = vy_hal_gpio_open(b, 5, VY_GPIO_PULL_UP | VY_GPIO_ACTIVE_LOW, &l);
+  CHECK("gpio-pull-up-active-low",
+        rc == 0 && vy_hal_gpio_peek(b, 5) == 1 && vy_hal_gpio_read(l) == 0,
+        "rc %d peek %d read %d", rc, vy_hal_gpio_peek(b, 5),
+        rc ? -1 : vy_hal_gpio_read(l));
+  if (rc == 0) vy_hal_gpio_close(l, VY_GPIO_SAFE_INPUT);
+  rc = vy_hal_gpio_open(b, 6, VY_GPIO_OUTPUT | VY_GPIO_INITIAL_HIGH, &l);
+  CHECK("gpio-initial-high", rc == 0 && vy_hal_gpio_peek(b, 6) == 1,
+        "rc %d peek %d", rc, vy_hal_gpio_peek(b, 6));
+  if (rc == 0) vy_hal_gpio_close(l, VY_GPIO_SAFE_LOW);
+  rc = vy_hal_gpio_open(b, 16, 0, &l);
+  CHECK("gpio-unmapped", rc == VY_HAL_ENODEV, "rc %d", rc);
+}
+
+typedef struct waiter {
+  vy_hal_line *l;
+  int cancel_fd, rc;
+  uint64_t done;
+} waiter;
+
+static void *wait_forever(void *arg) {
+  waiter *w = arg;
+  vy_hal_edge ev;
+  w->rc = vy_hal_gpio_wait_edge(w->l, -1, w->cancel_fd, &ev);
+  w->done = now_ns();
+  return NULL;
+}
+
+static int read_temp(vy_board *b) {
+  uint8_t reg = 0, t[2];
+  vy_hal_i2c_op ops[2] = { { false, &reg, 1 }, { true, t, 2 } };
+  return vy_hal_i2c_transaction(b, 0, 0x48, ops, 2);
+}
+
+/* a forever wait on a real line: I2C goes on meanwhile; a cancel and a
+** close each wake it */
+static void wait_checks(vy_board *b) {
+  waiter w = { NULL, eventfd(0, EFD_CLOEXEC), 1, 0 };
+  int rc = vy_hal_gpio_open(b, 7, VY_GPIO_EDGE_BOTH, &w.l);
+  if (rc != 0 || w.cancel_fd < 0) {
+    CHECK("gpio-wait-open", 0, "rc %d", rc);
+    return;
+  }
+  pthread_t t;
+  pthread_create(&t, NULL, wait_forever, &w);
+  int ok = 0;
+  for (int i = 0; i < 50; i++) ok += read_temp(b) == 0;
+  CHECK("i2c-during-wait", ok == 50, "%d of 50", ok);
+  uint64_t one = 1, t0 = now_ns();
+  if (write(w.cancel_fd, &one, sizeof one) != sizeof one) return;
+  pthread_join(t, NULL);
+  CHECK("gpio-wait-cancel", w.rc == VY_HAL_ECANCELED && w.done - t0 < 100000000,
+        "rc %d after %llu ns", w.rc, (unsigned long long)(w.done - t0));
+  close(w.cancel_fd);
+  w.cancel_fd = -1;
+  w.rc = 1;
+  pthread_create(&t, NULL, wait_forever, &w);
+  struct timespec ms20 = { 0, 20000000 };
+  nanosleep(&ms20, NULL);
+  vy_hal_gpio_close(w.l, VY_GPIO_SAFE_INPUT);
+  pthread_join(t, NULL);
+  CHECK("gpio-wait-close", w.rc == VY_HAL_EBADHANDLE, "rc %d", w.rc);
+}
+
 static void i2c_checks(vy_board *b) {
   uint8_t w[3] = { 0x00, 0x15, 0x80 }, reg = 0, t[2] = { 0, 0 };
   vy_hal_i2c_op wr = { false, w, 3 };
@@ -161,6 +230,8 @@ int main(void) {
     vy_board_describe(b, d, sizeof d);
     gpio_checks(b);
     i2c_checks(b);
+    flag_checks(b);
+    wait_checks(b);
     uart_adc_checks(b);
     vy_board_close(b);
   }
