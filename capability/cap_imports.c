@@ -14,8 +14,7 @@
 
 #include "cap_int.h"
 
-/* ---- guest memory ---------------------------------------------------------
- */
+/* ---- guest memory -------------------------------------------------------- */
 
 /* ptr..ptr+len inside the calling instance's memory 0 as it is now, or
 ** NULL: the sum is taken in 64 bits, so a length that wraps 32-bit
@@ -44,8 +43,7 @@ static void put64(uint8_t *p, uint64_t v) {
 #define A32(i) ((int32_t)(uint32_t)args[i])
 #define U32(i) ((uint32_t)args[i])
 
-/* ---- grants, ownership, handles -------------------------------------------
- */
+/* ---- grants, ownership, handles ------------------------------------------ */
 
 /* ENOTGRANTED, said once per app and resource */
 static int32_t deny(vy_cap *c, int kind, const char *what, const char *res) {
@@ -86,8 +84,39 @@ static cap_handle *handle(vy_cap *c, int32_t h, int kind) {
   return &c->h[h - 1];
 }
 
-/* ---- GPIO -----------------------------------------------------------------
- */
+/* The common end of gpio_open and uart_open, once the arguments are
+** checked: a free handle, the resource taken, the HAL's open by fn (with
+** arg), and the handle >= 1. */
+typedef int (*open_fn)(vy_cap *c, const void *arg, cap_handle *h);
+
+static int32_t open_handle(vy_cap *c, int kind, const char *res, open_fn fn,
+                           const void *arg) {
+  if (!c->board) return VY_HAL_ENODEV;
+  int slot = free_slot(c);
+  if (slot < 0) return VY_HAL_ENOMEM;
+  bool fresh;
+  int32_t r = take(c, kind, res, &fresh);
+  if (r) return r;
+  cap_handle h = { kind, NULL, NULL };
+  r = fn(c, arg, &h);
+  settle(c, kind, res, fresh, r);
+  if (r < 0) return r;
+  c->h[slot] = h;
+  return slot + 1;
+}
+
+/* arg: the line and the flags */
+static int open_line(vy_cap *c, const void *arg, cap_handle *h) {
+  const uint32_t *a = arg;
+  return vy_hal_gpio_open(c->board, a[0], a[1], &h->line);
+}
+
+/* arg: the port's name */
+static int open_port(vy_cap *c, const void *arg, cap_handle *h) {
+  return vy_hal_uart_open(c->board, arg, &h->uart);
+}
+
+/* ---- GPIO ---------------------------------------------------------------- */
 
 static int32_t imp_gpio_open(cap_call *k, const vw_raw *args) {
   vy_cap *c = k->c;
@@ -97,18 +126,8 @@ static int32_t imp_gpio_open(cap_call *k, const vw_raw *args) {
   cap_resource(VY_CAP_GPIO, (uint32_t)line, 0, res, sizeof res);
   if (!cap_grants_gpio(&c->g, line)) return deny(c, VY_CAP_GPIO, "line ", res);
   if (flags & ~VY_GPIO_FLAGS_ALL) return VY_HAL_EINVAL;
-  if (!c->board) return VY_HAL_ENODEV;
-  int slot = free_slot(c);
-  if (slot < 0) return VY_HAL_ENOMEM;
-  bool fresh;
-  int32_t r = take(c, VY_CAP_GPIO, res, &fresh);
-  if (r) return r;
-  vy_hal_line *l = NULL;
-  r = vy_hal_gpio_open(c->board, (uint32_t)line, flags, &l);
-  settle(c, VY_CAP_GPIO, res, fresh, r);
-  if (r < 0) return r;
-  c->h[slot] = (cap_handle){ VY_CAP_GPIO, l, NULL };
-  return slot + 1;
+  uint32_t arg[2] = { (uint32_t)line, flags };
+  return open_handle(c, VY_CAP_GPIO, res, open_line, arg);
 }
 
 static int32_t imp_gpio_read(cap_call *k, const vw_raw *args) {
@@ -148,8 +167,7 @@ static int32_t imp_gpio_close(cap_call *k, const vw_raw *args) {
   return 0;
 }
 
-/* ---- I2C ------------------------------------------------------------------
- */
+/* ---- I2C ----------------------------------------------------------------- */
 
 /* the guest's vy_i2c_op[n] as host ops over one buffer (writes copied in);
 ** 0 or the error */
@@ -208,8 +226,7 @@ static int32_t imp_i2c_transaction(cap_call *k, const vw_raw *args) {
   return r;
 }
 
-/* ---- SPI ------------------------------------------------------------------
- */
+/* ---- SPI ----------------------------------------------------------------- */
 
 static int32_t imp_spi_transfer(cap_call *k, const vw_raw *args) {
   vy_cap *c = k->c;
@@ -241,8 +258,7 @@ static int32_t imp_spi_transfer(cap_call *k, const vw_raw *args) {
   return r;
 }
 
-/* ---- UART -----------------------------------------------------------------
- */
+/* ---- UART ---------------------------------------------------------------- */
 
 /* the guest's port name, printable for a log line (a name with other
 ** bytes matches no grant: manifest.c allows [A-Za-z0-9_-]) */
@@ -266,17 +282,7 @@ static int32_t imp_uart_open(cap_call *k, const vw_raw *args) {
   int32_t r = uart_name(k, U32(0), U32(1), name);
   if (r) return r;
   if (!cap_grants_uart(&c->g, name)) return deny(c, VY_CAP_UART, "", name);
-  if (!c->board) return VY_HAL_ENODEV;
-  int slot = free_slot(c);
-  if (slot < 0) return VY_HAL_ENOMEM;
-  bool fresh;
-  if ((r = take(c, VY_CAP_UART, name, &fresh))) return r;
-  vy_hal_uart *u = NULL;
-  r = vy_hal_uart_open(c->board, name, &u);
-  settle(c, VY_CAP_UART, name, fresh, r);
-  if (r < 0) return r;
-  c->h[slot] = (cap_handle){ VY_CAP_UART, NULL, u };
-  return slot + 1;
+  return open_handle(c, VY_CAP_UART, name, open_port, name);
 }
 
 static int32_t imp_uart_config(cap_call *k, const vw_raw *args) {
@@ -328,8 +334,7 @@ static int32_t imp_uart_close(cap_call *k, const vw_raw *args) {
   return 0;
 }
 
-/* ---- ADC ------------------------------------------------------------------
- */
+/* ---- ADC ----------------------------------------------------------------- */
 
 static int32_t imp_adc_read(cap_call *k, const vw_raw *args) {
   vy_cap *c = k->c;

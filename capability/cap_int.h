@@ -44,8 +44,7 @@ typedef struct cap_abi_fn {
 extern const cap_abi_fn cap_abi[CAP_NFUNCS];
 int cap_abi_find(const char *name); /* index, or -1 */
 
-/* ---- grants ---------------------------------------------------------------
- */
+/* ---- grants -------------------------------------------------------------- */
 typedef struct cap_pair {
   uint32_t a, b; /* i2c bus:addr, spi bus:cs, adc dev:channel */
 } cap_pair;
@@ -68,8 +67,7 @@ void cap_grants_list(const vy_manifest *m, int kind, char *buf, size_t len);
 /* the resource as granted: "17", "1:0x48", "0:1", "0:3" (uart: the name) */
 void cap_resource(int kind, uint32_t a, uint32_t b, char *buf, size_t len);
 
-/* ---- ownership ------------------------------------------------------------
- */
+/* ---- ownership ----------------------------------------------------------- */
 /* Takes kind/res for owner (app name `app`): 1 newly taken, 0 it was the
 ** owner's already, VY_HAL_EBUSY (another's, named in *holder), or
 ** VY_HAL_ENOMEM. */
@@ -79,15 +77,13 @@ void cap_own_drop(vy_cap_registry *r, int kind, const char *res,
                   const void *owner);
 void cap_own_drop_all(vy_cap_registry *r, const void *owner);
 
-/* ---- counters and the log -------------------------------------------------
- */
+/* ---- counters and the log ------------------------------------------------ */
 void cap_count(vy_cap_stats *s, int kind, int32_t result);
 /* true the first time (kind, what, res) is seen for these stats: log it */
 bool cap_first_time(vy_cap_stats *s, int kind, const char *what,
                     const char *res);
 
-/* ---- one run --------------------------------------------------------------
- */
+/* ---- one run ------------------------------------------------------------- */
 #define CAP_MAX_HANDLES 64
 
 typedef struct cap_handle {

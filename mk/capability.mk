@@ -4,6 +4,8 @@
 # and its tests (tests/capability/run.sh):
 #   build{,/asan}/bin/cap-unit          the enforcer over a fake board
 #                                       (tests/capability/fake_hal.c)
+#   build{,/asan}/bin/cap-sim           the same cases over the HAL's
+#                                       simulated board
 #   build/tests/capability/NAME.wasm    tests/capability/wat/NAME.wat
 #   build/tests/capability/apps/NAME/NAME.wasm
 #                                       tests/capability/apps/NAME/*.c, apps
@@ -11,9 +13,11 @@
 
 LIBS          += vycap
 vycap_SRC     := $(wildcard capability/*.c)
-PROGS         += cap-unit
+PROGS         += cap-unit cap-sim
 cap-unit_SRC  := tests/capability/cap_unit.c tests/capability/fake_hal.c
 cap-unit_LIBS := vycap vyprofile vwasi vw
+cap-sim_SRC   := tests/capability/cap_sim.c
+cap-sim_LIBS  := vycap vyhal vyprofile vwasi vw
 
 CAPTEST_WASM := $(patsubst tests/capability/wat/%.wat,$(B)/tests/capability/%.wasm,$(wildcard tests/capability/wat/*.wat))
 $(B)/tests/capability/%.wasm: tests/capability/wat/%.wat | $(DEPS_OK)

@@ -4,6 +4,7 @@
 ** Layout of a supervisor root (`vyomad --root DIR`; as PID 1, DIR is "/"):
 **   DIR/apps/NAME/vyoma.toml     one folder per app (+ its module)
 **   DIR/profiles/NAME.toml       platform profiles
+**   DIR/boards/NAME.toml         boards (hal/): the profile's board = "NAME"
 **   DIR/data/NAME/               an app's /data, only with filesystem = true
 **   DIR/run/vyoma/control.sock   the control socket (Unix stream, 0600)
 **   DIR/run/vyoma/heartbeat      the latest heartbeat JSON line
@@ -28,7 +29,14 @@
 ** heartbeat (the latest JSON line), shutdown (orderly stop of vyomad),
 ** screenshot (the body is the screen as a PNG file; error when the
 ** profile has no display), layout tiled|stacked (how windows are
-** arranged).  kill and stop answer once the app is gone, restart once it
+** arranged), hal (the board: its name and backend, its devices, each
+** owned line or device with its app; error no-board without one),
+** hal gpio LINE (its level: "gpio 17 1"), hal gpio LINE 0|1 (drives a
+** simulated input line; error not-supported on a real chip), hal i2c
+** BUS:ADDR write BYTE... and hal i2c BUS:ADDR read REG N (operator access
+** as i2cset/i2cget: not subject to the apps' ownership), hal adc DEV:CH
+** RAW (what a simulated channel reads); hal is an @sys verb too.  kill
+** and stop answer once the app is gone, restart once it
 ** runs again (or could not start); commands on one app apply in order.
 **
 ** `ps` text body: an aligned table for people, a header line then a line

@@ -13,7 +13,9 @@
 ** The i2c verbs are root's debugging tool, as i2cset and i2cget are: they
 ** go around app ownership, like a probe clipped onto the bus.  Apps' own
 ** access is capability/'s; the board is shared by every run and lives as
-** long as vyomad.
+** long as vyomad: it is opened once, so a reload's new `board` row waits
+** for the next start of vyomad (gpio_safe_state applies from each app's
+** next run).
 */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -55,14 +57,17 @@ void hal_close(void) {
   S.board = NULL;
 }
 
-/* ---- the verbs ------------------------------------------------------------
- */
+/* ---- the verbs ----------------------------------------------------------- */
 
 static int hal_fail(int r, const char *what, char *err, size_t errlen) {
-  snprintf(err, errlen, "%s %s%s", vy_hal_err_name(r), what,
-           r == VY_HAL_ENOTSUP ? ": the board cannot (only simulated lines "
-                                 "and channels can be driven)"
-                               : "");
+  const char *why = r == VY_HAL_ENOTSUP
+                        ? ": the board cannot (only simulated lines and "
+                          "channels can be driven)"
+                    : r == VY_HAL_EINVAL && !strncmp(what, "gpio", 4)
+                        ? ": an app drives it (only inputs can be driven "
+                          "from outside)"
+                        : "";
+  snprintf(err, errlen, "%s %s%s", vy_hal_err_name(r), what, why);
   return -1;
 }
 

@@ -339,8 +339,7 @@ void screen_stats(uint64_t *frames, uint64_t *pixels, uint64_t *drops);
 /* switches to layout "tiled" or "stacked"; -1 with a reason */
 int screen_layout(const char *name, char *err, size_t errlen);
 
-/* ---- hal.c ----------------------------------------------------------------
- */
+/* ---- hal.c -------------------------------------------------------------- */
 /* Opens the board of --board (opt, may be NULL) or the profile; a board
 ** that does not open is logged and vyomad goes on without one. */
 void hal_open(const char *opt);

@@ -8,14 +8,17 @@
 #                           grants, denials logged once, EFAULT/ETOOBIG/
 #                           EINVAL/EBADHANDLE, ownership and release,
 #                           cancellation of a blocked wait, the wiring
+#   capability/cap-sim/*    the same cases over the HAL's simulated board
 #   e2e-*                   a real vyomad --board sim:FILE (boards/sim.toml
 #                           with a state folder) running tests/capability/
 #                           apps/halprobe as two apps, driven with vyctl
-#                           send; the sim's files and `vyctl hal` say what
+#                           send; the sim's files, `vyctl hal` and an app's
+#                           `@sys: hal` say what
 #                           reached the board
 #   manifest-*              vyoma-manifest on a module importing gpio
 #                           without a gpio grant
 #   run-*                   `vyoma run --board sim:boards/sim.toml`
+# VYOMAD_BIN=PATH tests another vyomad (e.g. build/static/vyomad).
 # With VYOMA_ASAN=1 the ASan/UBSan build, and vyomad must end with the
 # sanitizers quiet.  Prints PASS/FAIL/SKIP lines; exits 1 if anything
 # failed.
@@ -24,12 +27,12 @@ t_start capability
 repo=$PWD
 t_make wasm capability-test-files || { t_end; exit; }
 pass wasm
-t_programs cap unit
+t_programs cap unit sim
 
-VYOMAD=$repo/$T_BIN/vyomad VYCTL=$repo/$T_BIN/vyctl VYOMA=$repo/$T_BIN/vyoma
+VYOMAD=${VYOMAD_BIN:-$repo/$T_BIN/vyomad} VYCTL=$repo/$T_BIN/vyctl VYOMA=$repo/$T_BIN/vyoma
 VMANIFEST=$repo/$T_BIN/vyoma-manifest
 t_make tools "$T_BIN/vyomad" "$T_BIN/vyctl" "$T_BIN/vyoma" \
-  "$T_BIN/vyoma-manifest" || { t_end; exit; }
+  "$T_BIN/vyoma-manifest" supervisor-test-apps || { t_end; exit; }
 A=$repo/build/tests/capability/apps
 
 root=$(mktemp -d /tmp/vyoma-captest.XXXXXX)
@@ -68,6 +71,9 @@ app other "$A/halprobe/halprobe.wasm" "$ALL"
 app waiter "$A/halprobe/halprobe.wasm" "$ALL" '["open 27 0xc0", "wait 1 -1"]'
 app blinky "$A/blinky/blinky.wasm" 'gpio = [19]' '["19"]'
 app nogrant "$A/blinky/blinky.wasm" 'ipc = []'
+# an app asking @sys for a line's level (hal is an @sys verb too)
+app syshal "$repo/build/tests/supervisor/apps/sayer/sayer.wasm" 'ipc = ["sys"]' \
+  '["-w", "5000", "@sys: hal gpio 20"]'
 
 # ---- helpers ----------------------------------------------------------------------
 vyctl() { "$VYCTL" --root "$root" "$@"; }
@@ -203,6 +209,9 @@ if grep -q '^board sim (sim)$' <<<"$hv" && grep -q '^gpio 17 probe$' <<<"$hv" &&
    python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["board"]=="sim" and {"kind":"gpio","resource":"17","app":"probe"} in d["owned"]' "$hj" 2>/dev/null; then
   pass e2e-hal-verb
 else fail e2e-hal-verb "text: $(tr '\n' '|' <<<"$hv") json: $hj"; fi
+if grep -q 'sayer got \[sys\] gpio 20 0' "$root/run/vyoma/logs/syshal.log" 2>/dev/null; then
+  pass e2e-sys-hal
+else fail e2e-sys-hal "syshal's log: $(tr '\n' '|' <"$root/run/vyoma/logs/syshal.log" 2>/dev/null)"; fi
 r=$(vyctl hal gpio 99 2>&1); rc=$?
 if [ $rc = 1 ] && grep -q 'no-device gpio 99' <<<"$r"; then pass e2e-hal-errors
 else fail e2e-hal-errors "hal gpio 99: rc $rc '$r'"; fi
@@ -259,7 +268,8 @@ else fail e2e-shutdown "exit status $code"; grep -E -A12 'Sanitizer|runtime erro
 
 # a board that does not open: vyomad says so and goes on without one
 vlog2=$root/vyomad-noboard.log
-rm -rf "$root/apps/waiter" "$root/apps/other" "$root/apps/blinky" "$root/apps/nogrant"
+rm -rf "$root/apps/waiter" "$root/apps/other" "$root/apps/blinky" \
+  "$root/apps/nogrant" "$root/apps/syshal"
 "$VYOMAD" --root "$root" --profile test --no-tty --board sim:/nonexistent/b.toml >"$vlog2" 2>&1 </dev/null &
 vpid=$!
 for _ in $(seq 1 250); do vyctl --timeout 1000 ps >/dev/null 2>&1 && break; sleep 0.02; done

@@ -706,6 +706,22 @@ static int add_data(run_opts *o) {
   return 0;
 }
 
+/* the hardware part of that line: "; gpio 17, 27; i2c 1:0x48 (board
+** sim:boards/sim.toml)", nothing without hardware grants */
+static void say_hal_grants(const vy_manifest *m, const char *board) {
+  const vy_strlist *l[] = { &m->i2c, &m->spi, &m->uart, &m->adc };
+  static const char *const kind[] = { "i2c", "spi", "uart", "adc" };
+  bool any = m->ngpio > 0;
+  for (size_t k = 0; k < m->ngpio; k++)
+    fprintf(stderr, "%s%u", k ? ", " : "; gpio ", (unsigned)m->gpio[k]);
+  for (size_t i = 0; i < 4; i++)
+    for (size_t k = 0; k < l[i]->n; k++, any = true) {
+      if (!k) fprintf(stderr, "; %s ", kind[i]);
+      fprintf(stderr, "%s%s", k ? ", " : "", l[i]->items[k]);
+    }
+  if (any) fprintf(stderr, " (board %s)", board ? board : "none: --board");
+}
+
 /* the one stderr line that says what the manifest granted */
 static void say_grants(const run_opts *o) {
   fprintf(stderr, "vyoma: %s: app %s:", o->m.path, o->m.name);
@@ -726,11 +742,13 @@ static void say_grants(const run_opts *o) {
   else
     fprintf(stderr, "; memory not capped");
   if (o->data_dir)
-    fprintf(stderr, "; /data = %s\n", o->data_dir);
+    fprintf(stderr, "; /data = %s", o->data_dir);
   else
-    fprintf(stderr, "; %s\n",
+    fprintf(stderr, "; %s",
             o->m.filesystem ? "/data from --dir"
                             : "no /data (no filesystem grant)");
+  say_hal_grants(&o->m, o->board);
+  fputc('\n', stderr);
 }
 
 /* Reads the manifest for module (unless --no-manifest) and adds its
