@@ -365,10 +365,12 @@ hal() {
 }
 # peek LINE: the line's level as the outside sees it, 0 or 1 (else empty)
 peek() { hal gpio "$1" | grep -m1 -aoE "\\[sys\\] gpio $1 [01]" | grep -oE '[01]$'; }
-# levels LINE N GAP: N peeks GAP seconds apart, as one string ("0110...")
+# levels LINE N: N peeks, as one string ("0110..."); the gaps between them
+# vary, so that no peek rate (which the load sets) can alias with a
+# toggling line's and see one level only
 levels() {
-  local i s=
-  for ((i = 0; i < $2; i++)); do s+=$(peek "$1"); sleep "$3"; done
+  local i s= gaps=(0.1 0.45 0.25 0.6)
+  for ((i = 0; i < $2; i++)); do s+=$(peek "$1"); sleep "${gaps[i % 4]}"; done
   echo "$s"
 }
 # wait_level LINE LEVEL SECONDS: true once a peek of LINE says LEVEL
@@ -388,8 +390,8 @@ if grep -q 'board qemu-x86: bring-up done' "$log" && grep -q '\[sys\] board qemu
   pass hal-board; echo "     ($(grep -cE '\[sys\] (gpio|i2c|spi|uart|adc) [0-9a-zS]+ (chip|name|/)' <<<"$out") devices, $(grep -cE '\[sys\] [a-z0-9]+ [0-9a-zS:x]+ [a-z][a-z0-9-]*$' <<<"$out") owned)"
 else fail hal-board "$(grep -am1 'vyomad: board' "$log" | tr -d '\r'); hal said: $(head -3 <<<"$out" | tr '\n' '|')"; fi
 
-# blink toggles line 0 every 500 ms: 8 peeks 0.35 s apart see both levels
-s=$(levels 0 8 0.35)
+# blink toggles line 0 every 500 ms: 8 peeks see both levels
+s=$(levels 0 8)
 if [[ $s == *0* && $s == *1* ]] && wait_for 'blink: line 0: [0-9]+ toggles' 10; then
   pass hal-blink; echo "     (levels $s)"
 else fail hal-blink "line 0 read ${s:-nothing}; $(grep -am1 'blink:' "$log" | tr -d '\r' || echo 'no blink log')"; fi
@@ -439,7 +441,7 @@ if wait_for 'halprobe: done' 10 &&
    grep -qa 'halprobe: gpio 0 (not granted): not granted' "$log" &&
    grep -qa 'halprobe: i2c 0:0x48 (not granted): not granted' "$log" &&
    grep -qa 'vyomad: app halprobe: gpio line 0 not granted' "$log"; then
-  s=$(levels 0 6 0.35)
+  s=$(levels 0 6)
   from=$(wc -c <"$log")
   printf 'ps\n' >&3
   if ! wait_for 'halprobe +running' 10 $((from + 1)); then fail hal-denied "halprobe is not running"
