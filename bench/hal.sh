@@ -12,10 +12,12 @@
 # wasm: bench/hal/wasm.c through the vyoma_hal imports, under `vyoma run
 # --board sim:boards/sim.toml` (the interpreter + capability/'s checks);
 # native: bench/hal/native.c, the same loops on hal/hal.h, linked with
-# libvyhal (build/bin/halbench-native, mk/bench.mk).  Edges are poked every millisecond, so they never queue: in
-# the wasm run from outside through the sim's state folder (a small Python
-# poker writing gpio-27, sim_state.c's inotify thread pokes the line), in
-# the native run by a thread calling vy_hal_gpio_poke.
+# libvyhal (build/bin/halbench-native, mk/bench.mk).  Edges never queue:
+# in the wasm run they are poked from outside through the sim's state
+# folder (a small Python poker writing gpio-27, which sim_state.c's inotify
+# thread turns into a poke), each a millisecond after the app acknowledged
+# the last on LED 17; in the native run a thread calls vy_hal_gpio_poke
+# every millisecond.
 # Each figure is the median of HAL_RUNS runs (default 5; edges 3); the last
 # column is the ratio of the two figures (throughput: below 1 means wasm
 # does fewer; latency: above 1 means wasm takes longer).
@@ -47,25 +49,31 @@ value() { awk -v k="$1" '$1 == "RESULT" && $2 == k { print $3 }'; }
 # median: of the numbers on stdin
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "-" }'; }
 
-# poke DIR N: waits for the app's ready (LED 17 high), then toggles
-# button 27 N times, a millisecond apart, through DIR/gpio-27
+# poke DIR N: toggles button 27 N times through DIR/gpio-27, each poke a
+# millisecond after the app acknowledged the last (LED 17 shows the level
+# it saw, inverted; high at first: ready), so pokes never coalesce or queue
 poke() {
   python3 - "$1" "$2" <<'PY'
 import os, sys, time
 d, n = sys.argv[1], int(sys.argv[2])
-end = time.time() + 20
-while time.time() < end:
-    try:
-        if open(os.path.join(d, "gpio-17")).read().strip() == "1":
+led, button = os.path.join(d, "gpio-17"), os.path.join(d, "gpio-27")
+def wait_led(want, seconds):
+    end = time.time() + seconds
+    while time.time() < end:
+        try:
+            if open(led).read().strip() == want:
+                return True
+        except OSError:
+            pass
+        time.sleep(0.0002)
+    return False
+if wait_led("1", 20):
+    for i in range(n):
+        time.sleep(0.001)
+        with open(button, "w") as f:
+            f.write("1\n" if i % 2 == 0 else "0\n")
+        if not wait_led("0" if i % 2 == 0 else "1", 2):
             break
-    except OSError:
-        pass
-    time.sleep(0.01)
-p = os.path.join(d, "gpio-27")
-for i in range(n):
-    with open(p, "w") as f:
-        f.write("1\n" if i % 2 == 0 else "0\n")
-    time.sleep(0.001)
 PY
 }
 

@@ -7,7 +7,8 @@
 **                     the sim's edge timestamp to the return of the wait
 **   halbench i2c N    N reads of the TMP102's 2-byte register 0
 ** Prints RESULT lines (common.h).  The LED goes high once the button is
-** open, which is how the outside poker knows to start.
+** open, which is how the outside poker knows to start, and then shows the
+** last edge seen (inverted), which is how it knows to poke again.
 */
 #include <string.h>
 
@@ -45,6 +46,10 @@ static int bench_edge(long n) {
     if (vy_gpio_wait_edge(b, 2000, &ev) != 0) break;
     uint64_t t = now_ns();
     lat[k++] = t > ev.timestamp_ns ? (uint32_t)(t - ev.timestamp_ns) : 0;
+    /* the acknowledgement, after the clock was read: the LED shows the
+       button's level inverted (high = ready for a press, low = for a
+       release), and the poker waits for it, so no poke is lost */
+    vy_gpio_write(led, ev.kind != VY_GPIO_EDGE_KIND_RISING);
   }
   result_latency("edge", lat, k);
   return 0;
