@@ -15,3 +15,14 @@ bench-plan:
 # VM memory that boots with every app (bench/boot.sh).
 bench-boot:
 	bench/boot.sh
+
+# `make bench-hal` (and `make bench`): the HAL's call path, wasm through
+# `vyoma run --board sim:boards/sim.toml` against the same loops native on
+# libvyhal (bench/hal.sh); figures only.
+EXTRA_PROGS            += halbench-native
+halbench-native_SRC    := bench/hal/native.c
+halbench-native_LIBS   := vyhal vyprofile
+.PHONY: bench-hal
+bench-hal: $(B)/bin/vyoma $(B)/bin/halbench-native
+	bench/hal.sh
+bench: bench-hal

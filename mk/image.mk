@@ -8,7 +8,10 @@
 # initramfs.  tests/boot/run.sh boots the image and powers it off.
 IMG        := $(B)/image
 IMG_ROOT   := $(IMG)/rootfs
-IMAGE_APPS ?= shell ping pong logger sensor consumer bar clockface sysmon notes
+# the hardware apps are in every image but start only where a profile
+# with a board names them (desktop-hal): their manifests say autostart = false
+IMAGE_APPS ?= shell ping pong logger sensor consumer bar clockface sysmon notes \
+              blink button thermostat uart-echo adc-log
 IMAGE_PROFILE ?= desktop-full
 # the display font; vyomad reads it as /usr/share/fonts/default.ttf
 IMAGE_FONT ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
@@ -46,26 +49,42 @@ $(IMG)/cmdline: mk/image.mk cmdline-check
 # version) and answers in milliseconds when nothing changed.  The copy only
 # happens when the cached kernel differs, so the image is not rebuilt for
 # nothing.
+# kernel.sh OUT copies the kernel and its modules (i2c-stub.ko) into
+# $(IMG)/kernel/; from there bzImage and modules/ are copied on only when
+# they differ, and modules.sum (their names and checksums) is rewritten
+# only then, so the initramfs that carries them is not rebuilt for nothing.
 kernel:
 	@mkdir -p $(IMG)
 	@echo "image: bzImage: the kernel, from scripts/kernel.sh (a cache hit, or built once, ~10 minutes)"
-	@k=$$(scripts/kernel.sh) && { cmp -s "$$k" $(IMG)/bzImage || \
-	  { cp "$$k" $(IMG)/bzImage && echo "image: bzImage: copied from the cache"; }; }
-$(IMG)/bzImage: kernel
+	@scripts/kernel.sh $(IMG)/kernel/bzImage >/dev/null && \
+	  { cmp -s $(IMG)/kernel/bzImage $(IMG)/bzImage || \
+	    { cp $(IMG)/kernel/bzImage $(IMG)/bzImage && echo "image: bzImage: copied from the cache"; }; } && \
+	  sum=$$(cd $(IMG)/kernel/modules && find . -name '*.ko' | LC_ALL=C sort | xargs -r sha256sum) && \
+	  { [ -f $(IMG)/modules.sum ] && echo "$$sum" | cmp -s - $(IMG)/modules.sum || \
+	    { rm -rf $(IMG)/modules && cp -r $(IMG)/kernel/modules $(IMG)/modules && \
+	      echo "$$sum" >$(IMG)/modules.sum && \
+	      echo "image: modules: $$(ls $(IMG)/modules | tr '\n' ' ')from the cache"; }; }
+$(IMG)/bzImage $(IMG)/modules.sum: kernel
 
 # The root filesystem staging tree is rebuilt from scratch each time, so a
 # removed app or profile does not linger.  /dev/console must exist in the
 # archive: the kernel opens it for /init's stdin/stdout/stderr before
 # devtmpfs is mounted.  Making the node needs root (the build runs as root;
 # without it the image boots but /init starts with no console).
-$(IMG)/initramfs.cpio.gz: mk/image.mk $(B)/static/vyomad $(IMAGE_APP_FILES) $(wildcard profiles/*.toml)
-	@echo "image: initramfs: staging $(IMG_ROOT): /init (static vyomad), $(words $(IMAGE_APPS)) apps, profiles, font, /dev nodes"
-	@rm -rf $(IMG_ROOT) && mkdir -p $(IMG_ROOT)/{apps,profiles,dev,proc,sys,run,tmp,data,usr/share/fonts}
+# The hardware: /boards/NAME.toml next to /profiles (a profile's board =
+# "NAME" is /boards/NAME.toml), and the kernel's modules, flat, in
+# /lib/modules/NAME.ko, where a board's bring-up loads them from.
+$(IMG)/initramfs.cpio.gz: mk/image.mk $(B)/static/vyomad $(IMAGE_APP_FILES) $(wildcard profiles/*.toml) \
+                          $(wildcard boards/*.toml) $(IMG)/modules.sum
+	@echo "image: initramfs: staging $(IMG_ROOT): /init (static vyomad), $(words $(IMAGE_APPS)) apps, profiles, boards, modules, font, /dev nodes"
+	@rm -rf $(IMG_ROOT) && mkdir -p $(IMG_ROOT)/{apps,profiles,boards,lib/modules,dev,proc,sys,run,tmp,data,usr/share/fonts}
 	cp $(B)/static/vyomad $(IMG_ROOT)/init
 	strip $(IMG_ROOT)/init
 	for a in $(IMAGE_APPS); do mkdir -p $(IMG_ROOT)/apps/$$a && \
 	  cp $(B)/apps/$$a/$$a.wasm $(B)/apps/$$a/vyoma.toml $(IMG_ROOT)/apps/$$a/; done
 	cp profiles/*.toml $(IMG_ROOT)/profiles/
+	$(if $(wildcard boards/*.toml),cp boards/*.toml $(IMG_ROOT)/boards/)
+	$(if $(wildcard $(IMG)/modules/*.ko),cp $(IMG)/modules/*.ko $(IMG_ROOT)/lib/modules/)
 	@if [ -f $(IMAGE_FONT) ]; then cp $(IMAGE_FONT) $(IMG_ROOT)/usr/share/fonts/default.ttf; \
 	  else echo "image: $(IMAGE_FONT) not found (fonts-dejavu-core); no font in the image"; fi
 	@mknod -m 600 $(IMG_ROOT)/dev/console c 5 1 2>/dev/null || \
@@ -91,7 +110,13 @@ $(IMG)/data.img:
 # open one on (ssh), serves it over VNC on 127.0.0.1:5900.  Without GUI=1
 # QEMU draws nowhere.
 GUI_LOCAL  := $(if $(DISPLAY)$(WAYLAND_DISPLAY),,-display vnc=127.0.0.1:0)
-QEMU_SCREEN := $(if $(filter 1,$(GUI)),-serial mon:stdio $(GUI_LOCAL),-nographic)
+QEMU_SCREEN := $(if $(filter 1,$(GUI)),$(GUI_LOCAL),-nographic)
+# The second serial port, the VM's ttyS1 (the console is ttyS0): a board's
+# "uart" (boards/qemu-x86.toml: ttyS1 for uart-echo).  Always there, so the
+# port is a real 16550A in every boot; null by default, QEMU_UART=pty puts
+# it on a host pseudo-terminal (QEMU names it: "char device redirected to
+# /dev/pts/N"), to talk to uart-echo with `make run IMAGE_PROFILE=desktop-hal`.
+QEMU_UART  ?= null
 boot: build
 	@echo "boot: QEMU escape is Ctrl-T (Ctrl-T x quits); Ctrl-A switches apps"
 	@$(if $(filter 1,$(GUI)),$(if $(GUI_LOCAL),echo "boot: no display to open a window on; the screen is on VNC 127.0.0.1:5900",true),true)
@@ -99,6 +124,7 @@ boot: build
 	  -append "$$(cat $(IMG)/cmdline) vyoma.profile=$(IMAGE_PROFILE)" \
 	  -drive file=$(IMG)/data.img,format=raw,if=virtio \
 	  -vga none -device virtio-gpu-pci $(QEMU_SCREEN) -echr 0x14 \
+	  -serial mon:stdio -serial $(QEMU_UART) \
 	  -m $(QEMU_MEM) -no-reboot
 
 image-clean:

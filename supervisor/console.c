@@ -65,7 +65,7 @@ static size_t npending;
 static const char **app_names; /* Tab's names: every app */
 static const char *const shell_verbs[] = { "help", "ps",      "status", "logs",
                                            "kill", "restart", "start",  "stop",
-                                           "send", "poweroff" };
+                                           "send", "hal",     "poweroff" };
 
 static void out(const char *s, size_t n) {
   while (n) {

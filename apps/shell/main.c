@@ -5,6 +5,7 @@
 **   ps | status NAME | logs NAME                      ->  "@sys: ..."
 **   kill NAME | restart NAME | start NAME | stop NAME ->  "@sys: ..."
 **   send NAME MSG                                     ->  "@NAME: MSG"
+**   hal [ARGS...]                                     ->  "@sys: hal ARGS"
 **   poweroff                                          ->  "@sys: shutdown"
 **   help
 ** The supervisor answers ps, status and logs with reply lines (ps: the
@@ -38,6 +39,8 @@ static void help(void) {
       "  start NAME         start an app\n"
       "  stop NAME          stop an app gracefully\n"
       "  send NAME MSG      send MSG to app NAME (as @NAME: MSG)\n"
+      "  hal [gpio LINE [0|1] | i2c BUS:ADDR write BYTE... | adc DEV:CH RAW]\n"
+      "                     the board's devices; peek / poke them (vyctl hal)\n"
       "  poweroff           shut VyomaOS down\n"
       "  help               this text\n"
       "keys:\n"
@@ -99,6 +102,9 @@ static void command(char *line) {
       puts("usage: send NAME MESSAGE");
     else
       vy_send(name, "%s", rest);
+  } else if (!strcmp(cmd, "hal")) {
+    /* the supervisor parses and checks the rest, as for vyctl hal */
+    vy_send("sys", "hal%s%s", *rest ? " " : "", rest);
   } else if (!strcmp(cmd, "poweroff") || !strcmp(cmd, "shutdown")) {
     puts("shell: asking the supervisor to shut down");
     vy_send("sys", "shutdown");

@@ -28,6 +28,27 @@
 #                        a window, not the windowless shell; Ctrl-A l lists
 #                        the apps and Ctrl-A with the shell's number moves
 #                        the keys to it (the cases below type to the shell)
+# The hardware (issue 13), in the first boot: the profile desktop-hal names
+# the board boards/qemu-x86.toml (gpio-sim, i2c-stub, the IIO dummy, the
+# second serial port ttyS1) and starts the hardware apps; the test looks at
+# the lines from outside with the shell's hal verb (peek / poke):
+#   boot/hal-board       typing "hal" lists the board's devices
+#   boot/hal-blink       blink's line 0 is seen at both levels, and blink
+#                        logs its toggle counts
+#   boot/hal-button      poking button line 4 high / low: button logs
+#                        pressed / released with the edge's timestamp and
+#                        LED line 1 follows
+#   boot/hal-thermostat  i2c-stub's register 0 set to 26.00 C, then 22.00 C
+#                        (hal i2c 0:0x48 write ...): relay line 2 goes on,
+#                        then off
+#   boot/hal-logger      (after the poweroff) logger's log.txt on the data
+#                        disk holds the thermostat's readings and changes
+#   boot/hal-adc         adc-log logs the IIO dummy's channel
+#   boot/hal-uart        bytes written to ttyS1 come back upper-cased
+#   boot/hal-denied      the test app halprobe (granted line 5, 0:0x50) is
+#                        refused line 0 and 0:0x48 "not granted", stays up,
+#                        and blink keeps toggling
+#   boot/hal-spi         SKIP: the x86 VM has no SPI controller
 # Each boot prints "    boot time: X.XX s" (QEMU start to "N apps, N
 # started"; informational, not asserted).
 # The test apps (tests/boot/apps/*: main.c + vyoma.toml) go into the test's
@@ -46,7 +67,8 @@ export LC_ALL=C
 T_LABEL=boot      # not t_init: VYOMA_ASAN does not apply here
 skip_all() {
   for t in kernel apps-started data-mounted kernel-quiet focus-window shell-ps display screendump keyboard poweroff clean \
-           fs-write fs-denied second-boot fs-persist; do skip $t "$1"; done
+           fs-write fs-denied hal-board hal-blink hal-button hal-thermostat hal-adc hal-uart hal-denied hal-spi \
+           hal-logger second-boot fs-persist; do skip $t "$1"; done
   t_end; exit
 }
 
@@ -65,10 +87,11 @@ if ! out=$(make -s build 2>&1); then
 fi
 
 tmp=$(mktemp -d)
-qpid=
+qpid= upid=
 cleanup() {
   [[ -n $qpid ]] && kill "$qpid" 2>/dev/null
-  exec 3>&- 2>/dev/null
+  [[ -n $upid ]] && kill "$upid" 2>/dev/null
+  exec 3>&- 4>&- 2>/dev/null
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -81,7 +104,7 @@ for d in tests/boot/apps/*/; do
   mkdir -p "$tmp/extra/apps/$a"
   cp "$d/vyoma.toml" "$tmp/extra/apps/$a/"
   if ! out=$("$WASI_CC" --target=wasm32-wasi --sysroot=/usr -O2 -Wall -Wextra -Werror \
-      -Wl,--strip-all -o "$tmp/extra/apps/$a/$a.wasm" "$d"/*.c 2>&1); then
+      -Isdk -Wl,--strip-all -o "$tmp/extra/apps/$a/$a.wasm" "$d"/*.c 2>&1); then
     echo "$out" | tail -20
     fail fs-write "cannot build test app $a"; t_end; exit
   fi
@@ -93,21 +116,31 @@ cat build/image/initramfs.cpio.gz "$tmp/extra.cpio.gz" >"$tmp/initramfs.cpio.gz"
 cp --sparse=always build/image/data.img "$tmp/data.img"
 mkfifo "$tmp/in"
 log=$tmp/serial.log
+# The VM's second serial port (ttyS1, uart-echo's): QEMU's pipe chardev
+# reads what we write into uart.in and writes what the guest sends into
+# uart.out (it opens both FIFOs read-write, so it never blocks on them);
+# a cat copies uart.out into uart.log.
+mkfifo "$tmp/uart.in" "$tmp/uart.out"
+ulog=$tmp/uart.log
 
 # start_qemu: boots the test image on $tmp/data.img, serial log in $log,
-# typed input through fd 3.
+# typed input through fd 3; ttyS1's output in $ulog, its input through fd 4.
 start_qemu() {
   : >"$log"
+  : >"$ulog"
+  cat "$tmp/uart.out" >>"$ulog" &
+  upid=$!
   start=$(date +%s.%N)
   "$QEMU" -kernel build/image/bzImage -initrd "$tmp/initramfs.cpio.gz" \
-    -append "$(cat build/image/cmdline) vyoma.profile=${IMAGE_PROFILE:-desktop-full} vyoma.console=all panic=-1" \
+    -append "$(cat build/image/cmdline) vyoma.profile=${IMAGE_PROFILE:-desktop-hal} vyoma.console=all panic=-1" \
     -drive file="$tmp/data.img",format=raw,if=virtio \
     -vga none -device virtio-gpu-pci -display none \
     -monitor unix:"$tmp/monitor.sock",server=on,wait=off \
-    -serial stdio -m 128M -no-reboot \
+    -serial stdio -serial pipe:"$tmp/uart" -m 128M -no-reboot \
     <"$tmp/in" >"$log" 2>&1 &
   qpid=$!
   exec 3>"$tmp/in"          # keeps QEMU's stdin open until we close it
+  exec 4<>"$tmp/uart.in"    # read-write: never blocks, even before QEMU
 }
 
 # wait_for REGEX SECONDS [BYTE]: true once the serial log from byte BYTE on
@@ -314,6 +347,110 @@ elif ! grep -qaE 'vyomad: console: kernel log level [0-7]' "$log"; then
 elif kernel_lines >/dev/null; then
   fail kernel-quiet "after the banner: $(kernel_lines | head -1 | tr -d '\r')"
 else pass kernel-quiet; fi
+
+# ---- the hardware (issue 13): the profile's board, boards/qemu-x86.toml,
+# made of the VM's simulated devices (gpio-sim lines, i2c-stub's register
+# bank at 0:0x48, the IIO dummy ADC, ttyS1), driven by the hardware apps and
+# looked at from outside through the shell's hal verb (vyctl hal's
+# peek/poke: on gpio-sim a line's sysfs value, whoever owns the line).
+# hal ARGS...: types "hal ARGS" to the shell; prints the supervisor's reply
+# lines ("[sys] ...", the shell's print of "@sys: ..."), once one came.
+hal() {
+  local from
+  from=$(wc -c <"$log")
+  printf 'hal %s\n' "$*" >&3
+  wait_for '\[sys\] ' 10 $((from + 1)) || return 1
+  sleep 0.3                       # the rest of a several-line answer
+  tail -c +$((from + 1)) "$log" | grep -aoE '\[sys\] .*' | tr -d '\r'
+}
+# peek LINE: the line's level as the outside sees it, 0 or 1 (else empty)
+peek() { hal gpio "$1" | grep -m1 -aoE "\\[sys\\] gpio $1 [01]" | grep -oE '[01]$'; }
+# levels LINE N: N peeks, as one string ("0110..."); the gaps between them
+# vary, so that no peek rate (which the load sets) can alias with a
+# toggling line's and see one level only
+levels() {
+  local i s= gaps=(0.1 0.45 0.25 0.6)
+  for ((i = 0; i < $2; i++)); do s+=$(peek "$1"); sleep "${gaps[i % 4]}"; done
+  echo "$s"
+}
+# wait_level LINE LEVEL SECONDS: true once a peek of LINE says LEVEL
+wait_level() {
+  local end=$((SECONDS + $3))
+  while ((SECONDS < end)); do
+    [[ $(peek "$1") == "$2" ]] && return 0
+    sleep 0.5
+  done
+  return 1
+}
+
+# the board as vyomad opened and brought it up, its devices, their owners
+out=$(hal)
+if grep -q 'board qemu-x86: bring-up done' "$log" && grep -q '\[sys\] board qemu-x86 (linux)' <<<"$out" &&
+   grep -q '\[sys\] gpio 0 blink' <<<"$out" && grep -q '\[sys\] i2c 0:0x48 thermostat' <<<"$out"; then
+  pass hal-board; echo "     ($(grep -cE '\[sys\] (gpio|i2c|spi|uart|adc) [0-9a-zS]+ (chip|name|/)' <<<"$out") devices, $(grep -cE '\[sys\] [a-z0-9]+ [0-9a-zS:x]+ [a-z][a-z0-9-]*$' <<<"$out") owned)"
+else fail hal-board "$(grep -am1 'vyomad: board' "$log" | tr -d '\r'); hal said: $(head -3 <<<"$out" | tr '\n' '|')"; fi
+
+# blink toggles line 0 every 500 ms: 8 peeks see both levels
+s=$(levels 0 8)
+if [[ $s == *0* && $s == *1* ]] && wait_for 'blink: line 0: [0-9]+ toggles' 10; then
+  pass hal-blink; echo "     (levels $s)"
+else fail hal-blink "line 0 read ${s:-nothing}; $(grep -am1 'blink:' "$log" | tr -d '\r' || echo 'no blink log')"; fi
+
+# button mirrors line 4 (poked from outside: the gpio-sim line's pull)
+# onto LED line 1, and logs each edge
+from=$(wc -c <"$log")
+hal gpio 4 1 >/dev/null
+if wait_for 'button: pressed at [0-9]+\.[0-9]{9} s' 10 $((from + 1)) && wait_level 1 1 5; then
+  from=$(wc -c <"$log")
+  hal gpio 4 0 >/dev/null
+  if wait_for 'button: released at ' 10 $((from + 1)) && wait_level 1 0 5; then pass hal-button
+  else fail hal-button "no release seen on line 1"; fi
+else fail hal-button "$(grep -am1 'button:' "$log" | tr -d '\r' || echo 'no button log'); line 1: $(peek 1)"; fi
+
+# thermostat: i2c-stub is a bank of registers; register 0 written as the
+# two bytes 0x1a 0x00 reads back, MSB first, as 26.00 C (0x1a0 * 0.0625),
+# above the relay's 25.0; 0x16 0x00 is 22.00 C, below its 23.0
+from=$(wc -c <"$log")
+hal i2c 0:0x48 write 0x00 0x1a 0x00 >/dev/null
+if wait_for 'thermostat: relay on: 26\.00 above 25\.00' 15 $((from + 1)) && wait_level 2 1 5; then
+  from=$(wc -c <"$log")
+  hal i2c 0:0x48 write 0x00 0x16 0x00 >/dev/null
+  if wait_for 'thermostat: relay off: 22\.00 below 23\.00' 15 $((from + 1)) && wait_level 2 0 5; then
+    # the bytes as the thermostat gets them: register 0, MSB first
+    pass hal-thermostat "register 0 reads $(hal i2c 0:0x48 read 0 2 | grep -m1 -aoE '0x48 0x[0-9a-f]{2} 0x[0-9a-f]{2}' | cut -d' ' -f2-)"
+  else fail hal-thermostat "no relay off at 22.00 C: $(grep -a 'thermostat:' "$log" | tail -1 | tr -d '\r'); line 2: $(peek 2)"; fi
+else fail hal-thermostat "no relay on at 26.00 C: $(grep -a 'thermostat:' "$log" | tail -1 | tr -d '\r'); line 2: $(peek 2)"; fi
+
+# adc-log reads the IIO dummy's in_voltage0 (raw 73 until written)
+if wait_for 'adc-log: 0:0 raw=-?[0-9]+ mV=-?[0-9]+' 10; then
+  pass hal-adc; echo "     ($(grep -aoE 'raw=-?[0-9]+ mV=-?[0-9]+' "$log" | head -1))"
+else fail hal-adc "$(grep -am1 'adc-log:' "$log" | tr -d '\r' || echo 'no adc-log log')"; fi
+
+# uart-echo upper-cases what arrives on ttyS1 and sends it back
+printf 'vyoma uart 42\n' >&4
+if wait_for 'uart-echo: ttyS1: [0-9]+ bytes echoed' 10 && {
+     end=$((SECONDS + 10))
+     until grep -q 'VYOMA UART 42' "$ulog" || ((SECONDS >= end)); do sleep 0.2; done
+     grep -q 'VYOMA UART 42' "$ulog"; }; then pass hal-uart
+else fail hal-uart "ttyS1 sent back '$(tr -d '\r\n' <"$ulog" | head -c 60)'; $(grep -a 'uart-echo:' "$log" | tail -1 | tr -d '\r' || echo 'no uart-echo log')"; fi
+
+# halprobe, granted line 5 and 0:0x50, is refused blink's line 0 and the
+# thermostat's sensor, and stays up; blink still toggles afterwards
+if wait_for 'halprobe: done' 10 &&
+   grep -qa 'halprobe: gpio 5 (granted): ok' "$log" &&
+   grep -qa 'halprobe: gpio 0 (not granted): not granted' "$log" &&
+   grep -qa 'halprobe: i2c 0:0x48 (not granted): not granted' "$log" &&
+   grep -qa 'vyomad: app halprobe: gpio line 0 not granted' "$log"; then
+  s=$(levels 0 6)
+  from=$(wc -c <"$log")
+  printf 'ps\n' >&3
+  if ! wait_for 'halprobe +running' 10 $((from + 1)); then fail hal-denied "halprobe is not running"
+  elif [[ $s == *0* && $s == *1* ]]; then pass hal-denied
+  else fail hal-denied "blink's line 0 stopped toggling: $s"; fi
+else fail hal-denied "$(grep -a 'halprobe:' "$log" | tr -d '\r' | tr '\n' '|' || echo 'no halprobe log')"; fi
+
+skip hal-spi "no SPI controller in the x86 VM (spidev is built, no /dev/spidev appears); SPI is tested on the simulated board (tests/capability)"
+
 power_off
 if [[ -z $off_err ]]; then pass poweroff; else fail poweroff "$off_err"; fi
 
@@ -321,6 +458,15 @@ if grep -qE "$crash_re" "$log"; then
   fail clean "$(grep -E "$crash_re" "$log" | head -1)"
 else pass clean; fi
 keep_log          # the last serial log, for reading after a failure or a change
+
+# logger got the thermostat's readings and relay changes over IPC and wrote
+# them to its /data/log.txt, which is logger/log.txt on the data disk
+llog=$(debugfs -R 'cat /logger/log.txt' "$tmp/data.img" 2>/dev/null | tr -d '\r')
+if grep -q 'thermostat: temp=26.00 relay=on' <<<"$llog" &&
+   grep -q 'thermostat: temp=22.00 relay=off' <<<"$llog" &&
+   grep -q 'thermostat: relay on: 26.00 above 25.00' <<<"$llog"; then
+  pass hal-logger; echo "     ($(grep -c 'thermostat: temp=' <<<"$llog") readings in logger's log)"
+else fail hal-logger "logger/log.txt: $(grep 'thermostat:' <<<"$llog" | tail -2 | tr '\n' '|')"; fi
 
 # ---- second boot: the same data disk, as the first boot left it
 start_qemu
