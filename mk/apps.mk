@@ -12,7 +12,7 @@ APP_NAMES := $(patsubst apps/%/main.c,%,$(wildcard apps/*/main.c))
 # $(call WASM_APP,FOLDER,OUT): FOLDER/*.c -> OUT/NAME.wasm, NAME the folder's
 # name (mk/vyctl.mk's test apps use it too)
 define WASM_APP
-$(2)/$(notdir $(1)).wasm: $$(wildcard $(1)/*.c $(1)/*.h) sdk/vyoma.h | $$(DEPS_OK)
+$(2)/$(notdir $(1)).wasm: $$(wildcard $(1)/*.c $(1)/*.h) sdk/vyoma.h sdk/vyoma_hal.h | $$(DEPS_OK)
 	@mkdir -p $$(@D)
 	$$(WASI_CC) $$(WASI_CFLAGS) -o $$@ $$(wildcard $(1)/*.c)
 endef

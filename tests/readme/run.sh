@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# tests/readme/run.sh — every ```sh block of README.md and docs/apps.md is
-# run, so that the documents cannot drift from what the tree does; each
-# ```toml block of docs/apps.md (a vyoma.toml example) must pass
+# tests/readme/run.sh — every ```sh block of README.md, docs/apps.md and
+# docs/hal.md is run, so that the documents cannot drift from what the tree
+# does; each ```toml block of the docs (a vyoma.toml example) must pass
 # vyoma-manifest.
 #
-#   tests/readme/run.sh            README.md, docs/apps.md, and the self-test
+#   tests/readme/run.sh            README.md, docs/*.md above, the self-test
 #   tests/readme/run.sh DOC...     only those documents (no self-test)
 #
 # A block runs as one `bash -e -o pipefail` script (the first failing
@@ -191,7 +191,9 @@ if [ $# -gt 0 ]; then
 else
   one_doc README.md
   one_doc docs/apps.md
+  one_doc docs/hal.md
   toml_blocks docs/apps.md
+  toml_blocks docs/hal.md
   display_strip
   manifest_reference
   self_test

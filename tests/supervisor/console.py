@@ -193,7 +193,7 @@ os.close(master)
 # ---- the shell on the console -----------------------------------------------
 # the verbs of the shell, as supervisor/console.c completes them
 VERBS = ["help", "ps", "status", "logs", "kill", "restart", "start", "stop",
-         "send", "poweroff"]
+         "send", "hal", "poweroff"]
 KEYS = ["Up", "Tab", "Ctrl-A n", "Ctrl-A 1..9", "Ctrl-A l", "Ctrl-T x",
         "screendump", "screenshot"]
 r = Root(SHELL_ROOT, VYCTL)
