@@ -18,11 +18,15 @@ bench-boot:
 
 # `make bench-hal` (and `make bench`): the HAL's call path, wasm through
 # `vyoma run --board sim:boards/sim.toml` against the same loops native on
-# libvyhal (bench/hal.sh); figures only.
-EXTRA_PROGS            += halbench-native
+# libvyhal, and the edge latency under a real vyomad in two profiles, idle
+# and beside a CPU-bound app (bench/hal.sh); figures only.  halbench-poke
+# drives the sim's button from outside for the wasm edge runs.
+EXTRA_PROGS            += halbench-native halbench-poke
 halbench-native_SRC    := bench/hal/native.c
 halbench-native_LIBS   := vyhal vyprofile
+halbench-poke_SRC      := bench/hal/poke.c
 .PHONY: bench-hal
-bench-hal: $(B)/bin/vyoma $(B)/bin/halbench-native
+bench-hal: $(B)/bin/vyoma $(B)/bin/vyomad $(B)/bin/vyctl \
+           $(B)/bin/halbench-native $(B)/bin/halbench-poke
 	bench/hal.sh
 bench: bench-hal
