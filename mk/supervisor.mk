@@ -1,4 +1,5 @@
 # mk/supervisor.mk — vyomad, the supervisor (supervisor/*.c), linked with
+# the update manager's core (libvyota.a, mk/ota.mk: -lsodium),
 # the broker/metrics/TTY library (libvysup.a, mk/ipc.mk), manifests and
 # profiles (libvyprofile.a, mk/profile.mk), the display (libvydisplay.a,
 # mk/display.mk), the WASI host and the engine:
@@ -8,7 +9,8 @@
 
 PROGS       += vyomad
 vyomad_SRC  := $(wildcard supervisor/*.c) profile/cli/module_check.c
-vyomad_LIBS := vydisplay vysup vycap vyhal vyprofile vwasi vw
+vyomad_LIBS := vydisplay vysup vycap vyhal vyprofile vyota vwasi vw
+vyomad_LDLIBS := -lsodium
 
 .PHONY: vyomad-static
 vyomad-static: $(B)/static/vyomad

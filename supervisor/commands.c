@@ -82,6 +82,7 @@ static int do_layout(const request *rq, sbuf *body, char *err, size_t errlen);
 static int do_status(const request *rq, sbuf *body, char *err, size_t errlen);
 static int do_reload(const request *rq, sbuf *body, char *err, size_t errlen);
 static int do_hal(const request *rq, sbuf *body, char *err, size_t errlen);
+static int do_ota(const request *rq, sbuf *body, char *err, size_t errlen);
 
 #define NO_EVENT EV_NEVENTS
 static const command commands[] = {
@@ -102,6 +103,7 @@ static const command commands[] = {
   { "screenshot", ARGS_NONE, do_screenshot, NO_EVENT, ANS_OWN, ANS_NO },
   { "layout", ARGS_WORD, do_layout, NO_EVENT, ANS_BODY, ANS_NO },
   { "hal", ARGS_REST, do_hal, NO_EVENT, ANS_BODY, ANS_BODY },
+  { "ota", ARGS_REST, do_ota, NO_EVENT, ANS_BODY, ANS_BODY },
 };
 
 static const command *find_command(const char *verb, channel via) {
@@ -242,6 +244,22 @@ static int do_hal(const request *rq, sbuf *body, char *err, size_t errlen) {
   return hal_command(rq->name, rq->json, body, err, errlen);
 }
 
+/* updates (ota.c); an app's answer is one line: "; " between the lines */
+static int do_ota(const request *rq, sbuf *body, char *err, size_t errlen) {
+  bool sys = rq->via == VIA_SYS;
+  if (ota_command(rq->name, rq->json, sys ? rq->from : NULL, body, err,
+                  errlen) != 0)
+    return -1;
+  if (!sys || !body->p) return 0;
+  while (body->len && body->p[body->len - 1] == '\n') body->p[--body->len] = 0;
+  sbuf one = { 0 };
+  for (const char *s = body->p; *s; s++)
+    sb_printf(&one, *s == '\n' ? "; " : "%c", *s);
+  sb_free(body);
+  *body = one;
+  return 0;
+}
+
 /* ---- the control socket -------------------------------------------------- */
 static bool valid_name(const char *s) {
   if (!*s || strlen(s) > 63) return false;
@@ -306,7 +324,7 @@ void command_control(int fd, char *line) {
       rest[l - 7] = 0;
     }
   }
-  char err[256], arg[VY_CONTROL_MAX_LINE + 2] = "";
+  char err[512], arg[VY_CONTROL_MAX_LINE + 2] = "";
   if (!(rq.cmd = find_command(verb, VIA_CONTROL))) {
     const char *verbs[sizeof commands / sizeof *commands];
     size_t n = 0;
@@ -341,7 +359,7 @@ void command_control(int fd, char *line) {
 void sys_handler(void *ud, const char *from, const char *line, char *reply,
                  size_t replylen) {
   (void)ud;
-  char verb[16], arg[64], err[256];
+  char verb[16], arg[64], err[512];
   arg[0] = 0;
   int n = sscanf(line, "%15s %63s", verb, arg);
   if (n < 1) {
