@@ -19,7 +19,12 @@ vyomad-static: $(B)/static/vyomad
 # hence `=` and the second expansion ($$) of the prerequisites.
 MUSL_CC ?= musl-gcc
 VYOMAD_STATIC_SRC = $(vyomad_SRC) $(foreach l,$(vyomad_LIBS),$($(l)_SRC))
+# $(call vyomad_static,OUT,EXTRA-FLAGS): the static build's command, also
+# used by `make bundle` (mk/image.mk) for a vyomad that names its version
+vyomad_static = $(MUSL_CC) -static $(WARN) -O2 $(2) -idirafter /usr/include \
+  -idirafter /usr/include/x86_64-linux-gnu \
+  $(strip $(foreach l,$(vyomad_LIBS),$($(l)_CFLAGS))) -o $(1) \
+  $(VYOMAD_STATIC_SRC) $(LDLIBS)
 $(B)/static/vyomad: $$(VYOMAD_STATIC_SRC) $$(call hdrs,$$(VYOMAD_STATIC_SRC))
 	@mkdir -p $(@D)
-	$(MUSL_CC) -static $(WARN) -O2 -idirafter /usr/include -idirafter /usr/include/x86_64-linux-gnu \
-	  $(strip $(foreach l,$(vyomad_LIBS),$($(l)_CFLAGS))) -o $@ $(VYOMAD_STATIC_SRC) $(LDLIBS)
+	$(call vyomad_static,$@)

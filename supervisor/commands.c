@@ -244,20 +244,10 @@ static int do_hal(const request *rq, sbuf *body, char *err, size_t errlen) {
   return hal_command(rq->name, rq->json, body, err, errlen);
 }
 
-/* updates (ota.c); an app's answer is one line: "; " between the lines */
+/* updates (ota.c); an app needs the ota grant, which ota.c checks */
 static int do_ota(const request *rq, sbuf *body, char *err, size_t errlen) {
-  bool sys = rq->via == VIA_SYS;
-  if (ota_command(rq->name, rq->json, sys ? rq->from : NULL, body, err,
-                  errlen) != 0)
-    return -1;
-  if (!sys || !body->p) return 0;
-  while (body->len && body->p[body->len - 1] == '\n') body->p[--body->len] = 0;
-  sbuf one = { 0 };
-  for (const char *s = body->p; *s; s++)
-    sb_printf(&one, *s == '\n' ? "; " : "%c", *s);
-  sb_free(body);
-  *body = one;
-  return 0;
+  return ota_command(rq->name, rq->json, rq->via == VIA_SYS ? rq->from : NULL,
+                     body, err, errlen);
 }
 
 /* ---- the control socket -------------------------------------------------- */
