@@ -26,3 +26,7 @@ halbench-native_LIBS   := vyhal vyprofile
 bench-hal: $(B)/bin/vyoma $(B)/bin/halbench-native
 	bench/hal.sh
 bench: bench-hal
+
+# `make bench-ota` (mk/ota.mk; and `make bench`): bundle verify and apply
+# figures (bench/ota.sh)
+bench: bench-ota

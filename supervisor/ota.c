@@ -171,8 +171,8 @@ static int critical_health(char *reason, size_t len) {
     const app *a = S.apps[i];
     if (!a->have_manifest || !a->m.critical || a->removed) continue;
     if (a->state == ST_FAILED) {
-      snprintf(reason, len, "critical app %.32s failed on trial: %.70s", a->name,
-               a->reason[0] ? a->reason : "failed");
+      snprintf(reason, len, "critical app %.32s failed on trial: %.70s",
+               a->name, a->reason[0] ? a->reason : "failed");
       return -1;
     }
     if (a->restarts >= OTA_RESTARTS) {
@@ -340,6 +340,16 @@ static int verb_apply(const ota_args *a, sbuf *b, char *err, size_t errlen) {
                      .allow_downgrade = a->allow_downgrade };
   if (pthread_mutex_trylock(&O.apply_mu) != 0)
     return snprintf(err, errlen, "ota-busy an update is being applied"), -1;
+  /* the core makes OTADIR; on a host root its parent may not exist yet
+  ** (ROOT/data: on the device the data disk's mount point) */
+  char parent[sizeof O.dir];
+  snprintf(parent, sizeof parent, "%s", O.dir);
+  char *slash = strrchr(parent, '/');
+  if (slash && slash != parent) {
+    *slash = 0;
+    if (mkdir(parent, 0755) != 0 && errno != EEXIST)
+      vlog("ota: mkdir %s: %s", parent, strerror(errno));
+  }
   int slot = -1;
   vlog("ota: applying %s", a->w[1]);
   int r = vy_ota_apply(&env, a->w[1], &slot, e, sizeof e);
