@@ -19,8 +19,9 @@
 ** is not running (starting, waiting to restart, stopped) sets it back.
 ** The trial fails when a critical app reaches `failed` (its restart policy
 ** gave up, or its module cannot start) or has been restarted OTA_RESTARTS
-** times: vy_ota_fail with the app and its last reason, then, as PID 1, an
-** orderly stop and a reboot (the previous good slot boots).  With no
+** times, or when any app's manifest does not load (`invalid`): vy_ota_fail
+** with the app and its last reason, then, as PID 1, an orderly stop and a
+** reboot (the previous good slot boots).  With no
 ** critical app the slot is committed once the window has passed.
 **
 ** The verbs run on the caller's thread (a control connection, or the
@@ -169,7 +170,15 @@ static int critical_health(char *reason, size_t len) {
   int verdict = 1;
   for (size_t i = 0; i < S.napps; i++) {
     const app *a = S.apps[i];
-    if (!a->have_manifest || !a->m.critical || a->removed) continue;
+    if (a->removed) continue;
+    /* whether it was critical cannot be known: a bundle with a manifest
+    ** that does not load is a bad update */
+    if (a->state == ST_INVALID) {
+      snprintf(reason, len, "app %.32s's manifest does not load on trial",
+               a->name);
+      return -1;
+    }
+    if (!a->have_manifest || !a->m.critical) continue;
     if (a->state == ST_FAILED) {
       snprintf(reason, len, "critical app %.32s failed on trial: %.70s",
                a->name, a->reason[0] ? a->reason : "failed");

@@ -23,6 +23,7 @@
 #   rollback-verb     `vyctl ota rollback`: the previous system boots next
 #   slot-supervisor   a slot with its own vyomad: the boot stage runs it
 #   slot-exec-fails   a slot whose vyomad cannot run: failed, factory runs
+#   trial-invalid-manifest  v7 has an app whose manifest does not load
 #   sys-granted, sys-denied   "@sys: ota status" with and without the grant
 #   sanitizers-quiet  no vyomad log has a sanitizer report
 # With VYOMA_ASAN=1 the ASan/UBSan build.  Prints PASS/FAIL/SKIP lines.
@@ -291,6 +292,19 @@ if grep -q "cannot run the slot's supervisor" "$log" &&
   grep -q "last failure: 6.0.0: .*cannot run the slot's supervisor" <<<"$st"; then
   pass slot-exec-fails
 else fail slot-exec-fails "status: ${st//$'\n'/ | }"; detail 6 <"$log"; fi
+halt
+
+# ---- v7: an app whose manifest does not load fails the trial ------------------
+cp -r "$d/tree-2.0.0" "$d/tree-7.0.0"
+printf '[app]\nname = "extra"\ncolour = "red"\n' >"$d/tree-7.0.0/apps/extra/vyoma.toml"
+bundle v7 7.0.0 || fail setup "bundle v7"
+boot || fail boot "vyomad does not answer"
+expect apply-v7 0 'now holds 7.0.0' ota apply "$d/v7.vyb"
+halt
+boot || fail boot "vyomad does not answer"
+if wait_for "$log" "failed its trial: app extra's manifest does not load" 5000; then
+  pass trial-invalid-manifest
+else fail trial-invalid-manifest "v7's trial did not fail"; detail 6 <"$log"; fi
 halt
 # every vyomad of the suite ended quietly (under ASan: no leak, no UB)
 bad=$(grep -lE 'ERROR: (Leak|Address)Sanitizer|runtime error:' "$d"/vyomad-*.log)
