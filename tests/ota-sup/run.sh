@@ -24,6 +24,8 @@
 #   slot-supervisor   a slot with its own vyomad: the boot stage runs it
 #   slot-exec-fails   a slot whose vyomad cannot run: failed, factory runs
 #   trial-invalid-manifest  v7 has an app whose manifest does not load
+#   tries-run-out     v8 killed (-9) in each of its 3 trial boots: then the
+#                     previous system runs and status says why
 #   sys-granted, sys-denied   "@sys: ota status" with and without the grant
 #   sanitizers-quiet  no vyomad log has a sanitizer report
 # With VYOMA_ASAN=1 the ASan/UBSan build.  Prints PASS/FAIL/SKIP lines.
@@ -305,6 +307,27 @@ boot || fail boot "vyomad does not answer"
 if wait_for "$log" "failed its trial: app extra's manifest does not load" 5000; then
   pass trial-invalid-manifest
 else fail trial-invalid-manifest "v7's trial did not fail"; detail 6 <"$log"; fi
+halt
+
+# ---- v8: three boots that never reach the commit (kill -9: a power cut) -------
+cp -r "$d/tree-4.0.0" "$d/tree-8.0.0" # a 1 h window: no commit in time
+bundle v8 8.0.0 || fail setup "bundle v8"
+boot || fail boot "vyomad does not answer"
+expect apply-v8 0 'now holds 8.0.0' ota apply "$d/v8.vyb"
+halt
+cuts=0
+for _ in 1 2 3; do
+  boot && grep -q 'system version 8.0.0, on trial' "$log" && cuts=$((cuts + 1))
+  kill -9 "$vpid" 2>/dev/null
+  wait "$vpid" 2>/dev/null
+  vpid=
+done
+boot || fail boot "vyomad does not answer"
+st=$(vyctl ota status 2>&1)
+if [ $cuts = 3 ] && grep -q 'last failure: 8.0.0: .*3 boots without a commit' <<<"$st" &&
+  ! grep -q 'system: 8.0.0' <<<"$st"; then
+  pass tries-run-out
+else fail tries-run-out "$cuts trial boots; status: ${st//$'\n'/ | }"; fi
 halt
 # every vyomad of the suite ended quietly (under ASan: no leak, no UB)
 bad=$(grep -lE 'ERROR: (Leak|Address)Sanitizer|runtime error:' "$d"/vyomad-*.log)
