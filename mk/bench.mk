@@ -30,3 +30,7 @@ bench-hal: $(B)/bin/vyoma $(B)/bin/vyomad $(B)/bin/vyctl \
            $(B)/bin/halbench-native $(B)/bin/halbench-poke
 	bench/hal.sh
 bench: bench-hal
+
+# `make bench-ota` (mk/ota.mk; and `make bench`): bundle verify and apply
+# figures (bench/ota.sh)
+bench: bench-ota

@@ -1,5 +1,8 @@
 # mk/image.mk — the VyomaOS image: kernel, initramfs, data disk, and QEMU.
 #   make build   build/image/{bzImage,initramfs.cpio.gz,data.img,cmdline}
+#   make bundle VERSION=X.Y.Z [PROFILE=NAME] [BUNDLE_EXTRA=DIR]
+#                an update bundle of the current tree (docs/ota.md):
+#                build/bundle/vyoma-VERSION.vyb
 #   make boot    (make run) boot it in QEMU, the console on this terminal;
 #                GUI=1 also shows the display.  QEMU's escape key is Ctrl-T
 #                (Ctrl-T x quits), so Ctrl-A reaches VyomaOS's focus switching.
@@ -19,6 +22,28 @@ QEMU       ?= qemu-system-x86_64
 QEMU_MEM   ?= 128M
 
 IMAGE_APP_FILES := $(foreach a,$(IMAGE_APPS),$(B)/apps/$(a)/$(a).wasm $(B)/apps/$(a)/vyoma.toml)
+
+# Updates (docs/ota.md).  The factory version is /etc/vyoma/version; the
+# key updates must be signed with is /etc/vyoma/ota.pub.  The development
+# key pair lives outside the repository (never committed) and outside
+# build/ (so `make clean` and image-clean keep it: an image built before
+# still takes the bundles made after), made once by the first `make build`
+# or `make bundle`: OTA_KEY_DIR/ota-dev.{key,pub}.  A product signs with
+# its own key: OTA_KEY_DIR=/secure/place.
+IMAGE_VERSION ?= 1.0.0
+OTA_KEY_DIR   ?= $(HOME)/.config/vyoma
+OTA_KEY       := $(OTA_KEY_DIR)/ota-dev.key
+OTA_PUB       := $(OTA_KEY_DIR)/ota-dev.pub
+$(OTA_PUB): | $(B)/bin/vyoma-bundle
+	@mkdir -p $(OTA_KEY_DIR)
+	@echo "image: a development update key pair in $(OTA_KEY_DIR) (ota-dev.key stays there)"
+	$(B)/bin/vyoma-bundle keygen --out $(OTA_KEY_DIR) --name ota-dev
+$(OTA_KEY): $(OTA_PUB)
+# the version and the key's hash, rewritten only when they change
+$(IMG)/ota.stamp: cmdline-check | $(OTA_PUB)
+	@mkdir -p $(@D)
+	@v="$(IMAGE_VERSION) $$(sha256sum <$(OTA_PUB))"; \
+	  echo "$$v" | cmp -s - $@ || echo "$$v" > $@
 
 # The kernel command line every boot uses (make run, the boot test,
 # bench/boot.sh read it from build/image/cmdline).  acpi=noirq: PCI
@@ -75,9 +100,11 @@ $(IMG)/bzImage $(IMG)/modules.sum: kernel
 # "NAME" is /boards/NAME.toml), and the kernel's modules, flat, in
 # /lib/modules/NAME.ko, where a board's bring-up loads them from.
 $(IMG)/initramfs.cpio.gz: mk/image.mk $(B)/static/vyomad $(IMAGE_APP_FILES) $(wildcard profiles/*.toml) \
-                          $(wildcard boards/*.toml) $(IMG)/modules.sum
+                          $(wildcard boards/*.toml) $(IMG)/modules.sum $(IMG)/ota.stamp
 	@echo "image: initramfs: staging $(IMG_ROOT): /init (static vyomad), $(words $(IMAGE_APPS)) apps, profiles, boards, modules, font, /dev nodes"
-	@rm -rf $(IMG_ROOT) && mkdir -p $(IMG_ROOT)/{apps,profiles,boards,lib/modules,dev,proc,sys,run,tmp,data,usr/share/fonts}
+	@rm -rf $(IMG_ROOT) && mkdir -p $(IMG_ROOT)/{apps,profiles,boards,lib/modules,dev,proc,sys,run,tmp,data,usr/share/fonts,etc/vyoma}
+	echo $(IMAGE_VERSION) > $(IMG_ROOT)/etc/vyoma/version
+	cp $(OTA_PUB) $(IMG_ROOT)/etc/vyoma/ota.pub
 	cp $(B)/static/vyomad $(IMG_ROOT)/init
 	strip $(IMG_ROOT)/init
 	for a in $(IMAGE_APPS); do mkdir -p $(IMG_ROOT)/apps/$$a && \
@@ -129,3 +156,25 @@ boot: build
 
 image-clean:
 	rm -rf $(IMG)
+
+# make bundle VERSION=X.Y.Z: the slot tree build/bundle/tree-VERSION (a
+# static vyomad built to say VERSION, the image's apps, the profiles, and
+# BUNDLE_EXTRA's files over them: a folder laid out as a slot, e.g. the boot
+# test's changed apps), signed with OTA_KEY, for PROFILE (default: every
+# profile) on x86_64.  BUNDLE_VYOMAD=FILE: that supervisor instead of a
+# new build (a bundle that changes only apps).
+BUNDLE_DIR      ?= $(B)/bundle
+BUNDLE_PROFILES  = $(or $(PROFILE),$(basename $(notdir $(wildcard profiles/*.toml))))
+BUNDLE_TREE      = $(BUNDLE_DIR)/tree-$(VERSION)
+.PHONY: bundle
+bundle: $(B)/bin/vyoma-bundle $(IMAGE_APP_FILES) $(OTA_KEY) $$(VYOMAD_STATIC_SRC) | $(SODIUM_INC)
+	@test -n "$(VERSION)" || { echo "usage: make bundle VERSION=X.Y.Z [PROFILE=NAME] [BUNDLE_EXTRA=DIR]"; exit 2; }
+	@rm -rf $(BUNDLE_TREE) && mkdir -p $(BUNDLE_TREE)/apps $(BUNDLE_TREE)/profiles
+	$(if $(BUNDLE_VYOMAD),cp $(BUNDLE_VYOMAD) $(BUNDLE_TREE)/vyomad,$(call vyomad_static,$(BUNDLE_TREE)/vyomad,-DVYOMAD_VERSION='"$(VERSION)"') $(VYOTA_STATIC_LDLIBS) && strip $(BUNDLE_TREE)/vyomad)
+	for a in $(IMAGE_APPS); do mkdir -p $(BUNDLE_TREE)/apps/$$a && \
+	  cp $(B)/apps/$$a/$$a.wasm $(B)/apps/$$a/vyoma.toml $(BUNDLE_TREE)/apps/$$a/; done
+	cp profiles/*.toml $(BUNDLE_TREE)/profiles/
+	$(if $(BUNDLE_EXTRA),cp -r $(BUNDLE_EXTRA)/. $(BUNDLE_TREE)/)
+	$(B)/bin/vyoma-bundle create --key $(OTA_KEY) --version $(VERSION) --arch x86_64 \
+	  $(foreach p,$(BUNDLE_PROFILES),--profile $(p)) $(BUNDLE_TREE) $(BUNDLE_DIR)/vyoma-$(VERSION).vyb
+	@echo "bundle: $(BUNDLE_DIR)/vyoma-$(VERSION).vyb $$(stat -c %s $(BUNDLE_DIR)/vyoma-$(VERSION).vyb) bytes"

@@ -90,6 +90,15 @@ size_t vy_metrics_heartbeat(char *buf, size_t cap, const vy_sup_metrics *sup,
     put(&o, ",\"profile\":");
     json_str(&o, sup->profile);
   }
+  if (sup->ota_slot) {
+    put(&o, ",\"ota\":{\"slot\":");
+    json_str(&o, sup->ota_slot);
+    put(&o, ",\"version\":");
+    json_str(&o, sup->ota_version ? sup->ota_version : "");
+    put(&o, ",\"state\":");
+    json_str(&o, sup->ota_state ? sup->ota_state : "");
+    put(&o, ",\"tries\":%" PRIu32 "}", sup->ota_tries);
+  }
   put(&o, ",\"apps\":[");
   for (size_t i = 0; i < napps; i++) {
     const vy_app_metrics *a = &apps[i];
@@ -185,6 +194,22 @@ static void hal_families(out *o, const vy_sup_metrics *sup,
   }
 }
 
+/* the running slot, its version and update state, and the tries left */
+static void ota_families(out *o, const vy_sup_metrics *sup) {
+  family_head(o, "vyoma_ota_info", "gauge",
+              "1: the running system slot, its version and update state.");
+  put(o, "vyoma_ota_info{slot=");
+  prom_label(o, sup->ota_slot);
+  put(o, ",version=");
+  prom_label(o, sup->ota_version ? sup->ota_version : "");
+  put(o, ",state=");
+  prom_label(o, sup->ota_state ? sup->ota_state : "");
+  put(o, "} 1\n");
+  family_head(o, "vyoma_ota_tries_remaining", "gauge",
+              "Boots the running slot has left before it counts as failed.");
+  put(o, "vyoma_ota_tries_remaining %" PRIu32 "\n", sup->ota_tries);
+}
+
 size_t vy_metrics_prometheus(char *buf, size_t cap, const vy_sup_metrics *sup,
                              const vy_app_metrics *apps, size_t napps) {
   out o = { buf, cap, 0 };
@@ -208,6 +233,7 @@ size_t vy_metrics_prometheus(char *buf, size_t cap, const vy_sup_metrics *sup,
     put(&o, "vyoma_display_budget_drops_total %" PRIu64 "\n",
         sup->display_budget_drops);
   }
+  if (sup->ota_slot) ota_families(&o, sup);
   family_head(&o, "vyoma_app_state", "gauge", "1 for the app's current state.");
   for (size_t i = 0; i < napps; i++) {
     put(&o, "vyoma_app_state{app=");

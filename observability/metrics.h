@@ -16,7 +16,9 @@
 **   {"time_ms":1700000000000,"uptime_s":12.345,"profile":"server-headless",
 **    "apps":[{"name":"ping","state":"running","uptime_s":3.2,"restarts":0,
 **             "cpu_ms":12,"memory":131072,"msgs_in":5,"msgs_out":5}]}
-** "time_ms" and "profile" are left out when zero / NULL.
+** "time_ms" and "profile" are left out when zero / NULL.  With an update
+** state (vy_sup_metrics.ota_slot not NULL) the heartbeat also carries
+**   "ota":{"slot":"slot-b","version":"2.0.0","state":"trial","tries":2}
 **
 ** Prometheus families (label app="NAME"):
 **   vyoma_uptime_seconds                   gauge
@@ -24,6 +26,12 @@
 **   vyoma_display_frames_total             counter (only with a display)
 **   vyoma_display_pixels_total             counter
 **   vyoma_display_budget_drops_total       counter
+**   vyoma_ota_info{slot,version,state}     gauge   1: the running slot
+**                                          (slot-a, slot-b, factory), its
+**                                          version and update state
+**                                          (factory, trial, committed,
+**                                          failed); only with ota_slot
+**   vyoma_ota_tries_remaining              gauge   boots left on trial
 **   vyoma_app_state{app,state}             gauge   1 for the app's state
 **   vyoma_app_uptime_seconds               gauge
 **   vyoma_app_restarts_total               counter
@@ -84,6 +92,9 @@ typedef struct vy_sup_metrics {
   /* the code label of an error index (1..VY_METRICS_HAL_CODES-1), i.e.
   ** vy_hal_err_name(-i); NULL: no HAL families at all */
   const char *(*hal_code_name)(int err);
+  /* the update state (supervisor/ota.c): NULL ota_slot = leave out */
+  const char *ota_slot, *ota_version, *ota_state;
+  uint32_t ota_tries;
 } vy_sup_metrics;
 
 size_t vy_metrics_heartbeat(char *buf, size_t cap, const vy_sup_metrics *sup,

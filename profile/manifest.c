@@ -147,6 +147,8 @@ static const vy_key capability_keys[] = {
   { "network", VY_BOOL, M(network) },
   { "display", VY_BOOL, M(display) },
   { "input", VY_BOOL, M(input) },
+  /* the `ota` verbs through @sys (with ipc "sys"): the system's updates */
+  { "ota", VY_BOOL, M(ota) },
   { "ipc", VY_STRLIST, M(ipc), .check = check_ipc },
   /* HAL grants, one row each */
   { "gpio", VY_INTLIST, M(gpio), .min = 0, .max = 1023,

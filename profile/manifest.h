@@ -32,6 +32,7 @@ typedef struct vy_manifest {
   vy_strlist env;  /* "KEY=VALUE"                               */
   /* [capabilities] */
   bool filesystem, network, display, input;
+  bool ota; /* may say "@sys: ota ..." (apply, commit, rollback, status) */
   vy_strlist ipc; /* app names, "*" (any) or "sys"             */
   uint32_t *gpio;
   size_t ngpio;

@@ -24,6 +24,9 @@
 **   draw_pixels    = 268435456   commands and pixels (the compositor's
 **                                defaults when absent)
 **   heartbeat      = "10s"       heartbeat line interval, 100ms..1h
+**   ota_health_window = "30s"    an update on trial is committed once every
+**                                critical app has run this long without a
+**                                restart (supervisor/ota.c), 100ms..1h
 **   sched          = "other"     "other" (SCHED_OTHER) or "fifo" (SCHED_FIFO)
 **   sched_priority = 50          1..99, only with sched = "fifo"
 **   mlockall       = false       lock all memory (no page faults later)
@@ -165,6 +168,8 @@ static const vy_key profile_keys[] = {
   { "draw_pixels", VY_INT, P(draw_pixels), .min = 1, .max = 1ll << 40 },
   { "heartbeat", VY_DURATION, P(heartbeat_ms), .min = 100, .max = 3600000,
     .dflt = 10000 },
+  { "ota_health_window", VY_DURATION, P(ota_health_window_ms), .min = 100,
+    .max = 3600000, .dflt = 30000 },
   { "sched", VY_CHOICE, P(sched), .choices = policies, .what = "policy",
     .dflt = VY_SCHED_OTHER },
   /* 50 with sched = "fifo" when not given: see finish_profile */

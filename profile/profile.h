@@ -20,13 +20,14 @@ typedef struct vy_profile {
   uint64_t memory_budget;      /* bytes for all apps together               */
   uint64_t app_memory_default; /* cap for an app whose manifest sets none   */
   bool display;
-  char display_backend[16]; /* "auto", "drm", "fbdev" or "headless"      */
-  bool layout_stacked;      /* windows cascade instead of tiling         */
-  char console_app[33];     /* the app with the keyboard first ("" none) */
-  char status_bar[33];      /* the app drawn as the status bar ("" none) */
-  uint32_t draw_commands;   /* per window and second; 0: the built-in   */
-  uint64_t draw_pixels;     /* budget of chrome/vc.h (VC_BUDGET_*)      */
-  uint32_t heartbeat_ms;    /* heartbeat line interval                   */
+  char display_backend[16];      /* "auto", "drm", "fbdev" or "headless"      */
+  bool layout_stacked;           /* windows cascade instead of tiling         */
+  char console_app[33];          /* the app with the keyboard first ("" none) */
+  char status_bar[33];           /* the app drawn as the status bar ("" none) */
+  uint32_t draw_commands;        /* per window and second; 0: the built-in   */
+  uint64_t draw_pixels;          /* budget of chrome/vc.h (VC_BUDGET_*)      */
+  uint32_t heartbeat_ms;         /* heartbeat line interval                   */
+  uint32_t ota_health_window_ms; /* a trial's health window (ota.c)     */
   vy_sched sched;
   int sched_priority; /* SCHED_FIFO priority, 1..99                */
   bool mlockall;

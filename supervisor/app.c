@@ -63,7 +63,7 @@ app *app_load(const char *folder) {
   a->backoff_ms = BACKOFF_MIN_MS;
   a->win_dirfd = -1;
   atomic_init(&a->last_line_ms, 0);
-  char *apps = path_join(S.root, "apps");
+  char *apps = path_join(S.sys_root, "apps");
   a->dir = apps ? path_join(apps, folder) : NULL;
   free(apps);
   char *toml = a->dir ? path_join(a->dir, "vyoma.toml") : NULL;

@@ -82,6 +82,7 @@ static int do_layout(const request *rq, sbuf *body, char *err, size_t errlen);
 static int do_status(const request *rq, sbuf *body, char *err, size_t errlen);
 static int do_reload(const request *rq, sbuf *body, char *err, size_t errlen);
 static int do_hal(const request *rq, sbuf *body, char *err, size_t errlen);
+static int do_ota(const request *rq, sbuf *body, char *err, size_t errlen);
 
 #define NO_EVENT EV_NEVENTS
 static const command commands[] = {
@@ -102,6 +103,7 @@ static const command commands[] = {
   { "screenshot", ARGS_NONE, do_screenshot, NO_EVENT, ANS_OWN, ANS_NO },
   { "layout", ARGS_WORD, do_layout, NO_EVENT, ANS_BODY, ANS_NO },
   { "hal", ARGS_REST, do_hal, NO_EVENT, ANS_BODY, ANS_BODY },
+  { "ota", ARGS_REST, do_ota, NO_EVENT, ANS_BODY, ANS_BODY },
 };
 
 static const command *find_command(const char *verb, channel via) {
@@ -242,6 +244,12 @@ static int do_hal(const request *rq, sbuf *body, char *err, size_t errlen) {
   return hal_command(rq->name, rq->json, body, err, errlen);
 }
 
+/* updates (ota.c); an app needs the ota grant, which ota.c checks */
+static int do_ota(const request *rq, sbuf *body, char *err, size_t errlen) {
+  return ota_command(rq->name, rq->json, rq->via == VIA_SYS ? rq->from : NULL,
+                     body, err, errlen);
+}
+
 /* ---- the control socket -------------------------------------------------- */
 static bool valid_name(const char *s) {
   if (!*s || strlen(s) > 63) return false;
@@ -306,7 +314,7 @@ void command_control(int fd, char *line) {
       rest[l - 7] = 0;
     }
   }
-  char err[256], arg[VY_CONTROL_MAX_LINE + 2] = "";
+  char err[512], arg[VY_CONTROL_MAX_LINE + 2] = "";
   if (!(rq.cmd = find_command(verb, VIA_CONTROL))) {
     const char *verbs[sizeof commands / sizeof *commands];
     size_t n = 0;
@@ -341,7 +349,7 @@ void command_control(int fd, char *line) {
 void sys_handler(void *ud, const char *from, const char *line, char *reply,
                  size_t replylen) {
   (void)ud;
-  char verb[16], arg[64], err[256];
+  char verb[16], arg[64], err[512];
   arg[0] = 0;
   int n = sscanf(line, "%15s %63s", verb, arg);
   if (n < 1) {

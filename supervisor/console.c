@@ -63,9 +63,10 @@ static int err_pipe[2] = { -1, -1 }; /* everyone's stderr -> the thread */
 static char pending[8192];           /* a line not yet complete */
 static size_t npending;
 static const char **app_names; /* Tab's names: every app */
-static const char *const shell_verbs[] = { "help", "ps",      "status", "logs",
-                                           "kill", "restart", "start",  "stop",
-                                           "send", "hal",     "poweroff" };
+static const char *const shell_verbs[] = { "help",  "ps",   "status",
+                                           "logs",  "kill", "restart",
+                                           "start", "stop", "send",
+                                           "hal",   "ota",  "poweroff" };
 
 static void out(const char *s, size_t n) {
   while (n) {

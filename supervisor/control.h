@@ -35,7 +35,13 @@
 ** simulated input line; error not-supported on a real chip), hal i2c
 ** BUS:ADDR write BYTE... and hal i2c BUS:ADDR read REG N (operator access
 ** as i2cset/i2cget: not subject to the apps' ownership), hal adc DEV:CH
-** RAW (what a simulated channel reads); hal is an @sys verb too.  kill
+** RAW (what a simulated channel reads); hal is an @sys verb too.
+** ota status (the update slots, the version and state running, why the
+** last update failed; --json: one object), ota apply FILE
+** [--allow-downgrade] (verifies a signed bundle whole, then installs it in
+** the slot not running, on trial from the next boot), ota commit, ota
+** rollback (docs/ota.md); errors "ota-refused MESSAGE", "ota-no-key ...",
+** "ota-busy ..."; an @sys verb for apps granted ota = true.  kill
 ** and stop answer once the app is gone, restart once it
 ** runs again (or could not start); commands on one app apply in order.
 **

@@ -4,7 +4,11 @@
 ** shutdown.
 **
 **   vyomad --root DIR [--profile NAME] [--grace MS] [--no-tty]
-**          [--board SPEC]
+**          [--board SPEC] [--ota-dir DIR] [--ota-key FILE]
+**
+** Before the profile is read, the boot stage (ota.c) picks the system that
+** runs: the factory one (DIR/apps, DIR/profiles) or an update slot, whose
+** own supervisor may take our place (--ota-slot, given by the boot stage).
 **
 ** The main thread owns the signals (blocked in every other thread, taken
 ** here with sigtimedwait) and runs the process manager's tick every 20 ms:
@@ -61,7 +65,15 @@ static void usage(FILE *f) {
       "  --board SPEC    the board apps' gpio, i2c, spi, uart and adc grants\n"
       "                  reach (over the profile's board): sim:FILE,\n"
       "                  linux:FILE, a board file, or NAME for\n"
-      "                  DIR/boards/NAME.toml; \"\" for none\n",
+      "                  DIR/boards/NAME.toml; \"\" for none\n"
+      "  --ota-dir DIR   the update slots and their state (default "
+      "DIR/data/.ota)\n"
+      "  --ota-key FILE  the public key updates must be signed with "
+      "(default\n"
+      "                  DIR/etc/vyoma/ota.pub)\n"
+      "  --ota-slot a|b  the slot the boot stage chose (it passes this to "
+      "the\n"
+      "                  slot's own supervisor: no selection, no mounts)\n",
       f);
 }
 
@@ -94,7 +106,7 @@ static int cmp_str(const void *a, const void *b) {
 /* every DIR/apps/NAME folder, in name order */
 static void load_apps(void) {
   char path[4096];
-  snprintf(path, sizeof path, "%s/apps", S.root);
+  snprintf(path, sizeof path, "%s/apps", S.sys_root);
   DIR *d = opendir(path);
   if (!d) {
     vlog("no apps: cannot open %s: %s", path, strerror(errno));
@@ -212,6 +224,7 @@ static int fatal(void) {
 /* the command line */
 typedef struct options {
   const char *root, *profile, *console_logs, *board;
+  const char *ota_dir, *ota_key, *ota_slot;
   int grace_ms;
   bool no_tty;
 } options;
@@ -241,6 +254,9 @@ static int parse_options(int argc, char **argv, options *o) {
     { "no-tty", no_argument, NULL, 'T' },
     { "console-logs", required_argument, NULL, 'C' },
     { "board", required_argument, NULL, 'B' },
+    { "ota-dir", required_argument, NULL, 'O' },
+    { "ota-key", required_argument, NULL, 'K' },
+    { "ota-slot", required_argument, NULL, 'S' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
@@ -258,6 +274,9 @@ static int parse_options(int argc, char **argv, options *o) {
       case 'T': o->no_tty = true; break;
       case 'C': o->console_logs = optarg; break;
       case 'B': o->board = optarg; break;
+      case 'O': o->ota_dir = optarg; break;
+      case 'K': o->ota_key = optarg; break;
+      case 'S': o->ota_slot = optarg; break;
       case 'h': usage(stdout); return 0;
       case 'V': printf("vyomad %s\n", VYOMAD_VERSION); return 0;
       default: usage(stderr); return 2;
@@ -275,6 +294,11 @@ static int parse_options(int argc, char **argv, options *o) {
             o->console_logs);
     return 2;
   }
+  if (o->ota_slot && strcmp(o->ota_slot, "a") && strcmp(o->ota_slot, "b")) {
+    fprintf(stderr, "vyomad: --ota-slot: expected a or b, not '%s'\n",
+            o->ota_slot);
+    return 2;
+  }
   return -1;
 }
 
@@ -282,7 +306,8 @@ static int parse_options(int argc, char **argv, options *o) {
 ** command line does not.  The buffers hold those values. */
 static void pid1_options(options *o, char *profile, size_t plen, char *console,
                          size_t clen) {
-  pid1_setup();
+  /* the supervisor of an update slot: the boot stage mounted everything */
+  if (!o->ota_slot) pid1_setup();
   if (!o->root) o->root = "/";
   if (!o->profile && pid1_cmdline("vyoma.profile", profile, plen) == 0)
     o->profile = profile;
@@ -296,7 +321,7 @@ static void list_profiles(const char *name, char *list, size_t llen, char *near,
                           size_t nlen) {
   char path[4096], *names[64];
   size_t n = 0;
-  snprintf(path, sizeof path, "%s/profiles", S.root);
+  snprintf(path, sizeof path, "%s/profiles", S.sys_root);
   list[0] = near[0] = 0;
   DIR *d = opendir(path);
   struct dirent *de;
@@ -329,7 +354,7 @@ static void refuse_profile(const char *msg) {
 ** 0, -1 out of memory, -2 refused (said why). */
 static int load_profile(const char *name, bool asked) {
   char path[4096], err[512], msg[8192];
-  snprintf(path, sizeof path, "%s/profiles/%s.toml", S.root, name);
+  snprintf(path, sizeof path, "%s/profiles/%s.toml", S.sys_root, name);
   bool exists = access(path, F_OK) == 0;
   if (!exists && asked) {
     char list[1024], near[64];
@@ -411,6 +436,7 @@ static void main_loop(const sigset_t *set) {
     }
     if (sig == SIGCHLD && S.pid1) pid1_reap();
     apps_tick();
+    ota_tick();
     if (S.profile.heartbeat_ms && now_ms() >= next_hb) {
       write_heartbeat();
       next_hb = now_ms() + S.profile.heartbeat_ms;
@@ -445,8 +471,10 @@ static void finish(bool clean) {
     vy_cap_registry_free(S.caps);
   }
   vlog("stopped");
+  if (S.pid1 && ota_reboot_wanted()) pid1_reboot();
   if (S.pid1) pid1_poweroff();
   if (clean) {
+    free(S.sys_root);
     free(S.root);
     free(S.profile_name);
   }
@@ -478,6 +506,12 @@ int main(int argc, char **argv) {
        S.root[0] ? S.root : "/", o.profile, S.pid1 ? ", PID 1" : "");
   if (mkdirs(S.root[0] ? S.root : "/", "run/vyoma/logs") != 0)
     vlog("cannot create %s/run/vyoma/logs: %s", S.root, strerror(errno));
+  char sys[4200];
+  ota_boot(S.root, o.ota_dir, o.ota_key, o.ota_slot, argv, sys, sizeof sys);
+  if (!(S.sys_root = strdup(sys))) {
+    vlog("out of memory");
+    return fatal();
+  }
   int pr = load_profile(o.profile, profile_asked);
   if (pr == -1) vlog("out of memory");
   if (pr != 0) return fatal();

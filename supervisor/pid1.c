@@ -64,11 +64,24 @@ int pid1_cmdline(const char *key, char *buf, size_t len) {
   return -1;
 }
 
-void pid1_poweroff(void) {
+/* the end of a stop: the data disk synced and let go, then how */
+static void pid1_end(int how) {
   sync();
   umount2("/data", MNT_DETACH);
   sync();
-  reboot(RB_POWER_OFF);
+  reboot(how);
+  vlog("pid1: reboot: %s", strerror(errno));
+}
+
+/* a trial that failed: the previous system boots (in QEMU with -no-reboot
+** the machine stops, and whoever runs it boots it again) */
+void pid1_reboot(void) {
+  pid1_end(RB_AUTOBOOT);
+  pid1_poweroff();
+}
+
+void pid1_poweroff(void) {
+  pid1_end(RB_POWER_OFF);
   /* PID 1 must never exit (the kernel would panic): wait forever */
   for (;;) pause();
 }

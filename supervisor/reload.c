@@ -47,7 +47,8 @@ static void said(outcome *o, const char *name, const char *action,
 /* the profile again; an invalid one changes nothing (-1, err) */
 static int reload_profile(char *err, size_t errlen) {
   char path[4096], perr[512];
-  snprintf(path, sizeof path, "%s/profiles/%s.toml", S.root, S.profile_name);
+  snprintf(path, sizeof path, "%s/profiles/%s.toml", S.sys_root,
+           S.profile_name);
   if (access(path, F_OK) != 0) return 0; /* the built-in defaults stay */
   vy_profile np;
   if (vy_profile_load(path, &np, perr, sizeof perr) != 0) {
@@ -133,7 +134,7 @@ static app *find_dir(const char *dir) {
 /* one folder of DIR/apps: new, changed, back, or the same */
 static void reload_folder(const char *folder, outcome *o) {
   char dir[4200], path[4300];
-  snprintf(dir, sizeof dir, "%s/apps/%s", S.root, folder);
+  snprintf(dir, sizeof dir, "%s/apps/%s", S.sys_root, folder);
   snprintf(path, sizeof path, "%s/vyoma.toml", dir);
   app *a = find_dir(dir);
   if (!a) {
@@ -193,7 +194,7 @@ int apps_reload(sbuf *body, bool json, char *err, size_t errlen) {
   static pthread_mutex_t one = PTHREAD_MUTEX_INITIALIZER; /* one at a time */
   if (reload_profile(err, errlen) != 0) return -1;
   char path[4096];
-  snprintf(path, sizeof path, "%s/apps", S.root);
+  snprintf(path, sizeof path, "%s/apps", S.sys_root);
   DIR *d = opendir(path);
   if (!d) {
     snprintf(err, errlen, "cannot-read %s", path);

@@ -324,7 +324,7 @@ void report_sys_list(sbuf *b, bool figures) {
   free_snap(&s);
 }
 
-static void sup_metrics(vy_sup_metrics *sm) {
+static void sup_metrics(vy_sup_metrics *sm, char *ota_state, size_t len) {
   struct timespec t;
   clock_gettime(CLOCK_REALTIME, &t);
   sm->uptime_ms = (uint64_t)(now_ms() - S.boot_ms);
@@ -334,6 +334,7 @@ static void sup_metrics(vy_sup_metrics *sm) {
   screen_stats(&sm->display_frames, &sm->display_pixels,
                &sm->display_budget_drops);
   sm->hal_code_name = vy_hal_err_name;
+  ota_metrics(sm, ota_state, len);
 }
 
 /* A snapshot of every app and the supervisor's own figures, formatted by
@@ -347,8 +348,9 @@ static void report_with(sbuf *b, formatter fmt, bool one_line) {
     b->oom = true;
     return;
   }
-  vy_sup_metrics sm;
-  sup_metrics(&sm);
+  vy_sup_metrics sm = { 0 };
+  char ota_state[16];
+  sup_metrics(&sm, ota_state, sizeof ota_state);
   char *text = fmt(&sm, s.m, s.n);
   if (!text) {
     b->oom = true;

@@ -20,6 +20,8 @@
 **   log.c      timestamped logging to stderr and per-app log files
 **   screen.c   the display: windows for display apps, VYOMA_DRAW, the
 **              compositor thread, focus highlight, screenshots
+**   ota.c      updates: the boot stage (which system runs), the health
+**              check of a slot on trial, the `ota` verbs, their figures
 **   hal.c      the board (--board, the profile's board) and the `hal`
 **              verbs' answers; each run's HAL world is capability/'s
 **
@@ -46,13 +48,18 @@
 
 #include "../capability/cap.h"
 #include "../ipc/broker.h"
+#include "../observability/metrics.h"
 #include "../profile/manifest.h"
 #include "../profile/profile.h"
 #include "../runtime/vw.h"
 #include "../wasi/vwasi.h"
 #include "sbuf.h"
 
+/* the supervisor's own version; a build for an update bundle may set
+** another (-DVYOMAD_VERSION='"2.0.0"'), so the log says which one runs */
+#ifndef VYOMAD_VERSION
 #define VYOMAD_VERSION "0.1.0"
+#endif
 
 typedef enum app_state {
   ST_STARTING,
@@ -157,7 +164,9 @@ typedef struct app {
 } app;
 
 typedef struct sup {
-  char *root; /* --root                                     */
+  char *root;     /* --root                                     */
+  char *sys_root; /* where apps/ and profiles/ come from: the root, or
+                     the update slot running (ota.c)             */
   vy_profile profile;
   vw_budget budget; /* the profile's memory budget, shared by all
                        apps' linear memories */
@@ -348,10 +357,29 @@ void hal_close(void);
 ** "hal".  0 with the answer in b, or -1 with err. */
 int hal_command(const char *args, bool json, sbuf *b, char *err, size_t errlen);
 
+/* ---- ota.c --------------------------------------------------------------- */
+/* The boot stage, before the profile and any thread: picks the system
+** (vy_ota_boot_select on otadir, NULL: ROOT/data/.ota; slot_opt "a"/"b":
+** chosen already by the supervisor that ran us), and runs the slot's own
+** supervisor in our place when it has one (argv: ours, for it).  sys gets
+** the folder of apps/ and profiles/.  The slot running, or -1 factory. */
+int ota_boot(const char *root, const char *otadir, const char *key,
+             const char *slot_opt, char **argv, char *sys, size_t syslen);
+void ota_tick(void);          /* the health check of a slot on trial        */
+bool ota_reboot_wanted(void); /* a trial failed as PID 1: reboot     */
+/* `ota status|apply FILE|commit|rollback` (args: the words after "ota");
+** from: the app saying it over @sys (it needs the ota grant), NULL for
+** the control socket.  0 with the answer in b, or -1 with err. */
+int ota_command(const char *args, bool json, const char *from, sbuf *b,
+                char *err, size_t errlen);
+/* the heartbeat's and metrics' update fields; state is their buffer */
+void ota_metrics(vy_sup_metrics *sm, char *state, size_t len);
+
 /* ---- pid1.c -------------------------------------------------------------- */
 void pid1_setup(void);    /* mounts; only when getpid()==1   */
 void pid1_reap(void);     /* collects zombies (SIGCHLD)      */
 void pid1_poweroff(void); /* never returns                   */
+void pid1_reboot(void);   /* never returns (a failed update) */
 /* the value of KEY=VALUE (e.g. vyoma.profile) on the kernel command line
 ** into buf; 0 if found and not empty */
 int pid1_cmdline(const char *key, char *buf, size_t len);

@@ -11,6 +11,7 @@
 #   CLI), toml (toml-test), ipc (broker), input (TTY router, evdev),
 #   observability (heartbeat, Prometheus), manifest
 #   (manifests, profiles), supervisor (a real vyomad with apps, the console, sys-stop),
+#   ota-sup (updates in a real vyomad: vyctl ota, trial boots, rollback),
 #   display (drawing, fonts, PNG, compositor; display apps; display in vyomad)
 # Prints PASS/FAIL/SKIP per case and ends with exactly one line
 # "N passed, N failed, N skipped"; the exit status is 1 if anything failed.
@@ -132,6 +133,8 @@ variant() {  # name builddir speclabel unitlabel make-goal
     suite "manifest-$name" tests/manifest/run.sh
     # a real vyomad with real apps: IPC, lifecycle, kill, vyctl
     suite "supervisor-$name" tests/supervisor/run.sh
+    # updates in a real vyomad: vyctl ota, trial boots, health commits
+    suite "ota-sup-$name" tests/ota-sup/run.sh
     # the peripheral capability enforcer and the vyoma_hal imports
     suite "capability-$name" tests/capability/run.sh
     # the display: drawing, fonts, PNG, compositor (pixel tests on the

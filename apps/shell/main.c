@@ -6,6 +6,7 @@
 **   kill NAME | restart NAME | start NAME | stop NAME ->  "@sys: ..."
 **   send NAME MSG                                     ->  "@NAME: MSG"
 **   hal [ARGS...]                                     ->  "@sys: hal ARGS"
+**   ota [status|apply FILE|commit|rollback]           ->  "@sys: ota ARGS"
 **   poweroff                                          ->  "@sys: shutdown"
 **   help
 ** The supervisor answers ps, status and logs with reply lines (ps: the
@@ -41,6 +42,12 @@ static void help(void) {
       "  send NAME MSG      send MSG to app NAME (as @NAME: MSG)\n"
       "  hal [gpio LINE [0|1] | i2c BUS:ADDR write BYTE... | adc DEV:CH RAW]\n"
       "                     the board's devices; peek / poke them (vyctl hal)\n"
+      "  ota [status]       the system's update slots, versions, state\n"
+      "  ota apply FILE [--allow-downgrade]\n"
+      "                     install a signed update bundle (FILE: a path of\n"
+      "                     the system, e.g. /data/updates/v2.vyb)\n"
+      "  ota commit         keep the update on trial now\n"
+      "  ota rollback       the previous system boots next\n"
       "  poweroff           shut VyomaOS down\n"
       "  help               this text\n"
       "keys:\n"
@@ -105,6 +112,9 @@ static void command(char *line) {
   } else if (!strcmp(cmd, "hal")) {
     /* the supervisor parses and checks the rest, as for vyctl hal */
     vy_send("sys", "hal%s%s", *rest ? " " : "", rest);
+  } else if (!strcmp(cmd, "ota")) {
+    /* the supervisor checks the words, as for vyctl ota */
+    vy_send("sys", "ota%s%s", *rest ? " " : "", rest);
   } else if (!strcmp(cmd, "poweroff") || !strcmp(cmd, "shutdown")) {
     puts("shell: asking the supervisor to shut down");
     vy_send("sys", "shutdown");

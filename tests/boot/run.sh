@@ -19,6 +19,28 @@
 #   boot/second-boot     a second boot with the same data disk starts the
 #                        apps and powers off cleanly
 #   boot/fs-persist      ... and fswriter finds boot-1.txt from the first boot
+# Updates (issue 14; docs/ota.md), three more boots.  The test makes a key
+# pair (the test image carries its public key: the appended archive's
+# /etc/vyoma/ota.pub replaces the product one) and, with `make bundle`,
+# bundles v2 (a supervisor built to say 2.0.0, the critical test app
+# otaprobe saying "system v2"), v3 (otaprobe crashes on start) and v4, all
+# with a 3 s health window in their desktop-hal profile; debugfs puts them
+# in /data/updates on the data disk copy:
+#   boot/ota-apply       boot 1 (factory, 1.0.0): the shell's `ota apply
+#                        /data/updates/v2.vyb` installs v2 into slot-a
+#   boot/ota-v2-runs     boot 2: the boot stage runs slot-a's supervisor
+#                        ("vyomad 2.0.0 starting"), v2's otaprobe runs
+#   boot/ota-v2-commits  ... it passes its health check: committed; then
+#                        `ota apply` installs v3 into slot-b
+#   boot/ota-v3-fails    boot 3: v3's otaprobe crash-loops, the trial fails
+#                        and vyomad reboots (QEMU exits: -no-reboot)
+#   boot/ota-rollback    boot 4: v2 is back by itself; `ota status` says why
+#                        v3 failed
+#   boot/ota-power-cut   ... boot 4 has VYOMA_OTA_FAULT=40 on the kernel
+#                        command line: the apply of v4 ends PID 1 mid-write
+#                        (the kernel panics, QEMU stops: a power cut); boot
+#                        5 runs v2 committed, slot-b is not bootable, no
+#                        half-written slot is left, and it powers off cleanly
 # The console (issue 12):
 #   boot/kernel-quiet    the command line says quiet and loglevel=N, vyomad
 #                        sets the profile's console_loglevel, and no kernel
@@ -68,7 +90,8 @@ T_LABEL=boot      # not t_init: VYOMA_ASAN does not apply here
 skip_all() {
   for t in kernel apps-started data-mounted kernel-quiet focus-window shell-ps display screendump keyboard poweroff clean \
            fs-write fs-denied hal-board hal-blink hal-button hal-thermostat hal-adc hal-uart hal-denied hal-spi \
-           hal-logger second-boot fs-persist; do skip $t "$1"; done
+           hal-logger second-boot fs-persist ota-apply ota-v2-runs ota-v2-commits ota-v3-fails \
+           ota-rollback ota-power-cut; do skip $t "$1"; done
   t_end; exit
 }
 
@@ -109,11 +132,38 @@ for d in tests/boot/apps/*/; do
     fail fs-write "cannot build test app $a"; t_end; exit
   fi
 done
-(cd "$tmp/extra" && find apps -mindepth 1 | sort | cpio -o -H newc -R 0:0 --quiet | gzip -9n) \
+
+# The update bundles (see the top), signed with a key of the test's own,
+# whose public half the test image carries.  bundle V OTAPROBE-ARG [make
+# options]: $tmp/bundle/vyoma-V.vyb, the test apps in it too (a slot's apps
+# replace the initramfs's).
+ota_bundle() {
+  local v=$1 arg=$2 t=$tmp/b-$1
+  shift 2
+  mkdir -p "$t/profiles" && cp -r "$tmp/extra/apps" "$t/" &&
+    sed -i "s/^args = .*/args = [\"$arg\"]/" "$t/apps/otaprobe/vyoma.toml" &&
+    { cat profiles/desktop-hal.toml; echo 'ota_health_window = "3s"'; } >"$t/profiles/desktop-hal.toml" &&
+    make -s bundle VERSION="$v" PROFILE=desktop-hal OTA_KEY_DIR="$tmp/keys" \
+      BUNDLE_DIR="$tmp/bundle" BUNDLE_EXTRA="$t" "$@" >"$tmp/bundle-$v.log" 2>&1
+}
+mkdir -p "$tmp/keys" "$tmp/extra/etc/vyoma"
+if ! { make -s build/bin/vyoma-bundle >/dev/null 2>&1 &&
+       build/bin/vyoma-bundle keygen --out "$tmp/keys" --name ota-dev >/dev/null &&
+       cp "$tmp/keys/ota-dev.pub" "$tmp/extra/etc/vyoma/ota.pub" &&
+       ota_bundle 2.0.0 v2 && ota_bundle 3.0.0 crash BUNDLE_VYOMAD="$tmp/bundle/tree-2.0.0/vyomad" &&
+       ota_bundle 4.0.0 v4 BUNDLE_VYOMAD="$tmp/bundle/tree-2.0.0/vyomad"; }; then
+  tail -20 "$tmp"/bundle-*.log 2>/dev/null
+  fail ota-apply "cannot make the update bundles"; t_end; exit
+fi
+(cd "$tmp/extra" && find apps etc -mindepth 1 | sort | cpio -o -H newc -R 0:0 --quiet | gzip -9n) \
   >"$tmp/extra.cpio.gz"
 cat build/image/initramfs.cpio.gz "$tmp/extra.cpio.gz" >"$tmp/initramfs.cpio.gz"
 
 cp --sparse=always build/image/data.img "$tmp/data.img"
+# the bundles on the data disk, /data/updates (no app's /data reaches it)
+printf 'mkdir updates\nwrite %s updates/v2.vyb\nwrite %s updates/v3.vyb\nwrite %s updates/v4.vyb\n' \
+  "$tmp/bundle/vyoma-2.0.0.vyb" "$tmp/bundle/vyoma-3.0.0.vyb" "$tmp/bundle/vyoma-4.0.0.vyb" |
+  debugfs -w -f - "$tmp/data.img" >/dev/null 2>&1
 mkfifo "$tmp/in"
 log=$tmp/serial.log
 # The VM's second serial port (ttyS1, uart-echo's): QEMU's pipe chardev
@@ -132,7 +182,7 @@ start_qemu() {
   upid=$!
   start=$(date +%s.%N)
   "$QEMU" -kernel build/image/bzImage -initrd "$tmp/initramfs.cpio.gz" \
-    -append "$(cat build/image/cmdline) vyoma.profile=${IMAGE_PROFILE:-desktop-hal} vyoma.console=all panic=-1" \
+    -append "$(cat build/image/cmdline) vyoma.profile=${IMAGE_PROFILE:-desktop-hal} vyoma.console=all panic=-1${append:-}" \
     -drive file="$tmp/data.img",format=raw,if=virtio \
     -vga none -device virtio-gpu-pci -display none \
     -monitor unix:"$tmp/monitor.sock",server=on,wait=off \
@@ -449,6 +499,12 @@ if wait_for 'halprobe: done' 10 &&
   else fail hal-denied "blink's line 0 stopped toggling: $s"; fi
 else fail hal-denied "$(grep -a 'halprobe:' "$log" | tr -d '\r' | tr '\n' '|' || echo 'no halprobe log')"; fi
 
+# the update to v2, from the shell (granted ota)
+from=$(wc -c <"$log")
+printf 'ota apply /data/updates/v2.vyb\n' >&3
+if wait_for '\[sys\] slot-a now holds 2\.0\.0' 60 $((from + 1)); then pass ota-apply
+else fail ota-apply "$(tail -c +$((from + 1)) "$log" | grep -a 'ota' | tail -2 | tr -d '\r' | tr '\n' '|')"; fi
+
 skip hal-spi "no SPI controller in the x86 VM (spidev is built, no /dev/spidev appears); SPI is tested on the simulated board (tests/capability)"
 
 power_off
@@ -468,6 +524,74 @@ if grep -q 'thermostat: temp=26.00 relay=on' <<<"$llog" &&
   pass hal-logger; echo "     ($(grep -c 'thermostat: temp=' <<<"$llog") readings in logger's log)"
 else fail hal-logger "logger/log.txt: $(grep 'thermostat:' <<<"$llog" | tail -2 | tr '\n' '|')"; fi
 
+# ---- updates: v2 runs and commits (in the second boot), v3 fails, the cut
+# ota_second_boot: v2's supervisor and apps run, commit; v3 is applied
+ota_second_boot() {
+  if grep -qa "ota: running slot-a's supervisor /data/.ota/slot-a/vyomad" "$log" &&
+     grep -qa 'vyomad 2\.0\.0 starting' "$log" && wait_for 'otaprobe: system v2' 20; then
+    pass ota-v2-runs
+  else fail ota-v2-runs "$(grep -a 'ota:\|vyomad .* starting\|otaprobe' "$log" | head -4 | tr -d '\r' | tr '\n' '|')"; fi
+  local from
+  if wait_for 'ota: slot-a 2\.0\.0 committed' 60; then
+    from=$(wc -c <"$log")
+    printf 'ota apply /data/updates/v3.vyb\n' >&3
+    if wait_for '\[sys\] slot-b now holds 3\.0\.0' 60 $((from + 1)); then pass ota-v2-commits
+    else fail ota-v2-commits "v3 not applied: $(tail -c +$((from + 1)) "$log" | grep -a ota | tail -2 | tr -d '\r' | tr '\n' '|')"; fi
+  else fail ota-v2-commits "no 'ota: slot-a 2.0.0 committed'"; fi
+}
+
+# wait_exit SECONDS: QEMU has exited by itself (a reboot under -no-reboot)
+wait_exit() {
+  local end=$((SECONDS + $1))
+  while kill -0 "$qpid" 2>/dev/null && ((SECONDS < end)); do sleep 0.2; done
+  if kill -0 "$qpid" 2>/dev/null; then kill "$qpid" 2>/dev/null; wait "$qpid" 2>/dev/null; qpid=; exec 3>&-; return 1; fi
+  wait "$qpid" 2>/dev/null; qpid=; exec 3>&-
+}
+
+ota_boots() {
+  # boot 3: v3 on trial; its critical app crash-loops; vyomad reboots
+  start_qemu
+  if wait_for 'failed its trial: critical app otaprobe' 120 && wait_exit 60 &&
+     grep -qa 'rebooting into the previous system' "$log"; then pass ota-v3-fails
+  else fail ota-v3-fails "$(grep -a 'ota:' "$log" | tail -3 | tr -d '\r' | tr '\n' '|')"; wait_exit 1; fi
+  keep_log -3
+  # boot 4: v2 again by itself; then the apply of v4 is cut
+  append=" VYOMA_OTA_FAULT=40" start_qemu
+  local ok=0 from
+  if wait_started && grep -qa 'system version 2\.0\.0' "$log"; then
+    focus_shell; sleep 0.5
+    from=$(wc -c <"$log")
+    printf 'ota status\n' >&3
+    wait_for '\[sys\] last failure: 3\.0\.0: slot-b: critical app otaprobe' 20 $((from + 1)) && ok=1
+  fi
+  if ((ok)); then pass ota-rollback
+  else fail ota-rollback "$(grep -a 'ota:\|last failure' "$log" | tail -3 | tr -d '\r' | tr '\n' '|')"; fi
+  printf 'ota apply /data/updates/v4.vyb\n' >&3
+  wait_exit 90
+  local cut=0
+  grep -qa 'ota: applying /data/updates/v4.vyb' "$log" && grep -qa 'Attempted to kill init' "$log" && cut=1
+  keep_log -4
+  # boot 5: after the cut
+  start_qemu
+  ok=0
+  if ((cut)) && wait_started && grep -qa 'system version 2\.0\.0' "$log"; then
+    focus_shell; sleep 0.5
+    from=$(wc -c <"$log")
+    printf 'ota status\n' >&3
+    wait_for '\[sys\] slot-a: 2\.0\.0 committed' 20 $((from + 1)) &&
+      ! tail -c +$((from + 1)) "$log" | grep -qa 'slot-b: 4\.0\.0' && ok=1
+    sleep 0.5
+    power_off
+    [[ -n $off_err ]] && ok=0
+    grep -qE "$crash_re" "$log" && ok=0
+    debugfs -R 'ls /.ota' "$tmp/data.img" 2>/dev/null | grep -q 'slot-b.new' && ok=0
+  fi
+  if ((ok)); then pass ota-power-cut
+  else fail ota-power-cut "cut=$cut; $(grep -a 'ota:\|slot-' "$log" | tail -4 | tr -d '\r' | tr '\n' '|')"
+    [[ -n $qpid ]] && { kill "$qpid" 2>/dev/null; wait "$qpid" 2>/dev/null; qpid=; exec 3>&-; }; fi
+  keep_log -5
+}
+
 # ---- second boot: the same data disk, as the first boot left it
 start_qemu
 if wait_started; then
@@ -475,6 +599,7 @@ if wait_started; then
   wait_for 'fswriter: wrote ' 20
   focus_shell     # poweroff is typed to the shell
   sleep 0.5
+  ota_second_boot
   power_off
   if [[ -n $off_err ]]; then fail second-boot "$off_err"
   elif grep -qE "$crash_re" "$log"; then fail second-boot "$(grep -E "$crash_re" "$log" | head -1)"
@@ -488,4 +613,5 @@ if grep -q 'fswriter: found /data/boot-1.txt: boot 1' "$log" &&
 else fail fs-persist "$(grep -m1 'fswriter' "$log" || echo 'no output from fswriter')"; fi
 keep_log -2
 
+ota_boots
 t_end

@@ -274,6 +274,39 @@ static void hal_families(void) {
   CHECK(!strstr(buf, "vyoma_hal"));
 }
 
+/* the update figures (supervisor/ota.c): the heartbeat's "ota" object and
+** the vyoma_ota_* families, a label with a quote escaped */
+static vy_sup_metrics with_ota(const char *version) {
+  vy_sup_metrics s = SUP;
+  s.ota_slot = "slot-b";
+  s.ota_version = version;
+  s.ota_state = "trial";
+  s.ota_tries = 2;
+  return s;
+}
+
+static void ota_fields(void) {
+  vy_sup_metrics s = with_ota("2.0.0");
+  char buf[8192];
+  vy_metrics_heartbeat(buf, sizeof buf, &s, APPS, 2);
+  CHECK(strstr(buf,
+               ",\"ota\":{\"slot\":\"slot-b\",\"version\":\"2.0.0\","
+               "\"state\":\"trial\",\"tries\":2},\"apps\":["));
+  vy_metrics_prometheus(buf, sizeof buf, &s, APPS, 2);
+  CHECK(strstr(buf, "# TYPE vyoma_ota_info gauge\n"));
+  CHECK(strstr(buf,
+               "vyoma_ota_info{slot=\"slot-b\",version=\"2.0.0\","
+               "state=\"trial\"} 1\n"));
+  CHECK(strstr(buf, "# TYPE vyoma_ota_tries_remaining gauge\n"));
+  CHECK(strstr(buf, "vyoma_ota_tries_remaining 2\n"));
+  s = with_ota("2\"x");
+  vy_metrics_prometheus(buf, sizeof buf, &s, APPS, 2);
+  CHECK(strstr(buf, "version=\"2\\\"x\""));
+  /* without an update state: neither */
+  vy_metrics_prometheus(buf, sizeof buf, &SUP, APPS, 2);
+  CHECK(!strstr(buf, "vyoma_ota"));
+}
+
 static const char *outdir;
 
 static int write_file(const char *name, const char *text) {
@@ -295,7 +328,8 @@ static void files_for_node(void) {
   vy_metrics_heartbeat(c, sizeof c, &SUP, HOSTILE, 2);
   snprintf(all, sizeof all, "%s%s%s", a, b, c);
   EQ(write_file("heartbeat.json", all), 0);
-  char *p = vy_metrics_prometheus_alloc(&SUP, APPS, 2);
+  vy_sup_metrics s = with_ota("2.0.0"); /* promtool sees those too */
+  char *p = vy_metrics_prometheus_alloc(&s, APPS, 2);
   REQUIRE(p);
   int rc = write_file("metrics.prom", p);
   free(p);
@@ -310,6 +344,7 @@ int main(int argc, char **argv) {
   RUN(escaping);
   RUN(prometheus);
   RUN(hal_families);
+  RUN(ota_fields);
   RUN(files_for_node);
   return check_end();
 }

@@ -14,6 +14,7 @@
 ** e.g. no-such-app, or usage, unreachable).  `top` is ours alone: it asks
 ** for `ps --json` again and again and draws the table.
 */
+#define _GNU_SOURCE /* realpath */
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -92,6 +93,17 @@ static const command commands[] = {
     "                     (both as root's i2cset/i2cget: they go around the "
     "apps' ownership)\n"
     "  hal adc DEV:CH RAW   what a simulated ADC channel reads" },
+  { "ota", 1, 2,
+    "ota status         the update slots: versions, which runs, its state "
+    "(trial,\n"
+    "                     committed, failed), why the last update failed\n"
+    "  ota apply FILE [--allow-downgrade]  verifies a signed bundle whole, "
+    "then\n"
+    "                     installs it in the slot not running (on trial at "
+    "the next boot)\n"
+    "  ota commit         the running slot on trial is good (before its "
+    "health check)\n"
+    "  ota rollback       the previous good system boots next" },
 };
 
 /* The options before the command, one row each: the table parses them and
@@ -373,6 +385,9 @@ typedef struct call {
   char pathbuf[4096];
   const char *path;  /* the socket */
   bool wide;         /* ps -w */
+  bool downgrade;    /* ota apply --allow-downgrade */
+  char file[4096];   /* ota apply: FILE made absolute (the supervisor's
+                        working folder is not ours) */
   long top_count;    /* top -n: refreshes, 0 = until interrupted */
   long top_delay_ms; /* top -d */
 } call;
@@ -410,6 +425,9 @@ static int parse_words(int argc, char **argv, int i, call *c) {
       c->follow = true;
     } else if (!strcmp(a, "-w") && !strcmp(c->cmd->name, "ps")) {
       c->wide = true;
+    } else if (!strcmp(a, "--allow-downgrade") &&
+               !strcmp(c->cmd->name, "ota")) {
+      c->downgrade = true;
     } else if ((!strcmp(a, "-n") || !strcmp(a, "-d")) &&
                !strcmp(c->cmd->name, "top")) {
       if (top_option(c, a, i + 1 < argc ? argv[i + 1] : NULL) != 0)
@@ -442,6 +460,10 @@ static int build_request(int argc, char **argv, call *c) {
     c->shot_path = c->words[0];
     c->nwords = 0;
   }
+  if (!strcmp(c->cmd->name, "ota") && c->nwords == 2 &&
+      !strcmp(c->words[0], "apply") && c->words[1][0] != '/' &&
+      realpath(c->words[1], c->file))
+    c->words[1] = c->file;
   for (size_t w = 0; w < c->nwords && fits; w++) {
     /* a name with a space or line break would change the request's shape */
     if (strpbrk(c->words[w], " \t\r\n") || !c->words[w][0])
@@ -457,6 +479,8 @@ static int build_request(int argc, char **argv, call *c) {
   }
   if (c->follow && fits) fits = append(c->req, cap, &c->len, " -f");
   if (c->wide && fits) fits = append(c->req, cap, &c->len, " -w");
+  if (c->downgrade && fits)
+    fits = append(c->req, cap, &c->len, " --allow-downgrade");
   /* send's message cannot carry --json: it would become part of it */
   bool send_cmd = !strcmp(c->cmd->name, "send");
   if (c->st.json && !send_cmd && fits)

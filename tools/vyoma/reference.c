@@ -45,6 +45,9 @@ static const key_doc key_docs[] = {
     "a window; `VYOMA_DRAW` lines draw in it (else they are log lines)" },
   { "capabilities.input", NULL, NULL, "`input = true`",
     "may take the keyboard focus; typed lines arrive on stdin" },
+  { "capabilities.ota", NULL, NULL, "`ota = true`",
+    "may say `@sys: ota ...` (status, apply, commit, rollback: the "
+    "system's updates; with `ipc = [\"sys\"]`)" },
   { "capabilities.ipc", NULL, "app names, `\"*\"` (any app), `\"sys\"`",
     "`ipc = [\"logger\", \"sys\"]`",
     "who the app may send `@NAME: ...` to; `sys` for `@sys` commands" },
