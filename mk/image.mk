@@ -30,7 +30,7 @@ IMAGE_APP_FILES := $(foreach a,$(IMAGE_APPS),$(B)/apps/$(a)/$(a).wasm $(B)/apps/
 # still takes the bundles made after), made once by the first `make build`
 # or `make bundle`: OTA_KEY_DIR/ota-dev.{key,pub}.  A product signs with
 # its own key: OTA_KEY_DIR=/secure/place.
-IMAGE_VERSION ?= 1.0.0
+IMAGE_VERSION ?= $(shell sed -n 's/^\#define VYOMAD_VERSION "\(.*\)"/\1/p' supervisor/vyomad.h)
 OTA_KEY_DIR   ?= $(HOME)/.config/vyoma
 OTA_KEY       := $(OTA_KEY_DIR)/ota-dev.key
 OTA_PUB       := $(OTA_KEY_DIR)/ota-dev.pub

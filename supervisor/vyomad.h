@@ -55,10 +55,12 @@
 #include "../wasi/vwasi.h"
 #include "sbuf.h"
 
-/* the supervisor's own version; a build for an update bundle may set
-** another (-DVYOMAD_VERSION='"2.0.0"'), so the log says which one runs */
+/* the supervisor's own version, which is also the factory system's
+** (mk/image.mk reads it from this line for /etc/vyoma/version); a build
+** for an update bundle sets another (-DVYOMAD_VERSION='"2.0.0"'), so the
+** log says which one runs */
 #ifndef VYOMAD_VERSION
-#define VYOMAD_VERSION "0.1.0"
+#define VYOMAD_VERSION "1.0.0"
 #endif
 
 typedef enum app_state {
