@@ -212,6 +212,32 @@ static inline int vy_wait_line(vy_lines *r, char *out, size_t n,
   }
 }
 
+/* Waits ms (0: just looks) while reading stdin, so an app that sleeps
+** between readings still hears that it should end: returns -1 at the end
+** of input, or when "@sys: shutdown" arrives, or when on_line (if not NULL;
+** it sees every line, the shutdown too, and may change it) returns nonzero;
+** else 0 once the time is up. */
+static inline int vy_pause_ms(vy_lines *in, long ms,
+                              int (*on_line)(void *ud, char *line), void *ud)
+    __attribute__((unused));
+static inline int vy_pause_ms(vy_lines *in, long ms,
+                              int (*on_line)(void *ud, char *line), void *ud) {
+  long long end = vy_now_ms(CLOCK_MONOTONIC) + ms;
+  char line[VY_LINE_MAX];
+  for (;;) {
+    long long left = end - vy_now_ms(CLOCK_MONOTONIC);
+    /* vy_wait_line does not look at stdin with no time left: give it 1 ms */
+    int n = vy_wait_line(in, line, sizeof line, left > 0 ? (int)left : 1);
+    if (n == -1) return -1;
+    if (n == VY_TIMEOUT) return 0;
+    if (on_line && on_line(ud, line)) return -1;
+    vy_msg m;
+    if (!on_line && vy_parse(line, &m) && !strcmp(m.sender, "sys") &&
+        !strcmp(m.payload, "shutdown"))
+      return -1;
+  }
+}
+
 /* ---- drawing ------------------------------------------------------------- */
 
 static inline void vy_draw_clear(const char *color) __attribute__((unused));

@@ -26,22 +26,6 @@ static int usage(void) {
   return 2;
 }
 
-/* Waits ms, reading stdin meanwhile; 0 to go on, -1 to end. */
-static int pause_ms(long ms) {
-  long long end = vy_now_ms(CLOCK_MONOTONIC) + ms;
-  char line[VY_LINE_MAX];
-  for (;;) {
-    long long left = end - vy_now_ms(CLOCK_MONOTONIC);
-    if (left <= 0) return 0;
-    int n = vy_wait_line(&in, line, sizeof line, (int)left);
-    if (n == -1) return -1;
-    vy_msg m;
-    if (n >= 0 && vy_parse(line, &m) && !strcmp(m.sender, "sys") &&
-        !strcmp(m.payload, "shutdown"))
-      return -1;
-  }
-}
-
 int main(int argc, char **argv) {
   long dev = 0, ch = 0, interval = 2000, count = 0;
   for (int i = 1; i < argc; i++) {
@@ -69,7 +53,7 @@ int main(int argc, char **argv) {
              (long)val.millivolts);
     }
     fflush(stdout);
-    if (pause_ms(r < 0 ? RETRY_MS : interval)) break;
+    if (vy_pause_ms(&in, r < 0 ? RETRY_MS : interval, NULL, NULL)) break;
   }
   return 0;
 }

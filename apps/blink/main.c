@@ -27,22 +27,6 @@ static int usage(void) {
   return 2;
 }
 
-/* Waits ms, reading stdin meanwhile; 0 to go on, -1 to end. */
-static int pause_ms(int ms) {
-  long long end = vy_now_ms(CLOCK_MONOTONIC) + ms;
-  char line[VY_LINE_MAX];
-  for (;;) {
-    long long left = end - vy_now_ms(CLOCK_MONOTONIC);
-    if (left <= 0) return 0;
-    int n = vy_wait_line(&in, line, sizeof line, (int)left);
-    if (n == -1) return -1;
-    vy_msg m;
-    if (n >= 0 && vy_parse(line, &m) && !strcmp(m.sender, "sys") &&
-        !strcmp(m.payload, "shutdown"))
-      return -1;
-  }
-}
-
 /* Opens the line as an output, starting low; retries until it works. */
 static int open_line(long line) {
   for (;;) {
@@ -51,7 +35,8 @@ static int open_line(long line) {
     printf("blink: line %ld: %s; retrying in %d s\n", line, vy_hal_strerror(h),
            RETRY_MS / 1000);
     fflush(stdout);
-    if (h == VY_HAL_ECANCELED || pause_ms(RETRY_MS)) return -1;
+    if (h == VY_HAL_ECANCELED || vy_pause_ms(&in, RETRY_MS, NULL, NULL))
+      return -1;
   }
 }
 
@@ -80,14 +65,15 @@ int main(int argc, char **argv) {
       fflush(stdout);
       if (r == VY_HAL_ECANCELED) return 0;
       vy_gpio_close(h);
-      if (pause_ms(RETRY_MS) || (h = open_line(line)) < 0) return 0;
+      if (vy_pause_ms(&in, RETRY_MS, NULL, NULL) || (h = open_line(line)) < 0)
+        return 0;
       continue;
     }
     if (n % (unsigned long)every == 0) {
       printf("blink: line %ld: %lu toggles, now %d\n", line, n, level);
       fflush(stdout);
     }
-    if (pause_ms((int)interval)) break;
+    if (vy_pause_ms(&in, (int)interval, NULL, NULL)) break;
   }
   vy_gpio_close(h);
   return 0;

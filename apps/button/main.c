@@ -33,23 +33,6 @@ static int usage(void) {
   return 2;
 }
 
-/* Reads what stdin holds, waiting up to ms; -1 once the app should end. */
-static int check_stdin(int ms) {
-  long long end = vy_now_ms(CLOCK_MONOTONIC) + ms;
-  char line[VY_LINE_MAX];
-  for (;;) {
-    long long left = end - vy_now_ms(CLOCK_MONOTONIC);
-    /* vy_wait_line does not look at stdin with no time left: give it 1 ms */
-    int n = vy_wait_line(&in, line, sizeof line, left > 0 ? (int)left : 1);
-    if (n == -1) return -1;
-    if (n == VY_TIMEOUT) return 0;
-    vy_msg m;
-    if (vy_parse(line, &m) && !strcmp(m.sender, "sys") &&
-        !strcmp(m.payload, "shutdown"))
-      return -1;
-  }
-}
-
 /* Opens line with flags, retrying until it works; -1 when told to end. */
 static int open_line(const char *what, long line, uint32_t flags) {
   for (;;) {
@@ -58,7 +41,8 @@ static int open_line(const char *what, long line, uint32_t flags) {
     printf("button: %s line %ld: %s; retrying in %d s\n", what, line,
            vy_hal_strerror(h), RETRY_MS / 1000);
     fflush(stdout);
-    if (h == VY_HAL_ECANCELED || check_stdin(RETRY_MS)) return -1;
+    if (h == VY_HAL_ECANCELED || vy_pause_ms(&in, RETRY_MS, NULL, NULL))
+      return -1;
   }
 }
 
@@ -111,10 +95,10 @@ int main(int argc, char **argv) {
     } else if (r != VY_HAL_ETIMEDOUT) {
       printf("button: wait: %s\n", vy_hal_strerror(r));
       fflush(stdout);
-      if (check_stdin(RETRY_MS)) break;
+      if (vy_pause_ms(&in, RETRY_MS, NULL, NULL)) break;
       continue;
     }
-    if (check_stdin(0)) break;
+    if (vy_pause_ms(&in, 0, NULL, NULL)) break;
   }
   vy_gpio_close(l);
   vy_gpio_close(b);

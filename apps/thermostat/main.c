@@ -135,7 +135,8 @@ static void draw(const thermo *t) {
 }
 
 /* Handles one stdin line; -1 when the app should end. */
-static int on_line(thermo *t, char *line) {
+static int on_line(void *ud, char *line) {
+  thermo *t = ud;
   vy_msg m;
   if (!vy_parse(line, &m)) return 0;
   if (!strcmp(m.sender, "sys") && !strcmp(m.payload, "shutdown")) return -1;
@@ -148,18 +149,6 @@ static int on_line(thermo *t, char *line) {
     fflush(stdout);
   }
   return 0;
-}
-
-/* Waits ms, handling stdin meanwhile; -1 when the app should end. */
-static int pause_ms(thermo *t, long ms) {
-  long long end = vy_now_ms(CLOCK_MONOTONIC) + ms;
-  char line[VY_LINE_MAX];
-  for (;;) {
-    long long left = end - vy_now_ms(CLOCK_MONOTONIC);
-    if (left <= 0) return 0;
-    int n = vy_wait_line(&in, line, sizeof line, (int)left);
-    if (n == -1 || (n >= 0 && on_line(t, line))) return -1;
-  }
 }
 
 /* Logs err for `what` when it differs from the last one logged. */
@@ -257,7 +246,7 @@ int main(int argc, char **argv) {
   for (;;) {
     int r = step(&t);
     if (r == VY_HAL_ECANCELED) break;
-    if (pause_ms(&t, r < 0 ? RETRY_MS : t.interval)) break;
+    if (vy_pause_ms(&in, r < 0 ? RETRY_MS : t.interval, on_line, &t)) break;
   }
   if (t.relay_h >= 0) vy_gpio_close(t.relay_h);
   return 0;

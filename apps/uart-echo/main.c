@@ -25,23 +25,6 @@ static int usage(void) {
   return 2;
 }
 
-/* Reads what stdin holds, waiting up to ms; -1 once the app should end. */
-static int check_stdin(int ms) {
-  long long end = vy_now_ms(CLOCK_MONOTONIC) + ms;
-  char line[VY_LINE_MAX];
-  for (;;) {
-    long long left = end - vy_now_ms(CLOCK_MONOTONIC);
-    /* vy_wait_line does not look at stdin with no time left: give it 1 ms */
-    int n = vy_wait_line(&in, line, sizeof line, left > 0 ? (int)left : 1);
-    if (n == -1) return -1;
-    if (n == VY_TIMEOUT) return 0;
-    vy_msg m;
-    if (vy_parse(line, &m) && !strcmp(m.sender, "sys") &&
-        !strcmp(m.payload, "shutdown"))
-      return -1;
-  }
-}
-
 static void say_err(const char *port, const char *what, int err) {
   printf("uart-echo: %s: %s: %s; retrying in %d s\n", port, what,
          vy_hal_strerror(err), RETRY_MS / 1000);
@@ -58,7 +41,8 @@ static int open_port(const char *port, long baud) {
       vy_uart_close(h);
     }
     say_err(port, h < 0 ? "open" : "config", r);
-    if (r == VY_HAL_ECANCELED || check_stdin(RETRY_MS)) return -1;
+    if (r == VY_HAL_ECANCELED || vy_pause_ms(&in, RETRY_MS, NULL, NULL))
+      return -1;
   }
 }
 
@@ -100,10 +84,10 @@ int main(int argc, char **argv) {
       fflush(stdout);
     } else if (n != VY_HAL_ETIMEDOUT) {
       say_err(port, "read", n);
-      if (check_stdin(RETRY_MS)) break;
+      if (vy_pause_ms(&in, RETRY_MS, NULL, NULL)) break;
       continue;
     }
-    if (check_stdin(0)) break;
+    if (vy_pause_ms(&in, 0, NULL, NULL)) break;
   }
   vy_uart_close(h);
   return 0;
