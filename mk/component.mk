@@ -8,5 +8,8 @@ LIBS    += cm
 cm_SRC  := $(wildcard component/*.c)
 $(call test_progs,component-,$(wildcard tests/component/*.c),cm vw)
 
+# (the engine comes from the normal build, uninstrumented: what is fuzzed
+# here is the component layer; fuzz_load fuzzes the engine)
 FUZZERS += fuzz_component
-fuzz_component_SRC := tests/fuzz/fuzz_component.c $(cm_SRC) $(vw_SRC)
+fuzz_component_SRC  := tests/fuzz/fuzz_component.c $(cm_SRC)
+fuzz_component_LIBS := vw
