@@ -136,6 +136,7 @@ typedef struct cm_core_extern {
 
 struct cm_type {
   cm_typekind kind;
+  const char *name; /* the first name it was imported/exported under */
   uint8_t prim;
   uint32_t n;
   const cm_field *fields;

@@ -311,6 +311,10 @@ bool cm_add_extern(cm_ctx *cx, cm_scope *sc, cm_vec *list, cm_extern *e,
   TRY(cm_name_unique(cx, e->offset, list, e->name.full,
                      imp ? "import" : "export"));
   TRY(check_annotated(cx, sc, e));
+  /* a named type prints by its name where it is used (all nodes but the
+  ** primitives are the arena's, so the name may be set on the node) */
+  if (e->sort == CM_SORT_TYPE && e->type->kind != CM_T_PRIM && !e->type->name)
+    ((cm_type *)e->type)->name = e->name.full;
   if (add_item) {
     e->index = sc->sp[e->sort].n;
     TRY(cm_space_push(cx, &sc->sp[e->sort], e->type, NULL, e->offset));

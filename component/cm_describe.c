@@ -44,6 +44,7 @@ static void print_type(const cm_type *t, FILE *out, int depth) {
                                 [CM_T_ENUM] = "enum { " };
   if (!t) return (void)fputs("_", out);
   if (depth > 8) return (void)fputs("...", out);
+  if (depth > 0 && t->name) return (void)fputs(t->name, out);
   switch (t->kind) {
     case CM_T_PRIM: fputs(prim_name(t->prim), out); return;
     case CM_T_RECORD:
@@ -116,12 +117,12 @@ static void print_world(const cm_extern *e, uint32_t n, const char *what,
       for (uint32_t k = 0; k < e[i].type->nexports; k++) {
         const cm_extern *x = &e[i].type->exports[k];
         fprintf(out, "  %s %s: ", cm_sort_name(x->sort), x->name.full);
-        print_type(x->type, out, 1);
+        print_type(x->type, out, 0);
         fputs("\n", out);
       }
     else if (e[i].type) {
       fputs("  ", out);
-      print_type(e[i].type, out, 1);
+      print_type(e[i].type, out, 0);
       fputs("\n", out);
     }
   }

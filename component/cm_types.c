@@ -11,14 +11,20 @@
 
 #include "cm_internal.h"
 
-static cm_type prims[13];
+/* the primitive value types, shared by every component (read-only, so
+** decodes on several threads may share them) */
+#define PRIM(code)                                                             \
+  { .kind = CM_T_PRIM, .prim = code }
+static const cm_type prims[13] = {
+  PRIM(CM_P_BOOL),  PRIM(CM_P_S8),  PRIM(CM_P_U8),  PRIM(CM_P_S16),
+  PRIM(CM_P_U16),   PRIM(CM_P_S32), PRIM(CM_P_U32), PRIM(CM_P_S64),
+  PRIM(CM_P_U64),   PRIM(CM_P_F32), PRIM(CM_P_F64), PRIM(CM_P_CHAR),
+  PRIM(CM_P_STRING)
+};
 
 const cm_type *cm_prim(uint8_t code) {
   if (code < CM_P_STRING || code > CM_P_BOOL) return NULL;
-  cm_type *t = &prims[CM_P_BOOL - code];
-  t->kind = CM_T_PRIM; /* (idempotent: the same values every time) */
-  t->prim = code;
-  return t;
+  return &prims[CM_P_BOOL - code];
 }
 
 cm_type *cm_new_type(cm_ctx *cx, cm_typekind k) {
