@@ -339,6 +339,7 @@ static bool read_export(cm_reader *r, cm_component *comp) {
                       "export \"%s\": exported func types may not "
                       "return a borrow",
                       e.name.full);
+  TRY(cm_check_export_resources(cx, sc, &e));
   return cm_add_extern(cx, sc, &sc->exports, &e, true);
 }
 

@@ -479,3 +479,51 @@ bool cm_check_instantiate(cm_ctx *cx, cm_scope *sc, const cm_instance *in,
   *out = t;
   return true;
 }
+
+/* ---- resources an export may use ---------------------------------------- */
+/* whether resource r is declared by an extern of the list: a type
+** import/export itself, or a type an instance import/export exports */
+static bool declared_in(const cm_type *r, const cm_extern *e, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) {
+    if (e[i].sort == CM_SORT_TYPE && e[i].type == r) return true;
+    if (e[i].sort == CM_SORT_INSTANCE && e[i].type &&
+        declared_in(r, e[i].type->exports, e[i].type->nexports))
+      return true;
+  }
+  return false;
+}
+
+/* the first resource t uses that is not declared before, or NULL */
+static const cm_type *undeclared(const cm_scope *sc, const cm_extern *self,
+                                 const cm_type *t, int depth) {
+  if (!t || depth > CM_MAX_TYPE_DEPTH) return NULL;
+  if (t->kind == CM_T_RESOURCE) {
+    bool ok = declared_in(t, sc->imports.v, sc->imports.n) ||
+              declared_in(t, sc->exports.v, sc->exports.n) ||
+              declared_in(t, self, 1);
+    return ok ? NULL : t;
+  }
+  const cm_type *u = NULL;
+  if (t->kind == CM_T_INSTANCE || t->kind == CM_T_COMPONENT) return NULL;
+  for (uint32_t i = 0; !u && i < t->n; i++)
+    u = undeclared(sc, self, t->fields[i].type, depth + 1);
+  if (!u) u = undeclared(sc, self, t->elem, depth + 1);
+  if (!u) u = undeclared(sc, self, t->err, depth + 1);
+  return u;
+}
+
+bool cm_check_export_resources(cm_ctx *cx, const cm_scope *sc,
+                               const cm_extern *e) {
+  const cm_type *t = e->type, *u = NULL;
+  if (e->sort == CM_SORT_FUNC) u = undeclared(sc, e, t, 0);
+  for (uint32_t i = 0; !u && e->sort == CM_SORT_INSTANCE && i < t->nexports;
+       i++)
+    if (t->exports[i].sort == CM_SORT_FUNC)
+      u = undeclared(sc, e, t->exports[i].type, 0);
+  if (u)
+    return CM_INVALID(cx, e->offset,
+                      "export \"%s\": it uses a resource%s%s "
+                      "that is not imported or exported before it",
+                      e->name.full, u->name ? " " : "", u->name ? u->name : "");
+  return true;
+}
