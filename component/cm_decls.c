@@ -330,14 +330,11 @@ static bool read_externdecl(cm_reader *r, cm_scope *sc, bool import) {
                        true);
 }
 
+/* the externs of a vector as a type's array */
 static bool copy_externs(cm_ctx *cx, const cm_vec *v, const cm_extern **out,
                          uint32_t *n) {
-  cm_extern *p = cm_alloc(cx, (size_t)v->n * sizeof *p + 1);
-  if (!p) return false;
-  if (v->n) memcpy(p, v->v, (size_t)v->n * sizeof *p);
-  *out = p;
   *n = v->n;
-  return true;
+  return (*out = cm_vec_copy(cx, v, sizeof **out)) != NULL;
 }
 
 static bool read_decl(cm_reader *r, cm_scope *in, bool component) {
@@ -462,12 +459,8 @@ static bool module_decl(cm_reader *r, cm_scope *mt) {
 
 static bool copy_core(cm_ctx *cx, const cm_vec *v, const cm_core_extern **out,
                       uint32_t *n) {
-  cm_core_extern *p = cm_alloc(cx, (size_t)v->n * sizeof *p + 1);
-  if (!p) return false;
-  if (v->n) memcpy(p, v->v, (size_t)v->n * sizeof *p);
-  *out = p;
   *n = v->n;
-  return true;
+  return (*out = cm_vec_copy(cx, v, sizeof **out)) != NULL;
 }
 
 static bool module_type(cm_reader *r, cm_scope *sc, cm_type *t) {

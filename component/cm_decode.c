@@ -348,17 +348,13 @@ static bool read_export(cm_reader *r, cm_component *comp) {
 static bool component_type_of(cm_ctx *cx, cm_component *c,
                               const cm_type **out) {
   cm_type *t = cm_new_type(cx, CM_T_COMPONENT);
-  cm_extern *im = cm_alloc(cx, (c->scope.imports.n + 1) * sizeof *im);
-  cm_extern *ex = cm_alloc(cx, (c->scope.exports.n + 1) * sizeof *ex);
-  if (!t || !im || !ex) return false;
-  if (c->scope.imports.n)
-    memcpy(im, c->scope.imports.v, c->scope.imports.n * sizeof *im);
-  if (c->scope.exports.n)
-    memcpy(ex, c->scope.exports.v, c->scope.exports.n * sizeof *ex);
-  t->imports = im, t->nimports = c->scope.imports.n;
-  t->exports = ex, t->nexports = c->scope.exports.n;
+  if (!t) return false;
+  t->imports = cm_vec_copy(cx, &c->scope.imports, sizeof *t->imports);
+  t->exports = cm_vec_copy(cx, &c->scope.exports, sizeof *t->exports);
+  t->nimports = c->scope.imports.n;
+  t->nexports = c->scope.exports.n;
   *out = t;
-  return true;
+  return t->imports && t->exports;
 }
 
 static bool sec_component(cm_reader *r, cm_component *c) {

@@ -95,6 +95,8 @@ void *cm_alloc(cm_ctx *cx, size_t n); /* zeroed; NULL sets the error */
 void cm_arena_free(struct cm_arena *a);
 bool cm_vec_push(cm_ctx *cx, cm_vec *v, const void *item, size_t size);
 void cm_vec_free(cm_vec *v);
+/* the vector's items copied into the arena; NULL (error set) if no memory */
+void *cm_vec_copy(cm_ctx *cx, const cm_vec *v, size_t size);
 bool cm_space_push(cm_ctx *cx, cm_space *s, const cm_type *t, void *def,
                    size_t off);
 

@@ -84,6 +84,12 @@ bool cm_vec_push(cm_ctx *cx, cm_vec *v, const void *item, size_t size) {
   return true;
 }
 
+void *cm_vec_copy(cm_ctx *cx, const cm_vec *v, size_t size) {
+  void *p = cm_alloc(cx, (size_t)v->n * size + 1);
+  if (p && v->n) memcpy(p, v->v, (size_t)v->n * size);
+  return p;
+}
+
 void cm_vec_free(cm_vec *v) {
   free(v->v);
   v->v = NULL;
