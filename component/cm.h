@@ -131,7 +131,10 @@ typedef struct cm_core_extern {
   const char *module; /* imports only */
   const char *name;
   vw_externkind kind;
-  const cm_type *func; /* kind FUNC: a CM_T_CORE_FUNC */
+  const cm_type *func;  /* kind FUNC: a CM_T_CORE_FUNC */
+  uint8_t valtype, mut; /* GLOBAL: its type; TABLE: the element type     */
+  int has_max;          /* TABLE, MEMORY: limits                         */
+  uint64_t min, max;
 } cm_core_extern;
 
 struct cm_type {

@@ -181,7 +181,8 @@ static bool alias_export(cm_reader *r, cm_scope *sc, cm_alias *a, size_t off) {
                         "alias: export \"%s\" of core instance %u "
                         "does not have sort %s",
                         a->name, a->instance, cm_sort_name(a->sort));
-    return cm_space_push(cx, &sc->sp[a->sort], e->func, NULL, off);
+    /* (table, memory and global items keep their extern: its limits) */
+    return cm_space_push(cx, &sc->sp[a->sort], e->func, (void *)e, off);
   }
   const cm_extern *e = find_export(it, a->name);
   if (!e)
@@ -394,13 +395,22 @@ static bool core_vals(cm_reader *r, uint32_t *n, const uint8_t **out) {
   return true;
 }
 
-static bool limits(cm_reader *r) {
+static bool limits(cm_reader *r, cm_core_extern *e) {
   uint8_t f;
-  uint64_t v;
+  uint32_t v;
   TRY(cm_u8(r, &f));
   if (f > 7) return r->p--, CM_MALFORMED(r, "malformed limits flags 0x%02x", f);
-  TRY(f & 4 ? cm_u64(r, &v) : cm_u32(r, (uint32_t *)&v));
-  if (f & 1) TRY(f & 4 ? cm_u64(r, &v) : cm_u32(r, (uint32_t *)&v));
+  e->has_max = f & 1;
+  if (f & 4) {
+    TRY(cm_u64(r, &e->min));
+  } else {
+    TRY(cm_u32(r, &v));
+    e->min = v;
+  }
+  if (!(f & 1)) return true;
+  if (f & 4) return cm_u64(r, &e->max);
+  TRY(cm_u32(r, &v));
+  e->max = v;
   return true;
 }
 
@@ -412,13 +422,14 @@ static bool core_externtype(cm_reader *r, cm_scope *mt, cm_core_extern *e) {
   switch (b) {
     case 0x00:
       return typed_index(r, mt, CM_SORT_CORE_TYPE, CM_T_CORE_FUNC, &e->func);
-    case 0x01: TRY(core_valtype(r, &v)); return limits(r);
-    case 0x02: return limits(r);
+    case 0x01: TRY(core_valtype(r, &e->valtype)); return limits(r, e);
+    case 0x02: return limits(r, e);
     case 0x03:
-      TRY(core_valtype(r, &v));
+      TRY(core_valtype(r, &e->valtype));
       TRY(cm_u8(r, &v));
       if (v > 1)
         return r->p--, CM_MALFORMED(r, "malformed mutability 0x%02x", v);
+      e->mut = v;
       return true;
   }
   r->p--;

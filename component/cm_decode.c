@@ -43,6 +43,8 @@ static bool module_type_of(cm_ctx *cx, vw_module *m, cm_type *t) {
     if (ml) e->module = memcpy(s + nl, info.module, ml);
     e->name = memcpy(s, info.name, nl);
     e->kind = info.kind;
+    e->valtype = info.valtype, e->mut = info.mut;
+    e->min = info.min, e->max = info.max, e->has_max = info.has_max;
     if (info.kind != VW_EXTERN_FUNC) continue;
     ft->nparams = info.func.nparams;
     ft->nresults = info.func.nresults;
@@ -140,6 +142,9 @@ static bool core_inline_type(cm_ctx *cx, cm_scope *sc, const cm_instance *in,
                         "core export \"%s\": a %s cannot be exported "
                         "from a core instance",
                         a->name, cm_sort_name(a->sort));
+    const cm_core_extern *of = sc->sp[a->sort].v[a->index].def;
+    if (a->sort != CM_SORT_CORE_FUNC && of) ex[i] = *of;
+    ex[i].module = NULL;
     ex[i].name = a->name;
     ex[i].kind = (vw_externkind)a->sort;
     ex[i].func = sc->sp[a->sort].v[a->index].type;

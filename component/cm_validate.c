@@ -377,6 +377,16 @@ static const char *kind_word(vw_externkind k) {
   return (unsigned)k < 4 ? w[k] : "tag";
 }
 
+/* a table, memory or global given (x) where one is imported (im): limits
+** within the import's, the same value type */
+static bool core_extern_ok(const cm_core_extern *x, const cm_core_extern *im) {
+  if (im->kind == VW_EXTERN_GLOBAL)
+    return x->valtype == im->valtype && x->mut == im->mut;
+  if (im->kind == VW_EXTERN_TABLE && x->valtype != im->valtype) return false;
+  return x->min >= im->min &&
+         (!im->has_max || (x->has_max && x->max <= im->max));
+}
+
 /* one import of a core module against the instances given */
 static bool core_import_ok(cm_ctx *cx, cm_scope *sc, const cm_instance *in,
                            const cm_core_extern *im) {
@@ -401,6 +411,12 @@ static bool core_import_ok(cm_ctx *cx, cm_scope *sc, const cm_instance *in,
                       "\"%s\" is a %s, core instance %u gives a %s",
                       in->of, im->module, im->name, kind_word(im->kind),
                       arg->index, kind_word(ex->kind));
+  if (im->kind != VW_EXTERN_FUNC && !core_extern_ok(ex, im))
+    return CM_INVALID(cx, in->offset,
+                      "instantiate core module %u: import "
+                      "\"%s\" \"%s\": the %s given does not match (limits or "
+                      "type)",
+                      in->of, im->module, im->name, kind_word(im->kind));
   if (im->kind == VW_EXTERN_FUNC && !cm_core_func_eq(ex->func, im->func))
     return CM_INVALID(cx, in->offset,
                       "instantiate core module %u: import \"%s\" "
