@@ -305,6 +305,7 @@ static bool read_import(cm_reader *r, cm_component *comp) {
   cm_extern e = { .offset = cm_off(r) };
   TRY(cm_read_extern_name(r, &e.name.full));
   TRY(cm_read_externtype(r, &comp->scope, &e.sort, &e.type));
+  TRY(cm_check_extern_resources(r->cx, &comp->scope, &e, true));
   return cm_add_extern(r->cx, &comp->scope, &comp->scope.imports, &e, true);
 }
 
@@ -344,7 +345,7 @@ static bool read_export(cm_reader *r, cm_component *comp) {
                       "export \"%s\": exported func types may not "
                       "return a borrow",
                       e.name.full);
-  TRY(cm_check_export_resources(cx, sc, &e));
+  TRY(cm_check_extern_resources(cx, sc, &e, false));
   return cm_add_extern(cx, sc, &sc->exports, &e, true);
 }
 

@@ -158,9 +158,10 @@ bool cm_check_core_instantiate(cm_ctx *cx, cm_scope *sc, const cm_instance *in,
 bool cm_check_instantiate(cm_ctx *cx, cm_scope *sc, const cm_instance *in,
                           const cm_type **out);
 bool cm_has_resource(const cm_type *t, int depth);
-/* an export's func types use only resources imported or exported before */
-bool cm_check_export_resources(cm_ctx *cx, const cm_scope *sc,
-                               const cm_extern *e);
+/* an import's or export's func types use only resources imported or
+** exported before (or by itself, an instance) */
+bool cm_check_extern_resources(cm_ctx *cx, const cm_scope *sc,
+                               const cm_extern *e, bool is_import);
 bool cm_has_borrow(const cm_type *t, int depth);
 const char *cm_kind_name(cm_typekind k);
 

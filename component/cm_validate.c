@@ -528,8 +528,8 @@ static const cm_type *undeclared(const cm_scope *sc, const cm_extern *self,
   return u;
 }
 
-bool cm_check_export_resources(cm_ctx *cx, const cm_scope *sc,
-                               const cm_extern *e) {
+bool cm_check_extern_resources(cm_ctx *cx, const cm_scope *sc,
+                               const cm_extern *e, bool is_import) {
   const cm_type *t = e->type, *u = NULL;
   if (e->sort == CM_SORT_FUNC) u = undeclared(sc, e, t, 0);
   for (uint32_t i = 0; !u && e->sort == CM_SORT_INSTANCE && i < t->nexports;
@@ -538,8 +538,9 @@ bool cm_check_export_resources(cm_ctx *cx, const cm_scope *sc,
       u = undeclared(sc, e, t->exports[i].type, 0);
   if (u)
     return CM_INVALID(cx, e->offset,
-                      "export \"%s\": it uses a resource%s%s "
-                      "that is not imported or exported before it",
-                      e->name.full, u->name ? " " : "", u->name ? u->name : "");
+                      "%s \"%s\": it uses a resource%s%s that is not "
+                      "imported or exported before it",
+                      is_import ? "import" : "export", e->name.full,
+                      u->name ? " " : "", u->name ? u->name : "");
   return true;
 }
