@@ -242,6 +242,9 @@ const cm_type *cm_core_module_type(const cm_component *c, uint32_t i);
 /* nested components (defined ones; NULL for imported) */
 uint32_t cm_component_count(const cm_component *c);
 const cm_component *cm_component_at(const cm_component *c, uint32_t i);
+/* the definitions of the instance, alias, canon and start sections, in
+** the binary's order (an index space also holds imports, aliases and
+** exports: cm_sort_count, cm_item_type) */
 uint32_t cm_core_instance_count(const cm_component *c);
 const cm_instance *cm_core_instance(const cm_component *c, uint32_t i);
 uint32_t cm_instance_count(const cm_component *c);

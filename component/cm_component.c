@@ -104,25 +104,14 @@ const cm_component *cm_component_at(const cm_component *c, uint32_t i) {
                                    : NULL;
 }
 
-uint32_t cm_core_instance_count(const cm_component *c) {
-  return c->core_instances.n;
-}
-const cm_instance *cm_core_instance(const cm_component *c, uint32_t i) {
-  return VEC_AT(c->core_instances, cm_instance, i);
-}
-uint32_t cm_instance_count(const cm_component *c) { return c->instances.n; }
-const cm_instance *cm_instance_at(const cm_component *c, uint32_t i) {
-  return VEC_AT(c->instances, cm_instance, i);
-}
-uint32_t cm_alias_count(const cm_component *c) { return c->aliases.n; }
-const cm_alias *cm_alias_at(const cm_component *c, uint32_t i) {
-  return VEC_AT(c->aliases, cm_alias, i);
-}
-uint32_t cm_canon_count(const cm_component *c) { return c->canons.n; }
-const cm_canon *cm_canon_at(const cm_component *c, uint32_t i) {
-  return VEC_AT(c->canons, cm_canon, i);
-}
-uint32_t cm_start_count(const cm_component *c) { return c->starts.n; }
-const cm_start *cm_start_at(const cm_component *c, uint32_t i) {
-  return VEC_AT(c->starts, cm_start, i);
-}
+/* the records of definitions: a count and an item accessor each */
+#define RECORDS(count_fn, at_fn, T, vec)                                       \
+  uint32_t count_fn(const cm_component *c) { return c->vec.n; }                \
+  const T *at_fn(const cm_component *c, uint32_t i) {                          \
+    return VEC_AT(c->vec, T, i);                                               \
+  }
+RECORDS(cm_core_instance_count, cm_core_instance, cm_instance, core_instances)
+RECORDS(cm_instance_count, cm_instance_at, cm_instance, instances)
+RECORDS(cm_alias_count, cm_alias_at, cm_alias, aliases)
+RECORDS(cm_canon_count, cm_canon_at, cm_canon, canons)
+RECORDS(cm_start_count, cm_start_at, cm_start, starts)
