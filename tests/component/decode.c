@@ -13,7 +13,8 @@
 **                    with the source's "expect: TEXT" line in $CM_WAT)
 **                    fails with an error line containing TEXT
 **   bytes/CASE       malformed bytes: preamble, LEB128, lengths, UTF-8,
-**                    truncation of a real sample at every offset
+**                    section order, truncation of a real sample at every
+**                    offset
 ** run.sh builds the binaries first; a case whose input is missing SKIPs.
 */
 #include <dirent.h>
@@ -265,6 +266,25 @@ static void utf8(void) {
         "t: byte 18: name \"Abc\" is not a kebab-case label", 18);
 }
 
+/* sections repeat and interleave; what counts is that an index is
+** defined before it is used */
+static void order(void) {
+  const uint8_t twice[] = { PRE, 7,  5,   1, 0x40, 0, 1,   0, 10,   6, 1,
+                            0,   1,  'f', 1, 0,    7, 5,   1, 0x40, 0, 1,
+                            0,   10, 6,   1, 0,    1, 'g', 1, 1 };
+  cm_error err;
+  cm_component *c = cm_decode(twice, sizeof twice, "t", &err);
+  REQUIREF(c, "%s", err.line);
+  EQ(cm_import_count(c), 2u);
+  EQ(cm_sort_count(c, CM_SORT_TYPE), 2u);
+  EQ(cm_sort_count(c, CM_SORT_FUNC), 2u);
+  cm_free(c);
+  const uint8_t early[] = { PRE, 10, 6, 1, 0,    1, 'f', 1,
+                            0,   7,  5, 1, 0x40, 0, 1,   0 };
+  fails(early, sizeof early,
+        "t: byte 15: type index 0 out of range (0 defined)", 15);
+}
+
 /* whether n is where a top-level section of b ends (a prefix ending
 ** there is a complete, smaller component) */
 static int section_end(const uint8_t *b, size_t len, size_t n) {
@@ -323,6 +343,7 @@ int main(int argc, char **argv) {
   check_run("bytes/leb", leb);
   check_run("bytes/lengths", lengths);
   check_run("bytes/utf8", utf8);
+  check_run("bytes/order", order);
   check_run("bytes/truncated", truncated);
   return check_end();
 }
