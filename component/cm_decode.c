@@ -89,9 +89,12 @@ static bool read_arg(cm_reader *r, cm_scope *sc, const cm_instance *in,
     TRY(cm_read_extern_name(r, &a->name));
   else
     TRY(cm_string(r, &a->name));
-  if (!core || in->inline_exports)
-    return core ? cm_read_core_sortidx(r, sc, &a->sort, &a->index)
-                : cm_read_sortidx(r, sc, &a->sort, &a->index);
+  if (!core || in->inline_exports) {
+    size_t off = cm_off(r);
+    TRY(core ? cm_read_core_sortidx(r, sc, &a->sort, &a->index)
+             : cm_read_sortidx(r, sc, &a->sort, &a->index));
+    return a->sort != CM_SORT_VALUE || cm_use_value(r->cx, sc, a->index, off);
+  }
   uint8_t b;
   TRY(cm_u8(r, &b));
   if (b != 0x12)
@@ -284,6 +287,7 @@ static bool sec_start(cm_reader *r, cm_component *comp) {
     TRY(cm_u32(r, &args[i]));
     if (args[i] >= sc->sp[CM_SORT_VALUE].n)
       return CM_INVALID(cx, off, "start: value index %u out of range", args[i]);
+    TRY(cm_use_value(cx, sc, args[i], off));
   }
   size_t roff = cm_off(r);
   TRY(cm_u32(r, &s.nresults));
@@ -431,6 +435,10 @@ static bool read_sections(cm_ctx *cx, cm_reader *r, cm_component *c) {
                     id, cm_left(&s));
     r->p = s.end;
   }
+  /* every value is used exactly once (one given, not used, is lost) */
+  for (uint32_t i = 0; i < c->scope.sp[CM_SORT_VALUE].n; i++)
+    if (!c->scope.sp[CM_SORT_VALUE].v[i].used)
+      return CM_INVALID(cx, cm_off(r), "value %u is never used", i);
   return true;
 }
 

@@ -30,6 +30,7 @@ typedef struct cm_reader {
 typedef struct cm_item {
   const cm_type *type;
   void *def;
+  int used; /* values: each is used exactly once */
 } cm_item;
 
 typedef struct cm_space {
@@ -99,6 +100,8 @@ void cm_vec_free(cm_vec *v);
 void *cm_vec_copy(cm_ctx *cx, const cm_vec *v, size_t size);
 bool cm_space_push(cm_ctx *cx, cm_space *s, const cm_type *t, void *def,
                    size_t off);
+/* marks value i used: a second use is an error */
+bool cm_use_value(cm_ctx *cx, cm_scope *sc, uint32_t i, size_t off);
 
 /* ---- the cursor (cm_read.c) ---- */
 static inline size_t cm_off(const cm_reader *r) {

@@ -101,8 +101,14 @@ bool cm_space_push(cm_ctx *cx, cm_space *s, const cm_type *t, void *def,
   if (s->n >= CM_MAX_ITEMS)
     return CM_INVALID(cx, off, "more than %u items in one index space",
                       CM_MAX_ITEMS);
-  cm_item it = { t, def };
+  cm_item it = { t, def, 0 };
   return cm_vec_push(cx, (cm_vec *)s, &it, sizeof it);
+}
+
+bool cm_use_value(cm_ctx *cx, cm_scope *sc, uint32_t i, size_t off) {
+  if (sc->sp[CM_SORT_VALUE].v[i].used++)
+    return CM_INVALID(cx, off, "value %u is used a second time", i);
+  return true;
 }
 
 /* ---- the cursor ---------------------------------------------------------- */
