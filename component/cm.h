@@ -157,6 +157,12 @@ struct cm_type {
   /* core module types */
   uint32_t ncimports, ncexports;
   const cm_core_extern *cimports, *cexports;
+  /* internal, computed once when the type is made, so that no check walks
+  ** a type tree (a DAG: its tree can be exponentially large) */
+  uint8_t props; /* CM_PROP_* of the type and all it holds        */
+  uint8_t nflat; /* canonical ABI flattening; 17 = more than 16    */
+  uint8_t flat[16];
+  uint32_t mark; /* the last walk that visited it */
 };
 
 typedef enum cm_canonkind {

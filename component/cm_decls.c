@@ -101,8 +101,11 @@ bool cm_read_externtype(cm_reader *r, cm_scope *sc, cm_sort *sort,
       TRY(cm_u8(r, &c));
       if (c == 0x01) { /* (sub resource): a fresh abstract resource */
         cm_type *res = cm_new_type(r->cx, CM_T_RESOURCE);
+        if (!res) return false;
         res->rep = VW_I32;
-        return (*t = res) != NULL;
+        cm_type_finish(res);
+        *t = res;
+        return true;
       }
       if (c != 0x00) return r->p--, CM_MALFORMED(r, "malformed type bound");
       {

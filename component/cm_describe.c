@@ -14,36 +14,40 @@ static const char *prim_name(uint8_t p) {
   return p >= CM_P_STRING && p <= CM_P_BOOL ? n[CM_P_BOOL - p] : "?";
 }
 
-static void print_type(const cm_type *t, FILE *out, int depth);
+/* (budget: nodes left to print; a type is a DAG whose tree can be
+** exponentially large, so a long one ends in "...") */
+static void print_type(const cm_type *t, FILE *out, int depth, long *budget);
 
-static void print_fields(const cm_type *t, FILE *out, int depth,
+static void print_fields(const cm_type *t, FILE *out, int depth, long *budget,
                          const char *sep) {
   for (uint32_t i = 0; i < t->n; i++) {
     const cm_field *f = &t->fields[i];
+    if (--*budget < 0) return (void)fputs(i ? ", ..." : "...", out);
     fprintf(out, "%s%s", i ? ", " : "", f->name ? f->name : "");
     if (f->name && f->type) fputs(sep, out);
-    if (f->type) print_type(f->type, out, depth + 1);
+    if (f->type) print_type(f->type, out, depth + 1, budget);
     if (f->name && f->type && sep[0] == '(') fputs(")", out);
   }
 }
 
 static void print_externs(const cm_extern *e, uint32_t n, const char *what,
-                          FILE *out, int depth) {
+                          FILE *out, int depth, long *budget) {
   for (uint32_t i = 0; i < n; i++) {
+    if (--*budget < 0) return (void)fputs("...; ", out);
     fprintf(out, "%s %s: ", what, e[i].name.full);
-    print_type(e[i].type, out, depth + 1);
+    print_type(e[i].type, out, depth + 1, budget);
     fputs("; ", out);
   }
 }
 
-static void print_type(const cm_type *t, FILE *out, int depth) {
+static void print_type(const cm_type *t, FILE *out, int depth, long *budget) {
   static const char *open[] = { [CM_T_RECORD] = "record { ",
                                 [CM_T_VARIANT] = "variant { ",
                                 [CM_T_TUPLE] = "tuple<",
                                 [CM_T_FLAGS] = "flags { ",
                                 [CM_T_ENUM] = "enum { " };
   if (!t) return (void)fputs("_", out);
-  if (depth > 8) return (void)fputs("...", out);
+  if (depth > 8 || --*budget < 0) return (void)fputs("...", out);
   if (depth > 0 && t->name) return (void)fputs(t->name, out);
   switch (t->kind) {
     case CM_T_PRIM: fputs(prim_name(t->prim), out); return;
@@ -53,7 +57,7 @@ static void print_type(const cm_type *t, FILE *out, int depth) {
     case CM_T_FLAGS:
     case CM_T_ENUM:
       fputs(open[t->kind], out);
-      print_fields(t, out, depth, t->kind == CM_T_VARIANT ? "(" : ": ");
+      print_fields(t, out, depth, budget, t->kind == CM_T_VARIANT ? "(" : ": ");
       fputs(t->kind == CM_T_TUPLE ? ">" : " }", out);
       return;
     case CM_T_LIST:
@@ -65,14 +69,14 @@ static void print_type(const cm_type *t, FILE *out, int depth) {
               : t->kind == CM_T_OPTION ? "option"
               : t->kind == CM_T_OWN    ? "own"
                                        : "borrow");
-      print_type(t->elem, out, depth + 1);
+      print_type(t->elem, out, depth + 1, budget);
       fputs(">", out);
       return;
     case CM_T_RESULT:
       fputs("result<", out);
-      print_type(t->elem, out, depth + 1);
+      print_type(t->elem, out, depth + 1, budget);
       fputs(", ", out);
-      print_type(t->err, out, depth + 1);
+      print_type(t->err, out, depth + 1, budget);
       fputs(">", out);
       return;
     case CM_T_RESOURCE:
@@ -80,15 +84,16 @@ static void print_type(const cm_type *t, FILE *out, int depth) {
       return;
     case CM_T_FUNC:
       fputs("func(", out);
-      print_fields(t, out, depth, ": ");
+      print_fields(t, out, depth, budget, ": ");
       fputs(")", out);
-      if (t->elem) fputs(" -> ", out), print_type(t->elem, out, depth + 1);
+      if (t->elem)
+        fputs(" -> ", out), print_type(t->elem, out, depth + 1, budget);
       return;
     case CM_T_INSTANCE:
     case CM_T_COMPONENT:
       fputs(t->kind == CM_T_INSTANCE ? "instance { " : "component { ", out);
-      print_externs(t->imports, t->nimports, "import", out, depth);
-      print_externs(t->exports, t->nexports, "export", out, depth);
+      print_externs(t->imports, t->nimports, "import", out, depth, budget);
+      print_externs(t->exports, t->nexports, "export", out, depth, budget);
       fputs("}", out);
       return;
     case CM_T_CORE_FUNC:
@@ -102,10 +107,14 @@ static void print_type(const cm_type *t, FILE *out, int depth) {
   }
 }
 
-void cm_type_print(const cm_type *t, FILE *out) { print_type(t, out, 0); }
+void cm_type_print(const cm_type *t, FILE *out) {
+  long budget = 4096;
+  print_type(t, out, 0, &budget);
+}
 
 static void print_world(const cm_extern *e, uint32_t n, const char *what,
                         FILE *out) {
+  long budget;
   for (uint32_t i = 0; i < n; i++) {
     fprintf(out, "%s %s (%s", what, e[i].name.full, cm_sort_name(e[i].sort));
     if (e[i].name.kind == CM_NAME_INTERFACE)
@@ -117,12 +126,14 @@ static void print_world(const cm_extern *e, uint32_t n, const char *what,
       for (uint32_t k = 0; k < e[i].type->nexports; k++) {
         const cm_extern *x = &e[i].type->exports[k];
         fprintf(out, "  %s %s: ", cm_sort_name(x->sort), x->name.full);
-        print_type(x->type, out, 0);
+        budget = 4096;
+        print_type(x->type, out, 0, &budget);
         fputs("\n", out);
       }
     else if (e[i].type) {
       fputs("  ", out);
-      print_type(e[i].type, out, 0);
+      budget = 4096;
+      print_type(e[i].type, out, 0, &budget);
       fputs("\n", out);
     }
   }

@@ -74,6 +74,7 @@ struct cm_ctx {
   struct cm_arena *arena;
   cm_component *root;
   int depth;
+  uint32_t walk; /* numbers the walks over types (cm_type.mark) */
 };
 
 struct cm_type_ext; /* none */
@@ -160,6 +161,14 @@ bool cm_check_core_instantiate(cm_ctx *cx, cm_scope *sc, const cm_instance *in,
                                const cm_type **out);
 bool cm_check_instantiate(cm_ctx *cx, cm_scope *sc, const cm_instance *in,
                           const cm_type **out);
+enum {
+  CM_PROP_BORROW = 1,   /* holds a borrow                      */
+  CM_PROP_RESOURCE = 2, /* refers to a resource (own, borrow)  */
+  CM_PROP_MEMORY = 4    /* holds a string or list              */
+};
+/* computes props and the flattening of a new value, func, instance or
+** component type from its members' (made before it) */
+void cm_type_finish(cm_type *t);
 bool cm_has_resource(const cm_type *t, int depth);
 /* an import's or export's func types use only resources imported or
 ** exported before (or by itself, an instance) */

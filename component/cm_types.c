@@ -235,5 +235,6 @@ bool cm_read_type(cm_reader *r, cm_scope *sc) {
     ok = cm_read_decls(r, sc, t);
   } else
     ok = read_defval(r, sc, op, t);
+  if (ok) cm_type_finish(t);
   return ok && cm_space_push(r->cx, &sc->sp[CM_SORT_TYPE], t, NULL, off);
 }

@@ -30,36 +30,26 @@ const char *cm_kind_name(cm_typekind k) {
   return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
 
-/* whether a value type holds (transitively) a resource or a borrow */
-static bool holds(const cm_type *t, int depth, bool borrow_only) {
-  if (!t || depth > CM_MAX_TYPE_DEPTH) return false;
-  switch (t->kind) {
-    case CM_T_RESOURCE: return !borrow_only;
-    case CM_T_BORROW: return true;
-    case CM_T_OWN: return !borrow_only;
-    case CM_T_INSTANCE:
-    case CM_T_COMPONENT:
-      for (uint32_t i = 0; i < t->nexports; i++)
-        if (holds(t->exports[i].type, depth + 1, borrow_only)) return true;
-      for (uint32_t i = 0; i < t->nimports; i++)
-        if (holds(t->imports[i].type, depth + 1, borrow_only)) return true;
-      return false;
-    default:
-      for (uint32_t i = 0; i < t->n; i++)
-        if (holds(t->fields[i].type, depth + 1, borrow_only)) return true;
-      return holds(t->elem, depth + 1, borrow_only) ||
-             holds(t->err, depth + 1, borrow_only);
-  }
+static uint8_t props_of(const cm_type *t) {
+  if (!t) return 0;
+  if (t->kind == CM_T_PRIM) return t->prim == CM_P_STRING ? CM_PROP_MEMORY : 0;
+  return t->props;
 }
 
 bool cm_has_resource(const cm_type *t, int depth) {
-  return holds(t, depth, false);
+  (void)depth;
+  return props_of(t) & CM_PROP_RESOURCE;
 }
 
 /* a func's result (or a value type) holding a borrow; params may */
 bool cm_has_borrow(const cm_type *t, int depth) {
-  if (t && t->kind == CM_T_FUNC) return holds(t->elem, depth, true);
-  return holds(t, depth, true);
+  (void)depth;
+  if (t && t->kind == CM_T_FUNC) return props_of(t->elem) & CM_PROP_BORROW;
+  return props_of(t) & CM_PROP_BORROW;
+}
+
+static bool needs_memory(const cm_type *t) {
+  return props_of(t) & CM_PROP_MEMORY;
 }
 
 bool cm_core_func_eq(const cm_type *a, const cm_type *b) {
@@ -69,13 +59,15 @@ bool cm_core_func_eq(const cm_type *a, const cm_type *b) {
          (!a->nresults || !memcmp(a->results, b->results, a->nresults));
 }
 
+static bool sub(const cm_type *a, const cm_type *b, int depth, long *budget);
+
 static bool externs_sub(const cm_extern *a, uint32_t na, const cm_extern *b,
-                        uint32_t nb, int depth) {
+                        uint32_t nb, int depth, long *budget) {
   for (uint32_t i = 0; i < nb; i++) {
     uint32_t k = 0;
     while (k < na && strcmp(a[k].name.full, b[i].name.full)) k++;
     if (k == na || a[k].sort != b[i].sort ||
-        !cm_subtype(a[k].type, b[i].type, depth + 1))
+        !sub(a[k].type, b[i].type, depth + 1, budget))
       return false;
   }
   return true;
@@ -85,20 +77,20 @@ static bool externs_sub(const cm_extern *a, uint32_t na, const cm_extern *b,
 ** match structurally; resources by identity, except that an abstract
 ** resource of a type (a (sub resource) bound) accepts any resource, as
 ** the import it stands for is substituted at instantiation. */
-bool cm_subtype(const cm_type *a, const cm_type *b, int depth) {
+static bool sub(const cm_type *a, const cm_type *b, int depth, long *budget) {
   if (a == b) return true;
-  if (!a || !b || depth > CM_MAX_TYPE_DEPTH) return false;
+  if (!a || !b || depth > CM_MAX_TYPE_DEPTH || --*budget < 0) return false;
   if (b->kind == CM_T_RESOURCE) return a->kind == CM_T_RESOURCE && !b->local;
   if (a->kind != b->kind || a->prim != b->prim || a->n != b->n) return false;
   switch (a->kind) {
     case CM_T_INSTANCE:
       return externs_sub(a->exports, a->nexports, b->exports, b->nexports,
-                         depth);
+                         depth, budget);
     case CM_T_COMPONENT: /* imports contravariant, exports covariant */
       return externs_sub(b->imports, b->nimports, a->imports, a->nimports,
-                         depth) &&
+                         depth, budget) &&
              externs_sub(a->exports, a->nexports, b->exports, b->nexports,
-                         depth);
+                         depth, budget);
     case CM_T_CORE_FUNC: return cm_core_func_eq(a, b);
     case CM_T_CORE_MODULE: return true; /* (checked by instantiation) */
     default: break;
@@ -107,12 +99,19 @@ bool cm_subtype(const cm_type *a, const cm_type *b, int depth) {
     const cm_field *x = &a->fields[i], *y = &b->fields[i];
     if ((x->name && y->name && strcmp(x->name, y->name)) ||
         (!x->type) != (!y->type) ||
-        (x->type && !cm_subtype(x->type, y->type, depth + 1)))
+        (x->type && !sub(x->type, y->type, depth + 1, budget)))
       return false;
   }
   if ((!a->elem) != (!b->elem) || (!a->err) != (!b->err)) return false;
-  return (!a->elem || cm_subtype(a->elem, b->elem, depth + 1)) &&
-         (!a->err || cm_subtype(a->err, b->err, depth + 1));
+  return (!a->elem || sub(a->elem, b->elem, depth + 1, budget)) &&
+         (!a->err || sub(a->err, b->err, depth + 1, budget));
+}
+
+/* (a budget of steps: types are DAGs whose trees can be exponentially
+** large; a comparison that needs more than this many steps fails) */
+bool cm_subtype(const cm_type *a, const cm_type *b, int depth) {
+  long budget = 1L << 20;
+  return sub(a, b, depth, &budget);
 }
 
 /* ---- the canonical ABI's flattening ----------------------------------------
@@ -140,23 +139,6 @@ static uint8_t flat_join(uint8_t a, uint8_t b) {
   return VW_I64;
 }
 
-static void flatten(const cm_type *t, cm_flat *f, int depth);
-
-/* one case of a variant: its flattening joined into the positions after
-** the discriminant (base), which grow to the longest case (*len) */
-static void join_case(cm_flat *f, uint32_t base, uint32_t *len,
-                      const cm_type *c, int depth) {
-  cm_flat cf = { 0 };
-  if (c) flatten(c, &cf, depth + 1);
-  if (cf.over) f->over = true;
-  for (uint32_t k = 0; k < cf.n; k++) {
-    if (k >= *len)
-      flat_push(f, cf.v[k]), (*len)++;
-    else if (base + k < f->n)
-      f->v[base + k] = flat_join(f->v[base + k], cf.v[k]);
-  }
-}
-
 static void flatten_prim(uint8_t p, cm_flat *f) {
   switch (p) {
     case CM_P_S64:
@@ -171,61 +153,87 @@ static void flatten_prim(uint8_t p, cm_flat *f) {
   }
 }
 
-static void flatten(const cm_type *t, cm_flat *f, int depth) {
-  if (!t || depth > CM_MAX_TYPE_DEPTH || f->over) {
-    f->over = f->over || depth > CM_MAX_TYPE_DEPTH;
-    return;
+/* appends t's flattening, made when t was (cm_type_finish) */
+static void flatten(const cm_type *t, cm_flat *f) {
+  if (!t) return;
+  if (t->kind == CM_T_PRIM) return flatten_prim(t->prim, f);
+  if (t->nflat > CM_MAX_FLAT_PARAMS) f->over = true;
+  for (uint32_t i = 0; i < t->nflat && i < CM_MAX_FLAT_PARAMS; i++)
+    flat_push(f, t->flat[i]);
+}
+
+/* one case of a variant: its flattening joined into the positions after
+** the discriminant (base), which grow to the longest case (*len) */
+static void join_case(cm_flat *f, uint32_t base, uint32_t *len,
+                      const cm_type *c) {
+  cm_flat cf = { 0 };
+  flatten(c, &cf);
+  if (cf.over) f->over = true;
+  for (uint32_t k = 0; k < cf.n; k++) {
+    if (k >= *len)
+      flat_push(f, cf.v[k]), (*len)++;
+    else if (base + k < f->n)
+      f->v[base + k] = flat_join(f->v[base + k], cf.v[k]);
   }
+}
+
+/* the flattening of a value type from its members' */
+static void flatten_new(const cm_type *t, cm_flat *f) {
+  uint32_t base, len = 0;
   switch (t->kind) {
-    case CM_T_PRIM: flatten_prim(t->prim, f); return;
-    case CM_T_LIST:
-      flat_push(f, VW_I32);
-      flat_push(f, VW_I32);
-      return;
+    case CM_T_LIST: flat_push(f, VW_I32), flat_push(f, VW_I32); return;
     case CM_T_RECORD:
     case CM_T_TUPLE:
-      for (uint32_t i = 0; i < t->n; i++)
-        flatten(t->fields[i].type, f, depth + 1);
+      for (uint32_t i = 0; i < t->n; i++) flatten(t->fields[i].type, f);
       return;
     case CM_T_VARIANT:
     case CM_T_OPTION:
-    case CM_T_RESULT: {
-      uint32_t base, len = 0;
+    case CM_T_RESULT:
       flat_push(f, VW_I32); /* the discriminant */
       base = f->n;
       if (t->kind == CM_T_VARIANT)
         for (uint32_t i = 0; i < t->n; i++)
-          join_case(f, base, &len, t->fields[i].type, depth);
+          join_case(f, base, &len, t->fields[i].type);
       else
-        join_case(f, base, &len, t->kind == CM_T_RESULT ? t->elem : NULL,
-                  depth),
-            join_case(f, base, &len, t->kind == CM_T_RESULT ? t->err : t->elem,
-                      depth);
+        join_case(f, base, &len, t->kind == CM_T_RESULT ? t->elem : NULL),
+            join_case(f, base, &len, t->kind == CM_T_RESULT ? t->err : t->elem);
       return;
-    }
-    default: flat_push(f, VW_I32); return; /* flags (<= 32), enum, handles */
+    default: flat_push(f, VW_I32); /* flags (<= 32), enum, handles */
   }
 }
 
-static bool needs_memory(const cm_type *t, int depth) {
-  if (!t || depth > CM_MAX_TYPE_DEPTH) return false;
-  if (t->kind == CM_T_LIST || (t->kind == CM_T_PRIM && t->prim == CM_P_STRING))
-    return true;
-  for (uint32_t i = 0; i < t->n; i++)
-    if (needs_memory(t->fields[i].type, depth + 1)) return true;
-  return needs_memory(t->elem, depth + 1) || needs_memory(t->err, depth + 1);
+static uint8_t members_props(const cm_type *t) {
+  uint8_t p = props_of(t->elem) | props_of(t->err);
+  for (uint32_t i = 0; i < t->n; i++) p |= props_of(t->fields[i].type);
+  for (uint32_t i = 0; i < t->nexports; i++) p |= props_of(t->exports[i].type);
+  for (uint32_t i = 0; i < t->nimports; i++) p |= props_of(t->imports[i].type);
+  return p;
+}
+
+void cm_type_finish(cm_type *t) {
+  t->props = members_props(t);
+  if (t->kind == CM_T_BORROW) t->props |= CM_PROP_BORROW | CM_PROP_RESOURCE;
+  if (t->kind == CM_T_OWN || t->kind == CM_T_RESOURCE)
+    t->props |= CM_PROP_RESOURCE;
+  if (t->kind == CM_T_LIST) t->props |= CM_PROP_MEMORY;
+  if (t->kind > CM_T_BORROW) return; /* (not a value type: no flattening) */
+  cm_flat f = { 0 };
+  flatten_new(t, &f);
+  t->nflat = f.over || f.n > CM_MAX_FLAT_PARAMS ? CM_MAX_FLAT_PARAMS + 1
+                                                : (uint8_t)f.n;
+  memcpy(t->flat, f.v, t->nflat <= CM_MAX_FLAT_PARAMS ? t->nflat : 0);
 }
 
 static bool params_need_memory(const cm_type *ft) {
   for (uint32_t i = 0; i < ft->n; i++)
-    if (needs_memory(ft->fields[i].type, 0)) return true;
+    if (needs_memory(ft->fields[i].type)) return true;
   return false;
 }
 
 const cm_type *cm_flatten(cm_ctx *cx, const cm_type *ft, bool lower) {
   cm_flat p = { 0 }, r = { 0 };
-  for (uint32_t i = 0; i < ft->n; i++) flatten(ft->fields[i].type, &p, 0);
-  flatten(ft->elem, &r, 0);
+  for (uint32_t i = 0; i < ft->n; i++) flatten(ft->fields[i].type, &p);
+  flatten(ft->elem, &r);
   cm_type *t = cm_new_type(cx, CM_T_CORE_FUNC);
   uint8_t *v = cm_alloc(cx, sizeof p.v + sizeof r.v + 2);
   if (!t || !v) return NULL;
@@ -265,14 +273,14 @@ static bool check_opts(cm_ctx *cx, cm_scope *sc, const cm_canon *c,
                        const cm_type *ft, const cm_type *core) {
   bool lift = c->kind == CM_CANON_LIFT;
   cm_flat p = { 0 }, r = { 0 };
-  for (uint32_t i = 0; i < ft->n; i++) flatten(ft->fields[i].type, &p, 0);
-  flatten(ft->elem, &r, 0);
+  for (uint32_t i = 0; i < ft->n; i++) flatten(ft->fields[i].type, &p);
+  flatten(ft->elem, &r);
   bool pspill = p.over || p.n > CM_MAX_FLAT_PARAMS;
   bool rspill = r.over || r.n > CM_MAX_FLAT_RESULTS;
   bool mem =
-      params_need_memory(ft) || needs_memory(ft->elem, 0) || pspill || rspill;
+      params_need_memory(ft) || needs_memory(ft->elem) || pspill || rspill;
   bool realloc =
-      lift ? params_need_memory(ft) || pspill : needs_memory(ft->elem, 0);
+      lift ? params_need_memory(ft) || pspill : needs_memory(ft->elem);
   const char *what = lift ? "canon lift" : "canon lower";
   if (mem && !c->has_memory)
     return CM_INVALID(cx, c->offset, "%s: the func type needs a memory option",
@@ -509,10 +517,13 @@ static bool declared_in(const cm_type *r, const cm_extern *e, uint32_t n) {
   return false;
 }
 
-/* the first resource t uses that is not declared before, or NULL */
+/* the first resource t uses that is not declared before, or NULL; each
+** node is visited once per walk (mark), so the walk is linear in the
+** types, not in the tree they unfold to */
 static const cm_type *undeclared(const cm_scope *sc, const cm_extern *self,
-                                 const cm_type *t, int depth) {
-  if (!t || depth > CM_MAX_TYPE_DEPTH) return NULL;
+                                 const cm_type *t, uint32_t walk) {
+  if (!t || !(props_of(t) & CM_PROP_RESOURCE) || t->mark == walk) return NULL;
+  ((cm_type *)t)->mark = walk; /* (an arena node: props say not a prim) */
   if (t->kind == CM_T_RESOURCE) {
     bool ok = declared_in(t, sc->imports.v, sc->imports.n) ||
               declared_in(t, sc->exports.v, sc->exports.n) ||
@@ -522,20 +533,21 @@ static const cm_type *undeclared(const cm_scope *sc, const cm_extern *self,
   const cm_type *u = NULL;
   if (t->kind == CM_T_INSTANCE || t->kind == CM_T_COMPONENT) return NULL;
   for (uint32_t i = 0; !u && i < t->n; i++)
-    u = undeclared(sc, self, t->fields[i].type, depth + 1);
-  if (!u) u = undeclared(sc, self, t->elem, depth + 1);
-  if (!u) u = undeclared(sc, self, t->err, depth + 1);
+    u = undeclared(sc, self, t->fields[i].type, walk);
+  if (!u) u = undeclared(sc, self, t->elem, walk);
+  if (!u) u = undeclared(sc, self, t->err, walk);
   return u;
 }
 
 bool cm_check_extern_resources(cm_ctx *cx, const cm_scope *sc,
                                const cm_extern *e, bool is_import) {
   const cm_type *t = e->type, *u = NULL;
-  if (e->sort == CM_SORT_FUNC) u = undeclared(sc, e, t, 0);
+  uint32_t walk = ++cx->walk;
+  if (e->sort == CM_SORT_FUNC) u = undeclared(sc, e, t, walk);
   for (uint32_t i = 0; !u && e->sort == CM_SORT_INSTANCE && i < t->nexports;
        i++)
     if (t->exports[i].sort == CM_SORT_FUNC)
-      u = undeclared(sc, e, t->exports[i].type, 0);
+      u = undeclared(sc, e, t->exports[i].type, walk);
   if (u)
     return CM_INVALID(cx, e->offset,
                       "%s \"%s\": it uses a resource%s%s that is not "

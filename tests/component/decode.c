@@ -285,6 +285,34 @@ static void order(void) {
         "t: byte 15: type index 0 out of range (0 defined)", 15);
 }
 
+/* types are DAGs: tuple<t, t> forty deep unfolds to 2^40 leaves, and no
+** check (borrows in results, resources of an import, flattening, printing)
+** may walk that tree */
+static void type_dag(void) {
+  uint8_t b[8 + 4 + 1 + 1 + 40 * 4 + 4 + 12] = { PRE };
+  size_t n = 8, size_at;
+  b[n++] = 7;
+  size_at = n;
+  b[n++] = 0x80, b[n++] = 0; /* (the size, a 2-byte LEB, set below) */
+  b[n++] = 42;
+  b[n++] = CM_P_U8;
+  for (uint8_t k = 0; k < 40; k++)
+    b[n++] = 0x6f, b[n++] = 2, b[n++] = k, b[n++] = k;
+  b[n++] = 0x40, b[n++] = 0, b[n++] = 0, b[n++] = 40; /* func() -> t40 */
+  size_t size = n - size_at - 2;
+  b[size_at] = 0x80 | (size & 0x7f), b[size_at + 1] = (uint8_t)(size >> 7);
+  const uint8_t imp[] = { 10, 6, 1, 0, 1, 'f', 1, 41 };
+  memcpy(b + n, imp, sizeof imp);
+  n += sizeof imp;
+  cm_error err;
+  cm_component *c = cm_decode(b, n, "t", &err);
+  REQUIREF(c, "%s", err.line);
+  FILE *null = fopen("/dev/null", "w");
+  if (null) cm_describe(c, null), fclose(null);
+  EQ(cm_item_type(c, CM_SORT_TYPE, 40)->nflat, 17); /* (more than 16) */
+  cm_free(c);
+}
+
 /* whether n is where a top-level section of b ends (a prefix ending
 ** there is a complete, smaller component) */
 static int section_end(const uint8_t *b, size_t len, size_t n) {
@@ -344,6 +372,7 @@ int main(int argc, char **argv) {
   check_run("bytes/lengths", lengths);
   check_run("bytes/utf8", utf8);
   check_run("bytes/order", order);
+  check_run("bytes/type-dag", type_dag);
   check_run("bytes/truncated", truncated);
   return check_end();
 }
