@@ -174,6 +174,7 @@ static bool alias_export(cm_reader *r, cm_scope *sc, cm_alias *a, size_t off) {
                       cm_sort_name(is), a->instance, sc->sp[is].n);
   const cm_type *it = sc->sp[is].v[a->instance].type;
   if (core) {
+    TRY(cm_spend(cx, ioff, it ? it->ncexports : 0));
     const cm_core_extern *e = cm_find_core_export(it, a->name);
     if (!e)
       return CM_INVALID(cx, ioff,
@@ -187,6 +188,7 @@ static bool alias_export(cm_reader *r, cm_scope *sc, cm_alias *a, size_t off) {
     /* (table, memory and global items keep their extern: its limits) */
     return cm_space_push(cx, &sc->sp[a->sort], e->func, (void *)e, off);
   }
+  TRY(cm_spend(cx, ioff, it ? it->nexports : 0));
   const cm_extern *e = find_export(it, a->name);
   if (!e)
     return CM_INVALID(cx, ioff, "alias: instance %u has no export \"%s\"",
@@ -276,6 +278,7 @@ static bool check_annotated(cm_ctx *cx, cm_scope *sc, const cm_extern *e) {
   if (n->kind < CM_NAME_CONSTRUCTOR || n->kind > CM_NAME_STATIC) return true;
   if (e->sort != CM_SORT_FUNC)
     return CM_INVALID(cx, e->offset, "\"%s\" must be a func", n->full);
+  TRY(cm_spend(cx, e->offset, sc->imports.n + sc->exports.n));
   const cm_type *res = NULL;
   const cm_vec *lists[2] = { &sc->imports, &sc->exports };
   for (int l = 0; l < 2; l++)

@@ -121,6 +121,7 @@ static bool read_args(cm_reader *r, cm_scope *sc, cm_instance *in) {
   for (uint32_t i = 0; i < n; i++) {
     size_t off = cm_off(r);
     TRY(read_arg(r, sc, in, &a[i]));
+    TRY(cm_spend(r->cx, off, i));
     for (uint32_t k = 0; k < i; k++)
       if (!strcmp(a[k].name, a[i].name))
         return CM_INVALID(r->cx, off, "duplicate %s \"%s\"",

@@ -17,6 +17,9 @@
 #define CM_MAX_DEPTH      32       /* nested components and types          */
 #define CM_MAX_ITEMS      1000000u /* items in one index space              */
 #define CM_MAX_TYPE_DEPTH 64       /* nesting of one value type             */
+/* Steps of the linear searches (unique names, exports by name): they are
+** quadratic in the worst case, so a hostile binary is stopped here. */
+#define CM_MAX_STEPS (1ull << 28)
 
 typedef struct cm_ctx cm_ctx;
 
@@ -74,7 +77,8 @@ struct cm_ctx {
   struct cm_arena *arena;
   cm_component *root;
   int depth;
-  uint32_t walk; /* numbers the walks over types (cm_type.mark) */
+  uint32_t walk;  /* numbers the walks over types (cm_type.mark) */
+  uint64_t steps; /* of the linear searches (names, exports), CM_MAX_STEPS */
 };
 
 struct cm_type_ext; /* none */
@@ -87,6 +91,8 @@ bool cm_bad(cm_ctx *cx, vw_status st, size_t off, const char *fmt, ...)
 #define CM_INVALID(cx, off, ...)                                               \
   cm_bad((cx), VW_ERR_INVALID, (off), __VA_ARGS__)
 bool cm_nomem(cm_ctx *cx);
+/* counts n steps of a search at off; false (error set) past CM_MAX_STEPS */
+bool cm_spend(cm_ctx *cx, size_t off, uint64_t n);
 #define TRY(x)                                                                 \
   do {                                                                         \
     if (!(x)) return false;                                                    \

@@ -133,6 +133,7 @@ bool cm_name_parse(cm_ctx *cx, size_t off, const char *s, cm_name *out) {
 bool cm_name_unique(cm_ctx *cx, size_t off, const cm_vec *externs,
                     const char *name, const char *what) {
   const cm_extern *e = externs->v;
+  TRY(cm_spend(cx, off, externs->n));
   for (uint32_t i = 0; i < externs->n; i++)
     if (!strcasecmp(e[i].name.full, name))
       return CM_INVALID(cx, off, "duplicate %s name \"%s\"", what, name);

@@ -28,6 +28,14 @@ bool cm_bad(cm_ctx *cx, vw_status st, size_t off, const char *fmt, ...) {
   return false;
 }
 
+bool cm_spend(cm_ctx *cx, size_t off, uint64_t n) {
+  if ((cx->steps += n) <= CM_MAX_STEPS) return true;
+  return CM_INVALID(cx, off,
+                    "too complex to validate: more than %llu "
+                    "name comparisons",
+                    (unsigned long long)CM_MAX_STEPS);
+}
+
 bool cm_nomem(cm_ctx *cx) {
   return cm_bad(cx, VW_ERR_NOMEM, VW_NO_OFFSET, "out of memory");
 }

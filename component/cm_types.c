@@ -87,6 +87,7 @@ static bool read_optval(cm_reader *r, cm_scope *sc, const cm_type **out) {
 static bool read_label(cm_reader *r, cm_field *f, cm_field *prev, uint32_t n) {
   size_t off = cm_off(r);
   TRY(cm_string(r, &f->name));
+  TRY(cm_spend(r->cx, off, n));
   if (!cm_label_ok(f->name))
     return CM_INVALID(r->cx, off, "label \"%s\" is not kebab-case", f->name);
   for (uint32_t i = 0; i < n; i++)

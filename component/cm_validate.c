@@ -65,6 +65,7 @@ static bool externs_sub(const cm_extern *a, uint32_t na, const cm_extern *b,
                         uint32_t nb, int depth, long *budget) {
   for (uint32_t i = 0; i < nb; i++) {
     uint32_t k = 0;
+    if ((*budget -= na) < 0) return false;
     while (k < na && strcmp(a[k].name.full, b[i].name.full)) k++;
     if (k == na || a[k].sort != b[i].sort ||
         !sub(a[k].type, b[i].type, depth + 1, budget))
@@ -399,6 +400,7 @@ static bool core_extern_ok(const cm_core_extern *x, const cm_core_extern *im) {
 static bool core_import_ok(cm_ctx *cx, cm_scope *sc, const cm_instance *in,
                            const cm_core_extern *im) {
   char a[128], b[128];
+  TRY(cm_spend(cx, in->offset, in->nargs));
   const cm_arg *arg = find_arg(in, im->module);
   if (!arg)
     return CM_INVALID(cx, in->offset,
@@ -406,6 +408,7 @@ static bool core_import_ok(cm_ctx *cx, cm_scope *sc, const cm_instance *in,
                       "\"%s\" for its import \"%s\" \"%s\"",
                       in->of, im->module, im->module, im->name);
   const cm_type *it = sc->sp[CM_SORT_CORE_INSTANCE].v[arg->index].type;
+  TRY(cm_spend(cx, in->offset, it->ncexports));
   const cm_core_extern *ex = cm_find_core_export(it, im->name);
   if (!ex)
     return CM_INVALID(cx, in->offset,
@@ -478,6 +481,7 @@ bool cm_check_instantiate(cm_ctx *cx, cm_scope *sc, const cm_instance *in,
   const cm_type *ct = sc->sp[CM_SORT_COMPONENT].v[in->of].type;
   for (uint32_t i = 0; i < ct->nimports; i++) {
     const cm_extern *im = &ct->imports[i];
+    TRY(cm_spend(cx, in->offset, in->nargs));
     const cm_arg *arg = find_arg(in, im->name.full);
     if (!arg)
       return CM_INVALID(cx, in->offset,
@@ -521,10 +525,13 @@ static bool declared_in(const cm_type *r, const cm_extern *e, uint32_t n) {
 ** node is visited once per walk (mark), so the walk is linear in the
 ** types, not in the tree they unfold to */
 static const cm_type *undeclared(const cm_scope *sc, const cm_extern *self,
-                                 const cm_type *t, uint32_t walk) {
+                                 const cm_type *t, cm_ctx *cx) {
+  uint32_t walk = cx->walk;
   if (!t || !(props_of(t) & CM_PROP_RESOURCE) || t->mark == walk) return NULL;
   ((cm_type *)t)->mark = walk; /* (an arena node: props say not a prim) */
   if (t->kind == CM_T_RESOURCE) {
+    /* (a search too long counts as found: the step error is set) */
+    if (!cm_spend(cx, self->offset, sc->imports.n + sc->exports.n)) return NULL;
     bool ok = declared_in(t, sc->imports.v, sc->imports.n) ||
               declared_in(t, sc->exports.v, sc->exports.n) ||
               declared_in(t, self, 1);
@@ -533,21 +540,22 @@ static const cm_type *undeclared(const cm_scope *sc, const cm_extern *self,
   const cm_type *u = NULL;
   if (t->kind == CM_T_INSTANCE || t->kind == CM_T_COMPONENT) return NULL;
   for (uint32_t i = 0; !u && i < t->n; i++)
-    u = undeclared(sc, self, t->fields[i].type, walk);
-  if (!u) u = undeclared(sc, self, t->elem, walk);
-  if (!u) u = undeclared(sc, self, t->err, walk);
+    u = undeclared(sc, self, t->fields[i].type, cx);
+  if (!u) u = undeclared(sc, self, t->elem, cx);
+  if (!u) u = undeclared(sc, self, t->err, cx);
   return u;
 }
 
 bool cm_check_extern_resources(cm_ctx *cx, const cm_scope *sc,
                                const cm_extern *e, bool is_import) {
   const cm_type *t = e->type, *u = NULL;
-  uint32_t walk = ++cx->walk;
-  if (e->sort == CM_SORT_FUNC) u = undeclared(sc, e, t, walk);
+  ++cx->walk;
+  if (e->sort == CM_SORT_FUNC) u = undeclared(sc, e, t, cx);
   for (uint32_t i = 0; !u && e->sort == CM_SORT_INSTANCE && i < t->nexports;
        i++)
     if (t->exports[i].sort == CM_SORT_FUNC)
-      u = undeclared(sc, e, t->exports[i].type, walk);
+      u = undeclared(sc, e, t->exports[i].type, cx);
+  if (cx->err->status != VW_OK) return false; /* (too many steps) */
   if (u)
     return CM_INVALID(cx, e->offset,
                       "%s \"%s\": it uses a resource%s%s that is not "
