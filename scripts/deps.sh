@@ -16,6 +16,9 @@
 #   node   Node.js, the reference WASI host (skipped when node is on PATH)
 #   bench  hyperfine for `make bench`
 #   image  the kernel source and its build tools, cpio, mke2fs, QEMU
+#   npm    the pinned npm tools in tools/npm (jco: WebAssembly components),
+#          `npm ci` into tools/npm/node_modules when it is missing or older
+#          than tools/npm/package-lock.json (after the Debian packages)
 set -euo pipefail
 
 group_pkgs() {
@@ -28,20 +31,38 @@ group_pkgs() {
     bench) echo hyperfine ;;
     image) echo linux-source-6.1 flex bison bc libelf-dev libssl-dev cpio \
                 xz-utils e2fsprogs qemu-system-x86 ;;
-    *) echo "deps.sh: unknown group '$1' (build wasm os node bench image)" >&2
+    npm)   ;; # (npm_tools below)
+    *) echo "deps.sh: unknown group '$1' (build wasm os node bench image npm)" >&2
        return 1 ;;
   esac
 }
 
+# The npm tools: npm records what it installed in node_modules/.package-lock.json,
+# which is newer than the lock file unless the lock changed since.
+npm_tools() {
+  local dir tools
+  dir=$(dirname "$0")/../tools/npm
+  tools=$dir/node_modules/.package-lock.json
+  [ -f "$tools" ] && [ ! "$dir/package-lock.json" -nt "$tools" ] && return 0
+  command -v npm >/dev/null 2>&1 || { echo "deps.sh: npm needs node (group node)" >&2; return 1; }
+  echo "deps.sh: npm ci in tools/npm"
+  npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+}
+
 groups=("$@")
-[ ${#groups[@]} -gt 0 ] || groups=(build wasm os node bench image)
+[ ${#groups[@]} -gt 0 ] || groups=(build wasm os node bench image npm)
+# the end: the npm tools when asked for, after the Debian packages
+finish() {
+  if printf '%s\n' "${groups[@]}" | grep -qx npm; then npm_tools; fi
+  exit 0
+}
 
 want=()
 for g in "${groups[@]}"; do
   # shellcheck disable=SC2207
   want+=($(group_pkgs "$g"))
 done
-[ ${#want[@]} -gt 0 ] || exit 0
+[ ${#want[@]} -gt 0 ] || finish
 
 # Installed packages print "ii"; unknown ones print nothing (and complain on
 # stderr, which is expected here).
@@ -52,7 +73,7 @@ for p in "${want[@]}"; do
   grep -qx -- "$p" <<<"$installed" || missing+=("$p")
 done
 # de-duplicate (clang and lld sit in two groups)
-if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+if [ ${#missing[@]} -eq 0 ]; then finish; fi
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
 
 echo "deps.sh: installing ${missing[*]}"
@@ -74,3 +95,4 @@ if [ ! -e "$policy" ]; then
 fi
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q "${missing[@]}" </dev/null
+finish

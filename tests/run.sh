@@ -126,6 +126,7 @@ variant() {  # name builddir speclabel unitlabel make-goal
     # observability (heartbeat JSON, Prometheus text)
     suite "ipc-$name" tests/ipc/run.sh
     suite "hal-$name" tests/hal/run.sh
+    suite "component-$name" tests/component/run.sh
     suite "ota-$name" tests/ota/run.sh
     suite "input-$name" tests/input/run.sh
     suite "observability-$name" tests/observability/run.sh

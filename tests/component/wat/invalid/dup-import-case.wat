@@ -1,0 +1,5 @@
+;; names are unique ignoring case
+;; expect: duplicate import name "A-B"
+(component
+  (import "a-b" (func))
+  (import "A-B" (func)))
