@@ -4,7 +4,7 @@
 
 PROGS      += vyoma
 vyoma_SRC  := $(wildcard tools/vyoma/*.c)
-vyoma_LIBS := vycap vyhal vyprofile vwasi vw
+vyoma_LIBS := vycap vyhal vyprofile vwasi cm vw
 
 # `make docs`: docs/apps.md's manifest reference, regenerated from the
 # schema rows (tests/readme/run.sh fails when the committed one differs)

@@ -13,6 +13,11 @@
 #   component/decode/...     tests/component/decode.c: samples, valid,
 #                            invalid, malformed bytes
 #   component/dump/NAME      component-cm_dump prints the world of a sample
+#   component/vyoma/...      the developer CLI on a component: `vyoma
+#                            validate` says ok, `vyoma inspect` prints the
+#                            world, a cut component is one error line with
+#                            its offset, `vyoma run` says it cannot run one
+#                            yet (exit 1)
 # With VYOMA_ASAN=1 the ASan/UBSan build is used (labels component-asan/...).
 . "$(dirname "$0")/../lib.sh"
 t_start component
@@ -20,7 +25,7 @@ JCO=tools/npm/node_modules/.bin/jco
 OUT=$T_BUILD/component
 APPS="hello cat counter"
 
-t_make build "$T_BIN/component-decode" "$T_BIN/component-cm_dump" || { t_end; exit; }
+t_make build "$T_BIN/component-decode" "$T_BIN/component-cm_dump" "$T_BIN/vyoma" || { t_end; exit; }
 pass build
 
 # the inputs: jco new of our apps, jco parse of the WAT sources (in
@@ -62,4 +67,29 @@ for a in $APPS; do
     detail <<<"$out"
   fi
 done
+# ---- the developer CLI --------------------------------------------------------
+hello=$OUT/samples/hello.wasm
+out=$("$T_BIN/vyoma" validate "$hello" 2>&1) && [ "$out" = ok ] &&
+  pass vyoma/validate || fail vyoma/validate "vyoma validate: '$out'"
+out=$("$T_BIN/vyoma" inspect "$hello" 2>&1)
+if grep -q '^import wasi:cli/environment@0\.2\.[0-9]* (instance' <<<"$out" &&
+   grep -q 'func get-arguments: func() -> list<string>' <<<"$out"; then
+  pass vyoma/inspect
+else
+  fail vyoma/inspect "no wasi:cli/environment import with get-arguments"; detail <<<"$out"
+fi
+head -c 100 "$hello" >"$OUT/cut.wasm"
+out=$("$T_BIN/vyoma" validate "$OUT/cut.wasm" 2>&1); rc=$?
+if [ $rc = 1 ] && grep -Eq "^vyoma: $OUT/cut.wasm: offset 0x[0-9a-f]+: .+" <<<"$out"; then
+  pass vyoma/cut
+else
+  fail vyoma/cut "exit $rc: '$out'"
+fi
+vy=$(realpath "$T_BIN/vyoma")
+out=$(cd "$OUT/samples" && "$vy" run --no-manifest hello.wasm 2>&1 </dev/null); rc=$?
+if [ $rc = 1 ] && grep -q 'a WebAssembly component (wasm32-wasip2): running components is not supported yet' <<<"$out"; then
+  pass vyoma/run-says-not-yet
+else
+  fail vyoma/run-says-not-yet "exit $rc: '$out'"
+fi
 t_end

@@ -1,6 +1,9 @@
 /*
 ** inspect.c — `vyoma validate` and `vyoma inspect`, plus the module loading
-** and error reporting that `run` shares with them.
+** and error reporting that `run` shares with them.  Both commands also take
+** a component (wasm32-wasip2, component/cm.h): validate checks it, inspect
+** prints its imports, exports and world; `run` cannot run one yet and says
+** so.
 **
 ** A load failure is always one line on stderr,
 **   vyoma: FILE: offset 0xNN: message
@@ -12,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../../component/cm.h"
 #include "cli.h"
 
 uint8_t *cli_read_file(const char *path, size_t *len) {
@@ -73,6 +77,14 @@ vw_module *cli_load_module(const char *path) {
   size_t len = 0;
   uint8_t *bytes = cli_read_file(path, &len);
   if (!bytes) return NULL;
+  if (cm_is_component(bytes, len)) {
+    fprintf(stderr,
+            "vyoma: %s: a WebAssembly component (wasm32-wasip2): running "
+            "components is not supported yet; `vyoma inspect %s` shows it\n",
+            path, path);
+    free(bytes);
+    return NULL;
+  }
   vw_error err;
   memset(&err, 0, sizeof err);
   vw_module *m = vw_module_new(bytes, len, NULL, &err);
@@ -95,12 +107,42 @@ static int file_command_args(int argc, char **argv, const char *command,
   return VYOMA_EXIT_USAGE;
 }
 
+/* validate (describe false) or inspect a component: -1 when path is not
+** one, else the exit status */
+static int component_command(const char *path, bool describe) {
+  size_t len = 0;
+  uint8_t *bytes = cli_read_file(path, &len);
+  if (!bytes) return VYOMA_EXIT_FAIL;
+  if (!cm_is_component(bytes, len)) {
+    free(bytes);
+    return -1;
+  }
+  cm_error err;
+  memset(&err, 0, sizeof err);
+  cm_component *c = cm_decode(bytes, len, path, &err);
+  free(bytes);
+  if (!c) {
+    vw_error e = { .status = err.status, .offset = err.offset };
+    snprintf(e.msg, sizeof e.msg, "%s", err.msg);
+    cli_report_error(path, &e);
+    return VYOMA_EXIT_FAIL;
+  }
+  if (describe)
+    cm_describe(c, stdout);
+  else
+    printf("ok\n");
+  cm_free(c);
+  return 0;
+}
+
 int cli_validate(int argc, char **argv) {
   int st = file_command_args(
       argc, argv, "validate",
       "Decodes and validates the module; prints \"ok\" (exit 0) or the\n"
-      "error as `vyoma: FILE: offset 0xNN: message` (exit 1).\n");
+      "error as `vyoma: FILE: offset 0xNN: message` (exit 1).\n"
+      "FILE may also be a component (wasm32-wasip2).\n");
   if (st >= 0) return st;
+  if ((st = component_command(argv[0], false)) >= 0) return st;
   vw_module *m = cli_load_module(argv[0]);
   if (!m) return VYOMA_EXIT_FAIL;
   vw_module_free(m);
@@ -164,8 +206,10 @@ static void print_externs(const vw_module *m, const char *heading, uint32_t n,
 int cli_inspect(int argc, char **argv) {
   int st = file_command_args(
       argc, argv, "inspect",
-      "Prints the module's imports and exports with their types.\n");
+      "Prints the module's imports and exports with their types; for a\n"
+      "component (wasm32-wasip2), its imports, exports and world.\n");
   if (st >= 0) return st;
+  if ((st = component_command(argv[0], true)) >= 0) return st;
   vw_module *m = cli_load_module(argv[0]);
   if (!m) return VYOMA_EXIT_FAIL;
   print_externs(m, "imports", vw_module_import_count(m), vw_module_import, 1);
