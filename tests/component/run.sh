@@ -12,6 +12,8 @@
 #   component/inputs         jco (tools/npm, scripts/deps.sh npm) makes them
 #   component/decode/...     tests/component/decode.c: samples, valid,
 #                            invalid, malformed bytes
+#   component/abi/...        tests/component/abi.c: the canonical ABI's
+#                            lifting and lowering (component/cm_abi.h)
 #   component/dump/NAME      component-cm_dump prints the world of a sample
 #   component/vyoma/...      the developer CLI on a component: `vyoma
 #                            validate` says ok, `vyoma inspect` prints the
@@ -25,7 +27,7 @@ JCO=tools/npm/node_modules/.bin/jco
 OUT=$T_BUILD/component
 APPS="hello cat counter"
 
-t_make build "$T_BIN/component-decode" "$T_BIN/component-cm_dump" "$T_BIN/vyoma" || { t_end; exit; }
+t_make build "$T_BIN/component-decode" "$T_BIN/component-abi" "$T_BIN/component-cm_dump" "$T_BIN/vyoma" || { t_end; exit; }
 pass build
 
 # the inputs: jco new of our apps, jco parse of the WAT sources (in
@@ -56,6 +58,9 @@ CM_SAMPLES=$OUT/samples CM_VALID=$OUT/valid CM_INVALID=$OUT/invalid \
   CM_WAT=tests/component/wat/invalid \
   t_relay decode "$T_LOGS/$T_LABEL-decode.log" \
   timeout -k 5 120 "$T_BIN/component-decode" "$T_LABEL"
+
+t_relay abi "$T_LOGS/$T_LABEL-abi.log" \
+  timeout -k 5 120 "$T_BIN/component-abi" "$T_LABEL"
 
 for a in $APPS; do
   out=$("$T_BIN/component-cm_dump" "$OUT/samples/$a.wasm" 2>&1)
