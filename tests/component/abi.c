@@ -9,7 +9,7 @@
 **   flat/...     lower_flat -> lift_flat round trips
 **   strings/...  UTF-8, UTF-16 and latin1+utf16 encodings
 **   func/...     the 16-parameter and 1-result spilling rules
-**   trap/...     each trap condition, with its message
+**   trap/...     each trap condition, with its code and message
 */
 #include <math.h>
 #include <stdlib.h>
@@ -510,7 +510,13 @@ static void traps(void) {
   expect(&e, cm_abi_store(&e.cx, str, VSTR("abc"), 48), CM_TRAP_REALLOC,
          "realloc");
   env_done(&e);
-  /* utf16: odd pointers, unpaired surrogates */
+}
+
+/* utf16: odd pointers, unpaired surrogates */
+static void traps_utf16(void) {
+  env e;
+  cm_val out;
+  const cm_type *str = P(CM_P_STRING);
   env_init(&e, CM_ENC_UTF16);
   put32(&e, 0, 41, 1);
   expect(&e, cm_abi_load(&e.cx, str, 0, &out), CM_TRAP_ALIGN, "misaligned");
@@ -535,6 +541,7 @@ int main(int argc, char **argv) {
   check_run("strings/utf16-latin1", strings);
   check_run("func/spilling", func_spill);
   check_run("trap/each-condition", traps);
+  check_run("trap/utf16", traps_utf16);
   cm_arena_free(va);
   return check_end();
 }
