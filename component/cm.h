@@ -163,6 +163,9 @@ struct cm_type {
   uint8_t nflat; /* canonical ABI flattening; 17 = more than 16    */
   uint8_t flat[16];
   uint32_t mark; /* the last walk that visited it */
+  /* canonical ABI layout of a value type (cm_abi.h), 0 when not computed */
+  uint32_t abi_align;
+  uint64_t abi_size;
 };
 
 typedef enum cm_canonkind {

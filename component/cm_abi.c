@@ -25,18 +25,18 @@ typedef struct cm_blk {
   max_align_t data[];
 } cm_blk;
 
-struct cm_arena {
+struct cm_abi_arena {
   cm_blk *head;
   size_t total, limit;
 };
 
-cm_arena *cm_arena_new(size_t limit_bytes) {
-  cm_arena *a = calloc(1, sizeof *a);
+cm_abi_arena *cm_abi_arena_new(size_t limit_bytes) {
+  cm_abi_arena *a = calloc(1, sizeof *a);
   if (a) a->limit = limit_bytes;
   return a;
 }
 
-void *cm_arena_alloc(cm_arena *a, size_t n) {
+void *cm_abi_arena_alloc(cm_abi_arena *a, size_t n) {
   const size_t al = sizeof(max_align_t);
   if (!a || n > SIZE_MAX / 2) return NULL;
   n = (n + al - 1) / al * al;
@@ -58,7 +58,7 @@ void *cm_arena_alloc(cm_arena *a, size_t n) {
   return p;
 }
 
-void cm_arena_free(cm_arena *a) {
+void cm_abi_arena_free(cm_abi_arena *a) {
   if (!a) return;
   for (cm_blk *b = a->head, *nx; b; b = nx) nx = b->next, free(b);
   free(a);
@@ -81,7 +81,7 @@ static int trap(cm_abi_cx *cx, cm_abi_trap code, const char *fmt, ...) {
 static void *alloc(cm_abi_cx *cx, uint64_t n, size_t each) {
   void *p = NULL;
   if (n <= SIZE_MAX / 2 / (each ? each : 1))
-    p = cm_arena_alloc(cx->arena, (size_t)n * each);
+    p = cm_abi_arena_alloc(cx->arena, (size_t)n * each);
   if (!p) trap(cx, CM_TRAP_NOMEM, "out of host memory for lifted values");
   return p;
 }
@@ -143,14 +143,19 @@ static uint32_t rec_align(const cm_field *f, uint32_t n) {
   return a;
 }
 
-static uint32_t rec_size(const cm_field *f, uint32_t n) {
+static uint64_t sat(uint64_t x) {
+  return x > CM_ABI_SIZE_MAX ? CM_ABI_SIZE_MAX : x;
+}
+
+static uint64_t rec_size(const cm_field *f, uint32_t n) {
   uint64_t s = 0;
   for (uint32_t i = 0; i < n; i++)
-    s = align_to(s, cm_abi_align(f[i].type)) + cm_abi_size(f[i].type);
-  return (uint32_t)align_to(s, rec_align(f, n));
+    s = sat(align_to(s, cm_abi_align(f[i].type)) + cm_abi_size(f[i].type));
+  return align_to(s, rec_align(f, n));
 }
 
 uint32_t cm_abi_align(const cm_type *t) {
+  if (t->abi_align) return t->abi_align;
   switch (t->kind) {
     case CM_T_PRIM: return t->prim == CM_P_STRING ? 4 : prim_size(t->prim);
     case CM_T_RECORD:
@@ -171,7 +176,8 @@ static uint32_t payload_offset(const cm_type *t) {
   return (uint32_t)align_to(disc_size(t), max_case_align(t));
 }
 
-uint32_t cm_abi_size(const cm_type *t) {
+uint64_t cm_abi_size(const cm_type *t) {
+  if (t->abi_align) return t->abi_size;
   switch (t->kind) {
     case CM_T_PRIM: return prim_size(t->prim);
     case CM_T_RECORD:
@@ -182,13 +188,12 @@ uint32_t cm_abi_size(const cm_type *t) {
     case CM_T_ENUM:
     case CM_T_OPTION:
     case CM_T_RESULT: {
-      uint32_t m = 0;
+      uint64_t m = 0;
       for (uint32_t i = 0; i < ncases(t); i++) {
         const cm_type *c = case_type(t, i);
         if (c && cm_abi_size(c) > m) m = cm_abi_size(c);
       }
-      return (uint32_t)align_to((uint64_t)payload_offset(t) + m,
-                                cm_abi_align(t));
+      return align_to(payload_offset(t) + m, cm_abi_align(t));
     }
     default: return 4;
   }
@@ -239,6 +244,10 @@ static uint32_t flat_fields(const cm_field *f, uint32_t nf, uint8_t buf[17]) {
 /* the flattening, capped at 17 (= more than 16) */
 static uint32_t flat17(const cm_type *t, uint8_t buf[17]) {
   uint32_t n = 0;
+  if (t->abi_align && t->kind != CM_T_PRIM) { /* the decoder's, cached */
+    memcpy(buf, t->flat, t->nflat <= 16 ? t->nflat : 0);
+    return t->nflat;
+  }
   switch (t->kind) {
     case CM_T_PRIM:
       switch (t->prim) {
@@ -325,6 +334,10 @@ static int guest_alloc(cm_abi_cx *cx, uint32_t align, uint64_t size,
                        uint64_t *ptr) {
   if (!cx->realloc)
     return trap(cx, CM_TRAP_REALLOC, "lowering needs realloc, none given");
+  if (size > UINT32_MAX)
+    return trap(cx, CM_TRAP_TOO_LONG,
+                "an allocation of %llu bytes is too large",
+                (unsigned long long)size);
   vw_raw args[4] = { 0, 0, align, (uint32_t)size }, res[1] = { 0 };
   vw_error e;
   memset(&e, 0, sizeof e);
@@ -546,10 +559,16 @@ static int prim_from_bits(cm_abi_cx *cx, uint8_t p, uint64_t b, cm_val *out) {
   return 0;
 }
 
+/* n elements of es bytes; past 2^33 it saturates (no memory holds that,
+** and n * es could overflow) */
+static uint64_t list_bytes(uint64_t n, uint64_t es) {
+  return es && n > (1ull << 33) / es ? 1ull << 33 : n * es;
+}
+
 static int load_list_range(cm_abi_cx *cx, const cm_type *elem, uint64_t ptr,
                            uint32_t n, cm_val *out) {
-  uint32_t es = cm_abi_size(elem);
-  if (check_range(cx, ptr, cm_abi_align(elem), (uint64_t)n * es)) return -1;
+  uint64_t es = cm_abi_size(elem);
+  if (check_range(cx, ptr, cm_abi_align(elem), list_bytes(n, es))) return -1;
   out->kind = CM_T_LIST, out->u.seq.n = n;
   if (!(out->u.seq.items = alloc(cx, n, sizeof(cm_val)))) return -1;
   for (uint32_t i = 0; i < n; i++)
@@ -672,7 +691,7 @@ static uint64_t prim_bits(const cm_val *v) {
 
 static int store_list(cm_abi_cx *cx, const cm_type *elem, const cm_val *v,
                       uint64_t *ptr) {
-  uint64_t bytes = (uint64_t)v->u.seq.n * cm_abi_size(elem);
+  uint64_t bytes = list_bytes(v->u.seq.n, cm_abi_size(elem));
   if (bytes >= (1ull << 32))
     return trap(cx, CM_TRAP_TOO_LONG, "list too long (%llu bytes)",
                 (unsigned long long)bytes);

@@ -3,7 +3,7 @@
 ** values (a cm_val tree on the host) to and from a guest's linear memory
 ** and flat core values (vw_raw), as canon lift/lower need them.
 **
-** Values are allocated in a cm_arena owned by the call; freeing the arena
+** Values are allocated in a cm_abi_arena owned by the call; freeing the arena
 ** frees every value lifted into it.  Every failure is a trap: the
 ** functions return nonzero and fill a cm_abi_error (code and message);
 ** nothing aborts.  Handles (own, borrow) are plain u32 table indices here.
@@ -40,11 +40,12 @@ typedef struct cm_abi_error {
   char msg[256];
 } cm_abi_error;
 
-/* An arena of host values; cm_arena_free frees all at once. */
-typedef struct cm_arena cm_arena;
-cm_arena *cm_arena_new(size_t limit_bytes);  /* 0: no limit */
-void *cm_arena_alloc(cm_arena *a, size_t n); /* zeroed; NULL when full */
-void cm_arena_free(cm_arena *a);
+/* An arena of host values; cm_abi_arena_free frees all at once. */
+typedef struct cm_abi_arena cm_abi_arena;
+cm_abi_arena *cm_abi_arena_new(size_t limit_bytes); /* 0: no limit */
+void *cm_abi_arena_alloc(cm_abi_arena *a,
+                         size_t n); /* zeroed; NULL when full */
+void cm_abi_arena_free(cm_abi_arena *a);
 
 /* A host value.  Its shape follows its type: kind is the type's kind
 ** (CM_T_PRIM with prim set, CM_T_RECORD, ...). */
@@ -89,13 +90,17 @@ typedef struct cm_abi_cx {
   vw_memory *memory;
   vw_func *realloc;
   int encoding;
-  cm_arena *arena;
+  cm_abi_arena *arena;
   cm_abi_error *err;
 } cm_abi_cx;
 
 /* ---- layout ------------------------------------------------------------ */
+/* Types the decoder made have both cached (cm_type.abi_*); others are
+** computed from their members.  A size saturates at CM_ABI_SIZE_MAX (no
+** memory holds such a value; every access is still bounds-checked). */
+#define CM_ABI_SIZE_MAX (1ull << 40)
 uint32_t cm_abi_align(const cm_type *t);
-uint32_t cm_abi_size(const cm_type *t);
+uint64_t cm_abi_size(const cm_type *t);
 /* The flat core types (VW_I32 ...) of t into out[max]; returns how many,
 ** or max + 1 when there are more than max. */
 uint32_t cm_abi_flatten(const cm_type *t, uint8_t *out, uint32_t max);

@@ -7,6 +7,7 @@
 */
 #include <string.h>
 
+#include "cm_abi.h"
 #include "cm_internal.h"
 
 const char *cm_kind_name(cm_typekind k) {
@@ -223,6 +224,10 @@ void cm_type_finish(cm_type *t) {
   t->nflat = f.over || f.n > CM_MAX_FLAT_PARAMS ? CM_MAX_FLAT_PARAMS + 1
                                                 : (uint8_t)f.n;
   memcpy(t->flat, f.v, t->nflat <= CM_MAX_FLAT_PARAMS ? t->nflat : 0);
+  if (t->kind == CM_T_RESOURCE) return;
+  /* the layout too, from the members' (cached): no walk of the tree */
+  t->abi_size = cm_abi_size(t);
+  t->abi_align = cm_abi_align(t);
 }
 
 static bool params_need_memory(const cm_type *ft) {

@@ -95,22 +95,22 @@ static void env_init(env *e, int encoding) {
   e->cx.memory = vw_memory_new(e->s, 2, 0, 0);
   e->cx.realloc = vw_func_new_host(e->s, &ft, bump_fn, &e->b);
   e->cx.encoding = encoding;
-  e->cx.arena = cm_arena_new(1u << 26);
+  e->cx.arena = cm_abi_arena_new(1u << 26);
   e->cx.err = &e->err;
 }
 
 static void env_done(env *e) {
-  cm_arena_free(e->cx.arena);
+  cm_abi_arena_free(e->cx.arena);
   vw_store_free(e->s);
 }
 
 static uint8_t *M(env *e) { return vw_memory_data(e->cx.memory); }
 
 /* ---- values ------------------------------------------------------------- */
-static cm_arena *va; /* the test's own values */
+static cm_abi_arena *va; /* the test's own values */
 
 static cm_val *vnew(uint8_t kind, uint8_t prim) {
-  cm_val *v = cm_arena_alloc(va, sizeof *v);
+  cm_val *v = cm_abi_arena_alloc(va, sizeof *v);
   v->kind = kind, v->prim = prim;
   return v;
 }
@@ -137,7 +137,7 @@ static cm_val *VSTR(const char *s) {
 static cm_val *VSEQ(uint8_t kind, uint32_t n, cm_val *const *items) {
   cm_val *v = vnew(kind, 0);
   v->u.seq.n = n;
-  v->u.seq.items = cm_arena_alloc(va, n * sizeof(cm_val) + 1);
+  v->u.seq.items = cm_abi_arena_alloc(va, n * sizeof(cm_val) + 1);
   for (uint32_t i = 0; i < n; i++) v->u.seq.items[i] = *items[i];
   return v;
 }
@@ -154,7 +154,7 @@ static cm_val *VCASE(uint8_t kind, uint32_t i, cm_val *payload) {
 static cm_val *VFLAGS(uint32_t n, uint32_t w0, uint32_t w1) {
   cm_val *v = vnew(CM_T_FLAGS, 0);
   v->u.flags.n = n;
-  v->u.flags.words = cm_arena_alloc(va, 8);
+  v->u.flags.words = cm_abi_arena_alloc(va, 8);
   v->u.flags.words[0] = w0, v->u.flags.words[1] = w1;
   return v;
 }
@@ -531,9 +531,51 @@ static void traps_utf16(void) {
   env_done(&e);
 }
 
+/* a decoded type that is a DAG: tuple<t, t> sixty deep is 2^60 bytes
+** unfolded; its layout comes from the decoder's cache at once, its size
+** saturates, and lowering it traps instead of walking it */
+static void dag(void) {
+  uint8_t b[8 + 4 + 1 + 1 + 60 * 4 + 4 + 12] = { 0x00, 0x61, 0x73, 0x6d,
+                                                 0x0d, 0x00, 0x01, 0x00 };
+  size_t n = 8, size_at;
+  b[n++] = 7; /* the type section: u8, sixty tuples, func() -> t60 */
+  size_at = n;
+  b[n++] = 0x80, b[n++] = 0;
+  b[n++] = 62;
+  b[n++] = CM_P_U8;
+  for (uint8_t k = 0; k < 60; k++)
+    b[n++] = 0x6f, b[n++] = 2, b[n++] = k, b[n++] = k;
+  b[n++] = 0x40, b[n++] = 0, b[n++] = 0, b[n++] = 60;
+  size_t size = n - size_at - 2;
+  b[size_at] = 0x80 | (size & 0x7f), b[size_at + 1] = (uint8_t)(size >> 7);
+  const uint8_t imp[] = { 10, 6, 1, 0, 1, 'f', 1, 61 };
+  memcpy(b + n, imp, sizeof imp);
+  n += sizeof imp;
+  cm_error err;
+  cm_component *c = cm_decode(b, n, "t", &err);
+  REQUIREF(c, "%s", err.line);
+  const cm_type *t = cm_item_type(c, CM_SORT_TYPE, 60);
+  const cm_type *ft = cm_item_type(c, CM_SORT_TYPE, 61);
+  REQUIRE(t && ft && ft->kind == CM_T_FUNC);
+  EQ(cm_abi_align(t), 1);
+  CHECK(cm_abi_size(t) == CM_ABI_SIZE_MAX);
+  EQ(cm_abi_size(cm_item_type(c, CM_SORT_TYPE, 10)), 1024);
+  uint8_t f[17];
+  EQ(cm_abi_flatten(t, f, 16), 17);
+  env e;
+  env_init(&e, CM_ENC_UTF8);
+  cm_val v = { .kind = CM_T_TUPLE };
+  vw_raw flat[1];
+  uint32_t nf;
+  expect(&e, cm_abi_lower_results(&e.cx, ft, &v, flat, &nf, 0), CM_TRAP_BOUNDS,
+         "out of bounds");
+  env_done(&e);
+  cm_free(c);
+}
+
 int main(int argc, char **argv) {
   check_init(argc, argv, "abi");
-  va = cm_arena_new(0);
+  va = cm_abi_arena_new(0);
   check_run("layout/sizes-and-flattening", layout);
   check_run("bytes/known-layouts", bytes_layout);
   check_run("memory/every-kind", memory_roundtrip);
@@ -542,6 +584,7 @@ int main(int argc, char **argv) {
   check_run("func/spilling", func_spill);
   check_run("trap/each-condition", traps);
   check_run("trap/utf16", traps_utf16);
-  cm_arena_free(va);
+  check_run("layout/type-dag", dag);
+  cm_abi_arena_free(va);
   return check_end();
 }
