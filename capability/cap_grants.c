@@ -5,23 +5,18 @@
 ** "DEV:CHANNEL" / "CHANNEL" as number pairs, uart names as written.  Also
 ** the canonical text of a resource, which ownership and the logs use.
 */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cap_int.h"
 
-/* "A:B" (B in base 0: "0x48" or "1"), or "B" alone with a = 0 (adc) */
+/* a grant manifest.c has checked: "A:B", or "B" alone with a = 0 (adc) */
 static cap_pair parse_pair(const char *s) {
   cap_pair p = { 0, 0 };
-  char *end;
-  unsigned long x = strtoul(s, &end, 10);
-  if (*end == ':') {
-    p.a = (uint32_t)x;
-    p.b = (uint32_t)strtoul(end + 1, NULL, 0);
-  } else {
-    p.b = (uint32_t)x;
-  }
+  if (vy_parse_pair(s, UINT32_MAX, UINT32_MAX, true, &p.a, &p.b) != 0)
+    p.a = p.b = UINT32_MAX; /* matches nothing a call can name */
   return p;
 }
 

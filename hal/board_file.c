@@ -20,29 +20,6 @@
 
 /* ---- small parsers ------------------------------------------------------- */
 
-/* A decimal or 0x number 0..max filling all of s[0..len). */
-static int parse_num(const char *s, size_t len, uint32_t max, uint32_t *out) {
-  char buf[24];
-  if (len == 0 || len >= sizeof buf || !isdigit((unsigned char)s[0])) return -1;
-  memcpy(buf, s, len);
-  buf[len] = 0;
-  char *end;
-  errno = 0;
-  unsigned long v = strtoul(buf, &end, 0);
-  if (errno || *end || v > max) return -1;
-  *out = (uint32_t)v;
-  return 0;
-}
-
-/* "A:B" with A in 0..maxa and B in 0..maxb */
-static int parse_pair(const char *s, uint32_t maxa, uint32_t maxb, uint32_t *a,
-                      uint32_t *b) {
-  const char *colon = strchr(s, ':');
-  if (!colon) return -1;
-  if (parse_num(s, (size_t)(colon - s), maxa, a) != 0) return -1;
-  return parse_num(colon + 1, strlen(colon + 1), maxb, b);
-}
-
 int hal_parse_decimal(const char *s, double *out) {
   const char *p = s;
   if (*p == '-' || *p == '+') p++;
@@ -79,13 +56,13 @@ static const char *check_backend(const char *s) {
 }
 static const char *check_bus_addr(const char *s) {
   uint32_t a, b;
-  return parse_pair(s, 1023, 0x7f, &a, &b) == 0
+  return vy_parse_pair(s, 1023, 0x7f, false, &a, &b) == 0
              ? NULL
              : "bad device \"%s\" (want BUS:ADDR, e.g. \"1:0x48\")";
 }
 static const char *check_dev_ch(const char *s) {
   uint32_t a, b;
-  return parse_pair(s, 1023, 1023, &a, &b) == 0
+  return vy_parse_pair(s, 1023, 1023, false, &a, &b) == 0
              ? NULL
              : "bad channel \"%s\" (want DEV:CHANNEL or BUS:CS, e.g. \"0:1\")";
 }
@@ -104,7 +81,7 @@ static const char *check_gpio_sim(const char *s) {
   const char *colon = strrchr(s, ':');
   uint32_t n;
   if (!colon || colon == s || !valid_uart_name(s, (size_t)(colon - s)) ||
-      parse_num(colon + 1, strlen(colon + 1), 1024, &n) != 0 || n == 0)
+      vy_parse_uint(colon + 1, strlen(colon + 1), 1024, &n) != 0 || n == 0)
     return "bad gpio-sim chip \"%s\" (want LABEL:LINES, e.g. \"vyoma:16\")";
   return NULL;
 }
@@ -224,12 +201,12 @@ static int parse_line_range(const char *s, size_t len, uint32_t *lo,
                             uint32_t *hi) {
   const char *dash = memchr(s, '-', len);
   if (!dash) {
-    if (parse_num(s, len, 1023, lo) != 0) return -1;
+    if (vy_parse_uint(s, len, 1023, lo) != 0) return -1;
     *hi = *lo;
     return 0;
   }
-  if (parse_num(s, (size_t)(dash - s), 1023, lo) != 0 ||
-      parse_num(dash + 1, len - (size_t)(dash - s) - 1, 1023, hi) != 0)
+  if (vy_parse_uint(s, (size_t)(dash - s), 1023, lo) != 0 ||
+      vy_parse_uint(dash + 1, len - (size_t)(dash - s) - 1, 1023, hi) != 0)
     return -1;
   return *lo <= *hi ? 0 : -1;
 }
@@ -253,7 +230,7 @@ static int gpio_entry(vy_ck *ck, const toml_value *root, hal_conf *c,
     return vy_ck_fail(ck, line, dk, "bad line (want N or N-M, 0..1023)");
   const char *colon = strrchr(val, ':');
   if (!colon || colon == val || (size_t)(colon - val) >= HAL_PATH_MAX ||
-      parse_num(colon + 1, strlen(colon + 1), 65535, &off) != 0)
+      vy_parse_uint(colon + 1, strlen(colon + 1), 65535, &off) != 0)
     return vy_ck_fail(ck, line, dk,
                       "bad chip line \"%s\" (want CHIP:OFFSET, e.g. "
                       "\"vyoma:0\" or \"/dev/gpiochip0:17\")",
@@ -282,9 +259,10 @@ static int dev_entry(vy_ck *ck, const toml_value *root, const char *table,
   snprintf(dk, sizeof dk, "%s.%s.%s", table, mapkey, key);
   int line = entry_line(root, table, mapkey, key);
   hal_dev d = { 0 };
-  bool ok = kind == KEY_NUM    ? parse_num(key, strlen(key), 1023, &d.a) == 0
-            : kind == KEY_PAIR ? parse_pair(key, 1023, 1023, &d.a, &d.b) == 0
-                               : valid_uart_name(key, strlen(key));
+  bool ok = kind == KEY_NUM ? vy_parse_uint(key, strlen(key), 1023, &d.a) == 0
+            : kind == KEY_PAIR
+                ? vy_parse_pair(key, 1023, 1023, false, &d.a, &d.b) == 0
+                : valid_uart_name(key, strlen(key));
   if (!ok)
     return vy_ck_fail(ck, line, dk, "bad %s",
                       kind == KEY_NUM    ? "number (want 0..1023)"
@@ -315,7 +293,7 @@ static int sim_list(vy_ck *ck, const toml_value *root, const char *key,
                     const vy_strlist *l, uint32_t maxb, hal_devs *out) {
   for (size_t i = 0; i < l->n; i++) {
     hal_dev d = { 0 };
-    parse_pair(l->items[i], 1023, maxb, &d.a, &d.b);
+    vy_parse_pair(l->items[i], 1023, maxb, false, &d.a, &d.b);
     if (hal_devs_find(out, d.a, d.b)) {
       char dk[64];
       snprintf(dk, sizeof dk, "sim.%s", key);

@@ -55,6 +55,37 @@ int vy_parse_digits(const char **s, uint64_t *out) {
   return 0;
 }
 
+int vy_parse_uint(const char *s, size_t len, uint32_t max, uint32_t *out) {
+  uint64_t v = 0;
+  size_t i = 0;
+  bool hex = len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+  if (hex) i = 2;
+  if (i == len) return -1;
+  for (; i < len; i++) {
+    char c = s[i];
+    int d = c >= '0' && c <= '9'          ? c - '0'
+            : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                          : -1;
+    if (d < 0) return -1;
+    v = v * (hex ? 16 : 10) + (unsigned)d;
+    if (v > max) return -1;
+  }
+  *out = (uint32_t)v;
+  return 0;
+}
+
+int vy_parse_pair(const char *s, uint32_t maxa, uint32_t maxb, bool single_ok,
+                  uint32_t *a, uint32_t *b) {
+  const char *colon = strchr(s, ':');
+  if (!colon) {
+    *a = 0;
+    return single_ok ? vy_parse_uint(s, strlen(s), maxb, b) : -1;
+  }
+  if (vy_parse_uint(s, (size_t)(colon - s), maxa, a) != 0) return -1;
+  return vy_parse_uint(colon + 1, strlen(colon + 1), maxb, b);
+}
+
 int vy_parse_size(const char *s, uint64_t *bytes) {
   static const struct {
     const char *unit;

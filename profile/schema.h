@@ -39,6 +39,15 @@ int vy_parse_duration(const char *s, uint32_t *ms);
 /* Decimal digits at *s into *out, advancing *s; -1 if none or overflow. */
 int vy_parse_digits(const char **s, uint64_t *out);
 
+/* A whole number 0..max in s[0..len): decimal, or hex after "0x" (never
+** octal: "010" is ten, as the manifest checks read it).  0, or -1. */
+int vy_parse_uint(const char *s, size_t len, uint32_t max, uint32_t *out);
+/* "A:B", each as vy_parse_uint (A <= maxa, B <= maxb), as grants and board
+** files write buses and addresses; with single_ok also "B" alone (a = 0,
+** an adc "CHANNEL").  0, or -1. */
+int vy_parse_pair(const char *s, uint32_t maxa, uint32_t maxb, bool single_ok,
+                  uint32_t *a, uint32_t *b);
+
 /* [a-z][a-z0-9-]{0,31} */
 bool vy_valid_name(const char *s);
 

@@ -71,21 +71,9 @@ static int hal_fail(int r, const char *what, char *err, size_t errlen) {
   return -1;
 }
 
-/* "A:B" (B in base 0) or, with one_ok, "B" alone (a = 0) */
+/* "A:B" or, with one_ok, "B" alone (a = 0); each 0..1023 */
 static bool pair(const char *s, bool one_ok, uint32_t *a, uint32_t *b) {
-  char *end;
-  unsigned long x = strtoul(s, &end, 10);
-  if (end == s) return false;
-  if (*end != ':') {
-    *a = 0;
-    *b = (uint32_t)x;
-    return one_ok && !*end;
-  }
-  const char *t = end + 1;
-  unsigned long y = strtoul(t, &end, 0);
-  *a = (uint32_t)x;
-  *b = (uint32_t)y;
-  return end != t && !*end && x <= 1023 && y <= 1023;
+  return vy_parse_pair(s, 1023, 1023, one_ok, a, b) == 0;
 }
 
 static bool num(const char *s, long max, long *out) {

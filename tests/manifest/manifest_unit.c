@@ -415,6 +415,32 @@ static void sizes(void) {
   CHECK(vy_parse_size(NULL, NULL) == -1 && vy_parse_size("1", NULL) == 0);
 }
 
+/* vy_parse_pair / vy_parse_uint, which grants, board files and the hal
+** verbs share: decimal or 0x-hex, never octal (a grant "0:08" that the
+** manifest check reads as channel 8 must match channel 8) */
+static void pairs(void) {
+  static const struct {
+    const char *s;
+    bool single_ok;
+    int rc;
+    uint32_t a, b;
+  } t[] = {
+    { "1:0x48", false, 0, 1, 0x48 }, { "0:08", false, 0, 0, 8 },
+    { "0:010", false, 0, 0, 10 },    { "3", true, 0, 0, 3 },
+    { "3", false, -1, 0, 0 },        { "1:0x", false, -1, 0, 0 },
+    { "1:", false, -1, 0, 0 },       { ":1", false, -1, 0, 0 },
+    { "1024:0", false, -1, 0, 0 },   { "1:0x80", false, -1, 0, 0 },
+    { "1:2x", false, -1, 0, 0 },     { "0x1F:0x7f", false, 0, 31, 127 },
+  };
+  for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+    uint32_t a = 0, b = 0;
+    int rc = vy_parse_pair(t[i].s, 1023, 0x7f, t[i].single_ok, &a, &b);
+    CHECKF(rc == t[i].rc && (rc || (a == t[i].a && b == t[i].b)),
+           "vy_parse_pair(\"%s\"): expected %d %u:%u, got %d %u:%u", t[i].s,
+           t[i].rc, t[i].a, t[i].b, rc, a, b);
+  }
+}
+
 static void durations(void) {
   static const struct {
     const char *s;
@@ -813,6 +839,7 @@ int main(int argc, char **argv) {
   RUN(err_buffers);
   RUN(sizes);
   RUN(durations);
+  RUN(pairs);
   RUN(may_send);
   RUN(profiles);
   RUN(shipped);
