@@ -265,27 +265,31 @@ static void ps_table(sbuf *b, const snap *s, bool wide) {
   free(cells);
 }
 
+/* an app's JSON object, open: {"name":...,"ended_at":"..." (the caller
+** adds what else it says and the closing brace); ps and status share it */
+static void app_json(sbuf *b, const vy_app_metrics *m, const app_extra *x) {
+  sb_printf(b, "{\"name\":");
+  sb_json_str(b, m->name);
+  sb_printf(b,
+            ",\"state\":\"%s\",\"uptime_s\":%.3f,\"restarts\":%u,"
+            "\"cpu_ms\":%llu,\"memory\":%llu,\"limit\":%llu,\"msgs_in\":%llu,"
+            "\"msgs_out\":%llu,\"status\":",
+            m->state, (double)m->uptime_ms / 1000.0, m->restarts,
+            (unsigned long long)m->cpu_ms, (unsigned long long)m->memory_bytes,
+            (unsigned long long)x->limit, (unsigned long long)m->msgs_in,
+            (unsigned long long)m->msgs_out);
+  sb_json_str(b, x->state);
+  sb_printf(b, ",\"reason\":");
+  sb_json_str(b, x->reason);
+  sb_printf(b, ",\"ended_at\":");
+  sb_json_str(b, x->ended_at);
+}
+
 static void ps_json(sbuf *b, const snap *s) {
   sb_printf(b, "{\"apps\":[");
   for (size_t i = 0; i < s->n; i++) {
-    const vy_app_metrics *m = &s->m[i];
-    const app_extra *x = &s->x[i];
-    sb_printf(b, "%s{\"name\":", i ? "," : "");
-    sb_json_str(b, m->name);
-    sb_printf(b,
-              ",\"state\":\"%s\",\"uptime_s\":%.3f,\"restarts\":%u,"
-              "\"cpu_ms\":%llu,\"memory\":%llu,\"msgs_in\":%llu,"
-              "\"msgs_out\":%llu,\"limit\":%llu,\"status\":",
-              m->state, (double)m->uptime_ms / 1000.0, m->restarts,
-              (unsigned long long)m->cpu_ms,
-              (unsigned long long)m->memory_bytes,
-              (unsigned long long)m->msgs_in, (unsigned long long)m->msgs_out,
-              (unsigned long long)x->limit);
-    sb_json_str(b, x->state);
-    sb_printf(b, ",\"reason\":");
-    sb_json_str(b, x->reason);
-    sb_printf(b, ",\"ended_at\":");
-    sb_json_str(b, x->ended_at);
+    sb_printf(b, "%s", i ? "," : "");
+    app_json(b, &s->m[i], &s->x[i]);
     sb_printf(b, "}");
   }
   sb_printf(b, "]}\n");
@@ -434,23 +438,7 @@ static void status_text(sbuf *b, const snap *s, size_t i, const char *log) {
 }
 
 static void status_json(sbuf *b, const snap *s, size_t i, const char *log) {
-  const vy_app_metrics *m = &s->m[i];
-  const app_extra *x = &s->x[i];
-  sb_printf(b, "{\"name\":");
-  sb_json_str(b, m->name);
-  sb_printf(b,
-            ",\"state\":\"%s\",\"uptime_s\":%.3f,\"restarts\":%u,"
-            "\"cpu_ms\":%llu,\"memory\":%llu,\"limit\":%llu,\"msgs_in\":%llu,"
-            "\"msgs_out\":%llu,\"status\":",
-            m->state, (double)m->uptime_ms / 1000.0, m->restarts,
-            (unsigned long long)m->cpu_ms, (unsigned long long)m->memory_bytes,
-            (unsigned long long)x->limit, (unsigned long long)m->msgs_in,
-            (unsigned long long)m->msgs_out);
-  sb_json_str(b, x->state);
-  sb_printf(b, ",\"reason\":");
-  sb_json_str(b, x->reason);
-  sb_printf(b, ",\"ended_at\":");
-  sb_json_str(b, x->ended_at);
+  app_json(b, &s->m[i], &s->x[i]);
   sb_printf(b, ",\"log\":[");
   int k = 0;
   for (const char *l = log; l && *l; k++) {
