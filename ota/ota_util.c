@@ -17,27 +17,17 @@ int ota_err(char *err, size_t errlen, const char *fmt, ...) {
   return -1;
 }
 
+/* libsodium's hex, lower case both ways: one spelling per hash */
 void ota_hex(const uint8_t *in, size_t n, char *out) {
-  static const char digits[] = "0123456789abcdef";
-  for (size_t i = 0; i < n; i++) {
-    out[2 * i] = digits[in[i] >> 4];
-    out[2 * i + 1] = digits[in[i] & 15];
-  }
-  out[2 * n] = 0;
-}
-
-static int hexval(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1; /* upper case is refused: one spelling per hash */
+  sodium_bin2hex(out, 2 * n + 1, in, n);
 }
 
 int ota_unhex(const char *in, size_t n, uint8_t *out) {
-  for (size_t i = 0; i < n; i++) {
-    int hi = hexval(in[2 * i]), lo = hexval(in[2 * i + 1]);
-    if (hi < 0 || lo < 0) return -1;
-    out[i] = (uint8_t)(hi << 4 | lo);
-  }
+  size_t got = 0;
+  for (size_t i = 0; i < 2 * n; i++)
+    if (in[i] >= 'A' && in[i] <= 'F') return -1; /* upper case is refused */
+  if (sodium_hex2bin(out, n, in, 2 * n, NULL, &got, NULL) != 0 || got != n)
+    return -1;
   return 0;
 }
 
